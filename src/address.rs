@@ -1,0 +1,426 @@
+//! Addresses: the stage-independent name of a place in a regulation (`2 kap. 7 a § första stycket 2`, id `K2P7aS1N2`).
+
+use serde::{Deserialize, Serialize};
+use std::cmp::Ordering;
+use std::fmt;
+
+/// A chapter or paragraph label: a number with an optional letter (`7`, `7 a`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Label {
+    pub num: u32,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub letter: Option<char>,
+}
+
+impl Label {
+    pub const fn new(num: u32) -> Self {
+        Label { num, letter: None }
+    }
+    pub const fn with_letter(num: u32, letter: char) -> Self {
+        Label {
+            num,
+            letter: Some(letter),
+        }
+    }
+    /// The compact id form (`7a`).
+    pub fn id(&self) -> String {
+        match self.letter {
+            Some(c) => format!("{}{}", self.num, c),
+            None => self.num.to_string(),
+        }
+    }
+    /// Parses `7`, `7a` or `7 a`.
+    pub fn parse(s: &str) -> Option<Label> {
+        let s = s.trim();
+        let digits_end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+        if digits_end == 0 {
+            return None;
+        }
+        let num: u32 = s[..digits_end].parse().ok()?;
+        let rest = s[digits_end..].trim();
+        match rest.chars().count() {
+            0 => Some(Label::new(num)),
+            1 => {
+                let c = rest.chars().next()?;
+                c.is_ascii_lowercase().then_some(Label::with_letter(num, c))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Ord for Label {
+    fn cmp(&self, other: &Self) -> Ordering {
+        // `7` sorts before `7 a`: None < Some.
+        (self.num, self.letter).cmp(&(other.num, other.letter))
+    }
+}
+impl PartialOrd for Label {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.letter {
+            Some(c) => write!(f, "{} {}", self.num, c),
+            None => write!(f, "{}", self.num),
+        }
+    }
+}
+
+/// A punkt label: `2` (from `2.` or `2)`) or `b` (from `b)`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum PunktLabel {
+    Number(u32),
+    Letter(char),
+}
+
+impl fmt::Display for PunktLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PunktLabel::Number(n) => write!(f, "{n}"),
+            PunktLabel::Letter(c) => write!(f, "{c}"),
+        }
+    }
+}
+
+/// Swedish ordinals used for stycken, `första` (1) to `tolfte` (12).
+pub const ORDINALS: [&str; 12] = [
+    "första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde", "åttonde", "nionde",
+    "tionde", "elfte", "tolfte",
+];
+
+/// The ordinal word for `n` (1-based), or the number itself beyond `tolfte`.
+pub fn ordinal(n: u32) -> String {
+    ORDINALS
+        .get((n as usize).wrapping_sub(1))
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| format!("{n}:e"))
+}
+
+/// The number of an ordinal word (`andra` → 2), case-insensitive.
+pub fn ordinal_value(word: &str) -> Option<u32> {
+    let lower = word.to_lowercase();
+    ORDINALS
+        .iter()
+        .position(|o| *o == lower)
+        .map(|i| i as u32 + 1)
+}
+
+/// A place in a regulation. Every level is optional so the same type names a chapter,
+/// a paragraph of a regulation without chapters, or a punkt deep inside a stycke.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct Address {
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub kapitel: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub paragraf: Option<Label>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub stycke: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub punkt: Option<PunktLabel>,
+}
+
+impl Address {
+    pub fn chapter(k: Label) -> Self {
+        Address {
+            kapitel: Some(k),
+            ..Default::default()
+        }
+    }
+    pub fn paragraph(k: Option<Label>, p: Label) -> Self {
+        Address {
+            kapitel: k,
+            paragraf: Some(p),
+            ..Default::default()
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        *self == Address::default()
+    }
+    /// The paragraph this address lies in (drops stycke and punkt).
+    pub fn paragraph_part(&self) -> Address {
+        Address {
+            kapitel: self.kapitel,
+            paragraf: self.paragraf,
+            stycke: None,
+            punkt: None,
+        }
+    }
+
+    /// The anchor id as lagen.nu and Riksdagen use it: `K2P7aS1N2`.
+    pub fn id(&self) -> String {
+        let mut s = String::new();
+        if let Some(k) = self.kapitel {
+            s.push('K');
+            s.push_str(&k.id());
+        }
+        if let Some(p) = self.paragraf {
+            s.push('P');
+            s.push_str(&p.id());
+        }
+        if let Some(st) = self.stycke {
+            s.push('S');
+            s.push_str(&st.to_string());
+        }
+        if let Some(n) = self.punkt {
+            s.push('N');
+            s.push_str(&n.to_string());
+        }
+        s
+    }
+
+    /// Parses an id such as `K2P7aS1N2`, `P3`, `K4`.
+    pub fn from_id(s: &str) -> Option<Address> {
+        let mut a = Address::default();
+        let b = s.as_bytes();
+        let mut i = 0;
+        let mut last_level = 0;
+        while i < b.len() {
+            let tag = b[i];
+            i += 1;
+            let start = i;
+            while i < b.len() && b[i].is_ascii_digit() {
+                i += 1;
+            }
+            let digits = &s[start..i];
+            // Letters belong to K and P labels, and a lone letter is a punkt label.
+            let mut letter = None;
+            if i < b.len() && b[i].is_ascii_lowercase() {
+                letter = Some(b[i] as char);
+                i += 1;
+            }
+            let num: Option<u32> = digits.parse().ok();
+            let level = match tag {
+                b'K' => 1,
+                b'P' => 2,
+                b'S' => 3,
+                b'N' => 4,
+                _ => return None,
+            };
+            if level <= last_level {
+                return None;
+            }
+            last_level = level;
+            match tag {
+                b'K' => a.kapitel = Some(Label { num: num?, letter }),
+                b'P' => a.paragraf = Some(Label { num: num?, letter }),
+                b'S' => {
+                    if letter.is_some() {
+                        return None;
+                    }
+                    a.stycke = Some(num?)
+                }
+                _ => {
+                    a.punkt = Some(match (num, letter) {
+                        (Some(n), None) => PunktLabel::Number(n),
+                        (None, Some(c)) => PunktLabel::Letter(c),
+                        _ => return None,
+                    })
+                }
+            }
+        }
+        (!a.is_empty()).then_some(a)
+    }
+
+    /// Parses any written form: an id (`K2P7aS1N2`), the shorthand `2:7a`, or Swedish
+    /// (`2 kap. 7 a § första stycket 2`, `12 kap 2 § 9 p.`, `7 § punkt 2`, `3 kap.`).
+    /// The Swedish forms go through the one citation grammar in [`crate::cite`].
+    pub fn parse(s: &str) -> Option<Address> {
+        let t = s.trim();
+        if t.is_empty() {
+            return None;
+        }
+        if t.starts_with(['K', 'P']) && !t.contains(' ') {
+            return Address::from_id(t);
+        }
+        if let Some((k, p)) = t.split_once(':')
+            && !t.contains(' ')
+        {
+            let k = Label::parse(k)?;
+            let p = Label::parse(p)?;
+            return Some(Address::paragraph(Some(k), p));
+        }
+        crate::cite::parse_single_address(t)
+    }
+
+    /// The Swedish written form with ordinary spaces: `2 kap. 7 a § första stycket 2`.
+    pub fn display(&self) -> String {
+        self.render(' ')
+    }
+
+    /// The typographic form for documents: no-break spaces inside the citation.
+    pub fn display_typo(&self) -> String {
+        self.render('\u{a0}')
+    }
+
+    fn render(&self, sp: char) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if let Some(k) = self.kapitel {
+            parts.push(format!("{}{sp}kap.", label_with(k, sp)));
+        }
+        if let Some(p) = self.paragraf {
+            parts.push(format!("{}{sp}§", label_with(p, sp)));
+        }
+        if let Some(st) = self.stycke {
+            parts.push(format!("{}{sp}stycket", ordinal(st)));
+        }
+        if let Some(n) = self.punkt {
+            if self.paragraf.is_some() || self.stycke.is_some() {
+                parts.push(n.to_string());
+            } else {
+                parts.push(format!("punkt{sp}{n}"));
+            }
+        }
+        let mut out = String::new();
+        for (i, part) in parts.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(part);
+        }
+        out
+    }
+}
+
+fn label_with(l: Label, sp: char) -> String {
+    match l.letter {
+        Some(c) => format!("{}{sp}{c}", l.num),
+        None => l.num.to_string(),
+    }
+}
+
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Writes a run of paragraph labels of one chapter the Swedish way: `6 §`, `10 och 11 §§`,
+/// `3, 4 och 6 §§`, `10–13 §§` (an en dash for three or more consecutive labels).
+/// `consecutive` says whether two labels follow each other in the regulation.
+pub fn join_paragraph_labels(
+    labels: &[Label],
+    sp: char,
+    consecutive: impl Fn(Label, Label) -> bool,
+) -> String {
+    if labels.is_empty() {
+        return String::new();
+    }
+    // Group consecutive labels into runs.
+    let mut runs: Vec<(Label, Label, usize)> = Vec::new();
+    for &l in labels {
+        match runs.last_mut() {
+            Some((_, end, n)) if consecutive(*end, l) => {
+                *end = l;
+                *n += 1;
+            }
+            _ => runs.push((l, l, 1)),
+        }
+    }
+    let mut items: Vec<String> = Vec::new();
+    for (start, end, n) in runs {
+        match n {
+            1 => items.push(label_with(start, sp)),
+            2 => {
+                items.push(label_with(start, sp));
+                items.push(label_with(end, sp));
+            }
+            _ => items.push(format!("{}–{}", label_with(start, sp), label_with(end, sp))),
+        }
+    }
+    let sign = if labels.len() == 1 { "§" } else { "§§" };
+    let body = match items.len() {
+        1 => items[0].clone(),
+        _ => {
+            let (last, init) = items
+                .split_last()
+                .map(|(l, i)| (l.clone(), i.join(", ")))
+                .unwrap_or_default();
+            format!("{init} och {last}")
+        }
+    };
+    format!("{body}{sp}{sign}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_round_trip() {
+        for id in ["K2P7aS1N2", "K2", "P3", "K1P4a", "K3P3S1Na", "K12P1S2"] {
+            let a = Address::from_id(id).unwrap_or_else(|| panic!("{id}"));
+            assert_eq!(a.id(), id);
+        }
+        assert_eq!(Address::from_id("S1K2"), None);
+        assert_eq!(Address::from_id("X1"), None);
+        assert_eq!(Address::from_id(""), None);
+    }
+
+    #[test]
+    fn display_forms() {
+        let a = Address::from_id("K2P7aS1N2").unwrap();
+        assert_eq!(a.display(), "2 kap. 7 a § första stycket 2");
+        assert_eq!(
+            a.display_typo(),
+            "2\u{a0}kap. 7\u{a0}a\u{a0}§ första\u{a0}stycket 2"
+        );
+        let b = Address::from_id("K2P13S2").unwrap();
+        assert_eq!(b.display(), "2 kap. 13 § andra stycket");
+        assert_eq!(Address::from_id("K4").unwrap().display(), "4 kap.");
+        assert_eq!(Address::from_id("P5N1").unwrap().display(), "5 § 1");
+    }
+
+    #[test]
+    fn ordinals_both_ways() {
+        for n in 1..=10 {
+            assert_eq!(ordinal_value(&ordinal(n)), Some(n));
+        }
+        assert_eq!(ordinal(10), "tionde");
+        assert_eq!(ordinal_value("Första"), Some(1));
+        assert_eq!(ordinal_value("sjutton"), None);
+    }
+
+    #[test]
+    fn label_order_puts_letters_after_the_number() {
+        let mut v = [
+            Label::new(8),
+            Label::with_letter(7, 'b'),
+            Label::new(7),
+            Label::with_letter(7, 'a'),
+        ];
+        v.sort();
+        let shown: Vec<String> = v.iter().map(|l| l.to_string()).collect();
+        assert_eq!(shown, ["7", "7 a", "7 b", "8"]);
+        assert_eq!(Label::parse("7a"), Some(Label::with_letter(7, 'a')));
+        assert_eq!(Label::parse("7 a"), Some(Label::with_letter(7, 'a')));
+        assert_eq!(Label::parse("a7"), None);
+        assert_eq!(Label::parse("7 ab"), None);
+    }
+
+    #[test]
+    fn join_labels_swedish_style() {
+        let next =
+            |a: Label, b: Label| b.letter.is_none() && a.letter.is_none() && b.num == a.num + 1;
+        let l = |n| Label::new(n);
+        assert_eq!(join_paragraph_labels(&[l(6)], ' ', next), "6 §");
+        assert_eq!(
+            join_paragraph_labels(&[l(10), l(11)], ' ', next),
+            "10 och 11 §§"
+        );
+        assert_eq!(
+            join_paragraph_labels(&[l(3), l(4), l(6)], ' ', next),
+            "3, 4 och 6 §§"
+        );
+        assert_eq!(
+            join_paragraph_labels(&[l(10), l(11), l(12), l(13)], ' ', next),
+            "10–13 §§"
+        );
+    }
+}

@@ -1,0 +1,1655 @@
+//! The Swedish citation grammar, shared by every stage: finds `2 kap. 7 §`, ranges, lists,
+//! stycken, punkter and references to other texts in running text, and resolves them.
+
+use crate::address::{Address, Label, PunktLabel, ordinal_value};
+use serde::Serialize;
+
+/// What a citation points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CiteKind {
+    /// One or more chapters of the document in hand (`3 kap.`, `kapitlet`, `2–4 kap.`).
+    Chapter,
+    /// Paragraphs (`7 §`, `10–11 §§`).
+    Paragraph,
+    /// A stycke of a paragraph (`13 § andra stycket`).
+    Stycke,
+    /// A punkt (`2 kap. 13 § första stycket 2`, `punkt 1`).
+    Punkt,
+    /// Another Swedish act (`2 kap. 3 § regeringsformen`, `lagen (2022:482)`, `SFS 2025:1506`).
+    ExternalLaw,
+    /// Preparatory works (`prop. 2025/26:28`, `SOU 2024:18`, `Ds 2014:1`).
+    Forarbete,
+    /// An EU act (`förordning (EU) 2016/679`, `artikel 21 i NIS2-direktivet`).
+    EuAct,
+    /// An agency's regulations (`MSBFS 2020:7`, `AFS 2023:1`).
+    AgencyRegulation,
+    /// A standard (`ISO 27002`).
+    Standard,
+    /// A section of a report (`avsnitt 7.1.2`): a target in the report, not in the regulation.
+    ReportSection,
+}
+
+impl CiteKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            CiteKind::Chapter => "chapter",
+            CiteKind::Paragraph => "paragraph",
+            CiteKind::Stycke => "stycke",
+            CiteKind::Punkt => "punkt",
+            CiteKind::ExternalLaw => "external-law",
+            CiteKind::Forarbete => "forarbete",
+            CiteKind::EuAct => "eu-act",
+            CiteKind::AgencyRegulation => "agency-regulation",
+            CiteKind::Standard => "standard",
+            CiteKind::ReportSection => "report-section",
+        }
+    }
+    /// Whether the citation names a part of the document in hand.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            CiteKind::Chapter | CiteKind::Paragraph | CiteKind::Stycke | CiteKind::Punkt
+        )
+    }
+}
+
+/// How a citation sits in the text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// A reference in running text.
+    Reference,
+    /// A chapter heading line (`2 kap. Organisatoriska säkerhetsåtgärder`): sets the chapter context.
+    Heading,
+}
+
+/// One member of a citation as written: a single place or a range of places.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum Member {
+    One { at: Address },
+    Range { from: Address, to: Address },
+}
+
+/// A citation found in text, before resolution.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Citation {
+    /// Byte range in the text that was scanned.
+    pub start: usize,
+    pub end: usize,
+    pub text: String,
+    pub kind: CiteKind,
+    pub role: Role,
+    /// The places named, as written (relative members lack the chapter or paragraph).
+    pub members: Vec<Member>,
+    /// For references to other texts: the act as written (`regeringsformen`, `SFS 2025:1506`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub act: Option<String>,
+    /// Sentence number within the scanned text (for context of relative citations).
+    #[serde(skip)]
+    pub sentence: u32,
+    /// Whether the citation needs context (no chapter given, `kapitlet`, `punkt 1`).
+    pub relative: bool,
+}
+
+/// A paragraph label that starts a block (`7 § Text ...`) in a regulation being scanned: not a
+/// citation, but the structural context for `första stycket` inside it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ParagraphStart {
+    pub start: usize,
+    pub label: Label,
+}
+
+/// What the scanner found: citations and structural paragraph starts, in text order.
+#[derive(Clone, Debug, Default)]
+pub struct Scan {
+    pub citations: Vec<Citation>,
+    pub paragraph_starts: Vec<ParagraphStart>,
+}
+
+// ---------------------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum T {
+    Num(u32),
+    Word,
+    Para,
+    Paras,
+    Dash,
+    Comma,
+    Colon,
+    Slash,
+    Dot,
+    LParen,
+    RParen,
+    End,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    t: T,
+    start: usize,
+    end: usize,
+    /// Newlines in the whitespace before this token.
+    nl: u8,
+    sentence: u32,
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '-' | '–' | '—' | '‐' | '‑')
+}
+
+fn tokenize(s: &str) -> Vec<Tok> {
+    let mut toks: Vec<Tok> = Vec::with_capacity(s.len() / 5);
+    let b = s.as_bytes();
+    let mut i = 0;
+    let mut nl: u8 = 2; // start of text counts as a block start
+    let mut sentence = 0u32;
+    while i < b.len() {
+        let c = b[i];
+        // ASCII fast paths first.
+        if c == b'\n' {
+            nl = nl.saturating_add(1);
+            i += 1;
+            continue;
+        }
+        if c == b' ' || c == b'\t' || c == b'\r' {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let t;
+        if c.is_ascii_digit() {
+            let mut v: u64 = 0;
+            while i < b.len() && b[i].is_ascii_digit() {
+                v = v.saturating_mul(10).saturating_add((b[i] - b'0') as u64);
+                i += 1;
+            }
+            t = if v <= u32::MAX as u64 {
+                T::Num(v as u32)
+            } else {
+                T::Other
+            };
+        } else if c.is_ascii_alphabetic() || c >= 0x80 {
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            if ch.is_alphabetic() {
+                while i < b.len() {
+                    let cc = s[i..].chars().next().unwrap_or(' ');
+                    if cc.is_alphanumeric() {
+                        i += cc.len_utf8();
+                    } else {
+                        break;
+                    }
+                }
+                t = T::Word;
+            } else {
+                i += ch.len_utf8();
+                t = if ch == '§' {
+                    if s[i..].starts_with('§') {
+                        i += '§'.len_utf8();
+                        T::Paras
+                    } else {
+                        T::Para
+                    }
+                } else if is_dash(ch) {
+                    T::Dash
+                } else if ch.is_whitespace() {
+                    // no-break and other Unicode spaces
+                    continue;
+                } else {
+                    T::Other
+                };
+            }
+        } else {
+            i += 1;
+            t = match c {
+                b'-' => T::Dash,
+                b',' => T::Comma,
+                b':' => T::Colon,
+                b'/' => T::Slash,
+                b'.' => T::Dot,
+                b'(' => T::LParen,
+                b')' => T::RParen,
+                b'?' | b'!' | b';' => T::End,
+                _ => T::Other,
+            };
+        }
+        if nl >= 2 {
+            sentence += 1;
+        } else if let Some(prev) = toks.last()
+            && matches!(prev.t, T::Dot | T::End)
+            && starts_sentence(s, t, start)
+            && !abbreviation_before(s, &toks)
+        {
+            sentence += 1;
+        }
+        toks.push(Tok {
+            t,
+            start,
+            end: i,
+            nl,
+            sentence,
+        });
+        nl = 0;
+    }
+    toks
+}
+
+fn starts_sentence(s: &str, t: T, start: usize) -> bool {
+    match t {
+        T::Word => s[start..].chars().next().is_some_and(|c| c.is_uppercase()),
+        T::Num(_) => true,
+        _ => false,
+    }
+}
+
+/// Whether the dot that ends `toks` belongs to an abbreviation (`kap.`, `prop.`, `t.ex.`).
+fn abbreviation_before(s: &str, toks: &[Tok]) -> bool {
+    let n = toks.len();
+    if n < 2 || toks[n - 1].t != T::Dot {
+        return false;
+    }
+    let prev = toks[n - 2];
+    match prev.t {
+        T::Word => matches!(
+            &s[prev.start..prev.end],
+            "kap"
+                | "prop"
+                | "st"
+                | "p"
+                | "bet"
+                | "rskr"
+                | "dir"
+                | "nr"
+                | "jfr"
+                | "s"
+                | "t"
+                | "ex"
+                | "m"
+                | "bl"
+                | "a"
+                | "dvs"
+                | "resp"
+                | "ca"
+                | "inkl"
+                | "enl"
+                | "art"
+                | "f"
+                | "ff"
+                | "o"
+                | "pkt"
+                | "Prop"
+                | "Dir"
+                | "d"
+                | "v"
+                | "fr"
+                | "u"
+        ),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Grammar
+// ---------------------------------------------------------------------------------------
+
+struct P<'a> {
+    s: &'a str,
+    toks: &'a [Tok],
+}
+
+/// Stycken or punkter as written: each a single item or a range (start, end).
+type Items<T> = Vec<(T, Option<T>)>;
+
+/// What [`P::worded`] found: kind, members, the act as written, the end index, relative.
+type Worded = (CiteKind, Vec<Member>, Option<String>, usize, bool);
+
+/// A label sequence item before `§` or `kap.`.
+#[derive(Clone, Copy, Debug)]
+enum Seq {
+    One(Label),
+    Range(Label, Label),
+}
+
+const LAW_STOP: [&str; 22] = [
+    "förslagen",
+    "bolagen",
+    "underlagen",
+    "beslutsunderlagen",
+    "anslagen",
+    "inslagen",
+    "utslagen",
+    "avslagen",
+    "påslagen",
+    "beslagen",
+    "omslagen",
+    "förlagen",
+    "upplagen",
+    "inlagen",
+    "tilläggen",
+    "planeringsunderlagen",
+    "kunskapsunderlagen",
+    "slagen",
+    "föreslagen",
+    "uppslagen",
+    "dagen",
+    "lägen",
+];
+
+const GRUNDLAGAR: [&str; 6] = [
+    "regeringsformen",
+    "tryckfrihetsförordningen",
+    "yttrandefrihetsgrundlagen",
+    "successionsordningen",
+    "riksdagsordningen",
+    "regeringsformens",
+];
+
+/// Whether a word names another act (`regeringsformen`, `förvaltningslagen`, `föräldrabalken`).
+fn is_law_name(w: &str) -> bool {
+    if GRUNDLAGAR.contains(&w) {
+        return true;
+    }
+    if LAW_STOP.contains(&w) {
+        return false;
+    }
+    (w.ends_with("lagen") && w.len() > "lagen".len() + 2)
+        || w.ends_with("balken")
+        || (w.ends_with("förordningen") && w.len() > "förordningen".len())
+        || w.ends_with("lagens")
+}
+
+/// `MSBFS`, `AFS`, `TSFS`, `HSLF-FS` (the dash form is handled by the caller).
+fn is_agency_code(w: &str) -> bool {
+    w.len() >= 3 && w.ends_with("FS") && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
+}
+
+impl<'a> P<'a> {
+    fn t(&self, i: usize) -> T {
+        self.toks.get(i).map(|t| t.t).unwrap_or(T::End)
+    }
+    fn w(&self, i: usize) -> &'a str {
+        match self.toks.get(i) {
+            Some(t) if t.t == T::Word => &self.s[t.start..t.end],
+            _ => "",
+        }
+    }
+    fn is_w(&self, i: usize, words: &[&str]) -> bool {
+        let w = self.w(i);
+        !w.is_empty() && words.contains(&w)
+    }
+    fn num(&self, i: usize) -> Option<u32> {
+        match self.t(i) {
+            T::Num(n) => Some(n),
+            _ => None,
+        }
+    }
+    /// A single lowercase letter word that is a label suffix (`7 a §`).
+    fn letter(&self, i: usize) -> Option<char> {
+        let w = self.w(i);
+        let mut cs = w.chars();
+        match (cs.next(), cs.next()) {
+            (Some(c), None) if c.is_ascii_lowercase() => {
+                // Only when what follows can continue a label: §, kap, dash, comma, och/eller.
+                let next = self.t(i + 1);
+                let ok = matches!(next, T::Para | T::Paras | T::Dash | T::Comma)
+                    || self.is_w(i + 1, &["kap", "och", "eller", "samt"]);
+                ok.then_some(c)
+            }
+            _ => None,
+        }
+    }
+    /// `7` or `7 a` at i; returns the label and the next index.
+    fn label(&self, i: usize) -> Option<(Label, usize)> {
+        let n = self.num(i)?;
+        if n == 0 || n > 9999 {
+            return None;
+        }
+        // A number glued to a colon or slash is a year or an act number, not a label.
+        if matches!(self.t(i + 1), T::Colon | T::Slash) && self.num(i + 2).is_some() {
+            return None;
+        }
+        match self.letter(i + 1) {
+            Some(c) => Some((Label::with_letter(n, c), i + 2)),
+            None => Some((Label::new(n), i + 1)),
+        }
+    }
+    fn is_sep(&self, i: usize) -> bool {
+        self.t(i) == T::Comma || self.is_w(i, &["och", "eller", "samt"])
+    }
+    /// `3, 4 och 6`, `10–11`, `7 a–7 c`, `6 eller 7`.
+    fn label_seq(&self, mut i: usize) -> Option<(Vec<Seq>, usize)> {
+        let mut items = Vec::new();
+        loop {
+            let (a, j) = self.label(i)?;
+            if self.t(j) == T::Dash
+                && let Some((b, k)) = self.label(j + 1)
+                && b > a
+            {
+                items.push(Seq::Range(a, b));
+                i = k;
+            } else {
+                items.push(Seq::One(a));
+                i = j;
+            }
+            if self.is_sep(i) && self.label(i + 1).is_some() {
+                // `6 och 9 §§` continues; `6 § och 9 §` is handled by the caller.
+                i += 1;
+                continue;
+            }
+            return Some((items, i));
+        }
+    }
+    fn kap(&self, i: usize) -> Option<usize> {
+        if self.is_w(i, &["kap"]) {
+            Some(if self.t(i + 1) == T::Dot {
+                i + 2
+            } else {
+                i + 1
+            })
+        } else {
+            None
+        }
+    }
+    /// `första stycket`, `andra st.`, `sjunde–tionde styckena`, `2 st.`: returns stycke members.
+    fn stycke(&self, i: usize) -> Option<(Items<u32>, usize)> {
+        let ord = |j: usize| ordinal_value(self.w(j));
+        if let Some(a) = ord(i) {
+            if self.is_w(i + 1, &["stycket", "st"]) {
+                let j = if self.is_w(i + 1, &["st"]) && self.t(i + 2) == T::Dot {
+                    i + 3
+                } else {
+                    i + 2
+                };
+                return Some((vec![(a, None)], j));
+            }
+            // A range or list of ordinals ending in `styckena`.
+            if matches!(self.t(i + 1), T::Dash)
+                && let Some(b) = ord(i + 2)
+                && self.is_w(i + 3, &["styckena"])
+            {
+                return Some((vec![(a, Some(b))], i + 4));
+            }
+            if self.is_w(i + 1, &["och"])
+                && let Some(b) = ord(i + 2)
+                && self.is_w(i + 3, &["styckena"])
+            {
+                return Some((vec![(a, None), (b, None)], i + 4));
+            }
+            return None;
+        }
+        if let Some(n) = self.num(i)
+            && self.is_w(i + 1, &["st"])
+            && n > 0
+            && n < 20
+        {
+            let j = if self.t(i + 2) == T::Dot {
+                i + 3
+            } else {
+                i + 2
+            };
+            return Some((vec![(n, None)], j));
+        }
+        None
+    }
+    /// Punkter after a paragraph or stycke: `2`, `1 och 2`, `1-3`, `9 p.`, `punkt 1`, `punkterna 1 och 2`.
+    fn punkter(&self, i: usize, after_label: bool) -> Option<(Items<PunktLabel>, usize)> {
+        let mut j = i;
+        let keyword = self.is_w(j, &["punkt", "punkterna", "p"]);
+        if keyword {
+            j += 1;
+            if self.w(i) == "p" {
+                if self.t(j) == T::Dot {
+                    j += 1;
+                } else {
+                    return None;
+                }
+            }
+        } else if !after_label {
+            return None;
+        }
+        let mut items = Vec::new();
+        loop {
+            let n = self.num(j)?;
+            if n == 0 || n > 60 {
+                return None;
+            }
+            // Not a punkt when the number starts another citation or is part of a date.
+            if matches!(self.t(j + 1), T::Para | T::Paras | T::Colon | T::Slash)
+                || self.kap(j + 1).is_some()
+                || (!keyword && self.t(j + 1) == T::Dot && self.num(j + 2).is_some())
+            {
+                return None;
+            }
+            let a = PunktLabel::Number(n);
+            let mut k = j + 1;
+            if self.t(k) == T::Dash
+                && let Some(m) = self.num(k + 1)
+                && m > n
+                && m <= 60
+            {
+                items.push((a, Some(PunktLabel::Number(m))));
+                k += 2;
+            } else {
+                items.push((a, None));
+            }
+            j = k;
+            if self.is_sep(j)
+                && self.num(j + 1).is_some()
+                && !matches!(self.t(j + 2), T::Para | T::Paras)
+                && self.kap(j + 2).is_none()
+            {
+                j += 1;
+                continue;
+            }
+            break;
+        }
+        // `9 p.` written after the number.
+        if !keyword && self.w(j) == "p" && self.t(j + 1) == T::Dot {
+            j += 2;
+        }
+        Some((items, j))
+    }
+
+    /// Everything after `N §`: optional stycke and punkter; pushes members.
+    fn tail(&self, mut j: usize, base: Address, members: &mut Vec<Member>) -> usize {
+        let mut with_stycke = Vec::new();
+        if let Some((st, k)) = self.stycke(j) {
+            j = k;
+            for (a, b) in st {
+                with_stycke.push((
+                    Address {
+                        stycke: Some(a),
+                        ..base
+                    },
+                    b.map(|b| Address {
+                        stycke: Some(b),
+                        ..base
+                    }),
+                ));
+            }
+        } else {
+            with_stycke.push((base, None));
+        }
+        if with_stycke.len() == 1
+            && with_stycke[0].1.is_none()
+            && let Some((pk, k)) = self.punkter(j, true)
+        {
+            let st = with_stycke[0].0;
+            j = k;
+            for (a, b) in pk {
+                let from = Address {
+                    punkt: Some(a),
+                    ..st
+                };
+                match b {
+                    Some(b) => members.push(Member::Range {
+                        from,
+                        to: Address {
+                            punkt: Some(b),
+                            ..st
+                        },
+                    }),
+                    None => members.push(Member::One { at: from }),
+                }
+            }
+            return j;
+        }
+        for (a, b) in with_stycke {
+            match b {
+                Some(b) => members.push(Member::Range { from: a, to: b }),
+                None => members.push(Member::One { at: a }),
+            }
+        }
+        j
+    }
+
+    /// `7 §`, `10–11 §§ ...` at i with chapter `k`; returns the next index.
+    fn para_part(&self, i: usize, k: Option<Label>, members: &mut Vec<Member>) -> Option<usize> {
+        let (seq, j) = self.label_seq(i)?;
+        if !matches!(self.t(j), T::Para | T::Paras) {
+            return None;
+        }
+        let mut j = j + 1;
+        if seq.len() == 1 {
+            if let Seq::One(p) = seq[0] {
+                j = self.tail(j, Address::paragraph(k, p), members);
+            } else if let Seq::Range(a, b) = seq[0] {
+                members.push(Member::Range {
+                    from: Address::paragraph(k, a),
+                    to: Address::paragraph(k, b),
+                });
+            }
+        } else {
+            for s in seq {
+                match s {
+                    Seq::One(p) => members.push(Member::One {
+                        at: Address::paragraph(k, p),
+                    }),
+                    Seq::Range(a, b) => members.push(Member::Range {
+                        from: Address::paragraph(k, a),
+                        to: Address::paragraph(k, b),
+                    }),
+                }
+            }
+        }
+        Some(j)
+    }
+
+    /// An internal-looking citation starting with a number at i.
+    fn numbered(&self, i: usize) -> Option<(Vec<Member>, usize, bool)> {
+        let mut members = Vec::new();
+        let (seq, j) = self.label_seq(i)?;
+        let mut relative = false;
+        let mut j = if let Some(after_kap) = self.kap(j) {
+            match (seq.as_slice(), self.num(after_kap)) {
+                ([Seq::One(k)], Some(_))
+                    if self.para_part(after_kap, Some(*k), &mut members).is_some() =>
+                {
+                    members.clear();
+                    self.para_part(after_kap, Some(*k), &mut members)?
+                }
+                _ => {
+                    for s in seq {
+                        match s {
+                            Seq::One(k) => members.push(Member::One {
+                                at: Address::chapter(k),
+                            }),
+                            Seq::Range(a, b) => members.push(Member::Range {
+                                from: Address::chapter(a),
+                                to: Address::chapter(b),
+                            }),
+                        }
+                    }
+                    after_kap
+                }
+            }
+        } else if matches!(self.t(j), T::Para | T::Paras) {
+            relative = true;
+            self.para_part(i, None, &mut members)?
+        } else {
+            return None;
+        };
+        // Continuations: `6 § och 9 §`, `2 kap. 3 § och 3 kap. 4 §`, `37 § andra stycket, 38 § 5`.
+        let chapter_of = |m: &Member| match m {
+            Member::One { at } => at.kapitel,
+            Member::Range { from, .. } => from.kapitel,
+        };
+        loop {
+            if !self.is_sep(j) || self.num(j + 1).is_none() {
+                break;
+            }
+            let last_chapter = members.last().and_then(chapter_of);
+            let has_para = members.iter().any(|m| match m {
+                Member::One { at } => at.paragraf.is_some(),
+                Member::Range { from, .. } => from.paragraf.is_some(),
+            });
+            let mut more = Vec::new();
+            // New chapter and paragraph.
+            if let Some((seq2, k2)) = self.label_seq(j + 1)
+                && let Some(after) = self.kap(k2)
+            {
+                // A continuation followed by another act's name is a citation of its own
+                // (`7 § och 2 kap. 3 § regeringsformen`).
+                if let [Seq::One(k)] = seq2.as_slice()
+                    && has_para
+                    && let Some(n) = self.para_part(after, Some(*k), &mut more)
+                    && self.external_suffix(n).is_none()
+                {
+                    members.append(&mut more);
+                    j = n;
+                    continue;
+                }
+                break;
+            }
+            if has_para
+                && let Some(n) = self.para_part(j + 1, last_chapter, &mut more)
+                && self.external_suffix(n).is_none()
+            {
+                members.append(&mut more);
+                j = n;
+                continue;
+            }
+            break;
+        }
+        Some((members, j, relative))
+    }
+
+    /// After an internal-looking citation: does another act's name follow? Returns the act
+    /// as written, its kind and the end index.
+    fn external_suffix(&self, j: usize) -> Option<(String, CiteKind, usize)> {
+        let mut k = j;
+        if self.is_w(k, &["i"]) {
+            k += 1;
+        }
+        let w = self.w(k);
+        // `i denna lag`, `i förslaget`: explicitly internal.
+        if matches!(
+            w,
+            "denna" | "dessa" | "detta" | "förslaget" | "föreskrifterna" | "författningen"
+        ) {
+            return None;
+        }
+        if matches!(w, "samma" | "nämnda")
+            && self.is_w(
+                k + 1,
+                &["lag", "förordning", "balk", "lagen", "förordningen"],
+            )
+        {
+            let end = self.toks[k + 1].end;
+            return Some((
+                self.s[self.toks[k].start..end].to_string(),
+                CiteKind::ExternalLaw,
+                k + 2,
+            ));
+        }
+        // `offentlighets- och sekretesslagen`
+        if !w.is_empty()
+            && self.t(k + 1) == T::Dash
+            && self.is_w(k + 2, &["och", "eller"])
+            && is_law_name(self.w(k + 3))
+        {
+            let end = self.sfs_number_after(k + 4);
+            return Some((self.span_text(k, end), CiteKind::ExternalLaw, end));
+        }
+        if is_law_name(w)
+            || (matches!(w, "lagen" | "förordningen" | "lag" | "förordning")
+                && (self.t(k + 1) == T::LParen || self.is_w(k + 1, &["om"])))
+        {
+            let end = self.sfs_number_after(k + 1);
+            return Some((self.span_text(k, end), CiteKind::ExternalLaw, end));
+        }
+        if is_agency_code(w) && self.num(k + 1).is_some() && self.t(k + 2) == T::Colon {
+            let end = k + 4;
+            return Some((self.span_text(k, end), CiteKind::AgencyRegulation, end));
+        }
+        // `i förordning (EU) 2016/679`, `i NIS2-direktivet`
+        if k > j
+            && let Some(end) = self.eu_act(k)
+        {
+            return Some((self.span_text(k, end), CiteKind::EuAct, end));
+        }
+        None
+    }
+
+    /// Index after an optional `(2009:400)`.
+    fn sfs_number_after(&self, k: usize) -> usize {
+        if self.t(k) == T::LParen
+            && self.num(k + 1).is_some()
+            && self.t(k + 2) == T::Colon
+            && self.num(k + 3).is_some()
+            && self.t(k + 4) == T::RParen
+        {
+            k + 5
+        } else {
+            k
+        }
+    }
+
+    fn span_text(&self, from: usize, to_excl: usize) -> String {
+        let a = self.toks[from].start;
+        let b = self.toks[to_excl.saturating_sub(1).max(from)].end;
+        self.s[a..b].to_string()
+    }
+
+    /// `förordning (EU) 2016/679`, `direktiv 95/46/EG`, `NIS2-direktivet`, `NIS 2-direktivet`,
+    /// `EU:s dataskyddsförordning`, `beslut nr 676/2002/EG`.
+    fn eu_act(&self, i: usize) -> Option<usize> {
+        let w = self.w(i);
+        if matches!(
+            w,
+            "förordning"
+                | "förordningen"
+                | "direktiv"
+                | "direktivet"
+                | "beslut"
+                | "genomförandeförordning"
+        ) {
+            let mut k = i + 1;
+            if self.t(k) == T::LParen
+                && self.is_w(k + 1, &["EU", "EG", "EEG", "Euratom"])
+                && self.t(k + 2) == T::RParen
+            {
+                k += 3;
+                if self.is_w(k, &["nr"]) {
+                    k += 1;
+                }
+                if self.num(k).is_some() && self.t(k + 1) == T::Slash && self.num(k + 2).is_some() {
+                    return Some(k + 3);
+                }
+                return None;
+            }
+            if self.is_w(k, &["nr"]) {
+                k += 1;
+            }
+            // `direktiv 95/46/EG`
+            if self.num(k).is_some()
+                && self.t(k + 1) == T::Slash
+                && self.num(k + 2).is_some()
+                && self.t(k + 3) == T::Slash
+                && self.is_w(k + 4, &["EG", "EEG", "EU"])
+            {
+                return Some(k + 5);
+            }
+            return None;
+        }
+        // `NIS2-direktivet`, `NIS 2-direktivet`, `EU-förordningen`
+        if !w.is_empty()
+            && w.chars().next().is_some_and(|c| c.is_uppercase())
+            && w.chars()
+                .skip(1)
+                .all(|c| c.is_uppercase() || c.is_ascii_digit())
+        {
+            let mut k = i + 1;
+            if self.num(k).is_some() && self.toks[k].start == self.toks[i].end + 1 {
+                k += 1;
+            }
+            if self.t(k) == T::Dash {
+                let nw = self.w(k + 1);
+                if nw.starts_with("direktiv") || nw.starts_with("förordning") {
+                    return Some(k + 2);
+                }
+            }
+            // `EU:s dataskyddsförordning`
+            if w == "EU" && self.t(i + 1) == T::Colon && self.w(i + 2) == "s" {
+                let nw = self.w(i + 3);
+                if nw.contains("förordning") || nw.contains("direktiv") {
+                    return Some(i + 4);
+                }
+            }
+        }
+        None
+    }
+
+    /// References that do not start with a number. Returns (kind, members, act, end, relative).
+    fn worded(&self, i: usize) -> Option<Worded> {
+        let w = self.w(i);
+        match w {
+            "SFS"
+                if self.num(i + 1).is_some()
+                    && self.t(i + 2) == T::Colon
+                    && self.num(i + 3).is_some() =>
+            {
+                Some((
+                    CiteKind::ExternalLaw,
+                    vec![],
+                    Some(self.span_text(i, i + 4)),
+                    i + 4,
+                    false,
+                ))
+            }
+            "prop" | "Prop" | "bet" | "rskr" | "dir" | "Dir" | "SOU" | "Ds" | "skr" => {
+                let mut k = i + 1;
+                if self.t(k) == T::Dot {
+                    k += 1;
+                } else if matches!(w, "prop" | "Prop" | "bet" | "rskr" | "skr") {
+                    return None;
+                }
+                self.num(k)?;
+                k += 1;
+                if self.t(k) == T::Slash {
+                    self.num(k + 1)?;
+                    k += 2;
+                }
+                if self.t(k) != T::Colon {
+                    return None;
+                }
+                if self.num(k + 1).is_none() && self.t(k + 1) != T::Word {
+                    return None;
+                }
+                let end = k + 2;
+                Some((
+                    CiteKind::Forarbete,
+                    vec![],
+                    Some(self.span_text(i, end)),
+                    end,
+                    false,
+                ))
+            }
+            "artikel" | "Artikel" | "artiklarna" => {
+                self.num(i + 1)?;
+                let mut k = i + 2;
+                while self.t(k) == T::Dot
+                    && self.num(k + 1).is_some()
+                    && self.toks[k].start == self.toks[k - 1].end
+                {
+                    k += 2;
+                }
+                while (self.is_sep(k) || self.t(k) == T::Dash) && self.num(k + 1).is_some() {
+                    k += 2;
+                }
+                if self.is_w(k, &["punkt"]) && self.num(k + 1).is_some() {
+                    k += 2;
+                }
+                let mut end = k;
+                if self.is_w(k, &["i"]) {
+                    if let Some(e) = self.eu_act(k + 1) {
+                        end = e;
+                    } else if self.is_w(k + 1, &["Europaparlamentets"]) {
+                        // `i Europaparlamentets och rådets förordning (EU) 2016/679`
+                        let mut m = k + 2;
+                        while m < k + 8 && self.eu_act(m).is_none() {
+                            m += 1;
+                        }
+                        if let Some(e) = self.eu_act(m) {
+                            end = e;
+                        }
+                    }
+                }
+                Some((
+                    CiteKind::EuAct,
+                    vec![],
+                    Some(self.span_text(i, end)),
+                    end,
+                    false,
+                ))
+            }
+            "ISO" | "SS" => {
+                let mut k = i + 1;
+                if self.t(k) == T::Slash && self.is_w(k + 1, &["IEC"]) {
+                    k += 2;
+                }
+                if self.t(k) == T::Dash && self.is_w(k + 1, &["EN"]) {
+                    k += 2;
+                    if self.is_w(k, &["ISO"]) {
+                        k += 1;
+                    }
+                }
+                self.num(k)?;
+                k += 1;
+                if self.t(k) == T::Colon && self.num(k + 1).is_some() {
+                    k += 2;
+                }
+                Some((
+                    CiteKind::Standard,
+                    vec![],
+                    Some(self.span_text(i, k)),
+                    k,
+                    false,
+                ))
+            }
+            "avsnitt" | "Avsnitt" => {
+                self.num(i + 1)?;
+                let mut k = i + 2;
+                while self.t(k) == T::Dot && self.num(k + 1).is_some() {
+                    k += 2;
+                }
+                Some((
+                    CiteKind::ReportSection,
+                    vec![],
+                    Some(self.span_text(i, k)),
+                    k,
+                    false,
+                ))
+            }
+            "kapitlet" | "Kapitlet" => {
+                // `kapitlet` is the chapter in context; `kapitlets` is not a citation.
+                Some((CiteKind::Chapter, vec![], None, i + 1, true))
+            }
+            "kapitel" | "Kapitel" | "kapitlen" => {
+                let (seq, k) = self.label_seq(i + 1)?;
+                let members = seq
+                    .into_iter()
+                    .map(|s| match s {
+                        Seq::One(k) => Member::One {
+                            at: Address::chapter(k),
+                        },
+                        Seq::Range(a, b) => Member::Range {
+                            from: Address::chapter(a),
+                            to: Address::chapter(b),
+                        },
+                    })
+                    .collect();
+                Some((CiteKind::Chapter, members, None, k, false))
+            }
+            "punkt" | "punkterna" | "Punkt" => {
+                let (pk, k) = self.punkter(i, false).or_else(|| {
+                    // Capitalised form at a sentence start.
+                    if w == "Punkt" {
+                        self.punkter_after_keyword(i)
+                    } else {
+                        None
+                    }
+                })?;
+                let members = pk
+                    .into_iter()
+                    .map(|(a, b)| {
+                        let from = Address {
+                            punkt: Some(a),
+                            ..Default::default()
+                        };
+                        match b {
+                            Some(b) => Member::Range {
+                                from,
+                                to: Address {
+                                    punkt: Some(b),
+                                    ..Default::default()
+                                },
+                            },
+                            None => Member::One { at: from },
+                        }
+                    })
+                    .collect();
+                Some((CiteKind::Punkt, members, None, k, true))
+            }
+            _ => {
+                if ordinal_value(w).is_some()
+                    && let Some((st, k)) = self.stycke(i)
+                {
+                    let mut members = Vec::new();
+                    let mut k = k;
+                    if st.len() == 1 && st[0].1.is_none() {
+                        let base = Address {
+                            stycke: Some(st[0].0),
+                            ..Default::default()
+                        };
+                        if let Some((pk, k2)) = self.punkter(k, true) {
+                            k = k2;
+                            for (a, b) in pk {
+                                let from = Address {
+                                    punkt: Some(a),
+                                    ..base
+                                };
+                                members.push(match b {
+                                    Some(b) => Member::Range {
+                                        from,
+                                        to: Address {
+                                            punkt: Some(b),
+                                            ..base
+                                        },
+                                    },
+                                    None => Member::One { at: from },
+                                });
+                            }
+                            return Some((CiteKind::Punkt, members, None, k, true));
+                        }
+                    }
+                    for (a, b) in st {
+                        let from = Address {
+                            stycke: Some(a),
+                            ..Default::default()
+                        };
+                        members.push(match b {
+                            Some(b) => Member::Range {
+                                from,
+                                to: Address {
+                                    stycke: Some(b),
+                                    ..Default::default()
+                                },
+                            },
+                            None => Member::One { at: from },
+                        });
+                    }
+                    return Some((CiteKind::Stycke, members, None, k, true));
+                }
+                if is_agency_code(w)
+                    && self.num(i + 1).is_some()
+                    && self.t(i + 2) == T::Colon
+                    && self.num(i + 3).is_some()
+                {
+                    return Some((
+                        CiteKind::AgencyRegulation,
+                        vec![],
+                        Some(self.span_text(i, i + 4)),
+                        i + 4,
+                        false,
+                    ));
+                }
+                // `HSLF-FS 2016:40`, `ELSÄK-FS 2022:1`
+                if self.t(i + 1) == T::Dash
+                    && self.is_w(i + 2, &["FS"])
+                    && self.num(i + 3).is_some()
+                    && self.t(i + 4) == T::Colon
+                    && w.chars().all(|c| c.is_uppercase())
+                {
+                    return Some((
+                        CiteKind::AgencyRegulation,
+                        vec![],
+                        Some(self.span_text(i, i + 6)),
+                        i + 6,
+                        false,
+                    ));
+                }
+                if let Some(end) = self.eu_act(i) {
+                    return Some((
+                        CiteKind::EuAct,
+                        vec![],
+                        Some(self.span_text(i, end)),
+                        end,
+                        false,
+                    ));
+                }
+                if w == "Europaparlamentets"
+                    || w == "kommissionens"
+                    || w == "Kommissionens"
+                    || w == "rådets"
+                {
+                    let mut m = i + 1;
+                    while m < i + 6 && self.eu_act(m).is_none() {
+                        m += 1;
+                    }
+                    if let Some(e) = self.eu_act(m) {
+                        return Some((
+                            CiteKind::EuAct,
+                            vec![],
+                            Some(self.span_text(i, e)),
+                            e,
+                            false,
+                        ));
+                    }
+                }
+                // A named act with its SFS number: `lagen (2022:482) om elektronisk kommunikation`.
+                let law_word = is_law_name(w)
+                    || matches!(
+                        w,
+                        "lagen" | "förordningen" | "Lagen" | "Förordningen" | "förordning" | "lag"
+                    );
+                if law_word && self.sfs_number_after(i + 1) > i + 1 {
+                    let mut end = self.sfs_number_after(i + 1);
+                    end = self.name_tail(end);
+                    return Some((
+                        CiteKind::ExternalLaw,
+                        vec![],
+                        Some(self.span_text(i, end)),
+                        end,
+                        false,
+                    ));
+                }
+                if GRUNDLAGAR.contains(&w) || (w.ends_with("balken") && w.len() > 8) {
+                    return Some((
+                        CiteKind::ExternalLaw,
+                        vec![],
+                        Some(w.to_string()),
+                        i + 1,
+                        false,
+                    ));
+                }
+                None
+            }
+        }
+    }
+
+    fn punkter_after_keyword(&self, i: usize) -> Option<(Items<PunktLabel>, usize)> {
+        let n = self.num(i + 1)?;
+        Some((vec![(PunktLabel::Number(n), None)], i + 2))
+    }
+
+    /// `om elektronisk kommunikation` after an act's number: up to the first punctuation,
+    /// conjunction or verb-like stop word, at most eight words.
+    fn name_tail(&self, k: usize) -> usize {
+        if !self.is_w(k, &["om"]) {
+            return k;
+        }
+        let mut m = k + 1;
+        let mut words = 0;
+        while self.t(m) == T::Word && words < 8 {
+            let w = self.w(m);
+            if matches!(
+                w,
+                "och"
+                    | "samt"
+                    | "eller"
+                    | "i"
+                    | "ska"
+                    | "får"
+                    | "finns"
+                    | "gäller"
+                    | "som"
+                    | "med"
+                    | "att"
+                    | "till"
+                    | "av"
+                    | "är"
+                    | "har"
+                    | "kan"
+            ) || is_law_name(w)
+                || w.chars().next().is_some_and(|c| c.is_uppercase())
+            {
+                break;
+            }
+            m += 1;
+            words += 1;
+        }
+        if words == 0 { k } else { m }
+    }
+
+    /// `N kap. Rubrik` alone on its line: a chapter heading.
+    fn is_heading(&self, i: usize, j: usize) -> bool {
+        let first = self.toks[i];
+        if first.nl == 0 && i > 0 {
+            return false;
+        }
+        // The heading text starts with a capital on the same line.
+        let Some(next) = self.toks.get(j) else {
+            return false;
+        };
+        if next.nl > 0 || next.t != T::Word {
+            return false;
+        }
+        if !self.s[next.start..].starts_with(|c: char| c.is_uppercase()) {
+            return false;
+        }
+        let line_end = self.s[first.start..]
+            .find('\n')
+            .map(|e| first.start + e)
+            .unwrap_or(self.s.len());
+        let line = self.s[first.start..line_end].trim_end();
+        line.len() < 160
+            && !line.contains('§')
+            && !line.ends_with([',', ';', ':'])
+            && !line.ends_with(" och")
+            && !line.ends_with(" samt")
+    }
+
+    /// `7 § Text` at the start of a block: a paragraph label in a regulation.
+    fn paragraph_start(&self, i: usize) -> Option<Label> {
+        let first = self.toks[i];
+        if first.nl < 2 {
+            return None;
+        }
+        let (l, j) = self.label(i)?;
+        if self.t(j) != T::Para {
+            return None;
+        }
+        let next = self.toks.get(j + 1)?;
+        if next.nl > 0 && next.t != T::Word {
+            return None;
+        }
+        let c = self.s[next.start..].chars().next()?;
+        (c.is_uppercase() || c == '/').then_some(l)
+    }
+}
+
+/// Finds every citation in `text`. Spans are byte offsets into `text`.
+pub fn scan(text: &str) -> Scan {
+    let toks = tokenize(text);
+    let p = P {
+        s: text,
+        toks: &toks,
+    };
+    let mut out = Scan::default();
+    let mut i = 0;
+    while i < toks.len() {
+        let tok = toks[i];
+        let found = match tok.t {
+            T::Num(_) => {
+                if let Some(l) = p.paragraph_start(i) {
+                    out.paragraph_starts.push(ParagraphStart {
+                        start: tok.start,
+                        label: l,
+                    });
+                    // Skip the label itself; the text after it is scanned normally.
+                    i += if l.letter.is_some() { 3 } else { 2 };
+                    continue;
+                }
+                p.numbered(i).map(|(members, j, relative)| {
+                    let chapters_only = members.iter().all(|m| match m {
+                        Member::One { at } => at.paragraf.is_none(),
+                        Member::Range { from, .. } => from.paragraf.is_none(),
+                    });
+                    let heading = chapters_only && members.len() == 1 && p.is_heading(i, j);
+                    match p.external_suffix(j) {
+                        Some((act, kind, end)) => {
+                            (kind, members, Some(act), end, false, Role::Reference)
+                        }
+                        None => {
+                            let kind = kind_of(&members);
+                            // `i denna lag`, `i förslaget` close the citation.
+                            let mut end = j;
+                            if p.is_w(j, &["i"])
+                                && p.is_w(j + 1, &["förslaget", "föreskrifterna", "författningen"])
+                            {
+                                end = j + 2;
+                            } else if p.is_w(j, &["i"])
+                                && p.is_w(j + 1, &["denna", "dessa"])
+                                && p.t(j + 2) == T::Word
+                            {
+                                end = j + 3;
+                            }
+                            let role = if heading {
+                                Role::Heading
+                            } else {
+                                Role::Reference
+                            };
+                            (kind, members, None, end, relative, role)
+                        }
+                    }
+                })
+            }
+            T::Word => p.worded(i).map(|(kind, members, act, end, relative)| {
+                (kind, members, act, end, relative, Role::Reference)
+            }),
+            _ => None,
+        };
+        match found {
+            Some((kind, members, act, end, relative, role)) if end > i => {
+                let start = tok.start;
+                let stop = toks[end - 1].end;
+                out.citations.push(Citation {
+                    start,
+                    end: stop,
+                    text: text[start..stop].to_string(),
+                    kind,
+                    role,
+                    members,
+                    act,
+                    sentence: tok.sentence,
+                    relative,
+                });
+                i = end;
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+fn kind_of(members: &[Member]) -> CiteKind {
+    let mut kind = CiteKind::Chapter;
+    for m in members {
+        let a = match m {
+            Member::One { at } => at,
+            Member::Range { from, .. } => from,
+        };
+        let k = if a.punkt.is_some() {
+            CiteKind::Punkt
+        } else if a.stycke.is_some() {
+            CiteKind::Stycke
+        } else if a.paragraf.is_some() {
+            CiteKind::Paragraph
+        } else {
+            CiteKind::Chapter
+        };
+        kind = kind.max(k);
+    }
+    kind
+}
+
+/// Parses a whole string as one address (`2 kap. 7 a § första stycket 2`), for [`Address::parse`].
+pub fn parse_single_address(s: &str) -> Option<Address> {
+    // A leading space keeps `7 § ...` from being read as a paragraph label that starts a block.
+    let padded = format!(" {}", s.trim());
+    let scan = scan(&padded);
+    let [c] = scan.citations.as_slice() else {
+        return None;
+    };
+    let rest = padded[c.end..].trim();
+    if !c.kind.is_internal() || !(rest.is_empty() || rest == ".") || c.start != 1 {
+        return None;
+    }
+    match c.members.as_slice() {
+        [Member::One { at }] => Some(*at),
+        [] if c.kind == CiteKind::Chapter => None,
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Resolution
+// ---------------------------------------------------------------------------------------
+
+/// What resolution needs to know about a draft: which chapters and paragraphs exist.
+pub trait Outline {
+    /// Whether the document is divided into chapters.
+    fn has_chapters(&self) -> bool;
+    /// Chapter labels in document order.
+    fn chapter_labels(&self) -> Vec<Label>;
+    /// Paragraph labels of a chapter (or of the whole document, `None`) in order.
+    fn paragraph_labels(&self, kapitel: Option<Label>) -> Vec<Label>;
+    /// Whether the address exists (down to stycke and punkt).
+    fn contains(&self, a: &Address) -> bool;
+}
+
+/// The context a citation is read in.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Context {
+    pub kapitel: Option<Label>,
+    /// The paragraph relative stycken and punkter belong to.
+    pub paragraf: Option<Address>,
+}
+
+/// A citation with the addresses it resolves to.
+#[derive(Clone, Debug, Serialize)]
+pub struct Resolved {
+    #[serde(flatten)]
+    pub citation: Citation,
+    /// 1-based line of the citation's start.
+    pub line: u32,
+    /// The chapter context the citation was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub context: Option<Label>,
+    /// Addresses in the document in hand, ranges expanded.
+    pub addresses: Vec<Address>,
+    /// Members that could not be resolved (missing in the draft or lacking context), as written.
+    pub unresolved: Vec<String>,
+}
+
+/// Scans `text` and resolves every citation, carrying the chapter context from headings
+/// (`2 kap. Organisatoriska ...`) and the paragraph context from recent citations.
+pub fn resolve_all(text: &str, start: Context, draft: Option<&dyn Outline>) -> Vec<Resolved> {
+    let scan = scan(text);
+    let lines = crate::source::line_starts(text);
+    let line_of = |off: usize| match lines.binary_search(&off) {
+        Ok(i) => i as u32 + 1,
+        Err(i) => i as u32,
+    };
+    let mut ctx = start;
+    let mut structural: Option<Address> = None;
+    let mut starts = scan.paragraph_starts.iter().peekable();
+    // The last internal paragraph cited and the sentence it was cited in.
+    let mut recent: Option<(Address, u32)> = None;
+    let mut out = Vec::with_capacity(scan.citations.len());
+    for c in scan.citations {
+        while let Some(ps) = starts.peek() {
+            if ps.start > c.start {
+                break;
+            }
+            structural = Some(Address::paragraph(ctx.kapitel, ps.label));
+            recent = None;
+            starts.next();
+        }
+        if c.role == Role::Heading
+            && let [Member::One { at }] = c.members.as_slice()
+        {
+            ctx.kapitel = at.kapitel;
+            structural = None;
+            recent = None;
+        }
+        let para_ctx = match recent {
+            Some((a, s)) if c.sentence <= s + 1 => Some(a),
+            _ => structural.or(start.paragraf),
+        };
+        let here = Context {
+            kapitel: ctx.kapitel,
+            paragraf: para_ctx,
+        };
+        let (addresses, unresolved) = resolve(&c, here, draft);
+        if c.kind.is_internal()
+            && let Some(a) = addresses.iter().rev().find(|a| a.paragraf.is_some())
+        {
+            recent = Some((a.paragraph_part(), c.sentence));
+        }
+        out.push(Resolved {
+            line: line_of(c.start),
+            context: ctx.kapitel,
+            citation: c,
+            addresses,
+            unresolved,
+        });
+    }
+    out
+}
+
+/// Resolves one citation in a context. External references resolve to nothing in the draft.
+pub fn resolve(
+    c: &Citation,
+    ctx: Context,
+    draft: Option<&dyn Outline>,
+) -> (Vec<Address>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut missing = Vec::new();
+    if !c.kind.is_internal() {
+        return (found, missing);
+    }
+    if c.members.is_empty() && c.kind == CiteKind::Chapter {
+        // `kapitlet`
+        match ctx.kapitel {
+            Some(k) => check(Address::chapter(k), draft, &mut found, &mut missing),
+            None => missing.push(format!("{} (no chapter in context)", c.text)),
+        }
+        return (found, missing);
+    }
+    let chaptered = draft.map(|d| d.has_chapters()).unwrap_or(true);
+    let complete = |a: Address| -> Result<Address, String> {
+        let mut a = a;
+        if a.paragraf.is_none() && a.kapitel.is_none() && (a.stycke.is_some() || a.punkt.is_some())
+        {
+            match ctx.paragraf {
+                Some(p) => {
+                    a.kapitel = p.kapitel;
+                    a.paragraf = p.paragraf;
+                }
+                None => return Err(format!("{} (no paragraph in context)", a.display())),
+            }
+        }
+        if a.kapitel.is_none() && a.paragraf.is_some() && chaptered {
+            match ctx.kapitel {
+                Some(k) => a.kapitel = Some(k),
+                None if draft.is_some() => {
+                    return Err(format!("{} (no chapter in context)", a.display()));
+                }
+                None => {}
+            }
+        }
+        Ok(a)
+    };
+    for m in &c.members {
+        match *m {
+            Member::One { at } => match complete(at) {
+                Ok(a) => check(a, draft, &mut found, &mut missing),
+                Err(e) => missing.push(e),
+            },
+            Member::Range { from, to } => match (complete(from), complete(to)) {
+                (Ok(a), Ok(b)) => {
+                    for x in expand(a, b, draft) {
+                        check(x, draft, &mut found, &mut missing);
+                    }
+                }
+                (Err(e), _) | (_, Err(e)) => missing.push(e),
+            },
+        }
+    }
+    (found, missing)
+}
+
+fn check(
+    a: Address,
+    draft: Option<&dyn Outline>,
+    found: &mut Vec<Address>,
+    missing: &mut Vec<String>,
+) {
+    match draft {
+        Some(d) if !d.contains(&a) => missing.push(a.display()),
+        _ => {
+            if !found.contains(&a) {
+                found.push(a)
+            }
+        }
+    }
+}
+
+/// Expands a range to its members: with a draft, every existing label between the ends
+/// (so `7–9 §§` takes in `8 a §`); without, the numbers between them.
+pub fn expand(a: Address, b: Address, draft: Option<&dyn Outline>) -> Vec<Address> {
+    // Punkt and stycke ranges.
+    if let (Some(PunktLabel::Number(x)), Some(PunktLabel::Number(y))) = (a.punkt, b.punkt) {
+        return (x..=y.min(x + 200))
+            .map(|n| Address {
+                punkt: Some(PunktLabel::Number(n)),
+                ..a
+            })
+            .collect();
+    }
+    if let (Some(x), Some(y)) = (a.stycke, b.stycke)
+        && a.punkt.is_none()
+    {
+        return (x..=y.min(x + 50))
+            .map(|n| Address {
+                stycke: Some(n),
+                ..a
+            })
+            .collect();
+    }
+    if let (Some(x), Some(y)) = (a.paragraf, b.paragraf) {
+        if let Some(d) = draft {
+            let labels = d.paragraph_labels(a.kapitel);
+            let inside: Vec<Address> = labels
+                .into_iter()
+                .filter(|l| *l >= x && *l <= y)
+                .map(|l| Address::paragraph(a.kapitel, l))
+                .collect();
+            if !inside.is_empty() {
+                // The ends themselves are reported as missing if absent.
+                let mut v = inside;
+                for end in [a, b] {
+                    if !v.contains(&end) {
+                        v.push(end);
+                    }
+                }
+                v.sort();
+                return v;
+            }
+        }
+        return label_range(x, y)
+            .into_iter()
+            .map(|l| Address::paragraph(a.kapitel, l))
+            .collect();
+    }
+    if let (Some(x), Some(y)) = (a.kapitel, b.kapitel) {
+        if let Some(d) = draft {
+            let inside: Vec<Address> = d
+                .chapter_labels()
+                .into_iter()
+                .filter(|l| *l >= x && *l <= y)
+                .map(Address::chapter)
+                .collect();
+            if !inside.is_empty() {
+                return inside;
+            }
+        }
+        return label_range(x, y)
+            .into_iter()
+            .map(Address::chapter)
+            .collect();
+    }
+    vec![a, b]
+}
+
+/// `7–9` → 7, 8, 9; `7 a–7 c` → 7 a, 7 b, 7 c; `26–26 b` → 26, 26 a, 26 b.
+fn label_range(x: Label, y: Label) -> Vec<Label> {
+    let mut v = Vec::new();
+    if x.num == y.num {
+        let from = x.letter.map(|c| c as u8).unwrap_or(b'a' - 1);
+        let to = y.letter.map(|c| c as u8).unwrap_or(b'a' - 1);
+        if x.letter.is_none() {
+            v.push(x);
+        }
+        for c in from.max(b'a')..=to {
+            v.push(Label::with_letter(x.num, c as char));
+        }
+        return v;
+    }
+    v.push(x);
+    for n in x.num + 1..y.num.min(x.num + 500) {
+        v.push(Label::new(n));
+    }
+    v.push(y);
+    v
+}
+
+#[cfg(test)]
+mod tests;

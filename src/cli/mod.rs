@@ -1,0 +1,72 @@
+//! Shared plumbing of the subcommands: output handling, error reporting, exit codes.
+
+pub mod parse;
+pub mod refs;
+
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+/// Exit codes (documented in the README and in `remiss --help`).
+pub const EXIT_OK: u8 = 0;
+#[allow(dead_code)] // `diff` and `check` report findings with it
+pub const EXIT_FINDINGS: u8 = 1;
+pub const EXIT_INPUT: u8 = 2;
+pub const EXIT_OUTPUT: u8 = 4;
+
+/// What a subcommand returns: its exit code, or an error to report.
+pub type CmdResult = anyhow::Result<u8>;
+
+/// Writes output to stdout, treating a closed pipe (`remiss parse x | head`) as success.
+pub fn emit(s: &str) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut lock = stdout.lock();
+    match lock.write_all(s.as_bytes()).and_then(|_| lock.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
+/// Prints the error chain and maps it to an exit code.
+pub fn finish(result: CmdResult) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            let mut msg = format!("error: {e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!("\n  caused by: {cause}"));
+            }
+            eprintln!("{msg}");
+            let code = e
+                .chain()
+                .find_map(|c| c.downcast_ref::<remiss::Error>())
+                .map(|le| le.exit_code() as u8)
+                .or_else(|| {
+                    e.chain()
+                        .find_map(|c| c.downcast_ref::<io::Error>())
+                        .map(|_| EXIT_OUTPUT)
+                })
+                .unwrap_or(EXIT_INPUT);
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Prints notices (such as a legacy encoding) to stderr.
+pub fn notices(text: &remiss::source::Text) {
+    for n in &text.notices {
+        eprintln!("notice: {n}");
+    }
+}
+
+/// Cuts a string to at most `n` characters, on a character boundary.
+pub fn prefix_chars(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// Makes text safe for one TSV field: tabs and newlines become spaces.
+pub fn tsv_field(s: &str) -> String {
+    s.replace(['\t', '\n', '\r'], " ")
+}

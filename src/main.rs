@@ -1,0 +1,34 @@
+//! The `remiss` command line: parses arguments, calls the library stages, prints results.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Reads Swedish regulation drafts and consultation answers into paragraph-addressed
+/// structures.
+///
+/// Exit codes: 0 success; 1 findings (differences, defects); 2 usage or unreadable input;
+/// 3 input read but not what the command needs (no paragraf in a regulation); 4 output
+/// could not be written.
+#[derive(Parser)]
+#[command(name = "remiss", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Parse(cli::parse::Args),
+    Refs(cli::refs::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse(a) => cli::parse::run(a),
+        Command::Refs(a) => cli::refs::run(a),
+    };
+    cli::finish(result)
+}

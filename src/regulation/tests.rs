@@ -1,0 +1,368 @@
+use super::*;
+use crate::source::Text;
+
+fn reg(src: &str) -> Regulation {
+    parse(&Text::from_plain("test.txt", src.to_string()))
+}
+
+fn paragraph_ids(r: &Regulation) -> Vec<String> {
+    r.paragraphs().map(|p| p.id.clone()).collect()
+}
+
+const DRAFT: &str = "\
+Myndighetens föreskrifter och allmänna råd om säkerhetsåtgärder;
+
+beslutade den 1 mars 2026.
+
+Myndigheten föreskriver följande med stöd av 5 § förordningen (2025:1507).
+
+1 kap. Inledande bestämmelser
+
+Tillämpningsområde
+
+1 § Dessa föreskrifter gäller för verksamhetsutövare.
+
+2 kap. Organisatoriska säkerhetsåtgärder
+
+Ledningens ansvar
+Ledningens utbildning
+
+7 § Verksamhetsutövaren ska utse
+
+1. en samordnare,
+
+2. en informationsägare, och
+
+3. en systemägare.
+
+Samordnaren ska rapportera till ledningen.
+
+Allmänna råd
+
+Verksamhetsutövaren bör dokumentera rollerna.
+
+Rollerna bör ses över årligen.
+
+7 a § Ledningen ska informeras enligt 7 § första stycket 2.
+
+Övergångsbestämmelser
+
+1. Dessa föreskrifter träder i kraft den 1 juli 2026.
+
+2. Äldre föreskrifter gäller för beslut före ikraftträdandet.
+
+Bilaga 1 Förteckning över sektorer
+
+Energi, transporter och bankverksamhet.
+";
+
+#[test]
+fn the_tree_of_a_draft() {
+    let r = reg(DRAFT);
+    assert_eq!(
+        r.title.as_ref().map(|t| t.text.as_str()),
+        Some("Myndighetens föreskrifter och allmänna råd om säkerhetsåtgärder;")
+    );
+    assert_eq!(r.preamble.len(), 2);
+    assert_eq!(r.chapter_count(), 2);
+    assert_eq!(
+        r.kapitel[1].heading.as_deref(),
+        Some("Organisatoriska säkerhetsåtgärder")
+    );
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K2P7", "K2P7a"]);
+    let p7 = &r.kapitel[1].paragrafer[0];
+    assert_eq!(p7.display, "2 kap. 7 §");
+    assert_eq!(p7.rubrik.as_deref(), Some("Ledningens utbildning"));
+    assert_eq!(p7.stycken.len(), 2);
+    assert_eq!(p7.stycken[0].text, "Verksamhetsutövaren ska utse");
+    let punkter: Vec<(&str, &str)> = p7.stycken[0]
+        .punkter
+        .iter()
+        .map(|p| (p.id.as_str(), p.text.as_str()))
+        .collect();
+    assert_eq!(
+        punkter,
+        [
+            ("K2P7S1N1", "en samordnare,"),
+            ("K2P7S1N2", "en informationsägare, och"),
+            ("K2P7S1N3", "en systemägare.")
+        ]
+    );
+    assert_eq!(p7.stycken[1].id, "K2P7S2");
+    // Allmänna råd belong to the paragraph above them, and are not its stycken.
+    assert_eq!(p7.allmanna_rad.len(), 1);
+    assert_eq!(p7.allmanna_rad[0].id, "K2P7AR");
+    assert_eq!(p7.allmanna_rad[0].stycken.len(), 2);
+    // Two rubriker in a row: the second is a sub-rubrik.
+    let levels: Vec<(String, u8)> = r.kapitel[1]
+        .rubriker
+        .iter()
+        .map(|x| (x.text.clone(), x.level))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("Ledningens ansvar".to_string(), 1),
+            ("Ledningens utbildning".to_string(), 2)
+        ]
+    );
+    // Övergångsbestämmelser are punkter, not paragraphs; the bilaga is kept.
+    assert_eq!(r.overgang.len(), 1);
+    assert_eq!(r.overgang[0].stycken[0].punkter.len(), 2);
+    assert_eq!(r.overgang[0].stycken[0].punkter[1].id, "O1N2");
+    assert_eq!(r.bilagor.len(), 1);
+    assert_eq!(r.bilagor[0].heading, "Bilaga 1 Förteckning över sektorer");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+#[test]
+fn spans_point_at_the_source() {
+    let r = reg(DRAFT);
+    let p = &r.kapitel[1].paragrafer[1];
+    assert_eq!(
+        &DRAFT[p.span.start..p.span.end],
+        "7 a § Ledningen ska informeras enligt 7 § första stycket 2."
+    );
+    assert_eq!(p.span.line, 34);
+}
+
+#[test]
+fn the_node_list_is_in_document_order() {
+    let r = reg(DRAFT);
+    let kinds: Vec<String> = r
+        .nodes()
+        .iter()
+        .map(|n| format!("{}:{}", n.id, n.kind.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "K1:kapitel",
+            "K1R1:rubrik",
+            "K1P1:paragraf",
+            "K1P1S1:stycke",
+            "K2:kapitel",
+            "K2R1:rubrik",
+            "K2R2:rubrik",
+            "K2P7:paragraf",
+            "K2P7S1:stycke",
+            "K2P7S1N1:punkt",
+            "K2P7S1N2:punkt",
+            "K2P7S1N3:punkt",
+            "K2P7S2:stycke",
+            "K2P7AR:allmanna-rad",
+            "K2P7a:paragraf",
+            "K2P7aS1:stycke",
+            "O1:overgang",
+            "O1N1:punkt",
+            "O1N2:punkt",
+            "B1:bilaga"
+        ]
+    );
+}
+
+#[test]
+fn a_line_citing_paragraphs_is_not_a_new_paragraph() {
+    let r = reg(
+        "1 kap. A\n\n16 § Text.\n\n17 och 18 §§ om jäv gäller också.\n\n9 § första stycket gäller inte.\n\n19 § Mer.\n",
+    );
+    assert_eq!(paragraph_ids(&r), ["K1P16", "K1P19"]);
+    assert_eq!(r.kapitel[0].paragrafer[0].stycken.len(), 3);
+}
+
+#[test]
+fn a_list_of_chapter_names_is_not_a_set_of_chapters() {
+    let src = "1 kap. Inledande bestämmelser\n\n1 § Lagen innehåller följande kapitel:\n\n\
+               1 kap. Inledande bestämmelser\n\n2 kap. Anmälan\n\n3 kap. Tillsyn\n\n2 § Mer text.\n\n2 kap. Anmälan\n\n1 § Anmälan ska göras.\n";
+    let r = reg(src);
+    assert_eq!(r.chapter_count(), 2);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K1P2", "K2P1"]);
+    assert_eq!(r.kapitel[0].paragrafer[0].stycken.len(), 4);
+    // Lines ending in a comma are list items too.
+    let r =
+        reg("1 kap. A\n\n1 § Lagen innehåller\n\n2 kap. anmälan,\n\n3 kap. tillsyn.\n\n2 § Mer.\n");
+    assert_eq!(r.chapter_count(), 1);
+}
+
+#[test]
+fn repealed_paragraphs_are_kept_and_marked() {
+    let r = reg("7 § Text.\n\n8 § Har upphävts genom lag (2021:123).\n\n9 § Mer.\n");
+    assert_eq!(paragraph_ids(&r), ["P7", "P8", "P9"]);
+    let p8 = &r.kapitel[0].paragrafer[1];
+    assert_eq!(
+        p8.repealed.as_deref(),
+        Some("Har upphävts genom lag (2021:123).")
+    );
+    assert!(p8.stycken.is_empty());
+    // A paragraph that merely mentions a repealed act is not repealed.
+    let r = reg(
+        "1 § Genom förordningen upphävs förordningen (2018:1175). Den har upphävts genom beslut.\n",
+    );
+    assert!(r.kapitel[0].paragrafer[0].repealed.is_none());
+}
+
+#[test]
+fn amendment_notes_are_metadata_not_wording() {
+    let r = reg(
+        "1 § Denna lag gäller drift. Lag (2025:1510).\n\n2 § Listan:\n\n1. ett,\n\n2. två. Lag (2025:1511).\n\n3 § Text.\nLag (2024:1).\n",
+    );
+    let ps: Vec<&Paragraf> = r.paragraphs().collect();
+    assert_eq!(ps[0].stycken[0].text, "Denna lag gäller drift.");
+    assert_eq!(ps[0].amended_by, ["2025:1510"]);
+    assert_eq!(ps[1].stycken[0].punkter[1].text, "två.");
+    assert_eq!(ps[1].amended_by, ["2025:1511"]);
+    assert_eq!(ps[2].stycken[0].text, "Text.");
+    assert_eq!(ps[2].amended_by, ["2024:1"]);
+    // Not a note: part of a sentence.
+    let r = reg("1 § Se lag (2025:1510).\n");
+    assert_eq!(
+        r.kapitel[0].paragrafer[0].stycken[0].text,
+        "Se lag (2025:1510)."
+    );
+}
+
+#[test]
+fn a_label_used_twice_gives_a_diagnostic_naming_both_lines() {
+    let r = reg("1 kap. A\n\n5 § Första.\n\n6 § Andra.\n\n6 § Tredje.\n");
+    assert_eq!(paragraph_ids(&r), ["K1P5", "K1P6", "K1P6"]);
+    assert_eq!(r.diagnostics.len(), 1);
+    let d = &r.diagnostics[0];
+    assert_eq!(d.kind, DiagnosticKind::DuplicateLabel);
+    assert_eq!(d.line, 7);
+    assert!(d.message.contains("lines 5 and 7"), "{}", d.message);
+}
+
+#[test]
+fn in_force_markers_pair_versions_without_a_duplicate_diagnostic() {
+    let r = reg(
+        "1 § /Upphör att gälla U:2026-01-15/\nGammal text.\n\n1 § /Träder i kraft I:2026-01-15/\nNy text.\n\n\
+                 5 § /Ny beteckning 1 § U:2026-01-15/\nFlyttad.\n",
+    );
+    assert!(
+        r.diagnostics
+            .iter()
+            .all(|d| d.kind != DiagnosticKind::DuplicateLabel),
+        "{:?}",
+        r.diagnostics
+    );
+    let ps: Vec<&Paragraf> = r.paragraphs().collect();
+    assert_eq!(ps[0].in_force_until.as_deref(), Some("2026-01-15"));
+    assert_eq!(ps[1].in_force_from.as_deref(), Some("2026-01-15"));
+    assert_eq!(ps[1].stycken[0].text, "Ny text.");
+    assert_eq!(
+        ps[2].in_force_until.as_deref(),
+        Some("2026-01-15 (ny beteckning 1 §)")
+    );
+    // A slash span that is not a marker is text (`(EU) 2016/679 ... 95/46/EG`).
+    let r = reg("1 § Se förordning (EU) 2016/679 och direktiv 95/46/EG.\n");
+    assert_eq!(
+        r.kapitel[0].paragrafer[0].stycken[0].text,
+        "Se förordning (EU) 2016/679 och direktiv 95/46/EG."
+    );
+}
+
+#[test]
+fn regulations_without_chapters() {
+    let r = reg(
+        "Förordning om test\n\nInledande bestämmelser\n\n1 § Denna förordning gäller.\n\n2 § Mer.\n",
+    );
+    assert_eq!(r.chapter_count(), 0);
+    assert_eq!(paragraph_ids(&r), ["P1", "P2"]);
+    assert_eq!(
+        r.title.as_ref().map(|t| t.text.as_str()),
+        Some("Förordning om test")
+    );
+    assert_eq!(r.kapitel[0].rubriker[0].text, "Inledande bestämmelser");
+}
+
+#[test]
+fn line_break_hyphenation_is_rejoined_only_where_it_is_an_artefact() {
+    let r = reg(
+        "1 § Den nya EU-\nförordningen gäller enligt kom-\nmissionens beslut inom hälso-\noch sjukvård.\n",
+    );
+    assert_eq!(
+        r.kapitel[0].paragrafer[0].stycken[0].text,
+        "Den nya EU-förordningen gäller enligt kommissionens beslut inom hälso- och sjukvård."
+    );
+    assert_eq!(r.normalisation.hyphenation, 1);
+    assert_eq!(r.normalisation.line_wraps, 3);
+}
+
+#[test]
+fn an_overgang_heading_followed_by_1_paragraph_was_a_rubrik() {
+    let r = reg("Övergångsbestämmelser\n\n1 § Äldre föreskrifter gäller.\n");
+    assert!(r.overgang.is_empty());
+    assert_eq!(paragraph_ids(&r), ["P1"]);
+    assert_eq!(r.kapitel[0].rubriker[0].text, "Övergångsbestämmelser");
+}
+
+#[test]
+fn overgang_blocks_per_amending_act() {
+    let r = reg(
+        "1 § Text.\n\nÖvergångsbestämmelser\n\n2022:482\n\nFöreskrifter om ikraftträdande meddelas.\n\n2022:1086\n\n1. Denna lag träder i kraft den 1 augusti 2022.\n\n2. Mer.\n",
+    );
+    let acts: Vec<Option<&str>> = r.overgang.iter().map(|o| o.act.as_deref()).collect();
+    assert_eq!(acts, [Some("2022:482"), Some("2022:1086")]);
+    assert_eq!(r.overgang[1].stycken[0].punkter.len(), 2);
+}
+
+#[test]
+fn no_paragraphs_gives_a_diagnostic() {
+    let r = reg("Detta är ett brev.\n\nMed vänliga hälsningar.\n");
+    assert_eq!(r.paragraph_count(), 0);
+    assert_eq!(r.diagnostics[0].kind, DiagnosticKind::NoParagraphs);
+}
+
+#[test]
+fn markdown_regulations_read_like_plain_text() {
+    let md = "# Förordning om test\n\n## Inledande bestämmelser\n\n### 1 §\n\nDenna förordning gäller [lagen](x) (2025:1506).\n\n### 2 §\n\nDen är meddelad med stöd av\n\n- 1 kap. 8 § lagen,\n\n- 2 kap. 1 § samma lag.\n";
+    let r = parse(&Text::from_markdown("t.md", md.to_string()));
+    assert_eq!(paragraph_ids(&r), ["P1", "P2"]);
+    assert_eq!(
+        r.kapitel[0].paragrafer[0].stycken[0].text,
+        "Denna förordning gäller lagen (2025:1506)."
+    );
+    assert_eq!(
+        r.kapitel[0].paragrafer[1].stycken.len(),
+        1,
+        "strecksatser stay in their stycke"
+    );
+    assert_eq!(r.kapitel[0].rubriker[0].text, "Inledande bestämmelser");
+    assert_eq!(r.kapitel[0].paragrafer[0].span.line, 5);
+}
+
+#[test]
+fn outline_answers_what_exists() {
+    let r = reg(DRAFT);
+    let has = |s: &str| r.contains(&Address::from_id(s).unwrap());
+    assert!(has("K2P7"));
+    assert!(has("K2P7S1N3"));
+    assert!(has("K2P7S2"));
+    assert!(has("K2P7N2"));
+    assert!(!has("K2P7S3"));
+    assert!(!has("K2P8"));
+    assert!(!has("K3"));
+    assert!(has("K2"));
+    assert_eq!(
+        r.paragraph_labels(Some(Label::new(2))),
+        [Label::new(7), Label::with_letter(7, 'a')]
+    );
+}
+
+/// Cutting real text at arbitrary places must never panic the parser or the citation scanner.
+#[test]
+fn arbitrary_cuts_of_real_text_never_panic() {
+    let src = include_str!("../../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt");
+    let reg_src = DRAFT;
+    for text in [src, reg_src] {
+        let bounds: Vec<usize> = text.char_indices().map(|(i, _)| i).step_by(7).collect();
+        for (n, &a) in bounds.iter().enumerate() {
+            let b = bounds[(n * 31 + 17) % bounds.len()];
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let piece = &text[a..b];
+            let r = reg(piece);
+            let _ = r.nodes();
+            let _ = crate::cite::resolve_all(piece, Default::default(), Some(&r));
+        }
+    }
+}

@@ -1,0 +1,668 @@
+//! Stage 1, reading: a file's bytes become a [`Text`] of blocks and lines with spans
+//! (encoding detection, Markdown flattening, line-break hyphenation).
+
+use crate::error::{Error, Result};
+use serde::Serialize;
+use std::ops::Range;
+use std::path::Path;
+
+/// Files larger than this are refused before they are read into memory.
+pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Where a piece of text came from: 1-based lines and a byte range in the decoded text.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    pub line: u32,
+    pub end_line: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn join(self, other: Span) -> Span {
+        Span {
+            line: self.line.min(other.line),
+            end_line: self.end_line.max(other.end_line),
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    Utf8,
+    Utf8Bom,
+    Windows1252,
+    Utf16Le,
+    Utf16Be,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    Plain,
+    Markdown,
+}
+
+/// How a block was marked up in the source, when the source says so (Markdown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum BlockKind {
+    Text,
+    Heading(u8),
+    ListItem,
+}
+
+/// One line of a block: its text (in [`Text::buf`]), where it stands in the source, its number.
+#[derive(Clone, Debug)]
+pub struct Line {
+    pub text: Range<usize>,
+    pub src: Range<usize>,
+    pub number: u32,
+}
+
+/// A run of non-blank lines (plain text) or one Markdown block element.
+#[derive(Clone, Debug)]
+pub struct Block {
+    pub lines: Vec<Line>,
+    pub kind: BlockKind,
+}
+
+/// A decoded document: the source text, the parser-facing text and its blocks.
+#[derive(Debug)]
+pub struct Text {
+    pub name: String,
+    pub encoding: Encoding,
+    pub format: Format,
+    /// The decoded source; spans index into it.
+    pub source: String,
+    /// The text the parsers read. For plain text it equals `source`; for Markdown it is
+    /// the flattened text of each block.
+    buf: Option<String>,
+    pub blocks: Vec<Block>,
+    /// Things the reader should know (`decoded as Windows-1252`).
+    pub notices: Vec<String>,
+}
+
+impl Text {
+    pub fn buf(&self) -> &str {
+        self.buf.as_deref().unwrap_or(&self.source)
+    }
+    pub fn line_text(&self, line: &Line) -> &str {
+        &self.buf()[line.text.clone()]
+    }
+    pub fn block_span(&self, block: &Block) -> Span {
+        let first = block.lines.first();
+        let last = block.lines.last();
+        match (first, last) {
+            (Some(f), Some(l)) => Span {
+                line: f.number,
+                end_line: l.number,
+                start: f.src.start,
+                end: l.src.end,
+            },
+            _ => Span::default(),
+        }
+    }
+    pub fn line_span(&self, line: &Line) -> Span {
+        Span {
+            line: line.number,
+            end_line: line.number,
+            start: line.src.start,
+            end: line.src.end,
+        }
+    }
+
+    /// Builds a plain-text document from a string (used by tests and `refs TEXT`).
+    pub fn from_plain(name: &str, source: String) -> Text {
+        let blocks = plain_blocks(&source);
+        Text {
+            name: name.to_string(),
+            encoding: Encoding::Utf8,
+            format: Format::Plain,
+            source,
+            buf: None,
+            blocks,
+            notices: Vec::new(),
+        }
+    }
+
+    /// Builds a Markdown document from a string.
+    pub fn from_markdown(name: &str, source: String) -> Text {
+        let (buf, blocks) = markdown_blocks(&source);
+        Text {
+            name: name.to_string(),
+            encoding: Encoding::Utf8,
+            format: Format::Markdown,
+            source,
+            buf: Some(buf),
+            blocks,
+            notices: Vec::new(),
+        }
+    }
+}
+
+/// Reads a file into a [`Text`], choosing the format by content and extension.
+pub fn read(path: &Path) -> Result<Text> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if meta.is_dir() {
+        return Err(io(std::io::Error::other("it is a directory")));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            size: meta.len(),
+            limit: MAX_INPUT_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
+    from_bytes(path, &bytes)
+}
+
+/// Decodes bytes (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or Windows-1252) and splits blocks.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
+    let name = path.display().to_string();
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    let mut notices = Vec::new();
+    let (source, encoding) = decode(path, bytes, &mut notices)?;
+    if let Some(offset) = binary_offset(&source) {
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    let markdown = is_markdown(path, &source);
+    let mut text = if markdown {
+        Text::from_markdown(&name, source)
+    } else {
+        Text::from_plain(&name, source)
+    };
+    text.encoding = encoding;
+    text.notices = notices;
+    Ok(text)
+}
+
+fn decode(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> Result<(String, Encoding)> {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => Ok((s.to_string(), Encoding::Utf8Bom)),
+            Err(e) => Err(Error::Binary {
+                path: path.to_path_buf(),
+                offset: e.valid_up_to() + 3,
+            }),
+        };
+    }
+    for (bom, enc, le) in [
+        (&b"\xFF\xFE"[..], Encoding::Utf16Le, true),
+        (&b"\xFE\xFF"[..], Encoding::Utf16Be, false),
+    ] {
+        if let Some(rest) = bytes.strip_prefix(bom) {
+            let units: Vec<u16> = rest
+                .chunks(2)
+                .map(|c| match (c, le) {
+                    ([a, b], true) => u16::from_le_bytes([*a, *b]),
+                    ([a, b], false) => u16::from_be_bytes([*a, *b]),
+                    _ => 0xFFFD,
+                })
+                .collect();
+            let mut out = String::with_capacity(units.len());
+            for (i, r) in char::decode_utf16(units).enumerate() {
+                match r {
+                    Ok(c) => out.push(c),
+                    Err(_) => {
+                        return Err(Error::BadUtf16 {
+                            path: path.to_path_buf(),
+                            offset: 2 + 2 * i,
+                        });
+                    }
+                }
+            }
+            return Ok((out, enc));
+        }
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
+        Err(e) => {
+            // A NUL byte or many control bytes mean binary, not a legacy encoding.
+            if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+                return Err(Error::Binary {
+                    path: path.to_path_buf(),
+                    offset,
+                });
+            }
+            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+            notices.push(format!(
+                "{}: not valid UTF-8 (first bad byte at {}); decoded as Windows-1252",
+                path.display(),
+                e.valid_up_to()
+            ));
+            Ok((s.into_owned(), Encoding::Windows1252))
+        }
+    }
+}
+
+/// The offset of the first sign that decoded text is really binary: a NUL, or a
+/// control-character density no document has.
+fn binary_offset(s: &str) -> Option<usize> {
+    let mut controls = 0usize;
+    let mut seen = 0usize;
+    for (i, c) in s.char_indices() {
+        if c == '\0' {
+            return Some(i);
+        }
+        seen += 1;
+        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+            controls += 1;
+            if controls > 8 && controls * 20 > seen {
+                return Some(i);
+            }
+        }
+        if seen > 65_536 {
+            break;
+        }
+    }
+    None
+}
+
+fn is_markdown(path: &Path, source: &str) -> bool {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("md") | Some("markdown") => true,
+        Some("txt") => false,
+        // By content: ATX headings or YAML front matter at the start.
+        _ => {
+            let head = source.trim_start();
+            head.starts_with("---\n") || head.starts_with("# ") || source.contains("\n## ")
+        }
+    }
+}
+
+/// Splits plain text into blocks at blank lines. Lines keep their source ranges.
+fn plain_blocks(source: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut current: Vec<Line> = Vec::new();
+    let mut offset = 0usize;
+    for (i, raw) in source.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += raw.len();
+        let body = raw.trim_end_matches(['\n', '\r']);
+        let trimmed = body.trim_end();
+        let lead = trimmed.len() - trimmed.trim_start().len();
+        let line = Line {
+            text: start + lead..start + trimmed.len(),
+            src: start + lead..start + trimmed.len(),
+            number: i as u32 + 1,
+        };
+        if trimmed.trim().is_empty() {
+            if !current.is_empty() {
+                blocks.push(Block {
+                    lines: std::mem::take(&mut current),
+                    kind: BlockKind::Text,
+                });
+            }
+        } else {
+            current.push(line);
+        }
+    }
+    if !current.is_empty() {
+        blocks.push(Block {
+            lines: current,
+            kind: BlockKind::Text,
+        });
+    }
+    blocks
+}
+
+/// Flattens Markdown into blocks: headings, paragraphs and list items become blocks, links
+/// become their text, HTML and front matter are dropped. Line numbers follow the source.
+fn markdown_blocks(source: &str) -> (String, Vec<Block>) {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let line_starts = line_starts(source);
+    let line_of = |off: usize| match line_starts.binary_search(&off) {
+        Ok(i) => i as u32 + 1,
+        Err(i) => i as u32,
+    };
+    let mut buf = String::with_capacity(source.len());
+    let mut blocks: Vec<Block> = Vec::new();
+    let mut lines: Vec<Line> = Vec::new();
+    let mut kind = BlockKind::Text;
+    let mut cur_start: Option<usize> = None; // start in buf of the current line
+    let mut cur_src: Option<Range<usize>> = None;
+    let mut list_stack: Vec<Option<u64>> = Vec::new();
+    let mut in_block = false;
+
+    fn end_line(
+        buf: &mut String,
+        lines: &mut Vec<Line>,
+        cur_start: &mut Option<usize>,
+        cur_src: &mut Option<Range<usize>>,
+        number: u32,
+    ) {
+        if let (Some(s), Some(src)) = (cur_start.take(), cur_src.take()) {
+            let text = buf[s..].trim_end().len() + s;
+            if text > s {
+                lines.push(Line {
+                    text: s..text,
+                    src,
+                    number,
+                });
+            }
+            buf.push('\n');
+        }
+    }
+
+    let opts = Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_TABLES;
+    for (event, range) in Parser::new_ext(source, opts).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                kind = BlockKind::Heading(level as u8);
+                in_block = true;
+            }
+            Event::Start(Tag::Paragraph) => {
+                if !matches!(kind, BlockKind::ListItem) || !in_block {
+                    kind = BlockKind::Text;
+                }
+                in_block = true;
+            }
+            Event::Start(Tag::List(start)) => list_stack.push(start),
+            Event::End(TagEnd::List(_)) => {
+                list_stack.pop();
+            }
+            Event::Start(Tag::Item) => {
+                kind = BlockKind::ListItem;
+                in_block = true;
+                let marker = match list_stack.last_mut() {
+                    Some(Some(n)) => {
+                        let m = format!("{n}. ");
+                        *n += 1;
+                        m
+                    }
+                    _ => "- ".to_string(),
+                };
+                cur_start = Some(buf.len());
+                cur_src = Some(range.start..range.start);
+                buf.push_str(&marker);
+            }
+            Event::Start(Tag::TableRow) | Event::Start(Tag::TableHead) => {
+                in_block = true;
+                kind = BlockKind::Text;
+            }
+            Event::End(TagEnd::TableCell) => buf.push('\t'),
+            Event::Text(t) | Event::Code(t) => {
+                if !in_block {
+                    continue;
+                }
+                if cur_start.is_none() {
+                    cur_start = Some(buf.len());
+                }
+                let src = cur_src.get_or_insert(range.start..range.start);
+                src.end = range.end;
+                buf.push_str(&t);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                let n = line_of(cur_src.as_ref().map(|r| r.start).unwrap_or(range.start));
+                end_line(&mut buf, &mut lines, &mut cur_start, &mut cur_src, n);
+            }
+            Event::End(TagEnd::Heading(_))
+            | Event::End(TagEnd::Paragraph)
+            | Event::End(TagEnd::Item)
+            | Event::End(TagEnd::TableRow)
+            | Event::End(TagEnd::TableHead) => {
+                let n = line_of(cur_src.as_ref().map(|r| r.start).unwrap_or(range.start));
+                end_line(&mut buf, &mut lines, &mut cur_start, &mut cur_src, n);
+                if !lines.is_empty() {
+                    blocks.push(Block {
+                        lines: std::mem::take(&mut lines),
+                        kind,
+                    });
+                }
+                in_block = false;
+                kind = BlockKind::Text;
+            }
+            _ => {}
+        }
+    }
+    (buf, blocks)
+}
+
+/// Byte offsets where each line starts.
+pub fn line_starts(s: &str) -> Vec<usize> {
+    let mut v = Vec::with_capacity(s.len() / 40 + 1);
+    v.push(0);
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'\n' {
+            v.push(i + 1);
+        }
+    }
+    v
+}
+
+/// Counts of what joining lines normalised away; reported so nothing is hidden.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Normalisation {
+    /// Line breaks inside a stycke replaced by a space.
+    pub line_wraps: u32,
+    /// Line-break hyphens removed because they were layout, not spelling.
+    pub hyphenation: u32,
+    /// Runs of spaces, tabs and no-break spaces folded to one space.
+    pub whitespace: u32,
+}
+
+impl Normalisation {
+    pub fn add(&mut self, o: Normalisation) {
+        self.line_wraps += o.line_wraps;
+        self.hyphenation += o.hyphenation;
+        self.whitespace += o.whitespace;
+    }
+}
+
+/// Words after which a hyphen at a line end marks a suspended compound (`radio- och tv`).
+const SUSPENDING: [&str; 6] = ["och", "eller", "samt", "respektive", "resp.", "till"];
+
+/// Joins the lines of a stycke into one string. A line-break hyphen is removed only where it
+/// is a layout artefact: a lower-case word of three or more letters broken before a lower-case
+/// continuation. Hyphens stay after capitals and digits (`EU-`, `NIS 2-`), inside existing
+/// compounds (`maskin-till-`), after short words (`e-`, `tv-`), after `icke-`, and before
+/// `och`/`eller` (`hälso- och sjukvård`).
+pub fn join_lines<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    norm: &mut Normalisation,
+) -> String {
+    let mut out = String::new();
+    for line in lines {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            norm.line_wraps += 1;
+            if out.ends_with('-') && hyphen_is_artefact(&out, line) {
+                out.pop();
+                norm.hyphenation += 1;
+            } else if !out.ends_with('-') || keeps_space_after_hyphen(line) {
+                out.push(' ');
+            }
+        }
+        push_folding_spaces(&mut out, line, norm);
+    }
+    out
+}
+
+fn keeps_space_after_hyphen(next: &str) -> bool {
+    let first = next.split_whitespace().next().unwrap_or("");
+    SUSPENDING.contains(&first) || next.starts_with(|c: char| c.is_ascii_digit())
+}
+
+fn hyphen_is_artefact(before: &str, next: &str) -> bool {
+    if keeps_space_after_hyphen(next) {
+        return false;
+    }
+    if !next.starts_with(|c: char| c.is_lowercase()) {
+        return false;
+    }
+    let stem = &before[..before.len() - 1];
+    let word_start = stem
+        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '”')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let word = &stem[word_start..];
+    let letters = word.chars().count();
+    letters >= 3 && word.chars().all(|c| c.is_lowercase()) && word != "icke"
+}
+
+fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
+    let mut prev_space = out.ends_with(' ');
+    for c in line.chars() {
+        let is_space = c == ' ' || c == '\t' || c == '\u{a0}' || c == '\u{202f}';
+        if is_space {
+            if prev_space || c != ' ' {
+                norm.whitespace += 1;
+            }
+            if !prev_space {
+                out.push(' ');
+            }
+            prev_space = true;
+        } else {
+            out.push(c);
+            prev_space = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn join(lines: &[&str]) -> (String, Normalisation) {
+        let mut n = Normalisation::default();
+        let s = join_lines(lines.iter().copied(), &mut n);
+        (s, n)
+    }
+
+    #[test]
+    fn hyphenation_is_rejoined_only_where_it_is_layout() {
+        assert_eq!(
+            join(&["enligt kom-", "missionens beslut"]).0,
+            "enligt kommissionens beslut"
+        );
+        assert_eq!(
+            join(&["den nya EU-", "förordningen"]).0,
+            "den nya EU-förordningen"
+        );
+        assert_eq!(
+            join(&["inom hälso-", "och sjukvård"]).0,
+            "inom hälso- och sjukvård"
+        );
+        assert_eq!(
+            join(&["enligt NIS 2-", "direktivet"]).0,
+            "enligt NIS 2-direktivet"
+        );
+        assert_eq!(
+            join(&["säkerställa icke-", "diskriminerande"]).0,
+            "säkerställa icke-diskriminerande"
+        );
+        assert_eq!(
+            join(&["maskin-till-", "maskintjänster"]).0,
+            "maskin-till-maskintjänster"
+        );
+        assert_eq!(join(&["tv-", "program"]).0, "tv-program");
+        let (_, n) = join(&["unionslag-", "stiftning och", "mer"]);
+        assert_eq!(n.hyphenation, 1);
+        assert_eq!(n.line_wraps, 2);
+    }
+
+    #[test]
+    fn whitespace_is_folded_and_counted() {
+        let (s, n) = join(&["Stadsledningskontoret  tillstyrker\u{a0}förslaget"]);
+        assert_eq!(s, "Stadsledningskontoret tillstyrker förslaget");
+        assert_eq!(n.whitespace, 2);
+    }
+
+    #[test]
+    fn windows_1252_is_decoded_with_a_notice() {
+        let bytes = b"1 \xa7 F\xf6rordningen g\xe4ller.\n";
+        let t = from_bytes(Path::new("x.txt"), bytes).unwrap();
+        assert_eq!(t.encoding, Encoding::Windows1252);
+        assert!(t.source.contains("1 § Förordningen gäller."));
+        assert_eq!(t.notices.len(), 1);
+    }
+
+    #[test]
+    fn utf16_with_bom_is_decoded() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "7 § Åtgärder.\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let t = from_bytes(Path::new("x.txt"), &bytes).unwrap();
+        assert_eq!(t.encoding, Encoding::Utf16Le);
+        assert_eq!(t.source, "7 § Åtgärder.\n");
+    }
+
+    #[test]
+    fn binary_and_empty_are_refused() {
+        assert!(matches!(
+            from_bytes(Path::new("e.txt"), b"  \n\n"),
+            Err(Error::Empty { .. })
+        ));
+        let bin: Vec<u8> = (0u8..=255).cycle().take(4000).collect();
+        assert!(matches!(
+            from_bytes(Path::new("b.bin"), &bin),
+            Err(Error::Binary { .. })
+        ));
+    }
+
+    #[test]
+    fn plain_blocks_keep_lines_and_spans() {
+        let t = Text::from_plain("t", "Rubrik\n\n1 § Text\nmer.\n".to_string());
+        assert_eq!(t.blocks.len(), 2);
+        let b = &t.blocks[1];
+        assert_eq!(t.line_text(&b.lines[1]), "mer.");
+        let sp = t.block_span(b);
+        assert_eq!((sp.line, sp.end_line), (3, 4));
+        assert_eq!(&t.source[sp.start..sp.end], "1 § Text\nmer.");
+    }
+
+    #[test]
+    fn markdown_headings_and_lists_become_blocks() {
+        let md = "---\nx: 1\n---\n# Titel\n\n### 1 §\n\nDenna [förordning](http://x) gäller.\n\n- a\n- b\n";
+        let t = Text::from_markdown("m.md", md.to_string());
+        let texts: Vec<(String, BlockKind)> = t
+            .blocks
+            .iter()
+            .map(|b| {
+                (
+                    b.lines
+                        .iter()
+                        .map(|l| t.line_text(l))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                    b.kind,
+                )
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            vec![
+                ("Titel".to_string(), BlockKind::Heading(1)),
+                ("1 §".to_string(), BlockKind::Heading(3)),
+                ("Denna förordning gäller.".to_string(), BlockKind::Text),
+                ("- a".to_string(), BlockKind::ListItem),
+                ("- b".to_string(), BlockKind::ListItem),
+            ]
+        );
+        assert_eq!(t.blocks[2].lines[0].number, 8);
+    }
+}

@@ -1,0 +1,328 @@
+//! `remiss parse` on the real statutes and on bad input.
+
+use super::*;
+
+/// Paragraph counts per chapter, counted by hand from the texts (lines starting `N §` or
+/// `N a §` followed by a capital, grouped under the `N kap.` heading lines).
+const LEK_2026_01_14: [(u32, usize); 15] = [
+    (1, 15),
+    (2, 3),
+    (3, 28),
+    (4, 11),
+    (5, 46),
+    (6, 4),
+    (7, 41),
+    (8, 9),
+    (9, 38),
+    (10, 6),
+    (11, 18),
+    (12, 7),
+    (13, 4),
+    (14, 3),
+    (15, 11),
+];
+const LEK_2026_01_15: [(u32, usize); 15] = [
+    (1, 16),
+    (2, 3),
+    (3, 28),
+    (4, 11),
+    (5, 46),
+    (6, 4),
+    (7, 41),
+    (8, 5),
+    (9, 38),
+    (10, 6),
+    (11, 18),
+    (12, 7),
+    (13, 4),
+    (14, 3),
+    (15, 11),
+];
+
+fn tsv(path: &Path) -> Vec<Vec<String>> {
+    let o = remiss([
+        Path::new("parse").as_os_str(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| l.split('\t').map(String::from).collect())
+        .collect()
+}
+
+fn per_chapter(rows: &[Vec<String>]) -> Vec<(u32, usize)> {
+    let mut counts: std::collections::BTreeMap<u32, usize> = Default::default();
+    for r in rows.iter().filter(|r| r[1] == "kapitel") {
+        counts.insert(r[0][1..].parse().unwrap(), 0);
+    }
+    for r in rows.iter().filter(|r| r[1] == "paragraf") {
+        let k: u32 = r[0][1..r[0].find('P').unwrap()].parse().unwrap();
+        *counts.get_mut(&k).expect("paragraph in a known chapter") += 1;
+    }
+    counts.into_iter().collect()
+}
+
+fn count(rows: &[Vec<String>], kind: &str) -> usize {
+    rows.iter().filter(|r| r[1] == kind).count()
+}
+
+#[test]
+fn lek_both_versions_have_the_hand_counted_structure() {
+    let old = tsv(&corpus(
+        "sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
+    ));
+    let new = tsv(&corpus(
+        "sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
+    ));
+    assert_eq!(per_chapter(&old), LEK_2026_01_14);
+    assert_eq!(per_chapter(&new), LEK_2026_01_15);
+    let ids: Vec<&str> = new
+        .iter()
+        .filter(|r| r[1] == "paragraf")
+        .map(|r| r[0].as_str())
+        .collect();
+    // 8 kap. 1–5 §§ after the renumbering, and the new 1 kap. 4 a §.
+    let k8: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|i| i.starts_with("K8P"))
+        .collect();
+    assert_eq!(k8, ["K8P1", "K8P2", "K8P3", "K8P4", "K8P5"]);
+    assert!(ids.contains(&"K1P4a"));
+    let k1: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|i| i.starts_with("K1P"))
+        .take(6)
+        .collect();
+    assert_eq!(k1, ["K1P1", "K1P2", "K1P3", "K1P4", "K1P4a", "K1P5"]);
+    // Three groups of transitional provisions (2022:482, 2022:1086, 2025:1511).
+    assert_eq!(count(&new, "overgang"), 3);
+}
+
+#[test]
+fn the_small_statutes_parse_with_their_counts() {
+    for (file, chapters, paragraphs, overgang) in [
+        (
+            "lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-14.txt",
+            0,
+            16,
+            0,
+        ),
+        (
+            "lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt",
+            0,
+            16,
+            0,
+        ),
+        (
+            "cybersakerhetsforordning/sfs-2025-1507_in-force-2026-01-15.txt",
+            0,
+            42,
+            1,
+        ),
+        (
+            "cybersakerhetsforordning/sfs-2025-1507_selex-md-markers.md",
+            0,
+            42,
+            1,
+        ),
+    ] {
+        let rows = tsv(&corpus(&format!("sfs/{file}")));
+        assert_eq!(count(&rows, "kapitel"), chapters, "{file}");
+        assert_eq!(count(&rows, "paragraf"), paragraphs, "{file}");
+        assert_eq!(count(&rows, "overgang"), overgang, "{file}");
+        let ids: Vec<String> = rows
+            .iter()
+            .filter(|r| r[1] == "paragraf")
+            .map(|r| r[0].clone())
+            .collect();
+        let expected: Vec<String> = (1..=paragraphs).map(|n| format!("P{n}")).collect();
+        assert_eq!(ids, expected, "{file}");
+    }
+}
+
+#[test]
+fn the_raw_texts_with_amendment_markers_parse() {
+    // Both wordings of an amended paragraph are kept, tagged with their dates.
+    let rows = tsv(&corpus(
+        "sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_rkrattsbaser-raw-with-amendment-markers.txt",
+    ));
+    assert_eq!(count(&rows, "paragraf"), 26);
+    let o = remiss(["parse", "--format", "json"].iter().map(|s| s.to_string()).chain([corpus(
+        "sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_rkrattsbaser-raw-with-amendment-markers.txt",
+    )
+    .display()
+    .to_string()]));
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let k8 = &v["kapitel"][7]["paragrafer"];
+    let shown: Vec<String> = k8
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}|{}|{}",
+                p["id"].as_str().unwrap(),
+                p["in_force_from"].as_str().unwrap_or(""),
+                p["in_force_until"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(&shown[0], "K8P1||2026-01-15");
+    assert_eq!(&shown[1], "K8P1|2026-01-15|");
+    assert!(
+        shown.contains(&"K8P5||2026-01-15 (ny beteckning 1 §)".to_string()),
+        "{shown:?}"
+    );
+    assert!(
+        stderr(&o).is_empty(),
+        "no duplicate-label warnings for dated versions: {}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn amendment_notes_are_metadata_in_the_real_text() {
+    let o = remiss([
+        "parse".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        corpus("sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt")
+            .as_os_str(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p1 = &v["kapitel"][0]["paragrafer"][0];
+    assert_eq!(p1["amended_by"][0], "2025:1510");
+    let text = p1["stycken"][0]["text"].as_str().unwrap();
+    assert!(text.ends_with("under dessa toppdomäner."), "{text}");
+}
+
+#[test]
+fn tsv_snapshot_of_a_real_statute() {
+    let o = remiss([
+        "parse".as_ref(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+        corpus("sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt")
+            .as_os_str(),
+    ]);
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn json_snapshot_of_a_small_draft() {
+    let o = remiss([
+        "parse".as_ref(),
+        "--format".as_ref(),
+        "json".as_ref(),
+        fixture("small-draft.txt").as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // The source path differs between machines.
+    let mut v = v;
+    v["source"] = "small-draft.txt".into();
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn text_output_shows_the_tree_and_a_summary() {
+    let o = remiss(["parse".as_ref(), fixture("small-draft.txt").as_os_str()]);
+    let out = stdout(&o);
+    assert!(out.contains("K2P7         2 kap. 7 §"), "{out}");
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("2 kapitel, 4 paragrafer (1 upphävda), 1 allmänna råd"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_a_documented_exit_code() {
+    let dir = temp_files(&[
+        ("empty.txt", b""),
+        (
+            "binary.txt",
+            &[0x50, 0x4b, 0x03, 0x04, 0x00, 0x00, 0xff, 0xfe, 0x00, 0x01],
+        ),
+        ("letter.txt", "Hej!\n\nTack för senast.\n".as_bytes()),
+        (
+            "latin1.txt",
+            b"1 kap. Allm\xe4nna best\xe4mmelser\n\n1 \xa7 F\xf6rordningen g\xe4ller.\n",
+        ),
+    ]);
+    let d = dir.path();
+    let run = |name: &str| remiss(["parse".as_ref(), d.join(name).as_os_str()]);
+
+    let o = run("empty.txt");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("empty.txt") && stderr(&o).contains("the file is empty"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run("binary.txt");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("binary.txt") && stderr(&o).contains("not a text document"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run("letter.txt");
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("letter.txt") && stderr(&o).contains("no paragraf"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run("latin1.txt");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("decoded as Windows-1252"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stdout(&o).contains("Förordningen gäller."),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = run("missing.txt");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("missing.txt") && stderr(&o).contains("cannot read"),
+        "{}",
+        stderr(&o)
+    );
+
+    // Nothing panicked anywhere.
+    for name in ["empty.txt", "binary.txt", "letter.txt", "latin1.txt"] {
+        assert!(!stderr(&run(name)).contains("panicked"));
+    }
+}
+
+#[test]
+fn a_duplicate_label_is_reported_on_stderr_with_both_lines() {
+    let dir = temp_files(&[(
+        "dup.txt",
+        "1 kap. A\n\n5 § Första.\n\n5 § Andra.\n".as_bytes(),
+    )]);
+    let o = remiss(["parse".as_ref(), dir.path().join("dup.txt").as_os_str()]);
+    assert_eq!(o.status.code(), Some(0));
+    let err = stderr(&o);
+    assert!(
+        err.contains("dup.txt:5:") && err.contains("lines 3 and 5"),
+        "{err}"
+    );
+}
