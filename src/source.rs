@@ -16,6 +16,9 @@ pub struct Span {
     pub end_line: u32,
     pub start: usize,
     pub end: usize,
+    /// The page (1-based) in a paged source such as a PDF.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 impl Span {
@@ -25,6 +28,10 @@ impl Span {
             end_line: self.end_line.max(other.end_line),
             start: self.start.min(other.start),
             end: self.end.max(other.end),
+            page: match (self.page, other.page) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            },
         }
     }
 }
@@ -61,6 +68,8 @@ pub struct Line {
     pub text: Range<usize>,
     pub src: Range<usize>,
     pub number: u32,
+    /// The page (1-based) in a paged source such as a PDF.
+    pub page: Option<u32>,
 }
 
 /// A run of non-blank lines (plain text) or one Markdown block element.
@@ -102,6 +111,7 @@ impl Text {
                 end_line: l.number,
                 start: f.src.start,
                 end: l.src.end,
+                page: f.page,
             },
             _ => Span::default(),
         }
@@ -112,6 +122,7 @@ impl Text {
             end_line: line.number,
             start: line.src.start,
             end: line.src.end,
+            page: line.page,
         }
     }
 
@@ -305,6 +316,7 @@ fn plain_blocks(source: &str) -> Vec<Block> {
             text: start + lead..start + trimmed.len(),
             src: start + lead..start + trimmed.len(),
             number: i as u32 + 1,
+            page: None,
         };
         if trimmed.trim().is_empty() {
             if !current.is_empty() {
@@ -358,6 +370,7 @@ fn markdown_blocks(source: &str) -> (String, Vec<Block>) {
                     text: s..text,
                     src,
                     number,
+                    page: None,
                 });
             }
             buf.push('\n');
