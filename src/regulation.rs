@@ -5,6 +5,7 @@ use crate::address::{Address, Label, PunktLabel};
 use crate::cite::Outline;
 use crate::source::{BlockKind, Normalisation, Span, Text, join_lines};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A parsed regulation. Serialised as the `remiss parse --format json` output.
 #[derive(Clone, Debug, Serialize)]
@@ -587,16 +588,19 @@ enum Mode {
     Bilaga,
 }
 
+/// How many blocks the parser looks at: the current one and three ahead.
+const LOOKAHEAD: usize = 4;
+
 /// One block prepared for classification.
-struct Blk {
-    lines: Vec<(String, Span)>,
+struct Blk<'a> {
+    lines: Vec<(Cow<'a, str>, Span)>,
     kind: BlockKind,
     span: Span,
 }
 
-impl Blk {
+impl Blk<'_> {
     fn first(&self) -> &str {
-        self.lines.first().map(|l| l.0.as_str()).unwrap_or("")
+        self.lines.first().map(|l| l.0.as_ref()).unwrap_or("")
     }
     fn joined_len(&self) -> usize {
         self.lines.iter().map(|l| l.0.len() + 1).sum()
@@ -614,22 +618,25 @@ struct Builder {
 
 /// Parses a regulation. Never fails: oddities become [`Diagnostic`]s. A text without any
 /// paragraph yields a regulation with no paragraphs and a `no-paragraphs` diagnostic.
-pub fn parse(text: &Text) -> Regulation {
-    let blocks: Vec<Blk> = text
-        .blocks
-        .iter()
-        .filter_map(|b| {
-            let lines: Vec<(String, Span)> = b
+pub fn parse<'t>(text: &'t Text) -> Regulation {
+    // Blocks are prepared lazily with a short lookahead window, so a large text is not
+    // held twice in memory.
+    let mut source_blocks = text.blocks.iter();
+    let mut window: std::collections::VecDeque<Blk<'t>> = std::collections::VecDeque::new();
+    let mut fill = |window: &mut std::collections::VecDeque<Blk<'t>>| {
+        while window.len() < LOOKAHEAD {
+            let Some(b) = source_blocks.next() else { break };
+            let lines: Vec<(Cow<'t, str>, Span)> = b
                 .lines
                 .iter()
-                .map(|l| (text.line_text(l).to_string(), text.line_span(l)))
+                .map(|l| (Cow::Borrowed(text.line_text(l)), text.line_span(l)))
                 // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik; it is not text.
                 .filter(|(t, _)| !is_rubrik_marker(t))
                 .collect();
             if lines.is_empty() {
-                return None;
+                continue;
             }
-            Some(Blk {
+            window.push_back(Blk {
                 span: lines
                     .iter()
                     .map(|l| l.1)
@@ -637,9 +644,9 @@ pub fn parse(text: &Text) -> Regulation {
                     .unwrap_or_default(),
                 lines,
                 kind: b.kind,
-            })
-        })
-        .collect();
+            });
+        }
+    };
     let mut b = Builder {
         reg: Regulation {
             source: text.name.clone(),
@@ -657,7 +664,19 @@ pub fn parse(text: &Text) -> Regulation {
         refused_chapter_line: false,
     };
     let mut pending_label: Option<(Label, Span)> = None;
-    for i in 0..blocks.len() {
+    let mut index = 0usize;
+    loop {
+        if index > 0 {
+            window.pop_front();
+        }
+        fill(&mut window);
+        if window.is_empty() {
+            break;
+        }
+        let blocks: &[Blk] = window.make_contiguous();
+        let i = 0;
+        let first_block = index == 0;
+        index += 1;
         let blk = &blocks[i];
         let next = blocks.get(i + 1);
         let first = blk.first().trim();
@@ -691,7 +710,7 @@ pub fn parse(text: &Text) -> Regulation {
                 b.start_chapter(label, heading, blk.span);
                 continue;
             }
-            let joined = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+            let joined = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
             if b.reg.title.is_none()
                 && b.reg.kapitel.is_empty()
                 && level <= 2
@@ -723,7 +742,7 @@ pub fn parse(text: &Text) -> Regulation {
         if let Some((label, lspan)) = pending_label.take() {
             let mut lines = blk.lines.clone();
             if let Some(l) = lines.first_mut() {
-                l.0 = format!("{label} § {}", l.0);
+                l.0 = Cow::Owned(format!("{label} § {}", l.0));
                 l.1 = lspan.join(l.1);
             }
             let merged = Blk {
@@ -787,11 +806,11 @@ pub fn parse(text: &Text) -> Regulation {
         if blk.lines.len() <= 2
             && b.mode != Mode::Overgang
             && rubrik_shaped(&joined_first)
-            && is_rubrik(&blocks, i)
+            && is_rubrik(blocks, i)
         {
             // The first block of a document is a title unless a paragraph follows it directly.
-            if b.reg.title.is_none() && i == 0 && !followed_by_paragraph(&blocks, i) {
-                let text = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+            if b.reg.title.is_none() && first_block && !followed_by_paragraph(blocks, i) {
+                let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 b.reg.title = Some(TextPart {
                     text,
                     span: blk.span,
@@ -806,11 +825,11 @@ pub fn parse(text: &Text) -> Regulation {
                 .is_some_and(|l| l.0.trim().starts_with(|c: char| c.is_uppercase()));
             if second_upper {
                 for l in &blk.lines {
-                    let text = b.join([l.0.as_str()]);
+                    let text = b.join([l.0.as_ref()]);
                     b.pending_rubriker.push((text, l.1));
                 }
             } else {
-                let text = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 b.pending_rubriker.push((text, blk.span));
             }
             if b.mode == Mode::AllmannaRad {
@@ -818,8 +837,8 @@ pub fn parse(text: &Text) -> Regulation {
             }
             continue;
         }
-        if b.reg.title.is_none() && i == 0 && b.reg.kapitel.is_empty() {
-            let text = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+        if b.reg.title.is_none() && first_block && b.reg.kapitel.is_empty() {
+            let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
             b.reg.title = Some(TextPart {
                 text,
                 span: blk.span,
@@ -876,7 +895,7 @@ impl Builder {
     }
     fn peek_join(&self, blk: &Blk) -> String {
         let mut n = Normalisation::default();
-        join_lines(blk.lines.iter().map(|l| l.0.as_str()), &mut n)
+        join_lines(blk.lines.iter().map(|l| l.0.as_ref()), &mut n)
     }
 
     fn ensure_chapter(&mut self) {
@@ -949,7 +968,12 @@ impl Builder {
             }
             return true;
         }
-        let lower = t.to_lowercase();
+        // Lower-casing is costly; only short lines starting with Ö or I can match.
+        let lower = if t.len() < 60 && t.starts_with(['Ö', 'ö', 'I', 'i']) {
+            t.to_lowercase()
+        } else {
+            String::new()
+        };
         if (lower.starts_with("övergångsbestämmelse")
             || lower.starts_with("ikraftträdande- och övergångsbestämmelse")
             || lower == "ikraftträdandebestämmelser")
@@ -1137,9 +1161,9 @@ impl Builder {
             });
         }
 
-        let mut lines: Vec<(String, Span)> = blk.lines.clone();
+        let mut lines: Vec<(Cow<'_, str>, Span)> = blk.lines.clone();
         if let Some(l) = lines.first_mut() {
-            l.0 = after;
+            l.0 = Cow::Owned(after);
         }
         let para = Paragraf {
             label,
@@ -1187,7 +1211,7 @@ impl Builder {
     /// Text in the current paragraph: a new stycke, punkter, or strecksatser.
     fn paragraph_text(&mut self, blk: &Blk) {
         // Split the block where lines start new punkter or strecksatser.
-        let mut groups: Vec<Vec<(String, Span)>> = Vec::new();
+        let mut groups: Vec<Vec<(Cow<'_, str>, Span)>> = Vec::new();
         for (i, l) in blk.lines.iter().enumerate() {
             let t = l.0.trim();
             let starts_item = punkt_at_start(t).is_some() || is_strecksats(t);
@@ -1200,7 +1224,7 @@ impl Builder {
         for g in groups {
             let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or(blk.span);
             let first = g[0].0.trim().to_string();
-            let text = self.join(g.iter().map(|l| l.0.as_str()));
+            let text = self.join(g.iter().map(|l| l.0.as_ref()));
             let Some(p) = self
                 .reg
                 .kapitel
@@ -1271,7 +1295,7 @@ impl Builder {
             let pending = std::mem::take(&mut self.pending_rubriker);
             for (t, span) in pending {
                 let fake = Blk {
-                    lines: vec![(t, span)],
+                    lines: vec![(Cow::Owned(t), span)],
                     kind: BlockKind::Text,
                     span,
                 };
@@ -1281,7 +1305,7 @@ impl Builder {
         match self.mode {
             Mode::Preamble => {
                 self.flush_rubriker_as_text();
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 self.reg.preamble.push(TextPart {
                     text,
                     span: blk.span,
@@ -1297,7 +1321,7 @@ impl Builder {
                     self.paragraph_text(blk);
                 } else {
                     // Text between a chapter heading and its first paragraph.
-                    let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                    let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                     self.reg.preamble.push(TextPart {
                         text,
                         span: blk.span,
@@ -1305,7 +1329,7 @@ impl Builder {
                 }
             }
             Mode::AllmannaRad => {
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 if let Some(ar) = self
                     .reg
                     .kapitel
@@ -1322,7 +1346,7 @@ impl Builder {
             }
             Mode::Overgang => {
                 let first = blk.first().trim().to_string();
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 let Some(o) = self.reg.overgang.last_mut() else {
                     return;
                 };
@@ -1362,7 +1386,7 @@ impl Builder {
                 }
             }
             Mode::Bilaga => {
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 if let Some(b) = self.reg.bilagor.last_mut() {
                     b.span = b.span.join(blk.span);
                     b.text.push(TextPart {

@@ -536,7 +536,35 @@ fn hyphen_is_artefact(before: &str, next: &str) -> bool {
     letters >= 3 && word.chars().all(|c| c.is_lowercase()) && word != "icke"
 }
 
+/// Whether a line holds a double space, a tab, or a no-break space (U+00A0, U+202F).
+/// SIMD searches (memchr) keep this cheap on the common line that has none.
+fn needs_folding(b: &[u8]) -> bool {
+    static DOUBLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+    if DOUBLE.find(b).is_some() {
+        return true;
+    }
+    let mut rest = b;
+    while let Some(i) = memchr::memchr3(b'\t', 0xC2, 0xE2, rest) {
+        match rest[i] {
+            b'\t' => return true,
+            0xC2 if rest.get(i + 1) == Some(&0xA0) => return true,
+            0xE2 if rest.get(i + 1) == Some(&0x80) && rest.get(i + 2) == Some(&0xAF) => {
+                return true;
+            }
+            _ => {}
+        }
+        rest = &rest[i + 1..];
+    }
+    false
+}
+
 fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
+    // Most lines have single ASCII spaces only: one byte scan decides.
+    if !(needs_folding(line.as_bytes()) || out.ends_with(' ') && line.starts_with(' ')) {
+        out.push_str(line);
+        return;
+    }
     let mut prev_space = out.ends_with(' ');
     for c in line.chars() {
         let is_space = c == ' ' || c == '\t' || c == '\u{a0}' || c == '\u{202f}';

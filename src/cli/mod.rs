@@ -26,6 +26,17 @@ pub fn emit(s: &str) -> io::Result<()> {
     }
 }
 
+/// Streams output to stdout through a buffer, so large outputs are never held whole in
+/// memory; a closed pipe is success.
+pub fn emit_with(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut w = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+    match f(&mut w).and_then(|_| w.flush()) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        r => r,
+    }
+}
+
 /// Prints the error chain and maps it to an exit code.
 pub fn finish(result: CmdResult) -> ExitCode {
     match result {

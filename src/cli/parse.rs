@@ -1,10 +1,11 @@
 //! `remiss parse`: prints a regulation's tree.
 
-use super::{CmdResult, EXIT_OK, emit, notices, prefix_chars, tsv_field};
+use super::{CmdResult, EXIT_OK, emit, emit_with, notices, prefix_chars, tsv_field};
 use anyhow::Context;
 use clap::ValueEnum;
 use remiss::regulation::{NodeKind, Regulation};
 use std::fmt::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -34,32 +35,30 @@ pub fn run(a: Args) -> CmdResult {
     for d in &reg.diagnostics {
         eprintln!("warning: {}:{}: {}", a.file.display(), d.line, d.message);
     }
-    let out = match a.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&reg)?;
-            s.push('\n');
-            s
-        }
-        Format::Tsv => tsv(&reg),
-        Format::Text => text_tree(&reg),
-    };
-    emit(&out)?;
+    match a.format {
+        Format::Json => emit_with(|w| {
+            serde_json::to_writer_pretty(&mut *w, &reg)?;
+            writeln!(w)
+        })?,
+        Format::Tsv => emit_with(|w| write_tsv(&reg, w))?,
+        Format::Text => emit(&text_tree(&reg))?,
+    }
     Ok(EXIT_OK)
 }
 
-pub fn tsv(reg: &Regulation) -> String {
-    let mut s = String::new();
+/// One line per node: `id<TAB>kind<TAB>line<TAB>first 60 characters of text`.
+pub fn write_tsv(reg: &Regulation, w: &mut dyn Write) -> std::io::Result<()> {
     for n in reg.nodes() {
-        let _ = writeln!(
-            s,
+        writeln!(
+            w,
             "{}\t{}\t{}\t{}",
             n.id,
             n.kind.as_str(),
             n.span.line,
             tsv_field(prefix_chars(n.text, 60))
-        );
+        )?;
     }
-    s
+    Ok(())
 }
 
 fn text_tree(reg: &Regulation) -> String {

@@ -1,0 +1,71 @@
+//! Benchmarks of the reading stages: regulation parsing and citation extraction.
+//!
+//! The statute is built from the real LEK text (2026-01-15) repeated four times with the
+//! chapter numbers shifted, about 0.6 MB and 960 paragraphs.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use remiss::cite::{self, Context};
+use remiss::regulation;
+use remiss::source::Text;
+use std::hint::black_box;
+
+const LEK: &str = include_str!(
+    "../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
+);
+const SEED: &str = include_str!("../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt");
+
+/// LEK four times, chapters renumbered 1–60, transitional provisions dropped but the last.
+pub fn big_statute() -> String {
+    let body = LEK.split("\nÖvergångsbestämmelser\n").next().unwrap_or(LEK);
+    let mut out = String::with_capacity(LEK.len() * 4);
+    for copy in 0..4u32 {
+        for line in body.lines() {
+            match line.split_once(" kap. ") {
+                Some((n, rest))
+                    if n.bytes().all(|b| b.is_ascii_digit())
+                        && !n.is_empty()
+                        && rest.starts_with(|c: char| c.is_uppercase()) =>
+                {
+                    let n: u32 = n.parse().unwrap_or(0);
+                    out.push_str(&format!("{} kap. {rest}\n", n + 15 * copy));
+                }
+                _ => {
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+        }
+    }
+    out
+}
+
+fn parse(c: &mut Criterion) {
+    let src = big_statute();
+    let text = Text::from_plain("big.txt", src.clone());
+    let reg = regulation::parse(&text);
+    assert!(reg.paragraph_count() > 900, "{}", reg.paragraph_count());
+    let mut g = c.benchmark_group("regulation");
+    g.throughput(Throughput::Bytes(src.len() as u64));
+    g.bench_function("read+parse 0.6 MB statute", |b| {
+        b.iter(|| {
+            let t = Text::from_plain("big.txt", black_box(src.clone()));
+            black_box(regulation::parse(&t).paragraph_count())
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("citations");
+    g.throughput(Throughput::Bytes(src.len() as u64));
+    g.bench_function("statute text", |b| {
+        b.iter(|| black_box(cite::resolve_all(black_box(&src), Context::default(), None).len()))
+    });
+    let answers = SEED.repeat(40);
+    g.throughput(Throughput::Bytes(answers.len() as u64));
+    g.bench_function("answer text", |b| {
+        b.iter(|| black_box(cite::resolve_all(black_box(&answers), Context::default(), None).len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse);
+criterion_main!(benches);

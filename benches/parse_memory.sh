@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Peak memory and wall time of `remiss parse` on a 0.6 MB and a 50 MB statute built from the
+# real LEK text (chapters renumbered so the copies form one long statute). Needs GNU time
+# (/usr/bin/time). Usage: benches/parse_memory.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet
+bin=target/release/remiss
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+lek=corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt
+body() { awk '/^Övergångsbestämmelser$/{exit} {print}' "$lek"; }
+for copy in 0 1 2 3; do
+  body | awk -v off=$((copy * 15)) '/^[0-9]+ kap\. [A-ZÅÄÖ]/{ $1 = $1 + off } {print}'
+done > "$tmp/big.txt"
+for _ in $(seq 85); do cat "$tmp/big.txt"; done > "$tmp/huge.txt"
+echo "1 § Text." > "$tmp/tiny.txt"
+
+measure() { # file format
+  /usr/bin/time -f "%M %e" "$bin" parse --format "$2" "$1" 2>&1 >/dev/null | tail -n 1
+}
+printf '%-10s %10s %6s %12s %8s %10s\n' file bytes format peak_kB wall_s peak/input
+for f in tiny big huge; do
+  size=$(stat -c %s "$tmp/$f.txt")
+  for fmt in tsv json; do
+    read -r kb secs < <(measure "$tmp/$f.txt" "$fmt")
+    ratio=$(awk -v k="$kb" -v s="$size" 'BEGIN{printf "%.1f", k*1024/s}')
+    printf '%-10s %10d %6s %12d %8s %10s\n' "$f" "$size" "$fmt" "$kb" "$secs" "$ratio"
+  done
+done
+echo "(tiny shows the process baseline; throughput figures come from: cargo bench --bench parse)"
