@@ -1468,6 +1468,7 @@ pub fn resolve_all(text: &str, start: Context, draft: Option<&dyn Outline>) -> V
             paragraf: para_ctx,
         };
         let (addresses, unresolved) = resolve(&c, here, draft);
+        let unresolved: Vec<String> = unresolved.iter().map(|u| u.to_string()).collect();
         if c.kind.is_internal()
             && let Some(a) = addresses.iter().rev().find(|a| a.paragraf.is_some())
         {
@@ -1484,12 +1485,41 @@ pub fn resolve_all(text: &str, start: Context, draft: Option<&dyn Outline>) -> V
     out
 }
 
+/// Why a member of a citation could not be resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// The draft has no such chapter, paragraph, stycke or punkt.
+    NotInDraft,
+    /// `7 §` or `kapitlet` with no chapter in context.
+    NoChapterInContext,
+    /// `punkt 1` or `första stycket` with no paragraph in context.
+    NoParagraphInContext,
+}
+
+/// A member of a citation that could not be resolved, as written, with the reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Unresolved {
+    pub written: String,
+    pub reason: Reason,
+}
+
+impl std::fmt::Display for Unresolved {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.reason {
+            Reason::NotInDraft => write!(f, "{}", self.written),
+            Reason::NoChapterInContext => write!(f, "{} (no chapter in context)", self.written),
+            Reason::NoParagraphInContext => write!(f, "{} (no paragraph in context)", self.written),
+        }
+    }
+}
+
 /// Resolves one citation in a context. External references resolve to nothing in the draft.
 pub fn resolve(
     c: &Citation,
     ctx: Context,
     draft: Option<&dyn Outline>,
-) -> (Vec<Address>, Vec<String>) {
+) -> (Vec<Address>, Vec<Unresolved>) {
     let mut found = Vec::new();
     let mut missing = Vec::new();
     if !c.kind.is_internal() {
@@ -1499,12 +1529,15 @@ pub fn resolve(
         // `kapitlet`
         match ctx.kapitel {
             Some(k) => check(Address::chapter(k), draft, &mut found, &mut missing),
-            None => missing.push(format!("{} (no chapter in context)", c.text)),
+            None => missing.push(Unresolved {
+                written: c.text.clone(),
+                reason: Reason::NoChapterInContext,
+            }),
         }
         return (found, missing);
     }
     let chaptered = draft.map(|d| d.has_chapters()).unwrap_or(true);
-    let complete = |a: Address| -> Result<Address, String> {
+    let complete = |a: Address| -> Result<Address, Unresolved> {
         let mut a = a;
         if a.paragraf.is_none() && a.kapitel.is_none() && (a.stycke.is_some() || a.punkt.is_some())
         {
@@ -1513,14 +1546,22 @@ pub fn resolve(
                     a.kapitel = p.kapitel;
                     a.paragraf = p.paragraf;
                 }
-                None => return Err(format!("{} (no paragraph in context)", a.display())),
+                None => {
+                    return Err(Unresolved {
+                        written: a.display(),
+                        reason: Reason::NoParagraphInContext,
+                    });
+                }
             }
         }
         if a.kapitel.is_none() && a.paragraf.is_some() && chaptered {
             match ctx.kapitel {
                 Some(k) => a.kapitel = Some(k),
                 None if draft.is_some() => {
-                    return Err(format!("{} (no chapter in context)", a.display()));
+                    return Err(Unresolved {
+                        written: a.display(),
+                        reason: Reason::NoChapterInContext,
+                    });
                 }
                 None => {}
             }
@@ -1550,10 +1591,13 @@ fn check(
     a: Address,
     draft: Option<&dyn Outline>,
     found: &mut Vec<Address>,
-    missing: &mut Vec<String>,
+    missing: &mut Vec<Unresolved>,
 ) {
     match draft {
-        Some(d) if !d.contains(&a) => missing.push(a.display()),
+        Some(d) if !d.contains(&a) => missing.push(Unresolved {
+            written: a.display(),
+            reason: Reason::NotInDraft,
+        }),
         _ => {
             if !found.contains(&a) {
                 found.push(a)

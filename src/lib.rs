@@ -3,6 +3,7 @@
 //! only the binary touches the file system and the terminal.
 
 pub mod address;
+pub mod answer;
 pub mod cite;
 pub mod error;
 pub mod regulation;

@@ -22,6 +22,8 @@ struct Cli {
 enum Command {
     Parse(cli::parse::Args),
     Refs(cli::refs::Args),
+    Stances(cli::stances::Args),
+    Check(cli::stances::CheckArgs),
 }
 
 fn main() -> ExitCode {
@@ -29,6 +31,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse(a) => cli::parse::run(a),
         Command::Refs(a) => cli::refs::run(a),
+        Command::Stances(a) => cli::stances::run(a),
+        Command::Check(a) => cli::stances::check(a),
     };
     cli::finish(result)
 }

@@ -2,13 +2,13 @@
 
 pub mod parse;
 pub mod refs;
+pub mod stances;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
 /// Exit codes (documented in the README and in `remiss --help`).
 pub const EXIT_OK: u8 = 0;
-#[allow(dead_code)] // `diff` and `check` report findings with it
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 pub const EXIT_OUTPUT: u8 = 4;
@@ -51,6 +51,11 @@ pub fn finish(result: CmdResult) -> ExitCode {
                 .chain()
                 .find_map(|c| c.downcast_ref::<remiss::Error>())
                 .map(|le| le.exit_code() as u8)
+                .or_else(|| {
+                    e.chain()
+                        .find_map(|c| c.downcast_ref::<stances::NoPositions>())
+                        .map(|_| stances::EXIT_NO_POSITIONS)
+                })
                 .or_else(|| {
                     e.chain()
                         .find_map(|c| c.downcast_ref::<io::Error>())

@@ -1,0 +1,754 @@
+//! Stage 2b, answers: a consultation answer becomes headings, sentences in context and
+//! metadata; [`stance`] reads the respondent's positions from them.
+
+pub mod lexicon;
+pub mod stance;
+pub mod topic;
+
+use crate::address::Label;
+use crate::source::{Normalisation, Span, Text, join_lines, line_starts};
+use lexicon::Lexicon;
+use serde::Serialize;
+
+/// A word of a sentence: lower-cased text and its byte range in the sentence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Word {
+    pub text: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Splits text into lower-case words. Letters, digits and inner `-` or `:` (`MSB:s`,
+/// `NIS2-direktivet`) belong to a word; `§` is a word of its own.
+pub fn words(s: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut iter = s.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let inner = (c == '-' || c == ':')
+            && start.is_some()
+            && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
+        if c.is_alphanumeric() || inner {
+            if start.is_none() {
+                start = Some(i);
+            }
+            continue;
+        }
+        if let Some(st) = start.take() {
+            out.push(Word {
+                text: s[st..i].to_lowercase(),
+                start: st,
+                end: i,
+            });
+        }
+        if c == '§' {
+            out.push(Word {
+                text: "§".into(),
+                start: i,
+                end: i + c.len_utf8(),
+            });
+        }
+    }
+    if let Some(st) = start {
+        out.push(Word {
+            text: s[st..].to_lowercase(),
+            start: st,
+            end: s.len(),
+        });
+    }
+    out
+}
+
+/// Where a heading or sentence stands in the answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "area", content = "chapter", rename_all = "kebab-case")]
+pub enum Area {
+    /// Before any recognised section heading, or in a general section: statements here are
+    /// about the proposal as a whole unless they name a target.
+    General,
+    /// Decision formalities: nothing here is a stance on the proposal.
+    Procedural,
+    /// Under a chapter heading (`2 kap. Organisatoriska säkerhetsåtgärder`).
+    Chapter(Label),
+    /// Under a heading about the konsekvensutredning.
+    Konsekvensutredning,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HeadingKind {
+    Chapter,
+    Konsekvensutredning,
+    Section,
+    Procedural,
+    /// A sub-heading inside a chapter section, naming a topic (`Personalsäkerhet`).
+    Topic,
+    Other,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Heading {
+    pub text: String,
+    pub kind: HeadingKind,
+    pub span: Span,
+}
+
+/// A sentence with its place in the answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Sentence {
+    /// Whitespace-normalised text (line breaks joined, layout hyphens removed).
+    pub text: String,
+    pub span: Span,
+    pub area: Area,
+    /// Index in [`Answer::headings`] of the topic heading above, within a chapter section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub topic: Option<usize>,
+    /// Index of the text paragraph the sentence belongs to (for discourse context).
+    pub paragraph: usize,
+}
+
+/// A value found in the text with the line it stands on.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Found {
+    pub text: String,
+    pub line: u32,
+}
+
+/// What the answer says about itself.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Metadata {
+    /// The answering body (`Socialförvaltningen`, `Stockholms stad`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    /// The office whose voice the answer is in (`Stadsledningskontoret`), when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// The answer's own case number (`KS 2025/1384`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub case_number: Option<Found>,
+    /// Other case numbers mentioned (the remiss's, an internal one).
+    pub other_case_numbers: Vec<Found>,
+    /// Dates as ISO `YYYY-MM-DD` with the line they stand on.
+    pub dates: Vec<Found>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remiss_title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sender: Option<String>,
+    /// Words that name the respondent as the subject of a sentence.
+    pub names: Vec<String>,
+}
+
+/// A parsed answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct Answer {
+    pub source: String,
+    pub meta: Metadata,
+    pub headings: Vec<Heading>,
+    pub sentences: Vec<Sentence>,
+}
+
+/// Lines ending a sentence or clause that cannot end a heading.
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end_matches(['”', '"', '’', ')', ' ']);
+    t.ends_with(['.', '!', '?', ':', ';'])
+}
+
+/// A line ending with a word that cannot end a heading (`... och`, `... för`).
+fn ends_with_connector(line: &str) -> bool {
+    let last = line.rsplit(' ').next().unwrap_or("");
+    line.ends_with([',', '–', '-'])
+        || matches!(
+            last,
+            "och"
+                | "samt"
+                | "eller"
+                | "av"
+                | "för"
+                | "i"
+                | "om"
+                | "till"
+                | "på"
+                | "med"
+                | "vid"
+                | "att"
+                | "som"
+                | "den"
+                | "det"
+                | "de"
+                | "en"
+                | "ett"
+        )
+}
+
+fn starts_new(line: &str) -> bool {
+    line.chars()
+        .next()
+        .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || c == '”' || c == '"')
+}
+
+struct LineRef<'a> {
+    text: &'a str,
+    span: Span,
+}
+
+/// Parses an answer into headings, sentences and metadata.
+pub fn parse(text: &Text, lex: &Lexicon) -> Answer {
+    let mut headings: Vec<Heading> = Vec::new();
+    // Text paragraphs: (first line, last line) as indexes into `lines`.
+    let mut lines: Vec<LineRef> = Vec::new();
+    // Per unit: heading or text, with its line range.
+    enum Unit {
+        Heading(usize, usize),
+        Text(usize, usize),
+    }
+    let mut units: Vec<Unit> = Vec::new();
+    for block in &text.blocks {
+        let first = lines.len();
+        for l in &block.lines {
+            lines.push(LineRef {
+                text: text.line_text(l).trim(),
+                span: text.line_span(l),
+            });
+        }
+        let last = lines.len();
+        let mut i = first;
+        let mut at_start = true;
+        let mut text_start: Option<usize> = None;
+        while i < last {
+            if at_start && let Some(j) = heading_end(&lines, i, last, lex) {
+                if let Some(ts) = text_start.take() {
+                    units.push(Unit::Text(ts, i));
+                }
+                units.push(Unit::Heading(i, j + 1));
+                i = j + 1;
+                at_start = true;
+                continue;
+            }
+            if text_start.is_none() {
+                text_start = Some(i);
+            }
+            at_start = ends_sentence(lines[i].text);
+            i += 1;
+        }
+        if let Some(ts) = text_start {
+            units.push(Unit::Text(ts, last));
+        }
+    }
+
+    let mut area = Area::General;
+    let mut topic: Option<usize> = None;
+    let mut sentences = Vec::new();
+    let mut paragraph = 0usize;
+    let src = &text.source;
+    for u in &units {
+        match *u {
+            Unit::Heading(a, b) => {
+                let mut n = Normalisation::default();
+                let t = join_lines(lines[a..b].iter().map(|l| l.text), &mut n);
+                let span = lines[a].span.join(lines[b - 1].span);
+                let kind = classify_heading(&t, lex, area);
+                match kind {
+                    HeadingKind::Chapter => {
+                        if let Some(l) = chapter_label(&t) {
+                            area = Area::Chapter(l);
+                        }
+                        topic = None;
+                    }
+                    HeadingKind::Konsekvensutredning => {
+                        area = Area::Konsekvensutredning;
+                        topic = None;
+                    }
+                    HeadingKind::Section => {
+                        area = Area::General;
+                        topic = None;
+                    }
+                    HeadingKind::Procedural => {
+                        area = Area::Procedural;
+                        topic = None;
+                    }
+                    HeadingKind::Topic => topic = Some(headings.len()),
+                    HeadingKind::Other => {}
+                }
+                headings.push(Heading {
+                    text: t,
+                    kind,
+                    span,
+                });
+            }
+            Unit::Text(a, b) => {
+                let start = lines[a].span.start;
+                let end = lines[b - 1].span.end;
+                for (s, e) in split_sentences(&src[start..end]) {
+                    let (s, e) = (start + s, start + e);
+                    let seg_lines: Vec<&LineRef> = lines[a..b]
+                        .iter()
+                        .filter(|l| l.span.end > s && l.span.start < e)
+                        .collect();
+                    let mut n = Normalisation::default();
+                    let t = join_lines(
+                        seg_lines.iter().map(|l| {
+                            let ls = l.span.start.max(s);
+                            let le = l.span.end.min(e);
+                            &src[ls..le]
+                        }),
+                        &mut n,
+                    );
+                    if t.is_empty() {
+                        continue;
+                    }
+                    let first_line = seg_lines.first().map(|l| l.span.line).unwrap_or(0);
+                    let last_line = seg_lines.last().map(|l| l.span.line).unwrap_or(first_line);
+                    sentences.push(Sentence {
+                        text: t,
+                        span: Span {
+                            line: first_line,
+                            end_line: last_line,
+                            start: s,
+                            end: e,
+                            page: seg_lines.first().and_then(|l| l.span.page),
+                        },
+                        area,
+                        topic,
+                        paragraph,
+                    });
+                }
+                paragraph += 1;
+            }
+        }
+    }
+    let meta = metadata(text, &headings, &sentences, lex);
+    Answer {
+        source: text.name.clone(),
+        meta,
+        headings,
+        sentences,
+    }
+}
+
+/// If a heading starts at line `i`, the index of its last line.
+fn heading_end(lines: &[LineRef], i: usize, last: usize, lex: &Lexicon) -> Option<usize> {
+    let mut len = 0;
+    let mut j = i;
+    loop {
+        let t = lines[j].text;
+        if t.is_empty() || ends_sentence(t) {
+            return None;
+        }
+        len += t.len() + 1;
+        if len > 200 || j - i >= 3 {
+            return None;
+        }
+        let next = lines.get(j + 1).filter(|_| j + 1 < last);
+        let closes = match next {
+            None => true,
+            Some(n) => starts_new(n.text) && !ends_with_connector(t),
+        };
+        if closes {
+            break;
+        }
+        j += 1;
+    }
+    if !lines[i]
+        .text
+        .starts_with(|c: char| c.is_uppercase() || c.is_ascii_digit())
+    {
+        return None;
+    }
+    // A line with a stance phrase is a sentence that lacks its full stop, not a heading.
+    let mut n = Normalisation::default();
+    let joined = join_lines(lines[i..=j].iter().map(|l| l.text), &mut n);
+    let ws: Vec<String> = words(&joined).into_iter().map(|w| w.text).collect();
+    if lex.impersonal.find(&ws).is_some_and(|(_, _)| {
+        ws.iter()
+            .any(|w| w == "synpunkt" || w == "synpunkter" || w == "erinran")
+    }) {
+        return None;
+    }
+    if (0..ws.len()).any(|k| lex.agentive.at(&ws, k).is_some_and(|(_, tag)| tag <= 3)) {
+        return None;
+    }
+    Some(j)
+}
+
+fn chapter_label(t: &str) -> Option<Label> {
+    let (num, rest) = t.split_once(' ')?;
+    let n: u32 = num.parse().ok()?;
+    let rest = rest.trim_start();
+    if rest.starts_with("kap") {
+        return Some(Label::new(n));
+    }
+    let (letter, rest) = rest.split_once(' ')?;
+    let mut cs = letter.chars();
+    match (cs.next(), cs.next()) {
+        (Some(c), None) if c.is_ascii_lowercase() && rest.starts_with("kap") => {
+            Some(Label::with_letter(n, c))
+        }
+        _ => None,
+    }
+}
+
+fn classify_heading(t: &str, lex: &Lexicon, area: Area) -> HeadingKind {
+    if chapter_label(t).is_some() {
+        return HeadingKind::Chapter;
+    }
+    let lower = t.to_lowercase();
+    let lower = lower.trim_end_matches([':', ' ']);
+    if lex
+        .ku_headings
+        .iter()
+        .any(|k| lower.starts_with(k.as_str()))
+    {
+        return HeadingKind::Konsekvensutredning;
+    }
+    if lex.procedural_headings.iter().any(|k| lower == k) {
+        return HeadingKind::Procedural;
+    }
+    if lex.general_headings.iter().any(|k| lower == k) {
+        return HeadingKind::Section;
+    }
+    // A signature (`Socialförvaltningen`) closing the last chapter section is not a topic.
+    if matches!(area, Area::Chapter(_)) && !org_shaped(t, lex) {
+        return HeadingKind::Topic;
+    }
+    HeadingKind::Other
+}
+
+const ABBREVIATIONS: [&str; 24] = [
+    "kap", "st", "p", "t.ex", "bl.a", "m.m", "dvs", "d.v.s", "prop", "nr", "jfr", "s", "ca",
+    "resp", "inkl", "enl", "t.o.m", "fr.o.m", "o.d", "osv", "m.fl", "dnr", "f.d", "ang",
+];
+
+/// Sentence boundaries in a text paragraph: after `.`, `!` or `?` followed by white space
+/// and a capital, a digit or a quote, except after abbreviations (`kap.`, `t.ex.`).
+pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let b = s.as_bytes();
+    let mut start = 0;
+    // Skip leading white space.
+    while start < b.len() && (b[start] as char).is_ascii_whitespace() {
+        start += 1;
+    }
+    let mut i = start;
+    while i < b.len() {
+        let c = b[i];
+        if matches!(c, b'.' | b'!' | b'?') {
+            let mut j = i + 1;
+            // Closing quotes and brackets belong to the sentence.
+            while j < b.len() && matches!(b[j], b')' | b'"') {
+                j += 1;
+            }
+            if s[j..].starts_with('”') {
+                j += '”'.len_utf8();
+            }
+            let ws_end = {
+                let mut k = j;
+                while k < b.len() && (b[k] as char).is_ascii_whitespace() {
+                    k += 1;
+                }
+                k
+            };
+            let at_end = ws_end >= b.len();
+            let next_ok = at_end
+                || (ws_end > j
+                    && s[ws_end..].starts_with(|ch: char| {
+                        ch.is_uppercase()
+                            || ch.is_ascii_digit()
+                            || ch == '”'
+                            || ch == '"'
+                            || ch == '–'
+                    }));
+            if next_ok && (c != b'.' || !is_abbreviation(&s[start..i])) {
+                out.push((start, j));
+                start = ws_end;
+                i = ws_end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    let tail = s[start..].trim_end();
+    if !tail.is_empty() {
+        out.push((start, start + tail.len()));
+    }
+    out
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let word = before
+        .rsplit(|c: char| c.is_whitespace() || c == '(')
+        .next()
+        .unwrap_or("");
+    ABBREVIATIONS.contains(&word) || (word.len() == 1 && word.chars().all(|c| c.is_alphabetic()))
+}
+
+// ---------------------------------------------------------------------------------------
+// Metadata
+// ---------------------------------------------------------------------------------------
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// Whether a name looks like an organisation (`Socialförvaltningen`, `Stockholm Vatten och Avfall AB`).
+fn org_shaped(t: &str, lex: &Lexicon) -> bool {
+    let t = t.trim();
+    if t.is_empty()
+        || t.len() > 80
+        || ends_sentence(t)
+        || !t.starts_with(|c: char| c.is_uppercase())
+    {
+        return false;
+    }
+    let last = t.rsplit(' ').next().unwrap_or("").to_lowercase();
+    let first = t.split(' ').next().unwrap_or("").to_lowercase();
+    t.ends_with(" AB")
+        || lex
+            .respondent_suffixes
+            .iter()
+            .any(|s| last.ends_with(s.as_str()) || first.ends_with(s.as_str()) && !t.contains(' '))
+        || last.ends_with("kommun")
+        || last.ends_with("myndigheten")
+        || last.ends_with("verket")
+        || first == "region"
+}
+
+fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lexicon) -> Metadata {
+    let src = &text.source;
+    let starts = line_starts(src);
+    let line_of = |off: usize| match starts.binary_search(&off) {
+        Ok(i) => i as u32 + 1,
+        Err(i) => i as u32,
+    };
+    let mut m = Metadata::default();
+
+    // Case numbers: `Dnr KS 2025/1384`, `dnr SVOA 2025-01622`.
+    let lower = src.to_lowercase();
+    let mut from = 0;
+    while let Some(p) = lower[from..].find("dnr") {
+        let at = from + p;
+        from = at + 3;
+        if at > 0
+            && lower[..at]
+                .chars()
+                .last()
+                .is_some_and(|c| c.is_alphanumeric())
+        {
+            continue;
+        }
+        let rest = src[at + 3..].trim_start_matches([' ', '.', ':']);
+        let mut end = 0;
+        let mut saw_digit = false;
+        for (i, c) in rest.char_indices() {
+            if c.is_alphanumeric()
+                || c == '/'
+                || c == '-'
+                || (c == ' ' && !saw_digit)
+                || (c == '.'
+                    && saw_digit
+                    && rest[i + 1..].starts_with(|d: char| d.is_ascii_digit()))
+            {
+                saw_digit |= c.is_ascii_digit();
+                end = i + c.len_utf8();
+            } else {
+                break;
+            }
+        }
+        let number = rest[..end].trim().to_string();
+        if saw_digit && !number.is_empty() {
+            let f = Found {
+                text: number,
+                line: line_of(at),
+            };
+            if m.case_number.is_none() {
+                m.case_number = Some(f);
+            } else if m.case_number.as_ref() != Some(&f)
+                && !m.other_case_numbers.iter().any(|o| o.text == f.text)
+            {
+                m.other_case_numbers.push(f);
+            }
+        }
+    }
+
+    // Dates: ISO and `den 14 januari 2026`.
+    let b = src.as_bytes();
+    for (i, _) in src.match_indices(|c: char| c.is_ascii_digit()) {
+        if i > 0 && b[i - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let rest = &src[i..];
+        if rest.len() >= 10
+            && rest.as_bytes()[4] == b'-'
+            && rest.as_bytes()[7] == b'-'
+            && rest[..10]
+                .bytes()
+                .enumerate()
+                .all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit())
+            && !rest[10..].starts_with(|c: char| c.is_ascii_digit())
+        {
+            m.dates.push(Found {
+                text: rest[..10].to_string(),
+                line: line_of(i),
+            });
+            continue;
+        }
+        let mut parts = rest.splitn(4, [' ', '\u{a0}']);
+        if let (Some(d), Some(mon), Some(y)) = (parts.next(), parts.next(), parts.next())
+            && let Ok(day) = d.parse::<u32>()
+            && (1..=31).contains(&day)
+            && let Some(mi) = MONTHS.iter().position(|x| *x == mon)
+        {
+            let y: String = y.chars().take_while(|c| c.is_ascii_digit()).collect();
+            if y.len() == 4 && (i == 0 || !b[i - 1].is_ascii_digit()) {
+                m.dates.push(Found {
+                    text: format!("{y}-{:02}-{day:02}", mi + 1),
+                    line: line_of(i),
+                });
+            }
+        }
+    }
+
+    // Title and sender from the headings.
+    for h in headings {
+        let t = &h.text;
+        let lt = t.to_lowercase();
+        if m.remiss_title.is_none()
+            && let Some(p) = lt.find("remiss av ")
+        {
+            m.remiss_title = Some(t[p + "remiss av ".len()..].trim().to_string());
+        }
+        if m.sender.is_none()
+            && let Some(rest) = t.strip_prefix("Remiss från ")
+        {
+            let s = rest
+                .split(", dnr")
+                .next()
+                .unwrap_or(rest)
+                .trim()
+                .to_string();
+            m.sender = Some(s);
+        }
+    }
+    if m.remiss_title.is_none()
+        && let Some(h) = headings.iter().find(|h| {
+            (h.text.starts_with("Förslag till ") && h.kind != HeadingKind::Procedural)
+                || h.text.starts_with("Remiss - ")
+        })
+    {
+        m.remiss_title = Some(h.text.trim_start_matches("Remiss - ").to_string());
+    }
+
+    // The body: an organisation on the first lines, else `X stad` / `X kommun` in the text.
+    let head_lines: Vec<&str> = src
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(4)
+        .collect();
+    let first_org = head_lines.iter().position(|l| org_shaped(l, lex));
+    if let Some(p) = first_org {
+        m.body = Some(head_lines[p].to_string());
+        if let Some(next) = head_lines.get(p + 1)
+            && org_shaped(next, lex)
+        {
+            m.office = Some(next.to_string());
+        }
+    } else if let Some(found) = find_city(src) {
+        m.body = Some(found);
+    }
+
+    // Names: organisation-shaped subjects of the answer's sentences (`Stadsledningskontoret
+    // tillstyrker`). The most frequent becomes the office when none was found.
+    let sender_words: Vec<String> = m
+        .sender
+        .as_deref()
+        .map(|s| words(s).into_iter().map(|w| w.text).collect())
+        .unwrap_or_default();
+    let mut counts: std::collections::BTreeMap<String, (usize, String)> = Default::default();
+    for s in sentences {
+        let first = s.text.split([' ', ',']).next().unwrap_or("");
+        let lw = first.to_lowercase();
+        if first.len() > 3
+            && first.starts_with(|c: char| c.is_uppercase())
+            && lex
+                .respondent_suffixes
+                .iter()
+                .any(|suf| lw.ends_with(suf.as_str()) && lw != *suf)
+            && !sender_words.contains(&lw)
+            && !lex.others.contains(&lw)
+        {
+            let e = counts.entry(lw).or_insert((0, first.to_string()));
+            e.0 += 1;
+        }
+    }
+    let mut ranked: Vec<(usize, String, String)> = counts
+        .into_iter()
+        .map(|(k, (n, shown))| (n, k, shown))
+        .collect();
+    ranked.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    if let Some(b) = &m.body {
+        for w in words(b) {
+            if w.text.len() > 3
+                && lex
+                    .respondent_suffixes
+                    .iter()
+                    .any(|s| w.text.ends_with(s.as_str()))
+            {
+                m.names.push(w.text);
+            }
+        }
+        // `Stockholm Vatten och Avfall AB`: the full name is a subject too.
+        if b.contains(' ') {
+            m.names.push(b.to_lowercase());
+        }
+    }
+    if let Some(o) = &m.office {
+        m.names.push(o.to_lowercase());
+    }
+    if let Some((_, key, shown)) = ranked.first()
+        && !m.names.contains(key)
+        && m.office.is_none()
+        && m.body.as_deref().map(|b| b.to_lowercase()) != Some(key.clone())
+    {
+        m.office = Some(shown.clone());
+    }
+    for (_, key, _) in ranked {
+        if !m.names.contains(&key) {
+            m.names.push(key);
+        }
+    }
+    m
+}
+
+fn find_city(src: &str) -> Option<String> {
+    for marker in [" stad", " kommun"] {
+        if let Some(p) = src.find(marker) {
+            let before = &src[..p];
+            let word = before.rsplit([' ', '\n']).next().unwrap_or("");
+            if word.starts_with(|c: char| c.is_uppercase()) {
+                return Some(format!("{word}{marker}"));
+            }
+        }
+    }
+    if let Some(p) = src.find("Region ") {
+        let rest = &src[p + 7..];
+        let word = rest.split([' ', '\n', ',', '.']).next().unwrap_or("");
+        if word.starts_with(|c: char| c.is_uppercase()) {
+            return Some(format!("Region {word}"));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests;

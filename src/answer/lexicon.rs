@@ -1,0 +1,310 @@
+//! The stance vocabulary (a data file, `data/lexicon.toml`) and its phrase matcher.
+
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// The embedded default vocabulary.
+pub const DEFAULT: &str = include_str!("../../data/lexicon.toml");
+
+/// What a phrase signals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cue {
+    Support,
+    SupportReservations,
+    Oppose,
+    Neutral,
+    Comment,
+    NoComment,
+    Proposes,
+    Clarification,
+    Concern,
+    RefersBack,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("the lexicon is not valid TOML: {0}")]
+    Toml(#[from] toml::de::Error),
+    #[error("cannot read the lexicon {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Agentive {
+    #[serde(default)]
+    support: Vec<String>,
+    #[serde(default)]
+    support_reservations: Vec<String>,
+    #[serde(default)]
+    oppose: Vec<String>,
+    #[serde(default)]
+    neutral: Vec<String>,
+    #[serde(default)]
+    comment: Vec<String>,
+    #[serde(default)]
+    proposes: Vec<String>,
+    #[serde(default)]
+    clarification: Vec<String>,
+    #[serde(default)]
+    concern: Vec<String>,
+    #[serde(default)]
+    refers_back: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Impersonal {
+    #[serde(default)]
+    no_comment: Vec<String>,
+    #[serde(default)]
+    proposes: Vec<String>,
+    #[serde(default)]
+    clarification: Vec<String>,
+    #[serde(default)]
+    concern: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Reservation {
+    #[serde(default)]
+    qualifiers: Vec<String>,
+    #[serde(default)]
+    conditions: Vec<String>,
+    #[serde(default)]
+    but_verbs: Vec<String>,
+    #[serde(default)]
+    but_words: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Respondent {
+    #[serde(default)]
+    generic: Vec<String>,
+    #[serde(default)]
+    suffixes: Vec<String>,
+    #[serde(default)]
+    others: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Boilerplate {
+    #[serde(default)]
+    phrases: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Headings {
+    #[serde(default)]
+    procedural: Vec<String>,
+    #[serde(default)]
+    general: Vec<String>,
+    #[serde(default)]
+    konsekvensutredning: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct Targets {
+    #[serde(default)]
+    proposal: Vec<String>,
+    #[serde(default)]
+    konsekvensutredning: Vec<String>,
+    #[serde(default)]
+    whole_chapter: Vec<String>,
+    #[serde(default)]
+    others: Vec<String>,
+    #[serde(default)]
+    exceptions: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct File {
+    #[serde(default)]
+    agentive: Agentive,
+    #[serde(default)]
+    impersonal: Impersonal,
+    #[serde(default)]
+    reservation: Reservation,
+    #[serde(default)]
+    respondent: Respondent,
+    #[serde(default)]
+    boilerplate: Boilerplate,
+    #[serde(default)]
+    headings: Headings,
+    #[serde(default)]
+    targets: Targets,
+}
+
+/// A phrase split into lower-case words.
+pub type Phrase = Vec<String>;
+
+/// A set of phrases indexed by their first word, for matching over word lists.
+#[derive(Debug, Default, Clone)]
+pub struct PhraseSet {
+    by_first: HashMap<String, Vec<(Phrase, usize)>>,
+}
+
+impl PhraseSet {
+    fn new(lists: &[(&[String], usize)]) -> Self {
+        let mut by_first: HashMap<String, Vec<(Phrase, usize)>> = HashMap::new();
+        for (list, tag) in lists {
+            for p in *list {
+                let words = words_of(p);
+                if let Some(first) = words.first() {
+                    by_first
+                        .entry(first.clone())
+                        .or_default()
+                        .push((words, *tag));
+                }
+            }
+        }
+        // Longest first, so the first match at a position is the longest.
+        for v in by_first.values_mut() {
+            v.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
+        }
+        PhraseSet { by_first }
+    }
+
+    /// The longest phrase starting at word `i`: its length in words and its tag.
+    pub fn at(&self, words: &[String], i: usize) -> Option<(usize, usize)> {
+        let cands = self.by_first.get(words.get(i)?)?;
+        cands
+            .iter()
+            .find(|(p, _)| {
+                words.len() >= i + p.len() && p.iter().zip(&words[i..]).all(|(a, b)| a == b)
+            })
+            .map(|(p, tag)| (p.len(), *tag))
+    }
+
+    /// Whether any phrase occurs in `words`.
+    pub fn find(&self, words: &[String]) -> Option<(usize, usize)> {
+        (0..words.len()).find_map(|i| self.at(words, i).map(|(len, _)| (i, len)))
+    }
+}
+
+/// Lower-case words of a phrase (`MSB:s förslag` → `msb:s`, `förslag`).
+pub fn words_of(s: &str) -> Vec<String> {
+    crate::answer::words(s)
+        .into_iter()
+        .map(|w| w.text)
+        .collect()
+}
+
+const AGENTIVE_TAGS: [Cue; 9] = [
+    Cue::Support,
+    Cue::SupportReservations,
+    Cue::Oppose,
+    Cue::Neutral,
+    Cue::Comment,
+    Cue::Proposes,
+    Cue::Clarification,
+    Cue::Concern,
+    Cue::RefersBack,
+];
+const IMPERSONAL_TAGS: [Cue; 4] = [
+    Cue::NoComment,
+    Cue::Proposes,
+    Cue::Clarification,
+    Cue::Concern,
+];
+
+/// The vocabulary, ready for matching.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    pub agentive: PhraseSet,
+    pub impersonal: PhraseSet,
+    pub qualifiers: PhraseSet,
+    pub conditions: PhraseSet,
+    pub but_verbs: Vec<String>,
+    pub but_words: PhraseSet,
+    pub generic_respondents: Vec<String>,
+    pub respondent_suffixes: Vec<String>,
+    pub others: Vec<String>,
+    pub boilerplate: PhraseSet,
+    pub procedural_headings: Vec<String>,
+    pub general_headings: Vec<String>,
+    pub ku_headings: Vec<String>,
+    pub proposal_targets: PhraseSet,
+    pub ku_targets: PhraseSet,
+    pub whole_chapter: PhraseSet,
+    pub others_targets: PhraseSet,
+    pub exceptions: PhraseSet,
+}
+
+impl Lexicon {
+    pub fn parse(toml_text: &str) -> Result<Lexicon, LexiconError> {
+        let f: File = toml::from_str(toml_text)?;
+        let a = &f.agentive;
+        let agentive = PhraseSet::new(&[
+            (&a.support, 0),
+            (&a.support_reservations, 1),
+            (&a.oppose, 2),
+            (&a.neutral, 3),
+            (&a.comment, 4),
+            (&a.proposes, 5),
+            (&a.clarification, 6),
+            (&a.concern, 7),
+            (&a.refers_back, 8),
+        ]);
+        let i = &f.impersonal;
+        let impersonal = PhraseSet::new(&[
+            (&i.no_comment, 0),
+            (&i.proposes, 1),
+            (&i.clarification, 2),
+            (&i.concern, 3),
+        ]);
+        let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
+        let set = |v: &[String]| PhraseSet::new(&[(v, 0)]);
+        Ok(Lexicon {
+            agentive,
+            impersonal,
+            qualifiers: set(&f.reservation.qualifiers),
+            conditions: set(&f.reservation.conditions),
+            but_verbs: lower(&f.reservation.but_verbs),
+            but_words: set(&f.reservation.but_words),
+            generic_respondents: lower(&f.respondent.generic),
+            respondent_suffixes: lower(&f.respondent.suffixes),
+            others: lower(&f.respondent.others),
+            boilerplate: set(&f.boilerplate.phrases),
+            procedural_headings: lower(&f.headings.procedural),
+            general_headings: lower(&f.headings.general),
+            ku_headings: lower(&f.headings.konsekvensutredning),
+            proposal_targets: set(&f.targets.proposal),
+            ku_targets: set(&f.targets.konsekvensutredning),
+            whole_chapter: set(&f.targets.whole_chapter),
+            others_targets: set(&f.targets.others),
+            exceptions: set(&f.targets.exceptions),
+        })
+    }
+
+    /// The embedded vocabulary (a test checks that it parses).
+    pub fn embedded() -> Result<Lexicon, LexiconError> {
+        Lexicon::parse(DEFAULT)
+    }
+
+    /// Reads a vocabulary file.
+    pub fn from_file(path: &std::path::Path) -> Result<Lexicon, LexiconError> {
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Lexicon::parse(&text)
+    }
+
+    pub fn agentive_cue(tag: usize) -> Cue {
+        AGENTIVE_TAGS.get(tag).copied().unwrap_or(Cue::Comment)
+    }
+    pub fn impersonal_cue(tag: usize) -> Cue {
+        IMPERSONAL_TAGS.get(tag).copied().unwrap_or(Cue::Comment)
+    }
+}
