@@ -177,6 +177,10 @@ pub struct StanceTable {
     pub missing: Vec<(String, Evidence)>,
     /// Topic headings that match no paragraph of the draft.
     pub unmatched_headings: Vec<Evidence>,
+    /// Sentences with a position of the respondent's own (a stance phrase with the
+    /// respondent as subject, or an explicit no-comment). A regulation's `bör` or
+    /// `riskerar att` alone do not make a document an answer.
+    pub positions: usize,
 }
 
 impl StanceTable {
@@ -185,7 +189,7 @@ impl StanceTable {
     }
     /// Whether the answer took any position at all.
     pub fn has_positions(&self) -> bool {
-        !self.rows.is_empty()
+        self.positions > 0 && !self.rows.is_empty()
     }
 }
 
@@ -244,6 +248,7 @@ struct Reader<'a> {
     topic: Option<usize>,
     /// Per topic heading: the paragraphs it names.
     topic_targets: BTreeMap<usize, Vec<Address>>,
+    positions: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -283,6 +288,7 @@ impl<'a> Reader<'a> {
             area: Area::General,
             topic: None,
             topic_targets: BTreeMap::new(),
+            positions: 0,
         }
     }
 
@@ -425,6 +431,12 @@ impl<'a> Reader<'a> {
         let matches = self.cues(&text, &ws, &wt);
         if matches.is_empty() {
             return;
+        }
+        if matches
+            .iter()
+            .any(|m| m.agentive || m.cue == Cue::NoComment)
+        {
+            self.positions += 1;
         }
 
         // Citations in the sentence, with the argument ones (`Enligt 2 kap. 13 § ska ...`) set apart.
@@ -1176,6 +1188,7 @@ impl<'a> Reader<'a> {
             not_addressed,
             missing: self.missing,
             unmatched_headings,
+            positions: self.positions,
         }
     }
 }

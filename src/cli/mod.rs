@@ -16,24 +16,29 @@ pub const EXIT_OUTPUT: u8 = 4;
 /// What a subcommand returns: its exit code, or an error to report.
 pub type CmdResult = anyhow::Result<u8>;
 
+/// Output could not be written (exit code 4).
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the output: {0}")]
+pub struct OutputError(#[from] pub io::Error);
+
 /// Writes output to stdout, treating a closed pipe (`remiss parse x | head`) as success.
-pub fn emit(s: &str) -> io::Result<()> {
+pub fn emit(s: &str) -> Result<(), OutputError> {
     let stdout = io::stdout();
     let mut lock = stdout.lock();
     match lock.write_all(s.as_bytes()).and_then(|_| lock.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        r => r,
+        r => Ok(r?),
     }
 }
 
 /// Streams output to stdout through a buffer, so large outputs are never held whole in
 /// memory; a closed pipe is success.
-pub fn emit_with(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+pub fn emit_with(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(), OutputError> {
     let stdout = io::stdout();
     let mut w = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     match f(&mut w).and_then(|_| w.flush()) {
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        r => r,
+        r => Ok(r?),
     }
 }
 
@@ -58,7 +63,7 @@ pub fn finish(result: CmdResult) -> ExitCode {
                 })
                 .or_else(|| {
                     e.chain()
-                        .find_map(|c| c.downcast_ref::<io::Error>())
+                        .find_map(|c| c.downcast_ref::<OutputError>())
                         .map(|_| EXIT_OUTPUT)
                 })
                 .unwrap_or(EXIT_INPUT);

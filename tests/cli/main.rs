@@ -2,6 +2,7 @@
 
 mod parse;
 mod refs;
+mod stances;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

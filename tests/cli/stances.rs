@@ -1,0 +1,382 @@
+//! `remiss stances` and `remiss check` on the sample case: the seed answer's reading in
+//! DOMAIN.md §5 and the constructed answers' reading in answers/EXPECTED.md.
+
+use super::*;
+use std::collections::BTreeMap;
+
+const DRAFT: &str = "msb-cybersakerhet/drafts/1-remissversion.txt";
+
+/// id → "stance flags" from `remiss stances --format tsv`.
+fn reading(answer: &str) -> BTreeMap<String, String> {
+    let o = remiss([
+        "stances".as_ref(),
+        corpus(&format!("msb-cybersakerhet/answers/{answer}")).as_os_str(),
+        "--draft".as_ref(),
+        corpus(DRAFT).as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 4, "{l}");
+            (f[0].to_string(), format!("{} {}", f[1], f[2]))
+        })
+        .collect()
+}
+
+fn expect(r: &BTreeMap<String, String>, ids: &[&str], value: &str) {
+    for id in ids {
+        assert_eq!(r.get(*id).map(String::as_str), Some(value), "{id}");
+    }
+}
+
+fn range(chapter: u32, from: u32, to: u32) -> Vec<String> {
+    (from..=to).map(|n| format!("K{chapter}P{n}")).collect()
+}
+
+fn ids(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// DOMAIN.md §5, target by target and flag by flag. Where the reading has a flag §5 does not
+/// list, the comment names the sentence that carries it (§5 gives the reading "at least").
+#[test]
+fn the_seed_answer_reads_as_in_domain_section_5() {
+    let r = reading("stockholm-ks-2025-1384.txt");
+    // The proposal as a whole: `tillstyrker i huvudsak`. Extra: clarification (`anser dock att
+    // vissa delar behöver förtydligas`), concern (`riskerar att begränsa proportionalitetsprincipens`).
+    expect(&r, &["DOC"], "support-reservations clarification,concern");
+    // 1, 4 and 6 kap.: explicit no comment, every paragraph.
+    let mut no_comment: Vec<String> = vec!["K1".into(), "K4".into(), "K6".into()];
+    no_comment.extend(range(1, 1, 4));
+    no_comment.extend(range(4, 1, 4));
+    no_comment.extend(range(6, 1, 2));
+    expect(&r, &ids(&no_comment), "no-comment -");
+    expect(&r, &["K2P6"], "support proposes");
+    // Extra concern: `riskerar att låsa fast organisationer`, `riskerar att bli styrande`.
+    expect(&r, &["K2P7"], "oppose proposes,concern");
+    expect(&r, &["K2P8"], "oppose proposes,concern");
+    expect(&r, &["K2P9"], "support -");
+    expect(&r, &["K2P10", "K2P11"], "support concern");
+    expect(&r, &["K2P13"], "support clarification");
+    expect(&r, &["K2P16"], "support-reservations proposes");
+    expect(&r, &["K2P21"], "proposal proposes");
+    let mut other2 = range(2, 1, 5);
+    other2.extend(["K2P12", "K2P14", "K2P15"].map(String::from));
+    other2.extend(range(2, 17, 20));
+    other2.push("K2P22".into());
+    expect(&r, &ids(&other2), "no-comment -");
+    // 3 kap. as a chapter. Extra concern: `kostnadsdrivande`.
+    expect(&r, &["K3"], "comment proposes,concern");
+    expect(&r, &["K3P2"], "support proposes");
+    // The outsourcing paragraph, named by topic only; punkt 1 proposed for deletion. Extra
+    // concern: `riskerar att leda till dubbelreglering`.
+    expect(&r, &["K3P3"], "support proposes,concern");
+    expect(&r, &["K3P3N1"], "proposal proposes");
+    expect(&r, &["K3P4", "K3P16", "K3P19"], "support proposes");
+    expect(&r, &["K3P23"], "support proposes,clarification");
+    expect(&r, &["K5P1"], "support clarification");
+    // Extra proposes: `föreslår även att konsekvensutredningen förtydligar`.
+    expect(&r, &["KU"], "support proposes,clarification");
+    // 2 kap. 13 § is quoted in 3 kap. as an argument only: its reading comes from 2 kap. alone.
+    // Other 3 kap. and 5 kap. paragraphs: not addressed.
+    let mut not = range(3, 5, 15);
+    not.extend(
+        [
+            "K3P1", "K3P17", "K3P18", "K3P20", "K3P21", "K3P22", "K3P24", "K3P25",
+        ]
+        .map(String::from),
+    );
+    not.extend(range(5, 2, 4));
+    expect(&r, &ids(&not), "not-addressed -");
+    // Nothing else: 61 paragraphs + DOC + KU + chapters 1, 3, 4, 6 + the punkt.
+    assert_eq!(r.len(), 61 + 2 + 4 + 1, "{r:#?}");
+}
+
+#[test]
+fn socialforvaltningen_reads_as_expected() {
+    let r = reading("socialforvaltningen.txt");
+    expect(&r, &["DOC"], "support -");
+    expect(
+        &r,
+        &["K2P8", "K2P9", "K2P10", "K2P11", "K2P16", "K3P10", "K5P1"],
+        "support -",
+    );
+    expect(&r, &["K2P21"], "proposal proposes,concern");
+    expect(&r, &["K5P2"], "comment clarification");
+    let mut nc: Vec<String> = vec!["K1".into(), "K4".into(), "K6".into()];
+    nc.extend(range(1, 1, 4));
+    nc.extend(range(2, 1, 7));
+    nc.extend(range(2, 12, 15));
+    nc.extend(range(2, 17, 20));
+    nc.push("K2P22".into());
+    nc.extend(range(3, 1, 9));
+    nc.extend(range(3, 11, 25));
+    nc.extend(range(4, 1, 4));
+    nc.extend(range(5, 3, 4));
+    nc.extend(range(6, 1, 2));
+    expect(&r, &ids(&nc), "no-comment -");
+    // Traps: `I förslaget föreslås ...` is no stance; the Bakgrund's act is not the draft.
+    assert_eq!(r.len(), 61 + 1 + 3);
+}
+
+#[test]
+fn utbildningsforvaltningen_reads_as_expected() {
+    let r = reading("utbildningsforvaltningen.txt");
+    expect(&r, &["DOC"], "support-reservations concern");
+    expect(&r, &["K1P4"], "comment clarification");
+    expect(&r, &["K2P8"], "oppose proposes,concern");
+    // `kravet på multifaktorsautentisering`, by topic; `MSB föreslår ...` is MSB's.
+    expect(&r, &["K3P19"], "oppose proposes,concern");
+    expect(&r, &["K4P1", "K4P3", "K4P4"], "support -");
+    expect(&r, &["K4P2"], "oppose proposes");
+    // The citation of a paragraph the draft lacks stays unresolved, never guessed.
+    expect(&r, &["?2 kap. 25 §"], "support -");
+    expect(&r, &["K2P22"], "no-comment -");
+    let mut nc = range(1, 1, 3);
+    nc.extend(range(2, 1, 7));
+    nc.extend(range(2, 9, 22));
+    nc.extend(range(3, 1, 18));
+    nc.extend(range(3, 20, 25));
+    nc.extend(["K5".into(), "K6".into()]);
+    nc.extend(range(5, 1, 4));
+    nc.extend(range(6, 1, 2));
+    expect(&r, &ids(&nc), "no-comment -");
+}
+
+#[test]
+fn servicenamnden_reads_as_expected() {
+    let r = reading("serviceforvaltningen.txt");
+    expect(
+        &r,
+        &["DOC", "K2P7", "K2P13", "K3P2", "K3P4", "K5P1"],
+        "support -",
+    );
+    expect(&r, &["K2P14"], "oppose -");
+    expect(&r, &["K3P19"], "support-reservations proposes");
+    // `Enligt 2 kap. 9 § ska ...` and `följer redan av 6 § ... enligt 15 § ska ...` are arguments.
+    let mut not = range(1, 1, 4);
+    not.extend(range(2, 1, 6));
+    not.extend(range(2, 8, 12));
+    not.extend(range(2, 15, 22));
+    not.extend(range(5, 2, 4));
+    not.extend(range(6, 1, 2));
+    expect(&r, &ids(&not), "not-addressed -");
+}
+
+#[test]
+fn stockholm_vatten_och_avfall_reads_as_expected() {
+    let r = reading("stockholm-vatten-och-avfall.txt");
+    expect(&r, &["DOC"], "support-reservations -");
+    expect(&r, &["K2P16"], "oppose proposes,concern");
+    expect(&r, &["K2P21"], "support -");
+    expect(&r, &["K3P2"], "comment concern");
+    expect(&r, &["K3P23"], "oppose proposes,concern");
+    expect(&r, &["K5P4"], "support -");
+    // `avstyrker förslaget att inte längre medge ...`: the negation is in the object.
+    expect(&r, &["K6P2"], "oppose proposes");
+    expect(&r, &["KU"], "support-reservations proposes,concern");
+    expect(&r, &["K6P1", "K5P1", "K3P1", "K2P22"], "no-comment -");
+}
+
+#[test]
+fn evidence_and_inference_are_in_the_json() {
+    let o = remiss([
+        "stances".as_ref(),
+        corpus("msb-cybersakerhet/answers/stockholm-ks-2025-1384.txt").as_os_str(),
+        "--draft".as_ref(),
+        corpus(DRAFT).as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let p3 = rows.iter().find(|r| r["id"] == "K3P3").unwrap();
+    assert_eq!(p3["inferred"][0], "utkontraktering");
+    assert_eq!(p3["evidence"][0]["line"], 193);
+    assert!(
+        p3["evidence"][0]["text"].as_str().unwrap().starts_with(
+            "Stadsledningskontoret tillstyrker bestämmelsen om krav vid utkontraktering"
+        )
+    );
+    assert_eq!(v["meta"]["case_number"]["text"], "KS 2025/1384");
+    assert_eq!(v["meta"]["office"], "Stadsledningskontoret");
+    assert_eq!(v["meta"]["body"], "Stockholms stad");
+    assert_eq!(
+        v["meta"]["sender"],
+        "Myndigheten för samhällsskydd och beredskap (MSB)"
+    );
+    assert!(
+        v["meta"]["remiss_title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Förslag till nya föreskrifter och allmänna råd")
+    );
+}
+
+#[test]
+fn without_a_draft_topics_stay_unresolved() {
+    let o = remiss([
+        "stances".as_ref(),
+        corpus("msb-cybersakerhet/answers/stockholm-ks-2025-1384.txt").as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("?bestämmelsen om krav vid utkontraktering\tsupport\t"),
+        "{out}"
+    );
+    assert!(out.contains("K2P7\toppose\t"), "{out}");
+    assert!(out.contains("K2:other\tno-comment\t"), "{out}");
+    assert!(!out.contains("not-addressed"), "{out}");
+}
+
+#[test]
+fn md_output_is_swedish() {
+    let o = remiss([
+        "stances".as_ref(),
+        corpus("msb-cybersakerhet/answers/serviceforvaltningen.txt").as_os_str(),
+        "--draft".as_ref(),
+        corpus(DRAFT).as_os_str(),
+        "--format".as_ref(),
+        "md".as_ref(),
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("| 2\u{a0}kap. 14\u{a0}§ | avstyrker |"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Ej berörda paragrafer: 1\u{a0}kap. 1–4\u{a0}§§"),
+        "{out}"
+    );
+}
+
+#[test]
+fn check_reports_the_seeds_repeated_sentence_and_nothing_false() {
+    let o = remiss([
+        "check".as_ref(),
+        corpus("msb-cybersakerhet/answers/stockholm-ks-2025-1384.txt").as_os_str(),
+        "--draft".as_ref(),
+        corpus(DRAFT).as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains(":223: sentence repeated verbatim: «I sin nuvarande form riskerar bestämmelsen att vara missvisande.»"), "{out}");
+}
+
+#[test]
+fn check_reports_a_citation_the_draft_lacks_and_passes_clean_answers() {
+    let run = |a: &str| {
+        remiss([
+            "check".as_ref(),
+            corpus(&format!("msb-cybersakerhet/answers/{a}")).as_os_str(),
+            "--draft".as_ref(),
+            corpus(DRAFT).as_os_str(),
+        ])
+    };
+    let o = run("utbildningsforvaltningen.txt");
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o).trim().lines().collect::<Vec<_>>(),
+        [format!(
+            "{}:47: cites 2 kap. 25 §, which the draft does not have; the wording matches 2 kap. 22 §",
+            corpus("msb-cybersakerhet/answers/utbildningsforvaltningen.txt").display()
+        )]
+    );
+    for a in [
+        "socialforvaltningen.txt",
+        "serviceforvaltningen.txt",
+        "stockholm-vatten-och-avfall.txt",
+    ] {
+        let o = run(a);
+        assert_eq!(o.status.code(), Some(0), "{a}: {}", stdout(&o));
+        assert!(stdout(&o).contains("no defects found"));
+    }
+}
+
+#[test]
+fn check_reports_contradictions_and_unmatched_topic_headings() {
+    let dir = temp_files(&[(
+        "a.txt",
+        "Kulturförvaltningen\n\n2 kap. Organisatoriska säkerhetsåtgärder\nFörvaltningen tillstyrker 7 §.\n\nFörvaltningen avstyrker 7 §.\n\nRymdfärder och kometer\nFörvaltningen tillstyrker 9 §.\n".as_bytes(),
+    )]);
+    let o = remiss([
+        "check".as_ref(),
+        dir.path().join("a.txt").as_os_str(),
+        "--draft".as_ref(),
+        corpus(DRAFT).as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(":4: 2 kap. 7 § is given both support and opposition (lines 4,6)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            ":8: topic heading «Rymdfärder och kometer» matches no paragraph of the draft"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn documents_that_are_not_answers_get_a_clear_message() {
+    let dir = temp_files(&[(
+        "letter.txt",
+        "Dear colleagues,\n\nThank you for the meeting. We will send the minutes.\n".as_bytes(),
+    )]);
+    for f in [dir.path().join("letter.txt"), corpus(DRAFT)] {
+        let o = remiss(["stances".as_ref(), f.as_os_str()]);
+        assert_eq!(o.status.code(), Some(3), "{}", f.display());
+        assert!(stderr(&o).contains("no positions found"), "{}", stderr(&o));
+    }
+    let o = remiss([
+        "stances".as_ref(),
+        dir.path().join("missing.txt").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_clerk_can_add_a_phrasing_in_a_lexicon_file() {
+    let extra = std::fs::read_to_string(root().join("data/lexicon.toml"))
+        .unwrap()
+        .replace("\"biträder\",", "\"biträder\", \"hälsar med glädje\",");
+    let dir = temp_files(&[
+        ("lexicon.toml", extra.as_bytes()),
+        ("a.txt", "Kulturförvaltningen\n\n2 kap. Organisatoriska säkerhetsåtgärder\nFörvaltningen hälsar med glädje 7 §.\n".as_bytes()),
+    ]);
+    let a = dir.path().join("a.txt");
+    let o = remiss([
+        "stances".as_ref(),
+        a.as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+    let o = remiss([
+        "stances".as_ref(),
+        a.as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+        "--lexicon".as_ref(),
+        dir.path().join("lexicon.toml").as_os_str(),
+    ]);
+    assert_eq!(stdout(&o), "K2P7\tsupport\t-\t4\n");
+    let o = remiss([
+        "stances".as_ref(),
+        a.as_os_str(),
+        "--lexicon".as_ref(),
+        dir.path().join("nope.toml").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("nope.toml"));
+}
