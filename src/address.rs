@@ -103,10 +103,16 @@ pub fn ordinal(n: u32) -> String {
 
 /// The number of an ordinal word (`andra` → 2), case-insensitive.
 pub fn ordinal_value(word: &str) -> Option<u32> {
-    let lower = word.to_lowercase();
+    // Called for every word the citation scanner sees: compare without allocating.
+    let mut chars = word.chars();
+    let first = chars.next()?.to_lowercase().next()?;
+    let rest = chars.as_str();
     ORDINALS
         .iter()
-        .position(|o| *o == lower)
+        .position(|o| {
+            let mut oc = o.chars();
+            oc.next() == Some(first) && oc.as_str() == rest
+        })
         .map(|i| i as u32 + 1)
 }
 

@@ -21,8 +21,15 @@ pub struct Word {
 /// Splits text into lower-case words. Letters, digits and inner `-` or `:` (`MSB:s`,
 /// `NIS2-direktivet`) belong to a word; `§` is a word of its own.
 pub fn words(s: &str) -> Vec<Word> {
-    let mut out = Vec::new();
+    // Lower-case once; Swedish letters keep their byte length, so offsets carry over.
+    let lower = s.to_lowercase();
+    let same = lower.len() == s.len();
+    let mut out = Vec::with_capacity(s.len() / 6);
     let mut start: Option<usize> = None;
+    let push = |st: usize, en: usize, out: &mut Vec<Word>| {
+        let text = if same { lower[st..en].to_string() } else { s[st..en].to_lowercase() };
+        out.push(Word { text, start: st, end: en });
+    };
     let mut iter = s.char_indices().peekable();
     while let Some((i, c)) = iter.next() {
         let inner = (c == '-' || c == ':')
@@ -35,11 +42,7 @@ pub fn words(s: &str) -> Vec<Word> {
             continue;
         }
         if let Some(st) = start.take() {
-            out.push(Word {
-                text: s[st..i].to_lowercase(),
-                start: st,
-                end: i,
-            });
+            push(st, i, &mut out);
         }
         if c == '§' {
             out.push(Word {
@@ -50,11 +53,7 @@ pub fn words(s: &str) -> Vec<Word> {
         }
     }
     if let Some(st) = start {
-        out.push(Word {
-            text: s[st..].to_lowercase(),
-            start: st,
-            end: s.len(),
-        });
+        push(st, s.len(), &mut out);
     }
     out
 }

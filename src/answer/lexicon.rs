@@ -1,7 +1,7 @@
 //! The stance vocabulary (a data file, `data/lexicon.toml`) and its phrase matcher.
 
 use serde::Deserialize;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// The embedded default vocabulary.
 pub const DEFAULT: &str = include_str!("../../data/lexicon.toml");
@@ -156,7 +156,7 @@ pub struct PhraseSet {
 
 impl PhraseSet {
     fn new(lists: &[(&[String], usize)]) -> Self {
-        let mut by_first: HashMap<String, Vec<(Phrase, usize)>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<(Phrase, usize)>> = HashMap::default();
         for (list, tag) in lists {
             for p in *list {
                 let words = words_of(p);
@@ -176,18 +176,19 @@ impl PhraseSet {
     }
 
     /// The longest phrase starting at word `i`: its length in words and its tag.
-    pub fn at(&self, words: &[String], i: usize) -> Option<(usize, usize)> {
-        let cands = self.by_first.get(words.get(i)?)?;
+    pub fn at<S: AsRef<str>>(&self, words: &[S], i: usize) -> Option<(usize, usize)> {
+        let cands = self.by_first.get(words.get(i)?.as_ref())?;
         cands
             .iter()
             .find(|(p, _)| {
-                words.len() >= i + p.len() && p.iter().zip(&words[i..]).all(|(a, b)| a == b)
+                words.len() >= i + p.len()
+                    && p.iter().zip(&words[i..]).all(|(a, b)| a == b.as_ref())
             })
             .map(|(p, tag)| (p.len(), *tag))
     }
 
     /// Whether any phrase occurs in `words`.
-    pub fn find(&self, words: &[String]) -> Option<(usize, usize)> {
+    pub fn find<S: AsRef<str>>(&self, words: &[S]) -> Option<(usize, usize)> {
         (0..words.len()).find_map(|i| self.at(words, i).map(|(len, _)| (i, len)))
     }
 }

@@ -424,7 +424,7 @@ impl<'a> Reader<'a> {
     fn sentence(&mut self, i: usize) {
         let text = self.answer.sentences[i].text.clone();
         let ws = words(&text);
-        let wt: Vec<String> = ws.iter().map(|w| w.text.clone()).collect();
+        let wt: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
         if self.lex.boilerplate.find(&wt).is_some() {
             return;
         }
@@ -461,7 +461,7 @@ impl<'a> Reader<'a> {
                 && wt[at - 1] == "enligt"
                 && wt
                     .get(end)
-                    .is_some_and(|w| ARGUMENT_VERBS.contains(&w.as_str()));
+                    .is_some_and(|w| ARGUMENT_VERBS.contains(w));
             let (found, missing) = cite::resolve(c, ctx, self.outline());
             for m in missing
                 .iter()
@@ -487,7 +487,7 @@ impl<'a> Reader<'a> {
                         .at(&wt, at - 3)
                         .is_some_and(|(len, _)| at - 3 + len == at);
             let quantified =
-                at >= 4 && matches!(wt[at - 4].as_str(), "flera" | "vissa" | "några" | "många");
+                at >= 4 && matches!(wt[at - 4], "flera" | "vissa" | "några" | "många");
             let mut targets: Vec<Target> = found
                 .into_iter()
                 .map(|address| Target::Place { address })
@@ -600,7 +600,7 @@ impl<'a> Reader<'a> {
                     stance[c] = Some(Stance::SupportReservations);
                     // A condition asking the authority to act is a proposal.
                     if wt[cond..].iter().take(8).any(|w| {
-                        self.sender_words.contains(w) || AUTHORITY_WORDS.contains(&w.as_str())
+                        self.sender_words.iter().any(|x| x == w) || AUTHORITY_WORDS.contains(w)
                     }) {
                         flags[c].insert(Flag::Proposes);
                     }
@@ -610,7 +610,7 @@ impl<'a> Reader<'a> {
                     && stance.get(c + 1).copied().flatten().is_none()
                 {
                     let nb = bounds.get(c + 2).map(|x| x.0).unwrap_or(wt.len());
-                    let has_verb = (next.0..nb).any(|w| self.lex.but_verbs.contains(&wt[w]));
+                    let has_verb = (next.0..nb).any(|w| self.lex.but_verbs.iter().any(|x| x == wt[w]));
                     let has_word = (next.0..nb).any(|w| self.lex.but_words.at(&wt, w).is_some());
                     if has_verb && has_word {
                         stance[c] = Some(Stance::SupportReservations);
@@ -766,7 +766,7 @@ impl<'a> Reader<'a> {
         &mut self,
         cites: &[CiteTargets],
         matches: &[Match],
-        wt: &[String],
+        wt: &[&str],
         c: usize,
         clause_of: &dyn Fn(usize) -> usize,
         exceptions: &[Address],
@@ -801,7 +801,7 @@ impl<'a> Reader<'a> {
     fn object_targets(
         &mut self,
         matches: &[Match],
-        wt: &[String],
+        wt: &[&str],
         from: usize,
         to: usize,
     ) -> Vec<Target> {
@@ -810,7 +810,7 @@ impl<'a> Reader<'a> {
             // Skip qualifiers and negation between the phrase and its object.
             while k < to
                 && matches!(
-                    wt[k].as_str(),
+                    wt[k],
                     "i" | "huvudsak"
                         | "inte"
                         | "ej"
@@ -865,7 +865,7 @@ impl<'a> Reader<'a> {
         }
         let head = wt[obj_start..obj_end.min(obj_start + 3)]
             .iter()
-            .any(|w| PROVISION_NOUNS.contains(&w.as_str()));
+            .any(|w| PROVISION_NOUNS.contains(w));
         if !head {
             return Vec::new();
         }
@@ -940,7 +940,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Stance phrases in a sentence, kept only where the respondent is their subject.
-    fn cues(&self, text: &str, ws: &[Word], wt: &[String]) -> Vec<Match> {
+    fn cues(&self, text: &str, ws: &[Word], wt: &[&str]) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
         let attributed = attributed_start(wt, |w| self.is_respondent(w));
         let mut k = 0;
@@ -971,19 +971,19 @@ impl<'a> Reader<'a> {
             if agentive {
                 // `tillstyrker inte bara ... utan även ...` is no negation.
                 if m.cue == Cue::Oppose
-                    && matches!(wt[m.end - 1].as_str(), "inte" | "ej")
+                    && matches!(wt[m.end - 1], "inte" | "ej")
                     && wt
                         .get(m.end)
-                        .is_some_and(|w| matches!(w.as_str(), "bara" | "enbart" | "endast"))
+                        .is_some_and(|w| matches!(*w, "bara" | "enbart" | "endast"))
                 {
                     m.cue = Cue::Support;
                 }
                 // Negation right after the verb flips support: `tillstyrker inte`.
                 if let Some(next) = wt.get(m.end)
-                    && (next == "inte" || next == "ej")
+                    && (*next == "inte" || *next == "ej")
                     && !wt
                         .get(m.end + 1)
-                        .is_some_and(|w| matches!(w.as_str(), "bara" | "enbart" | "endast"))
+                        .is_some_and(|w| matches!(*w, "bara" | "enbart" | "endast"))
                 {
                     m.cue = match m.cue {
                         Cue::Support | Cue::SupportReservations => Cue::Oppose,
@@ -1010,7 +1010,7 @@ impl<'a> Reader<'a> {
         &self,
         text: &str,
         ws: &[Word],
-        wt: &[String],
+        wt: &[&str],
         m: &Match,
         earlier: &[Match],
     ) -> bool {
@@ -1043,7 +1043,7 @@ impl<'a> Reader<'a> {
             return true;
         }
         // A coordinated verb shares the subject: `... och tillstyrker`, `..., men föreslår`.
-        let prev = m.start.checked_sub(1).map(|p| wt[p].as_str());
+        let prev = m.start.checked_sub(1).map(|p| wt[p]);
         let comma_before =
             m.start > 0 && text[ws[m.start - 1].end..ws[m.start].start].contains(',');
         if (matches!(prev, Some("och" | "men" | "samt" | "eller")) || comma_before)
@@ -1100,66 +1100,33 @@ impl<'a> Reader<'a> {
                 conflict: supportive && opposed,
             });
         }
-        // Order: the proposal, the draft's chapters and paragraphs in draft order, the rest
-        // in order of appearance, the konsekvensutredning last.
-        let draft_order: BTreeMap<Address, usize> = match self.draft {
-            Some(d) => {
-                let mut m = BTreeMap::new();
-                for k in &d.kapitel {
-                    if let Some(l) = k.label {
-                        let n = m.len();
-                        m.insert(Address::chapter(l), n);
-                    }
-                    for p in &k.paragrafer {
-                        let n = m.len();
-                        m.entry(p.address).or_insert(n);
-                    }
-                }
-                m
-            }
-            None => BTreeMap::new(),
-        };
+        // Order: the proposal, chapters and paragraphs by address (the draft's order for any
+        // draft numbered upwards), the rest in order of appearance, the konsekvensutredning last.
         let appearance: BTreeMap<&Target, usize> =
             self.order.iter().enumerate().map(|(i, t)| (t, i)).collect();
-        let key = |r: &Row| -> (u8, usize, Address, usize) {
-            let app = appearance.get(&r.target).copied().unwrap_or(usize::MAX);
+        rows.sort_by_cached_key(|r| -> (u8, Address, usize) {
             match &r.target {
-                Target::Document => (0, 0, Address::default(), 0),
-                Target::Place { address } => {
-                    let base = address.paragraph_part();
-                    let base = if base.paragraf.is_none() {
-                        Address::chapter(address.kapitel.unwrap_or(Label::new(0)))
-                    } else {
-                        base
-                    };
-                    match draft_order.get(&base) {
-                        Some(n) => (1, *n, *address, 0),
-                        None => (1, usize::MAX, *address, app),
-                    }
-                }
+                Target::Document => (0, Address::default(), 0),
+                Target::Place { address } => (1, *address, 0),
                 Target::OtherParagraphs { .. } | Target::Unresolved { .. } => {
-                    (2, app, Address::default(), 0)
+                    (2, Address::default(), appearance.get(&r.target).copied().unwrap_or(usize::MAX))
                 }
-                Target::Konsekvensutredning => (3, 0, Address::default(), 0),
+                Target::Konsekvensutredning => (3, Address::default(), 0),
             }
-        };
-        rows.sort_by_key(key);
+        });
         let addressed: BTreeSet<Address> = rows
             .iter()
             .filter_map(|r| r.target.address())
             .map(|a| a.paragraph_part())
             .collect();
         let not_addressed = match self.draft {
-            Some(d) => d
-                .paragraphs()
-                .map(|p| p.address)
-                .filter(|a| !addressed.contains(a))
-                .fold(Vec::new(), |mut v, a| {
-                    if !v.contains(&a) {
-                        v.push(a);
-                    }
-                    v
-                }),
+            Some(d) => {
+                let mut seen = BTreeSet::new();
+                d.paragraphs()
+                    .map(|p| p.address)
+                    .filter(|a| !addressed.contains(a) && seen.insert(*a))
+                    .collect()
+            }
             None => Vec::new(),
         };
         let unmatched_headings = match self.index {
@@ -1224,16 +1191,16 @@ const PROVISION_NOUNS: [&str; 9] = [
 
 /// `Som MSB konstaterar ...`, `Enligt utredningen ...`: the opening clause is someone
 /// else's; returns the word index where it ends.
-fn attributed_start(wt: &[String], is_respondent: impl Fn(&str) -> bool) -> Option<usize> {
+fn attributed_start(wt: &[&str], is_respondent: impl Fn(&str) -> bool) -> Option<usize> {
     let first = wt.first()?;
-    if (first == "som" || first == "enligt") && wt.get(1).is_some_and(|w| !is_respondent(w)) {
+    if (*first == "som" || *first == "enligt") && wt.get(1).is_some_and(|w| !is_respondent(w)) {
         // Up to the verb that follows the attribution and the next clause.
         return Some(wt.len().min(6));
     }
-    if first == "i"
+    if *first == "i"
         && wt.get(1).is_some_and(|w| {
             matches!(
-                w.as_str(),
+                *w,
                 "förslaget" | "betänkandet" | "promemorian" | "remissen"
             )
         })

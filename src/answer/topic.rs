@@ -51,8 +51,9 @@ pub struct TopicIndex {
     /// Sorted vocabulary with postings.
     vocab: Vec<(String, Vec<Posting>)>,
     paragraphs: Vec<(Address, Option<Label>)>,
-    /// Per chapter (in draft order): (rubrik text lower-cased, paragraphs under it).
-    rubriker: Vec<(Option<Label>, String, Vec<Address>)>,
+    /// Per chapter (in draft order): (rubrik text lower-cased, its content words,
+    /// paragraphs under it).
+    rubriker: Vec<(Option<Label>, String, Vec<String>, Vec<Address>)>,
 }
 
 fn content_words(s: &str) -> Vec<String> {
@@ -101,7 +102,7 @@ impl TopicIndex {
                     .iter()
                     .map(|p| p.address)
                     .collect();
-                rubriker.push((k.label, r.text.to_lowercase(), under));
+                rubriker.push((k.label, r.text.to_lowercase(), content_words(&r.text), under));
             }
             for p in &k.paragrafer {
                 let idx = paragraphs.len();
@@ -228,10 +229,10 @@ impl TopicIndex {
     pub fn heading(&self, heading: &str, chapter: Option<Label>) -> Vec<Address> {
         let h = heading.trim().trim_end_matches(':').to_lowercase();
         let in_chapter = |k: &Option<Label>| chapter.is_none_or(|c| *k == Some(c));
-        if let Some((_, _, under)) = self
+        if let Some((_, _, _, under)) = self
             .rubriker
             .iter()
-            .find(|(k, r, _)| in_chapter(k) && *r == h)
+            .find(|(k, r, _, _)| in_chapter(k) && *r == h)
         {
             return under.clone();
         }
@@ -239,11 +240,10 @@ impl TopicIndex {
         let hw = content_words(&h);
         if !hw.is_empty() {
             let mut best: Option<(usize, &Vec<Address>)> = None;
-            for (k, r, under) in &self.rubriker {
+            for (k, _, rw, under) in &self.rubriker {
                 if !in_chapter(k) {
                     continue;
                 }
-                let rw = content_words(r);
                 let hits = hw
                     .iter()
                     .filter(|q| rw.iter().any(|w| similar(q, w)))
