@@ -2,6 +2,7 @@
 
 mod parse;
 mod refs;
+mod sources;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
