@@ -27,6 +27,34 @@ pub enum Error {
     NotARegulation { path: PathBuf },
     #[error("{path}: invalid UTF-16 text at byte {offset}")]
     BadUtf16 { path: PathBuf, offset: usize },
+    #[error(
+        "{path}: the PDF has {pages} page(s) but no text layer (a scanned document?); run OCR on it first, for example `ocrmypdf --language swe {path} with-text.pdf`, and read the result"
+    )]
+    PdfNoText { path: PathBuf, pages: usize },
+    #[error(
+        "{path}: the PDF is protected by a password and cannot be read; ask the sender for an unprotected copy, or remove the protection (for example `qpdf --decrypt --password=PASSWORD in.pdf out.pdf`)"
+    )]
+    PdfEncrypted { path: PathBuf },
+    #[error("{path}: the PDF is damaged and cannot be read: {reason}")]
+    PdfCorrupt { path: PathBuf, reason: String },
+    #[error("{path}: named .docx but it is not a Word document (not a zip archive)")]
+    DocxNotZip { path: PathBuf },
+    #[error("{path}: the Word document cannot be read: {reason}")]
+    DocxCorrupt { path: PathBuf, reason: String },
+    #[error("{path}: refused to unpack {entry}: {reason}; this looks like a zip bomb")]
+    ZipBomb {
+        path: PathBuf,
+        entry: String,
+        reason: String,
+    },
+    #[error(
+        "{path}: the document reader failed on this file ({message}); the file is probably damaged"
+    )]
+    ReaderFailed { path: PathBuf, message: String },
+    #[error(
+        "{path}: reading took longer than {seconds} s and was abandoned; the file is probably damaged"
+    )]
+    TimedOut { path: PathBuf, seconds: u64 },
 }
 
 impl Error {

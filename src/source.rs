@@ -1,13 +1,23 @@
 //! Stage 1, reading: a file's bytes become a [`Text`] of blocks and lines with spans
-//! (encoding detection, Markdown flattening, line-break hyphenation).
+//! (format detection by content, encoding detection, Markdown flattening, PDF and DOCX
+//! extraction in [`pdf`] and [`docx`], line-break hyphenation).
+
+pub mod docx;
+pub mod pdf;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
 use std::ops::Range;
 use std::path::Path;
+use std::time::Duration;
 
-/// Files larger than this are refused before they are read into memory.
-pub const MAX_INPUT_BYTES: u64 = 256 * 1024 * 1024;
+/// Files larger than this are refused before they are read into memory, whatever their
+/// format. A PDF of a long regulation is a few MB; a scanned one rarely passes 50 MB.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Plain text and Markdown larger than this are refused: the longest Swedish statutes are
+/// about 2 MB as text.
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where a piece of text came from: 1-based lines and a byte range in the decoded text.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -51,6 +61,19 @@ pub enum Encoding {
 pub enum Format {
     Plain,
     Markdown,
+    Pdf,
+    Docx,
+}
+
+/// A comment in the source (a Word comment), with the text it is anchored to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Annotation {
+    /// The anchored text's place in [`Text::source`]; empty when the comment marks a point.
+    pub span: Span,
+    /// The text the comment is anchored to.
+    pub anchor: String,
+    pub author: String,
+    pub text: String,
 }
 
 /// How a block was marked up in the source, when the source says so (Markdown).
@@ -93,6 +116,8 @@ pub struct Text {
     pub blocks: Vec<Block>,
     /// Things the reader should know (`decoded as Windows-1252`).
     pub notices: Vec<String>,
+    /// Comments kept from the source (DOCX), in document order.
+    pub annotations: Vec<Annotation>,
 }
 
 impl Text {
@@ -137,6 +162,7 @@ impl Text {
             buf: None,
             blocks,
             notices: Vec::new(),
+            annotations: Vec::new(),
         }
     }
 
@@ -151,11 +177,13 @@ impl Text {
             buf: Some(buf),
             blocks,
             notices: Vec::new(),
+            annotations: Vec::new(),
         }
     }
 }
 
-/// Reads a file into a [`Text`], choosing the format by content and extension.
+/// Reads a file into a [`Text`], choosing the format by content (`%PDF-` is a PDF, a zip
+/// archive a Word document, anything else text); the extension only breaks ties.
 pub fn read(path: &Path) -> Result<Text> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
@@ -176,12 +204,68 @@ pub fn read(path: &Path) -> Result<Text> {
     from_bytes(path, &bytes)
 }
 
-/// Decodes bytes (UTF-8, UTF-8 with BOM, UTF-16 with BOM, or Windows-1252) and splits blocks.
+/// What a file is, judged by its content first and its name second.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Pdf,
+    Docx,
+    Text,
+}
+
+fn sniff(path: &Path, bytes: &[u8]) -> Kind {
+    let head = &bytes[..bytes.len().min(1024)];
+    if head.windows(5).any(|w| w == b"%PDF-") {
+        return Kind::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Kind::Docx;
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(|e| e.to_ascii_lowercase());
+    match ext.as_deref() {
+        Some("pdf") => Kind::Pdf,
+        Some("docx") | Some("docm") | Some("dotx") => Kind::Docx,
+        _ => Kind::Text,
+    }
+}
+
+/// Reads bytes as the format their content shows: PDF, DOCX, or text (UTF-8, UTF-8 with BOM,
+/// UTF-16 with BOM, or Windows-1252; Markdown by name or content).
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
-    let name = path.display().to_string();
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty {
             path: path.to_path_buf(),
+        });
+    }
+    match sniff(path, bytes) {
+        Kind::Pdf => pdf::from_bytes(path, bytes),
+        Kind::Docx if named_docx(path) => docx::from_bytes(path, bytes),
+        // A zip archive by content only: a Word document if it holds one, else binary.
+        Kind::Docx => match docx::from_bytes(path, bytes) {
+            Err(Error::DocxCorrupt { .. }) | Err(Error::DocxNotZip { .. }) => {
+                text_from_bytes(path, bytes)
+            }
+            r => r,
+        },
+        Kind::Text => text_from_bytes(path, bytes),
+    }
+}
+
+fn named_docx(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "docx" | "docm" | "dotx"))
+}
+
+fn text_from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
+    let name = path.display().to_string();
+    if bytes.len() as u64 > MAX_TEXT_BYTES {
+        return Err(Error::TooLarge {
+            path: path.to_path_buf(),
+            size: bytes.len() as u64,
+            limit: MAX_TEXT_BYTES,
         });
     }
     let mut notices = Vec::new();
@@ -451,6 +535,137 @@ fn markdown_blocks(source: &str) -> (String, Vec<Block>) {
     (buf, blocks)
 }
 
+/// Builds the extracted text of a PDF or DOCX: blocks of lines separated by a blank line,
+/// with spans into the text being built.
+#[derive(Default)]
+struct Builder {
+    source: String,
+    blocks: Vec<Block>,
+    line: u32,
+}
+
+impl Builder {
+    /// Appends a block (lines as given, without newlines) and returns the byte offset where
+    /// its text starts. Blank lines are kept in the text but are not lines of the block.
+    fn push_block(&mut self, kind: BlockKind, lines: &[(&str, Option<u32>)]) -> usize {
+        if !self.source.is_empty() {
+            self.source.push('\n');
+            self.line += 1;
+        }
+        let start = self.source.len();
+        let mut out = Vec::with_capacity(lines.len());
+        for (i, (text, page)) in lines.iter().enumerate() {
+            if i > 0 {
+                self.source.push('\n');
+            }
+            self.line += 1;
+            let s = self.source.len();
+            self.source.push_str(text);
+            let lead = text.len() - text.trim_start().len();
+            let body = text.trim().len();
+            if body > 0 {
+                let r = s + lead..s + lead + body;
+                out.push(Line {
+                    text: r.clone(),
+                    src: r,
+                    number: self.line,
+                    page: *page,
+                });
+            }
+        }
+        self.source.push('\n');
+        if !out.is_empty() {
+            self.blocks.push(Block { lines: out, kind });
+        }
+        start
+    }
+
+    fn finish(self, name: &str, format: Format) -> Text {
+        Text {
+            name: name.to_string(),
+            encoding: Encoding::Utf8,
+            format,
+            source: self.source,
+            buf: None,
+            blocks: self.blocks,
+            notices: Vec::new(),
+            annotations: Vec::new(),
+        }
+    }
+}
+
+thread_local! {
+    /// Set on reader threads: their panics are reported as errors, not printed.
+    static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Installs (once) a panic hook that stays silent on reader threads and defers to the
+/// previous hook everywhere else.
+fn quiet_reader_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET_PANICS.with(|q| q.get()) {
+                previous(info);
+            }
+        }));
+    });
+}
+
+/// The message of a panic payload, shortened to one line.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let msg = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown failure".to_string());
+    let first = msg.lines().next().unwrap_or("").trim();
+    first.chars().take(160).collect()
+}
+
+/// Runs a third-party reader on a worker thread: a panic becomes [`Error::ReaderFailed`],
+/// and after `limit` the caller stops waiting ([`Error::TimedOut`]). A timed-out worker cannot
+/// be killed; it is left to finish or to die with the process, and its result is dropped.
+fn guarded<T, F>(path: &Path, limit: Duration, f: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T> + Send + 'static,
+{
+    quiet_reader_panics();
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let spawned = std::thread::Builder::new()
+        .name("remiss-reader".to_string())
+        .stack_size(16 * 1024 * 1024)
+        .spawn(move || {
+            QUIET_PANICS.with(|q| q.set(true));
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            // The receiver may have given up waiting; then nobody wants the result.
+            let _ = tx.send(r);
+        });
+    if let Err(e) = spawned {
+        return Err(Error::Io {
+            path: path.to_path_buf(),
+            source: e,
+        });
+    }
+    match rx.recv_timeout(limit) {
+        Ok(Ok(r)) => r,
+        Ok(Err(payload)) => Err(Error::ReaderFailed {
+            path: path.to_path_buf(),
+            message: panic_message(payload.as_ref()),
+        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
+            path: path.to_path_buf(),
+            seconds: limit.as_secs().max(1),
+        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::ReaderFailed {
+            path: path.to_path_buf(),
+            message: "the reader thread stopped without an answer".to_string(),
+        }),
+    }
+}
+
 /// Byte offsets where each line starts.
 pub fn line_starts(s: &str) -> Vec<usize> {
     let mut v = Vec::with_capacity(s.len() / 40 + 1);
@@ -514,12 +729,12 @@ pub fn join_lines<'a>(
     out
 }
 
-fn keeps_space_after_hyphen(next: &str) -> bool {
+pub(crate) fn keeps_space_after_hyphen(next: &str) -> bool {
     let first = next.split_whitespace().next().unwrap_or("");
     SUSPENDING.contains(&first) || next.starts_with(|c: char| c.is_ascii_digit())
 }
 
-fn hyphen_is_artefact(before: &str, next: &str) -> bool {
+pub(crate) fn hyphen_is_artefact(before: &str, next: &str) -> bool {
     if keeps_space_after_hyphen(next) {
         return false;
     }
@@ -662,6 +877,42 @@ mod tests {
         assert!(matches!(
             from_bytes(Path::new("b.bin"), &bin),
             Err(Error::Binary { .. })
+        ));
+    }
+
+    #[test]
+    fn a_reader_that_panics_or_hangs_becomes_an_error() {
+        let p = Path::new("x.pdf");
+        let r: Result<()> = guarded(p, Duration::from_secs(5), || panic!("index out of bounds"));
+        match r {
+            Err(Error::ReaderFailed { message, .. }) => {
+                assert_eq!(message, "index out of bounds")
+            }
+            other => panic!("{other:?}"),
+        }
+        let r: Result<()> = guarded(p, Duration::from_millis(50), || {
+            std::thread::sleep(Duration::from_secs(2));
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::TimedOut { .. })), "{r:?}");
+        let r = guarded(p, Duration::from_secs(5), || Ok(7));
+        assert_eq!(r.ok(), Some(7));
+    }
+
+    #[test]
+    fn content_decides_the_format_and_the_name_breaks_ties() {
+        assert_eq!(sniff(Path::new("a.txt"), b"%PDF-1.7\n"), Kind::Pdf);
+        assert_eq!(sniff(Path::new("a"), b"PK\x03\x04rest"), Kind::Docx);
+        assert_eq!(sniff(Path::new("a.docx"), b"hello"), Kind::Docx);
+        assert_eq!(sniff(Path::new("a.pdf"), b"hello"), Kind::Pdf);
+        assert_eq!(sniff(Path::new("a.md"), b"# hello"), Kind::Text);
+        assert!(matches!(
+            from_bytes(Path::new("a.docx"), b"hello"),
+            Err(Error::DocxNotZip { .. })
+        ));
+        assert!(matches!(
+            from_bytes(Path::new("a.pdf"), b"hello"),
+            Err(Error::PdfCorrupt { .. })
         ));
     }
 

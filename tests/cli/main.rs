@@ -2,6 +2,7 @@
 
 mod parse;
 mod refs;
+mod sources;
 mod stances;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,746 @@
+//! Stage 1, reading PDF: glyph positions from pdf-extract become lines, running headers and
+//! footers are dropped, paragraphs are rebuilt from the layout, and line-break hyphens are
+//! rejoined, giving a plain [`Text`] whose lines know their page.
+//!
+//! The extracted text is what spans index into: `line` is the line number in that text (a
+//! blank line separates paragraphs), `page` the PDF page the line was printed on.
+
+use super::{Builder, Format, Text, guarded, hyphen_is_artefact, keeps_space_after_hyphen};
+use crate::error::{Error, Result};
+use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use std::path::Path;
+use std::time::Duration;
+
+/// Extraction of one PDF is abandoned after this long (a normal document takes well under a
+/// second; a file that takes longer is damaged or hostile).
+pub const TIME_LIMIT: Duration = Duration::from_secs(30);
+
+/// Reads a PDF from its bytes. Every call into the PDF library runs on a guarded worker thread.
+pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
+    from_bytes_within(path, bytes, TIME_LIMIT)
+}
+
+/// As [`from_bytes`], with the time limit given (tests use a short one).
+pub fn from_bytes_within(path: &Path, bytes: &[u8], limit: Duration) -> Result<Text> {
+    let owned = bytes.to_vec();
+    let p = path.to_path_buf();
+    let pages = guarded(path, limit, move || extract(&p, &owned))?;
+    let name = path.display().to_string();
+    build(path, &name, pages)
+}
+
+/// One glyph as the library placed it: `y` is the baseline measured from the top of the page.
+#[derive(Clone, Debug)]
+struct Glyph {
+    x: f64,
+    y: f64,
+    adv: f64,
+    size: f64,
+    text: String,
+}
+
+/// What the library gave for one page.
+#[derive(Debug, Default)]
+struct Page {
+    number: u32,
+    glyphs: Vec<Glyph>,
+}
+
+/// The [`OutputDev`] that records glyph positions.
+struct Collector {
+    height: f64,
+    pages: Vec<Page>,
+}
+
+impl OutputDev for Collector {
+    fn begin_page(
+        &mut self,
+        page_num: u32,
+        media_box: &MediaBox,
+        _art_box: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), OutputError> {
+        self.height = media_box.ury - media_box.lly;
+        self.pages.push(Page {
+            number: page_num,
+            glyphs: Vec::new(),
+        });
+        Ok(())
+    }
+    fn end_page(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn output_character(
+        &mut self,
+        trm: &Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), OutputError> {
+        // The rendering matrix maps glyph space to the page; its scale is the printed size.
+        let vx = font_size * trm.m11 + font_size * trm.m21;
+        let vy = font_size * trm.m12 + font_size * trm.m22;
+        let size = (vx * vy).abs().sqrt();
+        let text: String = char
+            .chars()
+            .filter(|c| !c.is_control() || *c == '\t')
+            .collect();
+        if text.is_empty() || !size.is_finite() || size <= 0.0 {
+            return Ok(());
+        }
+        if let Some(page) = self.pages.last_mut() {
+            page.glyphs.push(Glyph {
+                x: trm.m31,
+                y: self.height - trm.m32,
+                adv: width * size,
+                size,
+                text,
+            });
+        }
+        Ok(())
+    }
+    fn begin_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_word(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+    fn end_line(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
+
+/// Pages and glyphs of a PDF, plus what went wrong on single pages. Runs on the worker thread.
+struct Extracted {
+    pages: Vec<Page>,
+    page_count: usize,
+    failed: Vec<(u32, String)>,
+}
+
+fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
+    let corrupt = |reason: String| Error::PdfCorrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let truncated = !has_eof_marker(bytes);
+    let mut doc = match pdf_extract::Document::load_mem(bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            let msg = e.to_string();
+            if is_password_error(&msg) {
+                return Err(Error::PdfEncrypted {
+                    path: path.to_path_buf(),
+                });
+            }
+            return Err(corrupt(if truncated {
+                format!("it is truncated: no %%EOF at the end; {msg}")
+            } else {
+                msg
+            }));
+        }
+    };
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(Error::PdfEncrypted {
+            path: path.to_path_buf(),
+        });
+    }
+    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
+    if numbers.is_empty() {
+        return Err(corrupt("it has no pages".to_string()));
+    }
+    let mut dev = Collector {
+        height: 0.0,
+        pages: Vec::new(),
+    };
+    let mut failed = Vec::new();
+    for n in &numbers {
+        let before = dev.pages.len();
+        // A panic on one page loses that page only; the worker's own guard catches the rest.
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pdf_extract::output_doc_page(&doc, &mut dev, *n)
+        }));
+        let problem = match r {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(payload) => Some(format!(
+                "the PDF library failed: {}",
+                super::panic_message(payload.as_ref())
+            )),
+        };
+        if let Some(p) = problem {
+            dev.pages.truncate(before);
+            failed.push((*n, p));
+        }
+    }
+    if failed.len() == numbers.len() {
+        let (n, why) = &failed[0];
+        return Err(if why.starts_with("the PDF library failed") {
+            Error::ReaderFailed {
+                path: path.to_path_buf(),
+                message: format!("page {n}: {why}"),
+            }
+        } else {
+            corrupt(format!("page {n}: {why}"))
+        });
+    }
+    Ok(Extracted {
+        pages: dev.pages,
+        page_count: numbers.len(),
+        failed,
+    })
+}
+
+fn is_password_error(msg: &str) -> bool {
+    let m = msg.to_ascii_lowercase();
+    m.contains("decrypt") || m.contains("password") || m.contains("encrypt")
+}
+
+/// A complete PDF ends with `%%EOF` (perhaps followed by a little whitespace or junk).
+fn has_eof_marker(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(1024)..];
+    tail.windows(5).any(|w| w == b"%%EOF")
+}
+
+// ---------------------------------------------------------------------------------------
+// Layout: glyphs → lines → furniture removed → blocks
+// ---------------------------------------------------------------------------------------
+
+/// A printed line: its text with single spaces, where it stands, and its font size.
+#[derive(Clone, Debug)]
+struct PLine {
+    page: u32,
+    y: f64,
+    x1: f64,
+    size: f64,
+    /// Width of the first word, to tell whether it would have fitted on the line above.
+    first_word: f64,
+    text: String,
+}
+
+/// Groups a page's glyphs into lines by baseline and spells each line out, with a space
+/// wherever the gap between glyphs is wider than a sliver of the font size.
+fn page_lines(page: &Page) -> Vec<PLine> {
+    let mut glyphs: Vec<&Glyph> = page.glyphs.iter().collect();
+    glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
+    let mut rows: Vec<Vec<&Glyph>> = Vec::new();
+    for g in glyphs {
+        match rows.last_mut() {
+            Some(row) if (g.y - row[0].y).abs() < 0.45 * g.size.max(row[0].size) => row.push(g),
+            _ => rows.push(vec![g]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut row in rows {
+        row.sort_by(|a, b| a.x.total_cmp(&b.x));
+        let mut text = String::new();
+        let mut end: Option<f64> = None;
+        let mut first_word_end: Option<f64> = None;
+        let x0 = row[0].x;
+        let mut x1 = x0;
+        let mut sizes: Vec<f64> = Vec::new();
+        for g in &row {
+            let blank = g.text.trim().is_empty();
+            if let Some(e) = end {
+                let gap = g.x - e;
+                // A glyph drawn twice at the same place (fake bold) is one glyph.
+                if gap < -0.5 * g.adv && text.ends_with(g.text.as_str()) && !blank {
+                    continue;
+                }
+                if gap > 0.15 * g.size && !text.ends_with(' ') {
+                    if first_word_end.is_none() {
+                        first_word_end = Some(e);
+                    }
+                    text.push(' ');
+                }
+            }
+            if blank {
+                if !text.is_empty() && !text.ends_with(' ') {
+                    if first_word_end.is_none() {
+                        first_word_end = Some(g.x);
+                    }
+                    text.push(' ');
+                }
+            } else {
+                push_normalised(&mut text, &g.text);
+                x1 = x1.max(g.x + g.adv);
+                sizes.push(g.size);
+            }
+            end = Some(g.x + g.adv);
+        }
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            continue;
+        }
+        sizes.sort_by(f64::total_cmp);
+        out.push(PLine {
+            page: page.number,
+            y: row[0].y,
+            x1,
+            size: sizes[sizes.len() / 2],
+            first_word: first_word_end.unwrap_or(x1) - x0,
+            text,
+        });
+    }
+    out
+}
+
+/// Ligatures and odd spaces become plain letters and spaces.
+fn push_normalised(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '\u{fb00}' => out.push_str("ff"),
+            '\u{fb01}' => out.push_str("fi"),
+            '\u{fb02}' => out.push_str("fl"),
+            '\u{fb03}' => out.push_str("ffi"),
+            '\u{fb04}' => out.push_str("ffl"),
+            '\u{fb05}' | '\u{fb06}' => out.push_str("st"),
+            '\t' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' => {
+                if !out.ends_with(' ') {
+                    out.push(' ')
+                }
+            }
+            c => out.push(c),
+        }
+    }
+}
+
+/// Digits replaced by `#`, so `Sida 3 (12)` and `Sida 4 (12)` compare equal.
+fn shape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !out.ends_with('#') {
+                out.push('#');
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `3`, `3 (12)`, `Sida 3 (12)`, `Sida 3 av 12`, `s. 3`, `- 3 -`, `3/12`: the page number, if
+/// the line is nothing but one.
+fn page_number_of(s: &str) -> Option<u32> {
+    let t = s.trim();
+    let lower = t.to_lowercase();
+    let rest = ["sida ", "sid. ", "s. ", "page ", "- ", "– "]
+        .iter()
+        .find_map(|p| lower.strip_prefix(p))
+        .unwrap_or(&lower)
+        .trim_end_matches([' ', '-', '–']);
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() || digits.len() > 4 {
+        return None;
+    }
+    let after = rest[digits.len()..].trim();
+    let ok = after.is_empty()
+        || (after.starts_with('(')
+            && after.ends_with(')')
+            && after[1..after.len() - 1]
+                .chars()
+                .all(|c| c.is_ascii_digit()))
+        || after
+            .strip_prefix("av ")
+            .or_else(|| after.strip_prefix("of "))
+            .or_else(|| after.strip_prefix('/'))
+            .is_some_and(|n| !n.is_empty() && n.trim().chars().all(|c| c.is_ascii_digit()));
+    if ok { digits.parse().ok() } else { None }
+}
+
+/// Marks running headers and footers: among the top and bottom lines of each page, those
+/// whose text (digits aside) recurs at the same height on at least half the pages, and those
+/// that are nothing but the page's own number.
+fn furniture(pages: &[Vec<PLine>]) -> Vec<Vec<bool>> {
+    const EDGE: usize = 3;
+    // The top and bottom few lines of a page, never overlapping.
+    let ranges = |n: usize| {
+        let top = 0..EDGE.min(n.div_ceil(2));
+        let bottom = n.saturating_sub(EDGE).max(top.end)..n;
+        (top, bottom)
+    };
+    let candidates = |lines: &[PLine]| -> Vec<usize> {
+        let (top, bottom) = ranges(lines.len());
+        top.chain(bottom).collect()
+    };
+    let mut counts: std::collections::HashMap<(String, i64), usize> = Default::default();
+    for lines in pages {
+        let mut seen = std::collections::HashSet::new();
+        for i in candidates(lines) {
+            let key = (shape(&lines[i].text), (lines[i].y / 3.0).round() as i64);
+            if seen.insert(key.clone()) {
+                *counts.entry(key).or_default() += 1;
+            }
+        }
+    }
+    let need = pages.len().div_ceil(2).max(2);
+    pages
+        .iter()
+        .enumerate()
+        .map(|(pi, lines)| {
+            let mut marks = vec![false; lines.len()];
+            for i in candidates(lines) {
+                let l = &lines[i];
+                let key = (shape(&l.text), (l.y / 3.0).round() as i64);
+                let repeated = pages.len() >= 2 && counts.get(&key).copied().unwrap_or(0) >= need;
+                let own_number =
+                    page_number_of(&l.text).is_some_and(|n| n == l.page || n as usize == pi + 1);
+                // Only lines at the very top or bottom: nothing printed beyond them but furniture.
+                if repeated || own_number {
+                    marks[i] = true;
+                }
+            }
+            // A candidate counts only when everything between it and the page edge is furniture.
+            let (top, bottom) = ranges(lines.len());
+            if let Some(first_body) = top.clone().find(|&i| !marks[i]) {
+                marks[first_body..top.end]
+                    .iter_mut()
+                    .for_each(|m| *m = false);
+            }
+            if let Some(last_body) = bottom.clone().rev().find(|&i| !marks[i]) {
+                marks[bottom.start..last_body]
+                    .iter_mut()
+                    .for_each(|m| *m = false);
+            }
+            marks
+        })
+        .collect()
+}
+
+fn starts_structure(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if digits == 0 || digits > 3 {
+        return false;
+    }
+    let rest = &s[digits..];
+    rest.starts_with(" §")
+        || rest.starts_with(" kap.")
+        || rest.starts_with(". ")
+        || (rest.len() > 3 && rest.as_bytes()[0] == b' ' && rest[2..].starts_with(" §"))
+}
+
+/// What the layout pass did, for the notices.
+#[derive(Default)]
+struct Counts {
+    furniture: usize,
+    hyphens_removed: usize,
+    hyphens_kept: usize,
+}
+
+/// Rebuilds blocks: a vertical gap clearly wider than the line pitch separates paragraphs;
+/// across a page break, the paragraph goes on unless the next line's first word would have
+/// fitted on the last line of the page, or the next line starts a §, kapitel or punkt.
+fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
+    let marks = furniture(&pages);
+    let mut body: Vec<PLine> = Vec::new();
+    for (lines, m) in pages.into_iter().zip(marks) {
+        for (l, furn) in lines.into_iter().zip(m) {
+            if furn {
+                counts.furniture += 1;
+            } else {
+                body.push(l);
+            }
+        }
+    }
+    if body.is_empty() {
+        return Vec::new();
+    }
+    // The usual pitch as a multiple of the font size: the lower quartile of the gaps between
+    // neighbouring lines (most neighbours are lines of the same paragraph).
+    let mut ratios: Vec<f64> = body
+        .windows(2)
+        .filter(|w| w[0].page == w[1].page && (w[0].size - w[1].size).abs() < 0.5)
+        .map(|w| (w[1].y - w[0].y) / w[1].size)
+        .filter(|r| (0.9..3.0).contains(r))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let pitch = ratios.get(ratios.len() / 4).copied().unwrap_or(1.15);
+    let mut rights: Vec<f64> = body.iter().map(|l| l.x1).collect();
+    rights.sort_by(f64::total_cmp);
+    let right = rights[(rights.len() * 95 / 100).min(rights.len() - 1)];
+    // Justified text: lines inside a paragraph end at the right margin, its last line short.
+    let flush = rights.iter().filter(|x| (*x - right).abs() < 1.0).count();
+    let justified = flush * 10 >= rights.len() * 3;
+
+    let mut out: Vec<Vec<PLine>> = Vec::new();
+    let mut cur: Vec<PLine> = Vec::new();
+    for l in body {
+        let brk = match cur.last() {
+            None => false,
+            Some(p) if p.page == l.page => {
+                let dy = l.y - p.y;
+                let expected = pitch * (0.2 * p.size + 0.8 * l.size);
+                dy < 0.0 || dy > expected + (0.25 * p.size.min(l.size)).max(1.5)
+            }
+            Some(p) => {
+                let ended = if justified {
+                    p.x1 < right - 1.0
+                } else {
+                    // The next word would have fitted: the line was ended on purpose.
+                    p.x1 + 0.25 * p.size + l.first_word < right - 0.5
+                };
+                ended || starts_structure(&l.text)
+            }
+        };
+        if brk && !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+        cur.push(l);
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    let lexicon = Lexicon::of(&out);
+    for b in &mut out {
+        rejoin_hyphens(b, &lexicon, counts);
+    }
+    out
+}
+
+/// Short words that keep their hyphen before a lower-case continuation (`tv-program`).
+const HYPHEN_PREFIXES: [&str; 8] = ["e", "tv", "it", "ip", "pc", "sms", "icke", "vd"];
+
+/// In typeset text a word broken before a lower-case continuation is the typesetter's doing,
+/// also after a capitalised first half (`Dokumentatio-nen` at a sentence start) or two
+/// letters (`ak-tuella`): the typesetter leaves at least two letters. Not after an
+/// abbreviation in capitals (`EU-`) or a digit (`NIS 2-`), nor after a known prefix (`tv-`).
+fn typeset_break(stem: &str, next: &str) -> bool {
+    let mut chars = stem.chars();
+    let Some(first) = chars.next() else {
+        return false;
+    };
+    let rest_lower = chars.clone().all(|c| c.is_lowercase());
+    let shape_ok = first.is_alphabetic()
+        && rest_lower
+        && stem.chars().count() >= 2
+        && (first.is_lowercase() || stem.chars().count() >= 3);
+    shape_ok
+        && next.starts_with(|c: char| c.is_lowercase())
+        && !HYPHEN_PREFIXES.contains(&stem.to_lowercase().as_str())
+}
+
+/// The words of the document, to settle a broken word by how the document spells it
+/// elsewhere (`el-ler` is `eller`; `e-post` keeps its hyphen).
+#[derive(Default)]
+struct Lexicon(std::collections::HashSet<String>);
+
+impl Lexicon {
+    fn of(blocks: &[Vec<PLine>]) -> Lexicon {
+        let mut set = std::collections::HashSet::new();
+        for l in blocks.iter().flatten() {
+            for w in l.text.split_whitespace() {
+                let w = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
+                if !w.is_empty() && !w.ends_with('-') {
+                    set.insert(w.to_lowercase());
+                }
+            }
+        }
+        Lexicon(set)
+    }
+    fn has(&self, w: &str) -> bool {
+        self.0.contains(&w.to_lowercase())
+    }
+}
+
+/// Moves the rest of a word broken at a line end up to its first half, dropping the hyphen
+/// where it was only layout (the rules of [`super::join_lines`]; a soft hyphen always is).
+/// `hälso-` before `och` stays as it is.
+fn rejoin_hyphens(block: &mut Vec<PLine>, lexicon: &Lexicon, counts: &mut Counts) {
+    let mut i = 0;
+    while i + 1 < block.len() {
+        let ends = block[i].text.ends_with(['-', '\u{ad}', '\u{2010}']);
+        let next = block[i + 1].text.clone();
+        if !ends || !next.starts_with(char::is_alphanumeric) || keeps_space_after_hyphen(&next) {
+            i += 1;
+            continue;
+        }
+        let soft = block[i].text.ends_with('\u{ad}');
+        let cut = next.find(' ').unwrap_or(next.len());
+        let word = &next[..cut];
+        let cur = &mut block[i].text;
+        let stem_start = cur
+            .rfind(|c: char| c.is_whitespace() || c == '(')
+            .map(|k| k + 1)
+            .unwrap_or(0);
+        let stem = cur[stem_start..]
+            .trim_end_matches(['-', '\u{ad}', '\u{2010}'])
+            .to_string();
+        let bare = word.trim_end_matches(|c: char| !c.is_alphanumeric());
+        let joined = lexicon.has(&format!("{stem}{bare}"));
+        let hyphenated = lexicon.has(&format!("{stem}-{bare}"));
+        let artefact = if joined != hyphenated {
+            joined
+        } else {
+            typeset_break(&stem, &next)
+                || hyphen_is_artefact(&cur.replace(['\u{ad}', '\u{2010}'], "-"), &next)
+        };
+        if soft || artefact {
+            cur.pop();
+            counts.hyphens_removed += 1;
+        } else {
+            if cur.ends_with('\u{2010}') {
+                cur.pop();
+                cur.push('-');
+            }
+            counts.hyphens_kept += 1;
+        }
+        cur.push_str(word);
+        let rest = next[cut..].trim_start().to_string();
+        if rest.is_empty() {
+            block.remove(i + 1);
+        } else {
+            block[i + 1].text = rest;
+            i += 1;
+        }
+    }
+}
+
+fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
+    let page_count = ex.page_count;
+    let mut notices = Vec::new();
+    for (n, why) in &ex.failed {
+        notices.push(format!(
+            "{}: page {n} could not be read and is left out ({why})",
+            path.display()
+        ));
+    }
+    let pages: Vec<Vec<PLine>> = ex.pages.iter().map(page_lines).collect();
+    let glyphs: usize = pages
+        .iter()
+        .flatten()
+        .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
+        .sum();
+    // A scan has pages but (almost) no text: less than a line's worth per page.
+    if glyphs < 20 * page_count.max(1) && ex.failed.is_empty() {
+        return Err(Error::PdfNoText {
+            path: path.to_path_buf(),
+            pages: page_count,
+        });
+    }
+    let mut counts = Counts::default();
+    let blocks = blocks(pages, &mut counts);
+    let mut b = Builder::default();
+    for blk in &blocks {
+        let lines: Vec<(&str, Option<u32>)> = blk
+            .iter()
+            .map(|l| (l.text.as_str(), Some(l.page)))
+            .collect();
+        b.push_block(super::BlockKind::Text, &lines);
+    }
+    notices.push(format!(
+        "{}: read as PDF ({page_count} pages): {} header/footer lines removed, {} line-break hyphens removed, {} kept",
+        path.display(),
+        counts.furniture,
+        counts.hyphens_removed,
+        counts.hyphens_kept
+    ));
+    let mut text = b.finish(name, Format::Pdf);
+    text.notices = notices;
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(page: u32, y: f64, text: &str) -> PLine {
+        PLine {
+            page,
+            y,
+            x1: 500.0,
+            size: 12.0,
+            first_word: 30.0,
+            text: text.to_string(),
+        }
+    }
+
+    #[test]
+    fn page_numbers_are_recognised_in_their_usual_forms() {
+        for (s, n) in [
+            ("3", Some(3)),
+            ("Sida 3 (12)", Some(3)),
+            ("3 (8)", Some(3)),
+            ("sida 3 av 12", Some(3)),
+            ("- 4 -", Some(4)),
+            ("3/12", Some(3)),
+            ("3 §", None),
+            ("1. Remiss", None),
+            ("2025:1506", None),
+        ] {
+            assert_eq!(page_number_of(s), n, "{s}");
+        }
+    }
+
+    #[test]
+    fn repeated_headers_and_own_page_numbers_are_furniture() {
+        let pages = vec![
+            vec![
+                line(1, 40.0, "MSBFS 2026:x"),
+                line(1, 80.0, "1 kap. Inledande bestämmelser"),
+                line(1, 95.0, "1 § Text."),
+                line(1, 800.0, "1 (2)"),
+            ],
+            vec![
+                line(2, 40.0, "MSBFS 2026:x"),
+                line(2, 80.0, "2 § Mer text."),
+                line(2, 800.0, "2 (2)"),
+            ],
+        ];
+        let m = furniture(&pages);
+        assert_eq!(m[0], [true, false, false, true]);
+        assert_eq!(m[1], [true, false, true]);
+    }
+
+    #[test]
+    fn hyphens_are_rejoined_by_the_shared_rules() {
+        let mut counts = Counts::default();
+        let mut b = vec![
+            line(1, 10.0, "enligt kom-"),
+            line(1, 24.0, "missionens beslut om EU-"),
+            line(1, 38.0, "förordningen inom hälso-"),
+            line(1, 52.0, "och sjukvård"),
+        ];
+        rejoin_hyphens(&mut b, &Lexicon::default(), &mut counts);
+        let t: Vec<&str> = b.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            t,
+            [
+                "enligt kommissionens",
+                "beslut om EU-förordningen",
+                "inom hälso-",
+                "och sjukvård"
+            ]
+        );
+        assert_eq!((counts.hyphens_removed, counts.hyphens_kept), (1, 1));
+    }
+
+    #[test]
+    fn paragraphs_break_at_gaps_and_continue_over_a_page_break() {
+        let mut counts = Counts::default();
+        let l = |page, y, text: &str, x1| PLine {
+            x1,
+            ..line(page, y, text)
+        };
+        let pages = vec![
+            vec![
+                l(1, 100.0, "Första stycket börjar här och", 500.0),
+                l(1, 113.8, "slutar här.", 200.0),
+                l(1, 135.0, "Andra stycket går över", 500.0),
+            ],
+            vec![l(2, 100.0, "sidbrytningen.", 300.0)],
+        ];
+        let b = blocks(pages, &mut counts);
+        let t: Vec<Vec<&str>> = b
+            .iter()
+            .map(|b| b.iter().map(|l| l.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            t,
+            vec![
+                vec!["Första stycket börjar här och", "slutar här."],
+                vec!["Andra stycket går över", "sidbrytningen."]
+            ]
+        );
+    }
+}

@@ -1,0 +1,401 @@
+//! Reading PDF and DOCX: the fixtures made from the texts give the same tree and citations as
+//! the texts, tracked changes give both versions, and bad files fail cleanly.
+
+use super::*;
+use remiss::source::{self, Text, join_lines};
+
+const DRAFT_TXT: &str = "msb-cybersakerhet/drafts/1-remissversion.txt";
+const DRAFT_V2_TXT: &str = "msb-cybersakerhet/drafts/2-beslutad-version.txt";
+const SEED_TXT: &str = "stockholm-ks-2025-1384-remissvar.txt";
+
+/// (fixture made with LibreOffice, the text it was made from)
+fn pairs() -> Vec<(PathBuf, PathBuf)> {
+    vec![
+        (fixture("pdf/msb-1-remissversion.pdf"), corpus(DRAFT_TXT)),
+        (fixture("docx/msb-1-remissversion.docx"), corpus(DRAFT_TXT)),
+        (
+            fixture("pdf/stockholm-ks-2025-1384-remissvar.pdf"),
+            fixture(SEED_TXT),
+        ),
+        (
+            fixture("docx/stockholm-ks-2025-1384-remissvar.docx"),
+            fixture(SEED_TXT),
+        ),
+    ]
+}
+
+/// `parse --format json` without what depends on the layout (spans, line numbers, the
+/// file name, the counts of normalised line breaks).
+fn tree(path: &Path) -> (Option<i32>, serde_json::Value) {
+    let o = remiss([
+        "parse".as_ref(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v = serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null);
+    (o.status.code(), strip_layout(v))
+}
+
+fn strip_layout(v: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "span" | "source" | "normalisation" | "line" | "diagnostics"
+                    )
+                })
+                .map(|(k, v)| (k, strip_layout(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(strip_layout).collect()),
+        v => v,
+    }
+}
+
+/// `refs --format tsv` without the line and byte columns.
+fn citations(path: &Path, against: &Path) -> Vec<String> {
+    let o = remiss([
+        "refs".as_ref(),
+        "--file".as_ref(),
+        path.as_os_str(),
+        "--against".as_ref(),
+        against.as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}: {}", path.display(), stderr(&o));
+    stdout(&o)
+        .lines()
+        .map(|l| l.splitn(4, '\t').nth(3).unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn each_fixture_gives_the_same_tree_as_its_source_text() {
+    for (doc, txt) in pairs() {
+        let (code_doc, tree_doc) = tree(&doc);
+        let (code_txt, tree_txt) = tree(&txt);
+        assert_eq!(code_doc, code_txt, "{}", doc.display());
+        assert!(
+            tree_doc == tree_txt,
+            "{}: the tree differs from {}",
+            doc.display(),
+            txt.display()
+        );
+    }
+    // The draft really is a tree (the seed answer is no regulation: exit 3 for both).
+    let (code, t) = tree(&fixture("pdf/msb-1-remissversion.pdf"));
+    assert_eq!(code, Some(0));
+    assert_eq!(t["kapitel"].as_array().map(|k| k.len()), Some(6));
+}
+
+#[test]
+fn each_fixture_gives_the_same_citations_as_its_source_text() {
+    let draft = corpus(DRAFT_TXT);
+    for (doc, txt) in pairs() {
+        let a = citations(&doc, &draft);
+        let b = citations(&txt, &draft);
+        assert!(a.len() > 20, "{}: {} citations", doc.display(), a.len());
+        assert_eq!(a, b, "{}", doc.display());
+    }
+}
+
+/// The blocks of a text joined into paragraphs, as the parsers join them.
+fn paragraphs(t: &Text) -> Vec<String> {
+    t.blocks
+        .iter()
+        .map(|b| {
+            let mut n = source::Normalisation::default();
+            join_lines(b.lines.iter().map(|l| t.line_text(l)), &mut n)
+        })
+        .collect()
+}
+
+/// Share of the source's paragraphs that come out word for word (as a multiset).
+fn accuracy(extracted: &Text, original: &Text) -> f64 {
+    let mut have: std::collections::HashMap<String, usize> = Default::default();
+    for p in paragraphs(extracted) {
+        *have.entry(p).or_default() += 1;
+    }
+    let want = paragraphs(original);
+    let hits = want
+        .iter()
+        .filter(|p| match have.get_mut(*p) {
+            Some(n) if *n > 0 => {
+                *n -= 1;
+                true
+            }
+            _ => false,
+        })
+        .count();
+    hits as f64 / want.len() as f64
+}
+
+#[test]
+fn at_least_99_5_percent_of_paragraphs_come_out_word_for_word() {
+    for (doc, txt) in pairs() {
+        let a = source::read(&doc).expect("fixture reads");
+        let b = source::read(&txt).expect("source reads");
+        let acc = accuracy(&a, &b);
+        assert!(
+            acc >= 0.995,
+            "{}: {:.2}% of paragraphs word for word",
+            doc.display(),
+            acc * 100.0
+        );
+    }
+    // And in the tree: every stycke, punkt and allmänna råd stycke of the draft.
+    fn texts(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x) {
+                        ("text", serde_json::Value::String(s)) if !s.is_empty() => {
+                            out.push(s.clone())
+                        }
+                        _ => texts(x, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| texts(x, out)),
+            _ => {}
+        }
+    }
+    let (mut want, mut got) = (Vec::new(), Vec::new());
+    texts(&tree(&corpus(DRAFT_TXT)).1, &mut want);
+    for doc in [
+        "pdf/msb-1-remissversion.pdf",
+        "docx/msb-1-remissversion.docx",
+    ] {
+        got.clear();
+        texts(&tree(&fixture(doc)).1, &mut got);
+        let same = want.iter().zip(&got).filter(|(a, b)| a == b).count();
+        assert!(want.len() > 140, "{}", want.len());
+        assert!(
+            same * 1000 >= want.len() * 995,
+            "{doc}: {same}/{}",
+            want.len()
+        );
+    }
+}
+
+#[test]
+fn pdf_lines_know_their_page_and_furniture_is_gone() {
+    let t = source::read(&fixture("pdf/stockholm-ks-2025-1384-remissvar.pdf")).unwrap();
+    assert_eq!(t.format, source::Format::Pdf);
+    let pages: std::collections::BTreeSet<u32> = t
+        .blocks
+        .iter()
+        .flat_map(|b| b.lines.iter().filter_map(|l| l.page))
+        .collect();
+    assert_eq!(pages.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+    assert!(!t.source.contains("Sida "), "page footers removed");
+    // The running header is gone; the case number in the body stays.
+    assert_eq!(t.source.matches("Dnr KS 2025/1384").count(), 1);
+    assert!(t.source.contains("NIS2-direktivet"));
+    // A line-break hyphen was rejoined on page 1 (`före-skrifter` in the layout).
+    assert!(t.source.contains("föreskrifter"));
+    // Spans point into the extracted text and carry the page.
+    let last = t.blocks.last().unwrap();
+    let sp = t.block_span(last);
+    assert_eq!(sp.page, Some(5));
+    assert!(t.source[sp.start..sp.end].ends_with("genomföras."));
+}
+
+#[test]
+fn the_format_is_chosen_by_content_not_by_name() {
+    let pdf = std::fs::read(fixture("pdf/msb-1-remissversion.pdf")).unwrap();
+    let docx = std::fs::read(fixture("docx/msb-1-remissversion.docx")).unwrap();
+    let dir = temp_files(&[("draft.txt", &pdf), ("draft", &docx)]);
+    let a = source::read(&dir.path().join("draft.txt")).unwrap();
+    assert_eq!(a.format, source::Format::Pdf);
+    let b = source::read(&dir.path().join("draft")).unwrap();
+    assert_eq!(b.format, source::Format::Docx);
+}
+
+#[test]
+fn docx_headings_lists_and_comments() {
+    let t = source::read(&fixture("docx/msb-1-remissversion.docx")).unwrap();
+    let kinds: Vec<(source::BlockKind, &str)> = t
+        .blocks
+        .iter()
+        .map(|b| (b.kind, t.line_text(&b.lines[0])))
+        .collect();
+    assert!(kinds.contains(&(
+        source::BlockKind::Heading(1),
+        "2 kap. Organisatoriska säkerhetsåtgärder"
+    )));
+    assert!(kinds.contains(&(
+        source::BlockKind::Heading(2),
+        "Ledningens ansvar för säkerhetsåtgärder"
+    )));
+    assert!(kinds.contains(&(
+        source::BlockKind::ListItem,
+        "5. säkerställa att arbetet med säkerhetsåtgärder följs upp och utvärderas."
+    )));
+    let notes: Vec<(&str, &str, &str)> = t
+        .annotations
+        .iter()
+        .map(|a| (a.anchor.as_str(), a.author.as_str(), a.text.as_str()))
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                "minst följande:",
+                "Stadsledningskontoret",
+                "Bör bli ett allmänt råd i stället."
+            ),
+            (
+                "minst var tredje månad",
+                "Stadsledningskontoret",
+                "Alltför långtgående för samtliga system."
+            ),
+        ]
+    );
+    let a = &t.annotations[1];
+    assert_eq!(
+        &t.source[a.span.start..a.span.end],
+        "minst var tredje månad"
+    );
+}
+
+#[test]
+fn tracked_changes_give_both_versions_of_the_draft() {
+    let (before, after) =
+        source::docx::read_states(&fixture("docx/msb-tracked-changes.docx")).unwrap();
+    let json = |t: &Text| strip_layout(serde_json::to_value(remiss::regulation::parse(t)).unwrap());
+    let v1 = json(&source::read(&corpus(DRAFT_TXT)).unwrap());
+    let v2 = json(&source::read(&corpus(DRAFT_V2_TXT)).unwrap());
+    let b = json(&before);
+    let a = json(&after);
+    assert!(b == v1, "the state before the changes is version 1");
+    assert!(a == v2, "the state after the changes is version 2");
+    // The trees differ where the tracked changes are: 2 kap. 7 §, 8 § and 14 § (removed,
+    // so 15 § onwards are renumbered) and 3 kap. 3 § (punkt 1 removed) and 4 § (new).
+    let ids = |t: &Text| -> Vec<(String, String)> {
+        remiss::regulation::parse(t)
+            .nodes()
+            .iter()
+            .map(|n| (n.id.clone(), n.text.to_string()))
+            .collect()
+    };
+    let (ib, ia) = (ids(&before), ids(&after));
+    let changed: std::collections::BTreeSet<String> = ib
+        .iter()
+        .filter(|x| !ia.contains(x))
+        .map(|x| x.0.clone())
+        .collect();
+    for id in ["K2P7", "K2P8", "K2P14", "K2P15", "K3P3S1N1", "K3P4"] {
+        assert!(changed.contains(id), "{id} in {changed:?}");
+    }
+    for id in ["K1P1", "K2P6", "K2P13", "K4P1", "K6P2"] {
+        assert!(!changed.contains(id), "{id} unchanged");
+    }
+    // A plain read gives the state after the changes, and says so.
+    let t = source::read(&fixture("docx/msb-tracked-changes.docx")).unwrap();
+    assert_eq!(t.source, after.source);
+    assert!(t.notices.iter().any(|n| n.contains("tracked changes")));
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input
+// ---------------------------------------------------------------------------------------
+
+/// A zip archive holding the given entries (deflated).
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, bytes) in entries {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap().into_inner()
+}
+
+/// The bad files of the issue, with the words their message must contain.
+fn bad_files(dir: &Path) -> Vec<(PathBuf, Vec<&'static str>)> {
+    let seed_pdf = std::fs::read(fixture("pdf/stockholm-ks-2025-1384-remissvar.pdf")).unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    let truncated = write("truncated.pdf", &seed_pdf[..seed_pdf.len() * 2 / 5]);
+    let corrupt = write(
+        "corrupt.pdf",
+        b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 9 0 R >>\ngarbage garbage\n",
+    );
+    let not_zip = write("answer.docx", "Detta är ingen Word-fil.\n".as_bytes());
+    // 20 MB of one byte packs to about 20 KB: a thousand to one.
+    let bomb = write(
+        "bomb.docx",
+        &zip_of(&[("word/document.xml", &vec![b' '; 20 * 1024 * 1024])]),
+    );
+    let odt = write("notes.docx", &zip_of(&[("content.xml", b"<x/>")]));
+    // 200 MB without writing 200 MB: a sparse file.
+    let big = dir.join("huge.pdf");
+    std::fs::File::create(&big)
+        .and_then(|f| f.set_len(200 * 1024 * 1024))
+        .unwrap();
+    vec![
+        (fixture("pdf/bad/scanned.pdf"), vec!["no text layer", "OCR"]),
+        (fixture("pdf/bad/encrypted.pdf"), vec!["password"]),
+        (fixture("pdf/bad/panics.pdf"), vec!["reader failed"]),
+        (truncated, vec!["damaged", "truncated"]),
+        (corrupt, vec!["damaged"]),
+        (not_zip, vec!["not a zip archive"]),
+        (bomb, vec!["zip bomb", "word/document.xml"]),
+        (odt, vec!["without word/document.xml"]),
+        (big, vec!["over the limit"]),
+    ]
+}
+
+#[test]
+fn each_bad_file_gets_a_clear_message_naming_it_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, words) in bad_files(dir.path()) {
+        let o = remiss(["parse".as_ref(), path.as_os_str()]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{}: {err}", path.display());
+        assert!(err.contains(&path.display().to_string()), "{err}");
+        for w in words {
+            assert!(err.contains(w), "{}: want {w:?} in {err}", path.display());
+        }
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(!err.contains("RUST_BACKTRACE"), "{err}");
+    }
+}
+
+#[test]
+fn a_batch_reads_the_good_files_whatever_the_bad_ones_do() {
+    // In one process, as a batch command will: bad files in between do not disturb the rest.
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<(PathBuf, bool)> = Vec::new();
+    for ((bad, _), (good, _)) in bad_files(dir.path()).into_iter().zip(pairs()) {
+        files.push((bad, false));
+        files.push((good, true));
+    }
+    files.push((fixture("pdf/bad/panics.pdf"), false));
+    files.push((fixture("docx/msb-tracked-changes.docx"), true));
+    for (path, good) in &files {
+        let r = source::read(path);
+        assert_eq!(r.is_ok(), *good, "{}: {:?}", path.display(), r.err());
+    }
+    // And through the binary, file after file.
+    let outcomes: Vec<bool> = files
+        .iter()
+        .map(|(p, _)| {
+            let o = remiss(["refs".as_ref(), "--file".as_ref(), p.as_os_str()]);
+            o.status.success()
+        })
+        .collect();
+    let expected: Vec<bool> = files.iter().map(|f| f.1).collect();
+    assert_eq!(outcomes, expected);
+}
