@@ -13,12 +13,19 @@ const DRAFT: &str = include_str!("../corpus/msb-cybersakerhet/drafts/1-remissver
 const SEED: &str = include_str!("../corpus/msb-cybersakerhet/answers/stockholm-ks-2025-1384.txt");
 
 fn big_draft() -> String {
-    let body = DRAFT.split("\nÖvergångsbestämmelser\n").next().unwrap_or(DRAFT);
+    let body = DRAFT
+        .split("\nÖvergångsbestämmelser\n")
+        .next()
+        .unwrap_or(DRAFT);
     let mut out = String::new();
     for copy in 0..8u32 {
         for line in body.lines() {
             match line.split_once(" kap. ") {
-                Some((n, rest)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && rest.starts_with(|c: char| c.is_uppercase()) => {
+                Some((n, rest))
+                    if !n.is_empty()
+                        && n.bytes().all(|b| b.is_ascii_digit())
+                        && rest.starts_with(|c: char| c.is_uppercase()) =>
+                {
                     let n: u32 = n.parse().unwrap_or(0);
                     out.push_str(&format!("{} kap. {rest}\n", n + 6 * copy));
                 }
@@ -35,7 +42,11 @@ fn big_draft() -> String {
 
 fn stances(c: &mut Criterion) {
     let draft = regulation::parse(&Text::from_plain("draft.txt", big_draft()));
-    assert!(draft.paragraph_count() >= 480, "{}", draft.paragraph_count());
+    assert!(
+        draft.paragraph_count() >= 480,
+        "{}",
+        draft.paragraph_count()
+    );
     let lex = Lexicon::embedded().expect("lexicon");
     let index = TopicIndex::build(&draft);
     let mut g = c.benchmark_group("stances");
@@ -44,10 +55,16 @@ fn stances(c: &mut Criterion) {
         b.iter(|| {
             let text = Text::from_plain("answer.txt", black_box(SEED).to_string());
             let parsed = answer::parse(&text, &lex);
-            black_box(stance::read_with_index(&parsed, Some(&draft), Some(&index), &lex).rows.len())
+            black_box(
+                stance::read_with_index(&parsed, Some(&draft), Some(&index), &lex)
+                    .rows
+                    .len(),
+            )
         })
     });
-    g.bench_function("topic index of the draft (once per draft)", |b| b.iter(|| black_box(TopicIndex::build(black_box(&draft)))));
+    g.bench_function("topic index of the draft (once per draft)", |b| {
+        b.iter(|| black_box(TopicIndex::build(black_box(&draft))))
+    });
     g.finish();
 }
 

@@ -27,8 +27,16 @@ pub fn words(s: &str) -> Vec<Word> {
     let mut out = Vec::with_capacity(s.len() / 6);
     let mut start: Option<usize> = None;
     let push = |st: usize, en: usize, out: &mut Vec<Word>| {
-        let text = if same { lower[st..en].to_string() } else { s[st..en].to_lowercase() };
-        out.push(Word { text, start: st, end: en });
+        let text = if same {
+            lower[st..en].to_string()
+        } else {
+            s[st..en].to_lowercase()
+        };
+        out.push(Word {
+            text,
+            start: st,
+            end: en,
+        });
     };
     let mut iter = s.char_indices().peekable();
     while let Some((i, c)) = iter.next() {

@@ -1,7 +1,7 @@
 //! The stance vocabulary (a data file, `data/lexicon.toml`) and its phrase matcher.
 
-use serde::Deserialize;
 use rustc_hash::FxHashMap as HashMap;
+use serde::Deserialize;
 
 /// The embedded default vocabulary.
 pub const DEFAULT: &str = include_str!("../../data/lexicon.toml");

@@ -459,9 +459,7 @@ impl<'a> Reader<'a> {
             let end = ws.iter().position(|w| w.start >= c.end).unwrap_or(ws.len());
             let argument = at > 0
                 && wt[at - 1] == "enligt"
-                && wt
-                    .get(end)
-                    .is_some_and(|w| ARGUMENT_VERBS.contains(w));
+                && wt.get(end).is_some_and(|w| ARGUMENT_VERBS.contains(w));
             let (found, missing) = cite::resolve(c, ctx, self.outline());
             for m in missing
                 .iter()
@@ -486,8 +484,7 @@ impl<'a> Reader<'a> {
                         .whole_chapter
                         .at(&wt, at - 3)
                         .is_some_and(|(len, _)| at - 3 + len == at);
-            let quantified =
-                at >= 4 && matches!(wt[at - 4], "flera" | "vissa" | "några" | "många");
+            let quantified = at >= 4 && matches!(wt[at - 4], "flera" | "vissa" | "några" | "många");
             let mut targets: Vec<Target> = found
                 .into_iter()
                 .map(|address| Target::Place { address })
@@ -610,7 +607,8 @@ impl<'a> Reader<'a> {
                     && stance.get(c + 1).copied().flatten().is_none()
                 {
                     let nb = bounds.get(c + 2).map(|x| x.0).unwrap_or(wt.len());
-                    let has_verb = (next.0..nb).any(|w| self.lex.but_verbs.iter().any(|x| x == wt[w]));
+                    let has_verb =
+                        (next.0..nb).any(|w| self.lex.but_verbs.iter().any(|x| x == wt[w]));
                     let has_word = (next.0..nb).any(|w| self.lex.but_words.at(&wt, w).is_some());
                     if has_verb && has_word {
                         stance[c] = Some(Stance::SupportReservations);
@@ -1108,9 +1106,11 @@ impl<'a> Reader<'a> {
             match &r.target {
                 Target::Document => (0, Address::default(), 0),
                 Target::Place { address } => (1, *address, 0),
-                Target::OtherParagraphs { .. } | Target::Unresolved { .. } => {
-                    (2, Address::default(), appearance.get(&r.target).copied().unwrap_or(usize::MAX))
-                }
+                Target::OtherParagraphs { .. } | Target::Unresolved { .. } => (
+                    2,
+                    Address::default(),
+                    appearance.get(&r.target).copied().unwrap_or(usize::MAX),
+                ),
                 Target::Konsekvensutredning => (3, Address::default(), 0),
             }
         });
@@ -1198,12 +1198,9 @@ fn attributed_start(wt: &[&str], is_respondent: impl Fn(&str) -> bool) -> Option
         return Some(wt.len().min(6));
     }
     if *first == "i"
-        && wt.get(1).is_some_and(|w| {
-            matches!(
-                *w,
-                "förslaget" | "betänkandet" | "promemorian" | "remissen"
-            )
-        })
+        && wt
+            .get(1)
+            .is_some_and(|w| matches!(*w, "förslaget" | "betänkandet" | "promemorian" | "remissen"))
     {
         return Some(wt.len());
     }

@@ -102,7 +102,12 @@ impl TopicIndex {
                     .iter()
                     .map(|p| p.address)
                     .collect();
-                rubriker.push((k.label, r.text.to_lowercase(), content_words(&r.text), under));
+                rubriker.push((
+                    k.label,
+                    r.text.to_lowercase(),
+                    content_words(&r.text),
+                    under,
+                ));
             }
             for p in &k.paragrafer {
                 let idx = paragraphs.len();
