@@ -1013,7 +1013,7 @@ impl<'a> Reader<'a> {
         earlier: &[Match],
     ) -> bool {
         // Before the verb: `Stadsledningskontoret tillstyrker`, `(bolaget) tillstyrker`.
-        if m.start > 0 && self.is_respondent(&wt[m.start - 1]) {
+        if m.start > 0 && self.is_respondent(wt[m.start - 1]) {
             return true;
         }
         // `Stockholm Vatten och Avfall AB tillstyrker`: a multi-word name.

@@ -46,14 +46,16 @@ struct Posting {
     in_rubrik: bool,
 }
 
+/// A rubrik of the draft: its chapter, lower-cased text, content words and the paragraphs
+/// under it.
+type RubrikEntry = (Option<Label>, String, Vec<String>, Vec<Address>);
+
 /// An index over the paragraphs of a draft.
 pub struct TopicIndex {
     /// Sorted vocabulary with postings.
     vocab: Vec<(String, Vec<Posting>)>,
     paragraphs: Vec<(Address, Option<Label>)>,
-    /// Per chapter (in draft order): (rubrik text lower-cased, its content words,
-    /// paragraphs under it).
-    rubriker: Vec<(Option<Label>, String, Vec<String>, Vec<Address>)>,
+    rubriker: Vec<RubrikEntry>,
 }
 
 fn content_words(s: &str) -> Vec<String> {
