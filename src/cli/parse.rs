@@ -22,7 +22,7 @@ pub enum Format {
 /// allmänna råd, övergångsbestämmelser and bilagor, each with its id and line.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The regulation (.txt or .md).
+    /// The regulation (.txt, .md, .pdf or .docx).
     pub file: PathBuf,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,

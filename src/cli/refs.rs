@@ -20,7 +20,7 @@ pub enum Format {
 pub struct Args {
     /// The text to scan (or use --file).
     pub text: Option<String>,
-    /// Read the text from a file (.txt or .md).
+    /// Read the text from a file (.txt, .md, .pdf or .docx).
     #[arg(long, short)]
     pub file: Option<PathBuf>,
     /// The chapter context at the start, such as "2 kap.".

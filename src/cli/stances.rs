@@ -27,7 +27,7 @@ pub enum Format {
 /// punkter, the konsekvensutredning), with the sentences they come from.
 #[derive(clap::Args)]
 pub struct Args {
-    /// The answer (.txt or .md).
+    /// The answer (.txt, .md, .pdf or .docx).
     pub answer: PathBuf,
     /// The draft the answer comments on; without it, targets named only by topic stay
     /// unresolved and `Övriga paragrafer` is not expanded.
