@@ -4,6 +4,7 @@
 
 pub mod address;
 pub mod cite;
+pub mod compare;
 pub mod error;
 pub mod regulation;
 pub mod source;
