@@ -1,5 +1,6 @@
 //! Shared plumbing of the subcommands: output handling, error reporting, exit codes.
 
+pub mod diff;
 pub mod parse;
 pub mod refs;
 
@@ -8,7 +9,6 @@ use std::process::ExitCode;
 
 /// Exit codes (documented in the README and in `remiss --help`).
 pub const EXIT_OK: u8 = 0;
-#[allow(dead_code)] // `diff` and `check` report findings with it
 pub const EXIT_FINDINGS: u8 = 1;
 pub const EXIT_INPUT: u8 = 2;
 pub const EXIT_OUTPUT: u8 = 4;
