@@ -118,6 +118,19 @@ impl Relation {
             Relation::Removed => "removed",
         }
     }
+    /// The Swedish plural, for counts (`3 ändrade`).
+    pub fn swedish_plural(&self) -> &'static str {
+        match self {
+            Relation::Unchanged => "oförändrade",
+            Relation::Changed => "ändrade",
+            Relation::Renumbered => "ny beteckning",
+            Relation::Moved => "flyttade",
+            Relation::Split => "delade",
+            Relation::Merged => "sammanslagna",
+            Relation::Added => "nya",
+            Relation::Removed => "borttagna",
+        }
+    }
     /// The Swedish name used in rendered documents.
     pub fn swedish(&self) -> &'static str {
         match self {

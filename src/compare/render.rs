@@ -788,7 +788,15 @@ fn counts_sv(c: &Counts) -> String {
     let parts: Vec<String> = Relation::ALL
         .iter()
         .filter(|r| c.get(**r) > 0)
-        .map(|r| format!("{} {}", c.get(*r), r.swedish()))
+        .map(|r| {
+            let n = c.get(*r);
+            let name = if n == 1 {
+                r.swedish()
+            } else {
+                r.swedish_plural()
+            };
+            format!("{n} {name}")
+        })
         .collect();
     if parts.is_empty() {
         "inga".to_string()
@@ -851,26 +859,53 @@ fn md_escape(s: &str) -> String {
     o
 }
 
+/// Whether CommonMark reads `**`/`~~` around `core` as emphasis, given the characters
+/// just outside it: a delimiter next to punctuation inside needs space or punctuation
+/// outside (`domännamnet**, och**` would print its asterisks).
+fn md_delimiters_work(before: Option<char>, core: &str, after: Option<char>) -> bool {
+    let punct = |c: char| !c.is_alphanumeric() && !c.is_whitespace();
+    let loose = |c: Option<char>| c.is_none_or(|c| c.is_whitespace() || punct(c));
+    let (Some(first), Some(last)) = (core.chars().next(), core.chars().last()) else {
+        return false;
+    };
+    (!punct(first) || loose(before)) && (!punct(last) || loose(after))
+}
+
 fn md_lines(lines: &[Vec<(String, bool)>], side: Side) -> Vec<String> {
     lines
         .iter()
         .map(|l| {
-            l.iter()
-                .map(|(t, marked)| {
-                    let e = md_escape(t);
-                    let core = e.trim();
-                    if !marked || core.is_empty() {
-                        return e;
-                    }
-                    // Markers hug the text; the spaces stay outside.
-                    let lead = &e[..e.len() - e.trim_start().len()];
-                    let trail = &e[e.trim_end().len()..];
-                    match side {
-                        Side::Old => format!("{lead}~~{core}~~{trail}"),
-                        Side::New => format!("{lead}**{core}**{trail}"),
-                    }
-                })
-                .collect::<String>()
+            let escaped: Vec<String> = l.iter().map(|(t, _)| md_escape(t)).collect();
+            let mut out = String::new();
+            for (k, (e, (_, marked))) in escaped.iter().zip(l).enumerate() {
+                let core = e.trim();
+                if !marked || core.is_empty() {
+                    out.push_str(e);
+                    continue;
+                }
+                // Markers hug the text; the spaces stay outside.
+                let lead = &e[..e.len() - e.trim_start().len()];
+                let trail = &e[e.trim_end().len()..];
+                let before = if lead.is_empty() {
+                    out.chars().last()
+                } else {
+                    Some(' ')
+                };
+                let after = if trail.is_empty() {
+                    escaped.get(k + 1).and_then(|n| n.chars().next())
+                } else {
+                    Some(' ')
+                };
+                let (open, close) = match (side, md_delimiters_work(before, core, after)) {
+                    (Side::Old, true) => ("~~", "~~"),
+                    (Side::New, true) => ("**", "**"),
+                    // Inline HTML where the delimiters would not work.
+                    (Side::Old, false) => ("<del>", "</del>"),
+                    (Side::New, false) => ("<ins>", "</ins>"),
+                };
+                out.push_str(&format!("{lead}{open}{core}{close}{trail}"));
+            }
+            out
         })
         .collect()
 }
@@ -969,7 +1004,7 @@ pub fn markdown(map: &VersionMap, old: &Regulation, new: &Regulation) -> String 
     }
     let _ = writeln!(o, "| Paragrafer | Antal |\n| --- | ---: |");
     for r in Relation::ALL {
-        let _ = writeln!(o, "| {} | {} |", r.swedish(), s.paragraphs.get(r));
+        let _ = writeln!(o, "| {} | {} |", r.swedish_plural(), s.paragraphs.get(r));
     }
     let _ = writeln!(o);
     for (k, v) in summary_lines(map) {
@@ -991,10 +1026,10 @@ pub fn markdown(map: &VersionMap, old: &Regulation, new: &Regulation) -> String 
         match b {
             Block::Same(v) => {
                 let n = v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count();
-                let what = if n == 0 {
-                    "oförändrade rubriker".to_string()
-                } else {
-                    format!("*{} oförändrade*", md_escape(&run_label(&v)))
+                let what = match n {
+                    0 => "oförändrade rubriker".to_string(),
+                    1 => format!("*{} oförändrad*", md_escape(&run_label(&v))),
+                    _ => format!("*{} oförändrade*", md_escape(&run_label(&v))),
                 };
                 let _ = writeln!(o, "| – – – {what} | – – – |");
             }
@@ -1340,7 +1375,7 @@ pub fn html(map: &VersionMap, old: &Regulation, new: &Regulation) -> String {
             o,
             "<tr{}><td>{}</td><td class=\"n\">{n}</td></tr>",
             if n == 0 { " class=\"zero\"" } else { "" },
-            r.swedish()
+            r.swedish_plural()
         );
     }
     let _ = writeln!(o, "</tbody></table><dl class=\"facts\">");
