@@ -5,6 +5,7 @@
 pub mod address;
 pub mod answer;
 pub mod cite;
+pub mod compare;
 pub mod error;
 pub mod regulation;
 pub mod source;

@@ -20,6 +20,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Diff(cli::diff::Args),
     Parse(cli::parse::Args),
     Refs(cli::refs::Args),
     Stances(cli::stances::Args),
@@ -29,6 +30,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Diff(a) => cli::diff::run(a),
         Command::Parse(a) => cli::parse::run(a),
         Command::Refs(a) => cli::refs::run(a),
         Command::Stances(a) => cli::stances::run(a),

@@ -1,0 +1,136 @@
+//! `remiss diff`: compares two versions of a regulation paragraph by paragraph.
+
+use super::{CmdResult, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, emit};
+use anyhow::{Context, bail};
+use clap::ValueEnum;
+use remiss::compare::{self, Options, render};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Format {
+    /// A summary and the changed paragraphs with inline word changes; coloured on a
+    /// terminal (unless NO_COLOR is set), plain when piped.
+    Text,
+    /// A Swedish parallelluppställning (Nuvarande lydelse | Föreslagen lydelse) in Markdown.
+    Md,
+    /// The parallelluppställning as a self-contained HTML page, readable when printed.
+    Html,
+    /// The version map (stable, documented in the README and `remiss::compare`).
+    Json,
+    /// One line per paragraph entry: relation, old ids, new ids, similarity.
+    Tsv,
+}
+
+/// Compare two versions of a regulation paragraph by paragraph.
+///
+/// Every paragraph of both versions is accounted for as exactly one of: unchanged,
+/// changed, renumbered, moved, split, merged, added or removed. Paragraphs are aligned
+/// first (by label and by content), then words are compared inside each aligned pair.
+/// Chapter headings, rubriker, allmänna råd, the preamble and övergångsbestämmelser are
+/// compared too. Only whitespace, line wrapping and line-break hyphenation are normalised
+/// away, and each is counted in the summary.
+///
+/// Exit codes: 0 no differences; 1 differences; 2 error (an unreadable file, a file
+/// that is not a regulation, an output that cannot be written).
+#[derive(clap::Args)]
+pub struct Args {
+    /// The old version (nuvarande lydelse, or the consultation draft).
+    pub old: PathBuf,
+    /// The new version (föreslagen lydelse, or the final text).
+    pub new: PathBuf,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the output to FILE (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+pub fn run(a: Args) -> CmdResult {
+    // Every failure of `diff` is exit code 2, as for diff(1).
+    match compare_files(&a) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            let mut msg = format!("error: {e}");
+            for cause in e.chain().skip(1) {
+                msg.push_str(&format!("\n  caused by: {cause}"));
+            }
+            eprintln!("{msg}");
+            Ok(EXIT_INPUT)
+        }
+    }
+}
+
+fn compare_files(a: &Args) -> CmdResult {
+    let (old, old_text) = remiss::read_regulation(&a.old)
+        .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
+    super::notices(&old_text);
+    drop(old_text);
+    let (new, new_text) = remiss::read_regulation(&a.new)
+        .with_context(|| format!("cannot read the new version {}", a.new.display()))?;
+    super::notices(&new_text);
+    drop(new_text);
+
+    let map = compare::align(&old, &new, &Options::default());
+    for w in &map.warnings {
+        eprintln!("warning: {w}");
+    }
+    let color = matches!(a.format, Format::Text)
+        && a.output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let out = match a.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&map)?;
+            s.push('\n');
+            s
+        }
+        Format::Tsv => render::tsv(&map),
+        Format::Text => render::text(&map, &old, &new, color),
+        Format::Md => render::markdown(&map, &old, &new),
+        Format::Html => render::html(&map, &old, &new),
+    };
+    match &a.output {
+        Some(path) => write_atomically(path, out.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => emit(&out)?,
+    }
+    if !map.has_differences() && !matches!(a.format, Format::Text) {
+        eprintln!("No differences in wording or structure.");
+    }
+    Ok(if map.has_differences() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// Writes to a temporary file beside `path` and renames it into place, so a reader never
+/// sees half a file and a failed run leaves the old one.
+fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let Some(name) = path.file_name() else {
+        bail!("not a file name");
+    };
+    if path.is_dir() {
+        bail!("it is a directory");
+    }
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let result = (|| -> std::io::Result<()> {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    Ok(result?)
+}

@@ -1,0 +1,1348 @@
+//! Stage 3, comparing versions: two [`Regulation`]s become a [`VersionMap`]. Paragraphs are
+//! aligned first (by label and by content, see [`seq`]), and only aligned pairs get a word
+//! diff ([`words`], with a deadline). Chapter headings, rubriker, allmänna råd, the
+//! preamble, övergångsbestämmelser and bilagor are compared too.
+//!
+//! # The version map (`remiss diff --format json`), format version 1
+//!
+//! ```text
+//! {
+//!   "format": "remiss-version-map", "format_version": 1,
+//!   "old": {"source", "title"?, "chapters", "paragraphs"},   // and "new" alike
+//!   "summary": {
+//!     "differences": bool,              // false: exit code 0
+//!     "paragraphs": {"unchanged", "changed", "renumbered", "moved", "split",
+//!                    "merged", "added", "removed"},        // counts of entries
+//!     "chapters_touched": ["1 kap.", "8 kap."],
+//!     "chapter_headings": {counts}, "rubriker": {counts},
+//!     "allmanna_rad": {counts}, "other": {counts},
+//!     "metadata_only": n,               // same wording, other amendment note
+//!     "normalisation": {"old": {"line_wraps", "hyphenation", "whitespace"},
+//!                       "new": {...}, "whitespace_only": n},
+//!     "aligned_share": 0..1,            // share of paragraphs aligned to something
+//!     "fallbacks": n                    // word diffs that hit the deadline
+//!   },
+//!   "warnings": ["..."],
+//!   "paragraphs": [                     // every paragraph of both versions, once
+//!     {"relation": "renumbered",
+//!      "old": [Address], "new": [Address],   // several for split and merge
+//!      "old_ids": ["K8P5"], "new_ids": ["K8P1"],
+//!      "similarity": 0..1,               // 3 decimals
+//!      "changes": [Op]?,                 // absent when the wording is the same
+//!      "allmanna_rad": {"relation", "changes"?}?,
+//!      "metadata": {"old": {"amended_by", ...}, "new": {...}}?,
+//!      "repealed": "Har upphävts genom ..."?,   // the new version's repeal note
+//!      "fallback": true?}
+//!   ],
+//!   "chapters": [{"relation", "old"?, "new"?, "old_heading"?, "new_heading"?, "changes"?}],
+//!   "rubriker": [{"relation", "old_text"?, "new_text"?, "old_before"?, "new_before"?,
+//!                 "changes"?}],          // *_before: the paragraph the rubrik heads
+//!   "other": [{"part": "title"|"preamble"|"overgang"|"bilaga", "relation",
+//!              "old_id"?, "new_id"?, "label", "changes"?}]
+//! }
+//! ```
+//!
+//! `Op` is `{"op": "equal", "text"}`, `{"op": "delete", "old"}`, `{"op": "insert", "new"}`
+//! or `{"op": "replace", "old", "new"}`; concatenating the old (new) sides gives the old
+//! (new) text, with `\n` between stycken and punkter. An added paragraph has one insert,
+//! a removed one a delete. Entries are in the new version's order, each removed paragraph
+//! after the paragraph that preceded it. Fields are only ever added in later versions.
+
+pub mod render;
+mod seq;
+pub mod words;
+
+pub use words::Op;
+
+use crate::address::{Address, Label};
+use crate::regulation::{Paragraf, Regulation};
+use crate::source::Normalisation;
+use seq::{Link, Unit};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+use words::{Fingerprint, WordDiff, same_but_spacing, text_key};
+
+/// How the comparison runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The longest one word diff may take before it falls back to whole stycken.
+    pub pair_timeout: Duration,
+    /// The longest all word diffs together may take; later pairs fall back.
+    pub total_timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            pair_timeout: Duration::from_millis(50),
+            total_timeout: Duration::from_secs(2),
+        }
+    }
+}
+
+/// What happened to a paragraph (or a heading, rubrik or other part) between versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    Unchanged,
+    Changed,
+    Renumbered,
+    Moved,
+    Split,
+    Merged,
+    Added,
+    Removed,
+}
+
+impl Relation {
+    pub const ALL: [Relation; 8] = [
+        Relation::Unchanged,
+        Relation::Changed,
+        Relation::Renumbered,
+        Relation::Moved,
+        Relation::Split,
+        Relation::Merged,
+        Relation::Added,
+        Relation::Removed,
+    ];
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Relation::Unchanged => "unchanged",
+            Relation::Changed => "changed",
+            Relation::Renumbered => "renumbered",
+            Relation::Moved => "moved",
+            Relation::Split => "split",
+            Relation::Merged => "merged",
+            Relation::Added => "added",
+            Relation::Removed => "removed",
+        }
+    }
+    /// The Swedish plural, for counts (`3 ändrade`).
+    pub fn swedish_plural(&self) -> &'static str {
+        match self {
+            Relation::Unchanged => "oförändrade",
+            Relation::Changed => "ändrade",
+            Relation::Renumbered => "ny beteckning",
+            Relation::Moved => "flyttade",
+            Relation::Split => "delade",
+            Relation::Merged => "sammanslagna",
+            Relation::Added => "nya",
+            Relation::Removed => "borttagna",
+        }
+    }
+    /// The Swedish name used in rendered documents.
+    pub fn swedish(&self) -> &'static str {
+        match self {
+            Relation::Unchanged => "oförändrad",
+            Relation::Changed => "ändrad",
+            Relation::Renumbered => "ny beteckning",
+            Relation::Moved => "flyttad",
+            Relation::Split => "delad",
+            Relation::Merged => "sammanslagen",
+            Relation::Added => "ny",
+            Relation::Removed => "borttagen",
+        }
+    }
+}
+
+/// Counts per relation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub unchanged: usize,
+    pub changed: usize,
+    pub renumbered: usize,
+    pub moved: usize,
+    pub split: usize,
+    pub merged: usize,
+    pub added: usize,
+    pub removed: usize,
+}
+
+impl Counts {
+    pub fn get(&self, r: Relation) -> usize {
+        match r {
+            Relation::Unchanged => self.unchanged,
+            Relation::Changed => self.changed,
+            Relation::Renumbered => self.renumbered,
+            Relation::Moved => self.moved,
+            Relation::Split => self.split,
+            Relation::Merged => self.merged,
+            Relation::Added => self.added,
+            Relation::Removed => self.removed,
+        }
+    }
+    fn bump(&mut self, r: Relation) {
+        let slot = match r {
+            Relation::Unchanged => &mut self.unchanged,
+            Relation::Changed => &mut self.changed,
+            Relation::Renumbered => &mut self.renumbered,
+            Relation::Moved => &mut self.moved,
+            Relation::Split => &mut self.split,
+            Relation::Merged => &mut self.merged,
+            Relation::Added => &mut self.added,
+            Relation::Removed => &mut self.removed,
+        };
+        *slot += 1;
+    }
+    /// Everything but `unchanged`.
+    pub fn differences(&self) -> usize {
+        Relation::ALL[1..].iter().map(|r| self.get(*r)).sum()
+    }
+}
+
+/// One side of the comparison.
+#[derive(Clone, Debug, Serialize)]
+pub struct Side {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub chapters: usize,
+    pub paragraphs: usize,
+}
+
+/// What was normalised away on each side, and how many pairs differed in spacing only.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct NormalisationSummary {
+    pub old: Normalisation,
+    pub new: Normalisation,
+    /// Compared texts (or parts of them) that differed only in whitespace, such as
+    /// `676/ 2002/EG` → `676/2002/EG`: shown as equal, counted here.
+    pub whitespace_only: u32,
+}
+
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Summary {
+    /// Any difference in wording or structure (exit code 1). Metadata alone is none.
+    pub differences: bool,
+    pub paragraphs: Counts,
+    /// Chapters (new label, or old when removed) with any difference, in order.
+    pub chapters_touched: Vec<String>,
+    pub chapter_headings: Counts,
+    pub rubriker: Counts,
+    pub allmanna_rad: Counts,
+    pub other: Counts,
+    /// Paragraphs with the same wording whose amendment note or in-force marker differs.
+    pub metadata_only: usize,
+    pub normalisation: NormalisationSummary,
+    /// Share of all paragraphs (old and new) that were aligned to a paragraph.
+    pub aligned_share: f64,
+    /// Word diffs that hit the deadline or size limit and replaced whole stycken.
+    pub fallbacks: usize,
+}
+
+/// The allmänna råd of an aligned pair (they travel with their paragraph).
+#[derive(Clone, Debug, Serialize)]
+pub struct ArChange {
+    pub relation: Relation,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Op>,
+}
+
+/// Amendment notes and in-force markers of one side.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Meta {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amended_by: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force_until: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MetaChange {
+    pub old: Meta,
+    pub new: Meta,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One row of the version map: what became of one or two paragraphs.
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub relation: Relation,
+    pub old: Vec<Address>,
+    pub new: Vec<Address>,
+    pub old_ids: Vec<String>,
+    pub new_ids: Vec<String>,
+    pub similarity: f64,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Op>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allmanna_rad: Option<ArChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<MetaChange>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repealed: Option<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub fallback: bool,
+    /// Positions in each version's paragraph order (for renderers).
+    #[serde(skip)]
+    pub old_pos: Vec<usize>,
+    #[serde(skip)]
+    pub new_pos: Vec<usize>,
+}
+
+impl Entry {
+    /// The wording (or its allmänna råd) differs.
+    pub fn wording_changed(&self) -> bool {
+        !self.changes.is_empty()
+            || self
+                .allmanna_rad
+                .as_ref()
+                .is_some_and(|a| a.relation != Relation::Unchanged)
+    }
+}
+
+/// A chapter heading (`8 kap. Säkerhet`).
+#[derive(Clone, Debug, Serialize)]
+pub struct HeadingEntry {
+    pub relation: Relation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_heading: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_heading: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Op>,
+}
+
+/// A rubrik, placed by the paragraph it stands before.
+#[derive(Clone, Debug, Serialize)]
+pub struct RubrikEntry {
+    pub relation: Relation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_before: Option<Address>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_before: Option<Address>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Op>,
+}
+
+/// The title, preamble, övergångsbestämmelser and bilagor, compared part by part.
+#[derive(Clone, Debug, Serialize)]
+pub struct PartEntry {
+    pub part: &'static str,
+    pub relation: Relation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_id: Option<String>,
+    /// A Swedish name for the part (`Övergångsbestämmelser 2025:1511 punkt 1`).
+    pub label: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Op>,
+}
+
+/// The result of comparing two versions; see the module documentation for its JSON form.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionMap {
+    pub format: &'static str,
+    pub format_version: u32,
+    pub old: Side,
+    pub new: Side,
+    pub summary: Summary,
+    pub warnings: Vec<String>,
+    pub paragraphs: Vec<Entry>,
+    pub chapters: Vec<HeadingEntry>,
+    pub rubriker: Vec<RubrikEntry>,
+    pub other: Vec<PartEntry>,
+}
+
+/// Where an old paragraph went, read off the alignment (never found by searching text).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "relation", content = "to", rename_all = "lowercase")]
+pub enum Followed {
+    /// Same address, same wording.
+    Same(Address),
+    /// Same address, other wording.
+    Changed(Address),
+    /// A new label in the same place (the wording may differ too).
+    Renumbered(Address),
+    /// Another chapter or place.
+    Moved(Address),
+    Split(Vec<Address>),
+    /// Merged with another paragraph into this one.
+    Merged(Address),
+    Removed,
+    /// The address is not a paragraph of the old version.
+    Unknown,
+}
+
+impl VersionMap {
+    /// Where the paragraph holding `old` went. Stycke and punkt are ignored: the paragraph
+    /// is followed as a whole.
+    pub fn follow(&self, old: &Address) -> Followed {
+        let key = old.paragraph_part();
+        let Some(e) = self.paragraphs.iter().find(|e| e.old.contains(&key)) else {
+            return Followed::Unknown;
+        };
+        // A paragraph replaced by a repeal note is gone, whatever the address says.
+        let first = e.new.first().copied();
+        match (e.relation, first) {
+            (Relation::Removed, _) | (_, None) => Followed::Removed,
+            (Relation::Unchanged, Some(a)) => Followed::Same(a),
+            (Relation::Changed, Some(a)) => Followed::Changed(a),
+            (Relation::Renumbered, Some(a)) => Followed::Renumbered(a),
+            (Relation::Moved, Some(a)) => Followed::Moved(a),
+            (Relation::Split, Some(_)) => Followed::Split(e.new.clone()),
+            (Relation::Merged, Some(a)) => Followed::Merged(a),
+            (Relation::Added, Some(_)) => Followed::Unknown,
+        }
+    }
+
+    /// True when the versions differ in wording or structure (exit code 1).
+    pub fn has_differences(&self) -> bool {
+        self.summary.differences
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Texts compared
+// ---------------------------------------------------------------------------------------
+
+/// The compared wording of a paragraph: stycken and punkter on lines of their own, the
+/// label and amendment notes left out. A repealed paragraph's text is its repeal note.
+pub fn paragraph_text(p: &Paragraf) -> String {
+    if let Some(r) = &p.repealed {
+        return r.clone();
+    }
+    let mut s = String::new();
+    for st in &p.stycken {
+        if !st.text.is_empty() {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(&st.text);
+        }
+        for n in &st.punkter {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            match n.label {
+                crate::address::PunktLabel::Number(x) => s.push_str(&format!("{x}. ")),
+                crate::address::PunktLabel::Letter(c) => s.push_str(&format!("{c}) ")),
+            }
+            s.push_str(&n.text);
+        }
+    }
+    s
+}
+
+/// The text of a paragraph's allmänna råd blocks, one stycke a line.
+pub fn allmanna_rad_text(p: &Paragraf) -> String {
+    let mut s = String::new();
+    for ar in &p.allmanna_rad {
+        for st in &ar.stycken {
+            if !s.is_empty() {
+                s.push('\n');
+            }
+            s.push_str(&st.text);
+        }
+    }
+    s
+}
+
+fn units(reg: &Regulation) -> Vec<Unit> {
+    reg.paragraphs()
+        .map(|p| {
+            let text = paragraph_text(p);
+            Unit {
+                address: p.address,
+                key: text_key(&text),
+                fp: if p.repealed.is_some() {
+                    Fingerprint::default()
+                } else {
+                    Fingerprint::of(&text)
+                },
+                repealed: p.repealed.is_some(),
+                text,
+            }
+        })
+        .collect()
+}
+
+fn meta(p: &Paragraf) -> Meta {
+    Meta {
+        amended_by: p.amended_by.clone(),
+        in_force_from: p.in_force_from.clone(),
+        in_force_until: p.in_force_until.clone(),
+    }
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+/// Runs word diffs against one shared budget.
+struct Differ {
+    pair: Duration,
+    end: Instant,
+    fallbacks: usize,
+    whitespace_only: u32,
+}
+
+impl Differ {
+    fn diff(&mut self, old: &str, new: &str) -> WordDiff {
+        if same_but_spacing(old, new) {
+            if old != new {
+                self.whitespace_only += 1;
+            }
+            return WordDiff {
+                ops: Vec::new(),
+                similarity: 1.0,
+                fallback: false,
+                whitespace_only: 0,
+            };
+        }
+        let deadline = (Instant::now() + self.pair).min(self.end);
+        let d = words::diff(old, new, deadline);
+        if d.fallback {
+            self.fallbacks += 1;
+        }
+        self.whitespace_only += d.whitespace_only;
+        if !d.has_changes() {
+            return WordDiff {
+                ops: Vec::new(),
+                ..d
+            };
+        }
+        d
+    }
+}
+
+/// Compares two versions of a regulation.
+pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
+    let start = Instant::now();
+    let mut differ = Differ {
+        pair: opts.pair_timeout,
+        end: start + opts.total_timeout,
+        fallbacks: 0,
+        whitespace_only: 0,
+    };
+    let op: Vec<&Paragraf> = old.paragraphs().collect();
+    let np: Vec<&Paragraf> = new.paragraphs().collect();
+    let ou = units(old);
+    let nu = units(new);
+    let links = seq::align(&ou, &nu);
+
+    // Chapter of each paragraph, and where each old chapter went (by its paragraphs).
+    let chap_of = |reg: &Regulation| -> Vec<usize> {
+        reg.kapitel
+            .iter()
+            .enumerate()
+            .flat_map(|(k, kap)| std::iter::repeat_n(k, kap.paragrafer.len()))
+            .collect()
+    };
+    let (oc, nc) = (chap_of(old), chap_of(new));
+    let chapter_map = map_chapters(old, new, &links, &oc, &nc);
+
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut om = vec![false; ou.len()];
+    let mut nm = vec![false; nu.len()];
+    for l in &links {
+        for &i in &l.old {
+            om[i] = true;
+        }
+        for &j in &l.new {
+            nm[j] = true;
+        }
+        entries.push(linked_entry(
+            l,
+            &op,
+            &np,
+            &ou,
+            &nu,
+            &oc,
+            &nc,
+            &chapter_map,
+            &mut differ,
+        ));
+    }
+    // Removed paragraphs; a repeal note left at the same address goes with them.
+    let mut repeal_at: BTreeMap<Address, Vec<usize>> = BTreeMap::new();
+    for (j, u) in nu.iter().enumerate() {
+        if !nm[j] && u.repealed {
+            repeal_at.entry(u.address).or_default().push(j);
+        }
+    }
+    for i in 0..ou.len() {
+        if om[i] {
+            continue;
+        }
+        let mut e = single(
+            Relation::Removed,
+            Some((i, op[i])),
+            None,
+            vec![Op::Delete {
+                old: ou[i].text.clone(),
+            }],
+            0.0,
+        );
+        if !ou[i].repealed
+            && let Some(js) = repeal_at.get_mut(&ou[i].address)
+            && !js.is_empty()
+        {
+            let j = js.remove(0);
+            nm[j] = true;
+            e.new = vec![np[j].address];
+            e.new_ids = vec![np[j].id.clone()];
+            e.new_pos = vec![j];
+            e.repealed = np[j].repealed.clone();
+        }
+        entries.push(e);
+    }
+    for j in 0..nu.len() {
+        if nm[j] {
+            continue;
+        }
+        let mut e = single(
+            Relation::Added,
+            None,
+            Some((j, np[j])),
+            vec![Op::Insert {
+                new: nu[j].text.clone(),
+            }],
+            0.0,
+        );
+        e.repealed = np[j].repealed.clone();
+        if let Some(ar) = (!np[j].allmanna_rad.is_empty()).then(|| allmanna_rad_text(np[j])) {
+            e.allmanna_rad = Some(ArChange {
+                relation: Relation::Added,
+                changes: vec![Op::Insert { new: ar }],
+            });
+        }
+        entries.push(e);
+    }
+    order_entries(&mut entries);
+
+    let chapters = compare_headings(old, new, &chapter_map, &mut differ);
+    let rubriker = compare_rubriker(old, new, &links, &op, &np, &mut differ);
+    let other = compare_other(old, new, &mut differ);
+
+    // Summary.
+    let mut s = Summary::default();
+    for e in &entries {
+        s.paragraphs.bump(e.relation);
+        if e.relation == Relation::Unchanged && e.metadata.is_some() {
+            s.metadata_only += 1;
+        }
+        if let Some(ar) = &e.allmanna_rad {
+            s.allmanna_rad.bump(ar.relation);
+        }
+        if e.fallback {
+            s.fallbacks += 1;
+        }
+    }
+    for h in &chapters {
+        s.chapter_headings.bump(h.relation);
+    }
+    for r in &rubriker {
+        s.rubriker.bump(r.relation);
+    }
+    for o in &other {
+        s.other.bump(o.relation);
+    }
+    s.differences = s.paragraphs.differences()
+        + s.chapter_headings.differences()
+        + s.rubriker.differences()
+        + s.other.differences()
+        > 0;
+    s.chapters_touched = chapters_touched(&entries, &chapters, &rubriker);
+    let aligned_old = om.iter().filter(|x| **x).count();
+    let aligned_new = links.iter().map(|l| l.new.len()).sum::<usize>();
+    let total = ou.len() + nu.len();
+    s.aligned_share = if total == 0 {
+        1.0
+    } else {
+        round3((aligned_old + aligned_new) as f64 / total as f64)
+    };
+    s.normalisation = NormalisationSummary {
+        old: old.normalisation,
+        new: new.normalisation,
+        whitespace_only: differ.whitespace_only,
+    };
+    s.fallbacks = s.fallbacks.max(differ.fallbacks);
+
+    let warnings = warnings(old, new, &s, &ou, &nu);
+    let side = |r: &Regulation| Side {
+        source: r.source.clone(),
+        title: r.title.as_ref().map(|t| t.text.clone()),
+        chapters: r.chapter_count(),
+        paragraphs: r.paragraph_count(),
+    };
+    VersionMap {
+        format: "remiss-version-map",
+        format_version: 1,
+        old: side(old),
+        new: side(new),
+        summary: s,
+        warnings,
+        paragraphs: entries,
+        chapters,
+        rubriker,
+        other,
+    }
+}
+
+fn single(
+    relation: Relation,
+    old: Option<(usize, &Paragraf)>,
+    new: Option<(usize, &Paragraf)>,
+    changes: Vec<Op>,
+    similarity: f64,
+) -> Entry {
+    Entry {
+        relation,
+        old: old.iter().map(|(_, p)| p.address).collect(),
+        new: new.iter().map(|(_, p)| p.address).collect(),
+        old_ids: old.iter().map(|(_, p)| p.id.clone()).collect(),
+        new_ids: new.iter().map(|(_, p)| p.id.clone()).collect(),
+        similarity,
+        changes,
+        allmanna_rad: old.and_then(|(_, p)| {
+            (!p.allmanna_rad.is_empty()).then(|| ArChange {
+                relation: Relation::Removed,
+                changes: vec![Op::Delete {
+                    old: allmanna_rad_text(p),
+                }],
+            })
+        }),
+        metadata: None,
+        repealed: None,
+        fallback: false,
+        old_pos: old.iter().map(|(i, _)| *i).collect(),
+        new_pos: new.iter().map(|(i, _)| *i).collect(),
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // the alignment's parts, all read-only but the differ
+fn linked_entry(
+    l: &Link,
+    op: &[&Paragraf],
+    np: &[&Paragraf],
+    ou: &[Unit],
+    nu: &[Unit],
+    oc: &[usize],
+    nc: &[usize],
+    chapter_map: &[Option<usize>],
+    differ: &mut Differ,
+) -> Entry {
+    let join = |units: &[Unit], idx: &[usize]| -> String {
+        idx.iter()
+            .map(|&k| units[k].text.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (ot, nt) = (join(ou, &l.old), join(nu, &l.new));
+    let d = differ.diff(&ot, &nt);
+    let ar_of = |ps: &[&Paragraf], idx: &[usize]| -> String {
+        idx.iter()
+            .map(|&k| allmanna_rad_text(ps[k]))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let (oa, na) = (ar_of(op, &l.old), ar_of(np, &l.new));
+    let allmanna_rad = match (oa.is_empty(), na.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(ArChange {
+            relation: Relation::Removed,
+            changes: vec![Op::Delete { old: oa }],
+        }),
+        (true, false) => Some(ArChange {
+            relation: Relation::Added,
+            changes: vec![Op::Insert { new: na }],
+        }),
+        (false, false) => {
+            let ad = differ.diff(&oa, &na);
+            Some(ArChange {
+                relation: if ad.ops.is_empty() {
+                    Relation::Unchanged
+                } else {
+                    Relation::Changed
+                },
+                changes: ad.ops,
+            })
+        }
+    };
+    let ar_changed = allmanna_rad
+        .as_ref()
+        .is_some_and(|a| a.relation != Relation::Unchanged);
+    let wording = !d.ops.is_empty();
+    let relation = if l.old.len() == 1 && l.new.len() == 2 {
+        Relation::Split
+    } else if l.old.len() == 2 {
+        Relation::Merged
+    } else {
+        let (i, j) = (l.old[0], l.new[0]);
+        if ou[i].address == nu[j].address {
+            if wording || ar_changed {
+                Relation::Changed
+            } else {
+                Relation::Unchanged
+            }
+        } else if !l.in_sequence || chapter_map.get(oc[i]).copied().flatten() != Some(nc[j]) {
+            Relation::Moved
+        } else {
+            Relation::Renumbered
+        }
+    };
+    let metadata = (l.old.len() == 1 && l.new.len() == 1)
+        .then(|| (meta(op[l.old[0]]), meta(np[l.new[0]])))
+        .filter(|(a, b)| a != b)
+        .map(|(old, new)| MetaChange { old, new });
+    Entry {
+        relation,
+        old: l.old.iter().map(|&i| op[i].address).collect(),
+        new: l.new.iter().map(|&j| np[j].address).collect(),
+        old_ids: l.old.iter().map(|&i| op[i].id.clone()).collect(),
+        new_ids: l.new.iter().map(|&j| np[j].id.clone()).collect(),
+        similarity: round3(d.similarity),
+        changes: d.ops,
+        allmanna_rad,
+        metadata,
+        repealed: None,
+        fallback: d.fallback,
+        old_pos: l.old.clone(),
+        new_pos: l.new.clone(),
+    }
+}
+
+/// Where each old chapter went: the new chapter that most of its aligned paragraphs went
+/// to, or the chapter with the same label.
+fn map_chapters(
+    old: &Regulation,
+    new: &Regulation,
+    links: &[Link],
+    oc: &[usize],
+    nc: &[usize],
+) -> Vec<Option<usize>> {
+    let mut votes: Vec<BTreeMap<usize, usize>> = vec![BTreeMap::new(); old.kapitel.len()];
+    for l in links.iter().filter(|l| l.in_sequence) {
+        for &i in &l.old {
+            for &j in &l.new {
+                *votes[oc[i]].entry(nc[j]).or_default() += 1;
+            }
+        }
+    }
+    let mut map = vec![None; old.kapitel.len()];
+    for (k, v) in votes.iter().enumerate() {
+        // Most votes; ties go to the earlier chapter.
+        map[k] = v
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(n, _)| *n)
+            .or_else(|| {
+                new.kapitel
+                    .iter()
+                    .position(|c| c.label == old.kapitel[k].label)
+            });
+    }
+    map
+}
+
+/// Entries in the new version's order; a removed paragraph comes after the paragraph that
+/// preceded it in the old version.
+fn order_entries(entries: &mut [Entry]) {
+    let mut new_of_old: BTreeMap<usize, usize> = BTreeMap::new();
+    for e in entries.iter() {
+        if let (Some(&j), false) = (e.new_pos.first(), e.old_pos.is_empty()) {
+            for &i in &e.old_pos {
+                new_of_old.insert(i, j);
+            }
+        }
+    }
+    let key = |e: &Entry| -> (i64, u8, usize) {
+        match (e.new_pos.first(), e.old_pos.first()) {
+            (Some(&j), _) if e.relation != Relation::Removed => (j as i64, 0, 0),
+            (_, Some(&i)) => {
+                let before = new_of_old.range(..i).next_back().map(|(_, &j)| j as i64);
+                (before.unwrap_or(-1), 1, i)
+            }
+            (Some(&j), None) => (j as i64, 0, 0),
+            (None, None) => (i64::MAX, 2, 0),
+        }
+    };
+    entries.sort_by_key(key);
+}
+
+fn compare_headings(
+    old: &Regulation,
+    new: &Regulation,
+    chapter_map: &[Option<usize>],
+    differ: &mut Differ,
+) -> Vec<HeadingEntry> {
+    let mut out = Vec::new();
+    let mut used = vec![false; new.kapitel.len()];
+    let mut pairs: Vec<(Option<usize>, Option<usize>)> = Vec::new();
+    for (k, kap) in old.kapitel.iter().enumerate() {
+        if kap.label.is_none() {
+            continue;
+        }
+        let target = chapter_map[k]
+            .filter(|&n| !used[n] && new.kapitel[n].label.is_some())
+            .or_else(|| {
+                new.kapitel
+                    .iter()
+                    .position(|c| c.label == kap.label)
+                    .filter(|&n| !used[n])
+            });
+        if let Some(n) = target {
+            used[n] = true;
+        }
+        pairs.push((Some(k), target));
+    }
+    for (n, kap) in new.kapitel.iter().enumerate() {
+        if kap.label.is_some() && !used[n] {
+            pairs.push((None, Some(n)));
+        }
+    }
+    for (o, n) in pairs {
+        let ok = o.map(|k| &old.kapitel[k]);
+        let nk = n.map(|k| &new.kapitel[k]);
+        let oh = ok.map(|k| k.heading.clone().unwrap_or_default());
+        let nh = nk.map(|k| k.heading.clone().unwrap_or_default());
+        let (relation, changes) = match (&oh, &nh) {
+            (Some(a), Some(b)) => {
+                let d = differ.diff(a, b);
+                let same_label = ok.map(|k| k.label) == nk.map(|k| k.label);
+                let rel = match (d.ops.is_empty(), same_label) {
+                    (true, true) => Relation::Unchanged,
+                    (true, false) => Relation::Renumbered,
+                    (false, _) => Relation::Changed,
+                };
+                (rel, d.ops)
+            }
+            (Some(a), None) => (Relation::Removed, vec![Op::Delete { old: a.clone() }]),
+            (None, Some(b)) => (Relation::Added, vec![Op::Insert { new: b.clone() }]),
+            (None, None) => continue,
+        };
+        out.push(HeadingEntry {
+            relation,
+            old: ok.and_then(|k| k.label).map(Address::chapter),
+            new: nk.and_then(|k| k.label).map(Address::chapter),
+            old_heading: oh,
+            new_heading: nh,
+            changes,
+        });
+    }
+    out.sort_by_key(|h| {
+        (
+            h.new
+                .and_then(|a| a.kapitel)
+                .or(h.old.and_then(|a| a.kapitel)),
+            h.old.is_some(),
+        )
+    });
+    out
+}
+
+/// A rubrik with the index of the paragraph it stands before (`None` at a chapter's end).
+struct RubrikAt<'a> {
+    text: &'a str,
+    before: Option<usize>,
+    chapter: Option<Label>,
+}
+
+fn rubriker_of(reg: &Regulation) -> Vec<RubrikAt<'_>> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for k in &reg.kapitel {
+        for r in &k.rubriker {
+            out.push(RubrikAt {
+                text: &r.text,
+                before: (r.before < k.paragrafer.len()).then_some(offset + r.before),
+                chapter: k.label,
+            });
+        }
+        offset += k.paragrafer.len();
+    }
+    out
+}
+
+fn compare_rubriker(
+    old: &Regulation,
+    new: &Regulation,
+    links: &[Link],
+    op: &[&Paragraf],
+    np: &[&Paragraf],
+    differ: &mut Differ,
+) -> Vec<RubrikEntry> {
+    let orr = rubriker_of(old);
+    let nr = rubriker_of(new);
+    let mut to_new: BTreeMap<usize, usize> = BTreeMap::new();
+    for l in links {
+        if let Some(&j) = l.new.first() {
+            for &i in &l.old {
+                to_new.insert(i, j);
+            }
+        }
+    }
+    let mut new_at: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (y, r) in nr.iter().enumerate() {
+        if let Some(b) = r.before {
+            new_at.entry(b).or_default().push(y);
+        }
+    }
+    let mut used = vec![false; nr.len()];
+    let mut pair: Vec<Option<usize>> = vec![None; orr.len()];
+    let same = |a: &str, b: &str| same_but_spacing(a, b);
+    // 1. Before the paragraph it stood before, with the same text.
+    for (x, r) in orr.iter().enumerate() {
+        let Some(j) = r.before.and_then(|i| to_new.get(&i)) else {
+            continue;
+        };
+        if let Some(&y) = new_at
+            .get(j)
+            .and_then(|ys| ys.iter().find(|&&y| !used[y] && same(nr[y].text, r.text)))
+        {
+            used[y] = true;
+            pair[x] = Some(y);
+        }
+    }
+    // 2. Same text elsewhere (a moved rubrik, or one left at the end of a chapter).
+    for (x, r) in orr.iter().enumerate() {
+        if pair[x].is_some() {
+            continue;
+        }
+        if let Some(y) = (0..nr.len()).find(|&y| !used[y] && same(nr[y].text, r.text)) {
+            used[y] = true;
+            pair[x] = Some(y);
+        }
+    }
+    // 3. Other text before the same paragraph, in the same place of the list: changed.
+    for (x, r) in orr.iter().enumerate() {
+        if pair[x].is_some() {
+            continue;
+        }
+        let Some(j) = r.before.and_then(|i| to_new.get(&i)) else {
+            continue;
+        };
+        if let Some(&y) = new_at.get(j).and_then(|ys| ys.iter().find(|&&y| !used[y])) {
+            used[y] = true;
+            pair[x] = Some(y);
+        }
+    }
+    let before_addr = |ps: &[&Paragraf], b: Option<usize>| b.map(|i| ps[i].address);
+    let mut out = Vec::new();
+    for (x, r) in orr.iter().enumerate() {
+        let ob = before_addr(op, r.before);
+        match pair[x] {
+            Some(y) => {
+                let n = &nr[y];
+                let nb = before_addr(np, n.before);
+                let d = differ.diff(r.text, n.text);
+                let followed = r
+                    .before
+                    .and_then(|i| to_new.get(&i))
+                    .is_some_and(|&j| n.before == Some(j));
+                // Still heading the group its paragraphs went to.
+                let group_kept = n
+                    .before
+                    .and_then(|j| {
+                        links
+                            .iter()
+                            .find(|l| l.new.contains(&j))
+                            .and_then(|l| l.old.first())
+                    })
+                    .is_some_and(|&i| op[i].rubrik.as_deref() == Some(r.text));
+                let relation = if !d.ops.is_empty() {
+                    Relation::Changed
+                } else if ob == nb && (r.before.is_some() || r.chapter == n.chapter) {
+                    Relation::Unchanged
+                } else if followed || group_kept {
+                    Relation::Renumbered
+                } else {
+                    Relation::Moved
+                };
+                out.push((
+                    n.before.map(|b| (b, 0)).unwrap_or((usize::MAX, y)),
+                    RubrikEntry {
+                        relation,
+                        old_text: Some(r.text.to_string()),
+                        new_text: Some(n.text.to_string()),
+                        old_before: ob,
+                        new_before: nb,
+                        changes: d.ops,
+                    },
+                ));
+            }
+            None => {
+                let pos = r
+                    .before
+                    .and_then(|i| to_new.range(i..).next().map(|(_, &j)| j))
+                    .unwrap_or(usize::MAX);
+                out.push((
+                    (pos, 0),
+                    RubrikEntry {
+                        relation: Relation::Removed,
+                        old_text: Some(r.text.to_string()),
+                        new_text: None,
+                        old_before: ob,
+                        new_before: None,
+                        changes: vec![Op::Delete {
+                            old: r.text.to_string(),
+                        }],
+                    },
+                ));
+            }
+        }
+    }
+    for (y, n) in nr.iter().enumerate() {
+        if used[y] {
+            continue;
+        }
+        out.push((
+            n.before.map(|b| (b, 0)).unwrap_or((usize::MAX, y)),
+            RubrikEntry {
+                relation: Relation::Added,
+                old_text: None,
+                new_text: Some(n.text.to_string()),
+                old_before: None,
+                new_before: before_addr(np, n.before),
+                changes: vec![Op::Insert {
+                    new: n.text.to_string(),
+                }],
+            },
+        ));
+    }
+    out.sort_by_key(|(k, _)| *k);
+    out.into_iter().map(|(_, e)| e).collect()
+}
+
+/// One comparable part outside the paragraphs.
+struct Part {
+    part: &'static str,
+    id: String,
+    label: String,
+    text: String,
+}
+
+fn parts(reg: &Regulation) -> Vec<Part> {
+    let mut v = Vec::new();
+    if let Some(t) = &reg.title {
+        v.push(Part {
+            part: "title",
+            id: "T".into(),
+            label: "Rubrik".into(),
+            text: t.text.clone(),
+        });
+    }
+    for (i, p) in reg.preamble.iter().enumerate() {
+        v.push(Part {
+            part: "preamble",
+            id: format!("I{}", i + 1),
+            label: format!("Inledning, stycke {}", i + 1),
+            text: p.text.clone(),
+        });
+    }
+    for o in &reg.overgang {
+        let head = match &o.act {
+            Some(a) => format!("Övergångsbestämmelser {a}"),
+            None => "Övergångsbestämmelser".to_string(),
+        };
+        if let Some(a) = &o.act {
+            v.push(Part {
+                part: "overgang",
+                id: o.id.clone(),
+                label: head.clone(),
+                text: a.clone(),
+            });
+        }
+        for s in &o.stycken {
+            if !s.text.is_empty() {
+                v.push(Part {
+                    part: "overgang",
+                    id: s.id.clone(),
+                    label: format!("{head}, stycke {}", s.number),
+                    text: s.text.clone(),
+                });
+            }
+            for n in &s.punkter {
+                v.push(Part {
+                    part: "overgang",
+                    id: n.id.clone(),
+                    label: format!("{head} punkt {}", n.label),
+                    text: n.text.clone(),
+                });
+            }
+        }
+    }
+    for b in &reg.bilagor {
+        v.push(Part {
+            part: "bilaga",
+            id: b.id.clone(),
+            label: b.heading.clone(),
+            text: b.heading.clone(),
+        });
+        for (i, t) in b.text.iter().enumerate() {
+            v.push(Part {
+                part: "bilaga",
+                id: format!("{}S{}", b.id, i + 1),
+                label: format!("{}, stycke {}", b.heading, i + 1),
+                text: t.text.clone(),
+            });
+        }
+    }
+    v
+}
+
+/// Aligns the parts of each kind by text (a plain sequence diff) and word-diffs the parts
+/// that stand in the same place with other text.
+fn compare_other(old: &Regulation, new: &Regulation, differ: &mut Differ) -> Vec<PartEntry> {
+    let (po, pn) = (parts(old), parts(new));
+    let mut out = Vec::new();
+    for kind in ["title", "preamble", "overgang", "bilaga"] {
+        let a: Vec<&Part> = po.iter().filter(|p| p.part == kind).collect();
+        let b: Vec<&Part> = pn.iter().filter(|p| p.part == kind).collect();
+        let ka: Vec<u64> = a.iter().map(|p| text_key(&p.text)).collect();
+        let kb: Vec<u64> = b.iter().map(|p| text_key(&p.text)).collect();
+        let ops = similar::capture_diff_slices(similar::Algorithm::Myers, &ka, &kb);
+        for o in ops {
+            let (_, ro, rn) = o.as_tag_tuple();
+            let len = ro.len().max(rn.len());
+            for k in 0..len {
+                let x = ro.clone().nth(k).map(|i| a[i]);
+                let y = rn.clone().nth(k).map(|j| b[j]);
+                let (relation, changes) = match (x, y) {
+                    (Some(x), Some(y)) => {
+                        let d = differ.diff(&x.text, &y.text);
+                        if d.ops.is_empty() {
+                            (Relation::Unchanged, d.ops)
+                        } else {
+                            (Relation::Changed, d.ops)
+                        }
+                    }
+                    (Some(x), None) => (
+                        Relation::Removed,
+                        vec![Op::Delete {
+                            old: x.text.clone(),
+                        }],
+                    ),
+                    (None, Some(y)) => (
+                        Relation::Added,
+                        vec![Op::Insert {
+                            new: y.text.clone(),
+                        }],
+                    ),
+                    (None, None) => continue,
+                };
+                out.push(PartEntry {
+                    part: kind,
+                    relation,
+                    old_id: x.map(|p| p.id.clone()),
+                    new_id: y.map(|p| p.id.clone()),
+                    label: y.or(x).map(|p| p.label.clone()).unwrap_or_default(),
+                    changes,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn chapters_touched(
+    entries: &[Entry],
+    chapters: &[HeadingEntry],
+    rubriker: &[RubrikEntry],
+) -> Vec<String> {
+    let mut set: std::collections::BTreeSet<Label> = Default::default();
+    let mut add = |a: Option<&Address>| {
+        if let Some(k) = a.and_then(|a| a.kapitel) {
+            set.insert(k);
+        }
+    };
+    for e in entries.iter().filter(|e| e.relation != Relation::Unchanged) {
+        add(e.new.first().or(e.old.first()));
+        if matches!(e.relation, Relation::Moved | Relation::Removed) {
+            add(e.old.first());
+        }
+    }
+    for h in chapters
+        .iter()
+        .filter(|h| h.relation != Relation::Unchanged)
+    {
+        add(h.new.as_ref().or(h.old.as_ref()));
+    }
+    for r in rubriker
+        .iter()
+        .filter(|r| r.relation != Relation::Unchanged)
+    {
+        add(r.new_before.as_ref().or(r.old_before.as_ref()));
+    }
+    set.into_iter()
+        .map(|k| Address::chapter(k).display())
+        .collect()
+}
+
+fn prefix(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+/// The highest SFS number in a version's amendment notes (`2025:1511` → (2025, 1511)).
+fn latest_amendment(reg: &Regulation) -> Option<(u32, u32)> {
+    reg.paragraphs()
+        .flat_map(|p| p.amended_by.iter())
+        .filter_map(|n| {
+            let (y, k) = n.split_once(':')?;
+            Some((y.parse().ok()?, k.parse().ok()?))
+        })
+        .max()
+}
+
+fn warnings(
+    old: &Regulation,
+    new: &Regulation,
+    s: &Summary,
+    ou: &[Unit],
+    nu: &[Unit],
+) -> Vec<String> {
+    let mut w = Vec::new();
+    if ou.len().min(nu.len()) >= 3 && s.aligned_share < 0.25 {
+        w.push(format!(
+            "almost nothing aligns ({:.0} % of the paragraphs): are these two versions of the same regulation?",
+            s.aligned_share * 100.0
+        ));
+    }
+    if let (Some(a), Some(b)) = (&old.title, &new.title)
+        && Fingerprint::of(&a.text).dice(&Fingerprint::of(&b.text)) < 0.5
+    {
+        w.push(format!(
+            "the titles differ: «{}» and «{}»",
+            prefix(&a.text, 80),
+            prefix(&b.text, 80)
+        ));
+    }
+    if let (Some(a), Some(b)) = (latest_amendment(old), latest_amendment(new))
+        && a > b
+    {
+        w.push(format!(
+            "OLD looks newer than NEW (amendment notes up to {}:{} against {}:{}): are the files swapped?",
+            a.0, a.1, b.0, b.1
+        ));
+    }
+    if s.fallbacks > 0 {
+        w.push(format!(
+            "{} word diffs hit the time or size limit; those paragraphs show whole stycken replaced",
+            s.fallbacks
+        ));
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests;

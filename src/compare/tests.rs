@@ -1,0 +1,567 @@
+//! Unit tests of the comparison: tokens, word diffs, alignment steps and the lookup.
+
+use super::words::{self, Fingerprint, Op, tokens_for_test};
+use super::*;
+use crate::regulation::parse;
+use crate::source::Text;
+use std::time::{Duration, Instant};
+
+fn reg(src: &str) -> Regulation {
+    parse(&Text::from_plain("test.txt", src.to_string()))
+}
+
+fn map(a: &str, b: &str) -> VersionMap {
+    align(&reg(a), &reg(b), &Options::default())
+}
+
+/// `relation old-ids new-ids` per entry.
+fn relations(m: &VersionMap) -> Vec<String> {
+    m.paragraphs
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e.relation.as_str(),
+                e.old_ids.join(","),
+                e.new_ids.join(",")
+            )
+        })
+        .collect()
+}
+
+fn later() -> Instant {
+    Instant::now() + Duration::from_secs(5)
+}
+
+fn marked(ops: &[Op]) -> String {
+    ops.iter()
+        .map(|o| match o {
+            Op::Equal { text } => text.clone(),
+            Op::Delete { old } => format!("[-{old}-]"),
+            Op::Insert { new } => format!("{{+{new}+}}"),
+            Op::Replace { old, new } => format!("[-{old}-]{{+{new}+}}"),
+        })
+        .collect()
+}
+
+fn sides(ops: &[Op]) -> (String, String) {
+    (
+        ops.iter().map(|o| o.old_text()).collect(),
+        ops.iter().map(|o| o.new_text()).collect(),
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Tokens and word diffs
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn tokens_keep_compounds_numbers_and_double_section_signs() {
+    assert_eq!(
+        tokens_for_test("enligt 3 och 4 §§, e-post och 2018/1972 i EU:s 40.5 kap."),
+        [
+            "enligt",
+            "3",
+            "och",
+            "4",
+            "§§",
+            ",",
+            "e-post",
+            "och",
+            "2018/1972",
+            "i",
+            "EU:s",
+            "40.5",
+            "kap",
+            "."
+        ]
+    );
+    assert_eq!(
+        tokens_for_test("hälso- och sjukvård\nny"),
+        ["hälso-", "och", "sjukvård", "\n", "ny"]
+    );
+}
+
+#[test]
+fn a_single_changed_word_shows_its_ending() {
+    let d = words::diff(
+        "Ansökan görs hos myndighet som regeringen bestämmer.",
+        "Ansökan görs hos myndigheten som regeringen bestämmer.",
+        later(),
+    );
+    assert_eq!(
+        marked(&d.ops),
+        "Ansökan görs hos myndighet{+en+} som regeringen bestämmer."
+    );
+}
+
+#[test]
+fn skall_to_ska_is_a_change_shown_as_whole_words() {
+    let d = words::diff(
+        "En domänadministratör skall anmäla sin verksamhet. Den skall också anmäla.",
+        "En domänadministratör ska anmäla sin verksamhet. Den ska också anmäla.",
+        later(),
+    );
+    assert_eq!(
+        marked(&d.ops),
+        "En domänadministratör [-skall-]{+ska+} anmäla sin verksamhet. Den [-skall-]{+ska+} också anmäla."
+    );
+    assert!(d.similarity > 0.8 && d.similarity < 1.0);
+}
+
+#[test]
+fn a_paragraph_sign_is_never_split() {
+    let d = words::diff(
+        "Bestämmelser finns i 3 § lagen.",
+        "Bestämmelser finns i 3 och 4 §§ lagen.",
+        later(),
+    );
+    let m = marked(&d.ops);
+    assert!(!m.contains("{+§+}"), "{m}");
+    assert_eq!(m, "Bestämmelser finns i 3 [-§-]{+och 4 §§+} lagen.");
+}
+
+#[test]
+fn short_unchanged_runs_between_changes_fold_into_one_change() {
+    let d = words::diff(
+        "Verksamhetsutövaren ska regelbundet och minst var tredje månad följa upp arbetet.",
+        "Verksamhetsutövaren ska löpande och minst varje år följa upp arbetet.",
+        later(),
+    );
+    // `och minst` (two words) between two changes is folded in.
+    assert_eq!(
+        marked(&d.ops),
+        "Verksamhetsutövaren ska [-regelbundet och minst var tredje månad-]{+löpande och minst varje år+} följa upp arbetet."
+    );
+}
+
+#[test]
+fn whitespace_only_differences_are_equal_and_counted() {
+    let d = words::diff(
+        "beslut nr 676/ 2002/EG av den 7 mars 2002 om spektrum",
+        "beslut nr 676/2002/EG av den 7 mars 2002 om frekvenser",
+        later(),
+    );
+    assert_eq!(d.whitespace_only, 1);
+    assert_eq!(
+        marked(&d.ops),
+        "beslut nr 676/2002/EG av den 7 mars 2002 om [-spektrum-]{+frekvenser+}"
+    );
+}
+
+#[test]
+fn ops_rebuild_both_texts() {
+    let old = "Verksamhetsutövaren ska utse en samordnare.\n1. samordna arbetet,\n2. rapportera.";
+    let new = "Verksamhetsutövaren ska säkerställa en samordnande funktion.\n1. samordna arbetet.";
+    let d = words::diff(old, new, later());
+    let (a, b) = sides(&d.ops);
+    assert_eq!(a, old);
+    assert_eq!(b, new);
+}
+
+#[test]
+fn a_pure_deletion_takes_its_space_along() {
+    let d = words::diff(
+        "det mandat som behövs för att fullgöra uppgifterna.",
+        "det mandat som behövs.",
+        later(),
+    );
+    let (_, b) = sides(&d.ops);
+    assert_eq!(b, "det mandat som behövs.");
+}
+
+#[test]
+fn a_passed_deadline_falls_back_to_whole_stycken() {
+    let d = words::diff(
+        "Första stycket.\nAndra stycket skall ändras.",
+        "Första stycket.\nAndra stycket ska ändras.",
+        Instant::now() - Duration::from_millis(1),
+    );
+    assert!(d.fallback);
+    assert_eq!(
+        d.ops,
+        vec![
+            Op::Equal {
+                text: "Första stycket.\n".into()
+            },
+            Op::Replace {
+                old: "Andra stycket skall ändras.".into(),
+                new: "Andra stycket ska ändras.".into()
+            }
+        ]
+    );
+}
+
+#[test]
+fn huge_pairs_finish_quickly_with_a_deadline() {
+    // Two unrelated long texts: the diff must return within its deadline (plus slack).
+    let a: String = (0..20_000).map(|i| format!("a{} ", i % 997)).collect();
+    let b: String = (0..20_000)
+        .map(|i| format!("a{} ", (i * 7) % 991))
+        .collect();
+    let start = Instant::now();
+    let d = words::diff(&a, &b, Instant::now() + Duration::from_millis(30));
+    assert!(start.elapsed() < Duration::from_secs(2));
+    let (x, y) = sides(&d.ops);
+    assert_eq!(x.trim(), a.trim());
+    assert_eq!(y.trim(), b.trim());
+}
+
+#[test]
+fn dice_similarity_is_case_insensitive_and_bounded() {
+    let a = Fingerprint::of("Uppgifterna ska kunna hämtas via Internet.");
+    let b = Fingerprint::of("Uppgifterna ska kunna hämtas via internet.");
+    assert_eq!(a.dice(&b), 1.0);
+    let c = Fingerprint::of("Något helt annat.");
+    assert!(a.dice(&c) < 0.2);
+    assert!(a.dice(&c) <= a.dice_bound(&c));
+}
+
+// ---------------------------------------------------------------------------------------
+// Alignment
+// ---------------------------------------------------------------------------------------
+
+const V1: &str = "\
+1 kap. Allmänt
+
+1 § Denna lag gäller teknisk drift av nationella toppdomäner för Sverige.
+
+2 § Med domän avses en nivå i domännamnssystemet och en del av ett domännamn.
+
+3 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden av lagen.
+
+4 § En domänadministratör ska föra ett register över tilldelade domännamn.
+
+5 § Den som bryter mot lagen kan åläggas att betala en sanktionsavgift.
+";
+
+#[test]
+fn identical_versions_have_no_differences() {
+    let m = map(V1, V1);
+    assert!(!m.has_differences());
+    assert_eq!(m.summary.paragraphs.unchanged, 5);
+    assert_eq!(m.summary.aligned_share, 1.0);
+    assert!(m.warnings.is_empty(), "{:?}", m.warnings);
+}
+
+#[test]
+fn removing_a_paragraph_renumbers_the_rest() {
+    let v2 = "\
+1 kap. Allmänt
+
+1 § Denna lag gäller teknisk drift av nationella toppdomäner för Sverige.
+
+2 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden av lagen.
+
+3 § En domänadministratör ska föra ett register över tilldelade domännamn.
+
+4 § Den som bryter mot lagen kan åläggas att betala en sanktionsavgift.
+";
+    let m = map(V1, v2);
+    assert_eq!(
+        relations(&m),
+        [
+            "unchanged K1P1 K1P1",
+            "removed K1P2 ",
+            "renumbered K1P3 K1P2",
+            "renumbered K1P4 K1P3",
+            "renumbered K1P5 K1P4",
+        ]
+    );
+    assert_eq!(m.summary.chapters_touched, ["1 kap."]);
+    assert_eq!(
+        m.follow(&Address::parse("1 kap. 4 § andra stycket").unwrap()),
+        Followed::Renumbered(Address::parse("1 kap. 3 §").unwrap())
+    );
+    assert_eq!(
+        m.follow(&Address::parse("1 kap. 2 §").unwrap()),
+        Followed::Removed
+    );
+    assert_eq!(
+        m.follow(&Address::parse("1 kap. 1 §").unwrap()),
+        Followed::Same(Address::parse("1 kap. 1 §").unwrap())
+    );
+    assert_eq!(
+        m.follow(&Address::parse("9 kap. 1 §").unwrap()),
+        Followed::Unknown
+    );
+}
+
+#[test]
+fn a_reused_label_with_other_content_is_not_the_same_paragraph() {
+    // Old 4 § moves to 6 §; a new, unrelated 4 § takes its label.
+    let v2 = "\
+1 kap. Allmänt
+
+1 § Denna lag gäller teknisk drift av nationella toppdomäner för Sverige.
+
+2 § Med domän avses en nivå i domännamnssystemet och en del av ett domännamn.
+
+3 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden av lagen.
+
+4 § Regeringen får meddela föreskrifter om avgifter för registrering.
+
+5 § Den som bryter mot lagen kan åläggas att betala en sanktionsavgift.
+
+6 § En domänadministratör ska föra ett register över tilldelade domännamn.
+";
+    let m = map(V1, v2);
+    let r = relations(&m);
+    assert!(r.contains(&"moved K1P4 K1P6".to_string()), "{r:?}");
+    assert!(r.contains(&"added  K1P4".to_string()), "{r:?}");
+    assert!(r.contains(&"unchanged K1P5 K1P5".to_string()), "{r:?}");
+}
+
+#[test]
+fn a_paragraph_moved_to_another_chapter_is_moved_with_its_edits() {
+    let v1 = "\
+1 kap. Allmänt
+
+1 § Denna lag gäller teknisk drift av nationella toppdomäner för Sverige.
+
+2 § En domänadministratör skall föra ett register över tilldelade domännamn och löpande upprätta säkerhetskopior.
+
+2 kap. Tillsyn
+
+1 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden av lagen.
+";
+    let v2 = "\
+1 kap. Allmänt
+
+1 § Denna lag gäller teknisk drift av nationella toppdomäner för Sverige.
+
+2 kap. Tillsyn
+
+1 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden av lagen.
+
+2 § En domänadministratör ska föra ett register över tilldelade domännamn och löpande upprätta säkerhetskopior.
+";
+    let m = map(v1, v2);
+    let e = m
+        .paragraphs
+        .iter()
+        .find(|e| e.old_ids == ["K1P2"])
+        .expect("entry");
+    assert_eq!(e.relation, Relation::Moved);
+    assert_eq!(e.new_ids, ["K2P2"]);
+    assert_eq!(
+        marked(&e.changes),
+        "En domänadministratör [-skall-]{+ska+} föra ett register över tilldelade domännamn och löpande upprätta säkerhetskopior."
+    );
+    assert_eq!(
+        m.follow(&Address::parse("1 kap. 2 §").unwrap()),
+        Followed::Moved(Address::parse("2 kap. 2 §").unwrap())
+    );
+}
+
+const WHOLE: &str = "Verksamhetsutövaren ska fastställa kriterier för hur risker ska värderas och dokumentera dem i en riskanalys som uppdateras årligen. Ledningen ska godkänna riskanalysen och besluta om vilka risker som kan accepteras och hur övriga risker ska hanteras.";
+const PART_A: &str = "Verksamhetsutövaren ska fastställa kriterier för hur risker ska värderas och dokumentera dem i en riskanalys som uppdateras årligen.";
+const PART_B: &str = "Ledningen ska godkänna riskanalysen och besluta om vilka risker som kan accepteras och hur övriga risker ska hanteras.";
+
+#[test]
+fn one_paragraph_becoming_two_is_a_split() {
+    let v1 = format!(
+        "1 kap. Risk\n\n1 § Denna lag gäller teknisk drift.\n\n2 § {WHOLE}\n\n3 § Tillsynsmyndigheten ska ha tillsyn.\n"
+    );
+    let v2 = format!(
+        "1 kap. Risk\n\n1 § Denna lag gäller teknisk drift.\n\n2 § {PART_A}\n\n3 § {PART_B}\n\n4 § Tillsynsmyndigheten ska ha tillsyn.\n"
+    );
+    let m = map(&v1, &v2);
+    assert_eq!(
+        relations(&m),
+        [
+            "unchanged K1P1 K1P1",
+            "split K1P2 K1P2,K1P3",
+            "renumbered K1P3 K1P4"
+        ]
+    );
+    assert_eq!(
+        m.follow(&Address::parse("1 kap. 2 §").unwrap()),
+        Followed::Split(vec![
+            Address::parse("1 kap. 2 §").unwrap(),
+            Address::parse("1 kap. 3 §").unwrap()
+        ])
+    );
+    // And the other way round.
+    let back = map(&v2, &v1);
+    assert_eq!(
+        relations(&back),
+        [
+            "unchanged K1P1 K1P1",
+            "merged K1P2,K1P3 K1P2",
+            "renumbered K1P4 K1P3"
+        ]
+    );
+    assert_eq!(
+        back.follow(&Address::parse("1 kap. 3 §").unwrap()),
+        Followed::Merged(Address::parse("1 kap. 2 §").unwrap())
+    );
+}
+
+#[test]
+fn amendment_notes_are_metadata_not_wording() {
+    let v1 = "1 § Lagen gäller domäner. Lag (2020:1).\n\n2 § Tillsyn ska utövas.\n";
+    let v2 = "1 § Lagen gäller domäner. Lag (2025:1510).\n\n2 § Tillsyn ska utövas.\n";
+    let m = map(v1, v2);
+    assert!(!m.has_differences());
+    assert_eq!(m.summary.metadata_only, 1);
+    let e = &m.paragraphs[0];
+    assert_eq!(e.relation, Relation::Unchanged);
+    let meta = e.metadata.as_ref().expect("metadata change");
+    assert_eq!(meta.old.amended_by, ["2020:1"]);
+    assert_eq!(meta.new.amended_by, ["2025:1510"]);
+}
+
+#[test]
+fn whitespace_and_wrapping_are_normalised_and_counted() {
+    let v1 = "1 § Beslut nr 676/ 2002/EG gäller.\n\n2 § Tillsyn ska\nutövas.\n";
+    let v2 = "1 § Beslut nr 676/2002/EG gäller.\n\n2 § Tillsyn ska utövas.\n";
+    let m = map(v1, v2);
+    assert!(!m.has_differences(), "{:?}", relations(&m));
+    assert_eq!(m.summary.normalisation.whitespace_only, 1);
+    assert_eq!(m.summary.normalisation.old.line_wraps, 1);
+}
+
+#[test]
+fn a_repealed_paragraph_is_removed_with_its_note() {
+    let v1 = "1 § Lagen gäller domäner.\n\n2 § Tillsyn ska utövas av myndigheten.\n";
+    let v2 = "1 § Lagen gäller domäner.\n\n2 § Har upphävts genom lag (2025:9).\n";
+    let m = map(v1, v2);
+    assert_eq!(relations(&m), ["unchanged P1 P1", "removed P2 P2"]);
+    assert_eq!(
+        m.paragraphs[1].repealed.as_deref(),
+        Some("Har upphävts genom lag (2025:9).")
+    );
+    assert_eq!(m.follow(&Address::parse("2 §").unwrap()), Followed::Removed);
+}
+
+#[test]
+fn allmanna_rad_travel_with_their_paragraph() {
+    let v1 = "1 kap. A\n\n1 § Ledningen ska informeras om riskerna i verksamheten.\n\n2 § Tillsyn ska utövas av myndigheten.\n\nAllmänna råd\n\nTillsynen bör vara riskbaserad.\n";
+    let v2 = "1 kap. A\n\n1 § Tillsyn ska utövas av myndigheten.\n\nAllmänna råd\n\nTillsynen bör vara riskbaserad och planerad.\n";
+    let m = map(v1, v2);
+    let e = m.paragraphs.iter().find(|e| e.old_ids == ["K1P2"]).unwrap();
+    assert_eq!(e.relation, Relation::Renumbered);
+    let ar = e.allmanna_rad.as_ref().unwrap();
+    assert_eq!(ar.relation, Relation::Changed);
+    assert_eq!(
+        marked(&ar.changes),
+        "Tillsynen bör vara riskbaserad{+ och planerad+}."
+    );
+    assert!(e.wording_changed());
+}
+
+#[test]
+fn rubriker_follow_their_paragraphs() {
+    let v1 = "1 kap. A\n\nInledning\n\n1 § Lagen gäller domäner i Sverige.\n\nTillsyn\n\n2 § Tillsyn ska utövas av myndigheten.\n";
+    let v2 = "1 kap. A\n\nTillsyn\n\n1 § Tillsyn ska utövas av myndigheten.\n";
+    let m = map(v1, v2);
+    let r: Vec<(Relation, Option<String>)> = m
+        .rubriker
+        .iter()
+        .map(|r| (r.relation, r.old_text.clone()))
+        .collect();
+    assert_eq!(
+        r,
+        [
+            (Relation::Removed, Some("Inledning".to_string())),
+            (Relation::Renumbered, Some("Tillsyn".to_string())),
+        ]
+    );
+}
+
+#[test]
+fn unrelated_texts_warn_that_nothing_aligns() {
+    let other = "\
+1 § Fiskevården ska bedrivas så att bestånden bevaras.
+
+2 § Länsstyrelsen beslutar om fredningsområden för lax.
+
+3 § Den som fiskar utan fiskekort döms till penningböter.
+";
+    let m = map(V1, other);
+    assert!(m.has_differences());
+    assert!(
+        m.warnings
+            .iter()
+            .any(|w| w.contains("almost nothing aligns")),
+        "{:?}",
+        m.warnings
+    );
+}
+
+#[test]
+fn newer_amendment_notes_in_old_suggest_swapped_files() {
+    let v1 = "1 § Lagen gäller domäner. Lag (2025:1510).\n\n2 § Tillsyn.\n\n3 § Avgift.\n";
+    let v2 = "1 § Lagen gäller domäner. Lag (2020:1).\n\n2 § Tillsyn.\n\n3 § Avgift.\n";
+    let m = map(v1, v2);
+    assert!(
+        m.warnings.iter().any(|w| w.contains("swapped")),
+        "{:?}",
+        m.warnings
+    );
+}
+
+#[test]
+fn entries_account_for_every_paragraph_exactly_once() {
+    let v2 = "\
+1 kap. Allmänt
+
+1 § Denna lag gäller teknisk drift av nationella toppdomäner i Sverige.
+
+2 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden av lagen.
+
+2 a § Avgifter får tas ut.
+
+3 § Den som bryter mot lagen kan åläggas att betala en sanktionsavgift.
+";
+    let (a, b) = (reg(V1), reg(v2));
+    let m = align(&a, &b, &Options::default());
+    let mut old_seen: Vec<String> = m
+        .paragraphs
+        .iter()
+        .flat_map(|e| e.old_ids.clone())
+        .collect();
+    let mut new_seen: Vec<String> = m
+        .paragraphs
+        .iter()
+        .filter(|e| e.repealed.is_none())
+        .flat_map(|e| e.new_ids.clone())
+        .collect();
+    old_seen.sort();
+    new_seen.sort();
+    let mut old_all: Vec<String> = a.paragraphs().map(|p| p.id.clone()).collect();
+    let mut new_all: Vec<String> = b.paragraphs().map(|p| p.id.clone()).collect();
+    old_all.sort();
+    new_all.sort();
+    assert_eq!(old_seen, old_all);
+    assert_eq!(new_seen, new_all);
+}
+
+#[test]
+fn json_is_stable_and_documented_fields_are_present() {
+    let m = map(V1, V1);
+    let v = serde_json::to_value(&m).unwrap();
+    assert_eq!(v["format"], "remiss-version-map");
+    assert_eq!(v["format_version"], 1);
+    for k in [
+        "differences",
+        "paragraphs",
+        "chapters_touched",
+        "chapter_headings",
+        "rubriker",
+        "allmanna_rad",
+        "other",
+        "metadata_only",
+        "normalisation",
+        "aligned_share",
+        "fallbacks",
+    ] {
+        assert!(v["summary"].get(k).is_some(), "summary.{k}");
+    }
+    let e = &v["paragraphs"][0];
+    assert_eq!(e["relation"], "unchanged");
+    assert_eq!(e["old_ids"][0], "K1P1");
+    assert!(e.get("changes").is_none());
+    assert!(e.get("old_pos").is_none());
+}

@@ -1,0 +1,567 @@
+//! Stage 3b, comparing words: tokens, similarity fingerprints, and the word diff of one
+//! aligned pair (similar, always with a deadline and a whole-stycke fallback).
+
+use serde::Serialize;
+use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
+use std::time::Instant;
+
+/// Pairs with more tokens than this (old + new) are not word-diffed; they get the fallback.
+pub const MAX_DIFF_TOKENS: usize = 40_000;
+
+/// An unchanged run of at most this many words between two changes is folded into them,
+/// so a reader sees one change instead of a comb of small ones.
+pub const FOLD_WORDS: usize = 2;
+
+/// A single changed word shows only its changed ending when at least this many leading
+/// characters are shared (`myndighet` → `myndighet[en]`).
+pub const MIN_SHARED_STEM: usize = 4;
+
+/// One inline change operation. Texts keep the document's spacing; `\n` separates
+/// stycken and punkter.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+pub enum Op {
+    Equal { text: String },
+    Delete { old: String },
+    Insert { new: String },
+    Replace { old: String, new: String },
+}
+
+impl Op {
+    pub fn is_change(&self) -> bool {
+        !matches!(self, Op::Equal { .. })
+    }
+    /// The text as it stands in the old version.
+    pub fn old_text(&self) -> &str {
+        match self {
+            Op::Equal { text } => text,
+            Op::Delete { old } | Op::Replace { old, .. } => old,
+            Op::Insert { .. } => "",
+        }
+    }
+    /// The text as it stands in the new version.
+    pub fn new_text(&self) -> &str {
+        match self {
+            Op::Equal { text } => text,
+            Op::Insert { new } | Op::Replace { new, .. } => new,
+            Op::Delete { .. } => "",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Word,
+    Punct,
+    /// A stycke or punkt boundary (`\n`).
+    Break,
+}
+
+/// A token and the whitespace in front of it.
+#[derive(Clone, Copy, Debug)]
+struct Token<'a> {
+    ws: &'a str,
+    text: &'a str,
+    kind: Kind,
+}
+
+/// Characters that join the parts of one word when a letter or digit follows them:
+/// `e-post`, `2018/1972`, `EU:s`, `40.5`.
+fn is_connector(c: char) -> bool {
+    matches!(c, '-' | '/' | ':' | '.' | '’' | '\'' | '\u{2011}')
+}
+
+/// Splits text into words, punctuation (a run of one character, so `§§` is one token)
+/// and stycke breaks, each with its leading whitespace.
+fn tokenize(s: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    let mut ws_start = 0;
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c == '\n' {
+            out.push(Token {
+                ws: "",
+                text: &s[i..i + 1],
+                kind: Kind::Break,
+            });
+            ws_start = i + 1;
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let ws = &s[ws_start..i];
+        let mut end = i + c.len_utf8();
+        let kind = if c.is_alphanumeric() {
+            loop {
+                match it.peek().copied() {
+                    Some((j, d)) if d.is_alphanumeric() => {
+                        it.next();
+                        end = j + d.len_utf8();
+                    }
+                    Some((j, d)) if is_connector(d) => {
+                        let after = s[j + d.len_utf8()..].chars().next();
+                        match after {
+                            Some(a) if a.is_alphanumeric() => {
+                                it.next();
+                                end = j + d.len_utf8();
+                            }
+                            // A suspended compound keeps its hyphen: `hälso- och`.
+                            Some(a) if d == '-' && a.is_whitespace() => {
+                                it.next();
+                                end = j + d.len_utf8();
+                                break;
+                            }
+                            None if d == '-' => {
+                                it.next();
+                                end = j + d.len_utf8();
+                                break;
+                            }
+                            _ => break,
+                        }
+                    }
+                    _ => break,
+                }
+            }
+            Kind::Word
+        } else {
+            while let Some((j, d)) = it.peek().copied() {
+                if d != c {
+                    break;
+                }
+                it.next();
+                end = j + d.len_utf8();
+            }
+            Kind::Punct
+        };
+        out.push(Token {
+            ws,
+            text: &s[i..end],
+            kind,
+        });
+        ws_start = end;
+    }
+    out
+}
+
+/// FNV-1a over the lower-cased characters: a stable, seedless hash so output never
+/// depends on a random seed.
+fn hash_lower(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let mut buf = [0u8; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// A stable hash of a text with all whitespace removed: two texts with the same key differ
+/// at most in spacing (`676/ 2002/EG` and `676/2002/EG`).
+pub fn text_key(s: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in s.chars().filter(|c| !c.is_whitespace()) {
+        let mut buf = [0u8; 4];
+        for b in c.encode_utf8(&mut buf).bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+/// True when two texts are the same apart from whitespace.
+pub fn same_but_spacing(a: &str, b: &str) -> bool {
+    a.chars()
+        .filter(|c| !c.is_whitespace())
+        .eq(b.chars().filter(|c| !c.is_whitespace()))
+}
+
+/// The multiset of a text's words (case-folded hashes, sorted): what similarity is
+/// measured on. Punctuation and paragraph labels are not part of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Fingerprint(Vec<u64>);
+
+impl Fingerprint {
+    pub fn of(s: &str) -> Fingerprint {
+        let mut v: Vec<u64> = tokenize(s)
+            .iter()
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| hash_lower(t.text))
+            .collect();
+        v.sort_unstable();
+        Fingerprint(v)
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    /// The distinct word hashes (for an inverted index).
+    pub fn distinct(&self) -> impl Iterator<Item = u64> + '_ {
+        let mut last = None;
+        self.0.iter().copied().filter(move |h| {
+            let new = last != Some(*h);
+            last = Some(*h);
+            new
+        })
+    }
+    /// The multiset union of two fingerprints (the text of two paragraphs read as one).
+    pub fn plus(&self, o: &Fingerprint) -> Fingerprint {
+        let mut v = Vec::with_capacity(self.0.len() + o.0.len());
+        v.extend_from_slice(&self.0);
+        v.extend_from_slice(&o.0);
+        v.sort_unstable();
+        Fingerprint(v)
+    }
+    /// Size of the multiset intersection.
+    pub fn common(&self, o: &Fingerprint) -> usize {
+        let (a, b) = (&self.0, &o.0);
+        let (mut i, mut j, mut n) = (0, 0, 0);
+        while i < a.len() && j < b.len() {
+            match a[i].cmp(&b[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    n += 1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        n
+    }
+    /// Dice coefficient on word multisets, 0..1. Two empty texts are identical (1).
+    pub fn dice(&self, o: &Fingerprint) -> f64 {
+        let total = self.0.len() + o.0.len();
+        if total == 0 {
+            return 1.0;
+        }
+        // The intersection is at most the smaller side: a cheap bound skips hopeless pairs.
+        2.0 * self.common(o) as f64 / total as f64
+    }
+    /// The upper bound of [`Fingerprint::dice`] from the sizes alone.
+    pub fn dice_bound(&self, o: &Fingerprint) -> f64 {
+        let total = self.0.len() + o.0.len();
+        if total == 0 {
+            return 1.0;
+        }
+        2.0 * self.0.len().min(o.0.len()) as f64 / total as f64
+    }
+    /// Share of this text's words found in the other, 0..1.
+    pub fn contained_in(&self, o: &Fingerprint) -> f64 {
+        if self.0.is_empty() {
+            return 0.0;
+        }
+        self.common(o) as f64 / self.0.len() as f64
+    }
+}
+
+/// The word diff of one pair.
+#[derive(Clone, Debug, Default)]
+pub struct WordDiff {
+    pub ops: Vec<Op>,
+    /// Share of tokens kept, 0..1 (`2 × equal / (old + new)`).
+    pub similarity: f64,
+    /// The deadline or the size limit was hit: the ops replace whole stycken.
+    pub fallback: bool,
+    /// Changes that turned out to be spacing only and were shown as equal.
+    pub whitespace_only: u32,
+}
+
+impl WordDiff {
+    pub fn has_changes(&self) -> bool {
+        self.ops.iter().any(Op::is_change)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    Equal,
+    Change,
+}
+
+/// A region of the diff over token indices.
+#[derive(Clone, Debug)]
+struct Region {
+    tag: Tag,
+    old: std::ops::Range<usize>,
+    new: std::ops::Range<usize>,
+}
+
+/// Diffs two texts word by word. The diff stops at `deadline`; then, or when the texts are
+/// too long, it falls back to replacing whole stycken, so no input can hang the caller.
+pub fn diff(old: &str, new: &str, deadline: Instant) -> WordDiff {
+    let ot = tokenize(old);
+    let nt = tokenize(new);
+    if ot.len() + nt.len() > MAX_DIFF_TOKENS || Instant::now() >= deadline {
+        return fallback(old, new);
+    }
+    let ok: Vec<&str> = ot.iter().map(|t| t.text).collect();
+    let nk: Vec<&str> = nt.iter().map(|t| t.text).collect();
+    let raw = capture_diff_slices_deadline(Algorithm::Patience, &ok, &nk, Some(deadline));
+    if Instant::now() >= deadline {
+        // The algorithm may have approximated: a coarse but honest answer instead.
+        return fallback(old, new);
+    }
+    let mut regions: Vec<Region> = Vec::with_capacity(raw.len());
+    for op in raw {
+        let (tag, o, n) = match op {
+            DiffOp::Equal { .. } => (Tag::Equal, op.old_range(), op.new_range()),
+            _ => (Tag::Change, op.old_range(), op.new_range()),
+        };
+        match regions.last_mut() {
+            Some(last) if last.tag == tag => {
+                last.old.end = o.end;
+                last.new.end = n.end;
+            }
+            _ => regions.push(Region {
+                tag,
+                old: o,
+                new: n,
+            }),
+        }
+    }
+    // Spacing-only changes (`676/ 2002/EG` → `676/2002/EG`) are not changes.
+    let mut whitespace_only = 0;
+    for r in &mut regions {
+        if r.tag == Tag::Change && !r.old.is_empty() && !r.new.is_empty() {
+            let a = ot[r.old.clone()].iter().map(|t| t.text);
+            let b = nt[r.new.clone()].iter().map(|t| t.text);
+            if a.flat_map(str::chars).eq(b.flat_map(str::chars)) {
+                r.tag = Tag::Equal;
+                whitespace_only += 1;
+            }
+        }
+    }
+    let regions = merge_adjacent(regions);
+    // Similarity before folding, on what really stayed the same.
+    let kept: usize = regions
+        .iter()
+        .filter(|r| r.tag == Tag::Equal)
+        .map(|r| r.old.len().max(r.new.len()))
+        .sum();
+    let total = ot.len() + nt.len();
+    let similarity = if total == 0 {
+        1.0
+    } else {
+        (2.0 * kept as f64 / total as f64).min(1.0)
+    };
+    let regions = fold(regions, &ot);
+    let ops = render_ops(&regions, &ot, &nt);
+    WordDiff {
+        ops,
+        similarity,
+        fallback: false,
+        whitespace_only,
+    }
+}
+
+fn merge_adjacent(regions: Vec<Region>) -> Vec<Region> {
+    let mut out: Vec<Region> = Vec::with_capacity(regions.len());
+    for r in regions {
+        match out.last_mut() {
+            Some(last) if last.tag == r.tag => {
+                last.old.end = r.old.end;
+                last.new.end = r.new.end;
+            }
+            _ => out.push(r),
+        }
+    }
+    out
+}
+
+/// Folds short unchanged runs between two changes into one change (never across a stycke
+/// break, so a change stays inside its stycke).
+fn fold(regions: Vec<Region>, ot: &[Token<'_>]) -> Vec<Region> {
+    let mut out: Vec<Region> = Vec::with_capacity(regions.len());
+    let mut i = 0;
+    while i < regions.len() {
+        let r = &regions[i];
+        let short_gap = r.tag == Tag::Equal
+            && i > 0
+            && i + 1 < regions.len()
+            && out.last().is_some_and(|l| l.tag == Tag::Change)
+            && regions[i + 1].tag == Tag::Change
+            && {
+                let toks = &ot[r.old.clone()];
+                toks.iter().all(|t| t.kind != Kind::Break)
+                    && toks.iter().filter(|t| t.kind == Kind::Word).count() <= FOLD_WORDS
+            };
+        if short_gap && let Some(last) = out.last_mut() {
+            let next = &regions[i + 1];
+            last.old.end = next.old.end;
+            last.new.end = next.new.end;
+            i += 2;
+            continue;
+        }
+        match out.last_mut() {
+            Some(last) if last.tag == r.tag => {
+                last.old.end = r.old.end;
+                last.new.end = r.new.end;
+            }
+            _ => out.push(r.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// The text of tokens, with the whitespace before the first one left out.
+fn join(tokens: &[Token<'_>]) -> String {
+    let mut s = String::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if i > 0 {
+            s.push_str(t.ws);
+        }
+        s.push_str(t.text);
+    }
+    s
+}
+
+fn leading_ws<'a>(tokens: &[Token<'a>]) -> &'a str {
+    tokens.first().map(|t| t.ws).unwrap_or("")
+}
+
+fn push_equal(ops: &mut Vec<Op>, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(Op::Equal { text }) = ops.last_mut() {
+        text.push_str(s);
+    } else {
+        ops.push(Op::Equal {
+            text: s.to_string(),
+        });
+    }
+}
+
+fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op> {
+    let changes = regions.iter().filter(|r| r.tag == Tag::Change).count();
+    let mut ops = Vec::with_capacity(regions.len());
+    for r in regions {
+        let o = &ot[r.old.clone()];
+        let n = &nt[r.new.clone()];
+        match r.tag {
+            Tag::Equal => {
+                // Spacing as in the new version.
+                let first = ops.is_empty();
+                let mut s = String::new();
+                if !first {
+                    s.push_str(leading_ws(n));
+                }
+                s.push_str(&join(n));
+                push_equal(&mut ops, &s);
+            }
+            Tag::Change => {
+                // The whitespace before a change stays outside the marking when both sides
+                // agree on it; otherwise each side keeps its own (`x[- och y-]{+.+}`).
+                let (wo, wn) = (leading_ws(o), leading_ws(n));
+                // A pure insertion or deletion takes its space with it, so the other side
+                // reads `behövs.` and not `behövs .`.
+                let (outside, a_ws, b_ws) = if o.is_empty() || n.is_empty() || wo != wn {
+                    ("", wo, wn)
+                } else {
+                    (wo, "", "")
+                };
+                let first = ops.is_empty();
+                if !first {
+                    push_equal(&mut ops, outside);
+                }
+                let (a_ws, b_ws) = if first { ("", "") } else { (a_ws, b_ws) };
+                let (a, b) = (format!("{a_ws}{}", join(o)), format!("{b_ws}{}", join(n)));
+                if changes == 1
+                    && o.len() == 1
+                    && n.len() == 1
+                    && o[0].kind == Kind::Word
+                    && n[0].kind == Kind::Word
+                {
+                    ops.extend(stem_change(&a, &b));
+                } else {
+                    ops.push(change_op(a, b));
+                }
+            }
+        }
+    }
+    // Merge equal ops that ended up adjacent.
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    for op in ops {
+        match (out.last_mut(), op) {
+            (Some(Op::Equal { text }), Op::Equal { text: t }) => text.push_str(&t),
+            (_, op) => out.push(op),
+        }
+    }
+    out
+}
+
+fn change_op(a: String, b: String) -> Op {
+    match (a.is_empty(), b.is_empty()) {
+        (false, true) => Op::Delete { old: a },
+        (true, false) => Op::Insert { new: b },
+        _ => Op::Replace { old: a, new: b },
+    }
+}
+
+/// One word changed once: show the changed ending when the stem is long enough.
+fn stem_change(a: &str, b: &str) -> Vec<Op> {
+    let shared: usize = a
+        .char_indices()
+        .zip(b.chars())
+        .take_while(|((_, x), y)| x == y)
+        .last()
+        .map(|((i, x), _)| i + x.len_utf8())
+        .unwrap_or(0);
+    let stem_chars = a[..shared].chars().count();
+    let shorter = a.chars().count().min(b.chars().count());
+    if stem_chars < MIN_SHARED_STEM || stem_chars * 2 < shorter {
+        return vec![change_op(a.to_string(), b.to_string())];
+    }
+    let mut v = vec![Op::Equal {
+        text: a[..shared].to_string(),
+    }];
+    let (ra, rb) = (&a[shared..], &b[shared..]);
+    if !(ra.is_empty() && rb.is_empty()) {
+        v.push(change_op(ra.to_string(), rb.to_string()));
+    }
+    v
+}
+
+/// The coarse answer when a word diff cannot run: equal stycken stay equal, differing ones
+/// are replaced whole.
+pub fn fallback(old: &str, new: &str) -> WordDiff {
+    let a: Vec<&str> = old.split('\n').collect();
+    let b: Vec<&str> = new.split('\n').collect();
+    let mut ops: Vec<Op> = Vec::new();
+    for i in 0..a.len().max(b.len()) {
+        if i > 0 {
+            push_equal(&mut ops, "\n");
+        }
+        match (a.get(i), b.get(i)) {
+            (Some(x), Some(y)) if same_but_spacing(x, y) => push_equal(&mut ops, y),
+            (Some(x), Some(y)) => ops.push(change_op(x.to_string(), y.to_string())),
+            (Some(x), None) => ops.push(change_op(x.to_string(), String::new())),
+            (None, Some(y)) => ops.push(change_op(String::new(), y.to_string())),
+            (None, None) => {}
+        }
+    }
+    let similarity = Fingerprint::of(old).dice(&Fingerprint::of(new));
+    WordDiff {
+        ops,
+        similarity,
+        fallback: true,
+        whitespace_only: 0,
+    }
+}
+
+/// Number of word tokens in a text (for statistics and sizes).
+pub fn word_count(s: &str) -> usize {
+    tokenize(s).iter().filter(|t| t.kind == Kind::Word).count()
+}
+
+#[cfg(test)]
+pub(crate) fn tokens_for_test(s: &str) -> Vec<String> {
+    tokenize(s).iter().map(|t| t.text.to_string()).collect()
+}

@@ -1,0 +1,602 @@
+//! `remiss diff` on the real statute versions, the sample case's drafts, and bad input.
+
+use super::*;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+const LEK: &str = "corpus/sfs/lag-2022-482-elektronisk-kommunikation";
+const TOPP: &str = "corpus/sfs/lag-2006-24-nationella-toppdomaner";
+const DRAFTS: &str = "corpus/msb-cybersakerhet/drafts";
+
+/// Runs `remiss ARGS` from the repository root, so paths in the output are relative and
+/// snapshots do not depend on where the repository lies.
+fn remiss_here(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_remiss"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the remiss binary runs")
+}
+
+fn lek(date: &str) -> String {
+    format!("{LEK}/sfs-2022-482_in-force-2026-01-{date}.txt")
+}
+
+fn topp(date: &str) -> String {
+    format!("{TOPP}/sfs-2006-24_in-force-2026-01-{date}.txt")
+}
+
+fn json(old: &str, new: &str) -> (Value, Output) {
+    let o = remiss_here(&["diff", old, new, "--format", "json"]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+    (serde_json::from_slice(&o.stdout).expect("json"), o)
+}
+
+fn ids(v: &Value) -> String {
+    v.as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
+}
+
+/// Every paragraph entry that is not `unchanged`, as `relation old → new`.
+fn differing(m: &Value) -> Vec<String> {
+    m["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["relation"] != "unchanged")
+        .map(|e| {
+            format!(
+                "{} {} → {}",
+                e["relation"].as_str().unwrap(),
+                ids(&e["old_ids"]),
+                ids(&e["new_ids"])
+            )
+        })
+        .collect()
+}
+
+fn note(register: &str) -> String {
+    let v: Value = serde_json::from_slice(&std::fs::read(root().join(register)).unwrap()).unwrap();
+    v["pending_or_recent_amendments_ikraft_from_2025-12-01"][0]["anteckningar"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// Acceptance on real texts
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn lek_relations_agree_with_the_official_note_and_nothing_else_is_reported() {
+    // The register's note for SFS 2025:1511, which these expectations spell out.
+    assert_eq!(
+        note(&format!(
+            "{LEK}/sfs-2022-482_register-and-pending-amendments.json"
+        )),
+        "upph. 8 kap. 1, 2, 3, 4 §§, rubr. närmast före 8 kap. 1 §; nuvarande 8 kap. 5, 6, 7, 8, 9 §§ betecknas 8 kap. 1, 2, 3, 4, 5 §§; ändr. 1 kap. 7 §, 12 kap. 1 §, rubr. närmast före 8 kap. 5, 6 §§ sätts närmast före 8 kap. 1, 2 §§; ny 1 kap. 4 a §"
+    );
+    let (m, o) = json(&lek("14"), &lek("15"));
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        differing(&m),
+        [
+            "added  → K1P4a",
+            "changed K1P7 → K1P7",
+            "removed K8P1 → ",
+            "removed K8P2 → ",
+            "removed K8P3 → ",
+            "removed K8P4 → ",
+            "renumbered K8P5 → K8P1",
+            "renumbered K8P6 → K8P2",
+            "renumbered K8P7 → K8P3",
+            "renumbered K8P8 → K8P4",
+            "renumbered K8P9 → K8P5",
+            "changed K12P1 → K12P1",
+        ]
+    );
+    // Every paragraph of both versions is accounted for.
+    let s = &m["summary"]["paragraphs"];
+    assert_eq!(s["unchanged"], 233);
+    assert_eq!(m["old"]["paragraphs"], 244);
+    assert_eq!(m["new"]["paragraphs"], 241);
+    // The rubriker: one repealed, two moved with their paragraphs; the rest unchanged.
+    let rub: Vec<String> = m["rubriker"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["relation"] != "unchanged")
+        .map(|r| {
+            let at = |k: &str| {
+                serde_json::from_value::<remiss::Address>(r[k].clone())
+                    .map(|a| a.id())
+                    .unwrap_or_default()
+            };
+            format!(
+                "{} {} → {}",
+                r["relation"].as_str().unwrap(),
+                at("old_before"),
+                at("new_before")
+            )
+        })
+        .collect();
+    assert_eq!(
+        rub,
+        [
+            "removed K8P1 → ",
+            "renumbered K8P5 → K8P1",
+            "renumbered K8P6 → K8P2"
+        ]
+    );
+    for part in ["chapters", "other"] {
+        for x in m[part].as_array().unwrap() {
+            assert_eq!(x["relation"], "unchanged", "{part}: {x}");
+        }
+    }
+    assert_eq!(
+        m["summary"]["chapters_touched"],
+        serde_json::json!(["1 kap.", "8 kap.", "12 kap."])
+    );
+    // `676/ 2002/EG` → `676/2002/EG` in 1 kap. 7 § is spacing, counted and not shown.
+    assert_eq!(m["summary"]["normalisation"]["whitespace_only"], 1);
+    let k1p7 = serde_json::to_string(
+        &m["paragraphs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["old_ids"][0] == "K1P7")
+            .unwrap()["changes"],
+    )
+    .unwrap();
+    assert!(!k1p7.contains("676/ 2002"), "{k1p7}");
+    // Renumbered paragraphs keep their wording: no inline changes, similarity 1.
+    for e in m["paragraphs"].as_array().unwrap() {
+        if e["relation"] == "renumbered" {
+            assert!(e.get("changes").is_none(), "{e}");
+            assert_eq!(e["similarity"], 1.0);
+        }
+    }
+    assert!(
+        m["warnings"].as_array().unwrap().is_empty(),
+        "{}",
+        m["warnings"]
+    );
+}
+
+#[test]
+fn toppdomaner_only_the_paragraphs_the_note_names_are_changed() {
+    let n = note(&format!(
+        "{TOPP}/sfs-2006-24_register-and-pending-amendments.json"
+    ));
+    // `ändr. 1, 2, 4, 5, 6, 7, 8, 9, 10, 11 §§`
+    let listed: BTreeSet<String> = n
+        .strip_prefix("ändr. ")
+        .and_then(|s| s.strip_suffix(" §§"))
+        .expect("an `ändr. ... §§` note")
+        .split(", ")
+        .map(|x| format!("P{x}"))
+        .collect();
+    assert_eq!(listed.len(), 10);
+    let (m, o) = json(&topp("14"), &topp("15"));
+    assert_eq!(o.status.code(), Some(1));
+    let mut changed = BTreeSet::new();
+    for e in m["paragraphs"].as_array().unwrap() {
+        match e["relation"].as_str().unwrap() {
+            "changed" => {
+                assert_eq!(e["old_ids"], e["new_ids"]);
+                changed.insert(ids(&e["old_ids"]));
+            }
+            "unchanged" => {}
+            other => panic!("unexpected relation {other}: {e}"),
+        }
+    }
+    assert_eq!(changed, listed);
+    assert_eq!(m["summary"]["paragraphs"]["unchanged"], 6);
+    // `skall` → `ska` is a change, shown as whole words.
+    let p4 = m["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["old_ids"][0] == "P4")
+        .unwrap();
+    assert!(
+        p4["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|op| op["op"] == "replace" && op["old"] == "skall" && op["new"] == "ska"),
+        "{p4}"
+    );
+}
+
+/// One row of the table in CHANGES.md: old address, new address, relation.
+fn changes_md_rows() -> Vec<(Option<String>, Option<String>, String)> {
+    let text = std::fs::read_to_string(root().join(DRAFTS).join("CHANGES.md")).unwrap();
+    let id = |cell: &str| -> Option<String> {
+        let c = cell.trim().trim_matches('`');
+        let c = c.split(" (").next().unwrap_or(c).trim();
+        if c == "—" {
+            return None;
+        }
+        Some(
+            remiss::Address::parse(c)
+                .unwrap_or_else(|| panic!("{c}"))
+                .id(),
+        )
+    };
+    text.lines()
+        .filter(|l| l.starts_with("| ") && l.contains(" kap. ") || l.starts_with("| — |"))
+        .filter(|l| !l.starts_with("| 1 kap. Inledande") && !l.contains("| version"))
+        .filter_map(|l| {
+            let cols: Vec<&str> = l.split('|').map(str::trim).collect();
+            // | old | new | relation | what |
+            let rel = cols.get(3)?.to_string();
+            if !["changed", "renumbered", "removed", "added"].contains(&rel.as_str()) {
+                return None;
+            }
+            Some((id(cols[1]), id(cols[2]), rel))
+        })
+        .collect()
+}
+
+#[test]
+fn sample_case_agrees_with_changes_md_row_by_row() {
+    let rows = changes_md_rows();
+    assert_eq!(rows.len(), 35, "{rows:?}");
+    let old = format!("{DRAFTS}/1-remissversion.txt");
+    let new = format!("{DRAFTS}/2-beslutad-version.txt");
+    let (m, o) = json(&old, &new);
+    assert_eq!(o.status.code(), Some(1));
+    let entries = m["paragraphs"].as_array().unwrap();
+    let find = |old: &Option<String>, new: &Option<String>| {
+        entries
+            .iter()
+            .find(|e| match (old, new) {
+                (Some(a), _) => e["old_ids"].as_array().unwrap().iter().any(|x| x == a),
+                (None, Some(b)) => e["new_ids"].as_array().unwrap().iter().any(|x| x == b),
+                (None, None) => false,
+            })
+            .unwrap_or_else(|| panic!("no entry for {old:?} → {new:?}"))
+    };
+    let mut listed = BTreeSet::new();
+    for (o_id, n_id, rel) in &rows {
+        let e = find(o_id, n_id);
+        let got = e["relation"].as_str().unwrap();
+        let has_changes = e.get("changes").is_some() || {
+            e.get("allmanna_rad")
+                .is_some_and(|a| a["relation"] != "unchanged")
+        };
+        match rel.as_str() {
+            // CHANGES.md calls a renumbered and edited paragraph `changed`; the diff says
+            // `renumbered` and marks the edits inline.
+            "changed" if o_id == n_id => assert_eq!(got, "changed", "{o_id:?}: {e}"),
+            "changed" => {
+                assert_eq!(got, "renumbered", "{o_id:?}: {e}");
+                assert!(has_changes, "{o_id:?} should show its edits: {e}");
+            }
+            "renumbered" => {
+                assert_eq!(got, "renumbered", "{o_id:?}: {e}");
+                assert!(!has_changes, "{o_id:?} has the same wording: {e}");
+            }
+            r => assert_eq!(got, r, "{o_id:?} → {n_id:?}: {e}"),
+        }
+        if let Some(n) = n_id {
+            assert_eq!(ids(&e["new_ids"]), *n, "{o_id:?}");
+        }
+        listed.insert(o_id.clone().or(n_id.clone()));
+    }
+    // Everything CHANGES.md does not list is unchanged.
+    for e in entries {
+        let key = e["old_ids"][0]
+            .as_str()
+            .or(e["new_ids"][0].as_str())
+            .map(String::from);
+        if !listed.contains(&key) {
+            assert_eq!(e["relation"], "unchanged", "{e}");
+        }
+    }
+    // The new allmänna råd after 2 kap. 7 § and 8 §; those after 2 kap. 18 § travel along.
+    let ar = |old: &str| find(&Some(old.to_string()), &None)["allmanna_rad"]["relation"].clone();
+    assert_eq!(ar("K2P7"), "added");
+    assert_eq!(ar("K2P8"), "added");
+    assert_eq!(ar("K2P18"), "unchanged");
+    assert_eq!(m["summary"]["allmanna_rad"]["unchanged"], 8);
+    // Headings and rubriker: same text, same order; none added, removed or changed.
+    for part in ["chapters", "rubriker"] {
+        for x in m[part].as_array().unwrap() {
+            assert!(
+                ["unchanged", "renumbered"].contains(&x["relation"].as_str().unwrap()),
+                "{part}: {x}"
+            );
+        }
+    }
+    assert_eq!(m["rubriker"].as_array().unwrap().len(), 32);
+    // The beslutade-den line, the notice line and punkt 1 of the övergångsbestämmelser.
+    let other: Vec<String> = m["other"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["relation"] != "unchanged")
+        .map(|x| {
+            format!(
+                "{} {}",
+                x["relation"].as_str().unwrap(),
+                x["old_id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(other, ["changed I1", "changed I2", "changed O1N1"]);
+}
+
+#[test]
+fn sample_case_rubriker_count_matches_the_readme() {
+    // README: 26 rubriker in each version (some chapters have sub-rubriker too).
+    let (m, _) = json(
+        &format!("{DRAFTS}/1-remissversion.txt"),
+        &format!("{DRAFTS}/2-beslutad-version.txt"),
+    );
+    let unchanged_or_moved = m["rubriker"].as_array().unwrap().len();
+    assert!(unchanged_or_moved >= 26);
+}
+
+// ---------------------------------------------------------------------------------------
+// Formats
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn tsv_has_one_line_per_entry_with_four_fields() {
+    let o = remiss_here(&["diff", &lek("14"), &lek("15"), "--format", "tsv"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 233 + 2 + 5 + 1 + 4);
+    assert!(lines.iter().all(|l| l.split('\t').count() == 4));
+    assert!(lines.contains(&"renumbered\tK8P5\tK8P1\t1.000"), "{out}");
+    assert!(lines.contains(&"removed\tK8P1\t\t0.000"), "{out}");
+    assert!(lines.contains(&"added\t\tK1P4a\t0.000"), "{out}");
+}
+
+#[test]
+fn text_output_is_plain_when_piped_and_starts_with_a_summary() {
+    let o = remiss_here(&["diff", &lek("14"), &lek("15")]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(!out.contains('\x1b'), "colour codes when piped");
+    let first: Vec<&str> = out.lines().take(3).collect();
+    assert!(first[1].starts_with("Paragraphs: 244 → 241:"), "{out}");
+    assert!(first[2].contains("1 kap., 8 kap., 12 kap."), "{out}");
+    assert!(
+        out.contains("→ 8 kap. 5 § → 8 kap. 1 § renumbered"),
+        "{out}"
+    );
+    assert!(out.contains("- 8 kap. 1 § removed"), "{out}");
+    assert!(out.contains("+ 1 kap. 4 a § added"), "{out}");
+    assert!(out.contains("8 kap. [-5-]{+1+} §"), "{out}");
+    assert!(out.contains("Normalised, not reported as changes"), "{out}");
+}
+
+#[test]
+fn markdown_is_a_swedish_parallelluppstallning() {
+    let o = remiss_here(&["diff", &lek("14"), &lek("15"), "--format", "md"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for needle in [
+        "## Sammanfattning",
+        "| Nuvarande lydelse | Föreslagen lydelse |",
+        "| ny beteckning | 5 |",
+        "Berörda kapitel: 1, 8 och 12\u{a0}kap.",
+        "**8\u{a0}kap. 5\u{a0}§**",
+        "**8\u{a0}kap. 1\u{a0}§** *(ny beteckning, tidigare 8\u{a0}kap. 5\u{a0}§)*",
+        "| – – – *1\u{a0}kap. 1–4\u{a0}§§ oförändrade* | – – – |",
+        "8 kap. ~~5~~ §",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+}
+
+#[test]
+fn markdown_snapshot_of_the_toppdomaner_pair() {
+    let o = remiss_here(&["diff", &topp("14"), &topp("15"), "--format", "md"]);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!(stdout(&o));
+}
+
+#[test]
+fn html_is_a_complete_page_with_collapsible_runs_and_print_styles() {
+    let o = remiss_here(&["diff", &lek("14"), &lek("15"), "--format", "html"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for needle in [
+        "<!DOCTYPE html>",
+        "<html lang=\"sv\">",
+        "<th>Nuvarande lydelse</th><th>Föreslagen lydelse</th>",
+        "<details><summary><span class=\"dash\">– – –</span>",
+        "@media print",
+        "size: A4",
+        "<del>5</del>",
+        "<ins>1</ins>",
+        "ny beteckning, tidigare 8\u{a0}kap. 5\u{a0}§",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?}");
+    }
+    assert!(out.trim_end().ends_with("</html>"));
+}
+
+#[test]
+fn html_escapes_document_text() {
+    let dir = temp_files(&[
+        (
+            "a.txt",
+            "1 § Texten <script>alert(1)</script> gäller & mer.\n\n2 § Oförändrad paragraf.\n"
+                .as_bytes(),
+        ),
+        (
+            "b.txt",
+            "1 § Texten <b onmouseover=\"x\">fet</b> gäller & mer.\n\n2 § Oförändrad paragraf.\n"
+                .as_bytes(),
+        ),
+    ]);
+    let o = remiss([
+        "diff".as_ref(),
+        dir.path().join("a.txt").as_os_str(),
+        dir.path().join("b.txt").as_os_str(),
+        "--format".as_ref(),
+        "html".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("<script>alert"), "{out}");
+    assert!(!out.contains("<b onmouseover"), "{out}");
+    assert!(out.contains("script&gt;alert(1)&lt;/script"), "{out}");
+    assert!(out.contains("onmouseover=&quot;x&quot;"), "{out}");
+    assert!(out.contains("&amp; mer."), "{out}");
+}
+
+#[test]
+fn output_file_is_written_atomically_and_equals_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("diff.md");
+    std::fs::write(&target, "old content").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_remiss"))
+        .args(["diff", &topp("14"), &topp("15"), "--format", "md", "-o"])
+        .arg(&target)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let written = std::fs::read_to_string(&target).unwrap();
+    let direct = stdout(&remiss_here(&[
+        "diff",
+        &topp("14"),
+        &topp("15"),
+        "--format",
+        "md",
+    ]));
+    assert_eq!(written, direct);
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "a temporary file was left behind");
+    // A directory that does not exist: error, exit 2.
+    let o = remiss_here(&[
+        "diff",
+        &topp("14"),
+        &topp("15"),
+        "-o",
+        "/nonexistent-dir/x.md",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot write /nonexistent-dir/x.md"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn output_is_deterministic() {
+    for format in ["json", "md", "html", "text", "tsv"] {
+        let a = remiss_here(&["diff", &lek("14"), &lek("15"), "--format", format]);
+        let b = remiss_here(&["diff", &lek("14"), &lek("15"), "--format", format]);
+        assert_eq!(a.stdout, b.stdout, "{format}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn identical_files_exit_0_and_say_so() {
+    let o = remiss_here(&["diff", &lek("15"), &lek("15")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("No differences in wording or structure (241 paragraphs)."));
+    let o = remiss_here(&["diff", &lek("15"), &lek("15"), "--format", "md"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("Inga skillnader i lydelse eller struktur."));
+    assert!(stderr(&o).contains("No differences"));
+}
+
+#[test]
+fn swapped_versions_mirror_the_relations_and_warn() {
+    let (m, o) = json(&lek("15"), &lek("14"));
+    assert_eq!(o.status.code(), Some(1));
+    let d = differing(&m);
+    assert!(d.contains(&"added  → K8P1".to_string()), "{d:?}");
+    assert!(d.contains(&"renumbered K8P1 → K8P5".to_string()), "{d:?}");
+    assert!(d.contains(&"removed K1P4a → ".to_string()), "{d:?}");
+    assert_eq!(d.len(), 12);
+    let w = stderr(&o);
+    assert!(w.contains("are the files swapped?"), "{w}");
+}
+
+#[test]
+fn different_regulations_warn_that_almost_nothing_aligns() {
+    let o = remiss_here(&["diff", &topp("15"), &lek("15"), "--format", "tsv"]);
+    assert_eq!(o.status.code(), Some(1));
+    let w = stderr(&o);
+    assert!(w.contains("almost nothing aligns"), "{w}");
+}
+
+#[test]
+fn bad_input_gets_a_clear_message_and_exit_code_2() {
+    let dir = temp_files(&[
+        ("empty.txt", b""),
+        (
+            "prose.txt",
+            "Detta är bara ett brev.\n\nMed vänlig hälsning.\n".as_bytes(),
+        ),
+        ("binary.bin", &[0u8, 159, 146, 150, 0, 1, 2, 3]),
+    ]);
+    let p = |n: &str| dir.path().join(n).display().to_string();
+    let good = root().join(topp("15")).display().to_string();
+    for (old, new, expect) in [
+        (p("empty.txt"), good.clone(), "the file is empty"),
+        (good.clone(), p("empty.txt"), "the file is empty"),
+        (p("prose.txt"), good.clone(), "no paragraf"),
+        (good.clone(), p("binary.bin"), "not a text document"),
+        (p("missing.txt"), good.clone(), "cannot read the file"),
+    ] {
+        let o = remiss(["diff", &old, &new]);
+        assert_eq!(o.status.code(), Some(2), "{old} {new}: {}", stderr(&o));
+        let e = stderr(&o);
+        assert!(e.contains(expect), "{e}");
+        assert!(e.starts_with("error: cannot read the "), "{e}");
+        assert!(!e.contains("panicked"), "{e}");
+    }
+    // Usage errors are exit 2 as well (clap).
+    let o = remiss(["diff", "only-one.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn markdown_markers_all_render_as_emphasis() {
+    use pulldown_cmark::{Event, Options, Parser};
+    let pairs = [
+        (topp("14"), topp("15")),
+        (lek("14"), lek("15")),
+        (
+            format!("{DRAFTS}/1-remissversion.txt"),
+            format!("{DRAFTS}/2-beslutad-version.txt"),
+        ),
+    ];
+    for (a, b) in pairs {
+        let o = remiss_here(&["diff", &a, &b, "--format", "md"]);
+        let md = stdout(&o);
+        let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+        for ev in Parser::new_ext(&md, opts) {
+            if let Event::Text(t) = ev {
+                assert!(
+                    !t.contains("**") && !t.contains("~~"),
+                    "{a}: a marker printed as text: {t}"
+                );
+            }
+        }
+    }
+}
