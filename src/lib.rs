@@ -4,10 +4,13 @@
 
 pub mod address;
 pub mod answer;
+pub mod case;
 pub mod cite;
 pub mod compare;
 pub mod error;
 pub mod regulation;
+pub mod render;
+pub mod report;
 pub mod source;
 
 pub use address::{Address, Label, PunktLabel};

@@ -20,6 +20,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    Build(cli::build::Args),
     Diff(cli::diff::Args),
     Parse(cli::parse::Args),
     Refs(cli::refs::Args),
@@ -30,6 +31,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Build(a) => cli::build::run(a),
         Command::Diff(a) => cli::diff::run(a),
         Command::Parse(a) => cli::parse::run(a),
         Command::Refs(a) => cli::refs::run(a),

@@ -385,21 +385,52 @@ fn a_clerk_can_add_a_phrasing_in_a_lexicon_file() {
 #[test]
 fn the_seed_answer_reads_the_same_from_pdf_and_docx() {
     let cols = |answer: &Path, draft: &Path| -> Vec<String> {
-        let o = remiss(["stances".as_ref(), answer.as_os_str(), "--draft".as_ref(), draft.as_os_str(), "--format".as_ref(), "tsv".as_ref()]);
+        let o = remiss([
+            "stances".as_ref(),
+            answer.as_os_str(),
+            "--draft".as_ref(),
+            draft.as_os_str(),
+            "--format".as_ref(),
+            "tsv".as_ref(),
+        ]);
         assert!(o.status.success(), "{}: {}", answer.display(), stderr(&o));
         // id, stance, flags; evidence line numbers differ between layouts.
-        stdout(&o).lines().map(|l| l.split('\t').take(3).collect::<Vec<_>>().join("\t")).collect()
+        stdout(&o)
+            .lines()
+            .map(|l| l.split('\t').take(3).collect::<Vec<_>>().join("\t"))
+            .collect()
     };
-    let text = cols(&corpus("msb-cybersakerhet/answers/stockholm-ks-2025-1384.txt"), &corpus(DRAFT));
+    let text = cols(
+        &corpus("msb-cybersakerhet/answers/stockholm-ks-2025-1384.txt"),
+        &corpus(DRAFT),
+    );
     assert_eq!(text.len(), 68);
     for (answer, draft) in [
-        ("pdf/stockholm-ks-2025-1384-remissvar.pdf", "pdf/msb-1-remissversion.pdf"),
-        ("docx/stockholm-ks-2025-1384-remissvar.docx", "docx/msb-1-remissversion.docx"),
-        ("pdf/stockholm-ks-2025-1384-remissvar.pdf", "docx/msb-1-remissversion.docx"),
+        (
+            "pdf/stockholm-ks-2025-1384-remissvar.pdf",
+            "pdf/msb-1-remissversion.pdf",
+        ),
+        (
+            "docx/stockholm-ks-2025-1384-remissvar.docx",
+            "docx/msb-1-remissversion.docx",
+        ),
+        (
+            "pdf/stockholm-ks-2025-1384-remissvar.pdf",
+            "docx/msb-1-remissversion.docx",
+        ),
     ] {
-        assert_eq!(cols(&fixture(answer), &fixture(draft)), text, "{answer} against {draft}");
+        assert_eq!(
+            cols(&fixture(answer), &fixture(draft)),
+            text,
+            "{answer} against {draft}"
+        );
     }
-    let o = remiss(["check".as_ref(), fixture("pdf/stockholm-ks-2025-1384-remissvar.pdf").as_os_str(), "--draft".as_ref(), fixture("pdf/msb-1-remissversion.pdf").as_os_str()]);
+    let o = remiss([
+        "check".as_ref(),
+        fixture("pdf/stockholm-ks-2025-1384-remissvar.pdf").as_os_str(),
+        "--draft".as_ref(),
+        fixture("pdf/msb-1-remissversion.pdf").as_os_str(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("sentence repeated verbatim"));

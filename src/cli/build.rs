@@ -1,0 +1,122 @@
+//! `remiss build`: a case folder into the consolidated opinion, the compilation, the
+//! comparison of versions and the effect of comments.
+
+use super::{CmdResult, EXIT_FINDINGS, EXIT_OK};
+use anyhow::{Context, bail};
+use remiss::case::{self, ManifestOrigin, Progress};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// The sample case shipped in the repository, built when no CASE is given.
+pub const SAMPLE_CASE: &str = "corpus/msb-cybersakerhet";
+
+/// Build a case folder (drafts and answers, with or without a remiss.toml) into out/<case>/:
+/// the consolidated opinion (Markdown, HTML, Word), the compilation of stances (HTML, CSV),
+/// the comparison of the draft versions, the effect of the comments, data.json and index.html.
+///
+/// Exit codes: 0 built; 1 built, but some files were skipped (--keep-going); 2 nothing
+/// written (an input, the manifest or a template failed; each problem is listed).
+#[derive(clap::Args)]
+pub struct Args {
+    /// The case folder [default: corpus/msb-cybersakerhet, the sample case].
+    pub case: Option<PathBuf>,
+    /// Output folder [default: out/<case folder name>].
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// A folder of templates overriding the embedded ones (same file names as templates/).
+    #[arg(long)]
+    pub templates: Option<PathBuf>,
+    /// Build what can be built when some inputs cannot be read, and list them.
+    #[arg(long)]
+    pub keep_going: bool,
+    /// A stance vocabulary to use instead of the embedded one.
+    #[arg(long, env = "REMISS_LEXICON")]
+    pub lexicon: Option<PathBuf>,
+}
+
+struct Bar {
+    on: bool,
+}
+
+impl Progress for Bar {
+    fn step(&mut self, what: &str, done: usize, total: usize) {
+        if self.on {
+            eprint!("\rreading {what}: {done}/{total}   ");
+            if done == total {
+                eprintln!();
+            }
+        }
+    }
+}
+
+pub fn run(a: Args) -> CmdResult {
+    let dir = match a.case {
+        Some(d) => d,
+        None => {
+            let d = PathBuf::from(SAMPLE_CASE);
+            if !d.is_dir() {
+                bail!(
+                    "no case folder given, and the sample case {SAMPLE_CASE} is not here; run from the repository root or give CASE"
+                );
+            }
+            d
+        }
+    };
+    let lex = super::stances::load_lexicon(a.lexicon.as_deref())?;
+    let tera = remiss::render::environment(a.templates.as_deref())
+        .context("the templates cannot be used")?;
+    let (manifest, origin) = case::load(&dir)?;
+    if origin == ManifestOrigin::Discovered {
+        let text = toml::to_string_pretty(&manifest).unwrap_or_default();
+        println!(
+            "# remiss.toml discovered for {} (save it as {}/remiss.toml and edit it)\n{text}",
+            dir.display(),
+            dir.display()
+        );
+    }
+    let total = manifest.drafts.len() + manifest.answers.len();
+    let mut bar = Bar {
+        on: std::io::stderr().is_terminal() && total >= 20,
+    };
+    let data = match case::read_case(&dir, manifest, origin, &lex, a.keep_going, &mut bar) {
+        Ok(d) => d,
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("error: {e}");
+            }
+            bail!(
+                "{} problem(s) in the case {}; nothing was written (use --keep-going to build what can be built)",
+                errors.len(),
+                dir.display()
+            );
+        }
+    };
+    for s in &data.skipped {
+        eprintln!("warning: skipped: {}", s.reason);
+    }
+    let drafts = case::read_drafts(&dir, &data.manifest);
+    let lines = case::answer_lines(&dir, &data.manifest);
+    let files = remiss::render::outputs(&tera, &data, &drafts, &lines)
+        .context("rendering failed; nothing was written")?;
+    let out = a
+        .output
+        .unwrap_or_else(|| PathBuf::from("out").join(&data.name));
+    case::write_atomically(&out, &files)
+        .map_err(super::OutputError)
+        .with_context(|| format!("cannot write {}", out.display()))?;
+    eprintln!(
+        "wrote {} files to {}: {} answers, {} paragraphs, {} with comments, {} conflicts; open {}",
+        files.len(),
+        out.display(),
+        data.figures.answers,
+        data.figures.paragraphs,
+        data.figures.commented_paragraphs,
+        data.figures.conflicts,
+        out.join("index.html").display()
+    );
+    Ok(if data.skipped.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
