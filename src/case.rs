@@ -28,6 +28,7 @@ pub struct Manifest {
     pub author: Option<String>,
     /// The draft versions, oldest first. Answers are read against the first.
     pub drafts: Vec<DraftEntry>,
+    #[serde(default)]
     pub answers: Vec<AnswerEntry>,
 }
 
@@ -176,7 +177,7 @@ pub fn discover(dir: &Path) -> Result<Manifest, CaseError> {
             let respondent = source::read(&dir.join(&f))
                 .ok()
                 .map(|t| answer::parse(&t, &lex).meta)
-                .and_then(|m| m.office.or(m.body))
+                .and_then(|m| m.body.or(m.office))
                 .unwrap_or_else(|| stem(&f));
             AnswerEntry {
                 file: f,

@@ -91,6 +91,9 @@ pub struct OpinionChapter {
     pub paragraphs: Vec<Position>,
     /// Some paragraphs have no comment: `Övriga paragrafer i kapitlet lämnas utan synpunkt.`
     pub others_no_comment: bool,
+    /// Paragraphs left without comment in the opinion on which some answer did comment
+    /// (the lead answer chose not to carry those views): shown so nothing is lost.
+    pub not_carried: Vec<Position>,
 }
 
 /// The consolidated opinion (a tjänsteutlåtande draft).
@@ -367,11 +370,21 @@ fn position(row: &MatrixRow, respondents: &[Respondent]) -> Position {
     }
 }
 
+/// The opinion takes a position of substance (not only no-comment).
 fn substantive(p: &Position) -> bool {
     !matches!(p.stance, Stance::NoComment | Stance::NotAddressed)
-        || p.contributions
-            .iter()
-            .any(|c| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed))
+}
+
+/// Some answer commented, whatever the opinion's position.
+fn anyone_commented(p: &Position) -> bool {
+    p.contributions
+        .iter()
+        .any(|c| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed))
+}
+
+/// Worth a place in the opinion: a position of substance, or views from the answers.
+fn shown(p: &Position) -> bool {
+    substantive(p) || anyone_commented(p)
 }
 
 /// The consolidated opinion in the draft's structure.
@@ -394,23 +407,37 @@ pub fn opinion(
             .and_then(|l| pos(&Address::chapter(l).id()))
             .filter(substantive);
         let mut paragraphs = Vec::new();
+        let mut not_carried = Vec::new();
         let mut quiet = 0;
         let mut seen = BTreeSet::new();
         for p in &k.paragrafer {
             if !seen.insert(p.address) {
                 continue;
             }
+            let mut here = Vec::new();
             match pos(&p.address.id()) {
-                Some(x) if substantive(&x) => paragraphs.push(x),
-                _ => quiet += 1,
+                Some(x) => here.push((x, true)),
+                None => quiet += 1,
             }
             // Punkter named by answers follow their paragraph.
             for r in m.rows.iter().filter(|r| r.kind == "punkt") {
                 if let Some(a) = Address::from_id(&r.id)
                     && a.paragraph_part() == p.address
-                    && let Some(x) = pos(&r.id).filter(substantive)
+                    && let Some(x) = pos(&r.id)
                 {
+                    here.push((x, false));
+                }
+            }
+            for (x, is_paragraph) in here {
+                if substantive(&x) {
                     paragraphs.push(x);
+                } else {
+                    if is_paragraph {
+                        quiet += 1;
+                    }
+                    if anyone_commented(&x) {
+                        not_carried.push(x);
+                    }
                 }
             }
         }
@@ -421,6 +448,7 @@ pub fn opinion(
             chapter,
             others_no_comment: quiet > 0 && !paragraphs.is_empty(),
             paragraphs,
+            not_carried,
         });
     }
     let other = m
@@ -428,13 +456,13 @@ pub fn opinion(
         .iter()
         .filter(|r| r.kind == "other")
         .map(|r| position(r, respondents))
-        .filter(substantive)
+        .filter(shown)
         .collect();
     Opinion {
         author: author.to_string(),
-        proposal: pos("DOC").filter(substantive),
+        proposal: pos("DOC").filter(shown),
         chapters,
-        konsekvensutredning: pos("KU").filter(substantive),
+        konsekvensutredning: pos("KU").filter(shown),
         other,
     }
 }

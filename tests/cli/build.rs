@@ -1,0 +1,460 @@
+//! `remiss build` on the sample case and on case folders made by the tests.
+
+use super::*;
+use std::collections::BTreeMap;
+
+fn build(args: &[&std::ffi::OsStr]) -> std::process::Output {
+    let mut v: Vec<&std::ffi::OsStr> = vec!["build".as_ref()];
+    v.extend_from_slice(args);
+    remiss(v)
+}
+
+fn read_json(p: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(p).expect("output file")).expect("json")
+}
+
+/// Every file under a folder, relative path → bytes.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            out.insert(
+                e.path().strip_prefix(dir).unwrap().display().to_string(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    out
+}
+
+fn sample() -> PathBuf {
+    corpus("msb-cybersakerhet")
+}
+
+#[test]
+fn the_sample_case_builds_every_output() {
+    let out = tempfile::tempdir().unwrap();
+    let o = build(&[
+        sample().as_os_str(),
+        "-o".as_ref(),
+        out.path().join("msb").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let files: Vec<String> = tree(&out.path().join("msb")).into_keys().collect();
+    for f in [
+        "index.html",
+        "yttrande.md",
+        "yttrande.html",
+        "yttrande.docx",
+        "sammanstallning.html",
+        "sammanstallning.csv",
+        "jamforelse-1.html",
+        "jamforelse-1.md",
+        "genomslag.html",
+        "genomslag.md",
+        "data.json",
+        "svar/r1.html",
+        "svar/r5.html",
+    ] {
+        assert!(files.contains(&f.to_string()), "{f} missing: {files:?}");
+    }
+    assert!(
+        stderr(&o).contains("5 answers, 61 paragraphs"),
+        "{}",
+        stderr(&o)
+    );
+    // The Word document is a real zip with the opinion's text in it.
+    let docx = std::fs::read(out.path().join("msb/yttrande.docx")).unwrap();
+    assert_eq!(&docx[..2], b"PK");
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(xml.contains("Kapitlet lämnas utan synpunkt."), "docx text");
+    assert!(xml.contains("Övriga paragrafer i kapitlet lämnas utan synpunkt."));
+}
+
+/// The consolidated opinion has the seed answer's position on every paragraph the seed
+/// comments on (the seed is the office's own answer, `lead = true` in the manifest).
+#[test]
+fn the_consolidated_opinion_keeps_the_seeds_positions() {
+    let out = tempfile::tempdir().unwrap();
+    let o = build(&[sample().as_os_str(), "-o".as_ref(), out.path().as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let data = read_json(&out.path().join("data.json"));
+    let seed = remiss([
+        "stances".as_ref(),
+        sample()
+            .join("answers/stockholm-ks-2025-1384.txt")
+            .as_os_str(),
+        "--draft".as_ref(),
+        sample().join("drafts/1-remissversion.txt").as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    let mut positions: BTreeMap<String, String> = BTreeMap::new();
+    let op = &data["opinion"];
+    let mut collect = |p: &serde_json::Value| {
+        positions.insert(
+            p["id"].as_str().unwrap().to_string(),
+            p["stance"].as_str().unwrap().to_string(),
+        );
+    };
+    for ch in op["chapters"].as_array().unwrap() {
+        if !ch["chapter"].is_null() {
+            collect(&ch["chapter"]);
+        }
+        for p in ch["paragraphs"].as_array().unwrap() {
+            collect(p);
+        }
+    }
+    collect(&op["proposal"]);
+    collect(&op["konsekvensutredning"]);
+    let mut checked = 0;
+    for line in stdout(&seed).lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        let (id, stance) = (f[0], f[1]);
+        match stance {
+            "not-addressed" => continue,
+            // Paragraphs the seed leaves without comment: listed only when another answer
+            // commented, and then with the seed's no-comment as the position.
+            "no-comment" => {
+                if let Some(p) = positions.get(id) {
+                    assert_eq!(p, "no-comment", "{id}");
+                }
+            }
+            _ => {
+                assert_eq!(positions.get(id).map(String::as_str), Some(stance), "{id}");
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(
+        checked, 20,
+        "paragraphs, chapters, the proposal and the KU with a substantive seed position"
+    );
+    // The Markdown says it in the seed's words.
+    let md = std::fs::read_to_string(out.path().join("yttrande.md")).unwrap();
+    assert!(
+        md.contains("### 4\u{a0}kap. Fysiska säkerhetsåtgärder\n\nKapitlet lämnas utan synpunkt."),
+        "{md}"
+    );
+    assert!(
+        md.contains("**2\u{a0}kap. 7\u{a0}§**  \nStadsledningskontoret avstyrker bestämmelsen."),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_compilation_lists_the_conflicts_first_with_links_to_the_evidence() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(&[sample().as_os_str(), "-o".as_ref(), out.path().as_os_str()])
+            .status
+            .success()
+    );
+    let data = read_json(&out.path().join("data.json"));
+    let conflicts: Vec<&str> = data["matrix"]["conflicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(conflicts, ["K2P7", "K2P8", "K2P16", "K3P19", "K3P23"]);
+    let html = std::fs::read_to_string(out.path().join("sammanstallning.html")).unwrap();
+    let conflicts_at = html.find("Där svaren går isär").unwrap();
+    let matrix_at = html.find("Ställningstaganden per paragraf").unwrap();
+    assert!(conflicts_at < matrix_at);
+    // A cell links to the evidence line in the answer page, which has that anchor.
+    assert!(
+        html.contains("href=\"svar/r4.html#L34\""),
+        "Servicenämnden's support of 2 kap. 7 §"
+    );
+    let page = std::fs::read_to_string(out.path().join("svar/r4.html")).unwrap();
+    assert!(page.contains("<div id=\"L34\">"));
+    let csv = std::fs::read_to_string(out.path().join("sammanstallning.csv")).unwrap();
+    assert!(csv.lines().any(|l| l.starts_with("K2P7,2 kap. 7 §,oppose (proposes concern),no-comment,no-comment,support,no-comment,1,1,ja")), "{csv}");
+}
+
+#[test]
+fn the_effect_of_comments_follows_the_renumbering() {
+    let out = tempfile::tempdir().unwrap();
+    assert!(
+        build(&[sample().as_os_str(), "-o".as_ref(), out.path().as_os_str()])
+            .status
+            .success()
+    );
+    let data = read_json(&out.path().join("data.json"));
+    let effects: Vec<String> = data["effects"]["effects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e["key"].as_str().unwrap(),
+                e["id"].as_str().unwrap(),
+                e["outcome"].as_str().unwrap(),
+                e["now"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            )
+        })
+        .collect();
+    for expected in [
+        "r1 K2P7 changed 2 kap. 7 §",
+        "r1 K2P8 changed 2 kap. 8 §",
+        "r1 K2P16 renumbered-changed 2 kap. 15 §",
+        "r5 K2P16 renumbered-changed 2 kap. 15 §",
+        "r1 K2P21 renumbered 2 kap. 20 §",
+        "r1 K3P3N1 changed 3 kap. 3 §",
+        "r5 K3P23 renumbered 3 kap. 24 §",
+        "r3 K3P19 renumbered 3 kap. 20 §",
+        "r4 K2P14 removed ",
+    ] {
+        assert!(
+            effects.contains(&expected.to_string()),
+            "{expected} not in {effects:#?}"
+        );
+    }
+    let orphaned: Vec<String> = data["effects"]["orphaned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["key"].as_str().unwrap(),
+                e["id"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(orphaned, ["r4 K2P14"]);
+}
+
+#[test]
+fn the_same_inputs_give_byte_identical_outputs_and_a_rebuild_replaces_cleanly() {
+    let out = tempfile::tempdir().unwrap();
+    let a = out.path().join("a");
+    let b = out.path().join("b");
+    assert!(
+        build(&[sample().as_os_str(), "-o".as_ref(), a.as_os_str()])
+            .status
+            .success()
+    );
+    assert!(
+        build(&[sample().as_os_str(), "-o".as_ref(), b.as_os_str()])
+            .status
+            .success()
+    );
+    assert_eq!(tree(&a), tree(&b));
+    // A stale file in the output folder does not survive a rebuild; no temp folders remain.
+    std::fs::write(a.join("stale.txt"), "x").unwrap();
+    assert!(
+        build(&[sample().as_os_str(), "-o".as_ref(), a.as_os_str()])
+            .status
+            .success()
+    );
+    assert!(!a.join("stale.txt").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    assert_eq!(tree(&a), tree(&b));
+}
+
+/// A case folder made by the test: drafts/ and answers/ with the given files.
+fn case_folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, bytes) in files {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+    dir
+}
+
+fn read_corpus(rel: &str) -> Vec<u8> {
+    std::fs::read(sample().join(rel)).unwrap()
+}
+
+#[test]
+fn a_case_without_a_manifest_is_discovered() {
+    let d1 = read_corpus("drafts/1-remissversion.txt");
+    let d2 = read_corpus("drafts/2-beslutad-version.txt");
+    let a1 = read_corpus("answers/socialforvaltningen.txt");
+    let a2 = read_corpus("answers/serviceforvaltningen.txt");
+    let case = case_folder(&[
+        ("drafts/a.txt", &d1),
+        ("drafts/b.txt", &d2),
+        ("answers/social.txt", &a1),
+        ("answers/service.txt", &a2),
+        ("answers/notes.odt", b"ignored"),
+    ]);
+    let out = case.path().join("out");
+    let o = build(&[case.path().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The discovered manifest is printed, ready to save as remiss.toml.
+    let manifest = stdout(&o);
+    assert!(
+        manifest.contains("title = \"Myndigheten för samhällsskydd och beredskaps föreskrifter"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("file = \"answers/service.txt\"\nrespondent = \"Servicenämnden\""),
+        "{manifest}"
+    );
+    let body: String = manifest
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parsed: toml::Value = toml::from_str(&body).expect("the printed manifest parses");
+    assert_eq!(parsed["drafts"].as_array().unwrap().len(), 2);
+    let data = read_json(&out.join("data.json"));
+    assert_eq!(data["origin"], "discovered");
+    assert_eq!(data["respondents"].as_array().unwrap().len(), 2);
+    assert!(out.join("jamforelse-1.html").exists());
+}
+
+#[test]
+fn bad_inputs_stop_the_build_before_anything_is_written() {
+    let d1 = read_corpus("drafts/1-remissversion.txt");
+    let a1 = read_corpus("answers/socialforvaltningen.txt");
+    let manifest = "title = \"T\"\n[[drafts]]\nfile = \"drafts/a.txt\"\nlabel = \"A\"\n[[answers]]\nfile = \"answers/a.txt\"\nrespondent = \"X\"\n[[answers]]\nfile = \"answers/missing.txt\"\nrespondent = \"Y\"\n[[answers]]\nfile = \"answers/letter.txt\"\nrespondent = \"Z\"\n";
+    let case = case_folder(&[
+        ("drafts/a.txt", &d1),
+        ("answers/a.txt", &a1),
+        ("answers/letter.txt", b"Dear all,\n\nSee you on Monday.\n"),
+        ("remiss.toml", manifest.as_bytes()),
+    ]);
+    let out = case.path().join("out");
+    let o = build(&[case.path().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("missing.txt")
+            && err.contains("letter.txt")
+            && err.contains("nothing was written"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    // --keep-going builds the rest and lists what was skipped.
+    let o = build(&[
+        case.path().as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+        "--keep-going".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let data = read_json(&out.join("data.json"));
+    assert_eq!(data["respondents"].as_array().unwrap().len(), 1);
+    assert_eq!(data["skipped"].as_array().unwrap().len(), 2);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("Filer som inte kunde läsas"));
+}
+
+#[test]
+fn manifest_paths_cannot_leave_the_case_folder() {
+    let case = case_folder(&[(
+        "remiss.toml",
+        b"title = \"T\"\n[[drafts]]\nfile = \"../../etc/passwd\"\nlabel = \"A\"\n",
+    )]);
+    let o = build(&[
+        case.path().as_os_str(),
+        "-o".as_ref(),
+        case.path().join("out").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("points outside the case folder"),
+        "{}",
+        stderr(&o)
+    );
+    let case = case_folder(&[("remiss.toml", b"title = \"T\"\nbogus = 1\n")]);
+    let o = build(&[case.path().as_os_str()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("remiss.toml") && stderr(&o).contains("bogus"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn templates_can_be_overridden_and_a_broken_one_is_named() {
+    let tpl = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tpl.path().join("index.html"),
+        "<p>Eget index: {{ case.manifest.title }} ({{ case.figures.answers }} svar)</p>",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = build(&[
+        sample().as_os_str(),
+        "-o".as_ref(),
+        out.path().join("x").as_os_str(),
+        "--templates".as_ref(),
+        tpl.path().as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let index = std::fs::read_to_string(out.path().join("x/index.html")).unwrap();
+    assert!(
+        index.starts_with("<p>Eget index: MSB:s föreskrifter"),
+        "{index}"
+    );
+    assert!(index.contains("(5 svar)"));
+    // The other templates are still the embedded ones.
+    assert!(
+        std::fs::read_to_string(out.path().join("x/yttrande.html"))
+            .unwrap()
+            .contains("Sammanfattning av synpunkter")
+    );
+
+    std::fs::write(
+        tpl.path().join("yttrande.md"),
+        "# Rubrik\n\n{% for x in %}\n",
+    )
+    .unwrap();
+    let o = build(&[
+        sample().as_os_str(),
+        "-o".as_ref(),
+        out.path().join("y").as_os_str(),
+        "--templates".as_ref(),
+        tpl.path().as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("template yttrande.md") && err.contains("3:"),
+        "{err}"
+    );
+    assert!(!out.path().join("y").exists());
+}
+
+#[test]
+fn html_escapes_the_text_of_the_documents() {
+    let d1 = read_corpus("drafts/1-remissversion.txt");
+    let case = case_folder(&[
+        ("drafts/a.txt", &d1),
+        ("answers/x.txt", "Kulturförvaltningen\n\n2 kap. Organisatoriska säkerhetsåtgärder\nFörvaltningen avstyrker 7 § <script>alert(1)</script> helt.\n".as_bytes()),
+    ]);
+    let out = case.path().join("out");
+    let o = build(&[case.path().as_os_str(), "-o".as_ref(), out.as_os_str()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for page in ["yttrande.html", "sammanstallning.html", "svar/r1.html"] {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(
+            html.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;"),
+            "{page}"
+        );
+    }
+}
