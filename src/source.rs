@@ -537,6 +537,16 @@ fn hyphen_is_artefact(before: &str, next: &str) -> bool {
 }
 
 fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
+    // Most lines have nothing to fold: copy them whole (this runs over every line).
+    let needs_folding = line.contains('\t')
+        || line.contains('\u{a0}')
+        || line.contains('\u{202f}')
+        || line.contains("  ")
+        || (line.starts_with(' ') && out.ends_with(' '));
+    if !needs_folding {
+        out.push_str(line);
+        return;
+    }
     let mut prev_space = out.ends_with(' ');
     for c in line.chars() {
         let is_space = c == ' ' || c == '\t' || c == '\u{a0}' || c == '\u{202f}';
