@@ -62,6 +62,7 @@ pub fn run(a: Args) -> CmdResult {
 }
 
 fn compare_files(a: &Args) -> CmdResult {
+    // Each text is dropped once parsed: only the trees are compared.
     let (old, old_text) = remiss::read_regulation(&a.old)
         .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
     super::notices(&old_text);
