@@ -1171,6 +1171,7 @@ tr.same summary .more { color: #2a5db0; margin-left: .5em; }
 details[open] summary .more { display: none; }
 table.inner { width: 100%; border-collapse: collapse; table-layout: fixed; margin-top: 6px; color: var(--ink); }
 table.inner td { vertical-align: top; padding: 6px 10px 6px 0; border-top: 1px dotted var(--rule); width: 50%; }
+table.inner td[colspan] { width: auto; }
 table.inner td + td { padding-left: 10px; border-left: 1px solid var(--rule); }
 footer { margin-top: 28px; font: 12px/1.4 system-ui, sans-serif; color: var(--muted); }
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
@@ -1257,7 +1258,48 @@ fn html_cell(c: Option<&Cell>, side: Side, relation: Relation) -> String {
 }
 
 fn html_row(o: &mut String, row: Row<'_>, paras: &Paras<'_>, inner: bool) {
-    let _ = inner;
+    // Inside a collapsed run the wording is the same on both sides: print it once, across
+    // both columns (this also halves the page for a long, mostly unchanged statute).
+    if inner && row.quiet() {
+        match row {
+            Row::Paragraph(e) => {
+                let (_, b) = cells(e, paras);
+                if let Some(c) = b {
+                    let cell = html_cell(Some(&c), Side::New, e.relation);
+                    let _ = write!(
+                        o,
+                        "<tr class=\"p unchanged\" id=\"{}\">{}</tr>",
+                        html_escape(&e.new_ids.first().cloned().unwrap_or_default()),
+                        cell.replacen("<td>", "<td colspan=\"2\">", 1)
+                    );
+                    return;
+                }
+            }
+            Row::Rubrik(r) => {
+                let t = r.new_text.as_deref().unwrap_or_default();
+                let _ = write!(
+                    o,
+                    "<tr class=\"rubrik\"><td colspan=\"2\">{}</td></tr>",
+                    html_escape(t)
+                );
+                return;
+            }
+            Row::Chapter(h) => {
+                if let Some((a, l)) = heading_text(h, Side::New) {
+                    let body = html_lines(&l, Side::New)
+                        .replace("<p>", "")
+                        .replace("</p>", " ");
+                    let _ = write!(
+                        o,
+                        "<tr class=\"kap\"><td colspan=\"2\">{} {}</td></tr>",
+                        html_escape(&a),
+                        body.trim_end()
+                    );
+                    return;
+                }
+            }
+        }
+    }
     match row {
         Row::Chapter(h) => {
             let cell = |side| match heading_text(h, side) {
@@ -1333,7 +1375,10 @@ fn html_row(o: &mut String, row: Row<'_>, paras: &Paras<'_>, inner: bool) {
 pub fn html(map: &VersionMap, old: &Regulation, new: &Regulation) -> String {
     let paras = Paras::of(old, new);
     let s = &map.summary;
-    let mut o = String::with_capacity(64 * 1024);
+    // The page holds about one text (unchanged runs print their wording once): size it once
+    // instead of growing a megabyte string by doubling.
+    let text_end = |r: &Regulation| r.paragraphs().map(|p| p.span.end).max().unwrap_or(0);
+    let mut o = String::with_capacity(text_end(old).max(text_end(new)) * 5 / 4 + 32 * 1024);
     let title = map
         .new
         .title
