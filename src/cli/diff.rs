@@ -39,6 +39,7 @@ pub struct Args {
     pub old: PathBuf,
     /// The new version (föreslagen lydelse, or the final text).
     pub new: PathBuf,
+    /// The output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output.

@@ -1180,7 +1180,9 @@ footer { margin-top: 28px; font: 12px/1.4 system-ui, sans-serif; color: var(--mu
   main { max-width: none; padding: 0; }
   .summary { grid-template-columns: 60mm 1fr; }
   table.parallel > thead { display: table-header-group; }
-  table.parallel tr { break-inside: avoid; }
+  /* Long paragraphs may run over a page; a stycke, a label or a short row may not. */
+  td p, td > div, tr.kap, tr.rubrik, tr.same { break-inside: avoid; }
+  tr.kap, tr.rubrik { break-after: avoid; }
   tr.same summary .more { display: none; }
   del, ins, .badge, td.gone { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
