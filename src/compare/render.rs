@@ -284,6 +284,8 @@ struct Cell {
     ar: Lines,
     /// `nya`, `ändrade`, `borttagna` when the allmänna råd differ but the paragraph stays.
     ar_note: Option<&'static str>,
+    /// The amendment note when it differs (metadata, shown small in HTML).
+    meta: Option<String>,
 }
 
 struct Paras<'a> {
@@ -368,6 +370,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         lines: lines(Side::Old, &e.old_pos),
         ar: ar(Side::Old, &e.old_pos),
         ar_note: (ar_rel == Some(Relation::Removed)).then_some("borttagna"),
+        meta: None,
     });
     let new = if e.relation == Relation::Removed {
         e.repealed.as_ref().map(|r| Cell {
@@ -376,6 +379,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
             lines: plain_lines(r),
             ar: Vec::new(),
             ar_note: None,
+            meta: None,
         })
     } else {
         (!e.new.is_empty()).then(|| Cell {
@@ -388,6 +392,20 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
                 Some(Relation::Changed) => Some("ändrade"),
                 _ => None,
             },
+            meta: e.metadata.as_ref().map(|m| {
+                let notes = |v: &[String]| {
+                    if v.is_empty() {
+                        "ingen".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                format!(
+                    "Ändringsnotering: {} → {}",
+                    notes(&m.old.amended_by),
+                    notes(&m.new.amended_by)
+                )
+            }),
         })
     };
     (old, new)
@@ -1037,7 +1055,7 @@ pub fn markdown(map: &VersionMap, old: &Regulation, new: &Regulation) -> String 
                 let cell = |side| {
                     heading_text(h, side)
                         .map(|(a, l)| {
-                            format!("**{} {}**", md_escape(&a), md_lines(&l, side).join(" "))
+                            format!("**{}** {}", md_escape(&a), md_lines(&l, side).join(" "))
                         })
                         .unwrap_or_default()
                 };
@@ -1151,7 +1169,7 @@ table.parallel td + td { border-left: 1px solid var(--rule); }
 tr.kap td { padding-top: 18px; font-weight: bold; font-size: 1.05em; }
 tr.rubrik td { font-style: italic; padding-top: 10px; padding-bottom: 2px; border-bottom: none; }
 .lbl { font-weight: bold; white-space: nowrap; }
-.note { font: 12px/1.3 system-ui, sans-serif; color: var(--muted); margin-left: .4em; }
+.meta { font: 11px/1.3 system-ui, sans-serif; color: var(--muted); margin-top: .2em; }
 .badge { display: inline-block; font: 600 11px/1.5 system-ui, sans-serif; padding: 0 6px; border-radius: 8px;
   background: var(--band); color: #44443f; margin-left: .4em; vertical-align: 1px; white-space: nowrap; }
 .badge.added { background: var(--ins-bg); color: var(--ins); }
@@ -1239,6 +1257,9 @@ fn html_cell(c: Option<&Cell>, side: Side, relation: Relation) -> String {
     }
     s.push_str("</div>");
     s.push_str(&html_lines(&c.lines, side));
+    if let Some(m) = &c.meta {
+        let _ = write!(s, "<div class=\"meta\">{}</div>", html_escape(m));
+    }
     if !c.ar.is_empty() {
         s.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd");
         if let Some(n) = c.ar_note {
