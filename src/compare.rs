@@ -744,8 +744,17 @@ fn linked_entry(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let (ot, nt) = (join(ou, &l.old), join(nu, &l.new));
-    let d = differ.diff(&ot, &nt);
+    // Identical wording (most pairs) needs no texts and no diff.
+    let identical =
+        l.old.len() == 1 && l.new.len() == 1 && seq::same_text(&ou[l.old[0]], &nu[l.new[0]]);
+    let d = if identical {
+        WordDiff {
+            similarity: 1.0,
+            ..WordDiff::default()
+        }
+    } else {
+        differ.diff(&join(ou, &l.old), &join(nu, &l.new))
+    };
     let ar_of = |ps: &[&Paragraf], idx: &[usize]| -> String {
         idx.iter()
             .map(|&k| allmanna_rad_text(ps[k]))

@@ -74,7 +74,7 @@ pub(crate) struct Link {
 
 /// Same wording: equal keys, confirmed on the parts (no hash is trusted alone, since a
 /// collision would hide a change).
-fn same_text(a: &Unit<'_>, b: &Unit<'_>) -> bool {
+pub(crate) fn same_text(a: &Unit<'_>, b: &Unit<'_>) -> bool {
     if a.key != b.key {
         return false;
     }
