@@ -5,6 +5,7 @@ use crate::address::{Address, Label, PunktLabel};
 use crate::cite::Outline;
 use crate::source::{BlockKind, Normalisation, Span, Text, join_lines};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// A parsed regulation. Serialised as the `remiss parse --format json` output.
 #[derive(Clone, Debug, Serialize)]
@@ -587,16 +588,20 @@ enum Mode {
     Bilaga,
 }
 
+/// One line of a block: borrowed from the source text unless the parser rewrote it, so
+/// that classifying and regrouping lines does not copy them.
+type BlkLine<'a> = (Cow<'a, str>, Span);
+
 /// One block prepared for classification.
-struct Blk {
-    lines: Vec<(String, Span)>,
+struct Blk<'a> {
+    lines: Vec<BlkLine<'a>>,
     kind: BlockKind,
     span: Span,
 }
 
-impl Blk {
+impl Blk<'_> {
     fn first(&self) -> &str {
-        self.lines.first().map(|l| l.0.as_str()).unwrap_or("")
+        self.lines.first().map(|l| l.0.as_ref()).unwrap_or("")
     }
     fn joined_len(&self) -> usize {
         self.lines.iter().map(|l| l.0.len() + 1).sum()
@@ -619,10 +624,10 @@ pub fn parse(text: &Text) -> Regulation {
         .blocks
         .iter()
         .filter_map(|b| {
-            let lines: Vec<(String, Span)> = b
+            let lines: Vec<BlkLine<'_>> = b
                 .lines
                 .iter()
-                .map(|l| (text.line_text(l).to_string(), text.line_span(l)))
+                .map(|l| (Cow::Borrowed(text.line_text(l)), text.line_span(l)))
                 // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik; it is not text.
                 .filter(|(t, _)| !is_rubrik_marker(t))
                 .collect();
@@ -691,7 +696,7 @@ pub fn parse(text: &Text) -> Regulation {
                 b.start_chapter(label, heading, blk.span);
                 continue;
             }
-            let joined = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+            let joined = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
             if b.reg.title.is_none()
                 && b.reg.kapitel.is_empty()
                 && level <= 2
@@ -723,7 +728,7 @@ pub fn parse(text: &Text) -> Regulation {
         if let Some((label, lspan)) = pending_label.take() {
             let mut lines = blk.lines.clone();
             if let Some(l) = lines.first_mut() {
-                l.0 = format!("{label} § {}", l.0);
+                l.0 = Cow::Owned(format!("{label} § {}", l.0));
                 l.1 = lspan.join(l.1);
             }
             let merged = Blk {
@@ -791,7 +796,7 @@ pub fn parse(text: &Text) -> Regulation {
         {
             // The first block of a document is a title unless a paragraph follows it directly.
             if b.reg.title.is_none() && i == 0 && !followed_by_paragraph(&blocks, i) {
-                let text = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 b.reg.title = Some(TextPart {
                     text,
                     span: blk.span,
@@ -806,11 +811,11 @@ pub fn parse(text: &Text) -> Regulation {
                 .is_some_and(|l| l.0.trim().starts_with(|c: char| c.is_uppercase()));
             if second_upper {
                 for l in &blk.lines {
-                    let text = b.join([l.0.as_str()]);
+                    let text = b.join([l.0.as_ref()]);
                     b.pending_rubriker.push((text, l.1));
                 }
             } else {
-                let text = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 b.pending_rubriker.push((text, blk.span));
             }
             if b.mode == Mode::AllmannaRad {
@@ -819,7 +824,7 @@ pub fn parse(text: &Text) -> Regulation {
             continue;
         }
         if b.reg.title.is_none() && i == 0 && b.reg.kapitel.is_empty() {
-            let text = b.join(blk.lines.iter().map(|l| l.0.as_str()));
+            let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
             b.reg.title = Some(TextPart {
                 text,
                 span: blk.span,
@@ -876,7 +881,7 @@ impl Builder {
     }
     fn peek_join(&self, blk: &Blk) -> String {
         let mut n = Normalisation::default();
-        join_lines(blk.lines.iter().map(|l| l.0.as_str()), &mut n)
+        join_lines(blk.lines.iter().map(|l| l.0.as_ref()), &mut n)
     }
 
     fn ensure_chapter(&mut self) {
@@ -1137,9 +1142,9 @@ impl Builder {
             });
         }
 
-        let mut lines: Vec<(String, Span)> = blk.lines.clone();
+        let mut lines: Vec<BlkLine<'_>> = blk.lines.clone();
         if let Some(l) = lines.first_mut() {
-            l.0 = after;
+            l.0 = Cow::Owned(after);
         }
         let para = Paragraf {
             label,
@@ -1187,7 +1192,7 @@ impl Builder {
     /// Text in the current paragraph: a new stycke, punkter, or strecksatser.
     fn paragraph_text(&mut self, blk: &Blk) {
         // Split the block where lines start new punkter or strecksatser.
-        let mut groups: Vec<Vec<(String, Span)>> = Vec::new();
+        let mut groups: Vec<Vec<BlkLine<'_>>> = Vec::new();
         for (i, l) in blk.lines.iter().enumerate() {
             let t = l.0.trim();
             let starts_item = punkt_at_start(t).is_some() || is_strecksats(t);
@@ -1200,7 +1205,7 @@ impl Builder {
         for g in groups {
             let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or(blk.span);
             let first = g[0].0.trim().to_string();
-            let text = self.join(g.iter().map(|l| l.0.as_str()));
+            let text = self.join(g.iter().map(|l| l.0.as_ref()));
             let Some(p) = self
                 .reg
                 .kapitel
@@ -1271,7 +1276,7 @@ impl Builder {
             let pending = std::mem::take(&mut self.pending_rubriker);
             for (t, span) in pending {
                 let fake = Blk {
-                    lines: vec![(t, span)],
+                    lines: vec![(Cow::Owned(t), span)],
                     kind: BlockKind::Text,
                     span,
                 };
@@ -1281,7 +1286,7 @@ impl Builder {
         match self.mode {
             Mode::Preamble => {
                 self.flush_rubriker_as_text();
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 self.reg.preamble.push(TextPart {
                     text,
                     span: blk.span,
@@ -1297,7 +1302,7 @@ impl Builder {
                     self.paragraph_text(blk);
                 } else {
                     // Text between a chapter heading and its first paragraph.
-                    let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                    let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                     self.reg.preamble.push(TextPart {
                         text,
                         span: blk.span,
@@ -1305,7 +1310,7 @@ impl Builder {
                 }
             }
             Mode::AllmannaRad => {
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 if let Some(ar) = self
                     .reg
                     .kapitel
@@ -1322,7 +1327,7 @@ impl Builder {
             }
             Mode::Overgang => {
                 let first = blk.first().trim().to_string();
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 let Some(o) = self.reg.overgang.last_mut() else {
                     return;
                 };
@@ -1362,7 +1367,7 @@ impl Builder {
                 }
             }
             Mode::Bilaga => {
-                let text = self.join(blk.lines.iter().map(|l| l.0.as_str()));
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
                 if let Some(b) = self.reg.bilagor.last_mut() {
                     b.span = b.span.join(blk.span);
                     b.text.push(TextPart {
