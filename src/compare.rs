@@ -60,6 +60,7 @@ use crate::source::Normalisation;
 use seq::{Link, Unit};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use words::{Fingerprint, WordDiff, same_but_spacing, text_key};
 
@@ -417,7 +418,13 @@ pub fn paragraph_text(p: &Paragraf) -> String {
     if let Some(r) = &p.repealed {
         return r.clone();
     }
-    let mut s = String::new();
+    // Sized up front: this runs over every paragraph of both versions.
+    let cap: usize = p
+        .stycken
+        .iter()
+        .map(|st| st.text.len() + 1 + st.punkter.iter().map(|n| n.text.len() + 6).sum::<usize>())
+        .sum();
+    let mut s = String::with_capacity(cap);
     for st in &p.stycken {
         if !st.text.is_empty() {
             if !s.is_empty() {
@@ -430,8 +437,12 @@ pub fn paragraph_text(p: &Paragraf) -> String {
                 s.push('\n');
             }
             match n.label {
-                crate::address::PunktLabel::Number(x) => s.push_str(&format!("{x}. ")),
-                crate::address::PunktLabel::Letter(c) => s.push_str(&format!("{c}) ")),
+                crate::address::PunktLabel::Number(x) => {
+                    let _ = write!(s, "{x}. ");
+                }
+                crate::address::PunktLabel::Letter(c) => {
+                    let _ = write!(s, "{c}) ");
+                }
             }
             s.push_str(&n.text);
         }
@@ -453,21 +464,14 @@ pub fn allmanna_rad_text(p: &Paragraf) -> String {
     s
 }
 
-fn units(reg: &Regulation) -> Vec<Unit> {
+fn units(reg: &Regulation) -> Vec<Unit<'_>> {
     reg.paragraphs()
-        .map(|p| {
-            let text = paragraph_text(p);
-            Unit {
-                address: p.address,
-                key: text_key(&text),
-                fp: if p.repealed.is_some() {
-                    Fingerprint::default()
-                } else {
-                    Fingerprint::of(&text)
-                },
-                repealed: p.repealed.is_some(),
-                text,
-            }
+        .map(|p| Unit {
+            p,
+            address: p.address,
+            key: text_key(&paragraph_text(p)),
+            repealed: p.repealed.is_some(),
+            fp: std::cell::OnceCell::new(),
         })
         .collect()
 }
@@ -584,9 +588,7 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
             Relation::Removed,
             Some((i, op[i])),
             None,
-            vec![Op::Delete {
-                old: ou[i].text.clone(),
-            }],
+            vec![Op::Delete { old: ou[i].text() }],
             0.0,
         );
         if !ou[i].repealed
@@ -610,9 +612,7 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
             Relation::Added,
             None,
             Some((j, np[j])),
-            vec![Op::Insert {
-                new: nu[j].text.clone(),
-            }],
+            vec![Op::Insert { new: nu[j].text() }],
             0.0,
         );
         e.repealed = np[j].repealed.clone();
@@ -731,21 +731,30 @@ fn linked_entry(
     l: &Link,
     op: &[&Paragraf],
     np: &[&Paragraf],
-    ou: &[Unit],
-    nu: &[Unit],
+    ou: &[Unit<'_>],
+    nu: &[Unit<'_>],
     oc: &[usize],
     nc: &[usize],
     chapter_map: &[Option<usize>],
     differ: &mut Differ,
 ) -> Entry {
-    let join = |units: &[Unit], idx: &[usize]| -> String {
+    let join = |units: &[Unit<'_>], idx: &[usize]| -> String {
         idx.iter()
-            .map(|&k| units[k].text.as_str())
+            .map(|&k| units[k].text())
             .collect::<Vec<_>>()
             .join("\n")
     };
-    let (ot, nt) = (join(ou, &l.old), join(nu, &l.new));
-    let d = differ.diff(&ot, &nt);
+    // Identical wording (most pairs) needs no texts and no diff.
+    let identical =
+        l.old.len() == 1 && l.new.len() == 1 && seq::same_text(&ou[l.old[0]], &nu[l.new[0]]);
+    let d = if identical {
+        WordDiff {
+            similarity: 1.0,
+            ..WordDiff::default()
+        }
+    } else {
+        differ.diff(&join(ou, &l.old), &join(nu, &l.new))
+    };
     let ar_of = |ps: &[&Paragraf], idx: &[usize]| -> String {
         idx.iter()
             .map(|&k| allmanna_rad_text(ps[k]))
@@ -874,7 +883,8 @@ fn order_entries(entries: &mut [Entry]) {
             (None, None) => (i64::MAX, 2, 0),
         }
     };
-    entries.sort_by_key(key);
+    // Keys are unique (a new position, or an old one), so an unstable sort is deterministic.
+    entries.sort_unstable_by_key(key);
 }
 
 fn compare_headings(
@@ -1308,8 +1318,8 @@ fn warnings(
     old: &Regulation,
     new: &Regulation,
     s: &Summary,
-    ou: &[Unit],
-    nu: &[Unit],
+    ou: &[Unit<'_>],
+    nu: &[Unit<'_>],
 ) -> Vec<String> {
     let mut w = Vec::new();
     if ou.len().min(nu.len()) >= 3 && s.aligned_share < 0.25 {

@@ -39,6 +39,7 @@ pub struct Args {
     pub old: PathBuf,
     /// The new version (föreslagen lydelse, or the final text).
     pub new: PathBuf,
+    /// The output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
     /// Write the output to FILE (atomically) instead of standard output.
@@ -62,6 +63,7 @@ pub fn run(a: Args) -> CmdResult {
 }
 
 fn compare_files(a: &Args) -> CmdResult {
+    // Each text is dropped once parsed: only the trees are compared.
     let (old, old_text) = remiss::read_regulation(&a.old)
         .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
     super::notices(&old_text);

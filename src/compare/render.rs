@@ -284,6 +284,8 @@ struct Cell {
     ar: Lines,
     /// `nya`, `ändrade`, `borttagna` when the allmänna råd differ but the paragraph stays.
     ar_note: Option<&'static str>,
+    /// The amendment note when it differs (metadata, shown small in HTML).
+    meta: Option<String>,
 }
 
 struct Paras<'a> {
@@ -368,6 +370,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         lines: lines(Side::Old, &e.old_pos),
         ar: ar(Side::Old, &e.old_pos),
         ar_note: (ar_rel == Some(Relation::Removed)).then_some("borttagna"),
+        meta: None,
     });
     let new = if e.relation == Relation::Removed {
         e.repealed.as_ref().map(|r| Cell {
@@ -376,6 +379,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
             lines: plain_lines(r),
             ar: Vec::new(),
             ar_note: None,
+            meta: None,
         })
     } else {
         (!e.new.is_empty()).then(|| Cell {
@@ -388,6 +392,20 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
                 Some(Relation::Changed) => Some("ändrade"),
                 _ => None,
             },
+            meta: e.metadata.as_ref().map(|m| {
+                let notes = |v: &[String]| {
+                    if v.is_empty() {
+                        "ingen".to_string()
+                    } else {
+                        v.join(", ")
+                    }
+                };
+                format!(
+                    "Ändringsnotering: {} → {}",
+                    notes(&m.old.amended_by),
+                    notes(&m.new.amended_by)
+                )
+            }),
         })
     };
     (old, new)
@@ -1037,7 +1055,7 @@ pub fn markdown(map: &VersionMap, old: &Regulation, new: &Regulation) -> String 
                 let cell = |side| {
                     heading_text(h, side)
                         .map(|(a, l)| {
-                            format!("**{} {}**", md_escape(&a), md_lines(&l, side).join(" "))
+                            format!("**{}** {}", md_escape(&a), md_lines(&l, side).join(" "))
                         })
                         .unwrap_or_default()
                 };
@@ -1151,7 +1169,7 @@ table.parallel td + td { border-left: 1px solid var(--rule); }
 tr.kap td { padding-top: 18px; font-weight: bold; font-size: 1.05em; }
 tr.rubrik td { font-style: italic; padding-top: 10px; padding-bottom: 2px; border-bottom: none; }
 .lbl { font-weight: bold; white-space: nowrap; }
-.note { font: 12px/1.3 system-ui, sans-serif; color: var(--muted); margin-left: .4em; }
+.meta { font: 11px/1.3 system-ui, sans-serif; color: var(--muted); margin-top: .2em; }
 .badge { display: inline-block; font: 600 11px/1.5 system-ui, sans-serif; padding: 0 6px; border-radius: 8px;
   background: var(--band); color: #44443f; margin-left: .4em; vertical-align: 1px; white-space: nowrap; }
 .badge.added { background: var(--ins-bg); color: var(--ins); }
@@ -1171,6 +1189,7 @@ tr.same summary .more { color: #2a5db0; margin-left: .5em; }
 details[open] summary .more { display: none; }
 table.inner { width: 100%; border-collapse: collapse; table-layout: fixed; margin-top: 6px; color: var(--ink); }
 table.inner td { vertical-align: top; padding: 6px 10px 6px 0; border-top: 1px dotted var(--rule); width: 50%; }
+table.inner td[colspan] { width: auto; }
 table.inner td + td { padding-left: 10px; border-left: 1px solid var(--rule); }
 footer { margin-top: 28px; font: 12px/1.4 system-ui, sans-serif; color: var(--muted); }
 @page { size: A4; margin: 16mm 14mm 16mm 14mm; }
@@ -1179,7 +1198,9 @@ footer { margin-top: 28px; font: 12px/1.4 system-ui, sans-serif; color: var(--mu
   main { max-width: none; padding: 0; }
   .summary { grid-template-columns: 60mm 1fr; }
   table.parallel > thead { display: table-header-group; }
-  table.parallel tr { break-inside: avoid; }
+  /* Long paragraphs may run over a page; a stycke, a label or a short row may not. */
+  td p, td > div, tr.kap, tr.rubrik, tr.same { break-inside: avoid; }
+  tr.kap, tr.rubrik { break-after: avoid; }
   tr.same summary .more { display: none; }
   del, ins, .badge, td.gone { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   h2 { break-after: avoid; }
@@ -1236,6 +1257,9 @@ fn html_cell(c: Option<&Cell>, side: Side, relation: Relation) -> String {
     }
     s.push_str("</div>");
     s.push_str(&html_lines(&c.lines, side));
+    if let Some(m) = &c.meta {
+        let _ = write!(s, "<div class=\"meta\">{}</div>", html_escape(m));
+    }
     if !c.ar.is_empty() {
         s.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd");
         if let Some(n) = c.ar_note {
@@ -1257,7 +1281,48 @@ fn html_cell(c: Option<&Cell>, side: Side, relation: Relation) -> String {
 }
 
 fn html_row(o: &mut String, row: Row<'_>, paras: &Paras<'_>, inner: bool) {
-    let _ = inner;
+    // Inside a collapsed run the wording is the same on both sides: print it once, across
+    // both columns (this also halves the page for a long, mostly unchanged statute).
+    if inner && row.quiet() {
+        match row {
+            Row::Paragraph(e) => {
+                let (_, b) = cells(e, paras);
+                if let Some(c) = b {
+                    let cell = html_cell(Some(&c), Side::New, e.relation);
+                    let _ = write!(
+                        o,
+                        "<tr class=\"p unchanged\" id=\"{}\">{}</tr>",
+                        html_escape(&e.new_ids.first().cloned().unwrap_or_default()),
+                        cell.replacen("<td>", "<td colspan=\"2\">", 1)
+                    );
+                    return;
+                }
+            }
+            Row::Rubrik(r) => {
+                let t = r.new_text.as_deref().unwrap_or_default();
+                let _ = write!(
+                    o,
+                    "<tr class=\"rubrik\"><td colspan=\"2\">{}</td></tr>",
+                    html_escape(t)
+                );
+                return;
+            }
+            Row::Chapter(h) => {
+                if let Some((a, l)) = heading_text(h, Side::New) {
+                    let body = html_lines(&l, Side::New)
+                        .replace("<p>", "")
+                        .replace("</p>", " ");
+                    let _ = write!(
+                        o,
+                        "<tr class=\"kap\"><td colspan=\"2\">{} {}</td></tr>",
+                        html_escape(&a),
+                        body.trim_end()
+                    );
+                    return;
+                }
+            }
+        }
+    }
     match row {
         Row::Chapter(h) => {
             let cell = |side| match heading_text(h, side) {
@@ -1333,7 +1398,10 @@ fn html_row(o: &mut String, row: Row<'_>, paras: &Paras<'_>, inner: bool) {
 pub fn html(map: &VersionMap, old: &Regulation, new: &Regulation) -> String {
     let paras = Paras::of(old, new);
     let s = &map.summary;
-    let mut o = String::with_capacity(64 * 1024);
+    // The page holds about one text (unchanged runs print their wording once): size it once
+    // instead of growing a megabyte string by doubling.
+    let text_end = |r: &Regulation| r.paragraphs().map(|p| p.span.end).max().unwrap_or(0);
+    let mut o = String::with_capacity(text_end(old).max(text_end(new)) * 5 / 4 + 32 * 1024);
     let title = map
         .new
         .title

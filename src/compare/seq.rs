@@ -1,8 +1,10 @@
 //! Stage 3a, aligning paragraphs: exact anchors, then a sequence alignment with 1:1, 1:0,
 //! 0:1, 1:2 and 2:1 steps between them, then a search for moved paragraphs.
 
-use super::words::{Fingerprint, same_but_spacing};
+use super::paragraph_text;
+use super::words::Fingerprint;
 use crate::address::Address;
+use crate::regulation::Paragraf;
 use std::collections::HashMap;
 
 /// Cost of leaving one paragraph unmatched (added or removed) in the sequence alignment.
@@ -31,16 +33,33 @@ pub const MAX_DP_CELLS: usize = 250_000;
 /// Above this many candidate pairs the move search uses an inverted index of rare words.
 const MAX_MOVE_PAIRS: usize = 100_000;
 
-/// One paragraph as the aligner sees it.
-pub(crate) struct Unit {
+/// One paragraph as the aligner sees it. The compared text is not kept: it is rebuilt
+/// from the paragraph when needed, so memory stays near the size of the inputs.
+pub(crate) struct Unit<'a> {
+    pub p: &'a Paragraf,
     pub address: Address,
-    /// The compared text (labels excluded, amendment notes stripped).
-    pub text: String,
-    /// Hash of the text without whitespace.
+    /// Hash of the compared text (see [`super::words::text_key`]).
     pub key: u64,
-    pub fp: Fingerprint,
     /// A `Har upphävts genom ...` placeholder.
     pub repealed: bool,
+    /// Computed on first use: most paragraphs are anchored by their key and never need it.
+    pub fp: std::cell::OnceCell<Fingerprint>,
+}
+
+impl Unit<'_> {
+    /// The compared text (labels excluded, amendment notes stripped).
+    pub fn text(&self) -> String {
+        paragraph_text(self.p)
+    }
+    pub fn fp(&self) -> &Fingerprint {
+        self.fp.get_or_init(|| {
+            if self.repealed {
+                Fingerprint::default()
+            } else {
+                Fingerprint::of(&self.text())
+            }
+        })
+    }
 }
 
 /// A match: one or two old paragraphs to one or two new ones.
@@ -53,12 +72,28 @@ pub(crate) struct Link {
     pub in_sequence: bool,
 }
 
-fn same_text(a: &Unit, b: &Unit) -> bool {
-    a.key == b.key && same_but_spacing(&a.text, &b.text)
+/// Same wording: equal keys, confirmed on the parts (no hash is trusted alone, since a
+/// collision would hide a change).
+pub(crate) fn same_text(a: &Unit<'_>, b: &Unit<'_>) -> bool {
+    if a.key != b.key {
+        return false;
+    }
+    let (x, y) = (a.p, b.p);
+    let parts_equal = x.repealed == y.repealed
+        && x.stycken.len() == y.stycken.len()
+        && x.stycken.iter().zip(&y.stycken).all(|(s, t)| {
+            s.text == t.text
+                && s.punkter.len() == t.punkter.len()
+                && s.punkter
+                    .iter()
+                    .zip(&t.punkter)
+                    .all(|(m, n)| m.label == n.label && m.text == n.text)
+        });
+    parts_equal || a.text() == b.text()
 }
 
 /// Aligns two paragraph sequences. Every index appears in at most one link.
-pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Vec<Link> {
+pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
     let mut om = vec![false; old.len()];
     let mut nm = vec![false; new.len()];
@@ -177,7 +212,8 @@ pub(crate) fn align(old: &[Unit], new: &[Unit]) -> Vec<Link> {
             in_sequence: false,
         });
     }
-    links.sort_by_key(|l| (l.new.first().copied(), l.old.first().copied()));
+    // Every link has its own new paragraph, so the keys are unique.
+    links.sort_unstable_by_key(|l| (l.new.first().copied(), l.old.first().copied()));
     links
 }
 
@@ -208,8 +244,8 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<bool> {
     keep
 }
 
-fn pair_sim(o: &Unit, n: &Unit) -> f64 {
-    if o.fp.dice_bound(&n.fp) + LABEL_BONUS < MATCH_MIN {
+fn pair_sim(o: &Unit<'_>, n: &Unit<'_>) -> f64 {
+    if o.fp().dice_bound(n.fp()) + LABEL_BONUS < MATCH_MIN {
         return 0.0;
     }
     let bonus = if o.address == n.address {
@@ -217,18 +253,18 @@ fn pair_sim(o: &Unit, n: &Unit) -> f64 {
     } else {
         0.0
     };
-    (o.fp.dice(&n.fp) + bonus).min(1.0)
+    (o.fp().dice(n.fp()) + bonus).min(1.0)
 }
 
 /// Whether `whole` became (or came from) `a` and `b` together; returns the similarity.
-fn split_sim(whole: &Unit, a: &Unit, b: &Unit, sim_a: f64, sim_b: f64) -> Option<f64> {
+fn split_sim(whole: &Unit<'_>, a: &Unit<'_>, b: &Unit<'_>, sim_a: f64, sim_b: f64) -> Option<f64> {
     if sim_a >= SPLIT_MAX_SINGLE || sim_b >= SPLIT_MAX_SINGLE || sim_a < 0.15 || sim_b < 0.15 {
         return None;
     }
-    if a.fp.contained_in(&whole.fp) < PART_MIN || b.fp.contained_in(&whole.fp) < PART_MIN {
+    if a.fp().contained_in(whole.fp()) < PART_MIN || b.fp().contained_in(whole.fp()) < PART_MIN {
         return None;
     }
-    let s = whole.fp.dice(&a.fp.plus(&b.fp));
+    let s = whole.fp().dice(&a.fp().plus(b.fp()));
     (s >= SPLIT_MIN).then_some(s)
 }
 
@@ -243,7 +279,7 @@ enum Step {
 }
 
 /// Aligns the unmatched paragraphs between two anchors.
-fn align_gap(old: &[Unit], new: &[Unit], a: &[usize], b: &[usize]) -> Vec<Link> {
+fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Vec<Link> {
     let (n, m) = (a.len(), b.len());
     if n == 0 || m == 0 {
         return Vec::new();
@@ -367,17 +403,22 @@ fn align_gap(old: &[Unit], new: &[Unit], a: &[usize], b: &[usize]) -> Vec<Link> 
 }
 
 /// Pairs left-over paragraphs by content, best pairs first.
-fn find_moves(old: &[Unit], new: &[Unit], lo: &[usize], ln: &[usize]) -> Vec<(usize, usize)> {
+fn find_moves(
+    old: &[Unit<'_>],
+    new: &[Unit<'_>],
+    lo: &[usize],
+    ln: &[usize],
+) -> Vec<(usize, usize)> {
     if lo.is_empty() || ln.is_empty() {
         return Vec::new();
     }
     let mut scored: Vec<(u64, usize, usize)> = Vec::new();
     let mut consider = |x: usize, y: usize| {
         let (o, n) = (&old[x], &new[y]);
-        if o.fp.dice_bound(&n.fp) < MOVE_MIN {
+        if o.fp().dice_bound(n.fp()) < MOVE_MIN {
             return;
         }
-        let s = o.fp.dice(&n.fp);
+        let s = o.fp().dice(n.fp());
         if s >= MOVE_MIN {
             // Scores as integers so sorting is total and deterministic.
             scored.push(((s * 1e6) as u64, x, y));
@@ -391,15 +432,15 @@ fn find_moves(old: &[Unit], new: &[Unit], lo: &[usize], ln: &[usize]) -> Vec<(us
         }
     } else {
         // Candidates share at least a few rare words.
-        let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+        let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
         for &y in ln {
-            for h in new[y].fp.distinct() {
+            for h in new[y].fp().distinct() {
                 index.entry(h).or_default().push(y);
             }
         }
         for &x in lo {
             let mut counts: HashMap<usize, u32> = HashMap::new();
-            for h in old[x].fp.distinct() {
+            for h in old[x].fp().distinct() {
                 if let Some(ys) = index.get(&h)
                     && ys.len() <= 32
                 {

@@ -565,3 +565,46 @@ fn json_is_stable_and_documented_fields_are_present() {
     assert!(e.get("changes").is_none());
     assert!(e.get("old_pos").is_none());
 }
+
+#[test]
+fn every_renderer_handles_split_merge_move_and_repeal() {
+    let v1 = format!(
+        "1 kap. Risk\n\nInledning\n\n1 § Denna lag gäller teknisk drift.\n\n2 § {WHOLE}\n\n3 § Tillsynsmyndigheten ska ha tillsyn över efterlevnaden.\n\n4 § Avgifter får tas ut av den som registrerar domännamn.\n\nAllmänna råd\n\nAvgiften bör vara låg.\n"
+    );
+    let v2 = format!(
+        "1 kap. Risk och tillsyn\n\n1 § Denna lag gäller teknisk drift.\n\n2 § {PART_A}\n\n3 § {PART_B}\n\n4 § Har upphävts genom lag (2025:9).\n\n2 kap. Tillsyn\n\n1 § Tillsynsmyndigheten skall ha tillsyn över efterlevnaden.\n"
+    );
+    let (a, b) = (reg(&v1), reg(&v2));
+    let m = align(&a, &b, &Options::default());
+    let r = relations(&m);
+    assert!(r.contains(&"split K1P2 K1P2,K1P3".to_string()), "{r:?}");
+    assert!(r.contains(&"moved K1P3 K2P1".to_string()), "{r:?}");
+    assert!(r.contains(&"removed K1P4 K1P4".to_string()), "{r:?}");
+    assert_eq!(m.chapters[0].relation, Relation::Changed);
+    let md = render::markdown(&m, &a, &b);
+    assert!(
+        md.contains("*(delad, tidigare 1\u{a0}kap. 2\u{a0}§)*"),
+        "{md}"
+    );
+    assert!(md.contains("*(flyttad från 1\u{a0}kap. 3\u{a0}§)*"), "{md}");
+    assert!(md.contains("*(upphävd)*"), "{md}");
+    assert!(
+        md.contains("| **1\u{a0}kap.** Risk | **1\u{a0}kap.** Risk **och tillsyn** |"),
+        "{md}"
+    );
+    let html = render::html(&m, &a, &b);
+    assert!(
+        html.contains("Tillsynsmyndigheten <ins>skall</ins> ha"),
+        "{html}"
+    );
+    assert!(html.contains("Har upphävts genom lag (2025:9)."));
+    let text = render::text(&m, &a, &b, false);
+    assert!(
+        text.contains("→ 1 kap. 2 § → 1 kap. 2 § och 1 kap. 3 § split"),
+        "{text}"
+    );
+    assert!(text.contains("- 1 kap. 4 § removed (repealed)"), "{text}");
+    assert!(text.contains("Allmänna råd removed"), "{text}");
+    let tsv = render::tsv(&m);
+    assert!(tsv.contains("split\tK1P2\tK1P2,K1P3\t"), "{tsv}");
+}

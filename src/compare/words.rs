@@ -144,54 +144,148 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
     out
 }
 
-/// FNV-1a over the lower-cased characters: a stable, seedless hash so output never
-/// depends on a random seed.
-fn hash_lower(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
+const MIX: u64 = 0x517c_c1b7_2722_0a95;
+
+/// Accumulates bytes eight at a time into a running hash: cheap per byte, and the result
+/// does not depend on where the input was cut into pieces.
+struct ByteHash {
+    h: u64,
+    buf: u64,
+    n: u32,
 }
 
-/// A stable hash of a text with all whitespace removed: two texts with the same key differ
-/// at most in spacing (`676/ 2002/EG` and `676/2002/EG`).
-pub fn text_key(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for c in s.chars().filter(|c| !c.is_whitespace()) {
-        let mut buf = [0u8; 4];
-        for b in c.encode_utf8(&mut buf).bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
+impl ByteHash {
+    fn new() -> Self {
+        ByteHash {
+            h: 0x9e37_79b9_7f4a_7c15,
+            buf: 0,
+            n: 0,
         }
     }
-    h
+    #[inline]
+    fn push(&mut self, b: u8) {
+        self.buf = (self.buf << 8) | u64::from(b);
+        self.n += 1;
+        if self.n == 8 {
+            self.h = (self.h.rotate_left(5) ^ self.buf).wrapping_mul(MIX);
+            self.buf = 0;
+            self.n = 0;
+        }
+    }
+    fn finish(&self) -> u64 {
+        (self.h.rotate_left(5) ^ self.buf ^ (u64::from(self.n) << 60)).wrapping_mul(MIX)
+    }
+}
+
+/// A stable hash of a text, eight bytes at a time. Equal keys find identical paragraphs
+/// quickly; texts that differ only in spacing get different keys but are still aligned (by
+/// similarity) and then shown as equal. Seedless, so output never depends on a random seed.
+pub fn text_key(s: &str) -> u64 {
+    let bytes = s.as_bytes();
+    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
+    }
+    let mut last = [0u8; 8];
+    let rest = chunks.remainder();
+    last[..rest.len()].copy_from_slice(rest);
+    (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(MIX)
 }
 
 /// True when two texts are the same apart from whitespace.
 pub fn same_but_spacing(a: &str, b: &str) -> bool {
-    a.chars()
-        .filter(|c| !c.is_whitespace())
-        .eq(b.chars().filter(|c| !c.is_whitespace()))
+    a == b
+        || a.chars()
+            .filter(|c| !c.is_whitespace())
+            .eq(b.chars().filter(|c| !c.is_whitespace()))
 }
 
-/// The multiset of a text's words (case-folded hashes, sorted): what similarity is
-/// measured on. Punctuation and paragraph labels are not part of it.
+/// Whether a byte of UTF-8 text can be part of a word when scanning bytes: ASCII letters
+/// and digits, and the bytes of non-ASCII characters (Swedish letters); `§`, the no-break
+/// space and the general punctuation block (dashes, quotes) are handled by the caller.
+#[inline]
+fn word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b >= 0x80
+}
+
+/// Non-ASCII characters that separate words: `§` and the no-break space (C2 A7, C2 A0) and
+/// the general punctuation block U+2000–U+206F (E2 80 xx, E2 81 xx): dashes, quotes.
+#[inline]
+fn separator_at(bytes: &[u8], i: usize) -> usize {
+    match bytes[i] {
+        0xC2 if matches!(bytes.get(i + 1), Some(0xA0 | 0xA7 | 0xAB | 0xBB)) => 2,
+        0xE2 if matches!(bytes.get(i + 1), Some(0x80 | 0x81)) => 3,
+        _ => 0,
+    }
+}
+
+/// Calls `f` with the case-folded hash of every word of `s`. Works on bytes, without
+/// allocating, since it runs over every paragraph of both versions; the word rule follows
+/// the tokenizer's (letters and digits, joined by `-`, `/`, `:`, `.`, `'` between them).
+fn for_each_word_hash(s: &str, mut f: impl FnMut(u32)) {
+    let bytes = s.as_bytes();
+    let mut h = ByteHash::new();
+    let mut in_word = false;
+    let mut prev = 0u8;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let sep = if b >= 0x80 { separator_at(bytes, i) } else { 0 };
+        if sep == 0 && word_byte(b) {
+            if !in_word {
+                h = ByteHash::new();
+                in_word = true;
+            }
+            // Case folding: ASCII capitals, and the Latin-1 capitals after C3 (Å Ä Ö É).
+            let folded = if b.is_ascii_uppercase() {
+                b | 0x20
+            } else if prev == 0xC3 && (0x80..=0x9E).contains(&b) && b != 0x97 {
+                b + 0x20
+            } else {
+                b
+            };
+            h.push(folded);
+            prev = b;
+            i += 1;
+            continue;
+        }
+        if in_word
+            && matches!(b, b'-' | b'/' | b':' | b'.' | b'\'')
+            && bytes
+                .get(i + 1)
+                .is_some_and(|&n| word_byte(n) && separator_at(bytes, i + 1) == 0)
+        {
+            h.push(b);
+            prev = b;
+            i += 1;
+            continue;
+        }
+        if in_word {
+            f((h.finish() >> 32) as u32);
+            in_word = false;
+        }
+        prev = b;
+        i += sep.max(1);
+    }
+    if in_word {
+        f((h.finish() >> 32) as u32);
+    }
+}
+
+/// The multiset of a text's words (case-folded 32-bit hashes, sorted): what similarity is
+/// measured on. Punctuation is not part of it; paragraph labels never are in the text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Fingerprint(Vec<u64>);
+pub struct Fingerprint(Vec<u32>);
 
 impl Fingerprint {
     pub fn of(s: &str) -> Fingerprint {
-        let mut v: Vec<u64> = tokenize(s)
-            .iter()
-            .filter(|t| t.kind == Kind::Word)
-            .map(|t| hash_lower(t.text))
-            .collect();
+        let mut v: Vec<u32> = Vec::with_capacity(s.len() / 6 + 1);
+        for_each_word_hash(s, |h| v.push(h));
         v.sort_unstable();
+        v.shrink_to_fit();
         Fingerprint(v)
     }
     pub fn len(&self) -> usize {
@@ -201,7 +295,7 @@ impl Fingerprint {
         self.0.is_empty()
     }
     /// The distinct word hashes (for an inverted index).
-    pub fn distinct(&self) -> impl Iterator<Item = u64> + '_ {
+    pub fn distinct(&self) -> impl Iterator<Item = u32> + '_ {
         let mut last = None;
         self.0.iter().copied().filter(move |h| {
             let new = last != Some(*h);

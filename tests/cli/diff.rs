@@ -317,6 +317,8 @@ fn sample_case_agrees_with_changes_md_row_by_row() {
             );
         }
     }
+    // 32 rubriker in each version (CHANGES.md says 26, but the drafts have 32; every one
+    // of them is found on both sides).
     assert_eq!(m["rubriker"].as_array().unwrap().len(), 32);
     // The beslutade-den line, the notice line and punkt 1 of the övergångsbestämmelser.
     let other: Vec<String> = m["other"]
@@ -333,17 +335,6 @@ fn sample_case_agrees_with_changes_md_row_by_row() {
         })
         .collect();
     assert_eq!(other, ["changed I1", "changed I2", "changed O1N1"]);
-}
-
-#[test]
-fn sample_case_rubriker_count_matches_the_readme() {
-    // README: 26 rubriker in each version (some chapters have sub-rubriker too).
-    let (m, _) = json(
-        &format!("{DRAFTS}/1-remissversion.txt"),
-        &format!("{DRAFTS}/2-beslutad-version.txt"),
-    );
-    let unchanged_or_moved = m["rubriker"].as_array().unwrap().len();
-    assert!(unchanged_or_moved >= 26);
 }
 
 // ---------------------------------------------------------------------------------------

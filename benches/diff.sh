@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Benchmark of `remiss diff` on a ~1,000-paragraph statute pair, against
+# `git diff --no-index --word-diff` on the same pair.
+#
+# The pair is built from the real LEK versions (corpus/sfs/lag-2022-482-...): each version
+# is concatenated COPIES times with the chapter numbers shifted by 15 per copy, so the
+# old file has 4 × 244 = 976 paragraphs and the new one 4 × 241 = 964, with the same kind
+# of changes (a removed block, a renumbered block, new and changed paragraphs) in every
+# copy. The files go to a temporary directory, never into the repository.
+#
+# Prints the median wall time and peak RSS (from /usr/bin/time -v) of both commands over
+# RUNS runs, the ratio remiss / git, and the peak RSS relative to the input size.
+#
+# Usage: benches/diff.sh [RUNS]   (default 11; COPIES=4 in the environment to change)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS="${1:-11}"
+COPIES="${COPIES:-4}"
+LEK=corpus/sfs/lag-2022-482-elektronisk-kommunikation
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+
+if [[ ! -x /usr/bin/time ]]; then
+  echo "needs /usr/bin/time (Debian: apt-get install time)" >&2
+  exit 2
+fi
+
+# build_version SRC OUT: COPIES copies, chapters shifted, övergångsbestämmelser only once.
+build_version() {
+  local src="$1" out="$2"
+  : >"$out"
+  for ((c = 0; c < COPIES; c++)); do
+    local last=$((c == COPIES - 1))
+    awk -v shift=$((c * 15)) -v last="$last" '
+      /^Övergångsbestämmelser$/ && !last { exit }
+      # A chapter heading: `N kap. Heading` alone in its block (the parser checks the rest).
+      match($0, /^[0-9]+ kap\. [A-ZÅÄÖ]/) {
+        n = $1 + shift; sub(/^[0-9]+/, n); print; next
+      }
+      { print }
+    ' "$src" >>"$out"
+    echo >>"$out"
+  done
+}
+
+build_version "$LEK/sfs-2022-482_in-force-2026-01-14.txt" "$TMP/old.txt"
+build_version "$LEK/sfs-2022-482_in-force-2026-01-15.txt" "$TMP/new.txt"
+
+cargo build --release --quiet
+BIN=target/release/remiss
+
+paragraphs() { "$BIN" parse "$1" --format tsv | awk -F'\t' '$2 == "paragraf"' | wc -l; }
+old_p=$(paragraphs "$TMP/old.txt")
+new_p=$(paragraphs "$TMP/new.txt")
+old_b=$(stat -c %s "$TMP/old.txt")
+new_b=$(stat -c %s "$TMP/new.txt")
+echo "pair: $old_p → $new_p paragraphs, $old_b + $new_b bytes"
+
+# Sanity: the relations scale with the copies.
+{ "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv || true; } | cut -f1 | sort | uniq -c | tr '\n' ' '
+echo
+
+# measure NAME CMD...: RUNS runs after one warm-up; writes "wall_seconds max_rss_kb" lines.
+measure() {
+  local name="$1"
+  shift
+  "$@" >/dev/null 2>&1 || true
+  : >"$TMP/$name.runs"
+  for ((i = 0; i < RUNS; i++)); do
+    /usr/bin/time -f '%e %M' -o "$TMP/$name.one" "$@" >/dev/null 2>&1 || true
+    # %e has only 10 ms resolution; use our own clock for wall time.
+    local t0 t1
+    t0=$(date +%s%N)
+    "$@" >/dev/null 2>&1 || true
+    t1=$(date +%s%N)
+    echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $(tail -n 1 "$TMP/$name.one" | cut -d' ' -f2)" >>"$TMP/$name.runs"
+  done
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+measure remiss "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format json
+measure remiss_html "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format html
+measure git git diff --no-index --word-diff "$TMP/old.txt" "$TMP/new.txt"
+
+report() {
+  local name="$1"
+  local t m
+  t=$(cut -d' ' -f1 "$TMP/$name.runs" | median)
+  m=$(cut -d' ' -f2 "$TMP/$name.runs" | median)
+  printf '%-12s median wall %7.1f ms   median peak RSS %7.1f MiB\n' "$name" "$(awk -v t="$t" 'BEGIN { print t * 1000 }')" "$(awk -v m="$m" 'BEGIN { print m / 1024 }')"
+}
+
+echo "runs: $RUNS"
+report remiss
+report remiss_html
+report git
+rt=$(cut -d' ' -f1 "$TMP/remiss.runs" | median)
+gt=$(cut -d' ' -f1 "$TMP/git.runs" | median)
+rm_kb=$(cut -d' ' -f2 "$TMP/remiss.runs" | median)
+awk -v r="$rt" -v g="$gt" 'BEGIN { printf "ratio remiss/git (wall, medians): %.2f\n", r / g }'
+awk -v m="$rm_kb" -v b=$((old_b + new_b)) 'BEGIN { printf "remiss peak RSS / input bytes: %.1f×\n", m * 1024 / b }'
