@@ -231,7 +231,9 @@ pub struct CaseData {
     pub origin: ManifestOrigin,
     pub drafts: Vec<DraftInfo>,
     pub respondents: Vec<Respondent>,
-    pub answers: Vec<stance::StanceTable>,
+    /// Per answer: what it says about itself and what it leaves out (its positions are in
+    /// the matrix).
+    pub answers: Vec<AnswerSummary>,
     pub matrix: Matrix,
     pub opinion: Opinion,
     pub comparisons: Vec<Comparison>,
@@ -239,6 +241,15 @@ pub struct CaseData {
     pub figures: Figures,
     /// Files that could not be read (only with `--keep-going`).
     pub skipped: Vec<Skipped>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct AnswerSummary {
+    pub key: String,
+    pub meta: answer::Metadata,
+    pub not_addressed: Vec<crate::address::Address>,
+    /// Citations of paragraphs the draft lacks, as written.
+    pub missing: Vec<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -386,7 +397,8 @@ fn assemble(
 ) -> CaseData {
     let first = &drafts[0].regulation;
     let tables: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
-    let matrix = report::matrix(first, &tables);
+    let pages: Vec<String> = (0..tables.len()).map(|i| key(i).1).collect();
+    let matrix = report::matrix(first, &tables, &pages);
     let mut respondents: Vec<Respondent> = answers
         .iter()
         .enumerate()
@@ -471,7 +483,16 @@ fn assemble(
             })
             .collect(),
         respondents,
-        answers: tables,
+        answers: tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| AnswerSummary {
+                key: key(i).0,
+                meta: t.meta.clone(),
+                not_addressed: t.not_addressed.clone(),
+                missing: t.missing.iter().map(|(w, _)| w.clone()).collect(),
+            })
+            .collect(),
         matrix,
         opinion,
         comparisons,

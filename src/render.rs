@@ -185,6 +185,27 @@ fn render(tera: &Tera, name: &str, ctx: &Context) -> Result<String, RenderError>
     })
 }
 
+#[derive(serde::Serialize)]
+struct Link<'a> {
+    from: &'a str,
+    to: &'a str,
+    page: &'a str,
+}
+
+/// What the templates see as `case`.
+#[derive(serde::Serialize)]
+struct View<'a> {
+    name: &'a str,
+    manifest: &'a crate::case::Manifest,
+    drafts: &'a [crate::case::DraftInfo],
+    respondents: &'a [crate::report::Respondent],
+    matrix: &'a crate::report::Matrix,
+    comparisons: Vec<Link<'a>>,
+    effects: &'a crate::report::EffectReport,
+    figures: &'a crate::case::Figures,
+    skipped: &'a [crate::case::Skipped],
+}
+
 /// Every output file of a case, as (relative path, bytes), in a fixed order.
 pub fn outputs(
     tera: &Tera,
@@ -192,8 +213,29 @@ pub fn outputs(
     drafts: &[Option<Regulation>],
     answer_lines: &[Option<Vec<String>>],
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    // Templates get everything but the version maps (rendered by the comparison pages
+    // themselves), which keeps the template context small for large cases.
+    let view = View {
+        name: &data.name,
+        manifest: &data.manifest,
+        drafts: &data.drafts,
+        respondents: &data.respondents,
+        matrix: &data.matrix,
+        comparisons: data
+            .comparisons
+            .iter()
+            .map(|c| Link {
+                from: &c.from,
+                to: &c.to,
+                page: &c.page,
+            })
+            .collect(),
+        effects: &data.effects,
+        figures: &data.figures,
+        skipped: &data.skipped,
+    };
     let mut ctx = Context::new();
-    ctx.insert("case", data);
+    ctx.insert("case", &view);
     ctx.insert("op", &data.opinion);
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     for name in ["index.html", "yttrande.html", "sammanstallning.html"] {
@@ -234,9 +276,12 @@ pub fn outputs(
         c.insert("lines", &lines);
         files.push((r.page.clone(), render(tera, "svar.html", &c)?.into_bytes()));
     }
-    let mut json = serde_json::to_string_pretty(data).unwrap_or_default();
-    json.push('\n');
-    files.push(("data.json".to_string(), json.into_bytes()));
+    let mut json = serde_json::to_vec_pretty(data).map_err(|e| RenderError::Template {
+        name: "data.json".into(),
+        message: e.to_string(),
+    })?;
+    json.push(b'\n');
+    files.push(("data.json".to_string(), json));
     Ok(files)
 }
 

@@ -27,6 +27,9 @@ pub struct Respondent {
 /// One cell of the matrix: one respondent on one target.
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
+    /// The answer page and line of the first evidence sentence (`svar/r2.html#L43`).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub href: String,
     pub stance: Stance,
     pub flags: Vec<Flag>,
     pub evidence: Vec<Evidence>,
@@ -118,7 +121,8 @@ pub struct Effect {
     pub display: String,
     pub stance: Stance,
     pub flags: Vec<Flag>,
-    pub evidence: Vec<Evidence>,
+    /// The first line of the evidence in the answer (the matrix has the sentences).
+    pub line: u32,
     /// `unchanged`, `changed`, `renumbered`, `renumbered-changed`, `moved`, `split`,
     /// `merged`, `removed`: what the last version did, followed through every version.
     pub outcome: &'static str,
@@ -172,15 +176,21 @@ fn kind_of(t: &Target) -> &'static str {
     }
 }
 
-fn cell_of(r: Option<&Row>) -> Cell {
+fn cell_of(r: Option<&Row>, page: &str) -> Cell {
     match r {
         Some(r) => Cell {
+            href: r
+                .evidence
+                .first()
+                .map(|e| format!("{page}#L{}", e.line))
+                .unwrap_or_default(),
             stance: r.stance,
             flags: r.flags.clone(),
             evidence: r.evidence.clone(),
             inferred: r.inferred.clone(),
         },
         None => Cell {
+            href: String::new(),
             stance: Stance::NotAddressed,
             flags: Vec::new(),
             evidence: Vec::new(),
@@ -261,12 +271,16 @@ fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, S
     out
 }
 
-/// The matrix of targets × respondents.
-pub fn matrix(draft: &Regulation, tables: &[StanceTable]) -> Matrix {
+/// The matrix of targets × respondents; `pages` are the answer pages cells link to.
+pub fn matrix(draft: &Regulation, tables: &[StanceTable], pages: &[String]) -> Matrix {
     let mut rows = Vec::new();
     let mut conflicts = Vec::new();
     for (t, id, display) in targets(draft, tables) {
-        let cells: Vec<Cell> = tables.iter().map(|tab| cell_of(tab.row(&id))).collect();
+        let cells: Vec<Cell> = tables
+            .iter()
+            .zip(pages)
+            .map(|(tab, page)| cell_of(tab.row(&id), page))
+            .collect();
         let mut counts: BTreeMap<String, usize> = BTreeMap::new();
         for c in &cells {
             *counts.entry(count_key(c.stance)).or_default() += 1;
@@ -584,7 +598,7 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
                 display: row.display.clone(),
                 stance: cell.stance,
                 flags: cell.flags.clone(),
-                evidence: cell.evidence.clone(),
+                line: cell.evidence.first().map(|e| e.line).unwrap_or(1),
                 outcome,
                 outcome_sv: outcome_names(outcome),
                 now: at.iter().map(|a| a.display()).collect(),
