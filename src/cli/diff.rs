@@ -37,8 +37,9 @@ pub enum Format {
 pub struct Args {
     /// The old version (nuvarande lydelse, or the consultation draft).
     pub old: PathBuf,
-    /// The new version (föreslagen lydelse, or the final text).
-    pub new: PathBuf,
+    /// The new version (föreslagen lydelse, or the final text). Leave it out to compare
+    /// a Word document's text before and after its tracked changes.
+    pub new: Option<PathBuf>,
     /// The output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -63,15 +64,21 @@ pub fn run(a: Args) -> CmdResult {
 }
 
 fn compare_files(a: &Args) -> CmdResult {
-    // Each text is dropped once parsed: only the trees are compared.
-    let (old, old_text) = remiss::read_regulation(&a.old)
-        .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
-    super::notices(&old_text);
-    drop(old_text);
-    let (new, new_text) = remiss::read_regulation(&a.new)
-        .with_context(|| format!("cannot read the new version {}", a.new.display()))?;
-    super::notices(&new_text);
-    drop(new_text);
+    let (old, new) = match &a.new {
+        Some(new_path) => {
+            // Each text is dropped once parsed: only the trees are compared.
+            let (old, old_text) = remiss::read_regulation(&a.old)
+                .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
+            super::notices(&old_text);
+            drop(old_text);
+            let (new, new_text) = remiss::read_regulation(new_path)
+                .with_context(|| format!("cannot read the new version {}", new_path.display()))?;
+            super::notices(&new_text);
+            drop(new_text);
+            (old, new)
+        }
+        None => tracked_states(&a.old)?,
+    };
 
     let map = compare::align(&old, &new, &Options::default());
     for w in &map.warnings {
@@ -105,6 +112,37 @@ fn compare_files(a: &Args) -> CmdResult {
     } else {
         EXIT_OK
     })
+}
+
+/// The two states of a Word document with tracked changes: before and after them.
+fn tracked_states(
+    path: &std::path::Path,
+) -> anyhow::Result<(remiss::Regulation, remiss::Regulation)> {
+    let mut head = [0u8; 2];
+    let is_zip = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head == *b"PK";
+    if !is_zip {
+        anyhow::bail!(
+            "give the new version too: only a Word document with tracked changes can be compared with itself ({} is not one)",
+            path.display()
+        );
+    }
+    let (before, after) = remiss::source::docx::read_states(path).with_context(|| {
+        format!(
+            "give NEW, or a Word document with tracked changes as OLD: cannot read {}",
+            path.display()
+        )
+    })?;
+    let old = remiss::regulation::parse(&before);
+    let new = remiss::regulation::parse(&after);
+    if old.paragraph_count() == 0 || new.paragraph_count() == 0 {
+        anyhow::bail!(remiss::Error::NotARegulation {
+            path: path.to_path_buf()
+        });
+    }
+    Ok((old, new))
 }
 
 /// Writes to a temporary file beside `path` and renames it into place, so a reader never

@@ -591,3 +591,39 @@ fn markdown_markers_all_render_as_emphasis() {
         }
     }
 }
+
+/// Issue 6: a Word document with tracked changes gives the diff of the two texts it holds.
+#[test]
+fn a_docx_with_tracked_changes_diffs_like_its_two_texts() {
+    let tracked = remiss([
+        "diff".as_ref(),
+        fixture("docx/msb-tracked-changes.docx").as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    let texts = remiss([
+        "diff".as_ref(),
+        corpus("msb-cybersakerhet/drafts/1-remissversion.txt").as_os_str(),
+        corpus("msb-cybersakerhet/drafts/2-beslutad-version.txt").as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert_eq!(tracked.status.code(), Some(1), "{}", stderr(&tracked));
+    assert_eq!(stdout(&tracked), stdout(&texts));
+    assert!(
+        stdout(&tracked)
+            .lines()
+            .any(|l| l.starts_with("removed\tK2P14\t"))
+    );
+    // One file that is not a Word document: a clear message, exit 2.
+    let o = remiss([
+        "diff".as_ref(),
+        corpus("msb-cybersakerhet/drafts/1-remissversion.txt").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("give the new version too"),
+        "{}",
+        stderr(&o)
+    );
+}
