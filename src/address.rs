@@ -103,7 +103,11 @@ pub fn ordinal(n: u32) -> String {
 
 /// The number of an ordinal word (`andra` → 2), case-insensitive.
 pub fn ordinal_value(word: &str) -> Option<u32> {
-    // Called for every word the citation scanner sees: compare without allocating.
+    // Called for every word the citation scanner sees: reject by length, then compare
+    // without allocating.
+    if !(4..=8).contains(&word.len()) {
+        return None;
+    }
     let mut chars = word.chars();
     let first = chars.next()?.to_lowercase().next()?;
     let rest = chars.as_str();

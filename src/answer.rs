@@ -21,49 +21,107 @@ pub struct Word {
 /// Splits text into lower-case words. Letters, digits and inner `-` or `:` (`MSB:s`,
 /// `NIS2-direktivet`) belong to a word; `§` is a word of its own.
 pub fn words(s: &str) -> Vec<Word> {
-    // Lower-case once; Swedish letters keep their byte length, so offsets carry over.
-    let lower = s.to_lowercase();
-    let same = lower.len() == s.len();
-    let mut out = Vec::with_capacity(s.len() / 6);
-    let mut start: Option<usize> = None;
-    let push = |st: usize, en: usize, out: &mut Vec<Word>| {
-        let text = if same {
-            lower[st..en].to_string()
-        } else {
-            s[st..en].to_lowercase()
-        };
-        out.push(Word {
-            text,
+    let (lower, spans) = word_spans(s);
+    spans
+        .into_iter()
+        .map(|(st, en, ls, le)| Word {
+            text: lower[ls..le].to_string(),
             start: st,
             end: en,
-        });
+        })
+        .collect()
+}
+
+/// Lower-cases Swedish text quickly: ASCII and the Latin-1 letters (`Å Ä Ö É`) by byte, the
+/// rest through `char::to_lowercase`. Byte lengths are kept for the common letters.
+pub fn lower(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            out.push(c.to_ascii_lowercase());
+            i += 1;
+        } else if c == 0xC3 && i + 1 < b.len() {
+            let d = b[i + 1];
+            // U+00C0–U+00DE are upper case (but U+00D7 ×); their lower case is +0x20.
+            let d = if (0x80..=0x9E).contains(&d) && d != 0x97 {
+                d + 0x20
+            } else {
+                d
+            };
+            out.extend_from_slice(&[c, d]);
+            i += 2;
+        } else {
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            let mut buf = [0u8; 4];
+            for l in ch.to_lowercase() {
+                out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+            }
+            i += ch.len_utf8();
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+/// The lower-cased text and, per word, its byte range in `s` and in the lower-cased text.
+/// The hot path of the answer stage: one pass over bytes, no allocation per word.
+pub fn word_spans(s: &str) -> (std::borrow::Cow<'_, str>, Vec<(usize, usize, usize, usize)>) {
+    let lowered = lower(s);
+    let same = lowered.len() == s.len();
+    let b = s.as_bytes();
+    let mut out: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(b.len() / 6);
+    // Whether the character at byte i is a word character, and its length.
+    let class = |i: usize| -> (bool, usize) {
+        let c = b[i];
+        if c < 0x80 {
+            return (c.is_ascii_alphanumeric(), 1);
+        }
+        if c == 0xC3 && i + 1 < b.len() {
+            let d = b[i + 1];
+            return (d != 0x97 && d != 0xB7, 2);
+        }
+        let ch = s[i..].chars().next().unwrap_or(' ');
+        (ch.is_alphanumeric(), ch.len_utf8())
     };
-    let mut iter = s.char_indices().peekable();
-    while let Some((i, c)) = iter.next() {
-        let inner = (c == '-' || c == ':')
-            && start.is_some()
-            && iter.peek().is_some_and(|(_, n)| n.is_alphanumeric());
-        if c.is_alphanumeric() || inner {
+    let mut start: Option<usize> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let (word, len) = class(i);
+        let inner =
+            (b[i] == b'-' || b[i] == b':') && start.is_some() && i + 1 < b.len() && class(i + 1).0;
+        if word || inner {
             if start.is_none() {
                 start = Some(i);
             }
+            i += len;
             continue;
         }
         if let Some(st) = start.take() {
-            push(st, i, &mut out);
+            out.push((st, i, st, i));
         }
-        if c == '§' {
-            out.push(Word {
-                text: "§".into(),
-                start: i,
-                end: i + c.len_utf8(),
-            });
+        if b[i] == 0xC2 && b.get(i + 1) == Some(&0xA7) {
+            out.push((i, i + 2, i, i + 2));
         }
+        i += len;
     }
     if let Some(st) = start {
-        push(st, s.len(), &mut out);
+        out.push((st, b.len(), st, b.len()));
     }
-    out
+    if same {
+        return (std::borrow::Cow::Owned(lowered), out);
+    }
+    // Rare (a letter whose lower case has another length): a text with a range per word.
+    let mut rebuilt = String::with_capacity(s.len() + out.len());
+    for w in out.iter_mut() {
+        let ls = rebuilt.len();
+        rebuilt.push_str(&lower(&s[w.0..w.1]));
+        w.2 = ls;
+        w.3 = rebuilt.len();
+        rebuilt.push(' ');
+    }
+    (std::borrow::Cow::Owned(rebuilt), out)
 }
 
 /// Where a heading or sentence stands in the answer.
@@ -540,13 +598,21 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
     let mut m = Metadata::default();
 
     // Case numbers: `Dnr KS 2025/1384`, `dnr SVOA 2025-01622`.
-    let lower = src.to_lowercase();
+    // `dnr` in any case, found on bytes (lower-casing the whole text is costly).
+    let sb = src.as_bytes();
     let mut from = 0;
-    while let Some(p) = lower[from..].find("dnr") {
+    while let Some(p) = memchr::memchr2(b'd', b'D', &sb[from..]) {
         let at = from + p;
+        from = at + 1;
+        if !sb
+            .get(at..at + 3)
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"dnr"))
+        {
+            continue;
+        }
         from = at + 3;
         if at > 0
-            && lower[..at]
+            && src[..at]
                 .chars()
                 .last()
                 .is_some_and(|c| c.is_alphanumeric())
@@ -589,10 +655,10 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
 
     // Dates: ISO and `den 14 januari 2026`.
     let b = src.as_bytes();
-    for (i, _) in src.match_indices(|c: char| c.is_ascii_digit()) {
-        if i > 0 && b[i - 1].is_ascii_alphanumeric() {
-            continue;
-        }
+    // Only where a number starts (a digit not after a letter or digit).
+    let starts = (0..b.len())
+        .filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()));
+    for i in starts {
         let rest = &src[i..];
         if rest.len() >= 10
             && rest.as_bytes()[4] == b'-'

@@ -670,11 +670,7 @@ where
 pub fn line_starts(s: &str) -> Vec<usize> {
     let mut v = Vec::with_capacity(s.len() / 40 + 1);
     v.push(0);
-    for (i, b) in s.bytes().enumerate() {
-        if b == b'\n' {
-            v.push(i + 1);
-        }
-    }
+    v.extend(memchr::memchr_iter(b'\n', s.as_bytes()).map(|i| i + 1));
     v
 }
 

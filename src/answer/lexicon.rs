@@ -240,6 +240,21 @@ pub struct Lexicon {
     pub whole_chapter: PhraseSet,
     pub others_targets: PhraseSet,
     pub exceptions: PhraseSet,
+    /// Per word that starts a stance or boilerplate phrase: which sets it starts one in
+    /// (bit 1 agentive, 2 impersonal, 4 boilerplate), so a sentence is scanned with one
+    /// lookup per word.
+    pub starters: HashMap<String, u8>,
+}
+
+/// Bits of [`Lexicon::starters`].
+pub const STARTS_AGENTIVE: u8 = 1;
+pub const STARTS_IMPERSONAL: u8 = 2;
+pub const STARTS_BOILERPLATE: u8 = 4;
+
+impl PhraseSet {
+    fn first_words(&self) -> impl Iterator<Item = &String> {
+        self.by_first.keys()
+    }
 }
 
 impl Lexicon {
@@ -266,7 +281,19 @@ impl Lexicon {
         ]);
         let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
         let set = |v: &[String]| PhraseSet::new(&[(v, 0)]);
+        let mut starters: HashMap<String, u8> = HashMap::default();
+        let boilerplate = set(&f.boilerplate.phrases);
+        for (set, bit) in [
+            (&agentive, STARTS_AGENTIVE),
+            (&impersonal, STARTS_IMPERSONAL),
+            (&boilerplate, STARTS_BOILERPLATE),
+        ] {
+            for w in set.first_words() {
+                *starters.entry(w.clone()).or_default() |= bit;
+            }
+        }
         Ok(Lexicon {
+            starters,
             agentive,
             impersonal,
             qualifiers: set(&f.reservation.qualifiers),
@@ -276,7 +303,7 @@ impl Lexicon {
             generic_respondents: lower(&f.respondent.generic),
             respondent_suffixes: lower(&f.respondent.suffixes),
             others: lower(&f.respondent.others),
-            boilerplate: set(&f.boilerplate.phrases),
+            boilerplate,
             procedural_headings: lower(&f.headings.procedural),
             general_headings: lower(&f.headings.general),
             ku_headings: lower(&f.headings.konsekvensutredning),

@@ -1,7 +1,7 @@
 //! Stage 3, stances: the respondent's positions per target (the proposal as a whole, a
 //! chapter, a paragraph, a punkt, the konsekvensutredning), resolved against the draft.
 
-use super::lexicon::{Cue, Lexicon};
+use super::lexicon::{Cue, Lexicon, STARTS_AGENTIVE, STARTS_BOILERPLATE, STARTS_IMPERSONAL};
 use super::topic::{Inference, TopicIndex};
 use super::{Answer, Area, HeadingKind, Metadata, Word, words};
 use crate::address::{Address, Label};
@@ -231,14 +231,14 @@ struct Reader<'a> {
     index: Option<&'a TopicIndex>,
     lex: &'a Lexicon,
     sender_words: Vec<String>,
-    /// Statements per target, in order of appearance.
-    by_target: BTreeMap<Target, Vec<Statement>>,
+    /// Statements per target (the order of rows is fixed when they are sorted).
+    by_target: rustc_hash::FxHashMap<Target, Vec<Statement>>,
     order: Vec<Target>,
-    inferred: BTreeMap<Target, Vec<String>>,
-    unresolved: BTreeMap<Target, String>,
+    inferred: rustc_hash::FxHashMap<Target, Vec<String>>,
+    unresolved: rustc_hash::FxHashMap<Target, String>,
     missing: Vec<(String, Evidence)>,
     /// Paragraphs named as targets in the current chapter section.
-    named: BTreeSet<Address>,
+    named: rustc_hash::FxHashSet<Address>,
     /// The targets the current text paragraph is about.
     current: Vec<Target>,
     /// Statements waiting for a target in the current text paragraph.
@@ -276,12 +276,12 @@ impl<'a> Reader<'a> {
             index,
             lex,
             sender_words,
-            by_target: BTreeMap::new(),
+            by_target: Default::default(),
             order: Vec::new(),
-            inferred: BTreeMap::new(),
-            unresolved: BTreeMap::new(),
+            inferred: Default::default(),
+            unresolved: Default::default(),
             missing: Vec::new(),
-            named: BTreeSet::new(),
+            named: Default::default(),
             current: Vec::new(),
             pending: Vec::new(),
             paragraph: None,
@@ -423,12 +423,32 @@ impl<'a> Reader<'a> {
 
     fn sentence(&mut self, i: usize) {
         let text = self.answer.sentences[i].text.clone();
-        let ws = words(&text);
-        let wt: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
-        if self.lex.boilerplate.find(&wt).is_some() {
+        let (lower, spans) = super::word_spans(&text);
+        let ws: Vec<Word> = spans
+            .iter()
+            .map(|&(start, end, _, _)| Word {
+                text: String::new(),
+                start,
+                end,
+            })
+            .collect();
+        let wt: Vec<&str> = spans.iter().map(|&(_, _, ls, le)| &lower[ls..le]).collect();
+        let starts: Vec<u8> = wt
+            .iter()
+            .map(|w| self.lex.starters.get(*w).copied().unwrap_or(0))
+            .collect();
+        if starts
+            .iter()
+            .all(|b| b & (STARTS_AGENTIVE | STARTS_IMPERSONAL) == 0)
+        {
             return;
         }
-        let matches = self.cues(&text, &ws, &wt);
+        if (0..wt.len()).any(|k| {
+            starts[k] & STARTS_BOILERPLATE != 0 && self.lex.boilerplate.at(&wt, k).is_some()
+        }) {
+            return;
+        }
+        let matches = self.cues(&text, &ws, &wt, &starts);
         if matches.is_empty() {
             return;
         }
@@ -440,7 +460,16 @@ impl<'a> Reader<'a> {
         }
 
         // Citations in the sentence, with the argument ones (`Enligt 2 kap. 13 § ska ...`) set apart.
-        let scan = cite::scan(&text);
+        // Internal citations need a digit, `kapitlet` or `stycket`: most sentences have none.
+        let may_cite = text.bytes().any(|b| b.is_ascii_digit())
+            || text.contains("apitl")
+            || text.contains("apitel")
+            || text.contains("stycke");
+        let scan = if may_cite {
+            cite::scan(&text)
+        } else {
+            cite::Scan::default()
+        };
         let para_ctx = self
             .current
             .iter()
@@ -938,13 +967,21 @@ impl<'a> Reader<'a> {
     }
 
     /// Stance phrases in a sentence, kept only where the respondent is their subject.
-    fn cues(&self, text: &str, ws: &[Word], wt: &[&str]) -> Vec<Match> {
+    fn cues(&self, text: &str, ws: &[Word], wt: &[&str], starts: &[u8]) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
         let attributed = attributed_start(wt, |w| self.is_respondent(w));
         let mut k = 0;
         while k < wt.len() {
-            let a = self.lex.agentive.at(wt, k);
-            let p = self.lex.impersonal.at(wt, k);
+            let a = if starts[k] & STARTS_AGENTIVE != 0 {
+                self.lex.agentive.at(wt, k)
+            } else {
+                None
+            };
+            let p = if starts[k] & STARTS_IMPERSONAL != 0 {
+                self.lex.impersonal.at(wt, k)
+            } else {
+                None
+            };
             let (len, cue, agentive) = match (a, p) {
                 (Some((la, ta)), Some((lp, tp))) => {
                     if la >= lp {
