@@ -65,13 +65,17 @@ pub fn lower(s: &str) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
+/// A word's byte range in the text and in its lower-cased form: (start, end, lower start,
+/// lower end).
+pub type WordSpan = (usize, usize, usize, usize);
+
 /// The lower-cased text and, per word, its byte range in `s` and in the lower-cased text.
 /// The hot path of the answer stage: one pass over bytes, no allocation per word.
-pub fn word_spans(s: &str) -> (std::borrow::Cow<'_, str>, Vec<(usize, usize, usize, usize)>) {
+pub fn word_spans(s: &str) -> (String, Vec<WordSpan>) {
     let lowered = lower(s);
     let same = lowered.len() == s.len();
     let b = s.as_bytes();
-    let mut out: Vec<(usize, usize, usize, usize)> = Vec::with_capacity(b.len() / 6);
+    let mut out: Vec<WordSpan> = Vec::with_capacity(b.len() / 6);
     // Whether the character at byte i is a word character, and its length.
     let class = |i: usize| -> (bool, usize) {
         let c = b[i];
@@ -110,7 +114,7 @@ pub fn word_spans(s: &str) -> (std::borrow::Cow<'_, str>, Vec<(usize, usize, usi
         out.push((st, b.len(), st, b.len()));
     }
     if same {
-        return (std::borrow::Cow::Owned(lowered), out);
+        return (lowered, out);
     }
     // Rare (a letter whose lower case has another length): a text with a range per word.
     let mut rebuilt = String::with_capacity(s.len() + out.len());
@@ -121,7 +125,7 @@ pub fn word_spans(s: &str) -> (std::borrow::Cow<'_, str>, Vec<(usize, usize, usi
         w.3 = rebuilt.len();
         rebuilt.push(' ');
     }
-    (std::borrow::Cow::Owned(rebuilt), out)
+    (rebuilt, out)
 }
 
 /// Where a heading or sentence stands in the answer.
