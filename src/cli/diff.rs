@@ -88,6 +88,21 @@ fn compare_files(a: &Args) -> CmdResult {
         && a.output.is_none()
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    // JSON to standard output is streamed, so the version map is not held twice.
+    if matches!(a.format, Format::Json) && a.output.is_none() {
+        super::emit_with(|w| {
+            serde_json::to_writer_pretty(&mut *w, &map)?;
+            writeln!(w)
+        })?;
+        if !map.has_differences() {
+            eprintln!("No differences in wording or structure.");
+        }
+        return Ok(if map.has_differences() {
+            EXIT_FINDINGS
+        } else {
+            EXIT_OK
+        });
+    }
     let out = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&map)?;
