@@ -148,30 +148,60 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     if numbers.is_empty() {
         return Err(corrupt("it has no pages".to_string()));
     }
-    let mut dev = Collector {
-        height: 0.0,
-        pages: Vec::new(),
-    };
-    let mut failed = Vec::new();
-    for n in &numbers {
-        let before = dev.pages.len();
-        // A panic on one page loses that page only; the worker's own guard catches the rest.
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            pdf_extract::output_doc_page(&doc, &mut dev, *n)
-        }));
-        let problem = match r {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(payload) => Some(format!(
-                "the PDF library failed: {}",
-                super::panic_message(payload.as_ref())
-            )),
+    // Pages are independent: two workers (the machines have two cores) each take half, and
+    // their pages are put back in order.
+    let doc = &doc;
+    let half = numbers.len().div_ceil(2);
+    let run = |nums: &[u32]| -> (Vec<Page>, Vec<(u32, String)>) {
+        let mut dev = Collector {
+            height: 0.0,
+            pages: Vec::new(),
         };
-        if let Some(p) = problem {
-            dev.pages.truncate(before);
-            failed.push((*n, p));
+        let mut failed = Vec::new();
+        for n in nums {
+            let before = dev.pages.len();
+            // A panic on one page loses that page only; the worker's own guard catches the rest.
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                pdf_extract::output_doc_page(doc, &mut dev, *n)
+            }));
+            let problem = match r {
+                Ok(Ok(())) => None,
+                Ok(Err(e)) => Some(e.to_string()),
+                Err(payload) => Some(format!(
+                    "the PDF library failed: {}",
+                    super::panic_message(payload.as_ref())
+                )),
+            };
+            if let Some(p) = problem {
+                dev.pages.truncate(before);
+                failed.push((*n, p));
+            }
         }
-    }
+        (dev.pages, failed)
+    };
+    let (first, second) = numbers.split_at(half);
+    let ((mut pages, mut failed), (more_pages, more_failed)) = if second.is_empty() {
+        (run(first), (Vec::new(), Vec::new()))
+    } else {
+        std::thread::scope(|sc| {
+            let other = sc.spawn(|| run(second));
+            let mine = run(first);
+            // A panic escaping the worker is caught by the guard around the whole read.
+            let theirs = other.join().unwrap_or_else(|_| {
+                (
+                    Vec::new(),
+                    second
+                        .iter()
+                        .map(|n| (*n, "the PDF library failed".to_string()))
+                        .collect(),
+                )
+            });
+            (mine, theirs)
+        })
+    };
+    pages.extend(more_pages);
+    failed.extend(more_failed);
+    let dev = Collector { height: 0.0, pages };
     if failed.len() == numbers.len() {
         let (n, why) = &failed[0];
         return Err(if why.starts_with("the PDF library failed") {
