@@ -133,11 +133,10 @@ fn lines_of(r: &Row) -> String {
 }
 
 pub fn tsv(t: &StanceTable) -> String {
-    let mut s = String::new();
-    let mut rows: Vec<&Row> = t.rows.iter().collect();
-    let mut not: Vec<Row> = Vec::new();
-    for a in &t.not_addressed {
-        not.push(Row {
+    let not: Vec<Row> = t
+        .not_addressed
+        .iter()
+        .map(|a| Row {
             target: stance::Target::Place { address: *a },
             id: a.id(),
             display: a.display(),
@@ -147,22 +146,19 @@ pub fn tsv(t: &StanceTable) -> String {
             inferred: None,
             unresolved: None,
             conflict: false,
-        });
-    }
-    rows.extend(not.iter());
-    // Draft order for paragraphs: rows are sorted, not-addressed ones are merged in by id order
-    // of the draft (the table keeps its own order; merge by the order of `not_addressed`).
-    let order = |r: &Row| -> (u8, usize) {
-        match &r.target {
-            stance::Target::Document => (0, 0),
-            stance::Target::Konsekvensutredning => (3, 0),
-            stance::Target::Place { .. } => (1, 0),
-            _ => (2, 0),
-        }
-    };
-    rows.sort_by_key(|r| order(r));
-    let sorted = merge_draft_order(rows, t);
-    for r in sorted {
+        })
+        .collect();
+    // The proposal, the draft's places by address (paragraphs not addressed among them),
+    // targets outside the draft in order of appearance, the konsekvensutredning.
+    let mut rows: Vec<(usize, &Row)> = t.rows.iter().chain(not.iter()).enumerate().collect();
+    rows.sort_by_key(|(i, r)| match &r.target {
+        stance::Target::Document => (0, remiss::Address::default(), 0),
+        stance::Target::Place { address } => (1, *address, 0),
+        stance::Target::Konsekvensutredning => (3, remiss::Address::default(), 0),
+        _ => (2, remiss::Address::default(), *i),
+    });
+    let mut s = String::new();
+    for (_, r) in rows {
         let ev = lines_of(r);
         let _ = writeln!(
             s,
@@ -174,54 +170,6 @@ pub fn tsv(t: &StanceTable) -> String {
         );
     }
     s
-}
-
-/// Puts paragraph rows in the draft's order (not-addressed ones among the addressed ones).
-fn merge_draft_order<'a>(rows: Vec<&'a Row>, t: &StanceTable) -> Vec<&'a Row> {
-    let _ = t;
-    let mut places: Vec<&Row> = rows
-        .iter()
-        .copied()
-        .filter(|r| matches!(r.target, stance::Target::Place { .. }))
-        .collect();
-    places.sort_by(|a, b| {
-        let (x, y) = (a.target_address(), b.target_address());
-        x.kapitel
-            .cmp(&y.kapitel)
-            .then(x.paragraf.cmp(&y.paragraf))
-            .then(x.stycke.cmp(&y.stycke))
-            .then(x.punkt.cmp(&y.punkt))
-    });
-    let mut out: Vec<&Row> = rows
-        .iter()
-        .copied()
-        .filter(|r| matches!(r.target, stance::Target::Document))
-        .collect();
-    out.extend(places);
-    out.extend(rows.iter().copied().filter(|r| {
-        matches!(
-            r.target,
-            stance::Target::OtherParagraphs { .. } | stance::Target::Unresolved { .. }
-        )
-    }));
-    out.extend(
-        rows.iter()
-            .copied()
-            .filter(|r| matches!(r.target, stance::Target::Konsekvensutredning)),
-    );
-    out
-}
-
-trait TargetAddress {
-    fn target_address(&self) -> remiss::Address;
-}
-impl TargetAddress for Row {
-    fn target_address(&self) -> remiss::Address {
-        match &self.target {
-            stance::Target::Place { address } => *address,
-            _ => remiss::Address::default(),
-        }
-    }
 }
 
 fn header(t: &StanceTable, s: &mut String) {
@@ -242,17 +190,9 @@ fn header(t: &StanceTable, s: &mut String) {
     if let Some(c) = &m.case_number {
         let _ = writeln!(s, "Case number: {} (line {})", c.text, c.line);
     }
-    if let Some(d) = m.dates.first() {
-        let _ = writeln!(
-            s,
-            "Dates: {}",
-            m.dates
-                .iter()
-                .map(|d| d.text.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        let _ = d;
+    if !m.dates.is_empty() {
+        let dates: Vec<&str> = m.dates.iter().map(|d| d.text.as_str()).collect();
+        let _ = writeln!(s, "Dates: {}", dates.join(", "));
     }
     if let Some(title) = &m.remiss_title {
         let _ = writeln!(s, "Remiss: {title}");
