@@ -288,6 +288,14 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// A case as read: the data, and the inputs the pages are rendered from (the drafts, in
+/// the order of the comparisons, and each answer's lines, in the order of the respondents).
+pub struct Case {
+    pub data: CaseData,
+    pub drafts: Vec<Regulation>,
+    pub answer_lines: Vec<Vec<String>>,
+}
+
 /// Progress reports while reading (the CLI shows them on a terminal).
 pub trait Progress {
     fn step(&mut self, what: &str, done: usize, total: usize);
@@ -308,7 +316,7 @@ pub fn read_case(
     lex: &Lexicon,
     keep_going: bool,
     progress: &mut dyn Progress,
-) -> Result<CaseData, Vec<CaseError>> {
+) -> Result<Case, Vec<CaseError>> {
     let mut errors: Vec<CaseError> = Vec::new();
     let mut skipped = Vec::new();
     let total = manifest.drafts.len() + manifest.answers.len();
@@ -377,7 +385,16 @@ pub fn read_case(
             });
         }
     }
-    Ok(assemble(dir, manifest, origin, drafts, answers, skipped))
+    let answer_lines = answers
+        .iter()
+        .map(|a| a.text.buf().lines().map(str::to_string).collect())
+        .collect();
+    let data = assemble(dir, manifest, origin, &drafts, &answers, skipped);
+    Ok(Case {
+        data,
+        drafts: drafts.into_iter().map(|d| d.regulation).collect(),
+        answer_lines,
+    })
 }
 
 /// The `r1`, `r2`, ... key and the answer page of the i-th answer.
@@ -391,8 +408,8 @@ fn assemble(
     dir: &Path,
     manifest: Manifest,
     origin: ManifestOrigin,
-    drafts: Vec<Draft>,
-    answers: Vec<AnswerIn>,
+    drafts: &[Draft],
+    answers: &[AnswerIn],
     skipped: Vec<Skipped>,
 ) -> CaseData {
     let first = &drafts[0].regulation;
@@ -500,30 +517,6 @@ fn assemble(
         figures,
         skipped,
     }
-}
-
-/// Reads the case's drafts again for rendering the comparisons (the data keeps only maps).
-pub fn read_drafts(dir: &Path, m: &Manifest) -> Vec<Option<Regulation>> {
-    m.drafts
-        .iter()
-        .map(|d| {
-            source::read(&dir.join(&d.file))
-                .ok()
-                .map(|t| regulation::parse(&t))
-        })
-        .collect()
-}
-
-/// The lines of each answer, for the answer pages with line anchors.
-pub fn answer_lines(dir: &Path, m: &Manifest) -> Vec<Option<Vec<String>>> {
-    m.answers
-        .iter()
-        .map(|a| {
-            source::read(&dir.join(&a.file))
-                .ok()
-                .map(|t| t.buf().lines().map(str::to_string).collect())
-        })
-        .collect()
 }
 
 /// Writes files into `out` atomically: everything goes to a temporary folder beside it,

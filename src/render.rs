@@ -210,8 +210,8 @@ struct View<'a> {
 pub fn outputs(
     tera: &Tera,
     data: &CaseData,
-    drafts: &[Option<Regulation>],
-    answer_lines: &[Option<Vec<String>>],
+    drafts: &[Regulation],
+    answer_lines: &[Vec<String>],
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     // Templates get everything but the version maps (rendered by the comparison pages
     // themselves), which keeps the template context small for large cases.
@@ -257,7 +257,7 @@ pub fn outputs(
         }
     }
     for (i, c) in data.comparisons.iter().enumerate() {
-        if let (Some(Some(old)), Some(Some(new))) = (drafts.get(i), drafts.get(i + 1)) {
+        if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
             files.push((
                 c.page.clone(),
                 crate::compare::render::html(&c.map, old, new).into_bytes(),
@@ -270,7 +270,7 @@ pub fn outputs(
     }
     files.push(("sammanstallning.csv".to_string(), csv(data).into_bytes()));
     for (i, r) in data.respondents.iter().enumerate() {
-        let lines = answer_lines.get(i).cloned().flatten().unwrap_or_default();
+        let lines = answer_lines.get(i).map(Vec::as_slice).unwrap_or_default();
         let mut c = Context::new();
         c.insert("r", r);
         c.insert("lines", &lines);

@@ -78,8 +78,8 @@ pub fn run(a: Args) -> CmdResult {
     let mut bar = Bar {
         on: std::io::stderr().is_terminal() && total >= 20,
     };
-    let data = match case::read_case(&dir, manifest, origin, &lex, a.keep_going, &mut bar) {
-        Ok(d) => d,
+    let case = match case::read_case(&dir, manifest, origin, &lex, a.keep_going, &mut bar) {
+        Ok(c) => c,
         Err(errors) => {
             for e in &errors {
                 eprintln!("error: {e}");
@@ -91,12 +91,11 @@ pub fn run(a: Args) -> CmdResult {
             );
         }
     };
+    let data = &case.data;
     for s in &data.skipped {
         eprintln!("warning: skipped: {}", s.reason);
     }
-    let drafts = case::read_drafts(&dir, &data.manifest);
-    let lines = case::answer_lines(&dir, &data.manifest);
-    let files = remiss::render::outputs(&tera, &data, &drafts, &lines)
+    let files = remiss::render::outputs(&tera, data, &case.drafts, &case.answer_lines)
         .context("rendering failed; nothing was written")?;
     let out = a
         .output

@@ -328,7 +328,7 @@ fn a_case_without_a_manifest_is_discovered() {
 fn bad_inputs_stop_the_build_before_anything_is_written() {
     let d1 = read_corpus("drafts/1-remissversion.txt");
     let a1 = read_corpus("answers/socialforvaltningen.txt");
-    let manifest = "title = \"T\"\n[[drafts]]\nfile = \"drafts/a.txt\"\nlabel = \"A\"\n[[answers]]\nfile = \"answers/a.txt\"\nrespondent = \"X\"\n[[answers]]\nfile = \"answers/missing.txt\"\nrespondent = \"Y\"\n[[answers]]\nfile = \"answers/letter.txt\"\nrespondent = \"Z\"\n";
+    let manifest = "title = \"T\"\n[[drafts]]\nfile = \"drafts/a.txt\"\nlabel = \"A\"\n[[answers]]\nfile = \"answers/missing.txt\"\nrespondent = \"Y\"\n[[answers]]\nfile = \"answers/a.txt\"\nrespondent = \"X\"\n[[answers]]\nfile = \"answers/letter.txt\"\nrespondent = \"Z\"\n";
     let case = case_folder(&[
         ("drafts/a.txt", &d1),
         ("answers/a.txt", &a1),
@@ -359,6 +359,12 @@ fn bad_inputs_stop_the_build_before_anything_is_written() {
     assert_eq!(data["skipped"].as_array().unwrap().len(), 2);
     let index = std::fs::read_to_string(out.join("index.html")).unwrap();
     assert!(index.contains("Filer som inte kunde läsas"));
+    // The answer page of the first answer read is that answer's text.
+    let page = std::fs::read_to_string(out.join("svar/r1.html")).unwrap();
+    assert!(
+        page.contains("<h1>X</h1>") && page.contains("Socialförvaltningen välkomnar"),
+        "{page}"
+    );
 }
 
 #[test]
