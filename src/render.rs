@@ -358,9 +358,14 @@ pub fn csv(data: &CaseData) -> String {
 /// A Word document from the opinion's Markdown: headings, paragraphs, list items, bold and
 /// italic runs. Deterministic: no creation dates are written.
 pub fn docx_from_markdown(md: &str) -> Result<Vec<u8>, RenderError> {
-    use docx_rs::{Docx, Paragraph, Run};
-    let mut doc = Docx::new();
+    use docx_rs::{BreakType, Docx, LineSpacing, Paragraph, Run, RunFonts};
+    // Body text in a serif face at 11 pt, with space after each paragraph.
+    let body = |p: Paragraph| p.line_spacing(LineSpacing::new().after(120));
+    let mut doc = Docx::new()
+        .default_fonts(RunFonts::new().ascii("Georgia").hi_ansi("Georgia"))
+        .default_size(22);
     let mut para: Option<Paragraph> = None;
+    let mut hard_break = false;
     let flush = |doc: Docx, para: &mut Option<Paragraph>| match para.take() {
         Some(p) => doc.add_paragraph(p),
         None => doc,
@@ -369,6 +374,7 @@ pub fn docx_from_markdown(md: &str) -> Result<Vec<u8>, RenderError> {
         let t = line.trim_end();
         if t.is_empty() {
             doc = flush(doc, &mut para);
+            hard_break = false;
             continue;
         }
         if let Some(h) = t
@@ -378,29 +384,35 @@ pub fn docx_from_markdown(md: &str) -> Result<Vec<u8>, RenderError> {
         {
             doc = flush(doc, &mut para);
             let level = t.chars().take_while(|c| *c == '#').count();
-            let size = match level {
-                1 => 36,
-                2 => 30,
-                _ => 26,
+            let (size, before) = match level {
+                1 => (34, 0),
+                2 => (28, 360),
+                _ => (24, 240),
             };
-            doc = doc
-                .add_paragraph(Paragraph::new().add_run(Run::new().add_text(h).bold().size(size)));
+            let p = Paragraph::new()
+                .add_run(Run::new().add_text(h).bold().size(size))
+                .line_spacing(LineSpacing::new().before(before).after(120))
+                .keep_next(true);
+            doc = doc.add_paragraph(p);
             continue;
         }
         if let Some(item) = t.strip_prefix("- ") {
             doc = flush(doc, &mut para);
-            let mut p = Paragraph::new().indent(Some(360), None, None, None);
-            p = add_inline(p.add_run(Run::new().add_text("– ")), item);
-            doc = doc.add_paragraph(p);
+            let p = body(Paragraph::new().indent(Some(360), None, None, None));
+            doc = doc.add_paragraph(add_inline(p.add_run(Run::new().add_text("– ")), item));
             continue;
         }
-        let p = para.take().unwrap_or_default();
+        // A Markdown hard break (two trailing spaces) is a line break in the paragraph.
+        let p = para.take().unwrap_or_else(|| body(Paragraph::new()));
         let p = if p.children.is_empty() {
             p
+        } else if hard_break {
+            p.add_run(Run::new().add_break(BreakType::TextWrapping))
         } else {
             p.add_run(Run::new().add_text(" "))
         };
-        para = Some(add_inline(p, t.trim_end_matches("  ")));
+        hard_break = line.ends_with("  ");
+        para = Some(add_inline(p, t));
     }
     doc = flush(doc, &mut para);
     let mut buf = std::io::Cursor::new(Vec::new());
