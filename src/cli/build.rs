@@ -10,9 +10,11 @@ use std::path::PathBuf;
 /// The sample case shipped in the repository, built when no CASE is given.
 pub const SAMPLE_CASE: &str = "corpus/msb-cybersakerhet";
 
-/// Build a case folder (drafts and answers, with or without a remiss.toml) into out/<case>/:
-/// the consolidated opinion (Markdown, HTML, Word), the compilation of stances (HTML, CSV),
-/// the comparison of the draft versions, the effect of the comments, data.json and index.html.
+/// Build a case folder of drafts and answers into the consolidated opinion and its reports.
+///
+/// Reads CASE (with or without a remiss.toml) and writes into out/<case>/ the consolidated
+/// opinion (Markdown, HTML, Word), the compilation of stances (HTML, CSV), the comparison of
+/// the draft versions, the effect of the comments, data.json and index.html.
 ///
 /// Exit codes: 0 built; 1 built, but some files were skipped (--keep-going); 2 nothing
 /// written (an input, the manifest or a template failed; each problem is listed).

@@ -18,8 +18,10 @@ pub enum Format {
     Tsv,
 }
 
-/// Print the tree of a regulation: kapitel, rubriker, paragrafer, stycken, punkter,
-/// allmänna råd, övergångsbestämmelser and bilagor, each with its id and line.
+/// Print the tree of a regulation, each node with its id and line.
+///
+/// Kapitel, rubriker, paragrafer, stycken, punkter, allmänna råd, övergångsbestämmelser and
+/// bilagor.
 #[derive(clap::Args)]
 pub struct Args {
     /// The regulation (.txt, .md, .pdf or .docx).

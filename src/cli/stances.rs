@@ -23,8 +23,9 @@ pub enum Format {
     Tsv,
 }
 
-/// Read an answer's positions per target (the proposal as a whole, chapters, paragraphs,
-/// punkter, the konsekvensutredning), with the sentences they come from.
+/// Read an answer's positions per target, with the sentences they come from.
+///
+/// Targets: the proposal as a whole, chapters, paragraphs, punkter, the konsekvensutredning.
 #[derive(clap::Args)]
 pub struct Args {
     /// The answer (.txt, .md, .pdf or .docx).
@@ -41,9 +42,11 @@ pub struct Args {
     pub lexicon: Option<PathBuf>,
 }
 
-/// Report an answer's defects: citations of paragraphs the draft lacks, contradictory
-/// stances on one paragraph, a sentence repeated verbatim, a topic heading that matches no
-/// draft paragraph. Exit 1 when it finds any, 0 when none.
+/// Report an answer's defects.
+///
+/// Citations of paragraphs the draft lacks, contradictory stances on one paragraph, a
+/// sentence repeated verbatim, a topic heading that matches no draft paragraph. Exit 1 when
+/// it finds any, 0 when none.
 #[derive(clap::Args)]
 pub struct CheckArgs {
     pub answer: PathBuf,
