@@ -433,3 +433,21 @@ fn flags_roll_up_from_a_punkt_to_its_paragraph() {
     assert_eq!(row(&t, "K2P10").stance, Stance::Support);
     assert_eq!(row(&t, "K2P10N2").stance, Stance::Proposal);
 }
+
+/// Cutting a real answer at arbitrary places must never panic the answer stage.
+#[test]
+fn arbitrary_cuts_of_a_real_answer_never_panic() {
+    let src = include_str!("../../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt");
+    let lex = lex();
+    let d = draft();
+    let index = topic::TopicIndex::build(&d);
+    let bounds: Vec<usize> = src.char_indices().map(|(i, _)| i).step_by(11).collect();
+    for (n, &a) in bounds.iter().enumerate() {
+        let b = bounds[(n * 37 + 23) % bounds.len()];
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        let text = Text::from_plain("cut.txt", src[a..b].to_string());
+        let parsed = parse(&text, &lex);
+        let t = stance::read_with_index(&parsed, Some(&d), Some(&index), &lex);
+        let _ = t.rows.len();
+    }
+}
