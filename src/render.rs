@@ -110,22 +110,21 @@ fn typo_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     Ok(Value::String(typo(&str_arg(v))))
 }
 
-/// Swedish names of stances, flags and relations.
+/// Swedish names of stances and flags (from their serialised names), as the answer stage
+/// defines them.
 pub fn sv(key: &str) -> &'static str {
-    match key {
-        "support" => "tillstyrker",
-        "support-reservations" => "tillstyrker med förbehåll",
-        "oppose" => "avstyrker",
-        "proposal" => "föreslår ändring",
-        "comment" => "synpunkt",
-        "no-comment" => "utan synpunkt",
-        "not-addressed" => "ej berörd",
-        "proposes" => "föreslår ändring",
-        "clarification" => "efterfrågar förtydligande",
-        "concern" => "farhåga",
-        "refers-back" => "hänvisar till tidigare svar",
-        _ => "",
-    }
+    use crate::answer::stance::{Flag, Stance};
+    Stance::ALL
+        .iter()
+        .find(|s| s.as_str() == key)
+        .map(|s| s.swedish())
+        .or_else(|| {
+            Flag::ALL
+                .iter()
+                .find(|f| f.as_str() == key)
+                .map(|f| f.swedish())
+        })
+        .unwrap_or("")
 }
 
 fn sv_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {

@@ -25,6 +25,15 @@ pub enum Stance {
 }
 
 impl Stance {
+    pub const ALL: [Stance; 7] = [
+        Stance::Oppose,
+        Stance::SupportReservations,
+        Stance::Support,
+        Stance::Comment,
+        Stance::Proposal,
+        Stance::NoComment,
+        Stance::NotAddressed,
+    ];
     pub fn as_str(&self) -> &'static str {
         match self {
             Stance::Support => "support",
@@ -44,7 +53,7 @@ impl Stance {
             Stance::Oppose => "avstyrker",
             Stance::Proposal => "föreslår ändring",
             Stance::Comment => "synpunkt",
-            Stance::NoComment => "inga synpunkter",
+            Stance::NoComment => "utan synpunkt",
             Stance::NotAddressed => "ej berörd",
         }
     }
@@ -64,6 +73,12 @@ pub enum Flag {
 }
 
 impl Flag {
+    pub const ALL: [Flag; 4] = [
+        Flag::Proposes,
+        Flag::Clarification,
+        Flag::Concern,
+        Flag::RefersBack,
+    ];
     pub fn as_str(&self) -> &'static str {
         match self {
             Flag::Proposes => "proposes",
@@ -541,7 +556,6 @@ impl<'a> Reader<'a> {
             }
             cites.push(CiteTargets {
                 at,
-                end,
                 targets,
                 whole: whole && !quantified,
             });
@@ -648,14 +662,9 @@ impl<'a> Reader<'a> {
 
         // Which clauses carry their own targets: all of them when support and opposition
         // meet in one sentence or there is an exception; otherwise the sentence as a whole.
-        let polar: Vec<bool> = stance
-            .iter()
-            .map(|s| s.is_some_and(|s| s.is_supportive() || s == Stance::Oppose))
-            .collect();
         let mixed = stance.iter().any(|s| s.is_some_and(|s| s.is_supportive()))
             && stance.contains(&Some(Stance::Oppose));
         let has_exception = bounds.iter().any(|b| b.1);
-        let _ = polar;
         if mixed || has_exception {
             let mut last_targets: Vec<Target> = Vec::new();
             let mut main_stance: Option<Stance> = None;
@@ -1199,8 +1208,6 @@ impl<'a> Reader<'a> {
 
 struct CiteTargets {
     at: usize,
-    #[allow(dead_code)] // kept for debugging output of clause boundaries
-    end: usize,
     targets: Vec<Target>,
     whole: bool,
 }

@@ -346,12 +346,16 @@ pub fn check(a: CheckArgs) -> CmdResult {
     let name = a.answer.display().to_string();
     let mut findings: Vec<(u32, String)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
+    // One index of the draft for the hints, however many citations are missing.
+    let index = draft
+        .as_ref()
+        .filter(|_| !table.missing.is_empty())
+        .map(remiss::answer::topic::TopicIndex::build);
     for (written, e) in &table.missing {
         if seen.insert((written.clone(), e.line)) {
-            let hint = draft
+            let hint = index
                 .as_ref()
-                .and_then(|d| {
-                    let idx = remiss::answer::topic::TopicIndex::build(d);
+                .and_then(|idx| {
                     let chapter = remiss::Address::parse(written).and_then(|x| x.kapitel);
                     idx.resolve(&e.text, chapter)
                 })
