@@ -460,21 +460,27 @@ fn assemble(
         commented_paragraphs: matrix
             .rows
             .iter()
-            .filter(|r| r.kind == "paragraph" && r.commented)
+            .filter(|r| r.kind == report::TargetKind::Paragraph && r.commented)
             .count(),
         conflicts: matrix.conflicts.len(),
         opposed_paragraphs: matrix
             .rows
             .iter()
             .filter(|r| {
-                r.kind == "paragraph" && r.cells.iter().any(|c| c.stance == stance::Stance::Oppose)
+                r.kind == report::TargetKind::Paragraph
+                    && r.cells.iter().any(|c| c.stance == stance::Stance::Oppose)
             })
             .count(),
         effects: effects.effects.len(),
         effects_taken: effects
             .effects
             .iter()
-            .filter(|e| e.outcome != "unchanged" && e.outcome != "renumbered")
+            .filter(|e| {
+                !matches!(
+                    e.outcome,
+                    report::Outcome::Unchanged | report::Outcome::Renumbered
+                )
+            })
             .count(),
         orphaned: effects.orphaned.len(),
     };

@@ -48,7 +48,6 @@
 //! a removed one a delete. Entries are in the new version's order, each removed paragraph
 //! after the paragraph that preceded it. Fields are only ever added in later versions.
 
-pub mod render;
 mod seq;
 pub mod words;
 

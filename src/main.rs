@@ -2,7 +2,7 @@
 
 mod cli;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Reads Swedish regulation drafts and consultation answers into paragraph-addressed
@@ -12,31 +12,71 @@ use std::process::ExitCode;
 /// 3 input read but not what the command needs (no paragraf in a regulation); 4 output
 /// could not be written.
 #[derive(Parser)]
-#[command(name = "remiss", version, about, long_about)]
+#[command(
+    name = "remiss",
+    version,
+    about,
+    long_about,
+    disable_help_subcommand = true
+)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    Init(cli::init::Args),
     Build(cli::build::Args),
     Diff(cli::diff::Args),
     Parse(cli::parse::Args),
     Refs(cli::refs::Args),
     Stances(cli::stances::Args),
     Check(cli::stances::CheckArgs),
+    /// What remiss is for, or the help of one command.
+    Help {
+        /// The command to explain.
+        command: Option<String>,
+    },
 }
+
+/// What `remiss` and `remiss help` say: what the tool is for and where to start.
+const INTRO: &str = "\
+remiss reads Swedish regulation drafts and consultation answers (remissvar) and builds a consolidated opinion, a compilation of stances and a comparison of versions.
+Start with `remiss init CASE` on a folder holding drafts/ and answers/, then `remiss build CASE`; `remiss build` alone builds the sample case.
+Commands: init, build, diff, parse, refs, stances, check; `remiss help COMMAND` or `remiss COMMAND --help` tells more.
+";
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Build(a) => cli::build::run(a),
-        Command::Diff(a) => cli::diff::run(a),
-        Command::Parse(a) => cli::parse::run(a),
-        Command::Refs(a) => cli::refs::run(a),
-        Command::Stances(a) => cli::stances::run(a),
-        Command::Check(a) => cli::stances::check(a),
+        None | Some(Command::Help { command: None }) => {
+            print!("{INTRO}");
+            Ok(cli::EXIT_OK)
+        }
+        Some(Command::Help { command: Some(c) }) => help(&c),
+        Some(Command::Init(a)) => cli::init::run(a),
+        Some(Command::Build(a)) => cli::build::run(a),
+        Some(Command::Diff(a)) => cli::diff::run(a),
+        Some(Command::Parse(a)) => cli::parse::run(a),
+        Some(Command::Refs(a)) => cli::refs::run(a),
+        Some(Command::Stances(a)) => cli::stances::run(a),
+        Some(Command::Check(a)) => cli::stances::check(a),
     };
     cli::finish(result)
+}
+
+/// Prints the long help of one command.
+fn help(name: &str) -> cli::CmdResult {
+    let mut cmd = Cli::command();
+    match cmd.find_subcommand_mut(name) {
+        Some(sub) => {
+            let text = sub.render_long_help().to_string();
+            cli::emit(&text)?;
+            Ok(cli::EXIT_OK)
+        }
+        None => anyhow::bail!(
+            "no command {name:?}; the commands are init, build, diff, parse, refs, stances, check"
+        ),
+    }
 }

@@ -5,35 +5,118 @@ use crate::address::Address;
 use crate::answer::stance::{Evidence, Flag, Row, Stance, StanceTable, Target};
 use crate::compare::{Followed, Relation, VersionMap};
 use crate::regulation::Regulation;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet};
 
+/// What a target of the matrix is.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum TargetKind {
+    /// The proposal as a whole (`DOC`).
+    Doc,
+    /// A chapter (`K3`).
+    Chapter,
+    /// A paragraph (`K2P7`).
+    Paragraph,
+    /// A stycke or punkt inside a paragraph (`K3P3N1`).
+    Punkt,
+    /// The konsekvensutredning (`KU`).
+    Ku,
+    /// Anything outside the draft: an unresolved citation or topic.
+    Other,
+}
+
+/// What the last version did with a commented paragraph, followed through every version.
+///
+/// Declared in the order of the serialised names, so maps keyed by it serialise in the same
+/// order as maps keyed by the names.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
+pub enum Outcome {
+    /// The wording changed.
+    Changed,
+    /// Joined with other paragraphs.
+    Merged,
+    /// Moved to another chapter or out of sequence.
+    Moved,
+    /// Gone from the last version.
+    Removed,
+    /// Another label, the same wording.
+    Renumbered,
+    /// Another label and another wording.
+    RenumberedChanged,
+    /// Divided into several paragraphs.
+    Split,
+    /// The same label and wording.
+    Unchanged,
+}
+
+impl Outcome {
+    /// The serialised name (`renumbered-changed`).
+    pub fn as_str(self) -> &'static str {
+        self.into()
+    }
+}
+
+/// Stance counts serialise by the stance's name, in the order of the names, as the
+/// spreadsheet-minded readers of `data.json` expect.
+fn by_name<S: Serializer>(m: &BTreeMap<Stance, usize>, s: S) -> Result<S::Ok, S::Error> {
+    let named: BTreeMap<&str, usize> = m.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    named.serialize(s)
+}
+
 /// One answer in the case.
+#[skip_serializing_none]
 #[derive(Clone, Debug, Serialize)]
 pub struct Respondent {
     /// `r1`, `r2`, ... in the manifest's order: used in links and CSV columns.
     pub key: String,
+    /// Who answered, as the manifest names them.
     pub name: String,
+    /// The answer file, relative to the case folder.
     pub file: String,
     /// The page with the answer's text and line anchors (`svar/r1.html`).
     pub page: String,
     /// The answer whose positions the consolidated opinion takes over (the office's own).
     pub lead: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The answer's own case number, when it states one.
     pub case_number: Option<String>,
-    pub counts: BTreeMap<String, usize>,
+    /// Stances over the draft's paragraphs.
+    #[serde(serialize_with = "by_name")]
+    pub counts: BTreeMap<Stance, usize>,
 }
 
 /// One cell of the matrix: one respondent on one target.
+#[skip_serializing_none]
 #[derive(Clone, Debug, Serialize)]
 pub struct Cell {
     /// The answer page and line of the first evidence sentence (`svar/r2.html#L43`).
     #[serde(skip_serializing_if = "String::is_empty")]
     pub href: String,
+    /// The respondent's position on the target.
     pub stance: Stance,
+    /// What the position also does (proposes a change, asks for clarification, ...).
     pub flags: Vec<Flag>,
+    /// The sentences the position comes from.
     pub evidence: Vec<Evidence>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The words a paragraph named only by its topic was matched on.
     pub inferred: Option<Vec<String>>,
 }
 
@@ -41,56 +124,78 @@ pub struct Cell {
 /// konsekvensutredning) with every respondent's cell.
 #[derive(Clone, Debug, Serialize)]
 pub struct MatrixRow {
+    /// The target's id (`DOC`, `K2P7`, `KU`, `?…` for one outside the draft).
     pub id: String,
+    /// The target as a reader names it (`2 kap. 7 §`).
     pub display: String,
-    /// `doc`, `chapter`, `paragraph`, `punkt`, `ku`, `other`.
-    pub kind: &'static str,
+    /// What the target is.
+    pub kind: TargetKind,
+    /// One cell per respondent, in the manifest's order.
     pub cells: Vec<Cell>,
-    pub counts: BTreeMap<String, usize>,
+    /// How many respondents took each stance.
+    #[serde(serialize_with = "by_name")]
+    pub counts: BTreeMap<Stance, usize>,
     /// Support and opposition on the same target.
     pub conflict: bool,
     /// Someone took a position other than no-comment.
     pub commented: bool,
     /// Respondents supporting (with or without reservations) and opposing.
     pub supporting: usize,
+    /// Respondents opposing.
     pub opposing: usize,
 }
 
 /// The consolidated position on one target, with the respondents' contributions.
 #[derive(Clone, Debug, Serialize)]
 pub struct Position {
+    /// The target's id, as in the matrix.
     pub id: String,
+    /// The target as a reader names it.
     pub display: String,
+    /// What the target is (the opinion's wording depends on it).
+    pub kind: TargetKind,
+    /// The consolidated stance.
     pub stance: Stance,
+    /// The consolidated flags.
     pub flags: Vec<Flag>,
     /// Taken from the lead answer, or merged from the others.
     pub from_lead: bool,
     /// The answers disagree (support and opposition).
     pub divergent: bool,
+    /// Every respondent who addressed the target.
     pub contributions: Vec<Contribution>,
 }
 
+/// One respondent's view on a target of the opinion.
 #[derive(Clone, Debug, Serialize)]
 pub struct Contribution {
+    /// The respondent's name.
     pub respondent: String,
+    /// The respondent's key (`r2`).
     pub key: String,
+    /// The respondent's answer page.
     pub page: String,
+    /// Their stance.
     pub stance: Stance,
+    /// Their flags.
     pub flags: Vec<Flag>,
+    /// The sentences behind it.
     pub evidence: Vec<Evidence>,
 }
 
 /// One chapter of the consolidated opinion.
+#[skip_serializing_none]
 #[derive(Clone, Debug, Serialize)]
 pub struct OpinionChapter {
+    /// `3 kap.`, or empty for a draft without chapters.
     pub display: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The chapter's heading in the draft.
     pub heading: Option<String>,
     /// Nobody commented on the chapter or any of its paragraphs.
     pub no_comment: bool,
     /// The chapter as such (`3 kap.`), when commented on.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub chapter: Option<Position>,
+    /// The paragraphs (and punkter) the opinion takes a position on.
     pub paragraphs: Vec<Position>,
     /// Some paragraphs have no comment: `Övriga paragrafer i kapitlet lämnas utan synpunkt.`
     pub others_no_comment: bool,
@@ -104,8 +209,11 @@ pub struct OpinionChapter {
 pub struct Opinion {
     /// Who the opinion speaks for (`Stadsledningskontoret`).
     pub author: String,
+    /// The position on the proposal as a whole.
     pub proposal: Option<Position>,
+    /// The draft's chapters, in order.
     pub chapters: Vec<OpinionChapter>,
+    /// The position on the konsekvensutredning.
     pub konsekvensutredning: Option<Position>,
     /// Targets outside the draft (unresolved citations and topics).
     pub other: Vec<Position>,
@@ -114,20 +222,24 @@ pub struct Opinion {
 /// What the next version did with a paragraph an answer opposed or asked to change.
 #[derive(Clone, Debug, Serialize)]
 pub struct Effect {
+    /// The respondent's name.
     pub respondent: String,
+    /// The respondent's key (`r2`).
     pub key: String,
+    /// The respondent's answer page.
     pub page: String,
+    /// The paragraph's id in the first version.
     pub id: String,
+    /// The paragraph as a reader names it.
     pub display: String,
+    /// The respondent's stance on it.
     pub stance: Stance,
+    /// The respondent's flags on it.
     pub flags: Vec<Flag>,
     /// The first line of the evidence in the answer (the matrix has the sentences).
     pub line: u32,
-    /// `unchanged`, `changed`, `renumbered`, `renumbered-changed`, `moved`, `split`,
-    /// `merged`, `removed`: what the last version did, followed through every version.
-    pub outcome: &'static str,
-    /// The outcome in Swedish for documents.
-    pub outcome_sv: &'static str,
+    /// What the last version did, followed through every version.
+    pub outcome: Outcome,
     /// Where the paragraph stands in the last version.
     pub now: Vec<String>,
     /// The path through the versions: `2 kap. 16 § → 2 kap. 15 §`.
@@ -137,42 +249,33 @@ pub struct Effect {
 /// All effects, with the stances left without a paragraph.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct EffectReport {
+    /// Each paragraph an answer opposed or asked to change, with what became of it.
     pub effects: Vec<Effect>,
     /// Stances (of any kind) whose paragraph disappeared.
     pub orphaned: Vec<Effect>,
-    pub counts: BTreeMap<String, usize>,
+    /// How many effects had each outcome.
+    pub counts: BTreeMap<Outcome, usize>,
 }
 
 /// The compilation across answers.
 #[derive(Clone, Debug, Serialize)]
 pub struct Matrix {
+    /// Every target, in the draft's order.
     pub rows: Vec<MatrixRow>,
     /// Row ids with support and opposition on the same target, in draft order.
     pub conflicts: Vec<String>,
 }
 
-const STANCES: [Stance; 7] = [
-    Stance::Support,
-    Stance::SupportReservations,
-    Stance::Oppose,
-    Stance::Proposal,
-    Stance::Comment,
-    Stance::NoComment,
-    Stance::NotAddressed,
-];
-
-fn count_key(s: Stance) -> String {
-    s.as_str().to_string()
-}
-
-fn kind_of(t: &Target) -> &'static str {
+fn kind_of(t: &Target) -> TargetKind {
     match t {
-        Target::Document => "doc",
-        Target::Konsekvensutredning => "ku",
-        Target::Place { address } if address.paragraf.is_none() => "chapter",
-        Target::Place { address } if address.stycke.is_some() || address.punkt.is_some() => "punkt",
-        Target::Place { .. } => "paragraph",
-        _ => "other",
+        Target::Document => TargetKind::Doc,
+        Target::Konsekvensutredning => TargetKind::Ku,
+        Target::Place { address } if address.paragraf.is_none() => TargetKind::Chapter,
+        Target::Place { address } if address.stycke.is_some() || address.punkt.is_some() => {
+            TargetKind::Punkt
+        }
+        Target::Place { .. } => TargetKind::Paragraph,
+        _ => TargetKind::Other,
     }
 }
 
@@ -281,9 +384,9 @@ pub fn matrix(draft: &Regulation, tables: &[StanceTable], pages: &[String]) -> M
             .zip(pages)
             .map(|(tab, page)| cell_of(tab.row(&id), page))
             .collect();
-        let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+        let mut counts: BTreeMap<Stance, usize> = BTreeMap::new();
         for c in &cells {
-            *counts.entry(count_key(c.stance)).or_default() += 1;
+            *counts.entry(c.stance).or_default() += 1;
         }
         let supportive = cells
             .iter()
@@ -317,11 +420,11 @@ pub fn matrix(draft: &Regulation, tables: &[StanceTable], pages: &[String]) -> M
 }
 
 /// Counts of stances per respondent, over the draft's paragraphs.
-pub fn respondent_counts(m: &Matrix, i: usize) -> BTreeMap<String, usize> {
-    let mut c: BTreeMap<String, usize> = STANCES.iter().map(|s| (count_key(*s), 0)).collect();
-    for r in m.rows.iter().filter(|r| r.kind == "paragraph") {
+pub fn respondent_counts(m: &Matrix, i: usize) -> BTreeMap<Stance, usize> {
+    let mut c: BTreeMap<Stance, usize> = Stance::ALL.iter().map(|s| (*s, 0)).collect();
+    for r in m.rows.iter().filter(|r| r.kind == TargetKind::Paragraph) {
         if let Some(cell) = r.cells.get(i) {
-            *c.entry(count_key(cell.stance)).or_default() += 1;
+            *c.entry(cell.stance).or_default() += 1;
         }
     }
     c
@@ -376,6 +479,7 @@ fn position(row: &MatrixRow, respondents: &[Respondent]) -> Position {
     Position {
         id: row.id.clone(),
         display: row.display.clone(),
+        kind: row.kind,
         stance,
         flags,
         from_lead,
@@ -434,7 +538,7 @@ pub fn opinion(
                 None => quiet += 1,
             }
             // Punkter named by answers follow their paragraph.
-            for r in m.rows.iter().filter(|r| r.kind == "punkt") {
+            for r in m.rows.iter().filter(|r| r.kind == TargetKind::Punkt) {
                 if let Some(a) = Address::from_id(&r.id)
                     && a.paragraph_part() == p.address
                     && let Some(x) = pos(&r.id)
@@ -468,7 +572,7 @@ pub fn opinion(
     let other = m
         .rows
         .iter()
-        .filter(|r| r.kind == "other")
+        .filter(|r| r.kind == TargetKind::Other)
         .map(|r| position(r, respondents))
         .filter(shown)
         .collect();
@@ -492,20 +596,6 @@ fn asks_for_change(c: &Cell) -> bool {
         .any(|f| matches!(f, Flag::Proposes | Flag::Clarification))
 }
 
-fn outcome_names(o: &'static str) -> &'static str {
-    match o {
-        "unchanged" => "oförändrad",
-        "changed" => "ändrad",
-        "renumbered" => "ny beteckning, samma lydelse",
-        "renumbered-changed" => "ny beteckning och ändrad",
-        "moved" => "flyttad",
-        "split" => "delad",
-        "merged" => "sammanslagen",
-        "removed" => "borttagen",
-        _ => "okänd",
-    }
-}
-
 /// Follows each commented paragraph through the version maps (never by searching text).
 pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> EffectReport {
     let mut report = EffectReport::default();
@@ -515,7 +605,7 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
     for row in m
         .rows
         .iter()
-        .filter(|r| matches!(r.kind, "paragraph" | "punkt"))
+        .filter(|r| matches!(r.kind, TargetKind::Paragraph | TargetKind::Punkt))
     {
         let Some(start) = Address::from_id(&row.id) else {
             continue;
@@ -525,7 +615,7 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
         let mut path = vec![start.paragraph_part().display()];
         let mut changed = false;
         let mut renumbered = false;
-        let mut outcome: &'static str = "unchanged";
+        let mut outcome = Outcome::Unchanged;
         for map in maps {
             let mut next = Vec::new();
             for a in &at {
@@ -547,15 +637,15 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
                         next.push(x);
                     }
                     Followed::Moved(x) => {
-                        outcome = "moved";
+                        outcome = Outcome::Moved;
                         next.push(x);
                     }
                     Followed::Split(v) => {
-                        outcome = "split";
+                        outcome = Outcome::Split;
                         next.extend(v);
                     }
                     Followed::Merged(x) => {
-                        outcome = "merged";
+                        outcome = Outcome::Merged;
                         next.push(x);
                     }
                     Followed::Removed | Followed::Unknown => {}
@@ -577,13 +667,13 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
             }
         }
         if at.is_empty() {
-            outcome = "removed";
-        } else if outcome == "unchanged" {
+            outcome = Outcome::Removed;
+        } else if outcome == Outcome::Unchanged {
             outcome = match (renumbered, changed) {
-                (true, true) => "renumbered-changed",
-                (true, false) => "renumbered",
-                (false, true) => "changed",
-                (false, false) => "unchanged",
+                (true, true) => Outcome::RenumberedChanged,
+                (true, false) => Outcome::Renumbered,
+                (false, true) => Outcome::Changed,
+                (false, false) => Outcome::Unchanged,
             };
         }
         for (cell, r) in row.cells.iter().zip(respondents) {
@@ -600,18 +690,121 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
                 flags: cell.flags.clone(),
                 line: cell.evidence.first().map(|e| e.line).unwrap_or(1),
                 outcome,
-                outcome_sv: outcome_names(outcome),
                 now: at.iter().map(|a| a.display()).collect(),
                 path: path.clone(),
             };
-            if outcome == "removed" && cell.stance != Stance::NoComment {
+            if outcome == Outcome::Removed && cell.stance != Stance::NoComment {
                 report.orphaned.push(e.clone());
             }
             if asks_for_change(cell) {
-                *report.counts.entry(outcome.to_string()).or_default() += 1;
+                *report.counts.entry(outcome).or_default() += 1;
                 report.effects.push(e);
             }
         }
     }
     report
+}
+
+/// One defect of an answer, as `remiss check` reports it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// The line of the answer it is on.
+    pub line: u32,
+    /// What is wrong.
+    #[serde(flatten)]
+    pub kind: FindingKind,
+}
+
+/// What is wrong with an answer.
+#[skip_serializing_none]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum FindingKind {
+    /// A citation of a paragraph the draft does not have.
+    MissingParagraph {
+        /// The citation as written.
+        cited: String,
+        /// The paragraph whose wording the sentence matches, if one does.
+        matches: Option<Address>,
+    },
+    /// One target given both support and opposition.
+    Conflict {
+        /// The target as a reader names it.
+        target: String,
+        /// The evidence lines.
+        lines: Vec<u32>,
+    },
+    /// The same sentence twice in a row.
+    Repeated {
+        /// The sentence.
+        sentence: String,
+    },
+    /// A topic heading that matches no paragraph of the draft.
+    UnmatchedHeading {
+        /// The heading.
+        heading: String,
+    },
+}
+
+/// The defects of an answer read against a draft (or without one), in line order.
+pub fn lint(
+    table: &StanceTable,
+    answer: &crate::answer::Answer,
+    draft: Option<&Regulation>,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut seen = BTreeSet::new();
+    // One index of the draft for the hints, however many citations are missing.
+    let index = draft
+        .filter(|_| !table.missing.is_empty())
+        .map(crate::answer::topic::TopicIndex::build);
+    for (written, e) in &table.missing {
+        if seen.insert((written.clone(), e.line)) {
+            let matches = index.as_ref().and_then(|idx| {
+                let chapter = Address::parse(written).and_then(|x| x.kapitel);
+                idx.resolve(&e.text, chapter).map(|inf| inf.address)
+            });
+            findings.push(Finding {
+                line: e.line,
+                kind: FindingKind::MissingParagraph {
+                    cited: written.clone(),
+                    matches,
+                },
+            });
+        }
+    }
+    for r in table.rows.iter().filter(|r| r.conflict) {
+        let mut lines: Vec<u32> = r.evidence.iter().map(|e| e.line).collect();
+        lines.dedup();
+        findings.push(Finding {
+            line: r.evidence.first().map(|e| e.line).unwrap_or(0),
+            kind: FindingKind::Conflict {
+                target: r.display.clone(),
+                lines,
+            },
+        });
+    }
+    for w in answer.sentences.windows(2) {
+        if w[0].text == w[1].text
+            && w[0].text.split(' ').count() >= 4
+            && w[0].paragraph == w[1].paragraph
+        {
+            findings.push(Finding {
+                line: w[1].span.line,
+                kind: FindingKind::Repeated {
+                    sentence: w[1].text.clone(),
+                },
+            });
+        }
+    }
+    for h in &table.unmatched_headings {
+        findings.push(Finding {
+            line: h.line,
+            kind: FindingKind::UnmatchedHeading {
+                heading: h.text.clone(),
+            },
+        });
+    }
+    findings.sort_by_key(|f| f.line);
+    findings
 }

@@ -25,9 +25,19 @@ pub struct Args {
     /// Output folder [default: out/<case folder name>].
     #[arg(short, long)]
     pub output: Option<PathBuf>,
-    /// A folder of templates overriding the embedded ones (same file names as templates/).
-    #[arg(long)]
+    /// A folder of templates overriding the embedded ones (same file names as templates/;
+    /// symbolic links are refused).
+    #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
+    /// The longest the templates may take together, in seconds; a template still running
+    /// then (an endless loop) is an error and nothing is written.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 120,
+        env = "REMISS_TEMPLATE_TIMEOUT"
+    )]
+    pub template_timeout: u64,
     /// Build what can be built when some inputs cannot be read, and list them.
     #[arg(long)]
     pub keep_going: bool,
@@ -65,13 +75,12 @@ pub fn run(a: Args) -> CmdResult {
         }
     };
     let lex = super::stances::load_lexicon(a.lexicon.as_deref())?;
-    let tera = remiss::render::environment(a.templates.as_deref())
+    let templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;
     let (manifest, origin) = case::load(&dir)?;
     if origin == ManifestOrigin::Discovered {
-        let text = toml::to_string_pretty(&manifest).unwrap_or_default();
-        println!(
-            "# remiss.toml discovered for {} (save it as {}/remiss.toml and edit it)\n{text}",
+        eprintln!(
+            "notice: {} has no remiss.toml; building from the files found (run `remiss init {}` to save the manifest and edit it)",
             dir.display(),
             dir.display()
         );
@@ -97,7 +106,11 @@ pub fn run(a: Args) -> CmdResult {
     for s in &data.skipped {
         eprintln!("warning: skipped: {}", s.reason);
     }
-    let files = remiss::render::outputs(&tera, data, &case.drafts, &case.answer_lines)
+    let limits = remiss::render::Limits {
+        deadline: std::time::Duration::from_secs(a.template_timeout),
+        ..Default::default()
+    };
+    let files = remiss::render::outputs(&templates, data, &case.drafts, &case.answer_lines, limits)
         .context("rendering failed; nothing was written")?;
     let out = a
         .output

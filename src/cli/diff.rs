@@ -3,8 +3,9 @@
 use super::{CmdResult, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, emit};
 use anyhow::{Context, bail};
 use clap::ValueEnum;
-use remiss::compare::{self, Options, render};
-use std::io::{IsTerminal, Write};
+use remiss::compare::{self, Options};
+use remiss::render;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -84,10 +85,11 @@ fn compare_files(a: &Args) -> CmdResult {
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }
-    let color = matches!(a.format, Format::Text)
-        && a.output.is_none()
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let paint = if matches!(a.format, Format::Text) && a.output.is_none() {
+        render::terminal::Paint::for_stdout()
+    } else {
+        render::terminal::Paint::new(false)
+    };
     // JSON to standard output is streamed, so the version map is not held twice.
     if matches!(a.format, Format::Json) && a.output.is_none() {
         super::emit_with(|w| {
@@ -109,10 +111,12 @@ fn compare_files(a: &Args) -> CmdResult {
             s.push('\n');
             s
         }
-        Format::Tsv => render::tsv(&map),
-        Format::Text => render::text(&map, &old, &new, color),
-        Format::Md => render::markdown(&map, &old, &new),
-        Format::Html => render::html(&map, &old, &new),
+        Format::Tsv => render::compare::tsv(&map),
+        Format::Text => render::compare::text(&map, &old, &new, paint),
+        Format::Md => {
+            render::comparison_markdown(&render::Templates::embedded()?, &map, &old, &new)?
+        }
+        Format::Html => render::comparison_html(&render::Templates::embedded()?, &map, &old, &new)?,
     };
     match &a.output {
         Some(path) => write_atomically(path, out.as_bytes())
@@ -162,7 +166,7 @@ fn tracked_states(
 
 /// Writes to a temporary file beside `path` and renames it into place, so a reader never
 /// sees half a file and a failed run leaves the old one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod diff;
+pub mod init;
 pub mod parse;
 pub mod refs;
 pub mod stances;
@@ -79,17 +80,4 @@ pub fn notices(text: &remiss::source::Text) {
     for n in &text.notices {
         eprintln!("notice: {n}");
     }
-}
-
-/// Cuts a string to at most `n` characters, on a character boundary.
-pub fn prefix_chars(s: &str, n: usize) -> &str {
-    match s.char_indices().nth(n) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
-}
-
-/// Makes text safe for one TSV field: tabs and newlines become spaces.
-pub fn tsv_field(s: &str) -> String {
-    s.replace(['\t', '\n', '\r'], " ")
 }

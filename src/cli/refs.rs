@@ -1,15 +1,17 @@
 //! `remiss refs`: lists the citations in a text and what they resolve to.
 
-use super::{CmdResult, EXIT_OK, emit, notices, tsv_field};
+use super::{CmdResult, EXIT_OK, emit, notices};
 use anyhow::{Context, bail};
 use clap::ValueEnum;
 use remiss::cite::{self, Outline};
-use std::fmt::Write as _;
+use remiss::render;
 use std::path::PathBuf;
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
+    /// One line per citation with what it resolves to, then the counts.
     Text,
+    /// Every citation with its span, kind, addresses and unresolved members.
     Json,
     /// line, start byte, end byte, kind, text, resolved ids, unresolved.
     Tsv,
@@ -30,6 +32,7 @@ pub struct Args {
     /// of what it lacks are reported as unresolved.
     #[arg(long)]
     pub against: Option<PathBuf>,
+    /// The output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }
@@ -72,60 +75,8 @@ pub fn run(a: Args) -> CmdResult {
             s.push('\n');
             s
         }
-        Format::Tsv => {
-            let mut s = String::new();
-            for r in &found {
-                let ids: Vec<String> = r.addresses.iter().map(|a| a.id()).collect();
-                let _ = writeln!(
-                    s,
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    r.line,
-                    r.citation.start,
-                    r.citation.end,
-                    r.citation.kind.as_str(),
-                    tsv_field(&r.citation.text),
-                    ids.join(","),
-                    tsv_field(&r.unresolved.join("; "))
-                );
-            }
-            s
-        }
-        Format::Text => {
-            let mut s = String::new();
-            for r in &found {
-                let shown: Vec<String> = r.addresses.iter().map(|a| a.display()).collect();
-                let target = if !r.citation.kind.is_internal() {
-                    format!(
-                        "external: {}",
-                        r.citation.act.as_deref().unwrap_or(&r.citation.text)
-                    )
-                } else if shown.is_empty() {
-                    "—".to_string()
-                } else {
-                    shown.join(", ")
-                };
-                let _ = write!(
-                    s,
-                    "{name}:{}: {:<18} {:<40} → {}",
-                    r.line,
-                    r.citation.kind.as_str(),
-                    format!("«{}»", r.citation.text.replace('\n', " ")),
-                    target
-                );
-                if !r.unresolved.is_empty() {
-                    let _ = write!(s, "  [unresolved: {}]", r.unresolved.join("; "));
-                }
-                s.push('\n');
-            }
-            let unresolved = found.iter().filter(|r| !r.unresolved.is_empty()).count();
-            let _ = writeln!(
-                s,
-                "\n{} citations, {} with unresolved members",
-                found.len(),
-                unresolved
-            );
-            s
-        }
+        Format::Tsv => render::cite::tsv(&found),
+        Format::Text => render::cite::text(&found, &name),
     };
     emit(&out)?;
     Ok(EXIT_OK)

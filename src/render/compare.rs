@@ -1,12 +1,17 @@
-//! Stage 3c, rendering a version map: the terminal text view, the Swedish
-//! parallelluppställning in Markdown and HTML, and TSV. Pure functions from data to text.
+//! Stage 6, rendering a version map: the terminal text view and TSV here, and the
+//! neutral rows the Swedish parallelluppställning templates (`jamforelse.html`,
+//! `jamforelse.md`) are rendered from.
 
-use super::{
+use super::escape;
+use super::sv;
+use super::terminal::Paint;
+use crate::address::{Address, join_paragraph_labels};
+use crate::compare::{
     Counts, Entry, HeadingEntry, Op, Relation, RubrikEntry, VersionMap, allmanna_rad_text,
     paragraph_text,
 };
-use crate::address::{Address, join_paragraph_labels};
 use crate::regulation::{Paragraf, Regulation};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -282,8 +287,8 @@ struct Cell {
     note: Option<String>,
     lines: Lines,
     ar: Lines,
-    /// `nya`, `ändrade`, `borttagna` when the allmänna råd differ but the paragraph stays.
-    ar_note: Option<&'static str>,
+    /// How the allmänna råd differ when the paragraph stays (added, changed, removed).
+    ar_note: Option<Relation>,
     /// The amendment note when it differs (metadata, shown small in HTML).
     meta: Option<String>,
 }
@@ -345,15 +350,16 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         }
         _ => plain_lines(&paras.ar(side, pos)),
     };
+    let was = addresses(&e.old);
     let note_new = match e.relation {
-        Relation::Renumbered => Some(format!("ny beteckning, tidigare {}", addresses(&e.old))),
-        Relation::Moved => Some(format!("flyttad från {}", addresses(&e.old))),
-        Relation::Split => Some(format!("delad, tidigare {}", addresses(&e.old))),
-        Relation::Merged => Some(format!("sammanslagen av {}", addresses(&e.old))),
-        Relation::Added if e.repealed.is_some() => Some("upphävd".to_string()),
-        Relation::Added => Some("ny".to_string()),
-        Relation::Changed => Some("ändrad".to_string()),
-        Relation::Removed if e.repealed.is_some() => Some("upphävd".to_string()),
+        Relation::Renumbered => Some(format!("{}, tidigare {was}", sv::relation(e.relation))),
+        Relation::Moved => Some(format!("{} från {was}", sv::relation(e.relation))),
+        Relation::Split => Some(format!("{}, tidigare {was}", sv::relation(e.relation))),
+        Relation::Merged => Some(format!("{} av {was}", sv::relation(e.relation))),
+        Relation::Added | Relation::Removed if e.repealed.is_some() => {
+            Some(sv::REPEALED.to_string())
+        }
+        Relation::Added | Relation::Changed => Some(sv::relation(e.relation).to_string()),
         _ => None,
     };
     let ar_rel = e
@@ -364,12 +370,12 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
     let old = (!e.old.is_empty()).then(|| Cell {
         label: addresses(&e.old),
         note: match e.relation {
-            Relation::Removed if e.repealed.is_none() => Some("borttagen".to_string()),
+            Relation::Removed if e.repealed.is_none() => Some(sv::relation(e.relation).to_string()),
             _ => None,
         },
         lines: lines(Side::Old, &e.old_pos),
         ar: ar(Side::Old, &e.old_pos),
-        ar_note: (ar_rel == Some(Relation::Removed)).then_some("borttagna"),
+        ar_note: ar_rel.filter(|r| *r == Relation::Removed),
         meta: None,
     });
     let new = if e.relation == Relation::Removed {
@@ -387,11 +393,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
             note: note_new,
             lines: lines(Side::New, &e.new_pos),
             ar: ar(Side::New, &e.new_pos),
-            ar_note: match ar_rel {
-                Some(Relation::Added) => Some("nya"),
-                Some(Relation::Changed) => Some("ändrade"),
-                _ => None,
-            },
+            ar_note: ar_rel.filter(|r| matches!(r, Relation::Added | Relation::Changed)),
             meta: e.metadata.as_ref().map(|m| {
                 let notes = |v: &[String]| {
                     if v.is_empty() {
@@ -436,40 +438,6 @@ pub fn tsv(map: &VersionMap) -> String {
 // Text
 // ---------------------------------------------------------------------------------------
 
-struct Paint {
-    on: bool,
-}
-
-impl Paint {
-    fn wrap(&self, code: &str, s: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-    fn del(&self, s: &str) -> String {
-        if self.on {
-            self.wrap("31;9", s)
-        } else {
-            format!("[-{s}-]")
-        }
-    }
-    fn ins(&self, s: &str) -> String {
-        if self.on {
-            self.wrap("32;4", s)
-        } else {
-            format!("{{+{s}+}}")
-        }
-    }
-    fn bold(&self, s: &str) -> String {
-        self.wrap("1", s)
-    }
-    fn dim(&self, s: &str) -> String {
-        self.wrap("2", s)
-    }
-}
-
 fn counts_en(c: &Counts) -> String {
     let parts: Vec<String> = Relation::ALL
         .iter()
@@ -493,8 +461,7 @@ fn short(s: &str, n: usize) -> String {
 
 /// The terminal view: a summary, then every paragraph entry that is not unchanged with its
 /// changed lines, and unchanged runs on one line each.
-pub fn text(map: &VersionMap, old: &Regulation, new: &Regulation, color: bool) -> String {
-    let p = Paint { on: color };
+pub fn text(map: &VersionMap, old: &Regulation, new: &Regulation, p: Paint) -> String {
     let paras = Paras::of(old, new);
     let s = &map.summary;
     let mut o = String::new();
@@ -618,7 +585,7 @@ pub fn text(map: &VersionMap, old: &Regulation, new: &Regulation, color: bool) -
                 };
                 let _ = writeln!(o, "{line}");
             }
-            Block::Show(Row::Paragraph(e)) => text_entry(&mut o, e, &paras, &p),
+            Block::Show(Row::Paragraph(e)) => text_entry(&mut o, e, &paras, p),
         }
     }
     let changed_other: Vec<_> = map
@@ -702,7 +669,7 @@ fn inline_lines(ops: &[Op], p: &Paint) -> Vec<(String, bool)> {
     lines
 }
 
-fn text_entry(o: &mut String, e: &Entry, paras: &Paras<'_>, p: &Paint) {
+fn text_entry(o: &mut String, e: &Entry, paras: &Paras<'_>, p: Paint) {
     let sign = match e.relation {
         Relation::Unchanged => "=",
         Relation::Changed => "~",
@@ -751,7 +718,7 @@ fn text_entry(o: &mut String, e: &Entry, paras: &Paras<'_>, p: &Paint) {
             let _ = writeln!(o, "{indent}{}", short(&paras.text(side, pos), 110));
         }
         _ => {
-            let lines = inline_lines(&e.changes, p);
+            let lines = inline_lines(&e.changes, &p);
             let mut skipped = false;
             for (l, changed) in &lines {
                 if *changed {
@@ -773,7 +740,7 @@ fn text_entry(o: &mut String, e: &Entry, paras: &Paras<'_>, p: &Paint) {
         && a.relation != Relation::Unchanged
     {
         let _ = writeln!(o, "{indent}Allmänna råd {}:", a.relation.as_str());
-        for (l, _) in inline_lines(&a.changes, p).iter().filter(|l| l.1) {
+        for (l, _) in inline_lines(&a.changes, &p).iter().filter(|l| l.1) {
             let _ = writeln!(o, "{indent}  {}", short(l, 400));
         }
     }
@@ -809,9 +776,9 @@ fn counts_sv(c: &Counts) -> String {
         .map(|r| {
             let n = c.get(*r);
             let name = if n == 1 {
-                r.swedish()
+                sv::relation(*r)
             } else {
-                r.swedish_plural()
+                sv::relations(*r)
             };
             format!("{n} {name}")
         })
@@ -860,22 +827,23 @@ fn summary_lines(map: &VersionMap) -> Vec<(&'static str, String)> {
 }
 
 // ---------------------------------------------------------------------------------------
-// Markdown
+// The neutral rows of the parallelluppställning, for `jamforelse.html` and `jamforelse.md`
 // ---------------------------------------------------------------------------------------
 
-fn md_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '*' | '_' | '~' | '|' | '[' | ']' | '`' | '#' | '<' | '>' => {
-                o.push('\\');
-                o.push(c);
-            }
-            _ => o.push(c),
-        }
-    }
-    o
+/// A run of text on one line of a cell. A marked run (deleted on the old side, inserted on
+/// the new) keeps its surrounding spaces outside the marking.
+#[derive(Serialize)]
+pub struct Seg {
+    lead: String,
+    core: String,
+    trail: String,
+    marked: bool,
+    /// Markdown emphasis delimiters work around this run (CommonMark's flanking rules);
+    /// otherwise Markdown marks it with `<del>`/`<ins>`.
+    tight: bool,
 }
+
+type SegLines = Vec<Vec<Seg>>;
 
 /// Whether CommonMark reads `**`/`~~` around `core` as emphasis, given the characters
 /// just outside it: a delimiter next to punctuation inside needs space or punctuation
@@ -889,85 +857,228 @@ fn md_delimiters_work(before: Option<char>, core: &str, after: Option<char>) -> 
     (!punct(first) || loose(before)) && (!punct(last) || loose(after))
 }
 
-fn md_lines(lines: &[Vec<(String, bool)>], side: Side) -> Vec<String> {
-    lines
-        .iter()
-        .map(|l| {
-            let escaped: Vec<String> = l.iter().map(|(t, _)| md_escape(t)).collect();
-            let mut out = String::new();
-            for (k, (e, (_, marked))) in escaped.iter().zip(l).enumerate() {
-                let core = e.trim();
-                if !marked || core.is_empty() {
-                    out.push_str(e);
-                    continue;
-                }
-                // Markers hug the text; the spaces stay outside.
-                let lead = &e[..e.len() - e.trim_start().len()];
-                let trail = &e[e.trim_end().len()..];
-                let before = if lead.is_empty() {
-                    out.chars().last()
-                } else {
-                    Some(' ')
-                };
-                let after = if trail.is_empty() {
-                    escaped.get(k + 1).and_then(|n| n.chars().next())
-                } else {
-                    Some(' ')
-                };
-                let (open, close) = match (side, md_delimiters_work(before, core, after)) {
-                    (Side::Old, true) => ("~~", "~~"),
-                    (Side::New, true) => ("**", "**"),
-                    // Inline HTML where the delimiters would not work.
-                    (Side::Old, false) => ("<del>", "</del>"),
-                    (Side::New, false) => ("<ins>", "</ins>"),
-                };
-                out.push_str(&format!("{lead}{open}{core}{close}{trail}"));
-            }
-            out
+/// The runs of one line, with what Markdown needs to know to mark them. The flanking test
+/// looks at the Markdown as written (escaped text and the markers before), so it follows
+/// what the Markdown template puts out.
+fn segs(line: &[(String, bool)]) -> Vec<Seg> {
+    let escaped: Vec<String> = line.iter().map(|(t, _)| escape::markdown(t)).collect();
+    let mut last: Option<char> = None;
+    let mut out = Vec::with_capacity(line.len());
+    for (k, (e, (t, marked))) in escaped.iter().zip(line).enumerate() {
+        let core = t.trim();
+        if !marked || core.is_empty() {
+            last = e.chars().last().or(last);
+            out.push(Seg {
+                lead: String::new(),
+                core: t.clone(),
+                trail: String::new(),
+                marked: false,
+                tight: false,
+            });
+            continue;
+        }
+        let lead = &t[..t.len() - t.trim_start().len()];
+        let trail = &t[t.trim_end().len()..];
+        let before = if lead.is_empty() { last } else { Some(' ') };
+        let after = if trail.is_empty() {
+            escaped.get(k + 1).and_then(|n| n.chars().next())
+        } else {
+            Some(' ')
+        };
+        let tight = md_delimiters_work(before, e.trim(), after);
+        // What the template writes last: a space, a delimiter (`~` or `*`) or `>`.
+        last = Some(if !trail.is_empty() {
+            ' '
+        } else if tight {
+            '*'
+        } else {
+            '>'
+        });
+        out.push(Seg {
+            lead: lead.to_string(),
+            core: core.to_string(),
+            trail: trail.to_string(),
+            marked: true,
+            tight,
+        });
+    }
+    out
+}
+
+fn seg_lines(lines: &Lines) -> SegLines {
+    lines.iter().map(|l| segs(l)).collect()
+}
+
+/// One side of a paragraph row.
+#[derive(Serialize)]
+pub struct CellView {
+    label: String,
+    note: Option<String>,
+    /// The relation of the row, for the note's badge (`added`, `removed`, ...).
+    relation: Relation,
+    lines: SegLines,
+    ar: SegLines,
+    /// How the allmänna råd differ, in Swedish, and the relation for its badge.
+    ar_note: Option<&'static str>,
+    ar_relation: Option<Relation>,
+    meta: Option<String>,
+}
+
+impl CellView {
+    fn of(c: Cell, relation: Relation) -> Self {
+        CellView {
+            label: c.label,
+            note: c.note,
+            relation,
+            lines: seg_lines(&c.lines),
+            ar: seg_lines(&c.ar),
+            ar_note: c.ar_note.map(sv::relations),
+            ar_relation: c.ar_note,
+            meta: c.meta,
+        }
+    }
+}
+
+/// A chapter heading on one side: its label and its (possibly marked) heading text.
+#[derive(Serialize)]
+pub struct HeadingView {
+    label: String,
+    lines: SegLines,
+}
+
+/// A rubrik on one side: its text, and its marked runs when the wording changed.
+#[derive(Serialize)]
+pub struct RubrikSide {
+    text: String,
+    lines: Option<SegLines>,
+}
+
+/// One row of the parallel layout.
+#[derive(Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum RowView {
+    /// A run of unchanged rows shown as `– – –`; `paragraphs` counts the paragraphs in it.
+    Same {
+        paragraphs: usize,
+        label: String,
+        rows: Vec<RowView>,
+    },
+    /// A chapter heading.
+    Chapter {
+        relation: Relation,
+        old: Option<HeadingView>,
+        new: Option<HeadingView>,
+    },
+    /// A rubrik.
+    Rubrik {
+        relation: Relation,
+        old: Option<RubrikSide>,
+        new: Option<RubrikSide>,
+        /// Where the rubrik went, for the new side (empty when unchanged).
+        note: String,
+    },
+    /// A paragraph (or several, for split and merged).
+    Paragraph {
+        relation: Relation,
+        id: String,
+        new_id: String,
+        old: Option<CellView>,
+        new: Option<CellView>,
+    },
+}
+
+/// The title, preamble, övergångsbestämmelser or a bilaga, when it changed.
+#[derive(Serialize)]
+pub struct PartView {
+    label: String,
+    relation: Relation,
+    name: &'static str,
+    old: Option<SegLines>,
+    new: Option<SegLines>,
+}
+
+/// One version's file as the page names it.
+#[derive(Serialize)]
+pub struct VersionView {
+    source: String,
+    /// The file name as it can stand in a Markdown code span.
+    source_code: String,
+    paragraphs: usize,
+}
+
+/// Everything `jamforelse.html` and `jamforelse.md` see, as `cmp`.
+#[derive(Serialize)]
+pub struct ComparisonView {
+    title: Option<String>,
+    /// The title cut to 120 characters, for the page title.
+    title_short: String,
+    old: VersionView,
+    new: VersionView,
+    differences: bool,
+    /// Paragraph counts per relation, in Swedish, every relation.
+    counts: Vec<(&'static str, usize)>,
+    /// Label and value lines of the summary.
+    facts: Vec<(&'static str, String)>,
+    warnings: Vec<String>,
+    rows: Vec<RowView>,
+    parts: Vec<PartView>,
+}
+
+fn chapter_row(h: &HeadingEntry) -> RowView {
+    let side = |side| {
+        heading_text(h, side).map(|(label, l)| HeadingView {
+            label,
+            lines: seg_lines(&l),
         })
-        .collect()
+    };
+    RowView::Chapter {
+        relation: h.relation,
+        old: side(Side::Old),
+        new: side(Side::New),
+    }
 }
 
-fn md_cell(c: Option<&Cell>, side: Side) -> String {
-    let Some(c) = c else {
-        return String::new();
+fn rubrik_row(r: &RubrikEntry) -> RowView {
+    let side = |t: &Option<String>, s: Side| {
+        t.as_ref().map(|t| RubrikSide {
+            text: t.clone(),
+            lines: (r.relation == Relation::Changed).then(|| seg_lines(&side_lines(&r.changes, s))),
+        })
     };
-    let mut parts = Vec::new();
-    let mut head = format!("**{}**", md_escape(&c.label));
-    if let Some(n) = &c.note {
-        head.push_str(&format!(" *({})*", md_escape(n)));
+    RowView::Rubrik {
+        relation: r.relation,
+        old: side(&r.old_text, Side::Old),
+        new: side(&r.new_text, Side::New),
+        note: if r.relation == Relation::Unchanged {
+            String::new()
+        } else {
+            rubrik_note(r)
+        },
     }
-    parts.push(head);
-    parts.extend(md_lines(&c.lines, side));
-    if !c.ar.is_empty() {
-        match c.ar_note {
-            Some(n) => parts.push(format!("*Allmänna råd* *({n})*")),
-            None => parts.push("*Allmänna råd*".to_string()),
-        }
-        parts.extend(md_lines(&c.ar, side));
-    }
-    parts.join("<br>")
 }
 
-fn md_rubrik(r: &RubrikEntry) -> (String, String) {
-    let side = |t: &Option<String>, s: Side| -> String {
-        match t {
-            None => String::new(),
-            Some(t) if r.relation == Relation::Changed => {
-                format!("*{}*", md_lines(&side_lines(&r.changes, s), s).join(" "))
-            }
-            Some(t) => format!("*{}*", md_escape(t)),
-        }
-    };
-    let mut new = side(&r.new_text, Side::New);
-    if r.relation != Relation::Unchanged && !new.is_empty() {
-        new.push_str(&format!(" ({})", rubrik_note(r)));
+fn paragraph_row(e: &Entry, paras: &Paras<'_>) -> RowView {
+    let (a, b) = cells(e, paras);
+    RowView::Paragraph {
+        relation: e.relation,
+        id: e
+            .new_ids
+            .first()
+            .or(e.old_ids.first())
+            .cloned()
+            .unwrap_or_default(),
+        new_id: e.new_ids.first().cloned().unwrap_or_default(),
+        old: a.map(|c| CellView::of(c, e.relation)),
+        new: b.map(|c| CellView::of(c, e.relation)),
     }
-    let mut old = side(&r.old_text, Side::Old);
-    if r.relation == Relation::Removed {
-        old.push_str(" (rubriken borttagen)");
+}
+
+fn row_view(r: Row<'_>, paras: &Paras<'_>) -> RowView {
+    match r {
+        Row::Chapter(h) => chapter_row(h),
+        Row::Rubrik(x) => rubrik_row(x),
+        Row::Paragraph(e) => paragraph_row(e, paras),
     }
-    (old, new)
 }
 
 fn rubrik_note(r: &RubrikEntry) -> String {
@@ -977,7 +1088,7 @@ fn rubrik_note(r: &RubrikEntry) -> String {
         Relation::Moved => format!("rubriken flyttad, tidigare före {}", at(r.old_before)),
         Relation::Added => "ny rubrik".to_string(),
         Relation::Changed => "rubriken ändrad".to_string(),
-        rel => rel.swedish().to_string(),
+        rel => sv::relation(rel).to_string(),
     }
 }
 
@@ -995,513 +1106,39 @@ fn heading_text(h: &HeadingEntry, side: Side) -> Option<(String, Lines)> {
     Some((a.display_typo(), lines))
 }
 
-/// The Swedish parallelluppställning in Markdown (GitHub tables; `<br>` inside cells).
-pub fn markdown(map: &VersionMap, old: &Regulation, new: &Regulation) -> String {
+/// The neutral rows of the parallelluppställning of two versions.
+pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonView {
     let paras = Paras::of(old, new);
     let s = &map.summary;
-    let mut o = String::new();
-    let _ = writeln!(o, "# Jämförelse mellan två lydelser\n");
-    if let Some(t) = map.new.title.as_ref().or(map.old.title.as_ref()) {
-        let _ = writeln!(o, "{}\n", md_escape(t));
-    }
-    let _ = writeln!(
-        o,
-        "- Nuvarande lydelse: `{}` ({} paragrafer)",
-        map.old.source.replace('`', "'"),
-        map.old.paragraphs
-    );
-    let _ = writeln!(
-        o,
-        "- Föreslagen lydelse: `{}` ({} paragrafer)\n",
-        map.new.source.replace('`', "'"),
-        map.new.paragraphs
-    );
-    let _ = writeln!(o, "## Sammanfattning\n");
-    if !s.differences {
-        let _ = writeln!(o, "Inga skillnader i lydelse eller struktur.\n");
-    }
-    let _ = writeln!(o, "| Paragrafer | Antal |\n| --- | ---: |");
-    for r in Relation::ALL {
-        let _ = writeln!(o, "| {} | {} |", r.swedish_plural(), s.paragraphs.get(r));
-    }
-    let _ = writeln!(o);
-    for (k, v) in summary_lines(map) {
-        let _ = writeln!(o, "- {k}: {}", md_escape(&v));
-    }
-    for w in &map.warnings {
-        let _ = writeln!(o, "\n> **Varning:** {}", md_escape(w));
-    }
-    let _ = writeln!(o, "\n## Parallelluppställning\n");
-    let _ = writeln!(
-        o,
-        "Borttagen text är ~~överstruken~~ och ny text **fetstil**. `– – –` står för oförändrade paragrafer.\n"
-    );
-    let _ = writeln!(
-        o,
-        "| Nuvarande lydelse | Föreslagen lydelse |\n| --- | --- |"
-    );
-    for b in blocks(&rows(map)) {
-        match b {
-            Block::Same(v) => {
-                let n = v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count();
-                let what = match n {
-                    0 => "oförändrade rubriker".to_string(),
-                    1 => format!("*{} oförändrad*", md_escape(&run_label(&v))),
-                    _ => format!("*{} oförändrade*", md_escape(&run_label(&v))),
-                };
-                let _ = writeln!(o, "| – – – {what} | – – – |");
-            }
-            Block::Show(Row::Chapter(h)) => {
-                let cell = |side| {
-                    heading_text(h, side)
-                        .map(|(a, l)| {
-                            format!("**{}** {}", md_escape(&a), md_lines(&l, side).join(" "))
-                        })
-                        .unwrap_or_default()
-                };
-                let _ = writeln!(o, "| {} | {} |", cell(Side::Old), cell(Side::New));
-            }
-            Block::Show(Row::Rubrik(r)) => {
-                let (a, b) = md_rubrik(r);
-                let _ = writeln!(o, "| {a} | {b} |");
-            }
-            Block::Show(Row::Paragraph(e)) => {
-                let (a, b) = cells(e, &paras);
-                let _ = writeln!(
-                    o,
-                    "| {} | {} |",
-                    md_cell(a.as_ref(), Side::Old),
-                    md_cell(b.as_ref(), Side::New)
-                );
-            }
-        }
-    }
-    let changed_other: Vec<_> = map
-        .other
-        .iter()
-        .filter(|x| x.relation != Relation::Unchanged)
-        .collect();
-    if !changed_other.is_empty() {
-        let _ = writeln!(
-            o,
-            "\n## Rubrik, inledning, övergångsbestämmelser och bilagor\n"
-        );
-        let _ = writeln!(
-            o,
-            "| Nuvarande lydelse | Föreslagen lydelse |\n| --- | --- |"
-        );
-        for x in changed_other {
-            let cell = |side: Side| {
-                let lines = side_lines(&x.changes, side);
-                if lines.is_empty() {
-                    return String::new();
-                }
-                let whole = x.relation != Relation::Changed;
-                let body = if whole {
-                    lines
-                        .iter()
-                        .map(|l| l.iter().map(|(t, _)| md_escape(t)).collect::<String>())
-                        .collect::<Vec<_>>()
-                } else {
-                    md_lines(&lines, side)
-                };
-                format!(
-                    "**{}** *({})*<br>{}",
-                    md_escape(&x.label),
-                    x.relation.swedish(),
-                    body.join("<br>")
-                )
-            };
-            let _ = writeln!(o, "| {} | {} |", cell(Side::Old), cell(Side::New));
-        }
-    }
-    o
-}
-
-// ---------------------------------------------------------------------------------------
-// HTML
-// ---------------------------------------------------------------------------------------
-
-/// Escapes document text for HTML element content and attribute values.
-pub fn html_escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
-}
-
-const CSS: &str = r#"
-:root { --ink: #1d1d1b; --muted: #5f5f5a; --rule: #d8d6cf; --del: #a4161a; --del-bg: #fbe3e1;
-  --ins: #1b5e20; --ins-bg: #dff0d8; --paper: #fffdf8; --band: #f3f1ea; }
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--paper); color: var(--ink);
-  font: 15px/1.5 Georgia, "Times New Roman", "Liberation Serif", serif; }
-main { max-width: 1100px; margin: 0 auto; padding: 28px 32px 48px; }
-h1 { font-size: 1.6em; margin: 0 0 .2em; font-weight: normal; letter-spacing: .01em; }
-h2 { font-size: 1.15em; margin: 1.8em 0 .6em; border-bottom: 1px solid var(--rule); padding-bottom: .2em; }
-.title { font-style: italic; margin: 0 0 .8em; color: var(--muted); }
-.files { font: 13px/1.5 system-ui, sans-serif; color: var(--muted); margin: 0; }
-.files code { font-size: 12px; }
-.summary { display: grid; grid-template-columns: minmax(220px, 280px) 1fr; gap: 12px 28px; align-items: start; }
-table.counts { border-collapse: collapse; font: 14px/1.4 system-ui, sans-serif; width: 100%; }
-table.counts td { padding: 3px 8px; border-bottom: 1px solid var(--rule); }
-table.counts td.n { text-align: right; font-variant-numeric: tabular-nums; }
-table.counts tr.zero { color: #9a9890; }
-dl.facts { margin: 0; font: 14px/1.45 system-ui, sans-serif; }
-dl.facts dt { font-weight: 600; margin-top: .4em; }
-dl.facts dd { margin: 0 0 0 0; color: #33332f; }
-.warning { border-left: 4px solid #c77700; background: #fff4e0; padding: 6px 10px; margin: 10px 0;
-  font: 14px/1.4 system-ui, sans-serif; }
-.legend { font: 13px/1.4 system-ui, sans-serif; color: var(--muted); margin: 0 0 10px; }
-table.parallel { width: 100%; border-collapse: collapse; table-layout: fixed; }
-table.parallel > thead th { text-align: left; font: 600 13px/1.3 system-ui, sans-serif; text-transform: uppercase;
-  letter-spacing: .06em; color: var(--muted); padding: 6px 10px; border-bottom: 2px solid var(--ink); }
-table.parallel > tbody > tr > td { vertical-align: top; padding: 8px 10px; border-bottom: 1px solid var(--rule); width: 50%; }
-table.parallel td + td { border-left: 1px solid var(--rule); }
-tr.kap td { padding-top: 18px; font-weight: bold; font-size: 1.05em; }
-tr.rubrik td { font-style: italic; padding-top: 10px; padding-bottom: 2px; border-bottom: none; }
-.lbl { font-weight: bold; white-space: nowrap; }
-.meta { font: 11px/1.3 system-ui, sans-serif; color: var(--muted); margin-top: .2em; }
-.badge { display: inline-block; font: 600 11px/1.5 system-ui, sans-serif; padding: 0 6px; border-radius: 8px;
-  background: var(--band); color: #44443f; margin-left: .4em; vertical-align: 1px; white-space: nowrap; }
-.badge.added { background: var(--ins-bg); color: var(--ins); }
-.badge.removed { background: var(--del-bg); color: var(--del); }
-td p { margin: 0 0 .45em; }
-td p.first { display: inline; }
-.ar { margin-top: .5em; padding: 4px 0 0 10px; border-left: 3px solid var(--rule); font-size: .95em; }
-.ar .arh { font-style: italic; color: var(--muted); margin-bottom: .2em; }
-del { color: var(--del); background: var(--del-bg); text-decoration: line-through; text-decoration-thickness: 1px; }
-ins { color: var(--ins); background: var(--ins-bg); text-decoration: underline; text-decoration-thickness: 1px; }
-td.gone { background: repeating-linear-gradient(135deg, transparent 0 8px, #f4f2ec 8px 9px); }
-tr.same td { padding: 4px 10px; color: var(--muted); }
-tr.same summary { cursor: pointer; font: 13px/1.4 system-ui, sans-serif; list-style: none; }
-tr.same summary::-webkit-details-marker { display: none; }
-tr.same summary .dash { letter-spacing: .3em; margin-right: .6em; color: var(--ink); }
-tr.same summary .more { color: #2a5db0; margin-left: .5em; }
-details[open] summary .more { display: none; }
-table.inner { width: 100%; border-collapse: collapse; table-layout: fixed; margin-top: 6px; color: var(--ink); }
-table.inner td { vertical-align: top; padding: 6px 10px 6px 0; border-top: 1px dotted var(--rule); width: 50%; }
-table.inner td[colspan] { width: auto; }
-table.inner td + td { padding-left: 10px; border-left: 1px solid var(--rule); }
-footer { margin-top: 28px; font: 12px/1.4 system-ui, sans-serif; color: var(--muted); }
-@page { size: A4; margin: 16mm 14mm 16mm 14mm; }
-@media print {
-  body { background: white; font-size: 10pt; }
-  main { max-width: none; padding: 0; }
-  .summary { grid-template-columns: 60mm 1fr; }
-  table.parallel > thead { display: table-header-group; }
-  /* Long paragraphs may run over a page; a stycke, a label or a short row may not. */
-  td p, td > div, tr.kap, tr.rubrik, tr.same { break-inside: avoid; }
-  tr.kap, tr.rubrik { break-after: avoid; }
-  tr.same summary .more { display: none; }
-  del, ins, .badge, td.gone { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  h2 { break-after: avoid; }
-  a { color: inherit; text-decoration: none; }
-}
-"#;
-
-fn html_lines(lines: &[Vec<(String, bool)>], side: Side) -> String {
-    let tag = if side == Side::Old { "del" } else { "ins" };
-    let mut s = String::new();
-    for l in lines {
-        s.push_str("<p>");
-        for (t, marked) in l {
-            if *marked && !t.trim().is_empty() {
-                // Spaces stay outside the marking.
-                let core = t.trim();
-                let lead = &t[..t.len() - t.trim_start().len()];
-                let trail = &t[t.trim_end().len()..];
-                let _ = write!(s, "{lead}<{tag}>{}</{tag}>{trail}", html_escape(core));
-            } else {
-                s.push_str(&html_escape(t));
-            }
-        }
-        s.push_str("</p>");
-    }
-    s
-}
-
-fn badge_class(r: Relation) -> &'static str {
-    match r {
-        Relation::Added => "badge added",
-        Relation::Removed => "badge removed",
-        _ => "badge",
-    }
-}
-
-fn html_cell(c: Option<&Cell>, side: Side, relation: Relation) -> String {
-    let Some(c) = c else {
-        return "<td class=\"gone\"></td>".to_string();
+    let title = map.new.title.as_ref().or(map.old.title.as_ref()).cloned();
+    let version = |v: &crate::compare::Side| VersionView {
+        source: v.source.clone(),
+        source_code: v.source.replace('`', "'").replace(['\n', '\r'], " "),
+        paragraphs: v.paragraphs,
     };
-    let mut s = String::from("<td>");
-    let _ = write!(
-        s,
-        "<div><span class=\"lbl\">{}</span>",
-        html_escape(&c.label)
-    );
-    if let Some(n) = &c.note {
-        let _ = write!(
-            s,
-            "<span class=\"{}\">{}</span>",
-            badge_class(relation),
-            html_escape(n)
-        );
-    }
-    s.push_str("</div>");
-    s.push_str(&html_lines(&c.lines, side));
-    if let Some(m) = &c.meta {
-        let _ = write!(s, "<div class=\"meta\">{}</div>", html_escape(m));
-    }
-    if !c.ar.is_empty() {
-        s.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd");
-        if let Some(n) = c.ar_note {
-            let cls = if n == "borttagna" {
-                "badge removed"
-            } else if n == "nya" {
-                "badge added"
-            } else {
-                "badge"
-            };
-            let _ = write!(s, "<span class=\"{cls}\">{n}</span>");
-        }
-        s.push_str("</div>");
-        s.push_str(&html_lines(&c.ar, side));
-        s.push_str("</div>");
-    }
-    s.push_str("</td>");
-    s
-}
-
-fn html_row(o: &mut String, row: Row<'_>, paras: &Paras<'_>, inner: bool) {
-    // Inside a collapsed run the wording is the same on both sides: print it once, across
-    // both columns (this also halves the page for a long, mostly unchanged statute).
-    if inner && row.quiet() {
-        match row {
-            Row::Paragraph(e) => {
-                let (_, b) = cells(e, paras);
-                if let Some(c) = b {
-                    let cell = html_cell(Some(&c), Side::New, e.relation);
-                    let _ = write!(
-                        o,
-                        "<tr class=\"p unchanged\" id=\"{}\">{}</tr>",
-                        html_escape(&e.new_ids.first().cloned().unwrap_or_default()),
-                        cell.replacen("<td>", "<td colspan=\"2\">", 1)
-                    );
-                    return;
-                }
-            }
-            Row::Rubrik(r) => {
-                let t = r.new_text.as_deref().unwrap_or_default();
-                let _ = write!(
-                    o,
-                    "<tr class=\"rubrik\"><td colspan=\"2\">{}</td></tr>",
-                    html_escape(t)
-                );
-                return;
-            }
-            Row::Chapter(h) => {
-                if let Some((a, l)) = heading_text(h, Side::New) {
-                    let body = html_lines(&l, Side::New)
-                        .replace("<p>", "")
-                        .replace("</p>", " ");
-                    let _ = write!(
-                        o,
-                        "<tr class=\"kap\"><td colspan=\"2\">{} {}</td></tr>",
-                        html_escape(&a),
-                        body.trim_end()
-                    );
-                    return;
-                }
-            }
-        }
-    }
-    match row {
-        Row::Chapter(h) => {
-            let cell = |side| match heading_text(h, side) {
-                Some((a, l)) => {
-                    let body = html_lines(&l, side).replace("<p>", "").replace("</p>", " ");
-                    format!("<td>{} {}</td>", html_escape(&a), body.trim_end())
-                }
-                None => "<td class=\"gone\"></td>".to_string(),
-            };
-            let _ = write!(
-                o,
-                "<tr class=\"kap\">{}{}</tr>",
-                cell(Side::Old),
-                cell(Side::New)
-            );
-        }
-        Row::Rubrik(r) => {
-            let cell = |t: &Option<String>, side: Side| match t {
-                None => "<td class=\"gone\"></td>".to_string(),
-                Some(t) => {
-                    let body = if r.relation == Relation::Changed {
-                        html_lines(&side_lines(&r.changes, side), side)
-                            .replace("<p>", "")
-                            .replace("</p>", " ")
-                    } else {
-                        html_escape(t)
-                    };
-                    let note = match (r.relation, side) {
-                        (Relation::Unchanged, _) => String::new(),
-                        (Relation::Removed, Side::Old) => format!(
-                            "<span class=\"{}\">rubriken borttagen</span>",
-                            badge_class(Relation::Removed)
-                        ),
-                        (_, Side::New) => format!(
-                            "<span class=\"{}\">{}</span>",
-                            badge_class(r.relation),
-                            html_escape(&rubrik_note(r))
-                        ),
-                        _ => String::new(),
-                    };
-                    format!("<td>{}{note}</td>", body.trim_end())
-                }
-            };
-            let _ = write!(
-                o,
-                "<tr class=\"rubrik\">{}{}</tr>",
-                cell(&r.old_text, Side::Old),
-                cell(&r.new_text, Side::New)
-            );
-        }
-        Row::Paragraph(e) => {
-            let (a, b) = cells(e, paras);
-            let _ = write!(
-                o,
-                "<tr class=\"p {}\" id=\"{}\">{}{}</tr>",
-                e.relation.as_str(),
-                html_escape(
-                    &e.new_ids
-                        .first()
-                        .or(e.old_ids.first())
-                        .cloned()
-                        .unwrap_or_default()
-                ),
-                html_cell(a.as_ref(), Side::Old, e.relation),
-                html_cell(b.as_ref(), Side::New, e.relation)
-            );
-        }
-    }
-}
-
-/// The Swedish parallelluppställning as one self-contained HTML page (inline CSS with a
-/// print stylesheet for A4). Every piece of document text is escaped.
-pub fn html(map: &VersionMap, old: &Regulation, new: &Regulation) -> String {
-    let paras = Paras::of(old, new);
-    let s = &map.summary;
-    // The page holds about one text (unchanged runs print their wording once): size it once
-    // instead of growing a megabyte string by doubling.
-    let text_end = |r: &Regulation| r.paragraphs().map(|p| p.span.end).max().unwrap_or(0);
-    let mut o = String::with_capacity(text_end(old).max(text_end(new)) * 5 / 4 + 32 * 1024);
-    let title = map
-        .new
-        .title
-        .as_ref()
-        .or(map.old.title.as_ref())
-        .cloned()
-        .unwrap_or_default();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Jämförelse – {}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n",
-        html_escape(&short(&title, 120))
-    );
-    let _ = writeln!(o, "<h1>Jämförelse mellan två lydelser</h1>");
-    if !title.is_empty() {
-        let _ = writeln!(o, "<p class=\"title\">{}</p>", html_escape(&title));
-    }
-    let _ = writeln!(
-        o,
-        "<p class=\"files\">Nuvarande lydelse: <code>{}</code> ({} paragrafer)<br>Föreslagen lydelse: <code>{}</code> ({} paragrafer)</p>",
-        html_escape(&map.old.source),
-        map.old.paragraphs,
-        html_escape(&map.new.source),
-        map.new.paragraphs
-    );
-    let _ = writeln!(o, "<h2>Sammanfattning</h2>");
-    if !s.differences {
-        let _ = writeln!(
-            o,
-            "<p><strong>Inga skillnader i lydelse eller struktur.</strong></p>"
-        );
-    }
-    for w in &map.warnings {
-        let _ = writeln!(o, "<p class=\"warning\">Varning: {}</p>", html_escape(w));
-    }
-    let _ = writeln!(o, "<div class=\"summary\"><table class=\"counts\"><tbody>");
-    for r in Relation::ALL {
-        let n = s.paragraphs.get(r);
-        let _ = writeln!(
-            o,
-            "<tr{}><td>{}</td><td class=\"n\">{n}</td></tr>",
-            if n == 0 { " class=\"zero\"" } else { "" },
-            r.swedish_plural()
-        );
-    }
-    let _ = writeln!(o, "</tbody></table><dl class=\"facts\">");
-    for (k, v) in summary_lines(map) {
-        let _ = writeln!(o, "<dt>{k}</dt><dd>{}</dd>", html_escape(&v));
-    }
-    let _ = writeln!(o, "</dl></div>");
-    let _ = writeln!(o, "<h2>Parallelluppställning</h2>");
-    let _ = writeln!(
-        o,
-        "<p class=\"legend\">Borttagen text: <del>överstruken</del>. Ny text: <ins>understruken</ins>. Oförändrade paragrafer visas som – – – och kan fällas ut.</p>"
-    );
-    let _ = writeln!(
-        o,
-        "<table class=\"parallel\">\n<thead><tr><th>Nuvarande lydelse</th><th>Föreslagen lydelse</th></tr></thead>\n<tbody>"
-    );
-    for b in blocks(&rows(map)) {
-        match b {
-            Block::Show(r) => html_row(&mut o, r, &paras, false),
-            Block::Same(v) => {
-                let n = v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count();
-                let what = if n == 0 {
-                    "oförändrade rubriker".to_string()
-                } else if n == 1 {
-                    format!("{} oförändrad", run_label(&v))
-                } else {
-                    format!("{} oförändrade", run_label(&v))
-                };
-                let _ = write!(
-                    o,
-                    "<tr class=\"same\"><td colspan=\"2\"><details><summary><span class=\"dash\">– – –</span>{}<span class=\"more\">visa</span></summary><table class=\"inner\"><tbody>",
-                    html_escape(&what)
-                );
-                for r in v {
-                    html_row(&mut o, r, &paras, true);
-                }
-                let _ = writeln!(o, "</tbody></table></details></td></tr>");
-            }
-        }
-    }
-    let _ = writeln!(o, "</tbody>\n</table>");
-    let changed_other: Vec<_> = map
+    let rows = blocks(&rows(map))
+        .into_iter()
+        .map(|b| match b {
+            Block::Show(r) => row_view(r, &paras),
+            Block::Same(v) => RowView::Same {
+                paragraphs: v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count(),
+                label: run_label(&v),
+                rows: v.into_iter().map(|r| row_view(r, &paras)).collect(),
+            },
+        })
+        .collect();
+    let parts = map
         .other
         .iter()
         .filter(|x| x.relation != Relation::Unchanged)
-        .collect();
-    if !changed_other.is_empty() {
-        let _ = writeln!(
-            o,
-            "<h2>Rubrik, inledning, övergångsbestämmelser och bilagor</h2>\n<table class=\"parallel\"><thead><tr><th>Nuvarande lydelse</th><th>Föreslagen lydelse</th></tr></thead><tbody>"
-        );
-        for x in changed_other {
-            let cell = |side: Side| {
+        .map(|x| {
+            let side = |side: Side| {
                 let lines = side_lines(&x.changes, side);
                 if lines.is_empty() {
-                    return "<td class=\"gone\"></td>".to_string();
+                    return None;
                 }
-                let lines = if x.relation == Relation::Changed {
+                // Wholly new or removed text is not marked: the empty side says it.
+                let lines: Lines = if x.relation == Relation::Changed {
                     lines
                 } else {
                     lines
@@ -1509,21 +1146,30 @@ pub fn html(map: &VersionMap, old: &Regulation, new: &Regulation) -> String {
                         .map(|l| l.into_iter().map(|(t, _)| (t, false)).collect())
                         .collect()
                 };
-                format!(
-                    "<td><div><span class=\"lbl\">{}</span><span class=\"{}\">{}</span></div>{}</td>",
-                    html_escape(&x.label),
-                    badge_class(x.relation),
-                    x.relation.swedish(),
-                    html_lines(&lines, side)
-                )
+                Some(seg_lines(&lines))
             };
-            let _ = writeln!(o, "<tr>{}{}</tr>", cell(Side::Old), cell(Side::New));
-        }
-        let _ = writeln!(o, "</tbody></table>");
+            PartView {
+                label: x.label.clone(),
+                relation: x.relation,
+                name: sv::relation(x.relation),
+                old: side(Side::Old),
+                new: side(Side::New),
+            }
+        })
+        .collect();
+    ComparisonView {
+        title_short: title.as_deref().map(|t| short(t, 120)).unwrap_or_default(),
+        title,
+        old: version(&map.old),
+        new: version(&map.new),
+        differences: s.differences,
+        counts: Relation::ALL
+            .iter()
+            .map(|r| (sv::relations(*r), s.paragraphs.get(*r)))
+            .collect(),
+        facts: summary_lines(map),
+        warnings: map.warnings.clone(),
+        rows,
+        parts,
     }
-    let _ = writeln!(
-        o,
-        "<footer>Jämförelsen är gjord med remiss diff. Paragraferna har först parats ihop efter beteckning och innehåll och sedan jämförts ord för ord. Endast blanksteg, radbrytningar och avstavningar vid radslut har normaliserats.</footer>\n</main>\n</body>\n</html>"
-    );
-    o
 }

@@ -1,0 +1,282 @@
+//! Stage 6, rendering an answer's positions for `remiss stances` (a terminal table, a
+//! Swedish Markdown table, TSV) and its defects for `remiss check`.
+
+use super::{escape, sv};
+use crate::address::Address;
+use crate::answer::stance::{Row, Stance, StanceTable, Target};
+use crate::report::{Finding, FindingKind};
+use std::fmt::Write as _;
+
+fn flags_of(r: &Row) -> String {
+    if r.flags.is_empty() {
+        "-".into()
+    } else {
+        r.flags
+            .iter()
+            .map(|f| f.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+fn lines_of(r: &Row) -> String {
+    let mut lines: Vec<u32> = r.evidence.iter().map(|e| e.line).collect();
+    lines.dedup();
+    join_lines(&lines)
+}
+
+fn join_lines(lines: &[u32]) -> String {
+    lines
+        .iter()
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// One line per draft paragraph and per other target: `id<TAB>stance<TAB>flags<TAB>lines`.
+pub fn tsv(t: &StanceTable) -> String {
+    let not: Vec<Row> = t
+        .not_addressed
+        .iter()
+        .map(|a| Row {
+            target: Target::Place { address: *a },
+            id: a.id(),
+            display: a.display(),
+            stance: Stance::NotAddressed,
+            flags: Vec::new(),
+            evidence: Vec::new(),
+            inferred: None,
+            unresolved: None,
+            conflict: false,
+        })
+        .collect();
+    // The proposal, the draft's places by address (paragraphs not addressed among them),
+    // targets outside the draft in order of appearance, the konsekvensutredning.
+    let mut rows: Vec<(usize, &Row)> = t.rows.iter().chain(not.iter()).enumerate().collect();
+    rows.sort_by_key(|(i, r)| match &r.target {
+        Target::Document => (0, Address::default(), 0),
+        Target::Place { address } => (1, *address, 0),
+        Target::Konsekvensutredning => (3, Address::default(), 0),
+        _ => (2, Address::default(), *i),
+    });
+    let mut s = String::new();
+    for (_, r) in rows {
+        let ev = lines_of(r);
+        let _ = writeln!(
+            s,
+            "{}\t{}\t{}\t{}",
+            r.id,
+            r.stance.as_str(),
+            flags_of(r),
+            if ev.is_empty() { "-".into() } else { ev }
+        );
+    }
+    s
+}
+
+fn header(t: &StanceTable, s: &mut String) {
+    let m = &t.meta;
+    let _ = writeln!(s, "Answer: {}", t.source);
+    if let Some(b) = &m.body {
+        let _ = writeln!(
+            s,
+            "Respondent: {b}{}",
+            m.office
+                .as_deref()
+                .map(|o| format!(" ({o})"))
+                .unwrap_or_default()
+        );
+    } else if let Some(o) = &m.office {
+        let _ = writeln!(s, "Respondent: {o}");
+    }
+    if let Some(c) = &m.case_number {
+        let _ = writeln!(s, "Case number: {} (line {})", c.text, c.line);
+    }
+    if !m.dates.is_empty() {
+        let dates: Vec<&str> = m.dates.iter().map(|d| d.text.as_str()).collect();
+        let _ = writeln!(s, "Dates: {}", dates.join(", "));
+    }
+    if let Some(title) = &m.remiss_title {
+        let _ = writeln!(s, "Remiss: {title}");
+    }
+    if let Some(sender) = &m.sender {
+        let _ = writeln!(s, "Sender: {sender}");
+    }
+}
+
+/// The terminal table: the metadata, then one line per target with its evidence lines.
+pub fn text(t: &StanceTable) -> String {
+    let mut s = String::new();
+    header(t, &mut s);
+    s.push('\n');
+    for r in &t.rows {
+        let mut extra = String::new();
+        if let Some(w) = &r.inferred {
+            let _ = write!(extra, "  [inferred from topic: {}]", w.join(", "));
+        }
+        if let Some(u) = &r.unresolved {
+            let _ = write!(extra, "  [unresolved: {u}]");
+        }
+        if r.conflict {
+            extra.push_str("  [conflicting stances]");
+        }
+        let _ = writeln!(
+            s,
+            "{:<34} {:<21} {:<28} lines {}{extra}",
+            r.display,
+            r.stance.as_str(),
+            flags_of(r),
+            lines_of(r)
+        );
+        for e in r.evidence.iter().take(3) {
+            let _ = writeln!(
+                s,
+                "    {:>4}: {}",
+                e.line,
+                super::regulation::prefix_chars(&e.text, 110)
+            );
+        }
+        if r.evidence.len() > 3 {
+            let _ = writeln!(s, "          … {} more", r.evidence.len() - 3);
+        }
+    }
+    if t.against_draft {
+        let _ = writeln!(
+            s,
+            "\nNot addressed ({}): {}",
+            t.not_addressed.len(),
+            group_addresses(&t.not_addressed)
+        );
+    }
+    s
+}
+
+/// `2 kap. 1–5, 12 §§; 3 kap. 1 §` for a list of paragraphs.
+pub fn group_addresses(v: &[Address]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < v.len() {
+        let k = v[i].kapitel;
+        let mut labels = Vec::new();
+        while i < v.len() && v[i].kapitel == k {
+            if let Some(p) = v[i].paragraf {
+                labels.push(p);
+            }
+            i += 1;
+        }
+        let joined = crate::address::join_paragraph_labels(&labels, ' ', |a, b| {
+            a.letter.is_none() && b.letter.is_none() && b.num == a.num + 1
+        });
+        match k {
+            Some(k) => out.push(format!("{k} kap. {joined}")),
+            None => out.push(joined),
+        }
+    }
+    out.join("; ")
+}
+
+/// Text for one Markdown table cell: escaped, on one line.
+fn md_cell(s: &str) -> String {
+    escape::markdown(&s.replace(['\n', '\r'], " "))
+}
+
+/// The positions as a Swedish Markdown table.
+pub fn markdown(t: &StanceTable) -> String {
+    let mut s = String::new();
+    let m = &t.meta;
+    let _ = writeln!(
+        s,
+        "# Ställningstaganden i {}",
+        md_cell(
+            m.body
+                .as_deref()
+                .or(m.office.as_deref())
+                .unwrap_or(&t.source)
+        )
+    );
+    s.push('\n');
+    if let Some(c) = &m.case_number {
+        let _ = writeln!(s, "- Diarienummer: {}", md_cell(&c.text));
+    }
+    if let Some(title) = &m.remiss_title {
+        let _ = writeln!(s, "- Remiss: {}", md_cell(title));
+    }
+    if let Some(sender) = &m.sender {
+        let _ = writeln!(s, "- Remissinstans svarar till: {}", md_cell(sender));
+    }
+    s.push('\n');
+    let _ = writeln!(s, "| Avser | Ställningstagande | Även | Underlag |");
+    let _ = writeln!(s, "| --- | --- | --- | --- |");
+    for r in &t.rows {
+        let flags: Vec<&str> = r.flags.iter().map(|f| sv::flag(*f)).collect();
+        let ev: Vec<String> = r
+            .evidence
+            .iter()
+            .map(|e| format!("rad {}: {}", e.line, md_cell(&e.text)))
+            .collect();
+        let mut target = citation_typo(&r.display);
+        if r.inferred.is_some() {
+            target.push_str(" (utläst ur ämnet)");
+        }
+        if r.unresolved.is_some() {
+            target.push_str(" (finns inte i förslaget)");
+        }
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} |",
+            md_cell(&target),
+            sv::stance(r.stance),
+            flags.join(", "),
+            ev.join("<br>")
+        );
+    }
+    if t.against_draft && !t.not_addressed.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nEj berörda paragrafer: {}.",
+            citation_typo(&group_addresses(&t.not_addressed))
+        );
+    }
+    s
+}
+
+/// No-break spaces before `§` and `kap.` (a lighter form of [`super::typo`]).
+fn citation_typo(s: &str) -> String {
+    s.replace(" §", "\u{a0}§").replace(" kap.", "\u{a0}kap.")
+}
+
+/// One finding as `remiss check` prints it.
+pub fn finding(f: &Finding) -> String {
+    match &f.kind {
+        FindingKind::MissingParagraph { cited, matches } => {
+            let hint = matches
+                .map(|a| format!("; the wording matches {}", a.display()))
+                .unwrap_or_default();
+            format!("cites {cited}, which the draft does not have{hint}")
+        }
+        FindingKind::Conflict { target, lines } => format!(
+            "{target} is given both support and opposition (lines {})",
+            join_lines(lines)
+        ),
+        FindingKind::Repeated { sentence } => {
+            format!("sentence repeated verbatim: «{sentence}»")
+        }
+        FindingKind::UnmatchedHeading { heading } => {
+            format!("topic heading «{heading}» matches no paragraph of the draft")
+        }
+    }
+}
+
+/// The findings of `remiss check`, one per line as `file:line: message`.
+pub fn findings(name: &str, v: &[Finding]) -> String {
+    let mut lines: Vec<(u32, String)> = v.iter().map(|f| (f.line, finding(f))).collect();
+    lines.sort();
+    let mut s = String::new();
+    for (line, msg) in &lines {
+        let _ = writeln!(s, "{name}:{line}: {msg}");
+    }
+    if lines.is_empty() {
+        let _ = writeln!(s, "{name}: no defects found");
+    }
+    s
+}

@@ -1,0 +1,595 @@
+//! Stage 6, rendering: every writer, and nothing else writes markup. The case data and the
+//! version maps go through tera templates (embedded from `templates/`, overridable from a
+//! folder) into HTML and Markdown; Word is built from the rendered Markdown, CSV and JSON
+//! from the data; the terminal views of the CLI are here too. Every Swedish label comes
+//! from [`sv`], every escape from [`escape`].
+
+pub mod answer;
+pub mod cite;
+pub mod compare;
+pub mod docx;
+pub mod escape;
+mod guard;
+pub mod regulation;
+pub mod sv;
+pub mod terminal;
+
+use crate::case::CaseData;
+use crate::compare::VersionMap;
+use crate::regulation::Regulation;
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+use tera::{Context, Tera, Value};
+
+/// What a template writes, which decides how its values are escaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// HTML: values are HTML-escaped.
+    Html,
+    /// Markdown: values are Markdown-escaped (inline HTML included).
+    Markdown,
+    /// A stylesheet included by the HTML templates.
+    Css,
+}
+
+/// The template registry: every template's name, its embedded default and its kind.
+pub const TEMPLATES: [(&str, &str, Kind); 12] = [
+    (
+        "style.css",
+        include_str!("../../templates/style.css"),
+        Kind::Css,
+    ),
+    (
+        "macros.html",
+        include_str!("../../templates/macros.html"),
+        Kind::Html,
+    ),
+    (
+        "macros.md",
+        include_str!("../../templates/macros.md"),
+        Kind::Markdown,
+    ),
+    (
+        "index.html",
+        include_str!("../../templates/index.html"),
+        Kind::Html,
+    ),
+    (
+        "yttrande.md",
+        include_str!("../../templates/yttrande.md"),
+        Kind::Markdown,
+    ),
+    (
+        "yttrande.html",
+        include_str!("../../templates/yttrande.html"),
+        Kind::Html,
+    ),
+    (
+        "sammanstallning.html",
+        include_str!("../../templates/sammanstallning.html"),
+        Kind::Html,
+    ),
+    (
+        "genomslag.html",
+        include_str!("../../templates/genomslag.html"),
+        Kind::Html,
+    ),
+    (
+        "genomslag.md",
+        include_str!("../../templates/genomslag.md"),
+        Kind::Markdown,
+    ),
+    (
+        "svar.html",
+        include_str!("../../templates/svar.html"),
+        Kind::Html,
+    ),
+    (
+        "jamforelse.html",
+        include_str!("../../templates/jamforelse.html"),
+        Kind::Html,
+    ),
+    (
+        "jamforelse.md",
+        include_str!("../../templates/jamforelse.md"),
+        Kind::Markdown,
+    ),
+];
+
+/// Why rendering failed. Nothing is written when it does.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// A template that does not parse or render; the message names it and, where tera
+    /// knows it, the line.
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template's file name.
+        name: String,
+        /// What tera reports.
+        message: String,
+    },
+    /// The template folder or a file in it cannot be read.
+    #[error("cannot read the template folder {path}: {source}")]
+    Io {
+        /// The folder or file.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A template in the folder is a symbolic link (it could point anywhere).
+    #[error(
+        "template {path} is a symbolic link (to {target}); copy the file into the template folder instead"
+    )]
+    Symlink {
+        /// The link.
+        path: String,
+        /// Where it points.
+        target: String,
+    },
+    /// A macro or include that calls itself, which would never end.
+    #[error("template {name}: {chain} calls itself; recursive macros and includes are not allowed")]
+    Recursion {
+        /// The template holding the first link of the cycle.
+        name: String,
+        /// The cycle (`macros.html::a → macros.html::b → macros.html::a`).
+        chain: String,
+    },
+    /// A template that did not finish within the deadline (an endless or enormous loop).
+    #[error("template {name} did not finish within {seconds} s (an endless loop?)")]
+    Deadline {
+        /// The template being rendered.
+        name: String,
+        /// The deadline.
+        seconds: u64,
+    },
+    /// The template engine failed without an error (a panic inside it).
+    #[error("template {name}: the template engine failed")]
+    Crashed {
+        /// The template being rendered.
+        name: String,
+    },
+    /// The Word writer failed.
+    #[error("cannot write the Word document: {0}")]
+    Docx(String),
+}
+
+/// Bounds on rendering user templates.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// The longest all templates of a build may take together. Wall-clock time, as a last
+    /// resort: a template that hits it is an error, never a different output.
+    pub deadline: Duration,
+    /// The stack of the rendering thread: deep but finite template nesting fits in it.
+    pub stack: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            deadline: Duration::from_secs(120),
+            stack: 256 << 20,
+        }
+    }
+}
+
+fn describe(e: &tera::Error) -> String {
+    // tera nests the useful part (with line and column for parse errors) in its sources.
+    let mut parts = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    parts.join(": ").replace('\n', " ")
+}
+
+/// The template environment: one tera for HTML (HTML-escaped) and one for Markdown
+/// (Markdown-escaped), each with the filters and without access to the environment.
+#[derive(Clone)]
+pub struct Templates {
+    html: Tera,
+    md: Tera,
+}
+
+impl Templates {
+    /// The embedded templates.
+    pub fn embedded() -> Result<Templates, RenderError> {
+        Templates::load(None)
+    }
+
+    /// The embedded templates, then any file of the same name in `overrides`. A symbolic
+    /// link there is refused, as is a macro or include that calls itself.
+    pub fn load(overrides: Option<&Path>) -> Result<Templates, RenderError> {
+        let mut sources: Vec<(&str, String, Kind)> = TEMPLATES
+            .iter()
+            .map(|(n, s, k)| (*n, s.to_string(), *k))
+            .collect();
+        if let Some(dir) = overrides {
+            read_overrides(dir, &mut sources)?;
+        }
+        let mut html = environment(tera::escape_html, ".html");
+        let mut md = environment(escape::markdown, ".md");
+        for (name, src, kind) in &sources {
+            let tera = match kind {
+                Kind::Markdown => &mut md,
+                Kind::Html | Kind::Css => &mut html,
+            };
+            tera.add_raw_template(name, src)
+                .map_err(|e| RenderError::Template {
+                    name: name.to_string(),
+                    message: describe(&e),
+                })?;
+        }
+        // Build the inheritance chains and check includes now, not on first render.
+        for tera in [&mut html, &mut md] {
+            tera.build_inheritance_chains()
+                .map_err(|e| RenderError::Template {
+                    name: "(templates)".into(),
+                    message: describe(&e),
+                })?;
+            guard::no_recursion(tera)?;
+        }
+        Ok(Templates { html, md })
+    }
+
+    fn tera(&self, name: &str) -> &Tera {
+        if name.ends_with(".md") {
+            &self.md
+        } else {
+            &self.html
+        }
+    }
+
+    /// Renders one template.
+    pub fn render(&self, name: &str, ctx: &Context) -> Result<String, RenderError> {
+        self.tera(name)
+            .render(name, ctx)
+            .map_err(|e| RenderError::Template {
+                name: name.to_string(),
+                message: describe(&e),
+            })
+    }
+}
+
+fn read_overrides(dir: &Path, sources: &mut [(&str, String, Kind)]) -> Result<(), RenderError> {
+    let io = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| RenderError::Io { path, source }
+    };
+    for entry in std::fs::read_dir(dir).map_err(io(dir))? {
+        let entry = entry.map_err(io(dir))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let Some(slot) = sources.iter_mut().find(|(n, _, _)| *n == name) else {
+            continue;
+        };
+        let path = entry.path();
+        // file_type does not follow links: a link could lead anywhere on the machine.
+        let ft = entry.file_type().map_err(io(&path))?;
+        if ft.is_symlink() {
+            let target = std::fs::read_link(&path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_else(|_| "?".into());
+            return Err(RenderError::Symlink {
+                path: path.display().to_string(),
+                target,
+            });
+        }
+        if !ft.is_file() {
+            return Err(RenderError::Io {
+                path: path.display().to_string(),
+                source: std::io::Error::other("not a regular file"),
+            });
+        }
+        slot.1 = std::fs::read_to_string(&path).map_err(io(&path))?;
+    }
+    Ok(())
+}
+
+fn environment(escape: fn(&str) -> String, suffix: &'static str) -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![suffix]);
+    tera.set_escape_fn(escape);
+    // Templates may come from a user's folder: they must not read the environment
+    // (which can hold secrets).
+    tera.register_function("get_env", |_: &HashMap<String, Value>| {
+        Err(tera::Error::msg("get_env is disabled in remiss templates"))
+    });
+    tera.register_filter("typo", typo_filter);
+    tera.register_filter("sv", sv_filter);
+    tera.register_filter("verb", verb_filter);
+    tera.register_filter("mark", mark_filter);
+    tera.register_filter("outcome", outcome_filter);
+    tera.register_filter("object", object_filter);
+    tera
+}
+
+/// No-break spaces inside citations (`2 kap. 7 §`), as Swedish typography wants.
+pub fn typo(s: &str) -> String {
+    s.replace(" §", "\u{a0}§")
+        .replace(" kap.", "\u{a0}kap.")
+        .replace(" och ", " och\u{a0}")
+        .replace("§ ", "§\u{a0}")
+}
+
+fn str_arg(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
+}
+
+fn typo_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(typo(&str_arg(v))))
+}
+
+/// Swedish names of stances and flags from their serialised names; anything else as is.
+fn sv_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let k = str_arg(v);
+    Ok(Value::String(
+        sv::by_key(&k).map(str::to_string).unwrap_or(k),
+    ))
+}
+
+/// The verb phrase of a position: `Stadsledningskontoret {verb} bestämmelsen`.
+fn verb_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let s = sv::stance_of(&str_arg(v)).unwrap_or(crate::answer::stance::Stance::NotAddressed);
+    Ok(Value::String(sv::verb(s).to_string()))
+}
+
+/// A short mark for a matrix cell.
+fn mark_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    let s = sv::stance_of(&str_arg(v)).unwrap_or(crate::answer::stance::Stance::NotAddressed);
+    Ok(Value::String(sv::mark(s).to_string()))
+}
+
+/// An outcome in Swedish: plural for counts, singular with `n=1`.
+fn outcome_filter(v: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    use strum::IntoEnumIterator;
+    let key = str_arg(v);
+    let one = args.get("n").and_then(Value::as_u64) == Some(1);
+    Ok(Value::String(
+        crate::report::Outcome::iter()
+            .find(|o| o.as_str() == key)
+            .map(|o| if one { sv::outcome(o) } else { sv::outcomes(o) })
+            .map(str::to_string)
+            .unwrap_or(key),
+    ))
+}
+
+/// What a position is about, from the target's kind (`förslaget`, `bestämmelsen`).
+fn object_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    use crate::report::TargetKind as K;
+    let key = str_arg(v);
+    let kind = [K::Doc, K::Chapter, K::Paragraph, K::Punkt, K::Ku, K::Other]
+        .into_iter()
+        .find(|k| <&str>::from(*k) == key)
+        .unwrap_or(K::Other);
+    Ok(Value::String(sv::object(kind).to_string()))
+}
+
+#[derive(serde::Serialize)]
+struct Link<'a> {
+    from: &'a str,
+    to: &'a str,
+    page: &'a str,
+}
+
+/// What the templates see as `case`.
+#[derive(serde::Serialize)]
+struct View<'a> {
+    name: &'a str,
+    manifest: &'a crate::case::Manifest,
+    drafts: &'a [crate::case::DraftInfo],
+    respondents: &'a [crate::report::Respondent],
+    matrix: &'a crate::report::Matrix,
+    comparisons: Vec<Link<'a>>,
+    effects: &'a crate::report::EffectReport,
+    figures: &'a crate::case::Figures,
+    skipped: &'a [crate::case::Skipped],
+}
+
+/// The parallelluppställning of two versions as an HTML page.
+pub fn comparison_html(
+    t: &Templates,
+    map: &VersionMap,
+    old: &Regulation,
+    new: &Regulation,
+) -> Result<String, RenderError> {
+    t.render("jamforelse.html", &comparison_context(map, old, new))
+}
+
+/// The parallelluppställning of two versions in Markdown.
+pub fn comparison_markdown(
+    t: &Templates,
+    map: &VersionMap,
+    old: &Regulation,
+    new: &Regulation,
+) -> Result<String, RenderError> {
+    t.render("jamforelse.md", &comparison_context(map, old, new))
+}
+
+fn comparison_context(map: &VersionMap, old: &Regulation, new: &Regulation) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("cmp", &compare::view(map, old, new));
+    ctx
+}
+
+/// One page to render: the output file, its template, what the template sees.
+struct Job {
+    file: String,
+    template: &'static str,
+    ctx: Context,
+}
+
+/// Every output file of a case, as (relative path, bytes), in a fixed order. The templates
+/// run on a worker thread with a fixed stack and under a deadline, so a template that
+/// never ends is an error naming it.
+pub fn outputs(
+    templates: &Templates,
+    data: &CaseData,
+    drafts: &[Regulation],
+    answer_lines: &[Vec<String>],
+    limits: Limits,
+) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    // Templates get everything but the version maps (rendered by the comparison pages
+    // themselves), which keeps the template context small for large cases.
+    let view = View {
+        name: &data.name,
+        manifest: &data.manifest,
+        drafts: &data.drafts,
+        respondents: &data.respondents,
+        matrix: &data.matrix,
+        comparisons: data
+            .comparisons
+            .iter()
+            .map(|c| Link {
+                from: &c.from,
+                to: &c.to,
+                page: &c.page,
+            })
+            .collect(),
+        effects: &data.effects,
+        figures: &data.figures,
+        skipped: &data.skipped,
+    };
+    let mut ctx = Context::new();
+    ctx.insert("case", &view);
+    ctx.insert("op", &data.opinion);
+    let mut jobs: Vec<Job> = Vec::new();
+    let mut page = |file: &str, template: &'static str, ctx: &Context| {
+        jobs.push(Job {
+            file: file.to_string(),
+            template,
+            ctx: ctx.clone(),
+        })
+    };
+    for name in [
+        "index.html",
+        "yttrande.html",
+        "sammanstallning.html",
+        "yttrande.md",
+    ] {
+        page(name, name, &ctx);
+    }
+    if !data.comparisons.is_empty() {
+        for name in ["genomslag.html", "genomslag.md"] {
+            page(name, name, &ctx);
+        }
+    }
+    for (i, c) in data.comparisons.iter().enumerate() {
+        if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
+            let cctx = comparison_context(&c.map, old, new);
+            page(&c.page, "jamforelse.html", &cctx);
+            page(&c.page.replace(".html", ".md"), "jamforelse.md", &cctx);
+        }
+    }
+    for (i, r) in data.respondents.iter().enumerate() {
+        let lines = answer_lines.get(i).map(Vec::as_slice).unwrap_or_default();
+        let mut c = Context::new();
+        c.insert("r", r);
+        c.insert("lines", &lines);
+        page(&r.page, "svar.html", &c);
+    }
+    let (names, pairs): (Vec<String>, Vec<(&'static str, Context)>) = jobs
+        .into_iter()
+        .map(|j| (j.file, (j.template, j.ctx)))
+        .unzip();
+    let rendered = guard::render_all(templates, pairs, limits)?;
+    let mut by_file: HashMap<String, String> = names.into_iter().zip(rendered).collect();
+    let mut take = |name: &str| by_file.remove(name).unwrap_or_default();
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for name in ["index.html", "yttrande.html", "sammanstallning.html"] {
+        files.push((name.to_string(), take(name).into_bytes()));
+    }
+    let md = tidy_markdown(&take("yttrande.md"));
+    files.push(("yttrande.docx".to_string(), docx::from_markdown(&md)?));
+    files.push(("yttrande.md".to_string(), md.into_bytes()));
+    if !data.comparisons.is_empty() {
+        files.push(("genomslag.html".into(), take("genomslag.html").into_bytes()));
+        let md = tidy_markdown(&take("genomslag.md"));
+        files.push(("genomslag.md".into(), md.into_bytes()));
+    }
+    for (i, c) in data.comparisons.iter().enumerate() {
+        if drafts.get(i + 1).is_some() {
+            let md = c.page.replace(".html", ".md");
+            files.push((c.page.clone(), take(&c.page).into_bytes()));
+            files.push((md.clone(), take(&md).into_bytes()));
+        }
+    }
+    files.push(("sammanstallning.csv".to_string(), csv(data).into_bytes()));
+    for r in &data.respondents {
+        files.push((r.page.clone(), take(&r.page).into_bytes()));
+    }
+    let mut json = serde_json::to_vec_pretty(data).map_err(|e| RenderError::Template {
+        name: "data.json".into(),
+        message: e.to_string(),
+    })?;
+    json.push(b'\n');
+    files.push(("data.json".to_string(), json));
+    Ok(files)
+}
+
+/// Collapses the blank-line runs template logic leaves behind.
+fn tidy_markdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut blank = 0;
+    for line in s.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+            out.push('\n');
+        } else {
+            blank = 0;
+            out.push_str(line.trim_end_matches(' ').trim_end());
+            if line.ends_with("  ") {
+                out.push_str("  ");
+            }
+            out.push('\n');
+        }
+    }
+    out.trim_start().to_string()
+}
+
+/// The matrix for spreadsheets: one row per target, one column per respondent (the stance),
+/// then counts. Comma-separated, UTF-8 with BOM so spreadsheet programs read å, ä, ö; no
+/// cell can start a formula.
+pub fn csv(data: &CaseData) -> String {
+    let mut s = String::from("\u{feff}");
+    let mut head = vec!["id".to_string(), "avser".to_string()];
+    head.extend(data.respondents.iter().map(|r| escape::csv(&r.name)));
+    head.extend([
+        "tillstyrker".to_string(),
+        "avstyrker".to_string(),
+        "konflikt".to_string(),
+    ]);
+    s.push_str(&head.join(","));
+    s.push_str("\r\n");
+    for row in &data.matrix.rows {
+        let mut f = vec![escape::csv(&row.id), escape::csv(&row.display)];
+        for c in &row.cells {
+            let mut v = c.stance.as_str().to_string();
+            if !c.flags.is_empty() {
+                v.push_str(" (");
+                v.push_str(
+                    &c.flags
+                        .iter()
+                        .map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
+                v.push(')');
+            }
+            f.push(escape::csv(&v));
+        }
+        f.push(row.supporting.to_string());
+        f.push(row.opposing.to_string());
+        f.push(if row.conflict { "ja".into() } else { "".into() });
+        s.push_str(&f.join(","));
+        s.push_str("\r\n");
+    }
+    s
+}

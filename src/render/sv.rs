@@ -1,0 +1,178 @@
+//! Stage 6, rendering: the one Swedish vocabulary. Every label a reader of a Swedish
+//! document sees for a stance, a flag, a relation between versions, an outcome, a position's
+//! verb or a matrix mark comes from these tables, and the tera filters read them too.
+
+use crate::answer::stance::{Flag, Stance};
+use crate::compare::Relation;
+use crate::report::{Outcome, TargetKind};
+
+/// A stance as a document names it (`avstyrker`).
+pub fn stance(s: Stance) -> &'static str {
+    match s {
+        Stance::Support => "tillstyrker",
+        Stance::SupportReservations => "tillstyrker med förbehåll",
+        Stance::Oppose => "avstyrker",
+        Stance::Proposal => "föreslår ändring",
+        Stance::Comment => "synpunkt",
+        Stance::NoComment => "utan synpunkt",
+        Stance::NotAddressed => "ej berörd",
+    }
+}
+
+/// A flag of a position (`efterfrågar förtydligande`).
+pub fn flag(f: Flag) -> &'static str {
+    match f {
+        Flag::Proposes => "föreslår ändring",
+        Flag::Clarification => "efterfrågar förtydligande",
+        Flag::Concern => "farhåga",
+        Flag::RefersBack => "hänvisar till tidigare svar",
+    }
+}
+
+/// The verb phrase of a position: `Stadsledningskontoret {verb} bestämmelsen`.
+pub fn verb(s: Stance) -> &'static str {
+    match s {
+        Stance::Support => "tillstyrker",
+        Stance::SupportReservations => "tillstyrker i huvudsak",
+        Stance::Oppose => "avstyrker",
+        Stance::Proposal => "föreslår ändringar i",
+        Stance::Comment => "har synpunkter på",
+        Stance::NoComment => "har inga synpunkter på",
+        Stance::NotAddressed => "har inte yttrat sig över",
+    }
+}
+
+/// The short mark of a matrix cell.
+pub fn mark(s: Stance) -> &'static str {
+    match s {
+        Stance::Support => "+",
+        Stance::SupportReservations => "(+)",
+        Stance::Oppose => "−",
+        Stance::Proposal => "ä",
+        Stance::Comment => "s",
+        Stance::NoComment => "0",
+        Stance::NotAddressed => "·",
+    }
+}
+
+/// A repealed paragraph (`Har upphävts genom …`).
+pub const REPEALED: &str = "upphävd";
+
+/// What a position is about, after the verb: `… tillstyrker {object}`.
+pub fn object(k: TargetKind) -> &'static str {
+    match k {
+        TargetKind::Doc => "förslaget",
+        TargetKind::Ku => "bedömningarna i konsekvensutredningen",
+        TargetKind::Chapter => "kapitlets bestämmelser",
+        TargetKind::Paragraph | TargetKind::Punkt | TargetKind::Other => "bestämmelsen",
+    }
+}
+
+/// A relation between two versions of a paragraph, singular (`ändrad`).
+pub fn relation(r: Relation) -> &'static str {
+    match r {
+        Relation::Unchanged => "oförändrad",
+        Relation::Changed => "ändrad",
+        Relation::Renumbered => "ny beteckning",
+        Relation::Moved => "flyttad",
+        Relation::Split => "delad",
+        Relation::Merged => "sammanslagen",
+        Relation::Added => "ny",
+        Relation::Removed => "borttagen",
+    }
+}
+
+/// A relation in the plural, for counts (`3 ändrade`) and for allmänna råd (`nya`).
+pub fn relations(r: Relation) -> &'static str {
+    match r {
+        Relation::Unchanged => "oförändrade",
+        Relation::Changed => "ändrade",
+        Relation::Renumbered => "ny beteckning",
+        Relation::Moved => "flyttade",
+        Relation::Split => "delade",
+        Relation::Merged => "sammanslagna",
+        Relation::Added => "nya",
+        Relation::Removed => "borttagna",
+    }
+}
+
+/// What became of a commented paragraph in the last version, singular (`ändrad`).
+pub fn outcome(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Unchanged => "oförändrad",
+        Outcome::Changed => "ändrad",
+        Outcome::Renumbered => "ny beteckning, samma lydelse",
+        Outcome::RenumberedChanged => "ny beteckning och ändrad",
+        Outcome::Moved => "flyttad",
+        Outcome::Split => "delad",
+        Outcome::Merged => "sammanslagen",
+        Outcome::Removed => "borttagen",
+    }
+}
+
+/// An outcome in the plural, for counts (`ändrade`).
+pub fn outcomes(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Unchanged => "oförändrade",
+        Outcome::Changed => "ändrade",
+        Outcome::Renumbered => "ny beteckning, samma lydelse",
+        Outcome::RenumberedChanged => "ny beteckning och ändrade",
+        Outcome::Moved => "flyttade",
+        Outcome::Split => "delade",
+        Outcome::Merged => "sammanslagna",
+        Outcome::Removed => "borttagna",
+    }
+}
+
+/// The Swedish name of a stance or flag from its serialised name (`oppose`,
+/// `clarification`), as templates hold them; `None` for any other key.
+pub fn by_key(key: &str) -> Option<&'static str> {
+    Stance::ALL
+        .iter()
+        .find(|s| s.as_str() == key)
+        .map(|s| stance(*s))
+        .or_else(|| {
+            Flag::ALL
+                .iter()
+                .find(|f| f.as_str() == key)
+                .map(|f| flag(*f))
+        })
+}
+
+/// The stance with this serialised name.
+pub fn stance_of(key: &str) -> Option<Stance> {
+    Stance::ALL.iter().copied().find(|s| s.as_str() == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strum::IntoEnumIterator;
+
+    #[test]
+    fn every_label_is_distinct_within_its_table() {
+        let distinct = |v: Vec<&str>| {
+            let mut w = v.clone();
+            w.sort();
+            w.dedup();
+            assert_eq!(w.len(), v.len(), "{v:?}");
+        };
+        distinct(Stance::ALL.iter().map(|s| stance(*s)).collect());
+        distinct(Stance::ALL.iter().map(|s| verb(*s)).collect());
+        distinct(Stance::ALL.iter().map(|s| mark(*s)).collect());
+        distinct(Flag::ALL.iter().map(|f| flag(*f)).collect());
+        distinct(Outcome::iter().map(outcome).collect());
+        distinct(Outcome::iter().map(outcomes).collect());
+    }
+
+    #[test]
+    fn keys_find_stances_and_flags_but_nothing_else() {
+        assert_eq!(by_key("oppose"), Some("avstyrker"));
+        assert_eq!(by_key("refers-back"), Some("hänvisar till tidigare svar"));
+        assert_eq!(by_key("changed"), None);
+        assert_eq!(
+            stance_of("support-reservations"),
+            Some(Stance::SupportReservations)
+        );
+    }
+}
