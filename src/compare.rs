@@ -118,32 +118,6 @@ impl Relation {
             Relation::Removed => "removed",
         }
     }
-    /// The Swedish plural, for counts (`3 ändrade`).
-    pub fn swedish_plural(&self) -> &'static str {
-        match self {
-            Relation::Unchanged => "oförändrade",
-            Relation::Changed => "ändrade",
-            Relation::Renumbered => "ny beteckning",
-            Relation::Moved => "flyttade",
-            Relation::Split => "delade",
-            Relation::Merged => "sammanslagna",
-            Relation::Added => "nya",
-            Relation::Removed => "borttagna",
-        }
-    }
-    /// The Swedish name used in rendered documents.
-    pub fn swedish(&self) -> &'static str {
-        match self {
-            Relation::Unchanged => "oförändrad",
-            Relation::Changed => "ändrad",
-            Relation::Renumbered => "ny beteckning",
-            Relation::Moved => "flyttad",
-            Relation::Split => "delad",
-            Relation::Merged => "sammanslagen",
-            Relation::Added => "ny",
-            Relation::Removed => "borttagen",
-        }
-    }
 }
 
 /// Counts per relation.

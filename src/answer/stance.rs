@@ -45,18 +45,6 @@ impl Stance {
             Stance::NotAddressed => "not-addressed",
         }
     }
-    /// The Swedish name used in rendered documents.
-    pub fn swedish(&self) -> &'static str {
-        match self {
-            Stance::Support => "tillstyrker",
-            Stance::SupportReservations => "tillstyrker med förbehåll",
-            Stance::Oppose => "avstyrker",
-            Stance::Proposal => "föreslår ändring",
-            Stance::Comment => "synpunkt",
-            Stance::NoComment => "utan synpunkt",
-            Stance::NotAddressed => "ej berörd",
-        }
-    }
     fn is_supportive(&self) -> bool {
         matches!(self, Stance::Support | Stance::SupportReservations)
     }
@@ -85,14 +73,6 @@ impl Flag {
             Flag::Clarification => "clarification",
             Flag::Concern => "concern",
             Flag::RefersBack => "refers-back",
-        }
-    }
-    pub fn swedish(&self) -> &'static str {
-        match self {
-            Flag::Proposes => "föreslår ändring",
-            Flag::Clarification => "efterfrågar förtydligande",
-            Flag::Concern => "farhåga",
-            Flag::RefersBack => "hänvisar till tidigare svar",
         }
     }
 }

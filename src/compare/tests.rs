@@ -581,7 +581,8 @@ fn every_renderer_handles_split_merge_move_and_repeal() {
     assert!(r.contains(&"moved K1P3 K2P1".to_string()), "{r:?}");
     assert!(r.contains(&"removed K1P4 K1P4".to_string()), "{r:?}");
     assert_eq!(m.chapters[0].relation, Relation::Changed);
-    let md = render::markdown(&m, &a, &b);
+    let tpl = crate::render::Templates::embedded().unwrap();
+    let md = crate::render::comparison_markdown(&tpl, &m, &a, &b).unwrap();
     assert!(
         md.contains("*(delad, tidigare 1\u{a0}kap. 2\u{a0}§)*"),
         "{md}"
@@ -592,19 +593,19 @@ fn every_renderer_handles_split_merge_move_and_repeal() {
         md.contains("| **1\u{a0}kap.** Risk | **1\u{a0}kap.** Risk **och tillsyn** |"),
         "{md}"
     );
-    let html = render::html(&m, &a, &b);
+    let html = crate::render::comparison_html(&tpl, &m, &a, &b).unwrap();
     assert!(
         html.contains("Tillsynsmyndigheten <ins>skall</ins> ha"),
         "{html}"
     );
     assert!(html.contains("Har upphävts genom lag (2025:9)."));
-    let text = render::text(&m, &a, &b, false);
+    let text = crate::render::compare::text(&m, &a, &b, crate::render::terminal::Paint::new(false));
     assert!(
         text.contains("→ 1 kap. 2 § → 1 kap. 2 § och 1 kap. 3 § split"),
         "{text}"
     );
     assert!(text.contains("- 1 kap. 4 § removed (repealed)"), "{text}");
     assert!(text.contains("Allmänna råd removed"), "{text}");
-    let tsv = render::tsv(&m);
+    let tsv = crate::render::compare::tsv(&m);
     assert!(tsv.contains("split\tK1P2\tK1P2,K1P3\t"), "{tsv}");
 }

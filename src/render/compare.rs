@@ -982,8 +982,8 @@ pub enum RowView {
         relation: Relation,
         id: String,
         new_id: String,
-        old: Option<CellView>,
-        new: Option<CellView>,
+        old: Option<Box<CellView>>,
+        new: Option<Box<CellView>>,
     },
 }
 
@@ -1068,8 +1068,8 @@ fn paragraph_row(e: &Entry, paras: &Paras<'_>) -> RowView {
             .cloned()
             .unwrap_or_default(),
         new_id: e.new_ids.first().cloned().unwrap_or_default(),
-        old: a.map(|c| CellView::of(c, e.relation)),
-        new: b.map(|c| CellView::of(c, e.relation)),
+        old: a.map(|c| Box::new(CellView::of(c, e.relation))),
+        new: b.map(|c| Box::new(CellView::of(c, e.relation))),
     }
 }
 

@@ -103,12 +103,10 @@ pub fn from_markdown(md: &str) -> Result<Vec<u8>, RenderError> {
                 w.end_paragraph();
                 w.heading_size = None;
             }
-            Event::Start(Tag::Paragraph) => {
-                // In a loose list the item's paragraph is the item itself.
-                if !std::mem::take(&mut w.item_fresh) {
-                    w.end_paragraph();
-                    w.para = Some(Writer::body());
-                }
+            // In a loose list the item's paragraph is the item itself.
+            Event::Start(Tag::Paragraph) if !std::mem::take(&mut w.item_fresh) => {
+                w.end_paragraph();
+                w.para = Some(Writer::body());
             }
             Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => w.end_paragraph(),
             Event::Start(Tag::Item) => {

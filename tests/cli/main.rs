@@ -3,7 +3,9 @@
 mod build;
 mod diff;
 mod parse;
+mod readme;
 mod refs;
+mod render;
 mod sources;
 mod stances;
 

@@ -239,7 +239,7 @@ fn text_output_shows_the_tree_and_a_summary() {
         out.lines()
             .last()
             .unwrap()
-            .starts_with("2 kapitel, 4 paragrafer (1 upphävda), 1 allmänna råd"),
+            .starts_with("2 kapitel, 4 paragrafer (1 repealed), 1 allmänna råd"),
         "{out}"
     );
 }
