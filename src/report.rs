@@ -808,3 +808,134 @@ pub fn lint(
     findings.sort_by_key(|f| f.line);
     findings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn respondent(key: &str, lead: bool) -> Respondent {
+        Respondent {
+            key: key.into(),
+            name: format!("Instans {key}"),
+            file: format!("answers/{key}.txt"),
+            page: format!("svar/{key}.html"),
+            lead,
+            case_number: None,
+            counts: BTreeMap::new(),
+        }
+    }
+
+    fn cell(stance: Stance, flags: &[Flag]) -> Cell {
+        Cell {
+            href: String::new(),
+            stance,
+            flags: flags.to_vec(),
+            evidence: Vec::new(),
+            inferred: None,
+        }
+    }
+
+    fn row(cells: Vec<Cell>) -> MatrixRow {
+        let supporting = cells
+            .iter()
+            .filter(|c| matches!(c.stance, Stance::Support | Stance::SupportReservations))
+            .count();
+        let opposing = cells.iter().filter(|c| c.stance == Stance::Oppose).count();
+        MatrixRow {
+            id: "K2P7".into(),
+            display: "2 kap. 7 §".into(),
+            kind: TargetKind::Paragraph,
+            conflict: supporting > 0 && opposing > 0,
+            commented: true,
+            supporting,
+            opposing,
+            counts: BTreeMap::new(),
+            cells,
+        }
+    }
+
+    #[test]
+    fn the_lead_answer_decides_where_it_has_a_position() {
+        let rs = [respondent("r1", true), respondent("r2", false)];
+        let p = position(
+            &row(vec![
+                cell(Stance::Support, &[]),
+                cell(Stance::Oppose, &[Flag::Concern]),
+            ]),
+            &rs,
+        );
+        assert!(p.from_lead);
+        assert_eq!(p.stance, Stance::Support);
+        assert!(p.flags.is_empty());
+        assert!(
+            p.divergent,
+            "support and opposition are still shown as divergent"
+        );
+        assert_eq!(p.kind, TargetKind::Paragraph);
+        assert_eq!(p.contributions.len(), 2);
+    }
+
+    #[test]
+    fn without_the_lead_the_strongest_position_is_taken_and_flags_merged() {
+        let rs = [
+            respondent("r1", true),
+            respondent("r2", false),
+            respondent("r3", false),
+        ];
+        let p = position(
+            &row(vec![
+                cell(Stance::NotAddressed, &[]),
+                cell(Stance::SupportReservations, &[Flag::Clarification]),
+                cell(Stance::Comment, &[Flag::Proposes]),
+            ]),
+            &rs,
+        );
+        assert!(!p.from_lead);
+        assert_eq!(p.stance, Stance::SupportReservations);
+        assert_eq!(p.flags, vec![Flag::Proposes, Flag::Clarification]);
+        assert!(!p.divergent);
+        assert_eq!(
+            p.contributions.len(),
+            2,
+            "not-addressed contributes nothing"
+        );
+    }
+
+    #[test]
+    fn support_against_opposition_without_the_lead_is_a_divergent_comment() {
+        let rs = [respondent("r1", false), respondent("r2", false)];
+        let p = position(
+            &row(vec![cell(Stance::Support, &[]), cell(Stance::Oppose, &[])]),
+            &rs,
+        );
+        assert_eq!(p.stance, Stance::Comment);
+        assert!(p.divergent && !p.from_lead);
+    }
+
+    #[test]
+    fn outcomes_and_kinds_serialise_by_their_names() {
+        assert_eq!(
+            serde_json::to_string(&Outcome::RenumberedChanged).unwrap(),
+            "\"renumbered-changed\""
+        );
+        assert_eq!(Outcome::RenumberedChanged.as_str(), "renumbered-changed");
+        assert_eq!(serde_json::to_string(&TargetKind::Ku).unwrap(), "\"ku\"");
+        // Declared in name order, so maps keyed by outcome keep the names' order.
+        use strum::IntoEnumIterator;
+        let names: Vec<&str> = Outcome::iter().map(Outcome::as_str).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn stance_counts_serialise_in_the_order_of_the_names() {
+        let mut r = respondent("r1", false);
+        r.counts = Stance::ALL.iter().map(|s| (*s, 1)).collect();
+        let json = serde_json::to_string(&r).unwrap();
+        let comment = json.find("\"comment\"").unwrap();
+        let support = json.find("\"support\"").unwrap();
+        assert!(comment < support, "{json}");
+        assert!(!json.contains("case_number"), "None is skipped: {json}");
+    }
+}

@@ -959,30 +959,44 @@ pub struct RubrikSide {
 pub enum RowView {
     /// A run of unchanged rows shown as `– – –`; `paragraphs` counts the paragraphs in it.
     Same {
+        /// How many paragraphs the run holds.
         paragraphs: usize,
+        /// The run as a reader names it (`1 kap. 1–6 §§`).
         label: String,
+        /// The rows of the run, for a view that can unfold it.
         rows: Vec<RowView>,
     },
     /// A chapter heading.
     Chapter {
+        /// How the heading changed.
         relation: Relation,
+        /// The heading in the old version.
         old: Option<HeadingView>,
+        /// The heading in the new version.
         new: Option<HeadingView>,
     },
     /// A rubrik.
     Rubrik {
+        /// How the rubrik changed.
         relation: Relation,
+        /// The rubrik in the old version.
         old: Option<RubrikSide>,
+        /// The rubrik in the new version.
         new: Option<RubrikSide>,
         /// Where the rubrik went, for the new side (empty when unchanged).
         note: String,
     },
     /// A paragraph (or several, for split and merged).
     Paragraph {
+        /// What happened to it.
         relation: Relation,
+        /// Its id in the new version, or in the old one when it was removed.
         id: String,
+        /// Its id in the new version (empty when removed).
         new_id: String,
+        /// The old side.
         old: Option<Box<CellView>>,
+        /// The new side.
         new: Option<Box<CellView>>,
     },
 }
