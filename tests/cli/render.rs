@@ -360,3 +360,44 @@ fn check_reports_its_findings_as_json_too() {
     assert_eq!(findings[0]["kind"], "repeated");
     assert_eq!(findings[0]["line"], 223);
 }
+
+/// The version map and an answer's stance table of the sample case, as the renderers get
+/// them: a change in either shows up here before it shows up in a page.
+#[test]
+fn snapshots_of_the_sample_version_map_and_stance_table() {
+    let d1 = sample().join("drafts/1-remissversion.txt");
+    let d2 = sample().join("drafts/2-beslutad-version.txt");
+    let o = remiss([
+        OsStr::new("diff"),
+        d1.as_os_str(),
+        d2.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let mut map: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    // Paths differ between machines; the file names do not.
+    for side in ["old", "new"] {
+        let name = Path::new(map[side]["source"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        map[side]["source"] = name.into();
+    }
+    insta::assert_json_snapshot!("sample_version_map", map);
+
+    let answer = sample().join("answers/stockholm-ks-2025-1384.txt");
+    let o = remiss([
+        OsStr::new("stances"),
+        answer.as_os_str(),
+        OsStr::new("--draft"),
+        d1.as_os_str(),
+        OsStr::new("--format"),
+        OsStr::new("json"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut table: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    table["source"] = "stockholm-ks-2025-1384.txt".into();
+    insta::assert_json_snapshot!("sample_stance_table", table);
+}
