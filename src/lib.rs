@@ -63,9 +63,15 @@ pub mod report;
 #[allow(missing_docs)]
 pub mod source;
 
+// The types a caller of the pipeline meets first; everything else is reached through its
+// stage's module.
 pub use address::{Address, Label, PunktLabel};
+pub use answer::stance::{Stance, StanceTable};
+pub use compare::VersionMap;
 pub use error::{Error, Result};
 pub use regulation::Regulation;
+pub use render::Templates;
+pub use report::{Matrix, Opinion, Outcome, TargetKind};
 
 use std::path::Path;
 

@@ -269,3 +269,7 @@ impl TopicIndex {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "topic_tests.rs"]
+mod tests;

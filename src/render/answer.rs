@@ -280,3 +280,63 @@ pub fn findings(name: &str, v: &[Finding]) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::lexicon::Lexicon;
+    use crate::source::Text;
+
+    fn table() -> StanceTable {
+        let draft = crate::regulation::parse(&Text::from_plain(
+            "draft.txt",
+            "2 kap. Ledning\n\n1 § Ledningen ska ansvara.\n\n2 § Ledningen ska utbildas.\n\n3 § Ledningen ska rapportera.\n"
+                .to_string(),
+        ));
+        let lex = Lexicon::embedded().unwrap();
+        let answer = crate::answer::parse(
+            &Text::from_plain(
+                "svar.txt",
+                "Socialförvaltningen\n\nSocialförvaltningen tillstyrker 2 kap. 1 §.\n\nSocialförvaltningen avstyrker 2 kap. 2 § och anser att kravet <b>bör</b> förtydligas | ändras.\n"
+                    .to_string(),
+            ),
+            &lex,
+        );
+        crate::answer::stance::read(&answer, Some(&draft), &lex)
+    }
+
+    #[test]
+    fn the_markdown_table_is_swedish_and_escaped() {
+        insta::assert_snapshot!(markdown(&table()));
+    }
+
+    #[test]
+    fn the_terminal_table_and_tsv_are_english_keys() {
+        let t = table();
+        insta::assert_snapshot!(format!("{}\n---\n{}", text(&t), tsv(&t)));
+    }
+
+    #[test]
+    fn findings_read_as_file_line_message() {
+        let f = [
+            Finding {
+                line: 9,
+                kind: FindingKind::UnmatchedHeading {
+                    heading: "Övrigt".into(),
+                },
+            },
+            Finding {
+                line: 3,
+                kind: FindingKind::Conflict {
+                    target: "2 kap. 7 §".into(),
+                    lines: vec![3, 5],
+                },
+            },
+        ];
+        assert_eq!(
+            findings("svar.txt", &f),
+            "svar.txt:3: 2 kap. 7 § is given both support and opposition (lines 3,5)\nsvar.txt:9: topic heading «Övrigt» matches no paragraph of the draft\n"
+        );
+        assert_eq!(findings("svar.txt", &[]), "svar.txt: no defects found\n");
+    }
+}

@@ -207,7 +207,7 @@ enum Msg {
 /// the rest; a deadline or a crash is an error naming the template being rendered.
 pub(super) fn render_all(
     templates: &Templates,
-    jobs: Vec<(&'static str, Context)>,
+    jobs: Vec<(&'static str, std::sync::Arc<Context>)>,
     limits: Limits,
 ) -> Result<Vec<String>, RenderError> {
     let n = jobs.len();

@@ -19,6 +19,7 @@ use crate::compare::VersionMap;
 use crate::regulation::Regulation;
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use tera::{Context, Tera, Value};
 
@@ -189,8 +190,9 @@ fn describe(e: &tera::Error) -> String {
 /// (Markdown-escaped), each with the filters and without access to the environment.
 #[derive(Clone)]
 pub struct Templates {
-    html: Tera,
-    md: Tera,
+    // Shared, so the rendering thread gets them without a copy.
+    html: Arc<Tera>,
+    md: Arc<Tera>,
 }
 
 impl Templates {
@@ -231,7 +233,10 @@ impl Templates {
                 })?;
             guard::no_recursion(tera)?;
         }
-        Ok(Templates { html, md })
+        Ok(Templates {
+            html: Arc::new(html),
+            md: Arc::new(md),
+        })
     }
 
     fn tera(&self, name: &str) -> &Tera {
@@ -419,7 +424,7 @@ fn comparison_context(map: &VersionMap, old: &Regulation, new: &Regulation) -> C
 struct Job {
     file: String,
     template: &'static str,
-    ctx: Context,
+    ctx: Arc<Context>,
 }
 
 /// Every output file of a case, as (relative path, bytes), in a fixed order. The templates
@@ -456,12 +461,14 @@ pub fn outputs(
     let mut ctx = Context::new();
     ctx.insert("case", &view);
     ctx.insert("op", &data.opinion);
+    // The case pages share one context.
+    let ctx = Arc::new(ctx);
     let mut jobs: Vec<Job> = Vec::new();
-    let mut page = |file: &str, template: &'static str, ctx: &Context| {
+    let mut page = |file: &str, template: &'static str, ctx: &Arc<Context>| {
         jobs.push(Job {
             file: file.to_string(),
             template,
-            ctx: ctx.clone(),
+            ctx: Arc::clone(ctx),
         })
     };
     for name in [
@@ -479,7 +486,7 @@ pub fn outputs(
     }
     for (i, c) in data.comparisons.iter().enumerate() {
         if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
-            let cctx = comparison_context(&c.map, old, new);
+            let cctx = Arc::new(comparison_context(&c.map, old, new));
             page(&c.page, "jamforelse.html", &cctx);
             page(&c.page.replace(".html", ".md"), "jamforelse.md", &cctx);
         }
@@ -489,9 +496,9 @@ pub fn outputs(
         let mut c = Context::new();
         c.insert("r", r);
         c.insert("lines", &lines);
-        page(&r.page, "svar.html", &c);
+        page(&r.page, "svar.html", &Arc::new(c));
     }
-    let (names, pairs): (Vec<String>, Vec<(&'static str, Context)>) = jobs
+    let (names, pairs): (Vec<String>, Vec<(&'static str, Arc<Context>)>) = jobs
         .into_iter()
         .map(|j| (j.file, (j.template, j.ctx)))
         .unzip();
@@ -554,8 +561,8 @@ fn tidy_markdown(s: &str) -> String {
     out.trim_start().to_string()
 }
 
-/// The matrix for spreadsheets: one row per target, one column per respondent (the stance),
-/// then counts. Comma-separated, UTF-8 with BOM so spreadsheet programs read å, ä, ö; no
+/// The matrix for spreadsheets: one row per target, one column per respondent (the stance
+/// and its flags in Swedish), then counts. Comma-separated, UTF-8 with BOM so spreadsheet programs read å, ä, ö; no
 /// cell can start a formula.
 pub fn csv(data: &CaseData) -> String {
     let mut s = String::from("\u{feff}");
@@ -571,15 +578,16 @@ pub fn csv(data: &CaseData) -> String {
     for row in &data.matrix.rows {
         let mut f = vec![escape::csv(&row.id), escape::csv(&row.display)];
         for c in &row.cells {
-            let mut v = c.stance.as_str().to_string();
+            // In Swedish, as the rest of the document: `avstyrker (farhåga, föreslår ändring)`.
+            let mut v = sv::stance(c.stance).to_string();
             if !c.flags.is_empty() {
                 v.push_str(" (");
                 v.push_str(
                     &c.flags
                         .iter()
-                        .map(|x| x.as_str())
+                        .map(|x| sv::flag(*x))
                         .collect::<Vec<_>>()
-                        .join(" "),
+                        .join(", "),
                 );
                 v.push(')');
             }

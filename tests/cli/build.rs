@@ -174,7 +174,7 @@ fn the_compilation_lists_the_conflicts_first_with_links_to_the_evidence() {
     let page = std::fs::read_to_string(out.path().join("svar/r4.html")).unwrap();
     assert!(page.contains("<div id=\"L34\">"));
     let csv = std::fs::read_to_string(out.path().join("sammanstallning.csv")).unwrap();
-    assert!(csv.lines().any(|l| l.starts_with("K2P7,2 kap. 7 §,oppose (proposes concern),no-comment,no-comment,support,no-comment,1,1,ja")), "{csv}");
+    assert!(csv.lines().any(|l| l.starts_with("K2P7,2 kap. 7 §,\"avstyrker (föreslår ändring, farhåga)\",utan synpunkt,utan synpunkt,tillstyrker,utan synpunkt,1,1,ja")), "{csv}");
 }
 
 #[test]
