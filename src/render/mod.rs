@@ -170,7 +170,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             deadline: Duration::from_secs(120),
-            stack: 256 << 20,
+            stack: 64 << 20,
         }
     }
 }

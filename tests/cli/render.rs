@@ -161,11 +161,11 @@ fn an_endless_loop_is_stopped_by_the_deadline() {
         "{% for a in range(end=100000000) %}{% for b in range(end=100000000) %}x{% endfor %}{% endfor %}",
     )]);
     let start = std::time::Instant::now();
-    let (o, out) = build_sample_with(tpl.path(), &["--template-timeout", "2"]);
+    let (o, out) = build_sample_with(tpl.path(), &["--template-timeout", "1"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(
-        e.contains("template index.html did not finish within 2 s"),
+        e.contains("template index.html did not finish within 1 s"),
         "{e}"
     );
     assert!(!out.path().join("o").exists());
