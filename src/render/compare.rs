@@ -350,18 +350,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         }
         _ => plain_lines(&paras.ar(side, pos)),
     };
-    let was = addresses(&e.old);
-    let note_new = match e.relation {
-        Relation::Renumbered => Some(format!("{}, tidigare {was}", sv::relation(e.relation))),
-        Relation::Moved => Some(format!("{} från {was}", sv::relation(e.relation))),
-        Relation::Split => Some(format!("{}, tidigare {was}", sv::relation(e.relation))),
-        Relation::Merged => Some(format!("{} av {was}", sv::relation(e.relation))),
-        Relation::Added | Relation::Removed if e.repealed.is_some() => {
-            Some(sv::REPEALED.to_string())
-        }
-        Relation::Added | Relation::Changed => Some(sv::relation(e.relation).to_string()),
-        _ => None,
-    };
+    let note_new = sv::paragraph_note(e.relation, e.repealed.is_some(), &addresses(&e.old));
     let ar_rel = e
         .allmanna_rad
         .as_ref()
@@ -394,20 +383,10 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
             lines: lines(Side::New, &e.new_pos),
             ar: ar(Side::New, &e.new_pos),
             ar_note: ar_rel.filter(|r| matches!(r, Relation::Added | Relation::Changed)),
-            meta: e.metadata.as_ref().map(|m| {
-                let notes = |v: &[String]| {
-                    if v.is_empty() {
-                        "ingen".to_string()
-                    } else {
-                        v.join(", ")
-                    }
-                };
-                format!(
-                    "Ändringsnotering: {} → {}",
-                    notes(&m.old.amended_by),
-                    notes(&m.new.amended_by)
-                )
-            }),
+            meta: e
+                .metadata
+                .as_ref()
+                .map(|m| sv::amendment_note(&m.old.amended_by, &m.new.amended_by)),
         })
     };
     (old, new)
@@ -1097,13 +1076,7 @@ fn row_view(r: Row<'_>, paras: &Paras<'_>) -> RowView {
 
 fn rubrik_note(r: &RubrikEntry) -> String {
     let at = |a: Option<Address>| a.map(|a| a.display_typo()).unwrap_or_default();
-    match r.relation {
-        Relation::Renumbered => format!("rubriken står nu före {}", at(r.new_before)),
-        Relation::Moved => format!("rubriken flyttad, tidigare före {}", at(r.old_before)),
-        Relation::Added => "ny rubrik".to_string(),
-        Relation::Changed => "rubriken ändrad".to_string(),
-        rel => sv::relation(rel).to_string(),
-    }
+    sv::rubrik_note(r.relation, &at(r.old_before), &at(r.new_before))
 }
 
 fn heading_text(h: &HeadingEntry, side: Side) -> Option<(String, Lines)> {

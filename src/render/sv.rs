@@ -96,6 +96,44 @@ pub fn relations(r: Relation) -> &'static str {
     }
 }
 
+/// The note on the new side of a paragraph in a parallelluppställning (`flyttad från
+/// 1 kap. 3 §`); `was` names the old paragraphs.
+pub fn paragraph_note(r: Relation, repealed: bool, was: &str) -> Option<String> {
+    match r {
+        Relation::Renumbered | Relation::Split => Some(format!("{}, tidigare {was}", relation(r))),
+        Relation::Moved => Some(format!("{} från {was}", relation(r))),
+        Relation::Merged => Some(format!("{} av {was}", relation(r))),
+        Relation::Added | Relation::Removed if repealed => Some(REPEALED.to_string()),
+        Relation::Added | Relation::Changed => Some(relation(r).to_string()),
+        _ => None,
+    }
+}
+
+/// The note on a rubrik that changed (`rubriken står nu före 2 kap. 3 §`); `old_before`
+/// and `new_before` name the paragraphs it stood and stands before.
+pub fn rubrik_note(r: Relation, old_before: &str, new_before: &str) -> String {
+    match r {
+        Relation::Renumbered => format!("rubriken står nu före {new_before}"),
+        Relation::Moved => format!("rubriken flyttad, tidigare före {old_before}"),
+        Relation::Added => "ny rubrik".to_string(),
+        Relation::Changed => "rubriken ändrad".to_string(),
+        r => relation(r).to_string(),
+    }
+}
+
+/// The amendment notes of a paragraph whose wording stayed (`Ändringsnotering: ingen →
+/// 2025:1511`).
+pub fn amendment_note(old: &[String], new: &[String]) -> String {
+    let notes = |v: &[String]| {
+        if v.is_empty() {
+            "ingen".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    format!("Ändringsnotering: {} → {}", notes(old), notes(new))
+}
+
 /// What became of a commented paragraph in the last version, singular (`ändrad`).
 pub fn outcome(o: Outcome) -> &'static str {
     match o {
