@@ -305,27 +305,24 @@ impl<'a> Paras<'a> {
             new: new.paragraphs().collect(),
         }
     }
-    fn text(&self, side: Side, pos: &[usize]) -> String {
+    /// The paragraphs at `pos` on one side.
+    fn at<'s>(&'s self, side: Side, pos: &'s [usize]) -> impl Iterator<Item = &'a Paragraf> + 's {
         let ps = if side == Side::Old {
             &self.old
         } else {
             &self.new
         };
-        pos.iter()
-            .filter_map(|&i| ps.get(i))
-            .map(|p| paragraph_text(p))
+        pos.iter().filter_map(|&i| ps.get(i).copied())
+    }
+    fn text(&self, side: Side, pos: &[usize]) -> String {
+        self.at(side, pos)
+            .map(paragraph_text)
             .collect::<Vec<_>>()
             .join("\n")
     }
     fn ar(&self, side: Side, pos: &[usize]) -> String {
-        let ps = if side == Side::Old {
-            &self.old
-        } else {
-            &self.new
-        };
-        pos.iter()
-            .filter_map(|&i| ps.get(i))
-            .map(|p| allmanna_rad_text(p))
+        self.at(side, pos)
+            .map(allmanna_rad_text)
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
             .join("\n")
