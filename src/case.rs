@@ -9,6 +9,16 @@ use crate::source::{self, Text};
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
 
+pub mod output;
+
+/// One answer file larger than this is refused before it is read. A remissvar is a letter:
+/// a long one is a few hundred KB as text and a few MB as PDF.
+pub const MAX_ANSWER_BYTES: u64 = 16 * 1024 * 1024;
+
+/// All the files of a case together larger than this are refused before any is read (the
+/// reading of a case takes about 25 times its size in memory at its peak).
+pub const MAX_CASE_BYTES: u64 = 128 * 1024 * 1024;
+
 /// The manifest `remiss.toml` of a case folder.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -60,8 +70,42 @@ pub enum CaseError {
     Manifest { path: PathBuf, message: String },
     #[error("{manifest}: the path {file:?} points outside the case folder")]
     OutsideCase { manifest: PathBuf, file: String },
+    #[error(
+        "{manifest}: {file:?} is a link to {target}, outside the case folder; copy the file into the case instead"
+    )]
+    LinkOutside {
+        manifest: PathBuf,
+        file: String,
+        target: PathBuf,
+    },
+    #[error("{manifest}: the file {file:?} is listed twice: as {first} and as {second}")]
+    Duplicate {
+        manifest: PathBuf,
+        file: String,
+        first: String,
+        second: String,
+    },
+    #[error(
+        "{manifest}: two answers are marked `lead = true`: {first} and {second}; the opinion can take the positions of one only"
+    )]
+    TwoLeads {
+        manifest: PathBuf,
+        first: String,
+        second: String,
+    },
     #[error("{0}: no drafts found (put them in drafts/ or list them in remiss.toml)")]
     NoDrafts(PathBuf),
+    #[error("{path}: the answer is {size} bytes, over the limit of {limit} bytes for one answer")]
+    AnswerTooLarge { path: PathBuf, size: u64, limit: u64 },
+    #[error(
+        "{dir}: the case's files are {size} bytes together, over the limit of {limit} bytes for a case; split it, or leave out the largest files (biggest: {largest})"
+    )]
+    CaseTooLarge {
+        dir: PathBuf,
+        size: u64,
+        limit: u64,
+        largest: String,
+    },
     #[error("{path}: {source}")]
     Read {
         path: PathBuf,
@@ -88,6 +132,12 @@ const INPUT_EXTENSIONS: [&str; 5] = ["txt", "md", "markdown", "pdf", "docx"];
 
 /// Reads `remiss.toml`, or discovers the case from `drafts/` and `answers/` subfolders.
 pub fn load(dir: &Path) -> Result<(Manifest, ManifestOrigin), CaseError> {
+    let (m, origin, _) = load_case(dir)?;
+    Ok((m, origin))
+}
+
+/// As [`load`], also returning the files discovery passed over (empty with a manifest).
+pub fn load_case(dir: &Path) -> Result<(Manifest, ManifestOrigin, Vec<Skipped>), CaseError> {
     if !dir.is_dir() {
         return Err(CaseError::NotAFolder(dir.to_path_buf()));
     }
@@ -101,25 +151,93 @@ pub fn load(dir: &Path) -> Result<(Manifest, ManifestOrigin), CaseError> {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        for f in m
-            .drafts
-            .iter()
-            .map(|d| &d.file)
-            .chain(m.answers.iter().map(|a| &a.file))
-        {
-            if !inside(f) {
-                return Err(CaseError::OutsideCase {
-                    manifest: path.clone(),
-                    file: f.clone(),
-                });
-            }
-        }
-        if m.drafts.is_empty() {
-            return Err(CaseError::NoDrafts(path));
-        }
-        return Ok((m, ManifestOrigin::File));
+        validate(dir, &m, &path)?;
+        return Ok((m, ManifestOrigin::File, Vec::new()));
     }
-    Ok((discover(dir)?, ManifestOrigin::Discovered))
+    let d = discover_case(dir)?;
+    Ok((d.manifest, ManifestOrigin::Discovered, d.skipped))
+}
+
+/// How an entry of the manifest is named in messages: `[[answers]] 2 (answers/b.txt)`.
+fn entry_name(table: &str, i: usize, file: &str) -> String {
+    format!("[[{table}]] {} ({file})", i + 1)
+}
+
+/// Checks a manifest against its folder: every path stays inside the folder, also after
+/// following links; no file is listed twice; at most one answer is the lead; there is a
+/// draft. `manifest` names the manifest in messages.
+pub fn validate(dir: &Path, m: &Manifest, manifest: &Path) -> Result<(), CaseError> {
+    let entries: Vec<(String, &str)> = m
+        .drafts
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (entry_name("drafts", i, &d.file), d.file.as_str()))
+        .chain(
+            m.answers
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (entry_name("answers", i, &a.file), a.file.as_str())),
+        )
+        .collect();
+    let mut seen: Vec<(PathBuf, &str)> = Vec::new();
+    for (name, f) in &entries {
+        if !inside(f) {
+            return Err(CaseError::OutsideCase {
+                manifest: manifest.to_path_buf(),
+                file: f.to_string(),
+            });
+        }
+        // A missing file is reported when the case is read, with the others.
+        let Some(real) = real_path(dir, f, manifest)? else {
+            continue;
+        };
+        if let Some((_, first)) = seen.iter().find(|(p, _)| *p == real) {
+            return Err(CaseError::Duplicate {
+                manifest: manifest.to_path_buf(),
+                file: f.to_string(),
+                first: first.to_string(),
+                second: name.clone(),
+            });
+        }
+        seen.push((real, name));
+    }
+    let leads: Vec<String> = m
+        .answers
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.lead)
+        .map(|(i, a)| format!("{} «{}»", entry_name("answers", i, &a.file), a.respondent))
+        .collect();
+    if leads.len() > 1 {
+        return Err(CaseError::TwoLeads {
+            manifest: manifest.to_path_buf(),
+            first: leads[0].clone(),
+            second: leads[1].clone(),
+        });
+    }
+    if m.drafts.is_empty() {
+        return Err(CaseError::NoDrafts(manifest.to_path_buf()));
+    }
+    Ok(())
+}
+
+/// The real path of a case file (links followed), refused when it lies outside the case
+/// folder; `None` when the file does not exist.
+fn real_path(dir: &Path, file: &str, manifest: &Path) -> Result<Option<PathBuf>, CaseError> {
+    let Ok(root) = dir.canonicalize() else {
+        return Err(CaseError::NotAFolder(dir.to_path_buf()));
+    };
+    let Ok(real) = dir.join(file).canonicalize() else {
+        return Ok(None);
+    };
+    if !real.starts_with(&root) {
+        return Err(CaseError::LinkOutside {
+            manifest: manifest.to_path_buf(),
+            file: file.to_string(),
+            target: real,
+        });
+    }
+    Ok(Some(real))
 }
 
 /// A relative path that stays inside the folder (no `..`, no root, no drive).
@@ -130,46 +248,148 @@ fn inside(f: &str) -> bool {
             .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
 }
 
-fn files_in(dir: &Path, sub: &str) -> Vec<String> {
-    let mut v: Vec<String> = walkdir::WalkDir::new(dir.join(sub))
+/// File names (without extension, any case) of notes that sit beside the documents of a
+/// case and are not documents of the case.
+const NOTE_NAMES: [&str; 12] = [
+    "readme",
+    "changes",
+    "changelog",
+    "expected",
+    "notes",
+    "note",
+    "anteckningar",
+    "todo",
+    "license",
+    "licence",
+    "contributing",
+    "history",
+];
+
+/// Why a file in `drafts/` or `answers/` is not taken as a document, if it is not.
+fn not_a_document(rel: &Path, is_link: bool) -> Option<String> {
+    let name = rel.file_name()?.to_string_lossy();
+    if is_link {
+        return Some(
+            "a symbolic link (discovery does not follow links; list the file in remiss.toml if it lies inside the case)"
+                .to_string(),
+        );
+    }
+    // Word's lock files (`~$svar.docx`) are left beside an open document.
+    if name.starts_with("~$") {
+        return Some("a lock file of an open Word document".to_string());
+    }
+    let ext = rel
+        .extension()
+        .and_then(|x| x.to_str())
+        .map(str::to_ascii_lowercase);
+    if !ext
+        .as_deref()
+        .is_some_and(|x| INPUT_EXTENSIONS.contains(&x))
+    {
+        return Some(format!(
+            "not a format remiss reads (.{}); save it as .txt, .md, .pdf or .docx",
+            ext.as_deref().unwrap_or("")
+        ));
+    }
+    let stem = rel.file_stem()?.to_string_lossy().to_lowercase();
+    if NOTE_NAMES.contains(&stem.as_str()) {
+        return Some("notes about the case, not a document of it".to_string());
+    }
+    None
+}
+
+/// The documents in `dir/sub` in name order, and the files passed over with the reason.
+fn files_in(dir: &Path, sub: &str) -> (Vec<String>, Vec<Skipped>) {
+    let mut docs = Vec::new();
+    let mut skipped = Vec::new();
+    for e in walkdir::WalkDir::new(dir.join(sub))
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            e.path()
-                .extension()
-                .and_then(|x| x.to_str())
-                .is_some_and(|x| INPUT_EXTENSIONS.contains(&x.to_ascii_lowercase().as_str()))
-        })
-        .filter_map(|e| {
-            e.path()
-                .strip_prefix(dir)
-                .ok()
-                .map(|p| p.to_string_lossy().replace('\\', "/"))
-        })
-        .collect();
-    v.sort();
-    v
+    {
+        let t = e.file_type();
+        if t.is_dir() {
+            continue;
+        }
+        let Ok(rel) = e.path().strip_prefix(dir) else {
+            continue;
+        };
+        // Hidden files (`.DS_Store`, editor backups) are nobody's document.
+        if rel
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        let shown = rel.to_string_lossy().replace('\\', "/");
+        if !t.is_file() && !t.is_symlink() {
+            skipped.push(Skipped {
+                file: shown,
+                reason: "not a regular file".to_string(),
+            });
+            continue;
+        }
+        match not_a_document(rel, t.is_symlink()) {
+            Some(reason) => skipped.push(Skipped {
+                file: shown,
+                reason,
+            }),
+            None => docs.push(shown),
+        }
+    }
+    docs.sort();
+    (docs, skipped)
+}
+
+/// A case found from its folders: the manifest, and what was passed over and why.
+pub struct Discovery {
+    pub manifest: Manifest,
+    pub skipped: Vec<Skipped>,
 }
 
 /// Builds a manifest from the folder's `drafts/` and `answers/` (walked in name order).
 pub fn discover(dir: &Path) -> Result<Manifest, CaseError> {
-    let drafts = files_in(dir, "drafts");
+    discover_case(dir).map(|d| d.manifest)
+}
+
+/// Builds a manifest from the folder's `drafts/` and `answers/` (walked in name order).
+/// Only documents are taken: notes (`README.md`, `CHANGES.md`, `EXPECTED.md`), files of
+/// other formats, links, and in `drafts/` texts with no paragraf are listed as skipped.
+pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
+    let (candidates, mut skipped) = files_in(dir, "drafts");
+    let mut drafts = Vec::new();
+    let mut title = None;
+    for f in candidates {
+        // A draft that cannot be read stays, so reading the case reports why.
+        match source::read(&dir.join(&f)) {
+            Ok(t) => {
+                let r = regulation::parse(&t);
+                if r.paragraph_count() == 0 {
+                    skipped.push(Skipped {
+                        file: f,
+                        reason: "no paragraf (`N §`): not a regulation text".to_string(),
+                    });
+                    continue;
+                }
+                if drafts.is_empty() {
+                    title = r.title.map(|t| t.text.trim_end_matches(';').to_string());
+                }
+                drafts.push(f);
+            }
+            Err(_) => drafts.push(f),
+        }
+    }
     if drafts.is_empty() {
         return Err(CaseError::NoDrafts(dir.to_path_buf()));
     }
-    let answers = files_in(dir, "answers");
-    let title = source::read(&dir.join(&drafts[0]))
-        .ok()
-        .map(|t| regulation::parse(&t))
-        .and_then(|r| r.title.map(|t| t.text.trim_end_matches(';').to_string()))
-        .unwrap_or_else(|| {
-            dir.file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default()
-        });
+    let (answers, more) = files_in(dir, "answers");
+    skipped.extend(more);
+    let title = title.unwrap_or_else(|| {
+        dir.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    });
     let lex = Lexicon::embedded()?;
     let answers = answers
         .into_iter()
@@ -186,7 +406,7 @@ pub fn discover(dir: &Path) -> Result<Manifest, CaseError> {
             }
         })
         .collect();
-    Ok(Manifest {
+    let manifest = Manifest {
         title,
         drafts: drafts
             .iter()
@@ -198,7 +418,8 @@ pub fn discover(dir: &Path) -> Result<Manifest, CaseError> {
             .collect(),
         answers,
         ..Default::default()
-    })
+    };
+    Ok(Discovery { manifest, skipped })
 }
 
 fn stem(f: &str) -> String {
@@ -292,6 +513,8 @@ pub struct Skipped {
 /// the order of the comparisons, and each answer's lines, in the order of the respondents).
 pub struct Case {
     pub data: CaseData,
+    /// What the readers noticed (an encoding, replaced bytes, rejoined hyphens), per file.
+    pub notices: Vec<String>,
     pub drafts: Vec<Regulation>,
     pub answer_lines: Vec<Vec<String>>,
 }
@@ -307,8 +530,75 @@ impl Progress for Quiet {
     fn step(&mut self, _: &str, _: usize, _: usize) {}
 }
 
+/// The size of every file of the case, refused up front: one answer over
+/// [`MAX_ANSWER_BYTES`] is a problem of that file; all together over [`MAX_CASE_BYTES`] stops
+/// the case before anything is read. Missing files are left for the reading to report.
+fn check_sizes(dir: &Path, manifest: &Manifest) -> Result<Vec<CaseError>, CaseError> {
+    let mut problems = Vec::new();
+    let mut total = 0u64;
+    let mut largest = (0u64, String::new());
+    let files = manifest
+        .drafts
+        .iter()
+        .map(|d| (&d.file, false))
+        .chain(manifest.answers.iter().map(|a| (&a.file, true)));
+    for (f, is_answer) in files {
+        let path = dir.join(f);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let size = meta.len();
+        total = total.saturating_add(size);
+        if size > largest.0 {
+            largest = (size, f.clone());
+        }
+        if is_answer && size > MAX_ANSWER_BYTES {
+            problems.push(CaseError::AnswerTooLarge {
+                path,
+                size,
+                limit: MAX_ANSWER_BYTES,
+            });
+        }
+    }
+    if total > MAX_CASE_BYTES {
+        return Err(CaseError::CaseTooLarge {
+            dir: dir.to_path_buf(),
+            size: total,
+            limit: MAX_CASE_BYTES,
+            largest: format!("{}, {} bytes", largest.1, largest.0),
+        });
+    }
+    Ok(problems)
+}
+
+/// Reads one file of the case, after checking that its real path lies inside the case.
+fn read_input(dir: &Path, file: &str) -> Result<Text, CaseError> {
+    let path = dir.join(file);
+    if !inside(file) {
+        return Err(CaseError::OutsideCase {
+            manifest: dir.join("remiss.toml"),
+            file: file.to_string(),
+        });
+    }
+    real_path(dir, file, &dir.join("remiss.toml"))?;
+    source::read(&path).map_err(|source| CaseError::Read { path, source })
+}
+
+/// The path a problem is about, for the list of skipped files.
+fn problem_file(e: &CaseError) -> String {
+    match e {
+        CaseError::Read { path, .. }
+        | CaseError::NotARegulation(path)
+        | CaseError::NoPositions(path)
+        | CaseError::AnswerTooLarge { path, .. } => path.display().to_string(),
+        CaseError::LinkOutside { file, .. } | CaseError::OutsideCase { file, .. } => file.clone(),
+        _ => String::new(),
+    }
+}
+
 /// Reads every file of the case. Returns the data and the problems met; with `keep_going`
-/// false the first bad input is an error and nothing is returned.
+/// false the first bad input is an error and nothing is returned. A manifest without
+/// drafts, or a case over the size limits, is an error whatever `keep_going` says.
 pub fn read_case(
     dir: &Path,
     manifest: Manifest,
@@ -317,7 +607,18 @@ pub fn read_case(
     keep_going: bool,
     progress: &mut dyn Progress,
 ) -> Result<Case, Vec<CaseError>> {
-    let mut errors: Vec<CaseError> = Vec::new();
+    if manifest.drafts.is_empty() {
+        return Err(vec![CaseError::NoDrafts(dir.to_path_buf())]);
+    }
+    let mut errors: Vec<CaseError> = check_sizes(dir, &manifest).map_err(|e| vec![e])?;
+    let too_large: Vec<PathBuf> = errors
+        .iter()
+        .filter_map(|e| match e {
+            CaseError::AnswerTooLarge { path, .. } => Some(path.clone()),
+            _ => None,
+        })
+        .collect();
+    let mut notices = Vec::new();
     let mut skipped = Vec::new();
     let total = manifest.drafts.len() + manifest.answers.len();
     let mut done = 0;
@@ -326,8 +627,9 @@ pub fn read_case(
         let path = dir.join(&d.file);
         done += 1;
         progress.step("drafts", done, total);
-        match source::read(&path) {
+        match read_input(dir, &d.file) {
             Ok(t) => {
+                notices.extend(t.notices.iter().cloned());
                 let r = regulation::parse(&t);
                 if r.paragraph_count() == 0 {
                     errors.push(CaseError::NotARegulation(path));
@@ -338,7 +640,7 @@ pub fn read_case(
                     });
                 }
             }
-            Err(source) => errors.push(CaseError::Read { path, source }),
+            Err(e) => errors.push(e),
         }
     }
     // Without the first draft there is nothing to read answers against.
@@ -352,8 +654,12 @@ pub fn read_case(
         let path = dir.join(&a.file);
         done += 1;
         progress.step("answers", done, total);
-        match source::read(&path) {
+        if too_large.contains(&path) {
+            continue;
+        }
+        match read_input(dir, &a.file) {
             Ok(text) => {
+                notices.extend(text.notices.iter().cloned());
                 let parsed = answer::parse(&text, lex);
                 let table = stance::read_with_index(&parsed, Some(first), Some(&index), lex);
                 if !table.has_positions() {
@@ -366,7 +672,7 @@ pub fn read_case(
                     table,
                 });
             }
-            Err(source) => errors.push(CaseError::Read { path, source }),
+            Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
@@ -375,12 +681,7 @@ pub fn read_case(
         }
         for e in &errors {
             skipped.push(Skipped {
-                file: match e {
-                    CaseError::Read { path, .. }
-                    | CaseError::NotARegulation(path)
-                    | CaseError::NoPositions(path) => path.display().to_string(),
-                    _ => String::new(),
-                },
+                file: problem_file(e),
                 reason: e.to_string(),
             });
         }
@@ -392,9 +693,18 @@ pub fn read_case(
     let data = assemble(dir, manifest, origin, &drafts, &answers, skipped);
     Ok(Case {
         data,
+        notices,
         drafts: drafts.into_iter().map(|d| d.regulation).collect(),
         answer_lines,
     })
+}
+
+/// The case's name: its folder's name (`msb-cybersakerhet`), also for `remiss build .`.
+pub fn case_name(dir: &Path) -> String {
+    dir.canonicalize()
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "case".into())
 }
 
 /// The `r1`, `r2`, ... key and the answer page of the i-th answer.
@@ -484,11 +794,7 @@ fn assemble(
             .count(),
         orphaned: effects.orphaned.len(),
     };
-    let name = dir
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "case".into());
+    let name = case_name(dir);
     CaseData {
         format: "remiss-case",
         format_version: 1,
@@ -523,44 +829,4 @@ fn assemble(
         figures,
         skipped,
     }
-}
-
-/// Writes files into `out` atomically: everything goes to a temporary folder beside it,
-/// which then replaces `out` in one rename (the old output is removed after).
-pub fn write_atomically(out: &Path, files: &[(String, Vec<u8>)]) -> std::io::Result<()> {
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp)?;
-    }
-    for (rel, bytes) in files {
-        let p = tmp.join(rel);
-        if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d)?;
-        }
-        std::fs::write(&p, bytes)?;
-    }
-    let old = parent.join(format!(".{name}.old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old)?;
-    }
-    if let Err(e) = std::fs::rename(&tmp, out) {
-        // Put the previous output back rather than leave nothing.
-        if old.exists() {
-            let _ = std::fs::rename(&old, out);
-        }
-        return Err(e);
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old)?;
-    }
-    Ok(())
 }

@@ -1,4 +1,5 @@
-//! Errors of the library stages, typed so the CLI can map them to exit codes.
+//! Errors of the library stages, typed so the CLI can map them to exit codes (the
+//! binary's `cli::exit` module holds the mapping).
 
 use std::path::PathBuf;
 
@@ -11,13 +12,17 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error(
+        "{path}: not a regular file (a {kind}); give a .txt, .md, .pdf or .docx file"
+    )]
+    NotAFile { path: PathBuf, kind: &'static str },
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },
     #[error(
         "{path}: this is not a text document (binary content at byte {offset}); give a .txt, .md, .pdf or .docx file"
     )]
     Binary { path: PathBuf, offset: usize },
-    #[error("{path}: the file is {size} bytes, over the limit of {limit} bytes")]
+    #[error("{path}: the file is {size} bytes or more, over the limit of {limit} bytes")]
     TooLarge {
         path: PathBuf,
         size: u64,
@@ -55,16 +60,6 @@ pub enum Error {
         "{path}: reading took longer than {seconds} s and was abandoned; the file is probably damaged"
     )]
     TimedOut { path: PathBuf, seconds: u64 },
-}
-
-impl Error {
-    /// The documented exit code for this error (see README, "Exit codes").
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            Error::NotARegulation { .. } => 3,
-            _ => 2,
-        }
-    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -185,23 +185,67 @@ impl Text {
 /// Reads a file into a [`Text`], choosing the format by content (`%PDF-` is a PDF, a zip
 /// archive a Word document, anything else text); the extension only breaks ties.
 pub fn read(path: &Path) -> Result<Text> {
+    let bytes = read_bytes(path, MAX_INPUT_BYTES)?;
+    from_bytes(path, &bytes)
+}
+
+/// What a file that is not a regular file is, for the message refusing it.
+fn kind_of(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "named pipe (FIFO)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "device";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+    }
+    if t.is_dir() { "folder" } else { "special file" }
+}
+
+/// Reads the bytes of a regular file, at most `limit` of them: a named pipe, a device or a
+/// folder is refused before it is opened (opening a pipe blocks, and a device never ends),
+/// and the limit is enforced while reading, whatever size the file states.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
     };
+    let not_a_file = |t: &std::fs::FileType| Error::NotAFile {
+        path: path.to_path_buf(),
+        kind: kind_of(t),
+    };
     let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.is_dir() {
-        return Err(io(std::io::Error::other("it is a directory")));
+    if !meta.is_file() {
+        return Err(not_a_file(&meta.file_type()));
     }
-    if meta.len() > MAX_INPUT_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: MAX_INPUT_BYTES,
-        });
+    let too_large = |size| Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    };
+    if meta.len() > limit {
+        return Err(too_large(meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(io)?;
-    from_bytes(path, &bytes)
+    let file = std::fs::File::open(path).map_err(io)?;
+    // The path may have been replaced between the two looks; the open file decides.
+    let opened = file.metadata().map_err(io)?;
+    if !opened.is_file() {
+        return Err(not_a_file(&opened.file_type()));
+    }
+    let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }
 
 /// What a file is, judged by its content first and its name second.
@@ -289,13 +333,7 @@ fn text_from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
 
 fn decode(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> Result<(String, Encoding)> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return match std::str::from_utf8(rest) {
-            Ok(s) => Ok((s.to_string(), Encoding::Utf8Bom)),
-            Err(e) => Err(Error::Binary {
-                path: path.to_path_buf(),
-                offset: e.valid_up_to() + 3,
-            }),
-        };
+        return Ok((utf8_lossy(path, rest, notices), Encoding::Utf8Bom));
     }
     for (bom, enc, le) in [
         (&b"\xFF\xFE"[..], Encoding::Utf16Le, true),
@@ -325,25 +363,84 @@ fn decode(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> Result<(Strin
             return Ok((out, enc));
         }
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok((s.to_string(), Encoding::Utf8)),
-        Err(e) => {
-            // A NUL byte or many control bytes mean binary, not a legacy encoding.
-            if let Some(offset) = bytes.iter().position(|&b| b == 0) {
-                return Err(Error::Binary {
-                    path: path.to_path_buf(),
-                    offset,
-                });
-            }
-            let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-            notices.push(format!(
-                "{}: not valid UTF-8 (first bad byte at {}); decoded as Windows-1252",
-                path.display(),
-                e.valid_up_to()
-            ));
-            Ok((s.into_owned(), Encoding::Windows1252))
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok((s.to_string(), Encoding::Utf8));
+    }
+    // A NUL byte means binary, not a legacy encoding.
+    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+        return Err(Error::Binary {
+            path: path.to_path_buf(),
+            offset,
+        });
+    }
+    let (multibyte, bad) = utf8_evidence(bytes);
+    // A UTF-8 text with a few stray bytes has many good multi-byte sequences (å, ä, ö, §)
+    // and few bad ones; a Windows-1252 text has almost no good ones, since its å (0xE5)
+    // followed by a letter is never valid UTF-8.
+    if multibyte > bad.len() {
+        return Ok((utf8_lossy(path, bytes, notices), Encoding::Utf8));
+    }
+    let (s, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
+    notices.push(format!(
+        "{}: not UTF-8 ({} invalid byte sequence(s), first on line {}); decoded as Windows-1252",
+        path.display(),
+        bad.len(),
+        bad.first().map_or(1, |&o| line_of(bytes, o))
+    ));
+    Ok((s.into_owned(), Encoding::Windows1252))
+}
+
+/// How many valid multi-byte UTF-8 sequences the bytes hold, and where the invalid ones start.
+fn utf8_evidence(bytes: &[u8]) -> (usize, Vec<usize>) {
+    let mut multibyte = 0;
+    let mut bad = Vec::new();
+    let mut at = 0;
+    for chunk in bytes.utf8_chunks() {
+        multibyte += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        at += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            bad.push(at);
+            at += chunk.invalid().len();
         }
     }
+    (multibyte, bad)
+}
+
+/// The 1-based line of a byte offset.
+fn line_of(bytes: &[u8], offset: usize) -> usize {
+    1 + memchr::memchr_iter(b'\n', &bytes[..offset.min(bytes.len())]).count()
+}
+
+/// Decodes UTF-8, replacing each invalid sequence by U+FFFD, with a notice naming the lines
+/// where that happened.
+fn utf8_lossy(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> String {
+    let (_, bad) = utf8_evidence(bytes);
+    if bad.is_empty() {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut lines: Vec<usize> = bad.iter().map(|&o| line_of(bytes, o)).collect();
+    lines.dedup();
+    const SHOWN: usize = 20;
+    let mut list = lines
+        .iter()
+        .take(SHOWN)
+        .map(|l| l.to_string())
+        .collect::<Vec<_>>();
+    let more = lines.len().saturating_sub(SHOWN);
+    let listed = match (list.len(), more) {
+        (1, _) => format!("line {}", list[0]),
+        (_, 0) => {
+            let last = list.pop().unwrap_or_default();
+            format!("lines {} and {last}", list.join(", "))
+        }
+        _ => format!("lines {} and {more} more", list.join(", ")),
+    };
+    notices.push(format!(
+        "{}: {listed}: {} invalid UTF-8 byte sequence(s) replaced by U+FFFD; the rest of the file is UTF-8",
+        path.display(),
+        bad.len()
+    ));
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The offset of the first sign that decoded text is really binary: a NUL, or a
@@ -850,6 +947,61 @@ mod tests {
         assert_eq!(t.encoding, Encoding::Windows1252);
         assert!(t.source.contains("1 § Förordningen gäller."));
         assert_eq!(t.notices.len(), 1);
+    }
+
+    #[test]
+    fn a_few_bad_bytes_in_utf8_are_replaced_and_named_by_line() {
+        let mut b = "Förvaltningen tillstyrker 2 kap. 7 §.\nÅtgärder\u{0} krävs.\nSista raden.\n"
+            .to_string()
+            .into_bytes();
+        let at = b.iter().position(|&x| x == 0).unwrap();
+        b[at] = 0x96;
+        let t = from_bytes(Path::new("a.txt"), &b).unwrap();
+        assert_eq!(t.encoding, Encoding::Utf8);
+        assert!(t.source.contains("Åtgärder\u{FFFD} krävs."), "{}", t.source);
+        assert!(t.source.contains("2 kap. 7 §"));
+        assert_eq!(t.notices.len(), 1);
+        assert!(t.notices[0].contains("a.txt: line 2: 1 invalid"), "{:?}", t.notices);
+        // With a BOM, the same.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(&b);
+        let t = from_bytes(Path::new("a.txt"), &bom).unwrap();
+        assert_eq!(t.encoding, Encoding::Utf8Bom);
+        assert!(t.notices[0].contains("line 2"), "{:?}", t.notices);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read() {
+        match read(Path::new("/dev/zero")) {
+            Err(Error::NotAFile { kind, .. }) => assert_eq!(kind, "device"),
+            other => panic!("{other:?}"),
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("p.txt");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            match read(&fifo) {
+                Err(Error::NotAFile { kind, .. }) => assert_eq!(kind, "named pipe (FIFO)"),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(matches!(read(dir.path()), Err(Error::NotAFile { .. })));
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, "1 § Text.\n").unwrap();
+        assert!(matches!(
+            read_bytes(&f, 4),
+            Err(Error::TooLarge { limit: 4, .. })
+        ));
+        assert_eq!(read_bytes(&f, 100).unwrap().len(), 11);
+        // A file that states 0 bytes and holds more is stopped while it is read.
+        let proc = Path::new("/proc/self/maps");
+        if std::fs::metadata(proc).is_ok_and(|m| m.len() == 0) {
+            assert!(matches!(
+                read_bytes(proc, 16),
+                Err(Error::TooLarge { size: 17, .. })
+            ));
+        }
     }
 
     #[test]

@@ -3,9 +3,9 @@
 
 use super::{CmdResult, EXIT_FINDINGS, EXIT_OK};
 use anyhow::{Context, bail};
-use remiss::case::{self, ManifestOrigin, Progress};
+use remiss::case::{self, ManifestOrigin, Progress, output};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The sample case shipped in the repository, built when no CASE is given.
 pub const SAMPLE_CASE: &str = "corpus/msb-cybersakerhet";
@@ -16,8 +16,12 @@ pub const SAMPLE_CASE: &str = "corpus/msb-cybersakerhet";
 /// opinion (Markdown, HTML, Word), the compilation of stances (HTML, CSV), the comparison of
 /// the draft versions, the effect of the comments, data.json and index.html.
 ///
+/// The output folder must be new, empty or a previous build (it carries a .remiss-build
+/// file); it may not be, hold or lie inside the case folder or any other input.
+///
 /// Exit codes: 0 built; 1 built, but some files were skipped (--keep-going); 2 nothing
-/// written (an input, the manifest or a template failed; each problem is listed).
+/// written (an input, the manifest or a template failed; each problem is listed); 4 the
+/// output was refused or could not be written (nothing was changed).
 #[derive(clap::Args)]
 pub struct Args {
     /// The case folder [default: corpus/msb-cybersakerhet, the sample case].
@@ -74,10 +78,25 @@ pub fn run(a: Args) -> CmdResult {
             d
         }
     };
+    let out = a
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("out").join(case::case_name(&dir)));
+    // Refused before anything is read or written: an output that is not ours to replace.
+    let inputs: Vec<&Path> = [Some(dir.as_path()), a.templates.as_deref(), a.lexicon.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    output::check_not_input(&out, &inputs)
+        .and_then(|()| output::check_build_target(&out))
+        .with_context(|| format!("cannot write the build into {}", out.display()))?;
     let lex = super::stances::load_lexicon(a.lexicon.as_deref())?;
     let templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;
-    let (manifest, origin) = case::load(&dir)?;
+    let (manifest, origin, passed_over) = case::load_case(&dir)?;
+    for s in &passed_over {
+        eprintln!("notice: {}/{}: skipped: {}", dir.display(), s.file, s.reason);
+    }
     if origin == ManifestOrigin::Discovered {
         eprintln!(
             "notice: {} has no remiss.toml; building from the files found (run `remiss init {}` to save the manifest and edit it)",
@@ -102,6 +121,9 @@ pub fn run(a: Args) -> CmdResult {
             );
         }
     };
+    for n in &case.notices {
+        eprintln!("notice: {n}");
+    }
     let data = &case.data;
     for s in &data.skipped {
         eprintln!("warning: skipped: {}", s.reason);
@@ -112,12 +134,15 @@ pub fn run(a: Args) -> CmdResult {
     };
     let files = remiss::render::outputs(&templates, data, &case.drafts, &case.answer_lines, limits)
         .context("rendering failed; nothing was written")?;
-    let out = a
-        .output
-        .unwrap_or_else(|| PathBuf::from("out").join(&data.name));
-    case::write_atomically(&out, &files)
-        .map_err(super::OutputError)
-        .with_context(|| format!("cannot write {}", out.display()))?;
+    let written = output::write_build(&out, &files)
+        .with_context(|| format!("cannot write the build into {}", out.display()))?;
+    if written.leftovers_removed > 0 {
+        eprintln!(
+            "notice: removed {} temporary folder(s) left beside {} by an interrupted build",
+            written.leftovers_removed,
+            out.display()
+        );
+    }
     eprintln!(
         "wrote {} files to {}: {} answers, {} paragraphs, {} with comments, {} conflicts; open {}",
         files.len(),

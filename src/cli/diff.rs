@@ -1,11 +1,11 @@
 //! `remiss diff`: compares two versions of a regulation paragraph by paragraph.
 
-use super::{CmdResult, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, emit};
-use anyhow::{Context, bail};
+use super::{CmdResult, EXIT_FINDINGS, EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, emit};
+use anyhow::Context;
 use clap::ValueEnum;
+use remiss::case::output;
 use remiss::compare::{self, Options};
 use remiss::render;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -33,7 +33,8 @@ pub enum Format {
 /// away, and each is counted in the summary.
 ///
 /// Exit codes: 0 no differences; 1 differences; 2 error (an unreadable file, a file
-/// that is not a regulation, an output that cannot be written).
+/// that is not a regulation); 4 the output cannot be written (a missing folder, a folder,
+/// a read-only file, or one of the inputs).
 #[derive(clap::Args)]
 pub struct Args {
     /// The old version (nuvarande lydelse, or the consultation draft).
@@ -44,27 +45,36 @@ pub struct Args {
     /// The output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-    /// Write the output to FILE (atomically) instead of standard output.
+    /// Write the output to FILE (atomically) instead of standard output. FILE's folder
+    /// must exist, and FILE may not be OLD or NEW.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
 
 pub fn run(a: Args) -> CmdResult {
-    // Every failure of `diff` is exit code 2, as for diff(1).
+    // Every failure to read or compare is exit code 2, as for diff(1); an output that
+    // cannot be written is 4, as for every command.
     match compare_files(&a) {
         Ok(code) => Ok(code),
         Err(e) => {
-            let mut msg = format!("error: {e}");
-            for cause in e.chain().skip(1) {
-                msg.push_str(&format!("\n  caused by: {cause}"));
-            }
-            eprintln!("{msg}");
-            Ok(EXIT_INPUT)
+            eprintln!("{}", super::error_message(&e));
+            Ok(match super::exit::of(&e) {
+                EXIT_OUTPUT => EXIT_OUTPUT,
+                _ => EXIT_INPUT,
+            })
         }
     }
 }
 
 fn compare_files(a: &Args) -> CmdResult {
+    let inputs: Vec<&Path> = std::iter::once(a.old.as_path())
+        .chain(a.new.as_deref())
+        .collect();
+    if let Some(out) = &a.output {
+        // Refused before the (possibly long) comparison, and checked again when writing.
+        output::check_not_input(out, &inputs)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+    }
     let (old, new) = match &a.new {
         Some(new_path) => {
             // Each text is dropped once parsed: only the trees are compared.
@@ -119,7 +129,7 @@ fn compare_files(a: &Args) -> CmdResult {
         Format::Html => render::comparison_html(&render::Templates::embedded()?, &map, &old, &new)?,
     };
     match &a.output {
-        Some(path) => write_atomically(path, out.as_bytes())
+        Some(path) => output::write_file(path, out.as_bytes(), &inputs)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => emit(&out)?,
     }
@@ -164,32 +174,9 @@ fn tracked_states(
     Ok((old, new))
 }
 
-/// Writes to a temporary file beside `path` and renames it into place, so a reader never
-/// sees half a file and a failed run leaves the old one.
+/// Writes one output file atomically and safely (see [`output::write_file`]): a temporary
+/// file beside `path` renamed into place; a folder, a link or a read-only file at `path`,
+/// or a missing folder, is refused (exit 4).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let Some(name) = path.file_name() else {
-        bail!("not a file name");
-    };
-    if path.is_dir() {
-        bail!("it is a directory");
-    }
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let result = (|| -> std::io::Result<()> {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    Ok(result?)
+    Ok(output::write_file(path, bytes, &[])?)
 }

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod diff;
+pub mod exit;
 pub mod init;
 pub mod parse;
 pub mod refs;
@@ -10,11 +11,8 @@ pub mod stances;
 use std::io::{self, Write};
 use std::process::ExitCode;
 
-/// Exit codes (documented in the README and in `remiss --help`).
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_FINDINGS: u8 = 1;
-pub const EXIT_INPUT: u8 = 2;
-pub const EXIT_OUTPUT: u8 = 4;
+// The exit codes live in `exit`; these names are kept for the subcommands.
+pub use exit::{FINDINGS as EXIT_FINDINGS, INPUT as EXIT_INPUT, OK as EXIT_OK, OUTPUT as EXIT_OUTPUT};
 
 /// What a subcommand returns: its exit code, or an error to report.
 pub type CmdResult = anyhow::Result<u8>;
@@ -50,29 +48,23 @@ pub fn finish(result: CmdResult) -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let mut msg = format!("error: {e}");
-            for cause in e.chain().skip(1) {
-                msg.push_str(&format!("\n  caused by: {cause}"));
-            }
-            eprintln!("{msg}");
-            let code = e
-                .chain()
-                .find_map(|c| c.downcast_ref::<remiss::Error>())
-                .map(|le| le.exit_code() as u8)
-                .or_else(|| {
-                    e.chain()
-                        .find_map(|c| c.downcast_ref::<stances::NoPositions>())
-                        .map(|_| stances::EXIT_NO_POSITIONS)
-                })
-                .or_else(|| {
-                    e.chain()
-                        .find_map(|c| c.downcast_ref::<OutputError>())
-                        .map(|_| EXIT_OUTPUT)
-                })
-                .unwrap_or(EXIT_INPUT);
-            ExitCode::from(code)
+            eprintln!("{}", error_message(&e));
+            ExitCode::from(exit::of(&e))
         }
     }
+}
+
+/// `error: ...` with each cause on its own line, each said once: a cause whose text the
+/// message already holds (library errors name their cause in their own text) is left out.
+pub fn error_message(e: &anyhow::Error) -> String {
+    let mut msg = format!("error: {e}");
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !msg.contains(&c) {
+            msg.push_str(&format!("\n  caused by: {c}"));
+        }
+    }
+    msg
 }
 
 /// Prints notices (such as a legacy encoding) to stderr.

@@ -9,9 +9,6 @@ use remiss::regulation::Regulation;
 use remiss::render;
 use std::path::{Path, PathBuf};
 
-/// Exit code when a document holds no position at all (not an answer).
-pub const EXIT_NO_POSITIONS: u8 = 3;
-
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
     /// Aligned text for reading in a terminal.
@@ -135,6 +132,10 @@ pub struct NoPositions(pub String);
 
 pub fn check(a: CheckArgs) -> CmdResult {
     let (table, parsed, draft) = read(&a.answer, a.draft.as_deref(), a.lexicon.as_deref())?;
+    // A text with no position is not an answer: "no defects" would be a false all-clear.
+    if !table.has_positions() {
+        bail!(NoPositions(a.answer.display().to_string()));
+    }
     let name = a.answer.display().to_string();
     let findings = remiss::report::lint(&table, &parsed, draft.as_ref());
     let out = match a.format {

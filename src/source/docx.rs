@@ -51,19 +51,7 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
 /// kept, insertions left out) and after them (insertions kept, deletions left out). A
 /// document without tracked changes gives the same text twice.
 pub fn read_states(path: &Path) -> Result<(Text, Text)> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if meta.len() > super::MAX_INPUT_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: meta.len(),
-            limit: super::MAX_INPUT_BYTES,
-        });
-    }
-    let bytes = std::fs::read(path).map_err(io)?;
+    let bytes = super::read_bytes(path, super::MAX_INPUT_BYTES)?;
     let doc = parse_guarded(path, &bytes)?;
     Ok((doc.render(State::Before), doc.render(State::After)))
 }

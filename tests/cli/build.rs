@@ -270,15 +270,30 @@ fn the_same_inputs_give_byte_identical_outputs_and_a_rebuild_replaces_cleanly() 
     assert_eq!(tree(&a), tree(&b));
 }
 
-/// A case folder made by the test: drafts/ and answers/ with the given files.
-fn case_folder(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
+/// A case folder made by the test (`case/` with the given files) and a place beside it for
+/// the output (`out`), since a build refuses to write inside its case.
+struct CaseDir {
+    tmp: tempfile::TempDir,
+}
+
+impl CaseDir {
+    fn path(&self) -> PathBuf {
+        self.tmp.path().join("case")
+    }
+    fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+}
+
+fn case_folder(files: &[(&str, &[u8])]) -> CaseDir {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("case")).unwrap();
     for (rel, bytes) in files {
-        let p = dir.path().join(rel);
+        let p = tmp.path().join("case").join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
-    dir
+    CaseDir { tmp }
 }
 
 fn read_corpus(rel: &str) -> Vec<u8> {
@@ -298,7 +313,7 @@ fn a_case_without_a_manifest_is_discovered() {
         ("answers/service.txt", &a2),
         ("answers/notes.odt", b"ignored"),
     ]);
-    let out = case.path().join("out");
+    let out = case.out();
     let o = build(&[case.path().as_os_str(), "-o".as_ref(), out.as_os_str()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Nothing on stdout (`remiss build case > case/remiss.toml` would truncate it); `init`
@@ -340,7 +355,7 @@ fn bad_inputs_stop_the_build_before_anything_is_written() {
         ("answers/letter.txt", b"Dear all,\n\nSee you on Monday.\n"),
         ("remiss.toml", manifest.as_bytes()),
     ]);
-    let out = case.path().join("out");
+    let out = case.out();
     let o = build(&[case.path().as_os_str(), "-o".as_ref(), out.as_os_str()]);
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
@@ -381,7 +396,7 @@ fn manifest_paths_cannot_leave_the_case_folder() {
     let o = build(&[
         case.path().as_os_str(),
         "-o".as_ref(),
-        case.path().join("out").as_os_str(),
+        case.out().as_os_str(),
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
@@ -457,7 +472,7 @@ fn html_escapes_the_text_of_the_documents() {
         ("drafts/a.txt", &d1),
         ("answers/x.txt", "Kulturförvaltningen\n\n2 kap. Organisatoriska säkerhetsåtgärder\nFörvaltningen avstyrker 7 § <script>alert(1)</script> helt.\n".as_bytes()),
     ]);
-    let out = case.path().join("out");
+    let out = case.out();
     let o = build(&[case.path().as_os_str(), "-o".as_ref(), out.as_os_str()]);
     assert!(o.status.success(), "{}", stderr(&o));
     for page in ["yttrande.html", "sammanstallning.html", "svar/r1.html"] {
@@ -468,4 +483,271 @@ fn html_escapes_the_text_of_the_documents() {
             "{page}"
         );
     }
+}
+
+/// The sample case copied into a temporary folder, with or without its manifest.
+fn sample_copy(with_manifest: bool) -> CaseDir {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for e in walkdir::WalkDir::new(sample()).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e.path().strip_prefix(sample()).unwrap().display().to_string();
+            if with_manifest || rel != "remiss.toml" {
+                files.push((rel, std::fs::read(e.path()).unwrap()));
+            }
+        }
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(r, b)| (r.as_str(), b.as_slice()))
+        .collect();
+    case_folder(&refs)
+}
+
+fn build_into(case: &Path, out: &Path) -> std::process::Output {
+    build(&[case.as_os_str(), "-o".as_ref(), out.as_os_str()])
+}
+
+#[test]
+fn a_folder_the_build_did_not_write_is_never_replaced() {
+    let case = sample_copy(true);
+    let p = case.out();
+    std::fs::create_dir(&p).unwrap();
+    std::fs::write(p.join("t.txt"), "thesis").unwrap();
+    let o = build_into(&case.path(), &p);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("was not written by `remiss build`"));
+    assert_eq!(std::fs::read_to_string(p.join("t.txt")).unwrap(), "thesis");
+    // An empty folder is fine, and a build's own folder carries the marker from then on.
+    std::fs::remove_file(p.join("t.txt")).unwrap();
+    let o = build_into(&case.path(), &p);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(p.join(".remiss-build").is_file());
+    let o = build_into(&case.path(), &p);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn the_case_its_parts_and_its_parent_are_refused_as_output() {
+    let case = sample_copy(true);
+    let before = tree(&case.path());
+    for out in [
+        case.path(),
+        case.path().join("answers"),
+        case.path().join("out"),
+        case.tmp.path().to_path_buf(),
+    ] {
+        let o = build_into(&case.path(), &out);
+        assert_eq!(o.status.code(), Some(4), "{}: {}", out.display(), stderr(&o));
+        assert!(
+            stderr(&o).contains("input"),
+            "{}: {}",
+            out.display(),
+            stderr(&o)
+        );
+    }
+    assert_eq!(tree(&case.path()), before);
+    // The templates folder and the lexicon are inputs too.
+    let tpl = case.tmp.path().join("tpl");
+    std::fs::create_dir(&tpl).unwrap();
+    let o = build(&[
+        case.path().as_os_str(),
+        "-o".as_ref(),
+        tpl.as_os_str(),
+        "--templates".as_ref(),
+        tpl.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+}
+
+#[test]
+fn an_output_at_a_file_or_a_read_only_folder_is_refused_before_anything_is_touched() {
+    let case = sample_copy(true);
+    let f = case.out();
+    std::fs::write(&f, "my notes").unwrap();
+    let o = build_into(&case.path(), &f);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), "my notes");
+    let names: Vec<String> = std::fs::read_dir(case.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+
+    let ro = case.tmp.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    let mut perm = std::fs::metadata(&ro).unwrap().permissions();
+    perm.set_readonly(true);
+    std::fs::set_permissions(&ro, perm).unwrap();
+    let o = build_into(&case.path(), &ro);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(stderr(&o).contains("read-only"), "{}", stderr(&o));
+    let o = build_into(&case.path(), &ro.join("x"));
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert!(!ro.join("x").exists());
+}
+
+#[test]
+fn leftovers_of_an_interrupted_build_are_removed_by_the_next() {
+    let case = sample_copy(true);
+    let out = case.out();
+    for stale in [".out.tmp-4000000-x", ".out.old-4000001"] {
+        let d = case.tmp.path().join(stale);
+        std::fs::create_dir_all(d.join("svar")).unwrap();
+        std::fs::write(d.join("svar/r1.html"), "half").unwrap();
+    }
+    let o = build_into(&case.path(), &out);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("removed 2 temporary folder(s)"), "{}", stderr(&o));
+    let hidden: Vec<String> = std::fs::read_dir(case.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect();
+    assert!(hidden.is_empty(), "{hidden:?}");
+}
+
+#[test]
+fn builds_into_one_output_at_once_all_succeed_and_leave_nothing_behind() {
+    let case = sample_copy(true);
+    let out = case.out();
+    let children: Vec<std::process::Child> = (0..4)
+        .map(|_| {
+            std::process::Command::new(env!("CARGO_BIN_EXE_remiss"))
+                .args(["build".as_ref(), case.path().as_os_str(), "-o".as_ref(), out.as_os_str()])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for c in children {
+        let o = c.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    }
+    let names: Vec<String> = std::fs::read_dir(case.tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(out.join("index.html").is_file());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_manifest_entry_linking_out_of_the_case_is_refused() {
+    let secret = tempfile::tempdir().unwrap();
+    std::fs::write(secret.path().join("secret.txt"), "lösenord: hunter2\n").unwrap();
+    let case = sample_copy(true);
+    let link = case.path().join("answers/z.txt");
+    std::os::unix::fs::symlink(secret.path().join("secret.txt"), &link).unwrap();
+    let mut m = std::fs::read_to_string(case.path().join("remiss.toml")).unwrap();
+    m.push_str("\n[[answers]]\nfile = \"answers/z.txt\"\nrespondent = \"Z\"\n");
+    std::fs::write(case.path().join("remiss.toml"), m).unwrap();
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("answers/z.txt") && err.contains("secret.txt"), "{err}");
+    assert!(!case.out().exists());
+    // Discovery does not follow it either, and says so.
+    std::fs::remove_file(case.path().join("remiss.toml")).unwrap();
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("answers/z.txt: skipped: a symbolic link"), "{}", stderr(&o));
+    for e in walkdir::WalkDir::new(case.out()) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            assert!(!String::from_utf8_lossy(&bytes).contains("hunter2"), "{}", e.path().display());
+        }
+    }
+}
+
+#[test]
+fn two_leads_or_one_file_listed_twice_are_refused_naming_both() {
+    let d1 = read_corpus("drafts/1-remissversion.txt");
+    let a1 = read_corpus("answers/socialforvaltningen.txt");
+    let a2 = read_corpus("answers/serviceforvaltningen.txt");
+    let head = "title = \"T\"\n[[drafts]]\nfile = \"drafts/a.txt\"\nlabel = \"A\"\n";
+    let leads = format!(
+        "{head}[[answers]]\nfile = \"answers/a.txt\"\nrespondent = \"X\"\nlead = true\n[[answers]]\nfile = \"answers/b.txt\"\nrespondent = \"Y\"\nlead = true\n"
+    );
+    let case = case_folder(&[
+        ("drafts/a.txt", &d1),
+        ("answers/a.txt", &a1),
+        ("answers/b.txt", &a2),
+        ("remiss.toml", leads.as_bytes()),
+    ]);
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("«X»") && err.contains("«Y»") && err.contains("lead"), "{err}");
+    let twice = format!(
+        "{head}[[answers]]\nfile = \"answers/a.txt\"\nrespondent = \"X\"\n[[answers]]\nfile = \"./answers/a.txt\"\nrespondent = \"Y\"\n"
+    );
+    std::fs::write(case.path().join("remiss.toml"), twice).unwrap();
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("listed twice") && err.contains("[[answers]] 1") && err.contains("[[answers]] 2"),
+        "{err}"
+    );
+    assert!(!case.out().exists());
+}
+
+#[test]
+fn the_sample_case_builds_without_its_manifest_and_lists_the_notes_it_skips() {
+    let case = sample_copy(false);
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("drafts/CHANGES.md: skipped: notes"), "{err}");
+    assert!(err.contains("answers/EXPECTED.md: skipped: notes"), "{err}");
+    let manifest = stdout(&o);
+    assert!(manifest.contains("# skipped: drafts/CHANGES.md"), "{manifest}");
+    let data = read_json(&case.out().join("data.json"));
+    assert_eq!(data["respondents"].as_array().unwrap().len(), 5);
+    assert_eq!(data["drafts"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_stray_invalid_byte_in_an_answer_is_replaced_and_reported_by_line() {
+    let d1 = read_corpus("drafts/1-remissversion.txt");
+    let mut a1 = read_corpus("answers/stockholm-ks-2025-1384.txt");
+    let clean = case_folder(&[("drafts/a.txt", &d1), ("answers/a.txt", &a1)]);
+    // One byte of line 5 becomes invalid, as a bad copy-and-paste leaves it.
+    let line5 = a1
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(3)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    a1.insert(line5, 0x96);
+    let dirty = case_folder(&[("drafts/a.txt", &d1), ("answers/a.txt", &a1)]);
+    let o = build_into(&clean.path(), &clean.out());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = build_into(&dirty.path(), &dirty.out());
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("answers/a.txt") && err.contains("line 5") && err.contains("U+FFFD"), "{err}");
+    // The reading is the same as the clean file's: no row changes for one bad byte.
+    let rows = |d: &Path| read_json(&d.join("data.json"))["matrix"].clone();
+    assert_eq!(rows(&clean.out()), rows(&dirty.out()));
+}
+
+#[test]
+fn a_case_over_the_size_limit_is_refused_before_reading() {
+    let d1 = read_corpus("drafts/1-remissversion.txt");
+    let case = case_folder(&[("drafts/a.txt", &d1)]);
+    // A sparse file: 17 MiB stated, nothing read.
+    let big = std::fs::File::create(case.path().join("answers.txt")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    std::fs::create_dir(case.path().join("answers")).unwrap();
+    std::fs::rename(case.path().join("answers.txt"), case.path().join("answers/big.txt")).unwrap();
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("over the limit of 16777216 bytes for one answer"), "{}", stderr(&o));
+    assert!(!case.out().exists());
 }

@@ -474,7 +474,7 @@ fn output_file_is_written_atomically_and_equals_stdout() {
     assert_eq!(written, direct);
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "a temporary file was left behind");
-    // A directory that does not exist: error, exit 2.
+    // A directory that does not exist: the output cannot be written, exit 4.
     let o = remiss_here(&[
         "diff",
         &topp("14"),
@@ -482,7 +482,7 @@ fn output_file_is_written_atomically_and_equals_stdout() {
         "-o",
         "/nonexistent-dir/x.md",
     ]);
-    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(o.status.code(), Some(4));
     assert!(
         stderr(&o).contains("cannot write /nonexistent-dir/x.md"),
         "{}",
