@@ -96,7 +96,11 @@ pub enum CaseError {
     #[error("{0}: no drafts found (put them in drafts/ or list them in remiss.toml)")]
     NoDrafts(PathBuf),
     #[error("{path}: the answer is {size} bytes, over the limit of {limit} bytes for one answer")]
-    AnswerTooLarge { path: PathBuf, size: u64, limit: u64 },
+    AnswerTooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
     #[error(
         "{dir}: the case's files are {size} bytes together, over the limit of {limit} bytes for a case; split it, or leave out the largest files (biggest: {largest})"
     )]

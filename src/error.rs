@@ -12,9 +12,7 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error(
-        "{path}: not a regular file (a {kind}); give a .txt, .md, .pdf or .docx file"
-    )]
+    #[error("{path}: not a regular file (a {kind}); give a .txt, .md, .pdf or .docx file")]
     NotAFile { path: PathBuf, kind: &'static str },
     #[error("{path}: the file is empty")]
     Empty { path: PathBuf },

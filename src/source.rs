@@ -239,9 +239,7 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
         return Err(not_a_file(&opened.file_type()));
     }
     let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
     if bytes.len() as u64 > limit {
         return Err(too_large(bytes.len() as u64));
     }
@@ -961,7 +959,11 @@ mod tests {
         assert!(t.source.contains("Åtgärder\u{FFFD} krävs."), "{}", t.source);
         assert!(t.source.contains("2 kap. 7 §"));
         assert_eq!(t.notices.len(), 1);
-        assert!(t.notices[0].contains("a.txt: line 2: 1 invalid"), "{:?}", t.notices);
+        assert!(
+            t.notices[0].contains("a.txt: line 2: 1 invalid"),
+            "{:?}",
+            t.notices
+        );
         // With a BOM, the same.
         let mut bom = b"\xEF\xBB\xBF".to_vec();
         bom.extend_from_slice(&b);

@@ -83,10 +83,14 @@ pub fn run(a: Args) -> CmdResult {
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(case::case_name(&dir)));
     // Refused before anything is read or written: an output that is not ours to replace.
-    let inputs: Vec<&Path> = [Some(dir.as_path()), a.templates.as_deref(), a.lexicon.as_deref()]
-        .into_iter()
-        .flatten()
-        .collect();
+    let inputs: Vec<&Path> = [
+        Some(dir.as_path()),
+        a.templates.as_deref(),
+        a.lexicon.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     output::check_not_input(&out, &inputs)
         .and_then(|()| output::check_build_target(&out))
         .with_context(|| format!("cannot write the build into {}", out.display()))?;
@@ -95,7 +99,12 @@ pub fn run(a: Args) -> CmdResult {
         .context("the templates cannot be used")?;
     let (manifest, origin, passed_over) = case::load_case(&dir)?;
     for s in &passed_over {
-        eprintln!("notice: {}/{}: skipped: {}", dir.display(), s.file, s.reason);
+        eprintln!(
+            "notice: {}/{}: skipped: {}",
+            dir.display(),
+            s.file,
+            s.reason
+        );
     }
     if origin == ManifestOrigin::Discovered {
         eprintln!(

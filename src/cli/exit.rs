@@ -23,7 +23,10 @@ pub fn of(e: &anyhow::Error) -> u8 {
         if let Some(le) = cause.downcast_ref::<remiss::Error>() {
             return library(le);
         }
-        if cause.downcast_ref::<super::stances::NoPositions>().is_some() {
+        if cause
+            .downcast_ref::<super::stances::NoPositions>()
+            .is_some()
+        {
             return NOT_WHAT_IS_NEEDED;
         }
         if cause.downcast_ref::<super::OutputError>().is_some()

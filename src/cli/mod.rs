@@ -12,7 +12,9 @@ use std::io::{self, Write};
 use std::process::ExitCode;
 
 // The exit codes live in `exit`; these names are kept for the subcommands.
-pub use exit::{FINDINGS as EXIT_FINDINGS, INPUT as EXIT_INPUT, OK as EXIT_OK, OUTPUT as EXIT_OUTPUT};
+pub use exit::{
+    FINDINGS as EXIT_FINDINGS, INPUT as EXIT_INPUT, OK as EXIT_OK, OUTPUT as EXIT_OUTPUT,
+};
 
 /// What a subcommand returns: its exit code, or an error to report.
 pub type CmdResult = anyhow::Result<u8>;
