@@ -220,14 +220,16 @@ impl Address {
             match tag {
                 b'K' => a.kapitel = Some(Label { num: num?, letter }),
                 b'P' => a.paragraf = Some(Label { num: num?, letter }),
+                // Stycken and punkter count from 1: `S0` names nothing.
                 b'S' => {
-                    if letter.is_some() {
+                    if letter.is_some() || num == Some(0) {
                         return None;
                     }
                     a.stycke = Some(num?)
                 }
                 _ => {
                     a.punkt = Some(match (num, letter) {
+                        (Some(0), None) => return None,
                         (Some(n), None) => PunktLabel::Number(n),
                         (None, Some(c)) => PunktLabel::Letter(c),
                         _ => return None,
@@ -371,6 +373,23 @@ mod tests {
         assert_eq!(Address::from_id("S1K2"), None);
         assert_eq!(Address::from_id("X1"), None);
         assert_eq!(Address::from_id(""), None);
+    }
+
+    #[test]
+    fn stycke_and_punkt_zero_are_not_ids() {
+        for id in ["K2P7S0", "P7S0", "K2P7S1N0", "K2P7S0N1"] {
+            assert_eq!(Address::from_id(id), None, "{id}");
+        }
+        // Even an address made by hand with stycke 0 is simply not in a draft.
+        use crate::cite::Outline;
+        let text = crate::source::Text::from_plain(
+            "t",
+            "1 kap. Inledning\n\n1 § Denna förordning gäller.\n".to_string(),
+        );
+        let reg = crate::regulation::parse(&text);
+        let mut a = Address::from_id("K1P1N1").unwrap();
+        a.stycke = Some(0);
+        assert!(!reg.contains(&a));
     }
 
     #[test]

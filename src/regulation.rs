@@ -369,7 +369,10 @@ impl Outline for Regulation {
             (st, Some(n)) => {
                 let in_stycke = |s: &Stycke| s.punkter.iter().any(|x| x.label == n);
                 match st {
-                    Some(s) => p.stycken.get(s as usize - 1).is_some_and(in_stycke),
+                    Some(s) => p
+                        .stycken
+                        .get((s as usize).wrapping_sub(1))
+                        .is_some_and(in_stycke),
                     None => p.stycken.iter().any(in_stycke),
                 }
             }

@@ -9,6 +9,8 @@ use crate::error::{Error, Result};
 use serde::Serialize;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 /// Files larger than this are refused before they are read into memory, whatever their
@@ -692,6 +694,25 @@ impl Builder {
 thread_local! {
     /// Set on reader threads: their panics are reported as errors, not printed.
     static QUIET_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Set on reader threads: raised when the caller stopped waiting.
+    static CANCEL: std::cell::RefCell<Option<Arc<AtomicBool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The stop signal of the reader running on this thread: set when the caller has given up
+/// on it (its time limit passed). Readers check it in their loops and stop early, so an
+/// abandoned reader does not go on using a core and memory for the rest of the process.
+/// Taken once on the reader thread, it can be handed to helper threads the reader starts.
+#[derive(Clone, Default)]
+pub(crate) struct Cancel(Option<Arc<AtomicBool>>);
+
+impl Cancel {
+    pub(crate) fn current() -> Cancel {
+        Cancel(CANCEL.with(|c| c.borrow().clone()))
+    }
+    pub(crate) fn is_set(&self) -> bool {
+        self.0.as_ref().is_some_and(|f| f.load(Ordering::Relaxed))
+    }
 }
 
 /// Installs (once) a panic hook that stays silent on reader threads and defers to the
@@ -721,7 +742,9 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 
 /// Runs a third-party reader on a worker thread: a panic becomes [`Error::ReaderFailed`],
 /// and after `limit` the caller stops waiting ([`Error::TimedOut`]). A timed-out worker cannot
-/// be killed; it is left to finish or to die with the process, and its result is dropped.
+/// be killed: it is told to stop ([`Cancel`] is set, which the readers check between
+/// pages and elements), is never joined, and dies with the process at the latest, so a hung
+/// third-party library cannot keep `remiss` from exiting.
 fn guarded<T, F>(path: &Path, limit: Duration, f: F) -> Result<T>
 where
     T: Send + 'static,
@@ -729,11 +752,14 @@ where
 {
     quiet_reader_panics();
     let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let worker_cancel = Arc::clone(&cancel);
     let spawned = std::thread::Builder::new()
         .name("remiss-reader".to_string())
         .stack_size(16 * 1024 * 1024)
         .spawn(move || {
             QUIET_PANICS.with(|q| q.set(true));
+            CANCEL.with(|c| *c.borrow_mut() = Some(worker_cancel));
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
             // The receiver may have given up waiting; then nobody wants the result.
             let _ = tx.send(r);
@@ -750,10 +776,13 @@ where
             path: path.to_path_buf(),
             message: panic_message(payload.as_ref()),
         }),
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::TimedOut {
-            path: path.to_path_buf(),
-            seconds: limit.as_secs().max(1),
-        }),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            cancel.store(true, Ordering::Relaxed);
+            Err(Error::TimedOut {
+                path: path.to_path_buf(),
+                seconds: limit.as_secs().max(1),
+            })
+        }
         Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::ReaderFailed {
             path: path.to_path_buf(),
             message: "the reader thread stopped without an answer".to_string(),
@@ -1047,6 +1076,37 @@ mod tests {
         assert!(matches!(r, Err(Error::TimedOut { .. })), "{r:?}");
         let r = guarded(p, Duration::from_secs(5), || Ok(7));
         assert_eq!(r.ok(), Some(7));
+    }
+
+    #[test]
+    fn a_reader_given_up_on_is_told_to_stop() {
+        let stopped = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&stopped);
+        let r: Result<()> = guarded(Path::new("x.pdf"), Duration::from_millis(50), move || {
+            // A reader loop that would run for a minute, checking as real readers do.
+            let start = std::time::Instant::now();
+            while start.elapsed() < Duration::from_secs(60) {
+                if Cancel::current().is_set() {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            flag.store(true, Ordering::SeqCst);
+            Ok(())
+        });
+        assert!(matches!(r, Err(Error::TimedOut { .. })), "{r:?}");
+        let start = std::time::Instant::now();
+        while !stopped.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        assert!(
+            stopped.load(Ordering::SeqCst),
+            "the abandoned reader kept running"
+        );
+        assert!(
+            !Cancel::current().is_set(),
+            "only reader threads are ever cancelled"
+        );
     }
 
     #[test]

@@ -152,6 +152,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     // their pages are put back in order.
     let doc = &doc;
     let half = numbers.len().div_ceil(2);
+    let cancel = super::Cancel::current();
     let run = |nums: &[u32]| -> (Vec<Page>, Vec<(u32, String)>) {
         let mut dev = Collector {
             height: 0.0,
@@ -159,6 +160,10 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
         };
         let mut failed = Vec::new();
         for n in nums {
+            // The caller has given up (time limit): stop instead of running on unseen.
+            if cancel.is_set() {
+                break;
+            }
             let before = dev.pages.len();
             // A panic on one page loses that page only; the worker's own guard catches the rest.
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

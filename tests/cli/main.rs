@@ -6,6 +6,7 @@ mod parse;
 mod readme;
 mod refs;
 mod render;
+mod safety;
 mod sources;
 mod stances;
 
