@@ -20,7 +20,7 @@
 //!     "normalisation": {"old": {"line_wraps", "hyphenation", "whitespace"},
 //!                       "new": {...}, "whitespace_only": n},
 //!     "aligned_share": 0..1,            // share of paragraphs aligned to something
-//!     "fallbacks": n                    // word diffs that hit the deadline
+//!     "fallbacks": n                    // word diffs that hit the work or size limit
 //!   },
 //!   "warnings": ["..."],
 //!   "paragraphs": [                     // every paragraph of both versions, once
@@ -63,20 +63,23 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use words::{Fingerprint, WordDiff, same_but_spacing, text_key};
 
-/// How the comparison runs.
+/// How the comparison runs. The word diffs are bounded by counted work, so the same input
+/// always gives the same output; the wall-clock cap is a last resort that is reported.
 #[derive(Clone, Debug)]
 pub struct Options {
-    /// The longest one word diff may take before it falls back to whole stycken.
-    pub pair_timeout: Duration,
-    /// The longest all word diffs together may take; later pairs fall back.
+    /// The work all word diffs together may take ([`words::work`] units); later pairs fall
+    /// back to whole stycken.
+    pub total_work: u64,
+    /// The longest all word diffs together may take: a last resort on a slow machine, since
+    /// a comparison that hits it may differ from run to run (a warning says so).
     pub total_timeout: Duration,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
-            pair_timeout: Duration::from_millis(50),
-            total_timeout: Duration::from_secs(2),
+            total_work: words::TOTAL_WORK,
+            total_timeout: Duration::from_secs(120),
         }
     }
 }
@@ -463,8 +466,7 @@ fn round3(x: f64) -> f64 {
 
 /// Runs word diffs against one shared budget.
 struct Differ {
-    pair: Duration,
-    end: Instant,
+    budget: words::Budget,
     fallbacks: usize,
     whitespace_only: u32,
 }
@@ -482,8 +484,7 @@ impl Differ {
                 whitespace_only: 0,
             };
         }
-        let deadline = (Instant::now() + self.pair).min(self.end);
-        let d = words::diff(old, new, deadline);
+        let d = words::diff_within(old, new, &mut self.budget);
         if d.fallback {
             self.fallbacks += 1;
         }
@@ -500,10 +501,8 @@ impl Differ {
 
 /// Compares two versions of a regulation.
 pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
-    let start = Instant::now();
     let mut differ = Differ {
-        pair: opts.pair_timeout,
-        end: start + opts.total_timeout,
+        budget: words::Budget::new(opts.total_work, Instant::now() + opts.total_timeout),
         fallbacks: 0,
         whitespace_only: 0,
     };
@@ -647,7 +646,13 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
     };
     s.fallbacks = s.fallbacks.max(differ.fallbacks);
 
-    let warnings = warnings(old, new, &s, &ou, &nu);
+    let mut warnings = warnings(old, new, &s, &ou, &nu);
+    if differ.budget.capped > 0 {
+        warnings.push(format!(
+            "{} word diff(s) hit the wall-clock cap (the machine is slow or busy); those paragraphs show whole stycken replaced, and another run may show them otherwise",
+            differ.budget.capped
+        ));
+    }
     let side = |r: &Regulation| Side {
         source: r.source.clone(),
         title: r.title.as_ref().map(|t| t.text.clone()),
@@ -1320,7 +1325,7 @@ fn warnings(
     }
     if s.fallbacks > 0 {
         w.push(format!(
-            "{} word diffs hit the time or size limit; those paragraphs show whole stycken replaced",
+            "{} word diffs hit the work or size limit; those paragraphs show whole stycken replaced",
             s.fallbacks
         ));
     }

@@ -1,12 +1,65 @@
 //! Stage 3b, comparing words: tokens, similarity fingerprints, and the word diff of one
-//! aligned pair (similar, always with a deadline and a whole-stycke fallback).
+//! aligned pair (similar, always bounded, with a whole-stycke fallback).
+//!
+//! The bound is counted, not timed: a pair whose worst case is too much work, or that would
+//! overdraw the comparison's [`Budget`], gets the fallback, so the same input always gives
+//! the same output. A wall-clock cap stays only as a last resort against a slow machine; when
+//! it strikes, it is counted in [`Budget::capped`] and reported.
 
 use serde::Serialize;
 use similar::{Algorithm, DiffOp, capture_diff_slices_deadline};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// Pairs with more tokens than this (old + new) are not word-diffed; they get the fallback.
 pub const MAX_DIFF_TOKENS: usize = 40_000;
+
+/// The most work one pair may take, in [`work`] units (worst-case steps of the diff): about
+/// 10,000 differing tokens, a few tens of milliseconds.
+pub const PAIR_WORK: u64 = 25_000_000;
+
+/// The most work all the word diffs of one comparison may take together; later pairs get
+/// the fallback. Real statutes use a small share of it: a 1,000-paragraph pair about 1%.
+pub const TOTAL_WORK: u64 = 2_000_000_000;
+
+/// The last-resort wall-clock cap of one pair (reached only on a machine far slower than
+/// the work bounds assume).
+pub const PAIR_CAP: Duration = Duration::from_secs(2);
+
+/// What the word diffs of one comparison may still spend.
+#[derive(Clone, Debug)]
+pub struct Budget {
+    /// Work units left ([`work`]).
+    pub left: u64,
+    /// The wall-clock cap of the whole comparison: the last resort.
+    pub cap: Instant,
+    /// Pairs that hit a wall-clock cap (their output may differ between runs).
+    pub capped: usize,
+}
+
+impl Budget {
+    pub fn new(total_work: u64, cap: Instant) -> Budget {
+        Budget {
+            left: total_work,
+            cap,
+            capped: 0,
+        }
+    }
+}
+
+/// The worst-case number of steps of diffing two token sequences: with `d` tokens left
+/// after the common beginning and end are set aside, `(d/2)²` (Myers' bound, which
+/// patience diff falls back to where it finds no unique anchors), plus the tokens read.
+pub fn work(old: &[&str], new: &[&str]) -> u64 {
+    let prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    let suffix = old[prefix..]
+        .iter()
+        .rev()
+        .zip(new[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let d = (old.len() + new.len() - 2 * (prefix + suffix)) as u64;
+    (d / 2 + 1).pow(2) + (old.len() + new.len()) as u64
+}
 
 /// An unchanged run of at most this many words between two changes is folded into them,
 /// so a reader sees one change instead of a comb of small ones.
@@ -386,19 +439,34 @@ struct Region {
     new: std::ops::Range<usize>,
 }
 
-/// Diffs two texts word by word. The diff stops at `deadline`; then, or when the texts are
-/// too long, it falls back to replacing whole stycken, so no input can hang the caller.
+/// Diffs two texts word by word with a fresh budget of [`TOTAL_WORK`] and `deadline` as the
+/// last-resort cap; see [`diff_within`].
 pub fn diff(old: &str, new: &str, deadline: Instant) -> WordDiff {
+    diff_within(old, new, &mut Budget::new(TOTAL_WORK, deadline))
+}
+
+/// Diffs two texts word by word, spending from `budget`. A pair over [`MAX_DIFF_TOKENS`] or
+/// [`PAIR_WORK`], or one the budget cannot pay for, falls back to replacing whole stycken,
+/// so no input can hang the caller and the same input always gives the same answer.
+pub fn diff_within(old: &str, new: &str, budget: &mut Budget) -> WordDiff {
     let ot = tokenize(old);
     let nt = tokenize(new);
-    if ot.len() + nt.len() > MAX_DIFF_TOKENS || Instant::now() >= deadline {
+    if ot.len() + nt.len() > MAX_DIFF_TOKENS {
         return fallback(old, new);
     }
     let ok: Vec<&str> = ot.iter().map(|t| t.text).collect();
     let nk: Vec<&str> = nt.iter().map(|t| t.text).collect();
+    let w = work(&ok, &nk);
+    if w > PAIR_WORK || w > budget.left {
+        return fallback(old, new);
+    }
+    budget.left -= w;
+    let deadline = (Instant::now() + PAIR_CAP).min(budget.cap);
     let raw = capture_diff_slices_deadline(Algorithm::Patience, &ok, &nk, Some(deadline));
     if Instant::now() >= deadline {
-        // The algorithm may have approximated: a coarse but honest answer instead.
+        // The algorithm may have approximated: a coarse but honest answer instead, counted
+        // so the caller can say that this output depended on the clock.
+        budget.capped += 1;
         return fallback(old, new);
     }
     let mut regions: Vec<Region> = Vec::with_capacity(raw.len());
@@ -658,4 +726,75 @@ pub fn word_count(s: &str) -> usize {
 #[cfg(test)]
 pub(crate) fn tokens_for_test(s: &str) -> Vec<String> {
     tokenize(s).iter().map(|t| t.text.to_string()).collect()
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+
+    fn later() -> Instant {
+        Instant::now() + Duration::from_secs(3600)
+    }
+
+    /// Two texts of few distinct words in different orders: no unique anchors, so the diff
+    /// does real Myers work.
+    fn pair(n: usize) -> (String, String) {
+        let w = ["och", "att", "i", "som", "ska", "får"];
+        let old: Vec<&str> = (0..n).map(|i| w[(i * 7 + i / 3) % 6]).collect();
+        let new: Vec<&str> = (0..n).map(|i| w[(i * 5 + i / 4) % 6]).collect();
+        (old.join(" "), new.join(" "))
+    }
+
+    #[test]
+    fn the_bound_is_counted_so_the_same_pair_always_gives_the_same_diff() {
+        let (old, new) = pair(1500);
+        let ot = tokenize(&old);
+        let nt = tokenize(&new);
+        let ok: Vec<&str> = ot.iter().map(|t| t.text).collect();
+        let nk: Vec<&str> = nt.iter().map(|t| t.text).collect();
+        let need = work(&ok, &nk);
+        assert!(need < PAIR_WORK, "{need}");
+        // One unit short: the fallback, whatever the clock says, and nothing is spent.
+        let mut short = Budget::new(need - 1, later());
+        let d = diff_within(&old, &new, &mut short);
+        assert!(d.fallback);
+        assert_eq!(short.left, need - 1);
+        // Exactly enough: the full diff, every time, and the budget is spent.
+        let mut enough = Budget::new(need, later());
+        let first = diff_within(&old, &new, &mut enough);
+        assert!(!first.fallback);
+        assert_eq!(enough.left, 0);
+        assert_eq!(enough.capped, 0);
+        for _ in 0..3 {
+            let again = diff_within(&old, &new, &mut Budget::new(need, later()));
+            assert_eq!(again.ops, first.ops);
+        }
+    }
+
+    #[test]
+    fn a_pair_beyond_the_pair_bound_falls_back_at_once() {
+        let (old, new) = pair(14_000);
+        let mut b = Budget::new(TOTAL_WORK, later());
+        let d = diff_within(&old, &new, &mut b);
+        assert!(d.fallback);
+        assert_eq!(b.left, TOTAL_WORK);
+    }
+
+    #[test]
+    fn the_wall_clock_cap_is_the_last_resort_and_is_counted() {
+        let (old, new) = pair(1500);
+        let mut b = Budget::new(TOTAL_WORK, Instant::now());
+        let d = diff_within(&old, &new, &mut b);
+        assert!(d.fallback);
+        assert_eq!(b.capped, 1);
+    }
+
+    #[test]
+    fn work_sets_the_common_ends_aside() {
+        let a = ["a", "b", "c", "d"];
+        let b = ["a", "x", "c", "d"];
+        assert_eq!(work(&a, &b), 4 + 8);
+        assert_eq!(work(&a, &a), 1 + 8);
+        assert_eq!(work(&[], &[]), 1);
+    }
 }
