@@ -35,8 +35,16 @@ pub fn words(s: &str) -> Vec<Word> {
 /// Lower-cases Swedish text quickly: ASCII and the Latin-1 letters (`Å Ä Ö É`) by byte, the
 /// rest through `char::to_lowercase`. Byte lengths are kept for the common letters.
 pub fn lower(s: &str) -> String {
+    lower_checked(s).0
+}
+
+/// [`lower`], and whether every character kept its byte length, so that an offset into
+/// `s` is the same offset into the result. The total length alone does not tell: `İ`
+/// grows by a byte where the Kelvin sign shrinks by two.
+fn lower_checked(s: &str) -> (String, bool) {
     let b = s.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
+    let mut same = true;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -56,13 +64,17 @@ pub fn lower(s: &str) -> String {
         } else {
             let ch = s[i..].chars().next().unwrap_or(' ');
             let mut buf = [0u8; 4];
+            let before = out.len();
             for l in ch.to_lowercase() {
                 out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
             }
+            same &= out.len() - before == ch.len_utf8();
             i += ch.len_utf8();
         }
     }
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+    let text = String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, same)
 }
 
 /// A word's byte range in the text and in its lower-cased form: (start, end, lower start,
@@ -72,8 +84,7 @@ pub type WordSpan = (usize, usize, usize, usize);
 /// The lower-cased text and, per word, its byte range in `s` and in the lower-cased text.
 /// The hot path of the answer stage: one pass over bytes, no allocation per word.
 pub fn word_spans(s: &str) -> (String, Vec<WordSpan>) {
-    let lowered = lower(s);
-    let same = lowered.len() == s.len();
+    let (lowered, same) = lower_checked(s);
     let b = s.as_bytes();
     let mut out: Vec<WordSpan> = Vec::with_capacity(b.len() / 6);
     // Whether the character at byte i is a word character, and its length.
@@ -661,14 +672,17 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
         .filter(|&i| b[i].is_ascii_digit() && (i == 0 || !b[i - 1].is_ascii_alphanumeric()));
     for i in starts {
         let rest = &src[i..];
-        if rest.len() >= 10
-            && rest.as_bytes()[4] == b'-'
-            && rest.as_bytes()[7] == b'-'
-            && rest[..10]
-                .bytes()
-                .enumerate()
-                .all(|(k, c)| k == 4 || k == 7 || c.is_ascii_digit())
-            && !rest[10..].starts_with(|c: char| c.is_ascii_digit())
+        // Checked on bytes: the tenth byte may fall inside a letter (`2025-11-0å`).
+        let rb = rest.as_bytes();
+        if rb.len() >= 10
+            && rb[..10].iter().enumerate().all(|(k, c)| {
+                if k == 4 || k == 7 {
+                    *c == b'-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            })
+            && !rb.get(10).is_some_and(u8::is_ascii_digit)
         {
             m.dates.push(Found {
                 text: rest[..10].to_string(),
@@ -695,9 +709,8 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
     // Title and sender from the headings.
     for h in headings {
         let t = &h.text;
-        let lt = t.to_lowercase();
         if m.remiss_title.is_none()
-            && let Some(p) = lt.find("remiss av ")
+            && let Some(p) = find_ascii_ci(t, "remiss av ")
         {
             m.remiss_title = Some(t[p + "remiss av ".len()..].trim().to_string());
         }
@@ -802,6 +815,14 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
         }
     }
     m
+}
+
+/// Where an ASCII `needle` first occurs in `hay`, ignoring ASCII case. Offsets are into
+/// `hay` itself (a lower-cased copy may have other offsets).
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    hay.as_bytes()
+        .windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 fn find_city(src: &str) -> Option<String> {

@@ -451,3 +451,94 @@ fn arbitrary_cuts_of_a_real_answer_never_panic() {
         let _ = t.rows.len();
     }
 }
+
+/// A date-shaped number whose tenth byte falls inside a letter (`2025-11-0å`) or a dash
+/// (`2025-11-1–30`, a real date range) once panicked the metadata reader.
+#[test]
+fn a_date_cut_inside_a_letter_does_not_panic() {
+    for src in [
+        "2025-11-0å\n",
+        "Remissen besvaras 2025-11-1–30.\n",
+        "Nämnden tillstyrker förslaget 2025-11-1–30.\n",
+    ] {
+        let t = read(src, false);
+        assert!(t.meta.dates.is_empty(), "{src}: {:?}", t.meta.dates);
+    }
+    let t = read(
+        "Datum 2025-11-30\n\nNämnden tillstyrker förslaget.\n",
+        false,
+    );
+    assert_eq!(t.meta.dates[0].text, "2025-11-30");
+    assert_eq!(rows(&t), vec!["DOC support -"]);
+}
+
+/// Letters whose lower case has another byte length (`İ` grows, the Kelvin sign and `ẞ`
+/// shrink) once made the word offsets wrong, which panicked the stance reader when the
+/// growth and the shrinkage cancelled out.
+#[test]
+fn letters_that_change_length_when_lower_cased_keep_word_offsets() {
+    for src in [
+        "Kulturförvaltningen tillstyrker Kx İİ förslaget.",
+        "Kulturförvaltningen tillstyrker \u{212A}x İİ förslaget.",
+        "Kulturförvaltningen tillstyrker ẞİ förslaget.",
+    ] {
+        let t = read(src, false);
+        assert_eq!(t.rows.len(), 1, "{src}");
+        assert_eq!(t.rows[0].stance, Stance::Support, "{src}");
+        let (lowered, spans) = word_spans(src);
+        for (st, en, ls, le) in spans {
+            assert_eq!(lowered[ls..le], src[st..en].to_lowercase(), "{src}");
+        }
+    }
+}
+
+/// `str::to_lowercase` with the one context-dependent rule (final sigma `ς`) folded away:
+/// a word is lower-cased on its own, without its neighbours.
+fn lowercase_without_final_sigma(s: &str) -> String {
+    s.to_lowercase().replace('ς', "σ")
+}
+
+use proptest::strategy::Strategy;
+
+proptest::proptest! {
+    /// Every word span lies on character boundaries, and its lower-cased range holds
+    /// exactly the lower case of the word, for any Unicode text.
+    #[test]
+    fn word_spans_agree_with_to_lowercase(
+        pieces in proptest::collection::vec(
+            proptest::prop_oneof![
+                "\\PC{0,6}",
+                proptest::sample::select(vec!["İ", "ẞ", "\u{212A}", "Σ", "ǅ", "Å", "x", " ", "-"])
+                    .prop_map(String::from),
+            ],
+            0..16,
+        )
+    ) {
+        let s = pieces.concat();
+        let (lowered, spans) = word_spans(&s);
+        let mut prev = 0;
+        for (st, en, ls, le) in spans {
+            proptest::prop_assert!(prev <= st && st < en && en <= s.len());
+            proptest::prop_assert!(s.is_char_boundary(st) && s.is_char_boundary(en));
+            proptest::prop_assert!(lowered.is_char_boundary(ls) && lowered.is_char_boundary(le));
+            proptest::prop_assert_eq!(
+                lowercase_without_final_sigma(&lowered[ls..le]),
+                lowercase_without_final_sigma(&s[st..en])
+            );
+            prev = en;
+        }
+    }
+
+    /// Mixed into an answer's sentence, case-changing letters and combining marks never
+    /// panic the reader.
+    #[test]
+    fn case_changing_letters_never_panic_the_reader(
+        noise in proptest::collection::vec(
+            proptest::sample::select(vec!["İ", "ẞ", "\u{212A}", "Σ", "ǅ", "\u{301}", "å", "–", "§", "2025-11-0", " "]),
+            0..12,
+        )
+    ) {
+        let src = format!("Kulturförvaltningen tillstyrker {} förslaget.\n", noise.concat());
+        let _ = read(&src, true);
+    }
+}

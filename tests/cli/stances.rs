@@ -435,3 +435,32 @@ fn the_seed_answer_reads_the_same_from_pdf_and_docx() {
     assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("sentence repeated verbatim"));
 }
+
+/// Issue 9: a date-shaped number cut inside a letter, and letters whose lower case has
+/// another byte length, once panicked `stances` and `check` (exit 101).
+#[test]
+fn odd_dates_and_case_changing_letters_do_not_panic_stances_or_check() {
+    let dir = temp_files(&[
+        ("a.txt", "2025-11-0å\n".as_bytes()),
+        (
+            "b.txt",
+            "Remissen besvaras 2025-11-1–30.\n\nKulturförvaltningen tillstyrker Kx İİ förslaget.\n"
+                .as_bytes(),
+        ),
+    ]);
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    let o = remiss(["stances".as_ref(), a.as_os_str()]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no positions found"), "{}", stderr(&o));
+    let o = remiss([
+        "stances".as_ref(),
+        b.as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("\tsupport\t"), "{}", stdout(&o));
+    let o = remiss(["check".as_ref(), b.as_os_str()]);
+    assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
+}
