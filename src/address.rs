@@ -187,6 +187,10 @@ impl Address {
 
     /// Parses an id such as `K2P7aS1N2`, `P3`, `K4`.
     pub fn from_id(s: &str) -> Option<Address> {
+        // Ids are ASCII; byte positions below are then character positions too.
+        if !s.is_ascii() {
+            return None;
+        }
         let mut a = Address::default();
         let b = s.as_bytes();
         let mut i = 0;
@@ -377,7 +381,9 @@ mod tests {
 
     #[test]
     fn stycke_and_punkt_zero_are_not_ids() {
-        for id in ["K2P7S0", "P7S0", "K2P7S1N0", "K2P7S0N1"] {
+        for id in [
+            "K2P7S0", "P7S0", "K2P7S1N0", "K2P7S0N1", "Kå", "K2På", "åK2",
+        ] {
             assert_eq!(Address::from_id(id), None, "{id}");
         }
         // Even an address made by hand with stycke 0 is simply not in a draft.

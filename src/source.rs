@@ -715,6 +715,12 @@ impl Cancel {
     }
 }
 
+/// Makes panics on this thread silent (they are caught and reported as errors): for helper
+/// threads a reader starts.
+pub(crate) fn quiet_this_thread() {
+    QUIET_PANICS.with(|q| q.set(true));
+}
+
 /// Installs (once) a panic hook that stays silent on reader threads and defers to the
 /// previous hook everywhere else.
 fn quiet_reader_panics() {
@@ -861,10 +867,12 @@ pub(crate) fn hyphen_is_artefact(before: &str, next: &str) -> bool {
     if !next.starts_with(|c: char| c.is_lowercase()) {
         return false;
     }
-    let stem = &before[..before.len() - 1];
+    let stem = before.strip_suffix('-').unwrap_or(before);
+    // The word starts after the last separator, which may be wider than a byte (U+2028, ”).
     let word_start = stem
-        .rfind(|c: char| c.is_whitespace() || c == '(' || c == '"' || c == '”')
-        .map(|i| i + 1)
+        .char_indices()
+        .rfind(|&(_, c)| c.is_whitespace() || c == '(' || c == '"' || c == '”')
+        .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let word = &stem[word_start..];
     let letters = word.chars().count();
@@ -955,6 +963,12 @@ mod tests {
             "maskin-till-maskintjänster"
         );
         assert_eq!(join(&["tv-", "program"]).0, "tv-program");
+        // A separator wider than a byte before the word (line separator, quotation mark).
+        assert_eq!(
+            join(&["0\u{2028}kom-", "missionens"]).0,
+            "0\u{2028}kommissionens"
+        );
+        assert_eq!(join(&["”kom-", "missionens"]).0, "”kommissionens");
         let (_, n) = join(&["unionslag-", "stiftning och", "mer"]);
         assert_eq!(n.hyphenation, 1);
         assert_eq!(n.line_wraps, 2);

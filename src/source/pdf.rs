@@ -189,7 +189,10 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
         (run(first), (Vec::new(), Vec::new()))
     } else {
         std::thread::scope(|sc| {
-            let other = sc.spawn(|| run(second));
+            let other = sc.spawn(|| {
+                super::quiet_this_thread();
+                run(second)
+            });
             let mine = run(first);
             // A panic escaping the worker is caught by the guard around the whole read.
             let theirs = other.join().unwrap_or_else(|_| {
