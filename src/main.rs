@@ -8,9 +8,9 @@ use std::process::ExitCode;
 /// Reads Swedish regulation drafts and consultation answers into paragraph-addressed
 /// structures.
 ///
-/// Exit codes: 0 success; 1 findings (differences, defects); 2 usage or unreadable input;
-/// 3 input read but not what the command needs (no paragraf in a regulation); 4 output
-/// could not be written.
+/// Exit codes: 0 success; 1 findings (differences, defects, skipped files); 2 usage error
+/// or unreadable input (nothing written); 3 input read but not what the command needs (no
+/// paragraf in a regulation, no position in an answer); 4 output refused or not written.
 #[derive(Parser)]
 #[command(
     name = "remiss",
