@@ -834,3 +834,72 @@ fn assemble(
         skipped,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manifest_without_drafts_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let lex = Lexicon::embedded().unwrap();
+        let m = Manifest {
+            title: "T".into(),
+            ..Default::default()
+        };
+        match read_case(dir.path(), m, ManifestOrigin::File, &lex, true, &mut Quiet) {
+            Err(e) => assert!(matches!(e[..], [CaseError::NoDrafts(_)])),
+            Ok(_) => panic!("a case without drafts was read"),
+        }
+    }
+
+    #[test]
+    fn a_case_over_the_total_size_is_refused_before_any_file_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("answers")).unwrap();
+        let mut m = Manifest {
+            title: "T".into(),
+            drafts: vec![DraftEntry {
+                file: "answers/a0.txt".into(),
+                label: "A".into(),
+            }],
+            ..Default::default()
+        };
+        // Sparse files: each under the limit for one answer, together over the case's.
+        let each = MAX_ANSWER_BYTES - 1;
+        let n = MAX_CASE_BYTES / each + 1;
+        for i in 0..n {
+            let f = format!("answers/a{i}.txt");
+            std::fs::File::create(dir.path().join(&f))
+                .unwrap()
+                .set_len(each)
+                .unwrap();
+            m.answers.push(AnswerEntry {
+                file: f,
+                respondent: format!("R{i}"),
+                lead: false,
+            });
+        }
+        let lex = Lexicon::embedded().unwrap();
+        match read_case(dir.path(), m, ManifestOrigin::File, &lex, true, &mut Quiet) {
+            Err(e) => assert!(
+                matches!(e[..], [CaseError::CaseTooLarge { .. }]),
+                "{:?}",
+                e.iter().map(|x| x.to_string()).collect::<Vec<_>>()
+            ),
+            Ok(_) => panic!("an oversized case was read"),
+        }
+    }
+
+    #[test]
+    fn notes_links_and_other_formats_are_not_documents() {
+        let p = Path::new;
+        assert!(not_a_document(p("drafts/CHANGES.md"), false).is_some());
+        assert!(not_a_document(p("answers/Expected.txt"), false).is_some());
+        assert!(not_a_document(p("answers/~$svar.docx"), false).is_some());
+        assert!(not_a_document(p("answers/svar.odt"), false).is_some());
+        assert!(not_a_document(p("answers/svar.txt"), true).is_some());
+        assert!(not_a_document(p("answers/notesvar.txt"), false).is_none());
+        assert!(not_a_document(p("answers/svar.PDF"), false).is_none());
+    }
+}
