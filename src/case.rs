@@ -362,6 +362,26 @@ pub fn discover(dir: &Path) -> Result<Manifest, CaseError> {
 /// other formats, links, and in `drafts/` texts with no paragraf are listed as skipped.
 pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
     let (candidates, mut skipped) = files_in(dir, "drafts");
+    let (answers, more) = files_in(dir, "answers");
+    skipped.extend(more);
+    // Discovery reads the files (for the title, the respondents' names): the limits hold
+    // before that, as they do before a case is read.
+    let size = |f: &String| std::fs::metadata(dir.join(f)).map_or(0, |m| m.len());
+    let total: u64 = candidates.iter().chain(&answers).map(size).sum();
+    if total > MAX_CASE_BYTES {
+        let largest = candidates
+            .iter()
+            .chain(&answers)
+            .max_by_key(|f| size(f))
+            .map(|f| format!("{f}, {} bytes", size(f)))
+            .unwrap_or_default();
+        return Err(CaseError::CaseTooLarge {
+            dir: dir.to_path_buf(),
+            size: total,
+            limit: MAX_CASE_BYTES,
+            largest,
+        });
+    }
     let mut drafts = Vec::new();
     let mut title = None;
     for f in candidates {
@@ -387,8 +407,6 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
     if drafts.is_empty() {
         return Err(CaseError::NoDrafts(dir.to_path_buf()));
     }
-    let (answers, more) = files_in(dir, "answers");
-    skipped.extend(more);
     let title = title.unwrap_or_else(|| {
         dir.file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -398,8 +416,10 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
     let answers = answers
         .into_iter()
         .map(|f| {
-            let respondent = source::read(&dir.join(&f))
-                .ok()
+            // An answer over its limit is named by its file; reading the case refuses it.
+            let respondent = (size(&f) <= MAX_ANSWER_BYTES)
+                .then(|| source::read(&dir.join(&f)).ok())
+                .flatten()
                 .map(|t| answer::parse(&t, &lex).meta)
                 .and_then(|m| m.body.or(m.office))
                 .unwrap_or_else(|| stem(&f));

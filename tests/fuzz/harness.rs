@@ -540,7 +540,11 @@ impl Harness {
                     backtrace: String::new(),
                 }),
             };
-            findings.slowest(n, target, case_start.elapsed());
+            if findings.slowest(n, target, case_start.elapsed()) {
+                // Kept for a look: the slowest input so far (a reader's time limit, say).
+                let _ = std::fs::create_dir_all(out);
+                let _ = std::fs::write(out.join(format!("slowest-{target:?}.bin")), &bytes);
+            }
             if let Err(f) = &result {
                 let file = out.join(format!("case-{n}-{target:?}.bin"));
                 let _ = std::fs::create_dir_all(out);
@@ -694,10 +698,13 @@ impl Findings {
         }
     }
 
-    fn slowest(&mut self, n: u64, target: Target, d: Duration) {
-        if self.slowest.is_none_or(|(s, _, _)| d > s) {
+    /// Notes a case's time; true when it is the slowest yet.
+    fn slowest(&mut self, n: u64, target: Target, d: Duration) -> bool {
+        let slower = self.slowest.is_none_or(|(s, _, _)| d > s);
+        if slower {
             self.slowest = Some((d, n, target));
         }
+        slower
     }
 
     pub fn is_empty(&self) -> bool {
