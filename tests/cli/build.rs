@@ -832,4 +832,15 @@ fn a_case_over_the_size_limit_is_refused_before_reading() {
         stderr(&o)
     );
     assert!(!case.out().exists());
+    // Answers each under their limit, together over the case's: refused before reading.
+    for i in 0..9 {
+        std::fs::File::create(case.path().join(format!("answers/a{i}.txt")))
+            .unwrap()
+            .set_len(15 * 1024 * 1024)
+            .unwrap();
+    }
+    let o = build_into(&case.path(), &case.out());
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("bytes for a case"), "{}", stderr(&o));
+    assert!(!case.out().exists());
 }
