@@ -4,6 +4,7 @@
 
 pub mod docx;
 pub mod pdf;
+mod pdftree;
 
 use crate::error::{Error, Result};
 use serde::Serialize;

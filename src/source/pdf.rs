@@ -144,6 +144,9 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
             path: path.to_path_buf(),
         });
     }
+    if let Some(why) = super::pdftree::broken_page_tree(&doc) {
+        return Err(corrupt(why));
+    }
     let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
     if numbers.is_empty() {
         return Err(corrupt("it has no pages".to_string()));

@@ -431,9 +431,13 @@ impl Harness {
             _ => "txt",
         };
         let path = PathBuf::from(format!("fuzz.{ext}"));
-        let Ok(text) = source::from_bytes(&path, bytes) else {
+        let text = match source::from_bytes(&path, bytes) {
+            Ok(t) => t,
+            // A reader that had to be abandoned hung: the guard saved the process, but
+            // the worker goes on burning a core (or overflows its stack) until exit.
+            Err(e @ remiss::Error::TimedOut { .. }) => return Err(format!("hang: {e}")),
             // A clear refusal is a fine answer to a broken file.
-            return Ok(false);
+            Err(_) => return Ok(false),
         };
         check_text(&text)?;
         match target {

@@ -59,3 +59,33 @@ fn long_mutation_run() {
     println!("{}", findings.summary());
     assert!(findings.is_empty(), "{}", findings.report());
 }
+
+/// Inputs the harness found (tests/fixtures/fuzz/): each gives an answer in time.
+#[test]
+fn fuzz_findings_give_an_answer_in_time() {
+    let dir = harness::root().join("tests/fixtures/fuzz");
+    let limit = std::time::Duration::from_millis(500);
+    for e in std::fs::read_dir(&dir).expect("the findings folder") {
+        let path = e.expect("an entry").path();
+        let Some(ext) = path.extension().and_then(|x| x.to_str()) else {
+            continue;
+        };
+        let bytes = std::fs::read(&path).expect("reads");
+        let start = std::time::Instant::now();
+        let r = match ext {
+            "pdf" => remiss::source::pdf::from_bytes_within(&path, &bytes, limit).map(|_| ()),
+            "md" => continue,
+            _ => remiss::source::from_bytes(&path, &bytes).map(|_| ()),
+        };
+        let took = start.elapsed();
+        assert!(
+            took < limit + std::time::Duration::from_secs(1),
+            "{}: {took:?}",
+            path.display()
+        );
+        // A damaged file may be refused; it must be refused with a clear error.
+        if let Err(e) = r {
+            assert!(e.to_string().contains(&path.display().to_string()), "{e}");
+        }
+    }
+}
