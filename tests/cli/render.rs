@@ -184,7 +184,9 @@ fn spreadsheet_cells_never_start_a_formula() {
         ],
         None,
     );
-    let out = case.path().join("out");
+    // Beside the case, not in it: a build refuses to write inside its case.
+    let beside = tempfile::tempdir().unwrap();
+    let out = beside.path().join("out");
     let o = build_into(case.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(out.join("sammanstallning.csv")).unwrap();
@@ -202,7 +204,9 @@ fn spreadsheet_cells_never_start_a_formula() {
     let manifest = "title = \"T\"\n[[drafts]]\nfile = \"drafts/1.txt\"\nlabel = \"Remissversion\"\n[[answers]]\nfile = \"answers/a.txt\"\nrespondent = \"=HYPERLINK(\\\"http://x\\\",\\\"x\\\")\"\n";
     let a1 = read_sample("answers/socialforvaltningen.txt");
     let case = case_with(&[("a.txt", &a1)], Some(manifest));
-    let out = case.path().join("out");
+    // Beside the case, not in it: a build refuses to write inside its case.
+    let beside = tempfile::tempdir().unwrap();
+    let out = beside.path().join("out");
     let o = build_into(case.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(out.join("sammanstallning.csv")).unwrap();
@@ -218,7 +222,9 @@ const HOSTILE: &str = "Stadsledningskontoret\n\nStadsledningskontoret tillstyrke
 #[test]
 fn markdown_outputs_keep_inline_html_from_answers_as_text() {
     let case = case_with(&[("hostile.txt", HOSTILE.as_bytes())], None);
-    let out = case.path().join("out");
+    // Beside the case, not in it: a build refuses to write inside its case.
+    let beside = tempfile::tempdir().unwrap();
+    let out = beside.path().join("out");
     let o = build_into(case.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Every `<` of the answers' text is escaped, and so is the link.
@@ -287,7 +293,9 @@ fn init_writes_the_manifest_and_never_overwrites_without_force() {
     assert_eq!(std::fs::read_to_string(&toml_path).unwrap(), written);
 
     // The build then reads it.
-    let out = case.path().join("out");
+    // Beside the case, not in it: a build refuses to write inside its case.
+    let beside = tempfile::tempdir().unwrap();
+    let out = beside.path().join("out");
     let o = build_into(case.path(), &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stdout(&o), "");
