@@ -82,6 +82,12 @@ pub fn run(a: Args) -> CmdResult {
         .output
         .clone()
         .unwrap_or_else(|| PathBuf::from("out").join(case::case_name(&dir)));
+    // `-o .` or `-o ..` names a folder by where it is: give it its name.
+    let out = if out.file_name().is_none() {
+        output::resolve(&out)
+    } else {
+        out
+    };
     // Refused before anything is read or written: an output that is not ours to replace.
     let inputs: Vec<&Path> = [
         Some(dir.as_path()),

@@ -558,6 +558,20 @@ fn the_case_its_parts_and_its_parent_are_refused_as_output() {
         );
     }
     assert_eq!(tree(&case.path()), before);
+    // The same, named by where it is.
+    let o = build(&[
+        case.path().as_os_str(),
+        "-o".as_ref(),
+        case.path().join("answers/..").as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_remiss"))
+        .current_dir(case.path())
+        .args(["build", ".", "-o", "."])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(4), "{}", stderr(&o));
+    assert_eq!(tree(&case.path()), before);
     // The templates folder and the lexicon are inputs too.
     let tpl = case.tmp.path().join("tpl");
     std::fs::create_dir(&tpl).unwrap();
