@@ -1,6 +1,6 @@
 //! Stage 3, comparing versions: two [`Regulation`]s become a [`VersionMap`]. Paragraphs are
 //! aligned first (by label and by content, see [`seq`]), and only aligned pairs get a word
-//! diff ([`words`], with a deadline). Chapter headings, rubriker, allmänna råd, the
+//! diff ([`words`], bounded by counted work). Chapter headings, rubriker, allmänna råd, the
 //! preamble, övergångsbestämmelser and bilagor are compared too.
 //!
 //! # The version map (`remiss diff --format json`), format version 1
@@ -204,7 +204,8 @@ pub struct Summary {
     pub normalisation: NormalisationSummary,
     /// Share of all paragraphs (old and new) that were aligned to a paragraph.
     pub aligned_share: f64,
-    /// Word diffs that hit the deadline or size limit and replaced whole stycken.
+    /// Word diffs that hit the work or size limit (or, as a last resort, the wall-clock cap)
+    /// and replaced whole stycken.
     pub fallbacks: usize,
 }
 

@@ -413,7 +413,7 @@ pub struct WordDiff {
     pub ops: Vec<Op>,
     /// Share of tokens kept, 0..1 (`2 × equal / (old + new)`).
     pub similarity: f64,
-    /// The deadline or the size limit was hit: the ops replace whole stycken.
+    /// The work or size limit (or the last-resort wall-clock cap) was hit: the ops replace whole stycken.
     pub fallback: bool,
     /// Changes that turned out to be spacing only and were shown as equal.
     pub whitespace_only: u32,
