@@ -1,4 +1,6 @@
 use super::*;
+use crate::address::{Address, Label};
+use crate::cite::Outline;
 use crate::source::Text;
 
 fn reg(src: &str) -> Regulation {

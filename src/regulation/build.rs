@@ -1,0 +1,603 @@
+//! Stage 2a, structure: the builder that adds classified blocks to the tree (chapters,
+//! paragraphs with their stycken and punkter, allmänna råd, övergångsbestämmelser, bilagor)
+//! and finishes it (amendment notes split off as metadata).
+
+use super::lines::*;
+use super::parse::{Blk, Mode};
+use super::tree::*;
+use crate::address::{Address, Label};
+use crate::source::{BlockKind, Normalisation, Span, join_lines};
+use std::borrow::Cow;
+
+/// The tree under construction and the parser's state between blocks.
+pub(super) struct Builder {
+    pub reg: Regulation,
+    pub mode: Mode,
+    pub pending_rubriker: Vec<(String, Span)>,
+    current_rubrik: Option<String>,
+    /// The previous block looked like a chapter heading but was refused (a list of chapters).
+    pub refused_chapter_line: bool,
+}
+
+impl Builder {
+    pub fn new(source: String) -> Self {
+        Builder {
+            reg: Regulation {
+                source,
+                title: None,
+                preamble: Vec::new(),
+                kapitel: Vec::new(),
+                overgang: Vec::new(),
+                bilagor: Vec::new(),
+                diagnostics: Vec::new(),
+                normalisation: Normalisation::default(),
+            },
+            mode: Mode::Preamble,
+            pending_rubriker: Vec::new(),
+            current_rubrik: None,
+            refused_chapter_line: false,
+        }
+    }
+
+    pub fn join<'a>(&mut self, lines: impl IntoIterator<Item = &'a str>) -> String {
+        join_lines(lines, &mut self.reg.normalisation)
+    }
+    pub fn peek_join(&self, blk: &Blk) -> String {
+        let mut n = Normalisation::default();
+        join_lines(blk.lines.iter().map(|l| l.0.as_ref()), &mut n)
+    }
+
+    fn ensure_chapter(&mut self) {
+        if self.reg.kapitel.is_empty() {
+            self.reg.kapitel.push(Kapitel {
+                label: None,
+                id: String::new(),
+                display: String::new(),
+                heading: None,
+                span: Span::default(),
+                repealed: None,
+                rubriker: Vec::new(),
+                paragrafer: Vec::new(),
+            });
+        }
+    }
+
+    pub fn last_text_ends_with_colon(&self) -> bool {
+        let Some(p) = self.reg.kapitel.last().and_then(|k| k.paragrafer.last()) else {
+            return false;
+        };
+        if self.mode != Mode::Paragraf {
+            return false;
+        }
+        p.stycken.last().is_some_and(|s| {
+            s.punkter.is_empty()
+                && (s.text.ends_with(':') || !s.text.ends_with(['.', ')', '”', '"']))
+        })
+    }
+
+    /// `Allmänna råd`, `Övergångsbestämmelser`, `Bilaga 1`: returns true when handled.
+    pub fn special_heading(&mut self, t: &str, span: Span) -> bool {
+        let t = t.trim();
+        if t == "Allmänna råd" || t == "Allmänt råd" || t == "Allmänna råd:" {
+            let kap = self.reg.kapitel.last_mut();
+            match kap.and_then(|k| k.paragrafer.last_mut()) {
+                Some(p)
+                    if self.pending_rubriker.is_empty()
+                        && matches!(self.mode, Mode::Paragraf | Mode::AllmannaRad) =>
+                {
+                    let n = p.allmanna_rad.len() + 1;
+                    let id = if n == 1 {
+                        format!("{}AR", p.id)
+                    } else {
+                        format!("{}AR{n}", p.id)
+                    };
+                    p.allmanna_rad.push(AllmannaRad {
+                        id,
+                        heading: t.to_string(),
+                        span,
+                        stycken: Vec::new(),
+                    });
+                    self.mode = Mode::AllmannaRad;
+                }
+                _ => {
+                    self.reg.diagnostics.push(Diagnostic {
+                        kind: DiagnosticKind::OrphanAllmannaRad,
+                        line: span.line,
+                        message: format!(
+                            "line {}: `{t}` with no paragraph above it; kept in the preamble",
+                            span.line
+                        ),
+                    });
+                    self.reg.preamble.push(TextPart {
+                        text: t.to_string(),
+                        span,
+                    });
+                    self.mode = Mode::Preamble;
+                }
+            }
+            return true;
+        }
+        // Lower-casing is costly; only short lines starting with Ö or I can match.
+        let lower = if t.len() < 60 && t.starts_with(['Ö', 'ö', 'I', 'i']) {
+            t.to_lowercase()
+        } else {
+            String::new()
+        };
+        if (lower.starts_with("övergångsbestämmelse")
+            || lower.starts_with("ikraftträdande- och övergångsbestämmelse")
+            || lower == "ikraftträdandebestämmelser")
+            && t.len() < 60
+        {
+            self.flush_rubriker_as_text();
+            self.mode = Mode::Overgang;
+            let n = self.reg.overgang.len() + 1;
+            self.reg.overgang.push(Overgang {
+                id: format!("O{n}"),
+                act: None,
+                span,
+                stycken: Vec::new(),
+            });
+            return true;
+        }
+        if (t.starts_with("Bilaga") || t.starts_with("BILAGA")) && t.len() < 120 {
+            let rest = &t[6..];
+            if rest.is_empty() || rest.starts_with([' ', ':']) {
+                self.flush_rubriker_as_text();
+                self.mode = Mode::Bilaga;
+                let n = self.reg.bilagor.len() + 1;
+                self.reg.bilagor.push(Bilaga {
+                    id: format!("B{n}"),
+                    heading: t.to_string(),
+                    span,
+                    text: Vec::new(),
+                });
+                return true;
+            }
+        }
+        // An amending act's number starts a new group of transitional provisions.
+        if self.mode == Mode::Overgang && is_sfs_number(t) {
+            let reuse = self
+                .reg
+                .overgang
+                .last()
+                .is_some_and(|o| o.act.is_none() && o.stycken.is_empty());
+            if reuse {
+                if let Some(o) = self.reg.overgang.last_mut() {
+                    o.act = Some(t.to_string());
+                    o.span = span;
+                }
+            } else {
+                let n = self.reg.overgang.len() + 1;
+                self.reg.overgang.push(Overgang {
+                    id: format!("O{n}"),
+                    act: Some(t.to_string()),
+                    span,
+                    stycken: Vec::new(),
+                });
+            }
+            return true;
+        }
+        false
+    }
+
+    fn flush_rubriker_as_text(&mut self) {
+        for (t, span) in std::mem::take(&mut self.pending_rubriker) {
+            self.reg.preamble.push(TextPart { text: t, span });
+        }
+    }
+
+    pub fn start_chapter(&mut self, label: Label, heading: &str, span: Span) {
+        self.flush_rubriker_as_text();
+        let address = Address::chapter(label);
+        let repealed = heading
+            .starts_with("Har upphävts")
+            .then(|| heading.to_string());
+        self.reg
+            .kapitel
+            .retain(|k| k.label.is_some() || !k.paragrafer.is_empty() || !k.rubriker.is_empty());
+        if let Some(prev) = self.reg.kapitel.iter().find(|k| k.label == Some(label)) {
+            self.reg.diagnostics.push(Diagnostic {
+                kind: DiagnosticKind::DuplicateLabel,
+                line: span.line,
+                message: format!(
+                    "{}: chapter label used twice, on lines {} and {}",
+                    address.display(),
+                    prev.span.line,
+                    span.line
+                ),
+            });
+        }
+        self.reg.kapitel.push(Kapitel {
+            label: Some(label),
+            id: address.id(),
+            display: address.display(),
+            heading: (!heading.is_empty()).then(|| heading.to_string()),
+            span,
+            repealed,
+            rubriker: Vec::new(),
+            paragrafer: Vec::new(),
+        });
+        self.current_rubrik = None;
+        self.mode = Mode::Paragraf;
+    }
+
+    pub fn start_paragraph(&mut self, blk: &Blk) {
+        let first = blk.first().trim();
+        let Some((label, end)) = paragraph_label_at_start(first) else {
+            return;
+        };
+        if self.mode == Mode::Overgang {
+            // `1 §` after `Övergångsbestämmelser`: the heading was an ordinary rubrik.
+            if let Some(o) = self.reg.overgang.last()
+                && o.stycken.is_empty()
+                && o.act.is_none()
+                && label.num == 1
+            {
+                let o = self.reg.overgang.pop();
+                if let Some(o) = o {
+                    self.pending_rubriker
+                        .push(("Övergångsbestämmelser".to_string(), o.span));
+                }
+            }
+        }
+        self.ensure_chapter();
+        // Rubriker waiting for this paragraph.
+        let kap_index = self.reg.kapitel.len() - 1;
+        let pending = std::mem::take(&mut self.pending_rubriker);
+        {
+            let kap = &mut self.reg.kapitel[kap_index];
+            let before = kap.paragrafer.len();
+            for (n, (t, span)) in pending.iter().enumerate() {
+                let idx = kap.rubriker.len() + 1;
+                let id = format!("{}R{idx}", kap.id);
+                kap.rubriker.push(Rubrik {
+                    id,
+                    text: t.clone(),
+                    span: *span,
+                    level: if n == 0 { 1 } else { 2 },
+                    before,
+                });
+            }
+            if let Some((t, _)) = pending.last() {
+                self.current_rubrik = Some(t.clone());
+            }
+        }
+        let kap_label = self.reg.kapitel[kap_index].label;
+        let address = Address::paragraph(kap_label, label);
+
+        // Marker and first text.
+        let mut after = first[end..].trim_start().to_string();
+        let mut from = None;
+        let mut until = None;
+        if let Some((is_from, date, len)) = marker(&after) {
+            if is_from {
+                from = Some(date);
+            } else {
+                until = Some(date);
+            }
+            after = after[len..].trim_start().to_string();
+        }
+
+        // Diagnostics for labels out of order or used twice.
+        let kap = &self.reg.kapitel[kap_index];
+        if let Some(prev) = kap.paragrafer.iter().rev().find(|p| p.label == label) {
+            let versions = (prev.in_force_until.is_some() && from.is_some())
+                || (prev.in_force_from.is_some() && until.is_some());
+            if !versions {
+                self.reg.diagnostics.push(Diagnostic {
+                    kind: DiagnosticKind::DuplicateLabel,
+                    line: blk.span.line,
+                    message: format!(
+                        "{}: the label occurs twice in the chapter, on lines {} and {}; both are kept",
+                        address.display(),
+                        prev.span.line,
+                        blk.span.line
+                    ),
+                });
+            }
+        } else if let Some(last) = kap.paragrafer.last()
+            && last.label > label
+        {
+            self.reg.diagnostics.push(Diagnostic {
+                kind: DiagnosticKind::OutOfOrder,
+                line: blk.span.line,
+                message: format!(
+                    "{}: comes after {} (line {}); numbering goes backwards",
+                    address.display(),
+                    last.display,
+                    last.span.line
+                ),
+            });
+        }
+
+        let mut lines: Vec<(Cow<'_, str>, Span)> = blk.lines.clone();
+        if let Some(l) = lines.first_mut() {
+            l.0 = Cow::Owned(after);
+        }
+        let para = Paragraf {
+            label,
+            address,
+            id: address.id(),
+            display: address.display(),
+            span: blk.span,
+            rubrik: self.current_rubrik.clone(),
+            stycken: Vec::new(),
+            allmanna_rad: Vec::new(),
+            repealed: None,
+            amended_by: Vec::new(),
+            in_force_from: from,
+            in_force_until: until,
+        };
+        self.reg.kapitel[kap_index].paragrafer.push(para);
+        self.mode = Mode::Paragraf;
+        let body = Blk {
+            lines: lines
+                .into_iter()
+                .filter(|l| !l.0.trim().is_empty())
+                .collect(),
+            kind: BlockKind::Text,
+            span: blk.span,
+        };
+        if !body.lines.is_empty() {
+            self.paragraph_text(&body);
+        }
+        // `8 § Har upphävts genom lag (2021:123).`
+        if let Some(p) = self.reg.kapitel[kap_index].paragrafer.last_mut()
+            && p.stycken.len() == 1
+            && p.stycken[0].punkter.is_empty()
+        {
+            let t = p.stycken[0].text.clone();
+            if t.starts_with("Har upphävts genom")
+                || t.starts_with("har upphävts genom")
+                || t.starts_with("Upphävd genom")
+            {
+                p.repealed = Some(t);
+                p.stycken.clear();
+            }
+        }
+    }
+
+    /// Text in the current paragraph: a new stycke, punkter, or strecksatser.
+    fn paragraph_text(&mut self, blk: &Blk) {
+        // Split the block where lines start new punkter or strecksatser.
+        let mut groups: Vec<Vec<(Cow<'_, str>, Span)>> = Vec::new();
+        for (i, l) in blk.lines.iter().enumerate() {
+            let t = l.0.trim();
+            let starts_item = punkt_at_start(t).is_some() || is_strecksats(t);
+            if i == 0 || starts_item {
+                groups.push(vec![l.clone()]);
+            } else if let Some(g) = groups.last_mut() {
+                g.push(l.clone());
+            }
+        }
+        for g in groups {
+            let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or(blk.span);
+            let first = g[0].0.trim().to_string();
+            let text = self.join(g.iter().map(|l| l.0.as_ref()));
+            let Some(p) = self
+                .reg
+                .kapitel
+                .last_mut()
+                .and_then(|k| k.paragrafer.last_mut())
+            else {
+                return;
+            };
+            p.span = p.span.join(span);
+            if let Some((label, _)) = punkt_at_start(&first) {
+                let body = punkt_at_start(&text)
+                    .map(|(_, b)| b.to_string())
+                    .unwrap_or(text);
+                if p.stycken.is_empty() {
+                    let number = 1;
+                    let a = Address {
+                        stycke: Some(number),
+                        ..p.address
+                    };
+                    p.stycken.push(Stycke {
+                        number,
+                        id: a.id(),
+                        text: String::new(),
+                        span,
+                        punkter: Vec::new(),
+                    });
+                }
+                if let Some(s) = p.stycken.last_mut() {
+                    let a = Address {
+                        stycke: Some(s.number),
+                        punkt: Some(label),
+                        ..p.address
+                    };
+                    s.span = s.span.join(span);
+                    s.punkter.push(Punkt {
+                        label,
+                        id: a.id(),
+                        text: body,
+                        span,
+                    });
+                }
+            } else if is_strecksats(&first) && !p.stycken.is_empty() {
+                if let Some(s) = p.stycken.last_mut() {
+                    s.text.push('\n');
+                    s.text.push_str(&text);
+                    s.span = s.span.join(span);
+                }
+            } else {
+                let number = p.stycken.len() as u32 + 1;
+                let a = Address {
+                    stycke: Some(number),
+                    ..p.address
+                };
+                p.stycken.push(Stycke {
+                    number,
+                    id: a.id(),
+                    text,
+                    span,
+                    punkter: Vec::new(),
+                });
+            }
+        }
+    }
+
+    pub fn text_block(&mut self, blk: &Blk) {
+        // Rubriker that turned out not to head a paragraph are kept as text.
+        if !self.pending_rubriker.is_empty() && self.mode != Mode::Preamble {
+            let pending = std::mem::take(&mut self.pending_rubriker);
+            for (t, span) in pending {
+                let fake = Blk {
+                    lines: vec![(Cow::Owned(t), span)],
+                    kind: BlockKind::Text,
+                    span,
+                };
+                self.text_block(&fake);
+            }
+        }
+        match self.mode {
+            Mode::Preamble => {
+                self.flush_rubriker_as_text();
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
+                self.reg.preamble.push(TextPart {
+                    text,
+                    span: blk.span,
+                });
+            }
+            Mode::Paragraf => {
+                if self
+                    .reg
+                    .kapitel
+                    .last()
+                    .is_some_and(|k| !k.paragrafer.is_empty())
+                {
+                    self.paragraph_text(blk);
+                } else {
+                    // Text between a chapter heading and its first paragraph.
+                    let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
+                    self.reg.preamble.push(TextPart {
+                        text,
+                        span: blk.span,
+                    });
+                }
+            }
+            Mode::AllmannaRad => {
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
+                if let Some(ar) = self
+                    .reg
+                    .kapitel
+                    .last_mut()
+                    .and_then(|k| k.paragrafer.last_mut())
+                    .and_then(|p| p.allmanna_rad.last_mut())
+                {
+                    ar.span = ar.span.join(blk.span);
+                    ar.stycken.push(TextPart {
+                        text,
+                        span: blk.span,
+                    });
+                }
+            }
+            Mode::Overgang => {
+                let first = blk.first().trim().to_string();
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
+                let Some(o) = self.reg.overgang.last_mut() else {
+                    return;
+                };
+                o.span = o.span.join(blk.span);
+                if let Some((label, _)) = punkt_at_start(&first) {
+                    let body = punkt_at_start(&text)
+                        .map(|(_, b)| b.to_string())
+                        .unwrap_or(text);
+                    if o.stycken.is_empty() {
+                        o.stycken.push(Stycke {
+                            number: 1,
+                            id: format!("{}S1", o.id),
+                            text: String::new(),
+                            span: blk.span,
+                            punkter: Vec::new(),
+                        });
+                    }
+                    let oid = o.id.clone();
+                    if let Some(s) = o.stycken.last_mut() {
+                        s.punkter.push(Punkt {
+                            label,
+                            id: format!("{oid}N{label}"),
+                            text: body,
+                            span: blk.span,
+                        });
+                        s.span = s.span.join(blk.span);
+                    }
+                } else {
+                    let number = o.stycken.len() as u32 + 1;
+                    o.stycken.push(Stycke {
+                        number,
+                        id: format!("{}S{number}", o.id),
+                        text,
+                        span: blk.span,
+                        punkter: Vec::new(),
+                    });
+                }
+            }
+            Mode::Bilaga => {
+                let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
+                if let Some(b) = self.reg.bilagor.last_mut() {
+                    b.span = b.span.join(blk.span);
+                    b.text.push(TextPart {
+                        text,
+                        span: blk.span,
+                    });
+                }
+            }
+        }
+    }
+
+    pub fn finish(mut self) -> Regulation {
+        // Trailing rubriker with no paragraph below them stay as rubriker of the chapter.
+        let pending = std::mem::take(&mut self.pending_rubriker);
+        if !pending.is_empty() {
+            if let Some(kap) = self.reg.kapitel.last_mut() {
+                let before = kap.paragrafer.len();
+                for (t, span) in pending {
+                    let idx = kap.rubriker.len() + 1;
+                    kap.rubriker.push(Rubrik {
+                        id: format!("{}R{idx}", kap.id),
+                        text: t,
+                        span,
+                        level: 1,
+                        before,
+                    });
+                }
+            } else {
+                for (t, span) in pending {
+                    self.reg.preamble.push(TextPart { text: t, span });
+                }
+            }
+        }
+        // Amendment notes are metadata, not wording.
+        for k in &mut self.reg.kapitel {
+            for p in &mut k.paragrafer {
+                let mut notes = Vec::new();
+                if p.repealed.is_some() {
+                    // The repeal note is the whole text; nothing to strip.
+                } else if let Some(s) = p.stycken.last_mut() {
+                    let target = match s.punkter.last_mut() {
+                        Some(n) => &mut n.text,
+                        None => &mut s.text,
+                    };
+                    if let Some(n) = strip_amendment_note(target) {
+                        notes.push(n);
+                    }
+                    // A note on a line of its own after a list.
+                    if s.punkter.is_empty() && s.text.is_empty() && p.stycken.len() > 1 {
+                        p.stycken.pop();
+                    }
+                }
+                p.amended_by = notes;
+            }
+        }
+        if self.reg.paragraph_count() == 0 {
+            self.reg.diagnostics.push(Diagnostic {
+                kind: DiagnosticKind::NoParagraphs,
+                line: 1,
+                message: "no paragraf (`N §`) found".to_string(),
+            });
+        }
+        self.reg
+    }
+}

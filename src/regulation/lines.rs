@@ -1,0 +1,240 @@
+//! Stage 2a, structure: the shapes of single lines (paragraph and chapter labels, punkter,
+//! rubriker, in-force markers, amendment notes) that the parser classifies blocks by.
+
+use crate::address::{Label, PunktLabel};
+
+/// `7 §` / `7 a §` at the start of a line, followed by a space or the end: the label and the
+/// byte offset after `§`. `17 och 18 §§` does not match.
+pub(super) fn paragraph_label_at_start(line: &str) -> Option<(Label, usize)> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == 0 || i > 4 {
+        return None;
+    }
+    let num: u32 = line[..i].parse().ok()?;
+    let rest = &line[i..];
+    let rest = rest.strip_prefix([' ', '\u{a0}']).unwrap_or(rest);
+    let (letter, rest) = match rest.chars().next() {
+        Some(c) if c.is_ascii_lowercase() => {
+            let after = &rest[1..];
+            let after = after.strip_prefix([' ', '\u{a0}'])?;
+            (Some(c), after)
+        }
+        _ => (None, rest),
+    };
+    let rest = rest.strip_prefix('§')?;
+    if rest.starts_with('§') {
+        return None;
+    }
+    let label = Label { num, letter };
+    let consumed = line.len() - rest.len();
+    Some((label, consumed))
+}
+
+/// `2 kap. Rubrik` (or `2 kap.` alone): the chapter label and the heading.
+pub(super) fn chapter_line(line: &str) -> Option<(Label, &str)> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == 0 || i > 3 {
+        return None;
+    }
+    let num: u32 = line[..i].parse().ok()?;
+    let mut rest = line[i..].trim_start();
+    let mut letter = None;
+    if let Some(c) = rest.chars().next()
+        && c.is_ascii_lowercase()
+        && rest[1..].starts_with(' ')
+    {
+        letter = Some(c);
+        rest = rest[1..].trim_start();
+    }
+    let rest = rest.strip_prefix("kap")?;
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    if !(rest.is_empty() || rest.starts_with([' ', '\u{a0}'])) {
+        return None;
+    }
+    let heading = rest.trim();
+    if heading.contains('§') {
+        return None;
+    }
+    if !heading.is_empty() && !heading.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    if heading.ends_with([',', ';', ':']) || heading.ends_with(" och") || heading.ends_with(" samt")
+    {
+        return None;
+    }
+    Some((Label { num, letter }, heading))
+}
+
+/// `1.`, `2)`, `a)` at the start of a line: a punkt label and the text after it.
+pub(super) fn punkt_at_start(line: &str) -> Option<(PunktLabel, &str)> {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i > 0 && i <= 2 {
+        let n: u32 = line[..i].parse().ok()?;
+        let rest = &line[i..];
+        let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix(')'))?;
+        if rest.starts_with(' ') || rest.is_empty() {
+            return Some((PunktLabel::Number(n), rest.trim_start()));
+        }
+        return None;
+    }
+    let c = line.chars().next()?;
+    if c.is_ascii_lowercase() && line[1..].starts_with(") ") {
+        return Some((PunktLabel::Letter(c), line[3..].trim_start()));
+    }
+    None
+}
+
+pub(super) fn is_strecksats(line: &str) -> bool {
+    line.starts_with("- ") || line.starts_with("– ") || line.starts_with("• ")
+}
+
+/// A rubrik is short, starts with a capital, and does not end like a sentence or clause.
+pub(super) fn rubrik_shaped(text: &str) -> bool {
+    let t = text.trim();
+    !t.is_empty()
+        && t.len() <= 160
+        && t.starts_with(|c: char| c.is_uppercase())
+        && (!t.ends_with(['.', ',', ':', ';']) || t.ends_with("m.m."))
+        && !t.contains('\t')
+        && punkt_at_start(t).is_none()
+        && paragraph_label_at_start(t).is_none()
+}
+
+/// `/Träder i kraft I:2026-01-15/` or `/Upphör att gälla U:2026-01-15/` at the start of `s`.
+pub(super) fn marker(s: &str) -> Option<(bool, String, usize)> {
+    // `/Ny beteckning 1 § U:2026-01-15/`: renumbered at that date; until then in force here.
+    if let Some(rest) = s.strip_prefix("/Ny beteckning ")
+        && let Some(u) = rest.find(" § U:")
+        && let Some(end) = rest.find('/')
+        && u < end
+        && paragraph_label_at_start(&rest[..u + " §".len()]).is_some()
+    {
+        let date = &rest[u + " § U:".len()..end];
+        return Some((
+            false,
+            format!("{date} (ny beteckning {} §)", &rest[..u]),
+            "/Ny beteckning ".len() + end + 1,
+        ));
+    }
+    for (prefix, from) in [
+        ("/Träder i kraft I:", true),
+        ("/Upphör att gälla U:", false),
+    ] {
+        if let Some(rest) = s.strip_prefix(prefix)
+            && let Some(end) = rest.find('/')
+        {
+            let inner = &rest[..end];
+            // Exact grammar: a date, optionally `genom lag (2025:1511).`, or `den dag
+            // regeringen bestämmer`. Anything else between slashes is text.
+            let is_date = |d: &str| {
+                d.len() == 10
+                    && d.bytes().enumerate().all(|(i, b)| {
+                        if i == 4 || i == 7 {
+                            b == b'-'
+                        } else {
+                            b.is_ascii_digit()
+                        }
+                    })
+            };
+            let date = inner.get(..10).filter(|d| is_date(d));
+            let ok = match date {
+                Some(_) => inner.len() == 10 || inner[10..].starts_with(" genom "),
+                None => inner.starts_with("den dag"),
+            };
+            if ok {
+                let shown = date.unwrap_or(inner).to_string();
+                return Some((from, shown, prefix.len() + end + 1));
+            }
+        }
+    }
+    None
+}
+
+/// Strips a trailing amendment note (`Lag (2025:1511).`) and returns the SFS number.
+pub(super) fn strip_amendment_note(text: &mut String) -> Option<String> {
+    let t = text.trim_end();
+    let t2 = t.strip_suffix(").")?;
+    let open = t2.rfind('(')?;
+    let number = &t2[open + 1..];
+    let (y, n) = number.split_once(':')?;
+    if y.len() != 4
+        || !y.bytes().all(|b| b.is_ascii_digit())
+        || n.is_empty()
+        || !n.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let before = t2[..open].trim_end();
+    let kinds = [
+        "Lag",
+        "Förordning",
+        "Kungörelse",
+        "Föreskrift",
+        "Föreskrifter",
+        "Balk",
+    ];
+    let kind = kinds.iter().find(|k| before.ends_with(*k))?;
+    let cut = before.len() - kind.len();
+    // The note must stand as its own sentence.
+    if cut > 0 && !before[..cut].ends_with(' ') {
+        return None;
+    }
+    let number = number.to_string();
+    let keep = before[..cut].trim_end().len();
+    text.truncate(keep);
+    Some(number)
+}
+
+pub(super) fn is_rubrik_marker(t: &str) -> bool {
+    let t = t.trim();
+    (t.starts_with("/Rubriken träder i kraft I:") || t.starts_with("/Rubriken upphör att gälla U:"))
+        && t.ends_with('/')
+}
+
+/// `... 19 §` at the end of a heading: the label and the heading's trimmed length.
+pub(super) fn last_label(s: &str) -> Option<(Label, usize)> {
+    let t = s.trim_end();
+    let body = t.strip_suffix('§')?.trim_end();
+    let (rest, last) = body.rsplit_once(' ')?;
+    let label = if last.len() == 1 && last.chars().all(|c| c.is_ascii_lowercase()) {
+        let (_, num) = rest.rsplit_once(' ')?;
+        Label {
+            num: num.parse().ok()?,
+            letter: last.chars().next(),
+        }
+    } else {
+        Label::new(last.parse().ok()?)
+    };
+    Some((label, t.len()))
+}
+
+pub(super) fn prefix(s: &str, n: usize) -> &str {
+    match s.char_indices().nth(n) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+pub(super) fn is_sfs_number(t: &str) -> bool {
+    let t = t.trim();
+    let Some((y, n)) = t.split_once(':') else {
+        return false;
+    };
+    y.len() == 4
+        && y.bytes().all(|b| b.is_ascii_digit())
+        && !n.is_empty()
+        && n.len() <= 5
+        && n.bytes().all(|b| b.is_ascii_digit())
+}

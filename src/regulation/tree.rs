@@ -1,0 +1,380 @@
+//! Stage 2a, structure: the tree of a regulation (kapitel, rubriker, paragrafer, stycken,
+//! punkter, allmänna råd, övergångsbestämmelser and bilagor) and the flat node view of it.
+
+use crate::address::{Address, Label, PunktLabel};
+use crate::cite::Outline;
+use crate::source::{Normalisation, Span};
+use serde::Serialize;
+
+/// A parsed regulation. Serialised as the `remiss parse --format json` output.
+#[derive(Clone, Debug, Serialize)]
+pub struct Regulation {
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<TextPart>,
+    /// Text between the title and the first structure (`beslutade den ...`, bemyndigande).
+    pub preamble: Vec<TextPart>,
+    /// Chapters in order. A regulation without chapters has one chapter with no label.
+    pub kapitel: Vec<Kapitel>,
+    pub overgang: Vec<Overgang>,
+    pub bilagor: Vec<Bilaga>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// What joining lines normalised away (counted, never hidden).
+    pub normalisation: Normalisation,
+}
+
+/// A piece of text with its span.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TextPart {
+    pub text: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Kapitel {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Label>,
+    pub id: String,
+    pub display: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    pub span: Span,
+    /// `Har upphävts genom ...` when the whole chapter is repealed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repealed: Option<String>,
+    pub rubriker: Vec<Rubrik>,
+    pub paragrafer: Vec<Paragraf>,
+}
+
+/// A heading between paragraphs; it groups the paragraphs below it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Rubrik {
+    pub id: String,
+    pub text: String,
+    pub span: Span,
+    /// 1 for a rubrik, 2 for a sub-rubrik directly below another.
+    pub level: u8,
+    /// Index in `paragrafer` of the first paragraph below it.
+    pub before: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Paragraf {
+    pub label: Label,
+    pub address: Address,
+    pub id: String,
+    pub display: String,
+    pub span: Span,
+    /// The rubrik this paragraph stands under, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rubrik: Option<String>,
+    pub stycken: Vec<Stycke>,
+    pub allmanna_rad: Vec<AllmannaRad>,
+    /// `Har upphävts genom lag (2021:123).` for a repealed paragraph.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repealed: Option<String>,
+    /// SFS numbers of amendment notes (`Lag (2025:1511).`): metadata, not wording.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amended_by: Vec<String>,
+    /// `/Träder i kraft I:2026-01-15/`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force_from: Option<String>,
+    /// `/Upphör att gälla U:2026-01-15/`
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force_until: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Stycke {
+    pub number: u32,
+    pub id: String,
+    pub text: String,
+    pub span: Span,
+    pub punkter: Vec<Punkt>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Punkt {
+    pub label: PunktLabel,
+    pub id: String,
+    pub text: String,
+    pub span: Span,
+}
+
+/// An `Allmänna råd` block; it belongs to the paragraph above it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AllmannaRad {
+    pub id: String,
+    pub heading: String,
+    pub span: Span,
+    pub stycken: Vec<TextPart>,
+}
+
+/// A group of transitional provisions, optionally headed by the amending act's number.
+#[derive(Clone, Debug, Serialize)]
+pub struct Overgang {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub act: Option<String>,
+    pub span: Span,
+    pub stycken: Vec<Stycke>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Bilaga {
+    pub id: String,
+    pub heading: String,
+    pub span: Span,
+    pub text: Vec<TextPart>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiagnosticKind {
+    DuplicateLabel,
+    OutOfOrder,
+    OrphanAllmannaRad,
+    NoParagraphs,
+    GarbledHeading,
+}
+
+/// Something odd about the text that the parser kept but a reader should check.
+#[derive(Clone, Debug, Serialize)]
+pub struct Diagnostic {
+    pub kind: DiagnosticKind,
+    pub line: u32,
+    pub message: String,
+}
+
+/// The kinds of node in `remiss parse --format tsv`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeKind {
+    Kapitel,
+    Rubrik,
+    Paragraf,
+    Stycke,
+    Punkt,
+    AllmannaRad,
+    Overgang,
+    Bilaga,
+}
+
+impl NodeKind {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NodeKind::Kapitel => "kapitel",
+            NodeKind::Rubrik => "rubrik",
+            NodeKind::Paragraf => "paragraf",
+            NodeKind::Stycke => "stycke",
+            NodeKind::Punkt => "punkt",
+            NodeKind::AllmannaRad => "allmanna-rad",
+            NodeKind::Overgang => "overgang",
+            NodeKind::Bilaga => "bilaga",
+        }
+    }
+}
+
+/// A flat view of one node, in document order.
+#[derive(Clone, Debug)]
+pub struct Node<'a> {
+    pub id: String,
+    pub kind: NodeKind,
+    pub span: Span,
+    pub text: &'a str,
+    pub depth: u8,
+}
+
+impl Regulation {
+    /// All paragraphs in document order.
+    pub fn paragraphs(&self) -> impl Iterator<Item = &Paragraf> {
+        self.kapitel.iter().flat_map(|k| k.paragrafer.iter())
+    }
+
+    pub fn chapter(&self, label: Option<Label>) -> Option<&Kapitel> {
+        self.kapitel.iter().find(|k| k.label == label)
+    }
+
+    pub fn paragraph(&self, a: &Address) -> Option<&Paragraf> {
+        let p = a.paragraf?;
+        self.chapter(a.kapitel)?
+            .paragrafer
+            .iter()
+            .find(|x| x.label == p && x.in_force_until.is_none())
+            .or_else(|| {
+                self.chapter(a.kapitel)?
+                    .paragrafer
+                    .iter()
+                    .find(|x| x.label == p)
+            })
+    }
+
+    /// Every node in document order (the `tsv` and `text` views).
+    pub fn nodes(&self) -> Vec<Node<'_>> {
+        let mut out = Vec::new();
+        for k in &self.kapitel {
+            let depth = if k.label.is_some() {
+                out.push(Node {
+                    id: k.id.clone(),
+                    kind: NodeKind::Kapitel,
+                    span: k.span,
+                    text: k.heading.as_deref().unwrap_or(""),
+                    depth: 0,
+                });
+                1
+            } else {
+                0
+            };
+            let mut rub = k.rubriker.iter().peekable();
+            for (pi, p) in k.paragrafer.iter().enumerate() {
+                while let Some(r) = rub.peek() {
+                    if r.before > pi {
+                        break;
+                    }
+                    out.push(Node {
+                        id: r.id.clone(),
+                        kind: NodeKind::Rubrik,
+                        span: r.span,
+                        text: &r.text,
+                        depth,
+                    });
+                    rub.next();
+                }
+                let first = p
+                    .stycken
+                    .first()
+                    .map(|s| s.text.as_str())
+                    .or(p.repealed.as_deref())
+                    .unwrap_or("");
+                out.push(Node {
+                    id: p.id.clone(),
+                    kind: NodeKind::Paragraf,
+                    span: p.span,
+                    text: first,
+                    depth,
+                });
+                for s in &p.stycken {
+                    out.push(Node {
+                        id: s.id.clone(),
+                        kind: NodeKind::Stycke,
+                        span: s.span,
+                        text: &s.text,
+                        depth: depth + 1,
+                    });
+                    for n in &s.punkter {
+                        out.push(Node {
+                            id: n.id.clone(),
+                            kind: NodeKind::Punkt,
+                            span: n.span,
+                            text: &n.text,
+                            depth: depth + 2,
+                        });
+                    }
+                }
+                for ar in &p.allmanna_rad {
+                    out.push(Node {
+                        id: ar.id.clone(),
+                        kind: NodeKind::AllmannaRad,
+                        span: ar.span,
+                        text: ar.stycken.first().map(|s| s.text.as_str()).unwrap_or(""),
+                        depth: depth + 1,
+                    });
+                }
+            }
+            for r in rub {
+                out.push(Node {
+                    id: r.id.clone(),
+                    kind: NodeKind::Rubrik,
+                    span: r.span,
+                    text: &r.text,
+                    depth,
+                });
+            }
+        }
+        for o in &self.overgang {
+            out.push(Node {
+                id: o.id.clone(),
+                kind: NodeKind::Overgang,
+                span: o.span,
+                text: o
+                    .act
+                    .as_deref()
+                    .or(o.stycken.first().map(|s| s.text.as_str()))
+                    .unwrap_or(""),
+                depth: 0,
+            });
+            for s in &o.stycken {
+                for n in &s.punkter {
+                    out.push(Node {
+                        id: n.id.clone(),
+                        kind: NodeKind::Punkt,
+                        span: n.span,
+                        text: &n.text,
+                        depth: 1,
+                    });
+                }
+            }
+        }
+        for b in &self.bilagor {
+            out.push(Node {
+                id: b.id.clone(),
+                kind: NodeKind::Bilaga,
+                span: b.span,
+                text: &b.heading,
+                depth: 0,
+            });
+        }
+        out
+    }
+
+    /// Number of labelled chapters.
+    pub fn chapter_count(&self) -> usize {
+        self.kapitel.iter().filter(|k| k.label.is_some()).count()
+    }
+    pub fn paragraph_count(&self) -> usize {
+        self.paragraphs().count()
+    }
+}
+
+impl Outline for Regulation {
+    fn has_chapters(&self) -> bool {
+        self.kapitel.iter().any(|k| k.label.is_some())
+    }
+    fn chapter_labels(&self) -> Vec<Label> {
+        self.kapitel.iter().filter_map(|k| k.label).collect()
+    }
+    fn paragraph_labels(&self, kapitel: Option<Label>) -> Vec<Label> {
+        self.chapter(kapitel)
+            .map(|k| {
+                let mut v: Vec<Label> = k.paragrafer.iter().map(|p| p.label).collect();
+                v.dedup();
+                v
+            })
+            .unwrap_or_default()
+    }
+    fn contains(&self, a: &Address) -> bool {
+        let Some(k) = self.chapter(a.kapitel) else {
+            return false;
+        };
+        let Some(pl) = a.paragraf else {
+            return a.kapitel.is_some() && a.stycke.is_none() && a.punkt.is_none();
+        };
+        let Some(p) = k.paragrafer.iter().find(|p| p.label == pl) else {
+            return false;
+        };
+        match (a.stycke, a.punkt) {
+            (None, None) => true,
+            (Some(s), None) => s as usize <= p.stycken.len(),
+            (st, Some(n)) => {
+                let in_stycke = |s: &Stycke| s.punkter.iter().any(|x| x.label == n);
+                match st {
+                    Some(s) => p
+                        .stycken
+                        .get((s as usize).wrapping_sub(1))
+                        .is_some_and(in_stycke),
+                    None => p.stycken.iter().any(in_stycke),
+                }
+            }
+        }
+    }
+}
