@@ -26,6 +26,7 @@ impl Builder {
                 source,
                 title: None,
                 preamble: Vec::new(),
+                avdelningar: Vec::new(),
                 kapitel: Vec::new(),
                 overgang: Vec::new(),
                 bilagor: Vec::new(),
@@ -184,6 +185,50 @@ impl Builder {
         for (t, span) in std::mem::take(&mut self.pending_rubriker) {
             self.reg.preamble.push(TextPart { text: t, span });
         }
+    }
+
+    /// An avdelning (level 1) or underavdelning (level 2) heading; the chapters that follow
+    /// stand below it. A bare numeral (`level` None) heads an underavdelning when an
+    /// avdelning is open, and an avdelning otherwise.
+    pub fn start_division(&mut self, d: DivisionLine, heading: &str, span: Span) {
+        self.flush_rubriker_as_text();
+        self.reg
+            .kapitel
+            .retain(|k| k.label.is_some() || !k.paragrafer.is_empty() || !k.rubriker.is_empty());
+        let parent = self.reg.avdelningar.iter().rev().find(|a| a.level == 1);
+        let level = d.level.unwrap_or(if parent.is_some() { 2 } else { 1 });
+        let (id, display) = match (level, parent) {
+            (2, Some(p)) => (
+                format!("{}-{}", p.id, d.label),
+                format!("{} underavdelning {}", p.display, d.label),
+            ),
+            (2, None) => (
+                format!("AVD-{}", d.label),
+                format!("underavdelning {}", d.label),
+            ),
+            _ => (format!("AVD-{}", d.label), format!("avdelning {}", d.label)),
+        };
+        if let Some(prev) = self.reg.avdelningar.iter().find(|a| a.id == id) {
+            self.reg.diagnostics.push(Diagnostic {
+                kind: DiagnosticKind::DuplicateLabel,
+                line: span.line,
+                message: format!(
+                    "{display}: label used twice, on lines {} and {}",
+                    prev.span.line, span.line
+                ),
+            });
+        }
+        self.reg.avdelningar.push(Avdelning {
+            id,
+            label: d.label.to_string(),
+            display,
+            level,
+            heading: (!heading.is_empty()).then(|| heading.to_string()),
+            span,
+            before: self.reg.kapitel.len(),
+        });
+        self.current_rubrik = None;
+        self.mode = Mode::Paragraf;
     }
 
     pub fn start_chapter(&mut self, label: Label, heading: &str, span: Span) {
@@ -347,10 +392,7 @@ impl Builder {
             && p.stycken[0].punkter.is_empty()
         {
             let t = p.stycken[0].text.clone();
-            if t.starts_with("Har upphävts genom")
-                || t.starts_with("har upphävts genom")
-                || t.starts_with("Upphävd genom")
-            {
+            if is_placeholder(&t) {
                 p.repealed = Some(t);
                 p.stycken.clear();
             }
@@ -416,9 +458,20 @@ impl Builder {
                     });
                 }
             } else if is_strecksats(&first) && !p.stycken.is_empty() {
+                // A strecksats belongs to what it continues: the last punkt when the
+                // stycke has punkter (`3. ... a) ... - ett industriområde,`), else the stycke.
                 if let Some(s) = p.stycken.last_mut() {
-                    s.text.push('\n');
-                    s.text.push_str(&text);
+                    match s.punkter.last_mut() {
+                        Some(n) => {
+                            n.text.push('\n');
+                            n.text.push_str(&text);
+                            n.span = n.span.join(span);
+                        }
+                        None => {
+                            s.text.push('\n');
+                            s.text.push_str(&text);
+                        }
+                    }
                     s.span = s.span.join(span);
                 }
             } else {

@@ -34,8 +34,16 @@ pub(super) fn paragraph_label_at_start(line: &str) -> Option<(Label, usize)> {
     Some((label, consumed))
 }
 
-/// `2 kap. Rubrik` (or `2 kap.` alone): the chapter label and the heading.
+/// `2 kap. Rubrik` (or `2 kap.` alone): the chapter label and the heading, when the line is
+/// a whole chapter heading (see [`chapter_start`] and [`chapter_heading_complete`]).
 pub(super) fn chapter_line(line: &str) -> Option<(Label, &str)> {
+    chapter_start(line).filter(|(_, h)| chapter_heading_complete(h))
+}
+
+/// `2 kap. Rubrik`, `13 a kap. Rubrik` or `2 kap.` at the start of a line: the label and
+/// the rest of the line as the heading, which starts with a capital and holds no `§`
+/// (`5 kap. 6 § i ett ärende ...` is text). The heading may go on on the next line.
+pub(super) fn chapter_start(line: &str) -> Option<(Label, &str)> {
     let b = line.as_bytes();
     let mut i = 0;
     while i < b.len() && b[i].is_ascii_digit() {
@@ -66,11 +74,100 @@ pub(super) fn chapter_line(line: &str) -> Option<(Label, &str)> {
     if !heading.is_empty() && !heading.starts_with(|c: char| c.is_uppercase()) {
         return None;
     }
-    if heading.ends_with([',', ';', ':']) || heading.ends_with(" och") || heading.ends_with(" samt")
+    Some((Label { num, letter }, heading))
+}
+
+/// A chapter heading does not end like a clause that goes on: lists of chapters in a
+/// paragraph (`2 kap. Allmänna bestämmelser, och`) end in `,`, `;`, `:`, `och` or `samt`.
+pub(super) fn chapter_heading_complete(heading: &str) -> bool {
+    !(heading.ends_with([',', ';', ':']) || heading.ends_with(" och") || heading.ends_with(" samt"))
+}
+
+/// An avdelning or underavdelning heading as written: `AVD. A ÖVERGRIPANDE BESTÄMMELSER`,
+/// `AVDELNING I. INLEDANDE BESTÄMMELSER`, `Underavdelning II Bostadsbidrag`, or a bare
+/// roman numeral `II  Socialförsäkringsskyddet` (which heads an underavdelning when an
+/// avdelning is open). Only the shape: whether it is one depends on what follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct DivisionLine<'a> {
+    /// `Some(1)` for `AVD.`/`Avdelning`, `Some(2)` for `Underavdelning`, `None` when bare.
+    pub level: Option<u8>,
+    pub label: &'a str,
+    pub heading: &'a str,
+}
+
+impl DivisionLine<'_> {
+    /// The heading is written in capitals (`ÖVERGRIPANDE BESTÄMMELSER`), as only headings are.
+    pub fn capitals(&self) -> bool {
+        self.heading.chars().any(char::is_alphabetic)
+            && !self.heading.chars().any(char::is_lowercase)
+    }
+}
+
+fn is_roman(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 7
+        && s.bytes()
+            .all(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
+}
+
+pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
+    let t = line.trim();
+    let prefixes: [(&str, u8); 8] = [
+        ("UNDERAVDELNING", 2),
+        ("Underavdelning", 2),
+        ("UNDERAVD.", 2),
+        ("Underavd.", 2),
+        ("AVDELNING", 1),
+        ("Avdelning", 1),
+        ("AVD.", 1),
+        ("Avd.", 1),
+    ];
+    let (level, rest) = match prefixes.iter().find_map(|(p, l)| {
+        t.strip_prefix(p)
+            .filter(|r| r.starts_with([' ', '\u{a0}']))
+            .map(|r| (*l, r.trim_start()))
+    }) {
+        Some((l, r)) => (Some(l), r),
+        None => (None, t),
+    };
+    let end = rest
+        .find(|c: char| c.is_whitespace() || c == '.')
+        .unwrap_or(rest.len());
+    let label = &rest[..end];
+    let valid_label = is_roman(label)
+        || (level.is_some()
+            && ((label.len() == 1 && label.bytes().all(|b| b.is_ascii_uppercase()))
+                || (!label.is_empty()
+                    && label.len() <= 3
+                    && label.bytes().all(|b| b.is_ascii_digit()))));
+    if !valid_label {
+        return None;
+    }
+    let after = &rest[end..];
+    let after = after.strip_prefix('.').unwrap_or(after);
+    if !after.is_empty() && !after.starts_with(char::is_whitespace) {
+        return None;
+    }
+    let heading = after.trim();
+    if heading.is_empty() {
+        // `AVDELNING II` alone; a bare numeral alone is a punkt or a page number.
+        return level.is_some().then_some(DivisionLine {
+            level,
+            label,
+            heading,
+        });
+    }
+    if !heading.starts_with(|c: char| c.is_uppercase())
+        || heading.contains('§')
+        || (heading.ends_with(['.', ',', ';', ':']) && !heading.ends_with("m.m."))
     {
         return None;
     }
-    Some((Label { num, letter }, heading))
+    Some(DivisionLine {
+        level,
+        label,
+        heading,
+    })
 }
 
 /// `1.`, `2)`, `a)` at the start of a line: a punkt label and the text after it.
@@ -110,6 +207,22 @@ pub(super) fn rubrik_shaped(text: &str) -> bool {
         && !t.contains('\t')
         && punkt_at_start(t).is_none()
         && paragraph_label_at_start(t).is_none()
+}
+
+/// What is left where a paragraph was: `Har upphävts genom lag (2021:123).`, or `Har
+/// betecknats 23 a §` where it was given another label. Never wording.
+pub(super) fn is_placeholder(text: &str) -> bool {
+    text.starts_with("Har upphävts genom")
+        || text.starts_with("har upphävts genom")
+        || text.starts_with("Upphävd genom")
+        || (text.starts_with("Har betecknats ") && text.len() < 80 && text.contains('§'))
+}
+
+/// A rubrik as it stands directly above a paragraph, which may also end with a colon
+/// (`Särskilda bestämmelser om tillsyn:`).
+pub(super) fn heading_shaped(text: &str) -> bool {
+    let t = text.trim_end();
+    rubrik_shaped(t.strip_suffix(':').unwrap_or(t))
 }
 
 /// `/Träder i kraft I:2026-01-15/` or `/Upphör att gälla U:2026-01-15/` at the start of `s`.

@@ -46,6 +46,10 @@ struct Window<'t> {
     text: &'t Text,
     source: std::slice::Iter<'t, Block>,
     blocks: VecDeque<Blk<'t>>,
+    /// The label of the last paragraph start read in the current chapter, so that a
+    /// paragraph printed without a blank line before it is only split off when it numbers
+    /// upwards (see [`split_glued_paragraph`]).
+    last_label: Option<Label>,
 }
 
 impl<'t> Window<'t> {
@@ -54,6 +58,7 @@ impl<'t> Window<'t> {
             text,
             source: text.blocks.iter(),
             blocks: VecDeque::new(),
+            last_label: None,
         }
     }
 
@@ -72,15 +77,27 @@ impl<'t> Window<'t> {
             if lines.is_empty() {
                 continue;
             }
-            self.blocks.push_back(Blk {
-                span: lines
-                    .iter()
-                    .map(|l| l.1)
-                    .reduce(Span::join)
-                    .unwrap_or_default(),
+            let mut blk = Blk {
+                span: span_of(&lines),
                 lines,
                 kind: b.kind,
-            });
+            };
+            loop {
+                let first = blk.first().trim();
+                if chapter_start(first).is_some() {
+                    self.last_label = None;
+                } else if let Some((l, end)) = paragraph_label_at_start(first)
+                    && paragraph_text_ok(&first[end..], &blk)
+                {
+                    self.last_label = Some(l);
+                }
+                let tail = split_glued_paragraph(&mut blk, self.last_label);
+                self.blocks.push_back(blk);
+                match tail {
+                    Some(t) => blk = t,
+                    None => break,
+                }
+            }
         }
     }
 }
@@ -97,12 +114,15 @@ pub fn parse(text: &Text) -> Regulation {
         if window.blocks.is_empty() {
             break;
         }
+        split_trailing_division(&mut window.blocks);
         let blocks: &[Blk] = window.blocks.make_contiguous();
         let blk = &blocks[0];
         if let BlockKind::Heading(level) = blk.kind {
             heading_block(&mut b, blocks, level, &mut pending_label);
         } else if let Some((label, lspan)) = pending_label.take() {
             labelled_block(&mut b, blk, label, lspan);
+        } else if division_block(&mut b, blocks) {
+            b.refused_chapter_line = false;
         } else if !chapter_block(&mut b, blocks) {
             b.refused_chapter_line = false;
             if starts_paragraph(&b, blk) {
@@ -159,6 +179,12 @@ fn heading_block(
         *pending_label = Some((label, blk.span));
         return;
     }
+    if let Some(d) = division_line(first)
+        && (d.level.is_some() || next.is_some_and(|n| chapter_heading_of(n).is_some()))
+    {
+        b.start_division(d, d.heading, blk.span);
+        return;
+    }
     if let Some((label, heading)) = chapter_line(first) {
         b.start_chapter(label, heading, blk.span);
         return;
@@ -202,34 +228,46 @@ fn labelled_block(b: &mut Builder, blk: &Blk, label: Label, lspan: Span) {
     b.start_paragraph(&merged);
 }
 
-/// A chapter heading: one short line (two when wrapped), shaped right, numbered upwards,
-/// not one of a list of chapters, and not after text that announces a list. Returns true
-/// when the block had a chapter heading's shape (taken as one, or refused and kept as text).
+/// The chapter heading a block holds, if it has the shape of one: `N kap. Rubrik` on one
+/// line, or wrapped onto a second or third line as the published texts wrap at about 60–65
+/// columns (`5 kap. Internationell säkerhetsskyddssamverkan och` / `säkerhetsintyg`).
+fn chapter_heading_of(blk: &Blk) -> Option<(Label, String)> {
+    if blk.lines.len() > 3 || blk.joined_len() >= 200 {
+        return None;
+    }
+    let (label, first) = chapter_start(blk.first().trim())?;
+    let mut heading = first.to_string();
+    for l in &blk.lines[1..] {
+        heading.push(' ');
+        heading.push_str(l.0.trim());
+    }
+    (chapter_heading_complete(&heading) && !heading.contains('§')).then_some((label, heading))
+}
+
+/// `Har upphävts genom lag (2025:974).` as a chapter's heading: the chapter is repealed.
+fn is_repeal_note(heading: &str) -> bool {
+    heading.starts_with("Har upphävts") || heading.starts_with("Upphävd")
+}
+
+/// A chapter heading: numbered upwards, not one of a list of chapters (a chapter line
+/// followed by another, unless it is a repealed chapter's), and not after text that
+/// announces a list. Returns true when the block had a chapter heading's shape (taken as
+/// one, or refused and kept as text).
 fn chapter_block(b: &mut Builder, blocks: &[Blk]) -> bool {
     let blk = &blocks[0];
-    let next = blocks.get(1);
-    let first = blk.first().trim();
-    if blk.lines.len() > 2 || blk.joined_len() >= 200 {
-        return false;
-    }
-    let Some((label, heading)) = chapter_line(first) else {
+    let Some((label, heading)) = chapter_heading_of(blk) else {
         return false;
     };
-    let heading = if blk.lines.len() == 2 {
-        format!("{} {}", heading, blk.lines[1].0.trim())
-    } else {
-        heading.to_string()
-    };
-    let next_is_chapter =
-        next.is_some_and(|n| n.lines.len() <= 2 && chapter_line(n.first().trim()).is_some());
+    let next_is_chapter = blocks
+        .get(1)
+        .is_some_and(|n| chapter_heading_of(n).is_some());
     let current = b.reg.kapitel.iter().rev().find_map(|k| k.label);
     let upwards = current.is_none_or(|c| label > c);
     let after_colon = b.last_text_ends_with_colon();
     if upwards
-        && !next_is_chapter
+        && (!next_is_chapter || is_repeal_note(&heading))
         && !b.refused_chapter_line
         && !after_colon
-        && !heading.contains('§')
         && matches!(b.mode, Mode::Preamble | Mode::Paragraf | Mode::AllmannaRad)
     {
         b.start_chapter(label, &heading, blk.span);
@@ -239,6 +277,157 @@ fn chapter_block(b: &mut Builder, blocks: &[Blk]) -> bool {
     b.refused_chapter_line = true;
     b.text_block(blk);
     true
+}
+
+/// An avdelning or underavdelning heading (see [`division_line`]) on one line, or wrapped
+/// onto a second. `AVD.`/`AVDELNING` headings in capitals stand on their own; others only
+/// directly above a chapter heading (or above an underavdelning that is), so a paragraph
+/// that lists the avdelningar (`Avdelning B Familjeförmåner` over a list) stays text.
+fn division_block(b: &mut Builder, blocks: &[Blk]) -> bool {
+    let blk = &blocks[0];
+    if blk.lines.len() > 2
+        || blk.joined_len() >= 200
+        || !matches!(b.mode, Mode::Preamble | Mode::Paragraf | Mode::AllmannaRad)
+    {
+        return false;
+    }
+    let Some(d) = division_line(blk.first()) else {
+        return false;
+    };
+    let heading = match blk.lines.get(1) {
+        None => d.heading.to_string(),
+        Some(l) => {
+            let second = l.0.trim();
+            let wraps = second.starts_with(|c: char| c.is_lowercase())
+                || (d.capitals() && !second.chars().any(char::is_lowercase));
+            if !wraps || second.ends_with([',', ';', ':']) {
+                return false;
+            }
+            format!("{} {second}", d.heading)
+        }
+    };
+    let above_chapter = |i: usize| {
+        blocks
+            .get(i)
+            .is_some_and(|n| chapter_heading_of(n).is_some())
+    };
+    let ok = match d.level {
+        Some(_) => {
+            d.capitals()
+                || above_chapter(1)
+                || blocks.get(1).is_some_and(|n| {
+                    n.lines.len() <= 2
+                        && division_line(n.first()).is_some_and(|x| x.level != Some(1))
+                        && above_chapter(2)
+                })
+        }
+        None => above_chapter(1),
+    };
+    if !ok {
+        return false;
+    }
+    b.start_division(d, &heading, blk.span);
+    true
+}
+
+/// An underavdelning heading printed on the last line of the block before a chapter
+/// heading, with no blank line between (`... krigsskadeersättning.` /
+/// `VI  Särskilda förmåner vid smitta, sjukdom eller skada`): split it into a block of its
+/// own, so it is read as a heading and not as the paragraph's last words.
+fn split_trailing_division(blocks: &mut VecDeque<Blk<'_>>) {
+    let Some(blk) = blocks.front() else { return };
+    let n = blk.lines.len();
+    if n < 2 || blk.kind != BlockKind::Text {
+        return;
+    }
+    let last = blk.lines[n - 1].0.trim();
+    if !last.starts_with(['I', 'V', 'X', 'L', 'C', 'A', 'U'])
+        || division_line(last).is_none()
+        || !blk.lines[n - 2].0.trim_end().ends_with(['.', ')'])
+        || blocks
+            .get(1)
+            .is_none_or(|b| chapter_heading_of(b).is_none())
+    {
+        return;
+    }
+    let Some(front) = blocks.front_mut() else {
+        return;
+    };
+    let Some(line) = front.lines.pop() else {
+        return;
+    };
+    front.span = span_of(&front.lines);
+    blocks.insert(
+        1,
+        Blk {
+            span: line.1,
+            lines: vec![line],
+            kind: BlockKind::Text,
+        },
+    );
+}
+
+/// A line that ends a sentence, so that a `N §` line after it can start a paragraph (an
+/// abbreviation of a citation wrapped onto a new line, `... första st.` / `2 § ...`, does
+/// not end one).
+fn ends_sentence(line: &str) -> bool {
+    let t = line.trim_end();
+    t.ends_with('.') && !t.ends_with(" st.") && !t.ends_with(" p.")
+}
+
+/// A paragraph printed without a blank line before it: `... en förmån.` / `26 § Årsarbetstiden
+/// är ...`, or after a sub-rubrik on the line above (`Ersättning understigande 1 000 kronor` /
+/// `16 § Om ersättning ...`). The `N §` line must follow the end of a sentence (or a rubrik
+/// that does), be followed by a capital, and number upwards from the paragraph before it
+/// (`current`, or the block's own). Then the block is cut there, and the rest is returned
+/// (a rubrik above the paragraph becomes a block of its own).
+fn split_glued_paragraph<'t>(blk: &mut Blk<'t>, current: Option<Label>) -> Option<Blk<'t>> {
+    if blk.lines.len() < 2 || blk.kind != BlockKind::Text {
+        return None;
+    }
+    let mut last_label = current;
+    let mut cut = None;
+    for k in 1..blk.lines.len() {
+        let line = blk.lines[k].0.trim();
+        if !line.starts_with(|c: char| c.is_ascii_digit()) {
+            continue;
+        }
+        let Some((label, end)) = paragraph_label_at_start(line) else {
+            continue;
+        };
+        if !line[end..]
+            .trim_start()
+            .starts_with(|c: char| c.is_uppercase())
+            || last_label.is_none_or(|c| label <= c)
+        {
+            continue;
+        }
+        let prev = blk.lines[k - 1].0.trim();
+        if ends_sentence(prev) {
+            cut = Some(k);
+        } else if rubrik_shaped(prev) && (k == 1 || ends_sentence(&blk.lines[k - 2].0)) {
+            cut = Some(if k == 1 { 1 } else { k - 1 });
+        } else {
+            last_label = Some(label);
+            continue;
+        }
+        break;
+    }
+    let rest = blk.lines.split_off(cut?);
+    blk.span = span_of(&blk.lines);
+    Some(Blk {
+        span: span_of(&rest),
+        lines: rest,
+        kind: BlockKind::Text,
+    })
+}
+
+fn span_of(lines: &[(Cow<'_, str>, Span)]) -> Span {
+    lines
+        .iter()
+        .map(|l| l.1)
+        .reduce(Span::join)
+        .unwrap_or_default()
 }
 
 /// `7 §` followed by its text, outside a bilaga.
@@ -259,7 +448,7 @@ fn rubrik_block(b: &mut Builder, blocks: &[Blk], first_block: bool) -> bool {
     if b.special_heading(&joined_first, blk.span) {
         return true;
     }
-    if b.mode == Mode::Overgang || !rubrik_shaped(&joined_first) || !is_rubrik(blocks, 0) {
+    if b.mode == Mode::Overgang || !heading_shaped(&joined_first) || !is_rubrik(blocks, 0) {
         return false;
     }
     // The first block of a document is a title unless a paragraph follows it directly.
@@ -323,7 +512,7 @@ fn is_rubrik(blocks: &[Blk], i: usize) -> bool {
             .map(|l| l.0.trim())
             .collect::<Vec<_>>()
             .join(" ");
-        if rubrik_shaped(&t) && followed_by_paragraph(blocks, i + 1) {
+        if heading_shaped(&t) && followed_by_paragraph(blocks, i + 1) {
             return true;
         }
         // `Allmänna råd` is no rubrik, but a rubrik may head a chapter's first paragraph only.

@@ -368,3 +368,384 @@ fn arbitrary_cuts_of_real_text_never_panic() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Structure of real statutes (excerpts from corpus/sfs/)
+// ---------------------------------------------------------------------------------------
+
+fn chapter_ids(r: &Regulation) -> Vec<String> {
+    r.kapitel.iter().map(|k| k.id.clone()).collect()
+}
+
+/// Säkerhetsskyddslagen (2018:585): the heading of 5 kap. wraps onto a second line.
+#[test]
+fn a_chapter_heading_that_wraps_is_one_heading() {
+    let r = reg("\
+4 kap. Säkerhetsskyddsavtal
+
+1 § En verksamhetsutövare ska ingå ett säkerhetsskyddsavtal.
+
+5 kap. Internationell säkerhetsskyddssamverkan och
+säkerhetsintyg
+
+Säkerhetsintyg
+
+1 § Säkerhetspolisen får utfärda ett säkerhetsintyg.
+
+2 § Ett säkerhetsintyg får utfärdas efter säkerhetsprövning.
+");
+    assert_eq!(chapter_ids(&r), ["K4", "K5"]);
+    assert_eq!(
+        r.kapitel[1].heading.as_deref(),
+        Some("Internationell säkerhetsskyddssamverkan och säkerhetsintyg")
+    );
+    assert_eq!(paragraph_ids(&r), ["K4P1", "K5P1", "K5P2"]);
+    assert_eq!(r.kapitel[1].rubriker[0].text, "Säkerhetsintyg");
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+/// A chapter line that ends like a clause going on is still part of a list, wrapped or not.
+#[test]
+fn a_wrapped_line_ending_in_och_is_no_chapter_heading() {
+    let r = reg("\
+1 kap. Inledande bestämmelser
+
+1 § Lagen innehåller bestämmelser om
+
+- allmänna bestämmelser, definitioner och förklaringar i 2
+kap., och
+
+2 kap. Allmänna bestämmelser, och
+
+- annat.
+
+2 kap. Definitioner
+
+1 § I denna lag avses med ord det som sägs här.
+");
+    assert_eq!(chapter_ids(&r), ["K1", "K2"]);
+    assert_eq!(r.kapitel[1].heading.as_deref(), Some("Definitioner"));
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K2P1"]);
+}
+
+/// Hälso- och sjukvårdslagen (2017:30): `AVDELNING I.` headings in capitals, a paragraph
+/// that lists the avdelningar (text), and a lettered chapter `13 a kap.`.
+#[test]
+fn avdelningar_in_capitals_head_chapters_and_lettered_chapters_count_on() {
+    let r = reg("\
+AVDELNING I. INLEDANDE BESTÄMMELSER
+
+1 kap. Innehåll och tillämpningsområde
+
+1 § Denna lag innehåller bestämmelser om hur hälso- och sjukvårdsverksamhet ska bedrivas.
+
+Lagen består av fem avdelningar:
+
+Avdelning I innehåller inledande bestämmelser (1 och 2 kap.).
+
+Avdelning V innehåller övriga bestämmelser för huvudmännen (13 a-18 kap.).
+
+AVDELNING V. ÖVRIGA BESTÄMMELSER FÖR HUVUDMÄNNEN
+
+13 a kap. Primärvårdens grunduppdrag
+
+1 § Regioner och kommuner ska inom ramen för verksamhet som utgör primärvård särskilt
+tillhandahålla vård.
+
+2 § Primärvården ska vara en bas i hälso- och sjukvården.
+
+14 kap. Samverkan
+
+1 § Regionen och kommunen ska samverka.
+");
+    assert!(r.title.is_none(), "{:?}", r.title);
+    assert_eq!(chapter_ids(&r), ["K1", "K13a", "K14"]);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K13aP1", "K13aP2", "K14P1"]);
+    assert_eq!(r.kapitel[0].paragrafer[0].stycken.len(), 4);
+    let avd: Vec<(&str, &str, u8, usize, Option<&str>)> = r
+        .avdelningar
+        .iter()
+        .map(|a| {
+            (
+                a.id.as_str(),
+                a.display.as_str(),
+                a.level,
+                a.before,
+                a.heading.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            ("AVD-I", "avdelning I", 1, 0, Some("INLEDANDE BESTÄMMELSER")),
+            (
+                "AVD-V",
+                "avdelning V",
+                1,
+                1,
+                Some("ÖVRIGA BESTÄMMELSER FÖR HUVUDMÄNNEN")
+            ),
+        ]
+    );
+    let p = r
+        .paragraph(&Address::from_id("K13aP2").unwrap())
+        .expect("13 a kap. 2 §");
+    assert_eq!(p.display, "13 a kap. 2 §");
+    // The tree view puts each avdelning before its first chapter.
+    let kinds: Vec<(String, &str)> = r
+        .nodes()
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Avdelning | NodeKind::Kapitel))
+        .map(|n| (n.id.clone(), n.kind.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("AVD-I".to_string(), "avdelning"),
+            ("K1".to_string(), "kapitel"),
+            ("AVD-V".to_string(), "avdelning"),
+            ("K13a".to_string(), "kapitel"),
+            ("K14".to_string(), "kapitel"),
+        ]
+    );
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+/// Socialförsäkringsbalken (2010:110): `AVD. A` with underavdelningar as bare roman
+/// numerals, one wrapped onto a second line, one printed on the last line of the paragraph
+/// above; `Avdelning B Familjeförmåner` over a list inside a paragraph is text.
+#[test]
+fn underavdelningar_under_an_avdelning_and_where_they_hide() {
+    let r = reg("\
+AVD. A ÖVERGRIPANDE BESTÄMMELSER
+
+I  Inledande bestämmelser, definitioner och förklaringar
+
+1 kap. Innehåll m.m.
+
+1 § Denna balk innehåller bestämmelser om social trygghet.
+
+II  Socialförsäkringsskyddet
+
+3 kap. Innehåll
+
+1 § Den som är bosatt i Sverige är försäkrad för följande förmåner:
+
+Avdelning B Familjeförmåner
+
+1. föräldrapenning på lägstanivå och grundnivå,
+
+2. barnbidrag.
+
+2 § Bestämmelserna i 39 kap. tillämpas i övrigt på motsvarande sätt.
+III  Särskilda förmåner vid smitta, sjukdom eller skada
+
+4 kap. Innehåll
+
+1 § I denna underavdelning finns bestämmelser om smittbärarpenning.
+
+AVD. D  SÄRSKILDA FÖRMÅNER VID FUNKTIONSHINDER
+
+II Merkostnadsersättning, assistansersättning och bilstöd
+till försäkrade med funktionshinder
+
+49 kap. Innehåll
+
+1 § I denna underavdelning finns bestämmelser om merkostnadsersättning.
+");
+    assert_eq!(chapter_ids(&r), ["K1", "K3", "K4", "K49"]);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K3P1", "K3P2", "K4P1", "K49P1"]);
+    let avd: Vec<(&str, &str, usize)> = r
+        .avdelningar
+        .iter()
+        .map(|a| (a.id.as_str(), a.heading.as_deref().unwrap_or(""), a.before))
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            ("AVD-A", "ÖVERGRIPANDE BESTÄMMELSER", 0),
+            (
+                "AVD-A-I",
+                "Inledande bestämmelser, definitioner och förklaringar",
+                0
+            ),
+            ("AVD-A-II", "Socialförsäkringsskyddet", 1),
+            (
+                "AVD-A-III",
+                "Särskilda förmåner vid smitta, sjukdom eller skada",
+                2
+            ),
+            ("AVD-D", "SÄRSKILDA FÖRMÅNER VID FUNKTIONSHINDER", 3),
+            (
+                "AVD-D-II",
+                "Merkostnadsersättning, assistansersättning och bilstöd till försäkrade med funktionshinder",
+                3
+            ),
+        ]
+    );
+    assert_eq!(r.avdelningar[2].display, "avdelning A underavdelning II");
+    assert_eq!(r.avdelningar[2].level, 2);
+    // The list in 3 kap. 1 § keeps its line `Avdelning B Familjeförmåner` as a stycke.
+    let p = &r.kapitel[1].paragrafer[0];
+    assert_eq!(p.stycken[1].text, "Avdelning B Familjeförmåner");
+    assert_eq!(p.stycken[1].punkter.len(), 2);
+    // The underavdelning printed under 3 kap. 2 § is not part of its wording.
+    assert_eq!(
+        r.kapitel[1].paragrafer[1].stycken[0].text,
+        "Bestämmelserna i 39 kap. tillämpas i övrigt på motsvarande sätt."
+    );
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
+
+/// A repealed chapter stands between two chapters: no list of chapters.
+#[test]
+fn a_repealed_chapter_is_a_chapter() {
+    let r = reg("\
+8 kap. Krav på byggnadsverk
+
+1 § En byggnad ska ha en god form.
+
+9 kap. Har upphävts genom lag (2025:974).
+
+10 kap. Genomförandet av bygg-, rivnings- och markåtgärder
+
+1 § Bestämmelserna i detta kapitel gäller åtgärder som kräver lov.
+");
+    assert_eq!(chapter_ids(&r), ["K8", "K9", "K10"]);
+    assert_eq!(
+        r.kapitel[1].repealed.as_deref(),
+        Some("Har upphävts genom lag (2025:974).")
+    );
+    assert_eq!(paragraph_ids(&r), ["K8P1", "K10P1"]);
+}
+
+/// Socialförsäkringsbalken prints some paragraphs without a blank line before them, after
+/// the end of the last sentence or after a sub-rubrik.
+#[test]
+fn a_paragraph_without_a_blank_line_before_it_is_found() {
+    let r = reg("\
+25 kap. Sjukpenninggrundande inkomst
+
+15 § Som sjukpenninggrundande inkomst räknas inte ersättning som avses i artikel 24 i
+avtalet. Lag (2024:536).
+
+Undantag för vissa inkomster
+
+Ersättning understigande 1 000 kronor
+16 § Om ersättning för arbete för någon annans räkning inte
+kan antas uppgå till minst 1 000 kronor under året, räknas den
+endast om ersättningen utgör inkomst av näringsverksamhet.
+17 § Den som har en näringsverksamhet ska uppge det.
+
+25 § Årsarbetstiden beräknas när den enligt särskilda
+bestämmelser har betydelse för beräkningen av en förmån.
+26 § Årsarbetstiden är det antal timmar som den försäkrade
+arbetar under ett år, enligt 2 kap.
+27 § Bestämmelserna i 26 § gäller inte.
+");
+    assert_eq!(
+        paragraph_ids(&r),
+        ["K25P15", "K25P16", "K25P17", "K25P25", "K25P26", "K25P27"]
+    );
+    let k = &r.kapitel[0];
+    let rub: Vec<(&str, u8, usize)> = k
+        .rubriker
+        .iter()
+        .map(|x| (x.text.as_str(), x.level, x.before))
+        .collect();
+    assert_eq!(
+        rub,
+        [
+            ("Undantag för vissa inkomster", 1, 1),
+            ("Ersättning understigande 1 000 kronor", 2, 1)
+        ]
+    );
+    assert_eq!(k.paragrafer[0].amended_by, ["2024:536"]);
+    assert_eq!(
+        k.paragrafer[3].stycken[0].text,
+        "Årsarbetstiden beräknas när den enligt särskilda bestämmelser har betydelse för beräkningen av en förmån."
+    );
+    // A citation wrapped onto a new line follows no full sentence, or numbers downwards.
+    let r = reg("\
+4 § Avgiften tas ut enligt
+5 § Lagen om avgifter.
+Den betalas enligt 2 kap.
+3 § Förordningen om avgifter.
+
+6 § Annat.
+");
+    assert_eq!(paragraph_ids(&r), ["P4", "P6"]);
+}
+
+/// Plan- och bygglagen: strecksatser under a lettered punkt belong to that punkt.
+#[test]
+fn strecksatser_after_punkter_belong_to_the_last_punkt() {
+    let r = reg("\
+2 § Kommunen ska med en detaljplan reglera bebyggelsemiljöns utformning för
+
+1. en ny sammanhållen bebyggelse,
+
+2. en åtgärd som omfattas av krav på bygglov,
+
+a) om åtgärden innebär att ett område tas i anspråk för att anlägga
+
+- ett industriområde,
+
+- en hamn för fritidsbåtar,
+
+b) om åtgärden är en vindkraftverk.
+
+3 § Annat.
+");
+    let p = &r.kapitel[0].paragrafer[0];
+    assert_eq!(
+        p.stycken[0].text,
+        "Kommunen ska med en detaljplan reglera bebyggelsemiljöns utformning för"
+    );
+    let a = &p.stycken[0].punkter[2];
+    assert_eq!(a.id, "P2S1Na");
+    assert_eq!(
+        a.text,
+        "om åtgärden innebär att ett område tas i anspråk för att anlägga\n- ett industriområde,\n- en hamn för fritidsbåtar,"
+    );
+}
+
+/// Headings between paragraphs may end with a colon or hold `m.m.`; a placeholder left
+/// by a renumbering is no wording.
+#[test]
+fn headings_with_colons_and_mm_and_placeholders() {
+    let r = reg("\
+1 kap. Innehåll m.m.
+
+1 § Lagen gäller.
+
+Särskilda bestämmelser om tillsyn:
+
+2 § Tillsyn utövas av länsstyrelsen.
+
+Försäkrade som får sjukersättning eller aktivitetsersättning
+m.m.
+
+3 § Sjukersättning lämnas.
+
+25 a § Har betecknats 23 a §
+");
+    assert_eq!(r.kapitel[0].heading.as_deref(), Some("Innehåll m.m."));
+    let rub: Vec<&str> = r.kapitel[0]
+        .rubriker
+        .iter()
+        .map(|x| x.text.as_str())
+        .collect();
+    assert_eq!(
+        rub,
+        [
+            "Särskilda bestämmelser om tillsyn:",
+            "Försäkrade som får sjukersättning eller aktivitetsersättning m.m."
+        ]
+    );
+    assert_eq!(r.kapitel[0].paragrafer[0].stycken[0].text, "Lagen gäller.");
+    let p = &r.kapitel[0].paragrafer[3];
+    assert_eq!(p.repealed.as_deref(), Some("Har betecknats 23 a §"));
+    assert!(p.stycken.is_empty());
+}

@@ -14,6 +14,10 @@ pub struct Regulation {
     pub title: Option<TextPart>,
     /// Text between the title and the first structure (`beslutade den ...`, bemyndigande).
     pub preamble: Vec<TextPart>,
+    /// Avdelningar and underavdelningar in order. They are a level above the chapters, which
+    /// keep one numbering across them; each says where its chapters begin.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub avdelningar: Vec<Avdelning>,
     /// Chapters in order. A regulation without chapters has one chapter with no label.
     pub kapitel: Vec<Kapitel>,
     pub overgang: Vec<Overgang>,
@@ -28,6 +32,25 @@ pub struct Regulation {
 pub struct TextPart {
     pub text: String,
     pub span: Span,
+}
+
+/// An avdelning (`AVD. A ÖVERGRIPANDE BESTÄMMELSER`, `AVDELNING I. INLEDANDE BESTÄMMELSER`)
+/// or an underavdelning (`II  Socialförsäkringsskyddet`): a heading above the chapters.
+#[derive(Clone, Debug, Serialize)]
+pub struct Avdelning {
+    /// `AVD-A` for an avdelning, `AVD-A-II` for an underavdelning of it.
+    pub id: String,
+    /// As written: `A`, `I`, `II`.
+    pub label: String,
+    /// `avdelning A`, `avdelning A underavdelning II`.
+    pub display: String,
+    /// 1 for an avdelning, 2 for an underavdelning.
+    pub level: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub heading: Option<String>,
+    pub span: Span,
+    /// Index in `kapitel` of the first chapter below it.
+    pub before: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -70,7 +93,9 @@ pub struct Paragraf {
     pub rubrik: Option<String>,
     pub stycken: Vec<Stycke>,
     pub allmanna_rad: Vec<AllmannaRad>,
-    /// `Har upphävts genom lag (2021:123).` for a repealed paragraph.
+    /// The placeholder left where a paragraph was: `Har upphävts genom lag (2021:123).` for
+    /// a repealed paragraph, `Har betecknats 23 a §` for one given another label. The
+    /// paragraph then has no stycken.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repealed: Option<String>,
     /// SFS numbers of amendment notes (`Lag (2025:1511).`): metadata, not wording.
@@ -150,6 +175,8 @@ pub struct Diagnostic {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NodeKind {
+    Avdelning,
+    Underavdelning,
     Kapitel,
     Rubrik,
     Paragraf,
@@ -163,6 +190,8 @@ pub enum NodeKind {
 impl NodeKind {
     pub fn as_str(&self) -> &'static str {
         match self {
+            NodeKind::Avdelning => "avdelning",
+            NodeKind::Underavdelning => "underavdelning",
             NodeKind::Kapitel => "kapitel",
             NodeKind::Rubrik => "rubrik",
             NodeKind::Paragraf => "paragraf",
@@ -210,9 +239,26 @@ impl Regulation {
     }
 
     /// Every node in document order (the `tsv` and `text` views).
-    pub fn nodes(&self) -> Vec<Node<'_>> {
+    pub fn nodes<'a>(&'a self) -> Vec<Node<'a>> {
         let mut out = Vec::new();
-        for k in &self.kapitel {
+        let mut avd = self.avdelningar.iter().peekable();
+        let mut avdelningar_before = |out: &mut Vec<Node<'a>>, ki: usize| {
+            while let Some(a) = avd.next_if(|a| a.before <= ki) {
+                out.push(Node {
+                    id: a.id.clone(),
+                    kind: if a.level == 1 {
+                        NodeKind::Avdelning
+                    } else {
+                        NodeKind::Underavdelning
+                    },
+                    span: a.span,
+                    text: a.heading.as_deref().unwrap_or(""),
+                    depth: 0,
+                });
+            }
+        };
+        for (ki, k) in self.kapitel.iter().enumerate() {
+            avdelningar_before(&mut out, ki);
             let depth = if k.label.is_some() {
                 out.push(Node {
                     id: k.id.clone(),
@@ -291,6 +337,7 @@ impl Regulation {
                 });
             }
         }
+        avdelningar_before(&mut out, usize::MAX);
         for o in &self.overgang {
             out.push(Node {
                 id: o.id.clone(),

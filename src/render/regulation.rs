@@ -52,6 +52,8 @@ pub fn text(reg: &Regulation) -> String {
                     .map(|p| format!("{p}."))
                     .unwrap_or_default()
             }
+            NodeKind::Avdelning => "avdelning".to_string(),
+            NodeKind::Underavdelning => "underavdelning".to_string(),
             NodeKind::Rubrik => "rubrik".to_string(),
             NodeKind::AllmannaRad => "Allmänna råd".to_string(),
             NodeKind::Overgang => "övergångsbestämmelser".to_string(),

@@ -326,3 +326,270 @@ fn a_duplicate_label_is_reported_on_stderr_with_both_lines() {
         "{err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Every version of every statute: paragraph keys against an independent count
+// ---------------------------------------------------------------------------------------
+
+/// `N`, `N a` or `Na` at the start of a line, then `rest`: the label without spaces.
+fn label_then<'a>(line: &'a str, rest: &str) -> Option<(String, &'a str)> {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let mut label = line[..digits].to_string();
+    let mut after = &line[digits..];
+    let letter = after.strip_prefix(' ').unwrap_or(after);
+    if let Some(c) = letter.chars().next().filter(char::is_ascii_lowercase) {
+        let tail = &letter[1..];
+        if tail.starts_with(rest) || tail.starts_with(rest.trim_start()) {
+            label.push(c);
+            after = tail;
+        }
+    }
+    let tail = after
+        .strip_prefix(rest)
+        .or_else(|| after.strip_prefix(rest.trim_start()))?;
+    Some((label, tail))
+}
+
+/// Paragraph keys counted without the parser, by the rule the team's `paragraph-count.py`
+/// uses: a paragraph is a line `N §` or `N a §` after a blank line, in the chapter of the
+/// last `N kap.` line after a blank line (followed by a capital, `/` or nothing), up to a
+/// line `Övergångsbestämmelser`. Keys are ids as `remiss parse` gives them (`K13aP2`).
+fn independent_keys(text: &str) -> std::collections::BTreeSet<String> {
+    let mut keys = std::collections::BTreeSet::new();
+    let mut chapter = String::new();
+    let mut blank_before = true;
+    for line in text.lines() {
+        let after_blank = blank_before;
+        blank_before = line.trim().is_empty();
+        if !after_blank {
+            continue;
+        }
+        if line.trim_end() == "Övergångsbestämmelser" {
+            break;
+        }
+        if let Some((label, tail)) = label_then(line, " kap.")
+            && (tail.trim().is_empty()
+                || tail.starts_with(char::is_whitespace)
+                    && tail
+                        .trim_start()
+                        .starts_with(|c: char| c.is_uppercase() || c == '/'))
+        {
+            chapter = format!("K{label}");
+            continue;
+        }
+        if let Some((label, _)) = label_then(line, " §") {
+            keys.insert(format!("{chapter}P{label}"));
+        }
+    }
+    keys
+}
+
+/// The independent count of each version in `corpus/sfs/` (chapters holding paragraphs,
+/// paragraphs), as `paragraph-count.py` reports it, and the paragraphs the parser finds
+/// beyond it: real paragraphs printed without a blank line before them, which that rule
+/// cannot see (`... en förmån.` / `26 § Årsarbetstiden är ...`).
+const VERSIONS: [(&str, usize, usize, &[&str]); 16] = [
+    (
+        "cybersakerhetsforordning/sfs-2025-1507_in-force-2026-01-15.txt",
+        1,
+        42,
+        &[],
+    ),
+    (
+        "halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2025-12-31.txt",
+        19,
+        92,
+        &[],
+    ),
+    (
+        "halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-01.txt",
+        20,
+        107,
+        &[],
+    ),
+    (
+        "halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-15.txt",
+        20,
+        107,
+        &[],
+    ),
+    (
+        "lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-14.txt",
+        1,
+        16,
+        &[],
+    ),
+    (
+        "lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt",
+        1,
+        16,
+        &[],
+    ),
+    (
+        "lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
+        15,
+        244,
+        &[],
+    ),
+    (
+        "lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
+        15,
+        241,
+        &[],
+    ),
+    (
+        "miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-14.txt",
+        3,
+        105,
+        &[],
+    ),
+    (
+        "miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-15.txt",
+        3,
+        105,
+        &[],
+    ),
+    (
+        "plan-och-bygglag-2010-900/sfs-2010-900_in-force-2025-12-31.txt",
+        16,
+        573,
+        &[],
+    ),
+    (
+        "plan-och-bygglag-2010-900/sfs-2010-900_in-force-2026-01-01.txt",
+        16,
+        573,
+        &[],
+    ),
+    (
+        "sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-02-28.txt",
+        8,
+        94,
+        &[],
+    ),
+    (
+        "sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-03-01.txt",
+        8,
+        94,
+        &[],
+    ),
+    (
+        "socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2025-12-31.txt",
+        124,
+        2018,
+        SFB_GLUED,
+    ),
+    (
+        "socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2026-01-01.txt",
+        124,
+        2019,
+        SFB_GLUED,
+    ),
+];
+
+/// Socialförsäkringsbalken's paragraphs printed on the line after the previous paragraph's
+/// last sentence (or after a sub-rubrik), in both versions.
+const SFB_GLUED: &[&str] = &[
+    "K106P39", "K113P11", "K25P16", "K25P26", "K36P29", "K36P30", "K59P30", "K61P25", "K62P32",
+    "K62P33", "K62P4", "K69P9", "K71P3", "K97P25", "K97P27",
+];
+
+#[test]
+fn every_version_has_the_independently_counted_paragraphs() {
+    for (file, chapters, paragraphs, glued) in VERSIONS {
+        let path = corpus(&format!("sfs/{file}"));
+        let text = std::fs::read_to_string(&path).expect("corpus text");
+        let counted = independent_keys(&text);
+        let chapters_counted: std::collections::BTreeSet<&str> = counted
+            .iter()
+            .map(|k| &k[..k.rfind('P').unwrap_or(0)])
+            .collect();
+        assert_eq!(
+            (chapters_counted.len(), counted.len()),
+            (chapters, paragraphs),
+            "{file}: the independent count"
+        );
+        let rows = tsv(&path);
+        // Ids without chapters are `P7`; the count's are `P7` too (an empty chapter).
+        let parsed: std::collections::BTreeSet<String> = rows
+            .iter()
+            .filter(|r| r[1] == "paragraf")
+            .map(|r| r[0].clone())
+            .collect();
+        let extra: Vec<&String> = parsed.difference(&counted).collect();
+        let missed: Vec<&String> = counted.difference(&parsed).collect();
+        assert!(missed.is_empty(), "{file}: missed {missed:?}");
+        let mut glued: Vec<&str> = glued.to_vec();
+        glued.sort_unstable();
+        assert_eq!(extra, glued, "{file}: found beyond the count");
+        // Every glued paragraph really stands on a line after a non-blank one.
+        for id in glued {
+            let line: usize = rows.iter().find(|r| r[0] == id).unwrap()[2]
+                .parse()
+                .unwrap();
+            let lines: Vec<&str> = text.lines().collect();
+            assert!(!lines[line - 2].trim().is_empty(), "{file}: {id}");
+        }
+    }
+}
+
+#[test]
+fn avdelningar_of_the_real_codes() {
+    let sfb = tsv(&corpus(
+        "sfs/socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2026-01-01.txt",
+    ));
+    // Avdelningar A–H, and their underavdelningar (I–VI), each before its first chapter.
+    let avd: Vec<&str> = sfb
+        .iter()
+        .filter(|r| r[1] == "avdelning")
+        .map(|r| r[0].as_str())
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            "AVD-A", "AVD-B", "AVD-C", "AVD-D", "AVD-E", "AVD-F", "AVD-G", "AVD-H"
+        ]
+    );
+    assert_eq!(count(&sfb, "underavdelning"), 33);
+    let after = |id: &str| {
+        let i = sfb.iter().position(|r| r[0] == id).unwrap();
+        sfb[i + 1][0].clone()
+    };
+    assert_eq!(after("AVD-A-I"), "K1");
+    assert_eq!(after("AVD-C-VI"), "K45");
+    assert_eq!(after("AVD-E-V"), "K68");
+    assert_eq!(after("AVD-G-IV"), "K103a");
+    assert_eq!(count(&sfb, "kapitel"), 124);
+
+    let hsl = tsv(&corpus(
+        "sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-01.txt",
+    ));
+    let avd: Vec<(&str, &str)> = hsl
+        .iter()
+        .filter(|r| r[1] == "avdelning")
+        .map(|r| (r[0].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            ("AVD-I", "INLEDANDE BESTÄMMELSER"),
+            ("AVD-II", "BESTÄMMELSER FÖR ALL HÄLSO- OCH SJUKVÅRD"),
+            ("AVD-III", "REGIONENS ANSVAR SOM HUVUDMAN"),
+            ("AVD-IV", "KOMMUNENS ANSVAR SOM HUVUDMAN"),
+            ("AVD-V", "ÖVRIGA BESTÄMMELSER FÖR HUVUDMÄNNEN"),
+        ]
+    );
+    assert!(hsl.iter().any(|r| r[0] == "K16aP1"), "16 a kap. 1 §");
+
+    let ssl = tsv(&corpus(
+        "sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-03-01.txt",
+    ));
+    let k5 = ssl.iter().find(|r| r[0] == "K5").unwrap();
+    assert_eq!(
+        k5[3],
+        "Internationell säkerhetsskyddssamverkan och säkerhetsintyg"
+    );
+}
