@@ -3,7 +3,7 @@
 //! and finishes it (amendment notes split off as metadata).
 
 use super::lines::*;
-use super::parse::{Blk, Mode};
+use super::parse::{Blk, Mode, Start};
 use super::tree::*;
 use crate::address::{Address, Label};
 use crate::source::{BlockKind, Normalisation, Span, join_lines};
@@ -382,6 +382,8 @@ impl Builder {
                 .collect(),
             kind: BlockKind::Text,
             span: blk.span,
+            // The body is only read as text: its shape is not asked.
+            start: Start::Other,
         };
         if !body.lines.is_empty() {
             self.paragraph_text(&body);
@@ -426,33 +428,26 @@ impl Builder {
             };
             p.span = p.span.join(span);
             if let Some((label, _)) = punkt_at_start(&first) {
-                let body = punkt_at_start(&text)
-                    .map(|(_, b)| b.to_string())
-                    .unwrap_or(text);
+                let mut body = text;
+                if let Some((_, rest)) = punkt_at_start(&body) {
+                    let cut = body.len() - rest.len();
+                    body.drain(..cut);
+                }
                 if p.stycken.is_empty() {
                     let number = 1;
-                    let a = Address {
-                        stycke: Some(number),
-                        ..p.address
-                    };
                     p.stycken.push(Stycke {
                         number,
-                        id: a.id(),
+                        id: child_id(&p.id, 'S', number),
                         text: String::new(),
                         span,
                         punkter: Vec::new(),
                     });
                 }
                 if let Some(s) = p.stycken.last_mut() {
-                    let a = Address {
-                        stycke: Some(s.number),
-                        punkt: Some(label),
-                        ..p.address
-                    };
                     s.span = s.span.join(span);
                     s.punkter.push(Punkt {
                         label,
-                        id: a.id(),
+                        id: child_id(&s.id, 'N', label),
                         text: body,
                         span,
                     });
@@ -476,13 +471,9 @@ impl Builder {
                 }
             } else {
                 let number = p.stycken.len() as u32 + 1;
-                let a = Address {
-                    stycke: Some(number),
-                    ..p.address
-                };
                 p.stycken.push(Stycke {
                     number,
-                    id: a.id(),
+                    id: child_id(&p.id, 'S', number),
                     text,
                     span,
                     punkter: Vec::new(),
@@ -500,6 +491,7 @@ impl Builder {
                     lines: vec![(Cow::Owned(t), span)],
                     kind: BlockKind::Text,
                     span,
+                    start: Start::Other,
                 };
                 self.text_block(&fake);
             }
@@ -653,4 +645,15 @@ impl Builder {
         }
         self.reg
     }
+}
+
+/// The id of a stycke or punkt: its parent's id and `S2` or `N3`, as
+/// [`Address::id`] writes them (built from the parent's, since this runs for every stycke).
+fn child_id(parent: &str, tag: char, n: impl std::fmt::Display) -> String {
+    use std::fmt::Write as _;
+    let mut id = String::with_capacity(parent.len() + 4);
+    id.push_str(parent);
+    id.push(tag);
+    let _ = write!(id, "{n}");
+    id
 }

@@ -112,6 +112,10 @@ fn is_roman(s: &str) -> bool {
 
 pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
     let t = line.trim();
+    // Every form starts with one of these letters: most lines are refused here.
+    if !t.starts_with(['A', 'U', 'I', 'V', 'X', 'L', 'C']) {
+        return None;
+    }
     let prefixes: [(&str, u8); 8] = [
         ("UNDERAVDELNING", 2),
         ("Underavdelning", 2),

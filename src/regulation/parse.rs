@@ -29,11 +29,54 @@ pub(super) struct Blk<'a> {
     pub lines: Vec<(Cow<'a, str>, Span)>,
     pub kind: BlockKind,
     pub span: Span,
+    /// What the first line starts with, worked out once: the parser asks it of every block
+    /// several times (as the current block and in the lookahead).
+    pub start: Start,
+}
+
+/// The start of a block's first line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Start {
+    /// `N §` or `N a §` and the byte offset after `§` in the trimmed line.
+    Paragraph(Label, usize),
+    /// `N kap.` or `N a kap.` with a heading shaped right ([`chapter_start`]).
+    Chapter,
+    Other,
+}
+
+impl<'a> Blk<'a> {
+    pub fn new(lines: Vec<(Cow<'a, str>, Span)>, kind: BlockKind) -> Self {
+        let first = lines.first().map(|l| l.0.trim()).unwrap_or("");
+        let start = if !first.starts_with(|c: char| c.is_ascii_digit()) {
+            Start::Other
+        } else if let Some((l, end)) = paragraph_label_at_start(first) {
+            Start::Paragraph(l, end)
+        } else if chapter_start(first).is_some() {
+            Start::Chapter
+        } else {
+            Start::Other
+        };
+        Blk {
+            span: span_of(&lines),
+            lines,
+            kind,
+            start,
+        }
+    }
 }
 
 impl Blk<'_> {
     pub fn first(&self) -> &str {
         self.lines.first().map(|l| l.0.as_ref()).unwrap_or("")
+    }
+    /// The label of a `N §` line starting the block, followed by text it may start.
+    fn paragraph_start(&self) -> Option<Label> {
+        match self.start {
+            Start::Paragraph(l, end) => {
+                paragraph_text_ok(&self.first().trim()[end..], self).then_some(l)
+            }
+            _ => None,
+        }
     }
     fn joined_len(&self) -> usize {
         self.lines.iter().map(|l| l.0.len() + 1).sum()
@@ -77,18 +120,11 @@ impl<'t> Window<'t> {
             if lines.is_empty() {
                 continue;
             }
-            let mut blk = Blk {
-                span: span_of(&lines),
-                lines,
-                kind: b.kind,
-            };
+            let mut blk = Blk::new(lines, b.kind);
             loop {
-                let first = blk.first().trim();
-                if chapter_start(first).is_some() {
+                if blk.start == Start::Chapter {
                     self.last_label = None;
-                } else if let Some((l, end)) = paragraph_label_at_start(first)
-                    && paragraph_text_ok(&first[end..], &blk)
-                {
+                } else if let Some(l) = blk.paragraph_start() {
                     self.last_label = Some(l);
                 }
                 let tail = split_glued_paragraph(&mut blk, self.last_label);
@@ -220,11 +256,8 @@ fn labelled_block(b: &mut Builder, blk: &Blk, label: Label, lspan: Span) {
         l.0 = Cow::Owned(format!("{label} § {}", l.0));
         l.1 = lspan.join(l.1);
     }
-    let merged = Blk {
-        lines,
-        kind: BlockKind::Text,
-        span: lspan.join(blk.span),
-    };
+    let mut merged = Blk::new(lines, BlockKind::Text);
+    merged.span = lspan.join(blk.span);
     b.start_paragraph(&merged);
 }
 
@@ -232,7 +265,7 @@ fn labelled_block(b: &mut Builder, blk: &Blk, label: Label, lspan: Span) {
 /// line, or wrapped onto a second or third line as the published texts wrap at about 60–65
 /// columns (`5 kap. Internationell säkerhetsskyddssamverkan och` / `säkerhetsintyg`).
 fn chapter_heading_of(blk: &Blk) -> Option<(Label, String)> {
-    if blk.lines.len() > 3 || blk.joined_len() >= 200 {
+    if blk.start != Start::Chapter || blk.lines.len() > 3 || blk.joined_len() >= 200 {
         return None;
     }
     let (label, first) = chapter_start(blk.first().trim())?;
@@ -357,14 +390,7 @@ fn split_trailing_division(blocks: &mut VecDeque<Blk<'_>>) {
         return;
     };
     front.span = span_of(&front.lines);
-    blocks.insert(
-        1,
-        Blk {
-            span: line.1,
-            lines: vec![line],
-            kind: BlockKind::Text,
-        },
-    );
+    blocks.insert(1, Blk::new(vec![line], BlockKind::Text));
 }
 
 /// A line that ends a sentence, so that a `N §` line after it can start a paragraph (an
@@ -388,10 +414,11 @@ fn split_glued_paragraph<'t>(blk: &mut Blk<'t>, current: Option<Label>) -> Optio
     let mut last_label = current;
     let mut cut = None;
     for k in 1..blk.lines.len() {
-        let line = blk.lines[k].0.trim();
+        let line = blk.lines[k].0.trim_start();
         if !line.starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
+        let line = line.trim_end();
         let Some((label, end)) = paragraph_label_at_start(line) else {
             continue;
         };
@@ -415,11 +442,7 @@ fn split_glued_paragraph<'t>(blk: &mut Blk<'t>, current: Option<Label>) -> Optio
     }
     let rest = blk.lines.split_off(cut?);
     blk.span = span_of(&blk.lines);
-    Some(Blk {
-        span: span_of(&rest),
-        lines: rest,
-        kind: BlockKind::Text,
-    })
+    Some(Blk::new(rest, BlockKind::Text))
 }
 
 fn span_of(lines: &[(Cow<'_, str>, Span)]) -> Span {
@@ -432,9 +455,7 @@ fn span_of(lines: &[(Cow<'_, str>, Span)]) -> Span {
 
 /// `7 §` followed by its text, outside a bilaga.
 fn starts_paragraph(b: &Builder, blk: &Blk) -> bool {
-    let first = blk.first().trim();
-    paragraph_label_at_start(first).is_some_and(|(_, end)| paragraph_text_ok(&first[end..], blk))
-        && b.mode != Mode::Bilaga
+    blk.paragraph_start().is_some() && b.mode != Mode::Bilaga
 }
 
 /// A special heading (`Allmänna råd`, `Övergångsbestämmelser`, `Bilaga 1`), a rubrik (with
@@ -492,9 +513,8 @@ fn paragraph_text_ok(after: &str, blk: &Blk) -> bool {
 
 fn followed_by_paragraph(blocks: &[Blk], i: usize) -> bool {
     blocks.get(i + 1).is_some_and(|n| {
-        let f = n.first().trim();
-        paragraph_label_at_start(f).is_some_and(|(_, e)| paragraph_text_ok(&f[e..], n))
-            || (matches!(n.kind, BlockKind::Heading(_)) && paragraph_label_at_start(f).is_some())
+        n.paragraph_start().is_some()
+            || (matches!(n.kind, BlockKind::Heading(_)) && matches!(n.start, Start::Paragraph(..)))
     })
 }
 

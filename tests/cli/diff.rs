@@ -338,6 +338,358 @@ fn sample_case_agrees_with_changes_md_row_by_row() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Every version pair against the official register notes
+// ---------------------------------------------------------------------------------------
+
+/// What a register note says became of one paragraph (ids as `remiss parse` gives them).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Said {
+    Changed(String),
+    Removed(String),
+    Added(String),
+    Renumbered(String, String),
+}
+
+impl Said {
+    /// As the diff's relation reads: `changed K7P2 → K7P2`.
+    fn shown(&self) -> String {
+        match self {
+            Said::Changed(a) => format!("changed {a} → {a}"),
+            Said::Removed(a) => format!("removed {a} → "),
+            Said::Added(a) => format!("added  → {a}"),
+            Said::Renumbered(a, b) => format!("renumbered {a} → {b}"),
+        }
+    }
+}
+
+/// The paragraphs (or whole chapters, as `K16a`) a list in a note names:
+/// `8 kap. 1, 2, 3 §§, 12 kap. 1 §`, `2 kap.27 a §`, `16 a kap.`, `1, 2, 4 §§`. A list of
+/// rubriker (`rubr. närmast före ...`) or transitional provisions (`p 12, 13 i ikrafttr.- och
+/// övergångsbest.`) names no paragraph and ends at the next `N kap.` item.
+fn note_refs(list: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chapter = String::new();
+    let mut skipping = false;
+    for item in list.split(", ") {
+        let item = item.trim().trim_start_matches("den nya ");
+        if item.starts_with("rubr.") || item.starts_with("p ") {
+            skipping = true;
+        }
+        let mut rest = item;
+        if let Some(k) = item.find("kap.") {
+            let label: String = item[..k].chars().filter(|c| !c.is_whitespace()).collect();
+            if !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric()) {
+                chapter = format!("K{label}");
+                skipping = false;
+                rest = item[k + 4..].trim();
+                if rest.is_empty() {
+                    out.push(chapter.clone());
+                    continue;
+                }
+            }
+        }
+        if skipping || item.contains("övergångsbest") {
+            continue;
+        }
+        let label: String = rest
+            .trim_end_matches('§')
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !label.is_empty() && label.starts_with(|c: char| c.is_ascii_digit()) {
+            out.push(format!("{chapter}P{label}"));
+        }
+    }
+    out
+}
+
+/// Reads a register note (`upph. ...; nuvarande ... betecknas ...; ändr. ...; nya ...`).
+/// Whole chapters come back as `K16a` (expanded against the texts by the caller).
+fn read_note(note: &str) -> Vec<Said> {
+    let mut said = Vec::new();
+    for part in note.split("; ") {
+        let part = part.trim();
+        if let Some(rest) = part.strip_prefix("nuvarande ") {
+            let (from, to) = rest.split_once(" betecknas ").expect("`betecknas`");
+            let (from, to) = (note_refs(from), note_refs(to));
+            assert_eq!(from.len(), to.len(), "{part}");
+            said.extend(
+                from.into_iter()
+                    .zip(to)
+                    .map(|(a, b)| Said::Renumbered(a, b)),
+            );
+            continue;
+        }
+        let (verb, list) = part.split_once(' ').unwrap_or((part, ""));
+        let make: fn(String) -> Said = match verb {
+            "ändr." => Said::Changed,
+            "upph." => Said::Removed,
+            "ny" | "nya" => Said::Added,
+            _ => continue,
+        };
+        said.extend(note_refs(list).into_iter().map(make));
+    }
+    // `ändr. den nya 23 a §` after `betecknas 23 a §`: the renumbered paragraph changed too.
+    let renumbered_to: BTreeSet<String> = said
+        .iter()
+        .filter_map(|s| match s {
+            Said::Renumbered(_, b) => Some(b.clone()),
+            _ => None,
+        })
+        .collect();
+    said.retain(|s| !matches!(s, Said::Changed(b) if renumbered_to.contains(b)));
+    said
+}
+
+/// The register's amendments of a statute: (in force from, SFS number, note).
+fn amendments(dir: &str) -> Vec<(String, String, String)> {
+    let path = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.to_string_lossy()
+                .ends_with("_register-and-pending-amendments.json")
+        })
+        .expect("a register entry");
+    let v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    v["pending_or_recent_amendments_ikraft_from_2025-12-01"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["ikraft"].as_str().unwrap_or("").to_string(),
+                a["beteckning"].as_str().unwrap_or("").to_string(),
+                a["anteckningar"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// How a version pair compares with its register notes.
+#[derive(Debug, Default)]
+struct Agreement {
+    /// What the notes of the amendments in force between the two dates say.
+    expected: BTreeSet<String>,
+    /// What the diff reports (every relation but `unchanged`).
+    found: BTreeSet<String>,
+}
+
+/// Compares the pair `<dir>/<stem><old>.txt` → `<stem><new>.txt` with the notes of every
+/// amendment in force after `old` and up to `new`. Items in `not_in_force` are named by a
+/// note but enter into force later (the texts say so); they must be unchanged.
+fn agreement(dir: &str, old: &str, new: &str, not_in_force: &[&str]) -> (Agreement, Value) {
+    let stem = std::fs::read_dir(root().join(dir))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find_map(|n| n.split_once("_in-force-").map(|(s, _)| s.to_string()))
+        .unwrap();
+    let file = |date: &str| format!("{dir}/{stem}_in-force-{date}.txt");
+    let (m, _) = json(&file(old), &file(new));
+    let mut said: Vec<Said> = Vec::new();
+    for (from, _, note) in amendments(dir) {
+        if from.as_str() > old && from.as_str() <= new {
+            said.extend(read_note(&note));
+        }
+    }
+    // A whole chapter, new or repealed: each of its paragraphs.
+    let paragraphs_of = |side: &str, chapter: &str| -> Vec<String> {
+        let o = remiss_here(&["parse", &file(side), "--format", "tsv"]);
+        stdout(&o)
+            .lines()
+            .filter_map(|l| {
+                let mut f = l.split('\t');
+                let id = f.next()?;
+                (f.next()? == "paragraf" && id.strip_prefix(chapter)?.starts_with('P'))
+                    .then(|| id.to_string())
+            })
+            .collect()
+    };
+    let mut expected = BTreeSet::new();
+    for s in said {
+        match &s {
+            Said::Added(k) if !k.contains('P') => {
+                for p in paragraphs_of(new, k) {
+                    expected.insert(Said::Added(p).shown());
+                }
+            }
+            Said::Removed(k) if !k.contains('P') => {
+                for p in paragraphs_of(old, k) {
+                    expected.insert(Said::Removed(p).shown());
+                }
+            }
+            s => {
+                expected.insert(s.shown());
+            }
+        }
+    }
+    for id in not_in_force {
+        expected.retain(|e| !e.contains(&format!("{id} ")) && !e.ends_with(&format!(" {id}")));
+    }
+    let found: BTreeSet<String> = differing(&m).into_iter().collect();
+    (Agreement { expected, found }, m)
+}
+
+/// The pair's relations are exactly those its notes name: none missing, none wrong.
+fn assert_agrees(a: &Agreement) {
+    let missing: Vec<_> = a.expected.difference(&a.found).collect();
+    let wrong: Vec<_> = a.found.difference(&a.expected).collect();
+    assert!(
+        missing.is_empty() && wrong.is_empty(),
+        "expected {}, found {}; missing {missing:#?}; wrong {wrong:#?}",
+        a.expected.len(),
+        a.found.len()
+    );
+}
+
+#[test]
+fn register_notes_are_read_as_relations() {
+    assert_eq!(
+        read_note(
+            "upph. 8 kap. 1, 2 §§, rubr. närmast före 8 kap. 1 §; nuvarande 8 kap. 5, 6 §§ \
+             betecknas 8 kap. 1, 2 §§; ändr. 1 kap. 7 §, 2 kap.27 a §, rubr. närmast före \
+             8 kap. 5, 6 §§ sätts närmast före 8 kap. 1, 2 §§; ny 1 kap. 4 a §"
+        ),
+        [
+            Said::Removed("K8P1".into()),
+            Said::Removed("K8P2".into()),
+            Said::Renumbered("K8P5".into(), "K8P1".into()),
+            Said::Renumbered("K8P6".into(), "K8P2".into()),
+            Said::Changed("K1P7".into()),
+            Said::Changed("K2P27a".into()),
+            Said::Added("K1P4a".into()),
+        ]
+    );
+    assert_eq!(
+        read_note(
+            "upph. 9 kap., 16 kap. 7 §, p 12, 13 i ikrafttr.- och övergångsbest.; nuvarande \
+             10 kap. 25 a § betecknas 10 kap. 23 a §; ändr. 10 kap. 2, den nya 23 a, 24 §§; \
+             nya 16 a kap., 2 kap. 9 §"
+        ),
+        [
+            Said::Removed("K9".into()),
+            Said::Removed("K16P7".into()),
+            Said::Renumbered("K10P25a".into(), "K10P23a".into()),
+            Said::Changed("K10P2".into()),
+            Said::Changed("K10P24".into()),
+            Said::Added("K16a".into()),
+            Said::Added("K2P9".into()),
+        ]
+    );
+    assert_eq!(
+        read_note("ändr. 1, 2, 4 §§"),
+        [
+            Said::Changed("P1".into()),
+            Said::Changed("P2".into()),
+            Said::Changed("P4".into())
+        ]
+    );
+}
+
+#[test]
+fn halso_och_sjukvardslag_2026_01_01_agrees_with_2025_1399() {
+    // 2025:1399 also renumbers 8 kap. 10 § as 11 § and adds a new 8 kap. 10 § and 12 kap.
+    // 7 §, but its övergångsbestämmelser put those in force on a date the government
+    // decides: the texts of 2026-01-01 still have the old 8 kap. 10 § and no 12 kap. 7 §.
+    let (a, m) = agreement(
+        "corpus/sfs/halso-och-sjukvardslag-2017-30",
+        "2025-12-31",
+        "2026-01-01",
+        &["K8P10", "K8P11", "K12P7"],
+    );
+    assert_agrees(&a);
+    assert_eq!(a.expected.len(), 18);
+    let k8p10 = m["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["old_ids"][0] == "K8P10")
+        .unwrap();
+    assert_eq!(k8p10["relation"], "unchanged");
+}
+
+#[test]
+fn halso_och_sjukvardslag_2026_01_15_agrees_with_2025_1498() {
+    let (a, _) = agreement(
+        "corpus/sfs/halso-och-sjukvardslag-2017-30",
+        "2026-01-01",
+        "2026-01-15",
+        &[],
+    );
+    assert_agrees(&a);
+    assert_eq!(a.expected.len(), 1);
+}
+
+#[test]
+fn plan_och_bygglag_2026_01_01_agrees_with_2025_1079() {
+    let (a, _) = agreement(
+        "corpus/sfs/plan-och-bygglag-2010-900",
+        "2025-12-31",
+        "2026-01-01",
+        &[],
+    );
+    assert_agrees(&a);
+    assert_eq!(a.expected.len(), 5);
+}
+
+#[test]
+fn sakerhetsskyddslag_2026_03_01_agrees_with_2025_1472() {
+    let (a, _) = agreement(
+        "corpus/sfs/sakerhetsskyddslag-2018-585",
+        "2026-02-28",
+        "2026-03-01",
+        &[],
+    );
+    assert_agrees(&a);
+    assert_eq!(a.expected.len(), 1);
+}
+
+#[test]
+fn miljotillsynsforordning_2026_01_15_agrees_with_2025_1458() {
+    let (a, _) = agreement(
+        "corpus/sfs/miljotillsynsforordning-2011-13",
+        "2026-01-14",
+        "2026-01-15",
+        &[],
+    );
+    assert_agrees(&a);
+    assert_eq!(a.expected.len(), 2);
+}
+
+#[test]
+fn lek_and_toppdomaner_agree_with_their_notes() {
+    for (dir, n) in [(LEK, 12), (TOPP, 10)] {
+        let (a, _) = agreement(dir, "2026-01-14", "2026-01-15", &[]);
+        assert_agrees(&a);
+        assert_eq!(a.expected.len(), n, "{dir}");
+    }
+}
+
+#[test]
+fn socialforsakringsbalk_2026_01_01_agrees_with_its_notes() {
+    // Four amendments enter into force on 2026-01-01 (2025:379, 1055, 1476, 1546). The
+    // texts of that day also carry most of 2025:1477, in force from 2026-04-01 (its
+    // paragraphs bear the note `Lag (2025:1477).`): those relations are named by its note.
+    let dir = "corpus/sfs/socialforsakringsbalk-2010-110";
+    let (a, _) = agreement(dir, "2025-12-31", "2026-01-01", &[]);
+    let missing: Vec<_> = a.expected.difference(&a.found).collect();
+    assert!(missing.is_empty(), "missing {missing:#?}");
+    assert_eq!(a.expected.len(), 13);
+    let early: BTreeSet<String> = amendments(dir)
+        .into_iter()
+        .filter(|(_, sfs, _)| sfs == "2025:1477")
+        .flat_map(|(_, _, note)| read_note(&note))
+        .map(|s| s.shown())
+        .collect();
+    let beyond: Vec<&String> = a.found.difference(&a.expected).collect();
+    for f in &beyond {
+        assert!(early.contains(*f), "not named by any note: {f}");
+    }
+    assert_eq!(beyond.len(), 8, "{beyond:#?}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Formats
 // ---------------------------------------------------------------------------------------
 
