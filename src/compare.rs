@@ -32,8 +32,14 @@
 //!      "allmanna_rad": {"relation", "changes"?}?,
 //!      "metadata": {"old": {"amended_by", ...}, "new": {...}}?,
 //!      "repealed": "Har upphävts genom ..."?,   // the new version's repeal note
-//!      "fallback": true?}
+//!      "fallback": true?,
+//!      "moved_wording": [{"direction": "to-allmanna-rad"|"from-allmanna-rad",
+//!                         "segments": ["..."], "words": n}]?}  // flyttat till allmänna råd
 //!   ],
+//!   "label_reuse": [{"label": Address,        // a label naming other paragraphs in each,
+//!                    "old_paragraph_now": Address?,   // not explained by a shift of the
+//!                    "new_paragraph_was": Address?,   // numbering
+//!                    "crossing": bool}]?,     // the two changed places
 //!   "chapters": [{"relation", "old"?, "new"?, "old_heading"?, "new_heading"?, "changes"?}],
 //!   "rubriker": [{"relation", "old_text"?, "new_text"?, "old_before"?, "new_before"?,
 //!                 "changes"?}],          // *_before: the paragraph the rubrik heads
@@ -257,6 +263,10 @@ pub struct Entry {
     pub repealed: Option<String>,
     #[serde(skip_serializing_if = "is_false")]
     pub fallback: bool,
+    /// Wording that left the paragraph and is found in its allmänna råd (`flyttat till
+    /// allmänna råd`), or the reverse; it is not "deleted here, new there".
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub moved_wording: Vec<MovedWording>,
     /// Positions in each version's paragraph order (for renderers).
     #[serde(skip)]
     pub old_pos: Vec<usize>,
@@ -272,6 +282,52 @@ impl Entry {
                 .allmanna_rad
                 .as_ref()
                 .is_some_and(|a| a.relation != Relation::Unchanged)
+    }
+}
+
+/// Where wording went between a paragraph and its allmänna råd.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WordingMove {
+    /// From the binding text into the allmänna råd under it (`flyttat till allmänna råd`).
+    ToAllmannaRad,
+    /// From the allmänna råd into the binding text (`flyttat från allmänna råd`).
+    FromAllmannaRad,
+}
+
+/// Wording deleted on one side of a pair and found again in what was inserted on the other.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MovedWording {
+    pub direction: WordingMove,
+    /// The deleted pieces found again (old wording for `to-allmanna-rad`, old allmänna råd
+    /// for `from-allmanna-rad`).
+    pub segments: Vec<String>,
+    /// Words in those pieces.
+    pub words: usize,
+}
+
+/// A label that both versions have but for different paragraphs: `9 kap. 17 §` was one
+/// paragraph and is now another (content over labels).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LabelReuse {
+    pub label: Address,
+    /// Where the old paragraph with this label went (absent: removed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_paragraph_now: Option<Address>,
+    /// Where the new paragraph with this label came from (absent: it is new).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_paragraph_was: Option<Address>,
+    /// The two paragraphs changed places (old 17 § went after the old 21 § that took its
+    /// label), so no shift of the numbering explains the reuse.
+    pub crossing: bool,
+}
+
+impl LabelReuse {
+    /// Whether a reader needs to be told: the paragraphs crossed, or the label now names a
+    /// new paragraph while the old one was removed. A reuse by a plain shift of the
+    /// numbering (`3 §` → `2 §` after a removal) is said by the renumbering itself.
+    pub fn worth_stating(&self) -> bool {
+        self.crossing || (self.old_paragraph_now.is_none() && self.new_paragraph_was.is_none())
     }
 }
 
@@ -332,6 +388,11 @@ pub struct VersionMap {
     pub summary: Summary,
     pub warnings: Vec<String>,
     pub paragraphs: Vec<Entry>,
+    /// Labels used for one paragraph in the old version and another in the new that no
+    /// shift of the numbering explains (the paragraphs crossed, or a new paragraph took a
+    /// removed one's label), in the new version's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub label_reuse: Vec<LabelReuse>,
     pub chapters: Vec<HeadingEntry>,
     pub rubriker: Vec<RubrikEntry>,
     pub other: Vec<PartEntry>,
@@ -598,6 +659,7 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
         entries.push(e);
     }
     order_entries(&mut entries);
+    let label_reuse = label_reuse(&entries, &op, &np);
 
     let chapters = compare_headings(old, new, &chapter_map, &mut differ);
     let rubriker = compare_rubriker(old, new, &links, &op, &np, &mut differ);
@@ -668,6 +730,7 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
         summary: s,
         warnings,
         paragraphs: entries,
+        label_reuse,
         chapters,
         rubriker,
         other,
@@ -700,6 +763,7 @@ fn single(
         metadata: None,
         repealed: None,
         fallback: false,
+        moved_wording: Vec::new(),
         old_pos: old.iter().map(|(i, _)| *i).collect(),
         new_pos: new.iter().map(|(i, _)| *i).collect(),
     }
@@ -767,6 +831,10 @@ fn linked_entry(
     let ar_changed = allmanna_rad
         .as_ref()
         .is_some_and(|a| a.relation != Relation::Unchanged);
+    let moved_wording = allmanna_rad
+        .as_ref()
+        .map(|a| moved_wording(&d.ops, a))
+        .unwrap_or_default();
     let wording = !d.ops.is_empty();
     let relation = if l.old.len() == 1 && l.new.len() == 2 {
         Relation::Split
@@ -780,7 +848,9 @@ fn linked_entry(
             } else {
                 Relation::Unchanged
             }
-        } else if !l.in_sequence || chapter_map.get(oc[i]).copied().flatten() != Some(nc[j]) {
+        } else if chapter_map.get(oc[i]).copied().flatten() != Some(nc[j]) {
+            // Another chapter. Within its chapter a paragraph with another label is
+            // renumbered, in sequence or not (`nuvarande 17 § betecknas 23 b §`).
             Relation::Moved
         } else {
             Relation::Renumbered
@@ -802,9 +872,144 @@ fn linked_entry(
         metadata,
         repealed: None,
         fallback: d.fallback,
+        moved_wording,
         old_pos: l.old.clone(),
         new_pos: l.new.clone(),
     }
+}
+
+/// Least words in a deleted piece for it to count as moved wording, and least share of its
+/// words found again on the other side.
+const MOVED_PIECE_MIN_WORDS: usize = 3;
+const MOVED_PIECE_MIN_SHARE: f64 = 0.6;
+/// Least words moved in all, so that a stray phrase is not a move.
+const MOVED_MIN_WORDS: usize = 6;
+
+/// Pieces deleted from the wording that the allmänna råd now hold, and pieces deleted from
+/// the allmänna råd that the wording now holds. Each deleted piece (the old side of a
+/// delete or replace) counts when most of its words are among the words inserted on the
+/// other side (the whole of newly added allmänna råd).
+fn moved_wording(wording: &[Op], ar: &ArChange) -> Vec<MovedWording> {
+    let deleted = |ops: &[Op]| -> Vec<String> {
+        ops.iter()
+            .filter_map(|o| match o {
+                Op::Delete { old } | Op::Replace { old, .. } => Some(old.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let inserted = |ops: &[Op]| -> String {
+        ops.iter()
+            .filter_map(|o| match o {
+                Op::Insert { new } | Op::Replace { new, .. } => Some(new.as_str()),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let found = |pieces: Vec<String>, target: &str, direction| -> Option<MovedWording> {
+        let into = Fingerprint::of(target);
+        let mut segments = Vec::new();
+        let mut words = 0;
+        for piece in pieces {
+            let fp = Fingerprint::of(&piece);
+            if fp.len() >= MOVED_PIECE_MIN_WORDS && fp.contained_in(&into) >= MOVED_PIECE_MIN_SHARE
+            {
+                words += fp.len();
+                segments.push(piece.trim().to_string());
+            }
+        }
+        (words >= MOVED_MIN_WORDS).then_some(MovedWording {
+            direction,
+            segments,
+            words,
+        })
+    };
+    let mut out = Vec::new();
+    // The allmänna råd's inserted text (all of it when they are new) and deleted text.
+    let (ar_in, ar_out) = match ar.relation {
+        Relation::Added => (inserted(&ar.changes), Vec::new()),
+        Relation::Removed => (String::new(), deleted(&ar.changes)),
+        Relation::Changed => (inserted(&ar.changes), deleted(&ar.changes)),
+        _ => return out,
+    };
+    if !ar_in.is_empty()
+        && let Some(m) = found(deleted(wording), &ar_in, WordingMove::ToAllmannaRad)
+    {
+        out.push(m);
+    }
+    if !ar_out.is_empty()
+        && let Some(m) = found(ar_out, &inserted(wording), WordingMove::FromAllmannaRad)
+    {
+        out.push(m);
+    }
+    out
+}
+
+/// Labels that name one paragraph in the old version and another in the new, where no
+/// shift of the numbering explains it (see [`LabelReuse::worth_stating`]; a paragraph
+/// placeholder, `Har upphävts ...`, holds no label). A label found more than once in a
+/// version (dated versions of one paragraph) is left out.
+fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<LabelReuse> {
+    let once = |ps: &[&Paragraf]| -> BTreeMap<Address, Option<usize>> {
+        let mut m: BTreeMap<Address, Option<usize>> = BTreeMap::new();
+        for (i, p) in ps.iter().enumerate() {
+            if p.repealed.is_none() {
+                m.entry(p.address)
+                    .and_modify(|v| *v = None)
+                    .or_insert(Some(i));
+            }
+        }
+        m
+    };
+    let (olds, news) = (once(op), once(np));
+    let mut entry_of_old: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut entry_of_new: BTreeMap<usize, usize> = BTreeMap::new();
+    for (k, e) in entries.iter().enumerate() {
+        for &i in &e.old_pos {
+            entry_of_old.insert(i, k);
+        }
+        for &j in &e.new_pos {
+            entry_of_new.insert(j, k);
+        }
+    }
+    let mut out: Vec<(usize, LabelReuse)> = Vec::new();
+    for (addr, j) in &news {
+        let (Some(j), Some(Some(i))) = (j, olds.get(addr)) else {
+            continue;
+        };
+        let (eo, en) = (entry_of_old.get(i), entry_of_new.get(j));
+        if eo.is_some() && eo == en {
+            continue;
+        }
+        // Where the old holder went and where the new holder came from (positions).
+        let old_now = eo
+            .map(|&k| &entries[k])
+            .filter(|e| e.relation != Relation::Removed && !e.new.is_empty())
+            .map(|e| (e.new[0], e.new_pos[0]));
+        let new_was = en
+            .map(|&k| &entries[k])
+            .filter(|e| e.relation != Relation::Added && !e.old.is_empty())
+            .map(|e| (e.old[0], e.old_pos[0]));
+        let crossing = match (old_now, new_was) {
+            (Some((_, jo)), Some((_, in_))) => (*i < in_) != (jo < *j),
+            _ => false,
+        };
+        out.push((
+            *j,
+            LabelReuse {
+                label: *addr,
+                old_paragraph_now: old_now.map(|x| x.0),
+                new_paragraph_was: new_was.map(|x| x.0),
+                crossing,
+            },
+        ));
+    }
+    out.sort_by_key(|(j, _)| *j);
+    out.into_iter()
+        .map(|(_, r)| r)
+        .filter(LabelReuse::worth_stating)
+        .collect()
 }
 
 /// Where each old chapter went: the new chapter that most of its aligned paragraphs went

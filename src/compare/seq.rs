@@ -1,5 +1,10 @@
 //! Stage 3a, aligning paragraphs: exact anchors, then a sequence alignment with 1:1, 1:0,
-//! 0:1, 1:2 and 2:1 steps between them, then a search for moved paragraphs.
+//! 0:1, 1:2 and 2:1 steps between them, then an assignment that lets content win over
+//! labels: the pairs the sequence alignment found (unless identical) and every paragraph
+//! left over are paired again so that the total similarity is greatest, with a bonus for
+//! keeping a pair in sequence and for equal labels. A label reused for other wording
+//! (old 17 § became 23 b §, old 21 § the new 17 §) is so found, and so are moved
+//! paragraphs.
 
 use super::paragraph_text;
 use super::words::Fingerprint;
@@ -27,6 +32,16 @@ pub const SPLIT_MAX_SINGLE: f64 = 0.85;
 pub const SPLIT_PENALTY: f64 = 0.2;
 /// Least similarity for a paragraph found out of sequence (moved) to be paired.
 pub const MOVE_MIN: f64 = 0.5;
+/// Added to a pair the sequence alignment found, when pairs are assigned again: with
+/// [`LABEL_BONUS`], the threshold by which another assignment must be more similar in total
+/// before a paragraph loses its partner with the same label and place.
+pub const ORDER_BONUS: f64 = 0.15;
+/// Containment counts only when the shorter text has at least this many words (a short
+/// sentence is found inside many paragraphs).
+pub const CONTAIN_MIN_WORDS: usize = 6;
+/// Components of the assignment larger than this (paragraphs on the smaller side) are
+/// assigned greedily, best pairs first, to keep the time bounded.
+const MAX_EXACT_ASSIGNMENT: usize = 200;
 /// Gaps between anchors larger than this (old × new paragraphs) are not aligned by the
 /// quadratic alignment but by label, to keep the time bounded on unrelated texts.
 pub const MAX_DP_CELLS: usize = 250_000;
@@ -198,18 +213,34 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
         }
     }
 
-    // Paragraphs found out of sequence: moved, possibly edited.
+    // Content over labels: the sequence's 1:1 pairs that are not identical, and every
+    // paragraph left over, are assigned again (moved paragraphs, reused labels).
+    let anchored: std::collections::HashSet<(usize, usize)> = anchors.iter().copied().collect();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    links.retain(|l| {
+        let single = l.old.len() == 1 && l.new.len() == 1;
+        let (i, j) = (l.old[0], l.new[0]);
+        if single && l.in_sequence && !old[i].repealed && !anchored.contains(&(i, j)) {
+            open.push((i, j));
+            return false;
+        }
+        true
+    });
+    for &(i, j) in &open {
+        om[i] = false;
+        nm[j] = false;
+    }
     let lo: Vec<usize> = (0..old.len())
         .filter(|&i| !om[i] && !old[i].repealed)
         .collect();
     let ln: Vec<usize> = (0..new.len())
         .filter(|&j| !nm[j] && !new[j].repealed)
         .collect();
-    for (i, j) in find_moves(old, new, &lo, &ln) {
+    for (i, j, in_sequence) in reassign(old, new, &lo, &ln, &open) {
         links.push(Link {
             old: vec![i],
             new: vec![j],
-            in_sequence: false,
+            in_sequence,
         });
     }
     // Every link has its own new paragraph, so the keys are unique.
@@ -244,16 +275,43 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<bool> {
     keep
 }
 
-fn pair_sim(o: &Unit<'_>, n: &Unit<'_>) -> f64 {
-    if o.fp().dice_bound(n.fp()) + LABEL_BONUS < MATCH_MIN {
-        return 0.0;
+/// Word similarity that recognises containment as well as overlap: Dice on word multisets,
+/// or, when the shorter text (at least [`CONTAIN_MIN_WORDS`] words) is found in the longer,
+/// the share of it found, weighted by how much of the longer it makes up (from 0.5 for a
+/// sliver to 1 for the same size). A paragraph that keeps two of its five punkter word for
+/// word (and loses the rest) is still itself.
+pub(crate) fn content_sim(a: &Fingerprint, b: &Fingerprint) -> f64 {
+    let (la, lb) = (a.len(), b.len());
+    if la + lb == 0 {
+        return 1.0;
+    }
+    let common = a.common(b) as f64;
+    let dice = 2.0 * common / (la + lb) as f64;
+    let (short, long) = (la.min(lb), la.max(lb));
+    if short < CONTAIN_MIN_WORDS {
+        return dice;
+    }
+    let share = short as f64 / long as f64;
+    dice.max(common / short as f64 * (0.5 + 0.5 * share.sqrt()))
+}
+
+/// The similarity the sequence alignment weighs a 1:1 step by (with the label bonus), and
+/// the Dice similarity that split and merge steps are judged by (containment would make
+/// each part of a split look like the whole).
+fn pair_sim(o: &Unit<'_>, n: &Unit<'_>) -> (f64, f64) {
+    let (a, b) = (o.fp(), n.fp());
+    let dice_only = a.len().min(b.len()) < CONTAIN_MIN_WORDS;
+    if dice_only && a.dice_bound(b) + LABEL_BONUS < MATCH_MIN {
+        return (0.0, 0.0);
     }
     let bonus = if o.address == n.address {
         LABEL_BONUS
     } else {
         0.0
     };
-    (o.fp().dice(n.fp()) + bonus).min(1.0)
+    let dice = a.dice(b);
+    let sim = if dice_only { dice } else { content_sim(a, b) };
+    ((sim + bonus).min(1.0), (dice + bonus).min(1.0))
 }
 
 /// Whether `whole` became (or came from) `a` and `b` together; returns the similarity.
@@ -293,7 +351,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
         }
         for &x in a {
             if let Some(&y) = by_addr.get(&old[x].address)
-                && pair_sim(&old[x], &new[y]) >= MATCH_MIN
+                && pair_sim(&old[x], &new[y]).0 >= MATCH_MIN
             {
                 by_addr.remove(&old[x].address);
                 out.push(Link {
@@ -305,7 +363,8 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
         }
         return out;
     }
-    let mut sim = vec![0f64; n * m];
+    // (similarity with containment, Dice), both with the label bonus.
+    let mut sim = vec![(0f64, 0f64); n * m];
     for (p, &x) in a.iter().enumerate() {
         for (q, &y) in b.iter().enumerate() {
             sim[p * m + q] = pair_sim(&old[x], &new[y]);
@@ -335,13 +394,13 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
                 consider(cost[p * w + q - 1] + SKIP_COST, Step::SkipNew);
             }
             if p > 0 && q > 0 {
-                let s = sim[(p - 1) * m + q - 1];
+                let s = sim[(p - 1) * m + q - 1].0;
                 if s >= MATCH_MIN {
                     consider(cost[(p - 1) * w + q - 1] + (1.0 - s), Step::One);
                 }
             }
             if p > 0 && q > 1 {
-                let (s1, s2) = (sim[(p - 1) * m + q - 2], sim[(p - 1) * m + q - 1]);
+                let (s1, s2) = (sim[(p - 1) * m + q - 2].1, sim[(p - 1) * m + q - 1].1);
                 if let Some(s) = split_sim(&old[a[p - 1]], &new[b[q - 2]], &new[b[q - 1]], s1, s2) {
                     consider(
                         cost[(p - 1) * w + q - 2] + 2.0 * (1.0 - s) + SPLIT_PENALTY,
@@ -350,7 +409,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
                 }
             }
             if p > 1 && q > 0 {
-                let (s1, s2) = (sim[(p - 2) * m + q - 1], sim[(p - 1) * m + q - 1]);
+                let (s1, s2) = (sim[(p - 2) * m + q - 1].1, sim[(p - 1) * m + q - 1].1);
                 if let Some(s) = split_sim(&new[b[q - 1]], &old[a[p - 2]], &old[a[p - 1]], s1, s2) {
                     consider(
                         cost[(p - 2) * w + q - 1] + 2.0 * (1.0 - s) + SPLIT_PENALTY,
@@ -402,26 +461,22 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
     out
 }
 
-/// Pairs left-over paragraphs by content, best pairs first.
-fn find_moves(
+/// Candidate pairs between left-over paragraphs with a content similarity of at least
+/// [`MOVE_MIN`]: all pairs when there are few, else pairs that share rare words.
+fn candidates(
     old: &[Unit<'_>],
     new: &[Unit<'_>],
     lo: &[usize],
     ln: &[usize],
-) -> Vec<(usize, usize)> {
+) -> Vec<(usize, usize, f64)> {
+    let mut out: Vec<(usize, usize, f64)> = Vec::new();
     if lo.is_empty() || ln.is_empty() {
-        return Vec::new();
+        return out;
     }
-    let mut scored: Vec<(u64, usize, usize)> = Vec::new();
     let mut consider = |x: usize, y: usize| {
-        let (o, n) = (&old[x], &new[y]);
-        if o.fp().dice_bound(n.fp()) < MOVE_MIN {
-            return;
-        }
-        let s = o.fp().dice(n.fp());
+        let s = content_sim(old[x].fp(), new[y].fp());
         if s >= MOVE_MIN {
-            // Scores as integers so sorting is total and deterministic.
-            scored.push(((s * 1e6) as u64, x, y));
+            out.push((x, y, s));
         }
     };
     if lo.len() * ln.len() <= MAX_MOVE_PAIRS {
@@ -456,11 +511,124 @@ fn find_moves(
             }
         }
     }
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    out
+}
+
+/// Pairs the paragraphs `lo` and `ln` so that the total weight is greatest: a pair weighs
+/// its content similarity, plus [`LABEL_BONUS`] when the labels are equal and
+/// [`ORDER_BONUS`] when the sequence alignment found it (`in_sequence`, one of `open`).
+/// Returns `(old, new, in_sequence)`, sorted.
+fn reassign(
+    old: &[Unit<'_>],
+    new: &[Unit<'_>],
+    lo: &[usize],
+    ln: &[usize],
+    open: &[(usize, usize)],
+) -> Vec<(usize, usize, bool)> {
+    let in_seq: std::collections::HashSet<(usize, usize)> = open.iter().copied().collect();
+    let mut edges: Vec<(usize, usize, f64)> = candidates(old, new, lo, ln);
+    for &(i, j) in open {
+        if !edges.iter().any(|&(x, y, _)| (x, y) == (i, j)) {
+            edges.push((i, j, content_sim(old[i].fp(), new[j].fp())));
+        }
+    }
+    // Weights as integers, so that the assignment is exact and deterministic.
+    let weighted: Vec<(usize, usize, i64)> = edges
+        .iter()
+        .map(|&(x, y, s)| {
+            let mut w = s;
+            if old[x].address == new[y].address {
+                w += LABEL_BONUS;
+            }
+            if in_seq.contains(&(x, y)) {
+                w += ORDER_BONUS;
+            }
+            (x, y, (w * 1e6).round() as i64)
+        })
+        .collect();
+    let mut pairs = max_weight_matching(&weighted);
+    pairs.sort_unstable();
+    pairs
+        .into_iter()
+        .map(|(x, y)| (x, y, in_seq.contains(&(x, y))))
+        .collect()
+}
+
+/// A maximum-weight matching of a bipartite graph given as `(left, right, weight)` edges
+/// (weights positive). Each connected component is solved exactly (Hungarian method) up
+/// to [`MAX_EXACT_ASSIGNMENT`] nodes a side, greedily above that.
+fn max_weight_matching(edges: &[(usize, usize, i64)]) -> Vec<(usize, usize)> {
+    // Components by union-find over left nodes `l` and right nodes `r` (offset).
+    let mut lefts: Vec<usize> = edges.iter().map(|e| e.0).collect();
+    let mut rights: Vec<usize> = edges.iter().map(|e| e.1).collect();
+    lefts.sort_unstable();
+    lefts.dedup();
+    rights.sort_unstable();
+    rights.dedup();
+    let li = |x: usize| lefts.binary_search(&x).unwrap_or(0);
+    let ri = |y: usize| lefts.len() + rights.binary_search(&y).unwrap_or(0);
+    let mut parent: Vec<usize> = (0..lefts.len() + rights.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    for &(x, y, _) in edges {
+        let (a, b) = (find(&mut parent, li(x)), find(&mut parent, ri(y)));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut components: std::collections::BTreeMap<usize, Vec<(usize, usize, i64)>> =
+        std::collections::BTreeMap::new();
+    for &e in edges {
+        let root = find(&mut parent, li(e.0));
+        components.entry(root).or_default().push(e);
+    }
+    let mut out = Vec::new();
+    for comp in components.values() {
+        let mut ls: Vec<usize> = comp.iter().map(|e| e.0).collect();
+        let mut rs: Vec<usize> = comp.iter().map(|e| e.1).collect();
+        ls.sort_unstable();
+        ls.dedup();
+        rs.sort_unstable();
+        rs.dedup();
+        if ls.len().min(rs.len()) > MAX_EXACT_ASSIGNMENT {
+            out.extend(greedy_matching(comp));
+            continue;
+        }
+        // Rows: the smaller side.
+        let flip = ls.len() > rs.len();
+        let (rows, cols) = if flip { (&rs, &ls) } else { (&ls, &rs) };
+        let mut w = vec![0i64; rows.len() * cols.len()];
+        for &(x, y, weight) in comp {
+            let (r, c) = if flip { (y, x) } else { (x, y) };
+            let (r, c) = (
+                rows.binary_search(&r).unwrap_or(0),
+                cols.binary_search(&c).unwrap_or(0),
+            );
+            w[r * cols.len() + c] = w[r * cols.len() + c].max(weight);
+        }
+        for (r, c) in hungarian_max(&w, rows.len(), cols.len()) {
+            if w[r * cols.len() + c] > 0 {
+                let (a, b) = (rows[r], cols[c]);
+                out.push(if flip { (b, a) } else { (a, b) });
+            }
+        }
+    }
+    out
+}
+
+/// Best pairs first; ties by position.
+fn greedy_matching(edges: &[(usize, usize, i64)]) -> Vec<(usize, usize)> {
+    let mut sorted = edges.to_vec();
+    sorted.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
     let mut used_o = std::collections::HashSet::new();
     let mut used_n = std::collections::HashSet::new();
     let mut out = Vec::new();
-    for (_, x, y) in scored {
+    for (x, y, _) in sorted {
         if used_o.contains(&x) || used_n.contains(&y) {
             continue;
         }
@@ -469,4 +637,109 @@ fn find_moves(
         out.push((x, y));
     }
     out
+}
+
+/// The assignment of each of `n` rows to a distinct one of `m` columns (`n <= m`) with the
+/// greatest total weight (`w` row-major, 0 where there is no edge): the Hungarian method
+/// with potentials, O(n²m).
+fn hungarian_max(w: &[i64], n: usize, m: usize) -> Vec<(usize, usize)> {
+    let max = w.iter().copied().max().unwrap_or(0);
+    // Minimise max − weight; 1-based arrays as in the classic formulation.
+    let cost = |i: usize, j: usize| max - w[(i - 1) * m + (j - 1)];
+    let inf = i64::MAX / 4;
+    let mut u = vec![0i64; n + 1];
+    let mut v = vec![0i64; m + 1];
+    let mut p = vec![0usize; m + 1];
+    let mut way = vec![0usize; m + 1];
+    for i in 1..=n {
+        p[0] = i;
+        let mut j0 = 0usize;
+        let mut minv = vec![inf; m + 1];
+        let mut used = vec![false; m + 1];
+        loop {
+            used[j0] = true;
+            let i0 = p[j0];
+            let mut delta = inf;
+            let mut j1 = 0usize;
+            for j in 1..=m {
+                if !used[j] {
+                    let cur = cost(i0, j) - u[i0] - v[j];
+                    if cur < minv[j] {
+                        minv[j] = cur;
+                        way[j] = j0;
+                    }
+                    if minv[j] < delta {
+                        delta = minv[j];
+                        j1 = j;
+                    }
+                }
+            }
+            for j in 0..=m {
+                if used[j] {
+                    u[p[j]] += delta;
+                    v[j] -= delta;
+                } else {
+                    minv[j] -= delta;
+                }
+            }
+            j0 = j1;
+            if p[j0] == 0 {
+                break;
+            }
+        }
+        loop {
+            let j1 = way[j0];
+            p[j0] = p[j1];
+            j0 = j1;
+            if j0 == 0 {
+                break;
+            }
+        }
+    }
+    (1..=m)
+        .filter(|&j| p[j] != 0)
+        .map(|j| (p[j] - 1, j - 1))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_assignment_maximises_the_total_not_the_best_pair() {
+        // Best pair first would take a–x (10) and leave b alone; a–y and b–x make 17.
+        let mut m = max_weight_matching(&[(0, 0, 10), (0, 1, 9), (1, 0, 8)]);
+        m.sort_unstable();
+        assert_eq!(m, [(0, 1), (1, 0)]);
+        // More on one side than the other, and two separate components.
+        let mut m = max_weight_matching(&[
+            (0, 0, 5),
+            (1, 0, 6),
+            (2, 0, 7),
+            (5, 7, 3),
+            (6, 7, 4),
+            (6, 8, 2),
+        ]);
+        m.sort_unstable();
+        assert_eq!(m, [(2, 0), (5, 7), (6, 8)]);
+        assert!(max_weight_matching(&[]).is_empty());
+    }
+
+    #[test]
+    fn containment_counts_only_for_texts_of_some_length() {
+        let long = Fingerprint::of(
+            "Tillhandahållaren ska se till att kritiska system har reservkraft som räcker i minst tre dygn och att trafikuppgifter lagras säkert.",
+        );
+        let part = Fingerprint::of("se till att kritiska system har reservkraft");
+        let tiny = Fingerprint::of("kritiska system");
+        assert!(content_sim(&long, &part) > long.dice(&part));
+        assert!(
+            content_sim(&part, &long) > 0.7,
+            "{}",
+            content_sim(&part, &long)
+        );
+        assert_eq!(content_sim(&long, &tiny), long.dice(&tiny));
+        assert_eq!(content_sim(&long, &long), 1.0);
+    }
 }

@@ -7,8 +7,8 @@ use super::sv;
 use super::terminal::Paint;
 use crate::address::{Address, join_paragraph_labels};
 use crate::compare::{
-    Counts, Entry, HeadingEntry, Op, Relation, RubrikEntry, VersionMap, allmanna_rad_text,
-    paragraph_text,
+    Counts, Entry, HeadingEntry, LabelReuse, Op, Relation, RubrikEntry, VersionMap, WordingMove,
+    allmanna_rad_text, paragraph_text,
 };
 use crate::regulation::{Paragraf, Regulation};
 use serde::Serialize;
@@ -296,14 +296,28 @@ struct Cell {
 struct Paras<'a> {
     old: Vec<&'a Paragraf>,
     new: Vec<&'a Paragraf>,
+    /// The label reuses a reader is told of (see [`LabelReuse::worth_stating`]).
+    reuse: Vec<&'a LabelReuse>,
 }
 
 impl<'a> Paras<'a> {
-    fn of(old: &'a Regulation, new: &'a Regulation) -> Self {
+    fn of(map: &'a VersionMap, old: &'a Regulation, new: &'a Regulation) -> Self {
         Paras {
             old: old.paragraphs().collect(),
             new: new.paragraphs().collect(),
+            reuse: map
+                .label_reuse
+                .iter()
+                .filter(|r| r.worth_stating())
+                .collect(),
         }
+    }
+    /// The reuse of the label an entry's new paragraph has.
+    fn reuse_of(&self, e: &Entry) -> Option<&'a LabelReuse> {
+        self.reuse
+            .iter()
+            .copied()
+            .find(|r| e.new.contains(&r.label))
     }
     /// The paragraphs at `pos` on one side.
     fn at<'s>(&'s self, side: Side, pos: &'s [usize]) -> impl Iterator<Item = &'a Paragraf> + 's {
@@ -348,6 +362,22 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         _ => plain_lines(&paras.ar(side, pos)),
     };
     let note_new = sv::paragraph_note(e.relation, e.repealed.is_some(), &addresses(&e.old));
+    // Facts beside the relation: wording moved to or from the allmänna råd, a label that
+    // named another paragraph before.
+    let mut facts: Vec<String> = e
+        .moved_wording
+        .iter()
+        .map(|w| sv::wording_move(w.direction).to_string())
+        .collect();
+    if let Some(r) = paras.reuse_of(e) {
+        let now = r.old_paragraph_now.map(|a| a.display_typo());
+        facts.push(sv::label_reuse(&r.label.display_typo(), now.as_deref()));
+    }
+    let note_new = match (note_new, facts.is_empty()) {
+        (n, true) => n,
+        (Some(n), false) => Some(format!("{n}; {}", facts.join("; "))),
+        (None, false) => Some(facts.join("; ")),
+    };
     let ar_rel = e
         .allmanna_rad
         .as_ref()
@@ -438,7 +468,7 @@ fn short(s: &str, n: usize) -> String {
 /// The terminal view: a summary, then every paragraph entry that is not unchanged with its
 /// changed lines, and unchanged runs on one line each.
 pub fn text(map: &VersionMap, old: &Regulation, new: &Regulation, p: Paint) -> String {
-    let paras = Paras::of(old, new);
+    let paras = Paras::of(map, old, new);
     let s = &map.summary;
     let mut o = String::new();
     let _ = writeln!(
@@ -711,6 +741,24 @@ fn text_entry(o: &mut String, e: &Entry, paras: &Paras<'_>, p: Paint) {
                 let _ = writeln!(o, "{indent}…");
             }
         }
+    }
+    if let Some(r) = paras.reuse_of(e) {
+        let now = match r.old_paragraph_now {
+            Some(a) => format!("is now {}", a.display()),
+            None => "was removed".to_string(),
+        };
+        let _ = writeln!(
+            o,
+            "{indent}label reused: the old {} {now}",
+            r.label.display()
+        );
+    }
+    for w in &e.moved_wording {
+        let to = match w.direction {
+            WordingMove::ToAllmannaRad => "from the wording to the allmänna råd",
+            WordingMove::FromAllmannaRad => "from the allmänna råd to the wording",
+        };
+        let _ = writeln!(o, "{indent}moved {to}: {} words", w.words);
     }
     if let Some(a) = &e.allmanna_rad
         && a.relation != Relation::Unchanged
@@ -1092,7 +1140,7 @@ fn heading_text(h: &HeadingEntry, side: Side) -> Option<(String, Lines)> {
 
 /// The neutral rows of the parallelluppställning of two versions.
 pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonView {
-    let paras = Paras::of(old, new);
+    let paras = Paras::of(map, old, new);
     let s = &map.summary;
     let title = map.new.title.as_ref().or(map.old.title.as_ref()).cloned();
     let version = |v: &crate::compare::Side| VersionView {

@@ -3,7 +3,7 @@
 //! verb or a matrix mark comes from these tables, and the tera filters read them too.
 
 use crate::answer::stance::{Flag, Stance};
-use crate::compare::Relation;
+use crate::compare::{Relation, WordingMove};
 use crate::report::{Outcome, TargetKind};
 
 /// A stance as a document names it (`avstyrker`).
@@ -106,6 +106,23 @@ pub fn paragraph_note(r: Relation, repealed: bool, was: &str) -> Option<String> 
         Relation::Added | Relation::Removed if repealed => Some(REPEALED.to_string()),
         Relation::Added | Relation::Changed => Some(relation(r).to_string()),
         _ => None,
+    }
+}
+
+/// Wording that went between a paragraph and its allmänna råd (`flyttat till allmänna råd`).
+pub fn wording_move(m: WordingMove) -> &'static str {
+    match m {
+        WordingMove::ToAllmannaRad => "flyttat till allmänna råd",
+        WordingMove::FromAllmannaRad => "flyttat från allmänna råd",
+    }
+}
+
+/// A label that named another paragraph before (`beteckningen återanvänd, tidigare 9 kap.
+/// 17 § är nu 9 kap. 23 b §`); `now` is where that paragraph went, if anywhere.
+pub fn label_reuse(label: &str, now: Option<&str>) -> String {
+    match now {
+        Some(now) => format!("beteckningen återanvänd, tidigare {label} är nu {now}"),
+        None => format!("beteckningen återanvänd, tidigare {label} är borttagen"),
     }
 }
 

@@ -337,6 +337,43 @@ fn sample_case_agrees_with_changes_md_row_by_row() {
     assert_eq!(other, ["changed I1", "changed I2", "changed O1N1"]);
 }
 
+#[test]
+fn sample_case_says_wording_moved_into_the_allmanna_rad() {
+    // CHANGES.md: the roles of 2 kap. 7 § and the list of 2 kap. 8 § leave the binding
+    // text for new allmänna råd under the same paragraphs.
+    let (m, _) = json(
+        &format!("{DRAFTS}/1-remissversion.txt"),
+        &format!("{DRAFTS}/2-beslutad-version.txt"),
+    );
+    let moved: Vec<String> = m["paragraphs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| {
+            let w = e.get("moved_wording")?;
+            Some(format!(
+                "{} {}",
+                ids(&e["old_ids"]),
+                w[0]["direction"].as_str().unwrap()
+            ))
+        })
+        .collect();
+    assert_eq!(moved, ["K2P7 to-allmanna-rad", "K2P8 to-allmanna-rad"]);
+    let o = remiss_here(&[
+        "diff",
+        &format!("{DRAFTS}/1-remissversion.txt"),
+        &format!("{DRAFTS}/2-beslutad-version.txt"),
+        "--format",
+        "md",
+    ]);
+    let md = stdout(&o);
+    assert_eq!(
+        md.matches("(ändrad; flyttat till allmänna råd)").count(),
+        2,
+        "{md}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // Every version pair against the official register notes
 // ---------------------------------------------------------------------------------------
