@@ -43,7 +43,7 @@
 //!   "chapters": [{"relation", "old"?, "new"?, "old_heading"?, "new_heading"?, "changes"?}],
 //!   "rubriker": [{"relation", "old_text"?, "new_text"?, "old_before"?, "new_before"?,
 //!                 "changes"?}],          // *_before: the paragraph the rubrik heads
-//!   "other": [{"part": "title"|"preamble"|"overgang"|"bilaga", "relation",
+//!   "other": [{"part": "title"|"preamble"|"avdelning"|"overgang"|"bilaga", "relation",
 //!              "old_id"?, "new_id"?, "label", "changes"?}]
 //! }
 //! ```
@@ -1341,6 +1341,19 @@ fn parts(reg: &Regulation) -> Vec<Part> {
             text: p.text.clone(),
         });
     }
+    for a in &reg.avdelningar {
+        // The label is part of the compared text: a relabelled avdelning is a change.
+        let mut label = a.display.clone();
+        if let Some(c) = label.get(..1) {
+            label.replace_range(..1, &c.to_uppercase());
+        }
+        v.push(Part {
+            part: "avdelning",
+            id: a.id.clone(),
+            text: format!("{label} {}", a.heading.as_deref().unwrap_or("")),
+            label,
+        });
+    }
     for o in &reg.overgang {
         let head = match &o.act {
             Some(a) => format!("Övergångsbestämmelser {a}"),
@@ -1397,7 +1410,7 @@ fn parts(reg: &Regulation) -> Vec<Part> {
 fn compare_other(old: &Regulation, new: &Regulation, differ: &mut Differ) -> Vec<PartEntry> {
     let (po, pn) = (parts(old), parts(new));
     let mut out = Vec::new();
-    for kind in ["title", "preamble", "overgang", "bilaga"] {
+    for kind in ["title", "preamble", "avdelning", "overgang", "bilaga"] {
         let a: Vec<&Part> = po.iter().filter(|p| p.part == kind).collect();
         let b: Vec<&Part> = pn.iter().filter(|p| p.part == kind).collect();
         let ka: Vec<u64> = a.iter().map(|p| text_key(&p.text)).collect();

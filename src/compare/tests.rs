@@ -890,3 +890,36 @@ fn renderers_state_a_reused_label() {
     assert_eq!(m.summary.paragraphs.renumbered, 3);
     assert!(m.label_reuse.is_empty(), "{:?}", m.label_reuse);
 }
+
+#[test]
+fn avdelning_headings_are_compared() {
+    let old = "\
+AVD. A ÖVERGRIPANDE BESTÄMMELSER
+
+1 kap. Innehåll
+
+1 § Denna balk innehåller bestämmelser om social trygghet.
+
+AVD. B FAMILJEFÖRMÅNER
+
+2 kap. Föräldrapenning
+
+1 § Föräldrapenning lämnas till en förälder.
+";
+    let new = old.replace("AVD. B FAMILJEFÖRMÅNER", "AVD. B FÖRMÅNER TILL FAMILJER");
+    let m = map(old, &new);
+    let avd: Vec<(Relation, &str)> = m
+        .other
+        .iter()
+        .filter(|o| o.part == "avdelning")
+        .map(|o| (o.relation, o.label.as_str()))
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            (Relation::Unchanged, "Avdelning A"),
+            (Relation::Changed, "Avdelning B")
+        ]
+    );
+    assert!(m.summary.differences);
+}

@@ -504,7 +504,7 @@ pub fn text(map: &VersionMap, old: &Regulation, new: &Regulation, p: Paint) -> S
     );
     let _ = writeln!(
         o,
-        "Chapter headings: {}. Rubriker: {}. Allmänna råd: {}. Title, preamble, övergångsbestämmelser, bilagor: {}.",
+        "Chapter headings: {}. Rubriker: {}. Allmänna råd: {}. Title, preamble, avdelningar, övergångsbestämmelser, bilagor: {}.",
         counts_en(&s.chapter_headings),
         counts_en(&s.rubriker),
         counts_en(&s.allmanna_rad),
@@ -603,7 +603,7 @@ pub fn text(map: &VersionMap, old: &Regulation, new: &Regulation, p: Paint) -> S
         let _ = writeln!(
             o,
             "\n{}",
-            p.bold("Title, preamble, övergångsbestämmelser, bilagor")
+            p.bold("Title, preamble, avdelningar, övergångsbestämmelser, bilagor")
         );
         for x in changed_other {
             let body = match x.relation {
