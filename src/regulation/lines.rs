@@ -80,7 +80,22 @@ pub(super) fn chapter_start(line: &str) -> Option<(Label, &str)> {
 /// A chapter heading does not end like a clause that goes on: lists of chapters in a
 /// paragraph (`2 kap. Allmänna bestämmelser, och`) end in `,`, `;`, `:`, `och` or `samt`.
 pub(super) fn chapter_heading_complete(heading: &str) -> bool {
-    !(heading.ends_with([',', ';', ':']) || heading.ends_with(" och") || heading.ends_with(" samt"))
+    !(heading.ends_with([',', ';', ':'])
+        || heading.ends_with(" och")
+        || heading.ends_with(" samt")
+        || is_toc_entry(heading))
+}
+
+/// A line of a table of contents: dot leaders (`...` or `…`) before a page number at the
+/// end (`1 kap. Allmänna bestämmelser ........ 7`). It names a heading; it is none.
+pub(super) fn is_toc_entry(line: &str) -> bool {
+    let t = line.trim_end();
+    let body = t.trim_end_matches(|c: char| c.is_ascii_digit());
+    if body.len() == t.len() {
+        return false;
+    }
+    let body = body.trim_end();
+    body.ends_with("...") || body.ends_with('…')
 }
 
 /// An avdelning or underavdelning heading as written: `AVD. A ÖVERGRIPANDE BESTÄMMELSER`,
@@ -135,7 +150,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
         None => (None, t),
     };
     let end = rest
-        .find(|c: char| c.is_whitespace() || c == '.')
+        .find(|c: char| c.is_whitespace() || c == '.' || c == ':')
         .unwrap_or(rest.len());
     let label = &rest[..end];
     let valid_label = is_roman(label)
@@ -148,7 +163,8 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
         return None;
     }
     let after = &rest[end..];
-    let after = after.strip_prefix('.').unwrap_or(after);
+    // `AVDELNING I. INLEDANDE`, `Avdelning I: Allmänna bestämmelser`.
+    let after = after.strip_prefix(['.', ':']).unwrap_or(after);
     if !after.is_empty() && !after.starts_with(char::is_whitespace) {
         return None;
     }
@@ -163,6 +179,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
     }
     if !heading.starts_with(|c: char| c.is_uppercase())
         || heading.contains('§')
+        || is_toc_entry(heading)
         || (heading.ends_with(['.', ',', ';', ':']) && !heading.ends_with("m.m."))
     {
         return None;
@@ -209,6 +226,7 @@ pub(super) fn rubrik_shaped(text: &str) -> bool {
         && t.starts_with(|c: char| c.is_uppercase())
         && (!t.ends_with(['.', ',', ':', ';']) || t.ends_with("m.m."))
         && !t.contains('\t')
+        && !is_toc_entry(t)
         && punkt_at_start(t).is_none()
         && paragraph_label_at_start(t).is_none()
 }

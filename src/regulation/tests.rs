@@ -749,3 +749,50 @@ m.m.
     assert_eq!(p.repealed.as_deref(), Some("Har betecknats 23 a §"));
     assert!(p.stycken.is_empty());
 }
+
+/// Arbetsmiljöverket's föreskrifter: a table of contents with dot leaders names every
+/// chapter; the chapters start after it, under `Avdelning I: ...` headings.
+#[test]
+fn a_table_of_contents_is_no_structure() {
+    let r = reg("\
+Arbetsmiljöverkets föreskrifter och allmänna råd om risker i arbetsmiljön
+
+Innehåll
+
+Avdelning I: Allmänna bestämmelser .................................. 7
+
+1 kap. Allmänna bestämmelser ......................................... 7
+
+Avdelning II: Buller och vibrationer ................................. 8
+
+2 kap. Buller ........................................................ 8
+
+3 kap. Kompletterande bestämmelser för vissa riskfyllda arbeten i
+kemiska ... 19
+
+Avdelning I: Allmänna bestämmelser
+
+1 kap. Allmänna bestämmelser
+
+1 § Syftet med dessa föreskrifter är att förebygga ohälsa och olyckor.
+
+Avdelning II: Buller och vibrationer
+
+2 kap. Buller
+
+1 § Bestämmelserna i detta kapitel gäller all verksamhet med buller.
+");
+    assert_eq!(chapter_ids(&r), ["K1", "K2"]);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K2P1"]);
+    let avd: Vec<(&str, usize)> = r
+        .avdelningar
+        .iter()
+        .map(|a| (a.id.as_str(), a.before))
+        .collect();
+    assert_eq!(avd, [("AVD-I", 0), ("AVD-II", 1)]);
+    assert_eq!(
+        r.avdelningar[1].heading.as_deref(),
+        Some("Buller och vibrationer")
+    );
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
