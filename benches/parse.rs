@@ -1,7 +1,9 @@
 //! Benchmarks of the reading stages: regulation parsing and citation extraction.
 //!
 //! The statute is built from the real LEK text (2026-01-15) repeated four times with the
-//! chapter numbers shifted, about 0.6 MB and 960 paragraphs.
+//! chapter numbers shifted, about 0.6 MB and 960 paragraphs. Socialförsäkringsbalken
+//! (2026-01-01, 0.8 MB, 2,034 paragraphs under avdelningar and underavdelningar, some printed
+//! without a blank line before them) is read as it is.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use remiss::cite::{self, Context};
@@ -13,6 +15,9 @@ const LEK: &str = include_str!(
     "../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
 );
 const SEED: &str = include_str!("../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt");
+const SFB: &str = include_str!(
+    "../corpus/sfs/socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2026-01-01.txt"
+);
 
 /// LEK four times, chapters renumbered 1–60, transitional provisions dropped but the last.
 pub fn big_statute() -> String {
@@ -49,6 +54,17 @@ fn parse(c: &mut Criterion) {
     g.bench_function("read+parse 0.6 MB statute", |b| {
         b.iter(|| {
             let t = Text::from_plain("big.txt", black_box(src.clone()));
+            black_box(regulation::parse(&t).paragraph_count())
+        })
+    });
+    g.throughput(Throughput::Bytes(SFB.len() as u64));
+    assert_eq!(
+        regulation::parse(&Text::from_plain("sfb.txt", SFB.to_string())).paragraph_count(),
+        2034
+    );
+    g.bench_function("read+parse Socialförsäkringsbalken", |b| {
+        b.iter(|| {
+            let t = Text::from_plain("sfb.txt", black_box(SFB.to_string()));
             black_box(regulation::parse(&t).paragraph_count())
         })
     });

@@ -559,12 +559,7 @@ fn reassign(
 /// to [`MAX_EXACT_ASSIGNMENT`] nodes a side, greedily above that.
 fn max_weight_matching(edges: &[(usize, usize, i64)]) -> Vec<(usize, usize)> {
     // Components by union-find over left nodes `l` and right nodes `r` (offset).
-    let mut lefts: Vec<usize> = edges.iter().map(|e| e.0).collect();
-    let mut rights: Vec<usize> = edges.iter().map(|e| e.1).collect();
-    lefts.sort_unstable();
-    lefts.dedup();
-    rights.sort_unstable();
-    rights.dedup();
+    let (lefts, rights) = sides(edges);
     let li = |x: usize| lefts.binary_search(&x).unwrap_or(0);
     let ri = |y: usize| lefts.len() + rights.binary_search(&y).unwrap_or(0);
     let mut parent: Vec<usize> = (0..lefts.len() + rights.len()).collect();
@@ -589,12 +584,7 @@ fn max_weight_matching(edges: &[(usize, usize, i64)]) -> Vec<(usize, usize)> {
     }
     let mut out = Vec::new();
     for comp in components.values() {
-        let mut ls: Vec<usize> = comp.iter().map(|e| e.0).collect();
-        let mut rs: Vec<usize> = comp.iter().map(|e| e.1).collect();
-        ls.sort_unstable();
-        ls.dedup();
-        rs.sort_unstable();
-        rs.dedup();
+        let (ls, rs) = sides(comp);
         if ls.len().min(rs.len()) > MAX_EXACT_ASSIGNMENT {
             out.extend(greedy_matching(comp));
             continue;
@@ -619,6 +609,17 @@ fn max_weight_matching(edges: &[(usize, usize, i64)]) -> Vec<(usize, usize)> {
         }
     }
     out
+}
+
+/// The left and the right nodes of some edges, sorted, each once.
+fn sides(edges: &[(usize, usize, i64)]) -> (Vec<usize>, Vec<usize>) {
+    let mut ls: Vec<usize> = edges.iter().map(|e| e.0).collect();
+    let mut rs: Vec<usize> = edges.iter().map(|e| e.1).collect();
+    for v in [&mut ls, &mut rs] {
+        v.sort_unstable();
+        v.dedup();
+    }
+    (ls, rs)
 }
 
 /// Best pairs first; ties by position.
