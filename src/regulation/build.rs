@@ -70,9 +70,18 @@ impl Builder {
         if self.mode != Mode::Paragraf {
             return false;
         }
+        // A heading-like line (an unknown heading above the chapter) announces nothing;
+        // a clause cut off after a function word does.
+        const GOES_ON: [&str; 14] = [
+            " i", " om", " av", " enligt", " och", " samt", " till", " för", " med", " på",
+            " från", " att", " som", " eller",
+        ];
         p.stycken.last().is_some_and(|s| {
+            let t = s.text.trim_end();
             s.punkter.is_empty()
-                && (s.text.ends_with(':') || !s.text.ends_with(['.', ')', '”', '"']))
+                && (t.ends_with(':')
+                    || (!t.ends_with(['.', ')', '”', '"'])
+                        && (!rubrik_shaped(t) || GOES_ON.iter().any(|w| t.ends_with(w)))))
         })
     }
 
@@ -206,7 +215,13 @@ impl Builder {
                 format!("AVD-{}", d.label),
                 format!("underavdelning {}", d.label),
             ),
-            _ => (format!("AVD-{}", d.label), format!("avdelning {}", d.label)),
+            _ => (
+                format!("AVD-{}", d.label),
+                match d.ordinal {
+                    Some(o) => format!("{o} avdelningen"),
+                    None => format!("avdelning {}", d.label),
+                },
+            ),
         };
         if let Some(prev) = self.reg.avdelningar.iter().find(|a| a.id == id) {
             self.reg.diagnostics.push(Diagnostic {

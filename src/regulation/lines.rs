@@ -106,8 +106,49 @@ pub(super) fn is_toc_entry(line: &str) -> bool {
 pub(super) struct DivisionLine<'a> {
     /// `Some(1)` for `AVD.`/`Avdelning`, `Some(2)` for `Underavdelning`, `None` when bare.
     pub level: Option<u8>,
+    /// As written (`A`, `II`), or the number of an ordinal (`1` for `Första avdelningen`).
     pub label: &'a str,
     pub heading: &'a str,
+    /// `första` for `Första avdelningen` (Miljöbalken) or `FÖRSTA AVDELNINGEN` (Brottsbalken).
+    pub ordinal: Option<&'static str>,
+}
+
+/// Ordinals that number avdelningar (`Första avdelningen`), with their numbers.
+const ORDINALS: [(&str, &str); 20] = [
+    ("första", "1"),
+    ("andra", "2"),
+    ("tredje", "3"),
+    ("fjärde", "4"),
+    ("femte", "5"),
+    ("sjätte", "6"),
+    ("sjunde", "7"),
+    ("åttonde", "8"),
+    ("nionde", "9"),
+    ("tionde", "10"),
+    ("elfte", "11"),
+    ("tolfte", "12"),
+    ("trettonde", "13"),
+    ("fjortonde", "14"),
+    ("femtonde", "15"),
+    ("sextonde", "16"),
+    ("sjuttonde", "17"),
+    ("artonde", "18"),
+    ("nittonde", "19"),
+    ("tjugonde", "20"),
+];
+
+/// `Första avdelningen. Allmänna bestämmelser`, `FÖRSTA AVDELNINGEN` (heading on its own
+/// line): the ordinal, its number and what follows the word `avdelningen`.
+fn ordinal_division(t: &str) -> Option<(&'static str, &'static str, &str)> {
+    let (word, rest) = t.split_once(' ')?;
+    let rest = rest.trim_start();
+    let tail = rest
+        .get(..11)
+        .filter(|w| w.eq_ignore_ascii_case("avdelningen"))
+        .map(|_| &rest[11..])?;
+    let lower = word.to_lowercase();
+    let (ordinal, number) = ORDINALS.iter().find(|(o, _)| *o == lower)?;
+    Some((ordinal, number, tail))
 }
 
 impl DivisionLine<'_> {
@@ -127,7 +168,28 @@ fn is_roman(s: &str) -> bool {
 
 pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
     let t = line.trim();
-    // Every form starts with one of these letters: most lines are refused here.
+    if !t.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    if let Some((ordinal, number, tail)) = ordinal_division(t) {
+        let tail = tail.strip_prefix(['.', ':']).unwrap_or(tail);
+        if !tail.is_empty() && !tail.starts_with(char::is_whitespace) {
+            return None;
+        }
+        let heading = tail.trim();
+        let shaped = heading.is_empty()
+            || (heading.starts_with(|c: char| c.is_uppercase())
+                && !heading.contains('§')
+                && !is_toc_entry(heading)
+                && !heading.ends_with([',', ';', ':']));
+        return shaped.then_some(DivisionLine {
+            level: Some(1),
+            label: number,
+            heading,
+            ordinal: Some(ordinal),
+        });
+    }
+    // Every other form starts with one of these letters: most lines are refused here.
     if !t.starts_with(['A', 'U', 'I', 'V', 'X', 'L', 'C']) {
         return None;
     }
@@ -175,6 +237,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
             level,
             label,
             heading,
+            ordinal: None,
         });
     }
     if !heading.starts_with(|c: char| c.is_uppercase())
@@ -188,6 +251,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
         level,
         label,
         heading,
+        ordinal: None,
     })
 }
 

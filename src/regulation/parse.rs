@@ -157,8 +157,12 @@ pub fn parse(text: &Text) -> Regulation {
             heading_block(&mut b, blocks, level, &mut pending_label);
         } else if let Some((label, lspan)) = pending_label.take() {
             labelled_block(&mut b, blk, label, lspan);
-        } else if division_block(&mut b, blocks) {
+        } else if let Some(consumed) = division_block(&mut b, blocks) {
             b.refused_chapter_line = false;
+            // A heading on the block after `FÖRSTA AVDELNINGEN` was read with it.
+            for _ in 1..consumed {
+                window.blocks.pop_front();
+            }
         } else if !chapter_block(&mut b, blocks) {
             b.refused_chapter_line = false;
             if starts_paragraph(&b, blk) {
@@ -315,26 +319,26 @@ fn chapter_block(b: &mut Builder, blocks: &[Blk]) -> bool {
 /// An avdelning or underavdelning heading (see [`division_line`]) on one line, or wrapped
 /// onto a second. `AVD.`/`AVDELNING` headings in capitals stand on their own; others only
 /// directly above a chapter heading (or above an underavdelning that is), so a paragraph
-/// that lists the avdelningar (`Avdelning B Familjeförmåner` over a list) stays text.
-fn division_block(b: &mut Builder, blocks: &[Blk]) -> bool {
+/// that lists the avdelningar (`Avdelning B Familjeförmåner` over a list) stays text. A
+/// label alone (`FÖRSTA AVDELNINGEN`, `AVDELNING II`) takes its heading from the next
+/// block when a chapter heading follows that. Returns how many blocks it read.
+fn division_block(b: &mut Builder, blocks: &[Blk]) -> Option<usize> {
     let blk = &blocks[0];
     if blk.lines.len() > 2
         || blk.joined_len() >= 200
         || !matches!(b.mode, Mode::Preamble | Mode::Paragraf | Mode::AllmannaRad)
     {
-        return false;
+        return None;
     }
-    let Some(d) = division_line(blk.first()) else {
-        return false;
-    };
-    let heading = match blk.lines.get(1) {
+    let d = division_line(blk.first())?;
+    let mut heading = match blk.lines.get(1) {
         None => d.heading.to_string(),
         Some(l) => {
             let second = l.0.trim();
             let wraps = second.starts_with(|c: char| c.is_lowercase())
                 || (d.capitals() && !second.chars().any(char::is_lowercase));
             if !wraps || second.ends_with([',', ';', ':']) {
-                return false;
+                return None;
             }
             format!("{} {second}", d.heading)
         }
@@ -344,23 +348,42 @@ fn division_block(b: &mut Builder, blocks: &[Blk]) -> bool {
             .get(i)
             .is_some_and(|n| chapter_heading_of(n).is_some())
     };
-    let ok = match d.level {
-        Some(_) => {
-            d.capitals()
-                || above_chapter(1)
-                || blocks.get(1).is_some_and(|n| {
-                    n.lines.len() <= 2
-                        && division_line(n.first()).is_some_and(|x| x.level != Some(1))
-                        && above_chapter(2)
-                })
+    let above_underavdelning = |i: usize| {
+        blocks.get(i).is_some_and(|n| {
+            n.lines.len() <= 2
+                && division_line(n.first()).is_some_and(|x| x.level != Some(1))
+                && above_chapter(i + 1)
+        })
+    };
+    let mut consumed = 1;
+    if heading.is_empty()
+        && d.level.is_some()
+        && let Some(n) = blocks.get(1)
+        && n.lines.len() <= 2
+        && n.start == Start::Other
+        && (above_chapter(2) || above_underavdelning(2))
+    {
+        let text: Vec<&str> = n.lines.iter().map(|l| l.0.trim()).collect();
+        let joined = text.join(" ");
+        if rubrik_shaped(&joined) && division_line(&joined).is_none() {
+            heading = joined;
+            consumed = 2;
         }
+    }
+    let ok = match d.level {
+        Some(_) => consumed == 2 || d.capitals() || above_chapter(1) || above_underavdelning(1),
         None => above_chapter(1),
     };
     if !ok {
-        return false;
+        return None;
     }
-    b.start_division(d, &heading, blk.span);
-    true
+    let span = if consumed == 2 {
+        blk.span.join(blocks[1].span)
+    } else {
+        blk.span
+    };
+    b.start_division(d, &heading, span);
+    Some(consumed)
 }
 
 /// An underavdelning heading printed on the last line of the block before a chapter

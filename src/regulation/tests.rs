@@ -796,3 +796,92 @@ Avdelning II: Buller och vibrationer
     );
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 }
+
+/// Miljöbalken and Brottsbalken number their avdelningar with ordinals: `Första
+/// avdelningen. Allmänna bestämmelser`, or `FÖRSTA AVDELNINGEN` with its heading on the
+/// next line. A heading above a chapter that no rule knows never hides the chapter.
+#[test]
+fn ordinal_avdelningar_and_unknown_headings_above_chapters() {
+    let mb = reg("\
+Första avdelningen. Allmänna bestämmelser
+
+1 kap. Miljöbalkens mål och tillämpningsområde
+
+1 § Bestämmelserna i denna balk syftar till att främja en hållbar utveckling.
+
+Andra avdelningen. Prövningar
+
+2 kap. Allmänna hänsynsregler m.m.
+
+1 § Vid prövningen av frågor enligt denna balk är den som bedriver en verksamhet skyldig att visa att skyldigheterna iakttas.
+");
+    let avd: Vec<(&str, &str, Option<&str>)> = mb
+        .avdelningar
+        .iter()
+        .map(|a| (a.id.as_str(), a.display.as_str(), a.heading.as_deref()))
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            ("AVD-1", "första avdelningen", Some("Allmänna bestämmelser")),
+            ("AVD-2", "andra avdelningen", Some("Prövningar")),
+        ]
+    );
+    assert_eq!(paragraph_ids(&mb), ["K1P1", "K2P1"]);
+
+    let bb = reg("\
+FÖRSTA AVDELNINGEN
+
+ALLMÄNNA BESTÄMMELSER
+
+1 kap. Om brott och brottspåföljder
+
+1 § Brott är en gärning som är beskriven i denna balk eller i annan lag.
+
+ANDRA AVDELNINGEN
+
+OM BROTTEN
+
+3 kap. Om brott mot liv och hälsa
+
+1 § Den som berövar annan livet, döms för mord.
+");
+    let avd: Vec<(&str, Option<&str>, usize)> = bb
+        .avdelningar
+        .iter()
+        .map(|a| (a.id.as_str(), a.heading.as_deref(), a.before))
+        .collect();
+    assert_eq!(
+        avd,
+        [
+            ("AVD-1", Some("ALLMÄNNA BESTÄMMELSER"), 0),
+            ("AVD-2", Some("OM BROTTEN"), 1)
+        ]
+    );
+    assert_eq!(paragraph_ids(&bb), ["K1P1", "K3P1"]);
+    assert_eq!(
+        bb.kapitel[0].paragrafer[0].stycken.len(),
+        1,
+        "the heading is no stycke"
+    );
+
+    // A heading-like line of no known kind before a chapter: the chapter still starts; a
+    // clause cut off after `i` still announces a list.
+    let r = reg("\
+1 kap. Inledande bestämmelser
+
+1 § Lagen gäller.
+
+Särskilda bestämmelser om hamnar
+
+2 kap. Hamnar
+
+1 § En hamn ska vara säker.
+
+2 § Bestämmelser om avgifter finns i
+
+3 kap. Avgifter
+");
+    assert_eq!(chapter_ids(&r), ["K1", "K2"]);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K2P1", "K2P2"]);
+}
