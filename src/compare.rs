@@ -31,7 +31,8 @@
 //!      "changes": [Op]?,                 // absent when the wording is the same
 //!      "allmanna_rad": {"relation", "changes"?}?,
 //!      "metadata": {"old": {"amended_by", ...}, "new": {...}}?,
-//!      "repealed": "Har upphävts genom ..."?,   // the new version's repeal note
+//!      "repealed": "Har upphävts genom ..."?,   // the new version's placeholder at the old
+//!                                        // label (`Har betecknats 23 a §` when renumbered)
 //!      "fallback": true?,
 //!      "moved_wording": [{"direction": "to-allmanna-rad"|"from-allmanna-rad",
 //!                         "segments": ["..."], "words": n}]?}  // flyttat till allmänna råd
@@ -606,6 +607,26 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
             &chapter_map,
             &mut differ,
         ));
+    }
+    // `Har betecknats 23 a §` left at the old label of a renumbered paragraph goes with it.
+    let mut relabelled_at: BTreeMap<Address, usize> = BTreeMap::new();
+    for (j, p) in np.iter().enumerate() {
+        if !nm[j]
+            && p.repealed
+                .as_deref()
+                .is_some_and(|r| r.starts_with("Har betecknats"))
+        {
+            relabelled_at.entry(p.address).or_insert(j);
+        }
+    }
+    for e in entries.iter_mut() {
+        if matches!(e.relation, Relation::Renumbered | Relation::Moved)
+            && e.old.len() == 1
+            && let Some(j) = relabelled_at.remove(&e.old[0])
+        {
+            nm[j] = true;
+            e.repealed = np[j].repealed.clone();
+        }
     }
     // Removed paragraphs; a repeal note left at the same address goes with them.
     let mut repeal_at: BTreeMap<Address, Vec<usize>> = BTreeMap::new();

@@ -923,3 +923,41 @@ AVD. B FAMILJEFÖRMÅNER
     );
     assert!(m.summary.differences);
 }
+
+#[test]
+fn a_relabelling_placeholder_goes_with_the_renumbered_paragraph() {
+    // Plan- och bygglagen keeps `25 a § Har betecknats 23 a §` where the paragraph was.
+    let old = "\
+10 kap. Genomförande
+
+23 § Byggherren ska se till att åtgärden genomförs enligt lov.
+
+25 a § Ett startbesked får ges för en åtgärd som kräver bygglov om lovet har vunnit laga kraft.
+
+26 § Kontrollplanen ska fastställas.
+";
+    let new = "\
+10 kap. Genomförande
+
+23 § Byggherren ska se till att åtgärden genomförs enligt lov.
+
+23 a § Ett startbesked får ges för en åtgärd som kräver bygglov om lovet har vunnit laga kraft.
+
+25 a § Har betecknats 23 a §
+
+26 § Kontrollplanen ska fastställas.
+";
+    let m = map(old, new);
+    assert_eq!(
+        relations(&m),
+        [
+            "unchanged K10P23 K10P23",
+            "renumbered K10P25a K10P23a",
+            "unchanged K10P26 K10P26"
+        ]
+    );
+    assert_eq!(
+        m.paragraphs[1].repealed.as_deref(),
+        Some("Har betecknats 23 a §")
+    );
+}
