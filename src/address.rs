@@ -244,27 +244,6 @@ impl Address {
         (!a.is_empty()).then_some(a)
     }
 
-    /// Parses any written form: an id (`K2P7aS1N2`), the shorthand `2:7a`, or Swedish
-    /// (`2 kap. 7 a § första stycket 2`, `12 kap 2 § 9 p.`, `7 § punkt 2`, `3 kap.`).
-    /// The Swedish forms go through the one citation grammar in [`crate::cite`].
-    pub fn parse(s: &str) -> Option<Address> {
-        let t = s.trim();
-        if t.is_empty() {
-            return None;
-        }
-        if t.starts_with(['K', 'P']) && !t.contains(' ') {
-            return Address::from_id(t);
-        }
-        if let Some((k, p)) = t.split_once(':')
-            && !t.contains(' ')
-        {
-            let k = Label::parse(k)?;
-            let p = Label::parse(p)?;
-            return Some(Address::paragraph(Some(k), p));
-        }
-        crate::cite::parse_single_address(t)
-    }
-
     /// The Swedish written form with ordinary spaces: `2 kap. 7 a § första stycket 2`.
     pub fn display(&self) -> String {
         self.render(' ')

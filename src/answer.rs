@@ -183,8 +183,9 @@ pub struct Sentence {
     /// Index in [`Answer::headings`] of the topic heading above, within a chapter section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub topic: Option<usize>,
-    /// Index of the text paragraph the sentence belongs to (for discourse context).
-    pub paragraph: usize,
+    /// Index of the text block the sentence belongs to (for discourse context). Not a
+    /// paragraph: in this crate a paragraph is always a `§`.
+    pub block: usize,
 }
 
 /// A value found in the text with the line it stands on.
@@ -274,7 +275,7 @@ struct LineRef<'a> {
 /// Parses an answer into headings, sentences and metadata.
 pub fn parse(text: &Text, lex: &Lexicon) -> Answer {
     let mut headings: Vec<Heading> = Vec::new();
-    // Text paragraphs: (first line, last line) as indexes into `lines`.
+    // Text blocks: (first line, last line) as indexes into `lines`.
     let mut lines: Vec<LineRef> = Vec::new();
     // Per unit: heading or text, with its line range.
     enum Unit {
@@ -318,7 +319,7 @@ pub fn parse(text: &Text, lex: &Lexicon) -> Answer {
     let mut area = Area::General;
     let mut topic: Option<usize> = None;
     let mut sentences = Vec::new();
-    let mut paragraph = 0usize;
+    let mut block_index = 0usize;
     let src = &text.source;
     for u in &units {
         match *u {
@@ -389,10 +390,10 @@ pub fn parse(text: &Text, lex: &Lexicon) -> Answer {
                         },
                         area,
                         topic,
-                        paragraph,
+                        block: block_index,
                     });
                 }
-                paragraph += 1;
+                block_index += 1;
             }
         }
     }
@@ -495,7 +496,7 @@ const ABBREVIATIONS: [&str; 24] = [
     "resp", "inkl", "enl", "t.o.m", "fr.o.m", "o.d", "osv", "m.fl", "dnr", "f.d", "ang",
 ];
 
-/// Sentence boundaries in a text paragraph: after `.`, `!` or `?` followed by white space
+/// Sentence boundaries in a text block: after `.`, `!` or `?` followed by white space
 /// and a capital, a digit or a quote, except after abbreviations (`kap.`, `t.ex.`).
 pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
     let mut out = Vec::new();

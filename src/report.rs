@@ -787,7 +787,7 @@ pub fn lint(
     for w in answer.sentences.windows(2) {
         if w[0].text == w[1].text
             && w[0].text.split(' ').count() >= 4
-            && w[0].paragraph == w[1].paragraph
+            && w[0].block == w[1].block
         {
             findings.push(Finding {
                 line: w[1].span.line,

@@ -234,11 +234,11 @@ struct Reader<'a> {
     missing: Vec<(String, Evidence)>,
     /// Paragraphs named as targets in the current chapter section.
     named: rustc_hash::FxHashSet<Address>,
-    /// The targets the current text paragraph is about.
+    /// The targets the current text block is about.
     current: Vec<Target>,
-    /// Statements waiting for a target in the current text paragraph.
+    /// Statements waiting for a target in the current text block.
     pending: Vec<Statement>,
-    paragraph: Option<usize>,
+    block: Option<usize>,
     area: Area,
     topic: Option<usize>,
     /// Per topic heading: the paragraphs it names.
@@ -279,7 +279,7 @@ impl<'a> Reader<'a> {
             named: Default::default(),
             current: Vec::new(),
             pending: Vec::new(),
-            paragraph: None,
+            block: None,
             area: Area::General,
             topic: None,
             topic_targets: BTreeMap::new(),
@@ -335,9 +335,9 @@ impl<'a> Reader<'a> {
         }
         for i in 0..self.answer.sentences.len() {
             let s = &self.answer.sentences[i];
-            if self.paragraph != Some(s.paragraph) {
-                self.end_paragraph();
-                self.paragraph = Some(s.paragraph);
+            if self.block != Some(s.block) {
+                self.end_block();
+                self.block = Some(s.block);
             }
             if s.area != self.area {
                 if matches!(s.area, Area::Chapter(_)) || matches!(self.area, Area::Chapter(_)) {
@@ -351,11 +351,11 @@ impl<'a> Reader<'a> {
             }
             self.sentence(i);
         }
-        self.end_paragraph();
+        self.end_block();
         self.finish()
     }
 
-    fn end_paragraph(&mut self) {
+    fn end_block(&mut self) {
         if self.pending.is_empty() {
             self.current.clear();
             return;

@@ -1,321 +1,27 @@
-//! The Swedish citation grammar, shared by every stage: finds `2 kap. 7 §`, ranges, lists,
-//! stycken, punkter and references to other texts in running text, and resolves them.
+//! Citations, grammar: the Swedish citation forms (`2 kap. 7 a § första stycket 2`,
+//! ranges, lists, references to other acts) read from tokens.
 
-use crate::address::{Address, Label, PunktLabel, ordinal_value};
-use serde::Serialize;
+use super::*;
 
-/// What a citation points at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum CiteKind {
-    /// One or more chapters of the document in hand (`3 kap.`, `kapitlet`, `2–4 kap.`).
-    Chapter,
-    /// Paragraphs (`7 §`, `10–11 §§`).
-    Paragraph,
-    /// A stycke of a paragraph (`13 § andra stycket`).
-    Stycke,
-    /// A punkt (`2 kap. 13 § första stycket 2`, `punkt 1`).
-    Punkt,
-    /// Another Swedish act (`2 kap. 3 § regeringsformen`, `lagen (2022:482)`, `SFS 2025:1506`).
-    ExternalLaw,
-    /// Preparatory works (`prop. 2025/26:28`, `SOU 2024:18`, `Ds 2014:1`).
-    Forarbete,
-    /// An EU act (`förordning (EU) 2016/679`, `artikel 21 i NIS2-direktivet`).
-    EuAct,
-    /// An agency's regulations (`MSBFS 2020:7`, `AFS 2023:1`).
-    AgencyRegulation,
-    /// A standard (`ISO 27002`).
-    Standard,
-    /// A section of a report (`avsnitt 7.1.2`): a target in the report, not in the regulation.
-    ReportSection,
-}
-
-impl CiteKind {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            CiteKind::Chapter => "chapter",
-            CiteKind::Paragraph => "paragraph",
-            CiteKind::Stycke => "stycke",
-            CiteKind::Punkt => "punkt",
-            CiteKind::ExternalLaw => "external-law",
-            CiteKind::Forarbete => "forarbete",
-            CiteKind::EuAct => "eu-act",
-            CiteKind::AgencyRegulation => "agency-regulation",
-            CiteKind::Standard => "standard",
-            CiteKind::ReportSection => "report-section",
-        }
-    }
-    /// Whether the citation names a part of the document in hand.
-    pub fn is_internal(&self) -> bool {
-        matches!(
-            self,
-            CiteKind::Chapter | CiteKind::Paragraph | CiteKind::Stycke | CiteKind::Punkt
-        )
-    }
-}
-
-/// How a citation sits in the text.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    /// A reference in running text.
-    Reference,
-    /// A chapter heading line (`2 kap. Organisatoriska säkerhetsåtgärder`): sets the chapter context.
-    Heading,
-}
-
-/// One member of a citation as written: a single place or a range of places.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum Member {
-    One { at: Address },
-    Range { from: Address, to: Address },
-}
-
-/// A citation found in text, before resolution.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Citation {
-    /// Byte range in the text that was scanned.
-    pub start: usize,
-    pub end: usize,
-    pub text: String,
-    pub kind: CiteKind,
-    pub role: Role,
-    /// The places named, as written (relative members lack the chapter or paragraph).
-    pub members: Vec<Member>,
-    /// For references to other texts: the act as written (`regeringsformen`, `SFS 2025:1506`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub act: Option<String>,
-    /// Sentence number within the scanned text (for context of relative citations).
-    #[serde(skip)]
-    pub sentence: u32,
-    /// Whether the citation needs context (no chapter given, `kapitlet`, `punkt 1`).
-    pub relative: bool,
-}
-
-/// A paragraph label that starts a block (`7 § Text ...`) in a regulation being scanned: not a
-/// citation, but the structural context for `första stycket` inside it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ParagraphStart {
-    pub start: usize,
-    pub label: Label,
-}
-
-/// What the scanner found: citations and structural paragraph starts, in text order.
-#[derive(Clone, Debug, Default)]
-pub struct Scan {
-    pub citations: Vec<Citation>,
-    pub paragraph_starts: Vec<ParagraphStart>,
-}
-
-// ---------------------------------------------------------------------------------------
-// Tokens
-// ---------------------------------------------------------------------------------------
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum T {
-    Num(u32),
-    Word,
-    Para,
-    Paras,
-    Dash,
-    Comma,
-    Colon,
-    Slash,
-    Dot,
-    LParen,
-    RParen,
-    End,
-    Other,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Tok {
-    t: T,
-    start: usize,
-    end: usize,
-    /// Newlines in the whitespace before this token.
-    nl: u8,
-    sentence: u32,
-}
-
-fn is_dash(c: char) -> bool {
-    matches!(c, '-' | '–' | '—' | '‐' | '‑')
-}
-
-fn tokenize(s: &str) -> Vec<Tok> {
-    let mut toks: Vec<Tok> = Vec::with_capacity(s.len() / 5);
-    let b = s.as_bytes();
-    let mut i = 0;
-    let mut nl: u8 = 2; // start of text counts as a block start
-    let mut sentence = 0u32;
-    while i < b.len() {
-        let c = b[i];
-        // ASCII fast paths first.
-        if c == b'\n' {
-            nl = nl.saturating_add(1);
-            i += 1;
-            continue;
-        }
-        if c == b' ' || c == b'\t' || c == b'\r' {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let t;
-        if c.is_ascii_digit() {
-            let mut v: u64 = 0;
-            while i < b.len() && b[i].is_ascii_digit() {
-                v = v.saturating_mul(10).saturating_add((b[i] - b'0') as u64);
-                i += 1;
-            }
-            t = if v <= u32::MAX as u64 {
-                T::Num(v as u32)
-            } else {
-                T::Other
-            };
-        } else if c.is_ascii_alphabetic() || c >= 0x80 {
-            let ch = s[i..].chars().next().unwrap_or(' ');
-            if ch.is_alphabetic() {
-                while i < b.len() {
-                    let cc = s[i..].chars().next().unwrap_or(' ');
-                    if cc.is_alphanumeric() {
-                        i += cc.len_utf8();
-                    } else {
-                        break;
-                    }
-                }
-                t = T::Word;
-            } else {
-                i += ch.len_utf8();
-                t = if ch == '§' {
-                    if s[i..].starts_with('§') {
-                        i += '§'.len_utf8();
-                        T::Paras
-                    } else {
-                        T::Para
-                    }
-                } else if is_dash(ch) {
-                    T::Dash
-                } else if ch.is_whitespace() {
-                    // no-break and other Unicode spaces
-                    continue;
-                } else {
-                    T::Other
-                };
-            }
-        } else {
-            i += 1;
-            t = match c {
-                b'-' => T::Dash,
-                b',' => T::Comma,
-                b':' => T::Colon,
-                b'/' => T::Slash,
-                b'.' => T::Dot,
-                b'(' => T::LParen,
-                b')' => T::RParen,
-                b'?' | b'!' | b';' => T::End,
-                _ => T::Other,
-            };
-        }
-        if nl >= 2 {
-            sentence += 1;
-        } else if let Some(prev) = toks.last()
-            && matches!(prev.t, T::Dot | T::End)
-            && starts_sentence(s, t, start)
-            && !abbreviation_before(s, &toks)
-        {
-            sentence += 1;
-        }
-        toks.push(Tok {
-            t,
-            start,
-            end: i,
-            nl,
-            sentence,
-        });
-        nl = 0;
-    }
-    toks
-}
-
-fn starts_sentence(s: &str, t: T, start: usize) -> bool {
-    match t {
-        T::Word => s[start..].chars().next().is_some_and(|c| c.is_uppercase()),
-        T::Num(_) => true,
-        _ => false,
-    }
-}
-
-/// Whether the dot that ends `toks` belongs to an abbreviation (`kap.`, `prop.`, `t.ex.`).
-fn abbreviation_before(s: &str, toks: &[Tok]) -> bool {
-    let n = toks.len();
-    if n < 2 || toks[n - 1].t != T::Dot {
-        return false;
-    }
-    let prev = toks[n - 2];
-    match prev.t {
-        T::Word => matches!(
-            &s[prev.start..prev.end],
-            "kap"
-                | "prop"
-                | "st"
-                | "p"
-                | "bet"
-                | "rskr"
-                | "dir"
-                | "nr"
-                | "jfr"
-                | "s"
-                | "t"
-                | "ex"
-                | "m"
-                | "bl"
-                | "a"
-                | "dvs"
-                | "resp"
-                | "ca"
-                | "inkl"
-                | "enl"
-                | "art"
-                | "f"
-                | "ff"
-                | "o"
-                | "pkt"
-                | "Prop"
-                | "Dir"
-                | "d"
-                | "v"
-                | "fr"
-                | "u"
-        ),
-        _ => false,
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Grammar
-// ---------------------------------------------------------------------------------------
-
-struct P<'a> {
-    s: &'a str,
-    toks: &'a [Tok],
+pub(super) struct P<'a> {
+    pub(super) s: &'a str,
+    pub(super) toks: &'a [Tok],
 }
 
 /// Stycken or punkter as written: each a single item or a range (start, end).
-type Items<T> = Vec<(T, Option<T>)>;
+pub(super) type Items<T> = Vec<(T, Option<T>)>;
 
 /// What [`P::worded`] found: kind, members, the act as written, the end index, relative.
-type Worded = (CiteKind, Vec<Member>, Option<String>, usize, bool);
+pub(super) type Worded = (CiteKind, Vec<Member>, Option<String>, usize, bool);
 
 /// A label sequence item before `§` or `kap.`.
 #[derive(Clone, Copy, Debug)]
-enum Seq {
+pub(super) enum Seq {
     One(Label),
     Range(Label, Label),
 }
 
-const LAW_STOP: [&str; 22] = [
+pub(super) const LAW_STOP: [&str; 22] = [
     "förslagen",
     "bolagen",
     "underlagen",
@@ -340,7 +46,7 @@ const LAW_STOP: [&str; 22] = [
     "lägen",
 ];
 
-const GRUNDLAGAR: [&str; 6] = [
+pub(super) const GRUNDLAGAR: [&str; 6] = [
     "regeringsformen",
     "tryckfrihetsförordningen",
     "yttrandefrihetsgrundlagen",
@@ -350,7 +56,7 @@ const GRUNDLAGAR: [&str; 6] = [
 ];
 
 /// Whether a word names another act (`regeringsformen`, `förvaltningslagen`, `föräldrabalken`).
-fn is_law_name(w: &str) -> bool {
+pub(super) fn is_law_name(w: &str) -> bool {
     if GRUNDLAGAR.contains(&w) {
         return true;
     }
@@ -364,32 +70,32 @@ fn is_law_name(w: &str) -> bool {
 }
 
 /// `MSBFS`, `AFS`, `TSFS`, `HSLF-FS` (the dash form is handled by the caller).
-fn is_agency_code(w: &str) -> bool {
+pub(super) fn is_agency_code(w: &str) -> bool {
     w.len() >= 3 && w.ends_with("FS") && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
 }
 
 impl<'a> P<'a> {
-    fn t(&self, i: usize) -> T {
+    pub(super) fn t(&self, i: usize) -> T {
         self.toks.get(i).map(|t| t.t).unwrap_or(T::End)
     }
-    fn w(&self, i: usize) -> &'a str {
+    pub(super) fn w(&self, i: usize) -> &'a str {
         match self.toks.get(i) {
             Some(t) if t.t == T::Word => &self.s[t.start..t.end],
             _ => "",
         }
     }
-    fn is_w(&self, i: usize, words: &[&str]) -> bool {
+    pub(super) fn is_w(&self, i: usize, words: &[&str]) -> bool {
         let w = self.w(i);
         !w.is_empty() && words.contains(&w)
     }
-    fn num(&self, i: usize) -> Option<u32> {
+    pub(super) fn num(&self, i: usize) -> Option<u32> {
         match self.t(i) {
             T::Num(n) => Some(n),
             _ => None,
         }
     }
     /// A single lowercase letter word that is a label suffix (`7 a §`).
-    fn letter(&self, i: usize) -> Option<char> {
+    pub(super) fn letter(&self, i: usize) -> Option<char> {
         let w = self.w(i);
         let mut cs = w.chars();
         match (cs.next(), cs.next()) {
@@ -404,7 +110,7 @@ impl<'a> P<'a> {
         }
     }
     /// `7` or `7 a` at i; returns the label and the next index.
-    fn label(&self, i: usize) -> Option<(Label, usize)> {
+    pub(super) fn label(&self, i: usize) -> Option<(Label, usize)> {
         let n = self.num(i)?;
         if n == 0 || n > 9999 {
             return None;
@@ -418,11 +124,11 @@ impl<'a> P<'a> {
             None => Some((Label::new(n), i + 1)),
         }
     }
-    fn is_sep(&self, i: usize) -> bool {
+    pub(super) fn is_sep(&self, i: usize) -> bool {
         self.t(i) == T::Comma || self.is_w(i, &["och", "eller", "samt"])
     }
     /// `3, 4 och 6`, `10–11`, `7 a–7 c`, `6 eller 7`.
-    fn label_seq(&self, mut i: usize) -> Option<(Vec<Seq>, usize)> {
+    pub(super) fn label_seq(&self, mut i: usize) -> Option<(Vec<Seq>, usize)> {
         let mut items = Vec::new();
         loop {
             let (a, j) = self.label(i)?;
@@ -444,7 +150,7 @@ impl<'a> P<'a> {
             return Some((items, i));
         }
     }
-    fn kap(&self, i: usize) -> Option<usize> {
+    pub(super) fn kap(&self, i: usize) -> Option<usize> {
         if self.is_w(i, &["kap"]) {
             Some(if self.t(i + 1) == T::Dot {
                 i + 2
@@ -456,7 +162,7 @@ impl<'a> P<'a> {
         }
     }
     /// `första stycket`, `andra st.`, `sjunde–tionde styckena`, `2 st.`: returns stycke members.
-    fn stycke(&self, i: usize) -> Option<(Items<u32>, usize)> {
+    pub(super) fn stycke(&self, i: usize) -> Option<(Items<u32>, usize)> {
         let ord = |j: usize| ordinal_value(self.w(j));
         if let Some(a) = ord(i) {
             if self.is_w(i + 1, &["stycket", "st"]) {
@@ -497,7 +203,11 @@ impl<'a> P<'a> {
         None
     }
     /// Punkter after a paragraph or stycke: `2`, `1 och 2`, `1-3`, `9 p.`, `punkt 1`, `punkterna 1 och 2`.
-    fn punkter(&self, i: usize, after_label: bool) -> Option<(Items<PunktLabel>, usize)> {
+    pub(super) fn punkter(
+        &self,
+        i: usize,
+        after_label: bool,
+    ) -> Option<(Items<PunktLabel>, usize)> {
         let mut j = i;
         let keyword = self.is_w(j, &["punkt", "punkterna", "p"]);
         if keyword {
@@ -556,7 +266,7 @@ impl<'a> P<'a> {
     }
 
     /// Everything after `N §`: optional stycke and punkter; pushes members.
-    fn tail(&self, mut j: usize, base: Address, members: &mut Vec<Member>) -> usize {
+    pub(super) fn tail(&self, mut j: usize, base: Address, members: &mut Vec<Member>) -> usize {
         let mut with_stycke = Vec::new();
         if let Some((st, k)) = self.stycke(j) {
             j = k;
@@ -609,7 +319,12 @@ impl<'a> P<'a> {
     }
 
     /// `7 §`, `10–11 §§ ...` at i with chapter `k`; returns the next index.
-    fn para_part(&self, i: usize, k: Option<Label>, members: &mut Vec<Member>) -> Option<usize> {
+    pub(super) fn para_part(
+        &self,
+        i: usize,
+        k: Option<Label>,
+        members: &mut Vec<Member>,
+    ) -> Option<usize> {
         let (seq, j) = self.label_seq(i)?;
         if !matches!(self.t(j), T::Para | T::Paras) {
             return None;
@@ -641,7 +356,7 @@ impl<'a> P<'a> {
     }
 
     /// An internal-looking citation starting with a number at i.
-    fn numbered(&self, i: usize) -> Option<(Vec<Member>, usize, bool)> {
+    pub(super) fn numbered(&self, i: usize) -> Option<(Vec<Member>, usize, bool)> {
         let mut members = Vec::new();
         let (seq, j) = self.label_seq(i)?;
         let mut relative = false;
@@ -721,7 +436,7 @@ impl<'a> P<'a> {
 
     /// After an internal-looking citation: does another act's name follow? Returns the act
     /// as written, its kind and the end index.
-    fn external_suffix(&self, j: usize) -> Option<(String, CiteKind, usize)> {
+    pub(super) fn external_suffix(&self, j: usize) -> Option<(String, CiteKind, usize)> {
         let mut k = j;
         if self.is_w(k, &["i"]) {
             k += 1;
@@ -777,7 +492,7 @@ impl<'a> P<'a> {
     }
 
     /// Index after an optional `(2009:400)`.
-    fn sfs_number_after(&self, k: usize) -> usize {
+    pub(super) fn sfs_number_after(&self, k: usize) -> usize {
         if self.t(k) == T::LParen
             && self.num(k + 1).is_some()
             && self.t(k + 2) == T::Colon
@@ -790,7 +505,7 @@ impl<'a> P<'a> {
         }
     }
 
-    fn span_text(&self, from: usize, to_excl: usize) -> String {
+    pub(super) fn span_text(&self, from: usize, to_excl: usize) -> String {
         let a = self.toks[from].start;
         let b = self.toks[to_excl.saturating_sub(1).max(from)].end;
         self.s[a..b].to_string()
@@ -798,7 +513,7 @@ impl<'a> P<'a> {
 
     /// `förordning (EU) 2016/679`, `direktiv 95/46/EG`, `NIS2-direktivet`, `NIS 2-direktivet`,
     /// `EU:s dataskyddsförordning`, `beslut nr 676/2002/EG`.
-    fn eu_act(&self, i: usize) -> Option<usize> {
+    pub(super) fn eu_act(&self, i: usize) -> Option<usize> {
         let w = self.w(i);
         if matches!(
             w,
@@ -866,7 +581,7 @@ impl<'a> P<'a> {
     }
 
     /// References that do not start with a number. Returns (kind, members, act, end, relative).
-    fn worded(&self, i: usize) -> Option<Worded> {
+    pub(super) fn worded(&self, i: usize) -> Option<Worded> {
         let w = self.w(i);
         match w {
             "SFS"
@@ -1173,14 +888,14 @@ impl<'a> P<'a> {
         }
     }
 
-    fn punkter_after_keyword(&self, i: usize) -> Option<(Items<PunktLabel>, usize)> {
+    pub(super) fn punkter_after_keyword(&self, i: usize) -> Option<(Items<PunktLabel>, usize)> {
         let n = self.num(i + 1)?;
         Some((vec![(PunktLabel::Number(n), None)], i + 2))
     }
 
     /// `om elektronisk kommunikation` after an act's number: up to the first punctuation,
     /// conjunction or verb-like stop word, at most eight words.
-    fn name_tail(&self, k: usize) -> usize {
+    pub(super) fn name_tail(&self, k: usize) -> usize {
         if !self.is_w(k, &["om"]) {
             return k;
         }
@@ -1218,7 +933,7 @@ impl<'a> P<'a> {
     }
 
     /// `N kap. Rubrik` alone on its line: a chapter heading.
-    fn is_heading(&self, i: usize, j: usize) -> bool {
+    pub(super) fn is_heading(&self, i: usize, j: usize) -> bool {
         let first = self.toks[i];
         if first.nl == 0 && i > 0 {
             return false;
@@ -1246,7 +961,7 @@ impl<'a> P<'a> {
     }
 
     /// `7 § Text` at the start of a block: a paragraph label in a regulation.
-    fn paragraph_start(&self, i: usize) -> Option<Label> {
+    pub(super) fn paragraph_start(&self, i: usize) -> Option<Label> {
         let first = self.toks[i];
         if first.nl < 2 {
             return None;
@@ -1348,7 +1063,7 @@ pub fn scan(text: &str) -> Scan {
     out
 }
 
-fn kind_of(members: &[Member]) -> CiteKind {
+pub(super) fn kind_of(members: &[Member]) -> CiteKind {
     let mut kind = CiteKind::Chapter;
     for m in members {
         let a = match m {
@@ -1369,7 +1084,31 @@ fn kind_of(members: &[Member]) -> CiteKind {
     kind
 }
 
-/// Parses a whole string as one address (`2 kap. 7 a § första stycket 2`), for [`Address::parse`].
+impl Address {
+    /// Parses any written form: an id (`K2P7aS1N2`), the shorthand `2:7a`, or Swedish
+    /// (`2 kap. 7 a § första stycket 2`, `12 kap 2 § 9 p.`, `7 § punkt 2`, `3 kap.`).
+    /// Defined here rather than in `address`, so that `address` stays the leaf: the
+    /// Swedish forms go through the citation grammar.
+    pub fn parse(s: &str) -> Option<Address> {
+        let t = s.trim();
+        if t.is_empty() {
+            return None;
+        }
+        if t.starts_with(['K', 'P']) && !t.contains(' ') {
+            return Address::from_id(t);
+        }
+        if let Some((k, p)) = t.split_once(':')
+            && !t.contains(' ')
+        {
+            let k = Label::parse(k)?;
+            let p = Label::parse(p)?;
+            return Some(Address::paragraph(Some(k), p));
+        }
+        parse_single_address(t)
+    }
+}
+
+/// Parses a whole string as one address (`2 kap. 7 a § första stycket 2`), for `Address::parse`.
 pub fn parse_single_address(s: &str) -> Option<Address> {
     // A leading space keeps `7 § ...` from being read as a paragraph label that starts a block.
     let padded = format!(" {}", s.trim());
@@ -1387,313 +1126,3 @@ pub fn parse_single_address(s: &str) -> Option<Address> {
         _ => None,
     }
 }
-
-// ---------------------------------------------------------------------------------------
-// Resolution
-// ---------------------------------------------------------------------------------------
-
-/// What resolution needs to know about a draft: which chapters and paragraphs exist.
-pub trait Outline {
-    /// Whether the document is divided into chapters.
-    fn has_chapters(&self) -> bool;
-    /// Chapter labels in document order.
-    fn chapter_labels(&self) -> Vec<Label>;
-    /// Paragraph labels of a chapter (or of the whole document, `None`) in order.
-    fn paragraph_labels(&self, kapitel: Option<Label>) -> Vec<Label>;
-    /// Whether the address exists (down to stycke and punkt).
-    fn contains(&self, a: &Address) -> bool;
-}
-
-/// The context a citation is read in.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Context {
-    pub kapitel: Option<Label>,
-    /// The paragraph relative stycken and punkter belong to.
-    pub paragraf: Option<Address>,
-}
-
-/// A citation with the addresses it resolves to.
-#[derive(Clone, Debug, Serialize)]
-pub struct Resolved {
-    #[serde(flatten)]
-    pub citation: Citation,
-    /// 1-based line of the citation's start.
-    pub line: u32,
-    /// The chapter context the citation was read in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub context: Option<Label>,
-    /// Addresses in the document in hand, ranges expanded.
-    pub addresses: Vec<Address>,
-    /// Members that could not be resolved (missing in the draft or lacking context), as written.
-    pub unresolved: Vec<String>,
-}
-
-/// Scans `text` and resolves every citation, carrying the chapter context from headings
-/// (`2 kap. Organisatoriska ...`) and the paragraph context from recent citations.
-pub fn resolve_all(text: &str, start: Context, draft: Option<&dyn Outline>) -> Vec<Resolved> {
-    let scan = scan(text);
-    let lines = crate::source::line_starts(text);
-    let line_of = |off: usize| match lines.binary_search(&off) {
-        Ok(i) => i as u32 + 1,
-        Err(i) => i as u32,
-    };
-    let mut ctx = start;
-    let mut structural: Option<Address> = None;
-    let mut starts = scan.paragraph_starts.iter().peekable();
-    // The last internal paragraph cited and the sentence it was cited in.
-    let mut recent: Option<(Address, u32)> = None;
-    let mut out = Vec::with_capacity(scan.citations.len());
-    for c in scan.citations {
-        while let Some(ps) = starts.peek() {
-            if ps.start > c.start {
-                break;
-            }
-            structural = Some(Address::paragraph(ctx.kapitel, ps.label));
-            recent = None;
-            starts.next();
-        }
-        if c.role == Role::Heading
-            && let [Member::One { at }] = c.members.as_slice()
-        {
-            ctx.kapitel = at.kapitel;
-            structural = None;
-            recent = None;
-        }
-        let para_ctx = match recent {
-            Some((a, s)) if c.sentence <= s + 1 => Some(a),
-            _ => structural.or(start.paragraf),
-        };
-        let here = Context {
-            kapitel: ctx.kapitel,
-            paragraf: para_ctx,
-        };
-        let (addresses, unresolved) = resolve(&c, here, draft);
-        let unresolved: Vec<String> = unresolved.iter().map(|u| u.to_string()).collect();
-        if c.kind.is_internal()
-            && let Some(a) = addresses.iter().rev().find(|a| a.paragraf.is_some())
-        {
-            recent = Some((a.paragraph_part(), c.sentence));
-        }
-        out.push(Resolved {
-            line: line_of(c.start),
-            context: ctx.kapitel,
-            citation: c,
-            addresses,
-            unresolved,
-        });
-    }
-    out
-}
-
-/// Why a member of a citation could not be resolved.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Reason {
-    /// The draft has no such chapter, paragraph, stycke or punkt.
-    NotInDraft,
-    /// `7 §` or `kapitlet` with no chapter in context.
-    NoChapterInContext,
-    /// `punkt 1` or `första stycket` with no paragraph in context.
-    NoParagraphInContext,
-}
-
-/// A member of a citation that could not be resolved, as written, with the reason.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Unresolved {
-    pub written: String,
-    pub reason: Reason,
-}
-
-impl std::fmt::Display for Unresolved {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.reason {
-            Reason::NotInDraft => write!(f, "{}", self.written),
-            Reason::NoChapterInContext => write!(f, "{} (no chapter in context)", self.written),
-            Reason::NoParagraphInContext => write!(f, "{} (no paragraph in context)", self.written),
-        }
-    }
-}
-
-/// Resolves one citation in a context. External references resolve to nothing in the draft.
-pub fn resolve(
-    c: &Citation,
-    ctx: Context,
-    draft: Option<&dyn Outline>,
-) -> (Vec<Address>, Vec<Unresolved>) {
-    let mut found = Vec::new();
-    let mut missing = Vec::new();
-    if !c.kind.is_internal() {
-        return (found, missing);
-    }
-    if c.members.is_empty() && c.kind == CiteKind::Chapter {
-        // `kapitlet`
-        match ctx.kapitel {
-            Some(k) => check(Address::chapter(k), draft, &mut found, &mut missing),
-            None => missing.push(Unresolved {
-                written: c.text.clone(),
-                reason: Reason::NoChapterInContext,
-            }),
-        }
-        return (found, missing);
-    }
-    let chaptered = draft.map(|d| d.has_chapters()).unwrap_or(true);
-    let complete = |a: Address| -> Result<Address, Unresolved> {
-        let mut a = a;
-        if a.paragraf.is_none() && a.kapitel.is_none() && (a.stycke.is_some() || a.punkt.is_some())
-        {
-            match ctx.paragraf {
-                Some(p) => {
-                    a.kapitel = p.kapitel;
-                    a.paragraf = p.paragraf;
-                }
-                None => {
-                    return Err(Unresolved {
-                        written: a.display(),
-                        reason: Reason::NoParagraphInContext,
-                    });
-                }
-            }
-        }
-        if a.kapitel.is_none() && a.paragraf.is_some() && chaptered {
-            match ctx.kapitel {
-                Some(k) => a.kapitel = Some(k),
-                None if draft.is_some() => {
-                    return Err(Unresolved {
-                        written: a.display(),
-                        reason: Reason::NoChapterInContext,
-                    });
-                }
-                None => {}
-            }
-        }
-        Ok(a)
-    };
-    for m in &c.members {
-        match *m {
-            Member::One { at } => match complete(at) {
-                Ok(a) => check(a, draft, &mut found, &mut missing),
-                Err(e) => missing.push(e),
-            },
-            Member::Range { from, to } => match (complete(from), complete(to)) {
-                (Ok(a), Ok(b)) => {
-                    for x in expand(a, b, draft) {
-                        check(x, draft, &mut found, &mut missing);
-                    }
-                }
-                (Err(e), _) | (_, Err(e)) => missing.push(e),
-            },
-        }
-    }
-    (found, missing)
-}
-
-fn check(
-    a: Address,
-    draft: Option<&dyn Outline>,
-    found: &mut Vec<Address>,
-    missing: &mut Vec<Unresolved>,
-) {
-    match draft {
-        Some(d) if !d.contains(&a) => missing.push(Unresolved {
-            written: a.display(),
-            reason: Reason::NotInDraft,
-        }),
-        _ => {
-            if !found.contains(&a) {
-                found.push(a)
-            }
-        }
-    }
-}
-
-/// Expands a range to its members: with a draft, every existing label between the ends
-/// (so `7–9 §§` takes in `8 a §`); without, the numbers between them.
-pub fn expand(a: Address, b: Address, draft: Option<&dyn Outline>) -> Vec<Address> {
-    // Punkt and stycke ranges.
-    if let (Some(PunktLabel::Number(x)), Some(PunktLabel::Number(y))) = (a.punkt, b.punkt) {
-        return (x..=y.min(x + 200))
-            .map(|n| Address {
-                punkt: Some(PunktLabel::Number(n)),
-                ..a
-            })
-            .collect();
-    }
-    if let (Some(x), Some(y)) = (a.stycke, b.stycke)
-        && a.punkt.is_none()
-    {
-        return (x..=y.min(x + 50))
-            .map(|n| Address {
-                stycke: Some(n),
-                ..a
-            })
-            .collect();
-    }
-    if let (Some(x), Some(y)) = (a.paragraf, b.paragraf) {
-        if let Some(d) = draft {
-            let labels = d.paragraph_labels(a.kapitel);
-            let inside: Vec<Address> = labels
-                .into_iter()
-                .filter(|l| *l >= x && *l <= y)
-                .map(|l| Address::paragraph(a.kapitel, l))
-                .collect();
-            if !inside.is_empty() {
-                // The ends themselves are reported as missing if absent.
-                let mut v = inside;
-                for end in [a, b] {
-                    if !v.contains(&end) {
-                        v.push(end);
-                    }
-                }
-                v.sort();
-                return v;
-            }
-        }
-        return label_range(x, y)
-            .into_iter()
-            .map(|l| Address::paragraph(a.kapitel, l))
-            .collect();
-    }
-    if let (Some(x), Some(y)) = (a.kapitel, b.kapitel) {
-        if let Some(d) = draft {
-            let inside: Vec<Address> = d
-                .chapter_labels()
-                .into_iter()
-                .filter(|l| *l >= x && *l <= y)
-                .map(Address::chapter)
-                .collect();
-            if !inside.is_empty() {
-                return inside;
-            }
-        }
-        return label_range(x, y)
-            .into_iter()
-            .map(Address::chapter)
-            .collect();
-    }
-    vec![a, b]
-}
-
-/// `7–9` → 7, 8, 9; `7 a–7 c` → 7 a, 7 b, 7 c; `26–26 b` → 26, 26 a, 26 b.
-fn label_range(x: Label, y: Label) -> Vec<Label> {
-    let mut v = Vec::new();
-    if x.num == y.num {
-        let from = x.letter.map(|c| c as u8).unwrap_or(b'a' - 1);
-        let to = y.letter.map(|c| c as u8).unwrap_or(b'a' - 1);
-        if x.letter.is_none() {
-            v.push(x);
-        }
-        for c in from.max(b'a')..=to {
-            v.push(Label::with_letter(x.num, c as char));
-        }
-        return v;
-    }
-    v.push(x);
-    for n in x.num + 1..y.num.min(x.num + 500) {
-        v.push(Label::new(n));
-    }
-    v.push(y);
-    v
-}
-
-#[cfg(test)]
-mod tests;
