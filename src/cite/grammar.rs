@@ -69,6 +69,14 @@ pub(super) fn is_law_name(w: &str) -> bool {
         || w.ends_with("lagens")
 }
 
+/// `förvaltningslag`, `miljöbalk`: an act's name without the article, read only after a
+/// qualifier such as `nuvarande`.
+pub(super) fn is_indefinite_law_name(w: &str) -> bool {
+    (w.ends_with("lag") && w.len() > "lag".len() + 3)
+        || (w.ends_with("förordning") && w.len() > "förordning".len())
+        || (w.ends_with("balk") && w.len() > "balk".len() + 3)
+}
+
 /// `MSBFS`, `AFS`, `TSFS`, `HSLF-FS` (the dash form is handled by the caller).
 pub(super) fn is_agency_code(w: &str) -> bool {
     w.len() >= 3 && w.ends_with("FS") && w.chars().all(|c| c.is_uppercase() || c.is_ascii_digit())
@@ -368,6 +376,18 @@ impl<'a> P<'a> {
                     members.clear();
                     self.para_part(after_kap, Some(*k), &mut members)?
                 }
+                // `21 kap. 7 offentlighets- och sekretesslagen`: a PDF transcript lost the `§`;
+                // only another act's name after the number makes it a paragraph.
+                ([Seq::One(k)], Some(_))
+                    if let Some((para, end)) = self.label(after_kap)
+                        && !matches!(self.t(end), T::Para | T::Paras)
+                        && self.external_suffix(end).is_some() =>
+                {
+                    members.push(Member::One {
+                        at: Address::paragraph(Some(*k), para),
+                    });
+                    end
+                }
                 _ => {
                     for s in seq {
                         match s {
@@ -434,12 +454,41 @@ impl<'a> P<'a> {
         Some((members, j, relative))
     }
 
+    /// `tryckfrihetsförordningens 2 kap. 10`: another act's name in the genitive right
+    /// before the citation. Returns the act as written, its kind and the citation's end.
+    pub(super) fn external_prefix(&self, i: usize, j: usize) -> Option<(String, CiteKind, usize)> {
+        let before = i.checked_sub(1)?;
+        if self.t(before) != T::Word {
+            return None;
+        }
+        let w = self.w(before);
+        let act = w.strip_suffix('s')?;
+        if !is_law_name(act) && !is_law_name(w) {
+            return None;
+        }
+        Some((self.span_text(before, before + 1), CiteKind::ExternalLaw, j))
+    }
+
     /// After an internal-looking citation: does another act's name follow? Returns the act
     /// as written, its kind and the end index.
     pub(super) fn external_suffix(&self, j: usize) -> Option<(String, CiteKind, usize)> {
         let mut k = j;
         if self.is_w(k, &["i"]) {
             k += 1;
+            // `i nuvarande förvaltningslag`, `i den nya förvaltningslagen`: a qualified act
+            // name, definite or not, is another act's.
+            let q = if self.is_w(k, &["nuvarande", "gällande"]) {
+                1
+            } else if self.is_w(k, &["den"]) && self.is_w(k + 1, &["nya", "nuvarande", "gällande"])
+            {
+                2
+            } else {
+                0
+            };
+            if q > 0 && (is_law_name(self.w(k + q)) || is_indefinite_law_name(self.w(k + q))) {
+                let end = self.sfs_number_after(k + q + 1);
+                return Some((self.span_text(k, end), CiteKind::ExternalLaw, end));
+            }
         }
         let w = self.w(k);
         // `i denna lag`, `i förslaget`: explicitly internal.
@@ -1007,7 +1056,7 @@ pub fn scan(text: &str) -> Scan {
                         Member::Range { from, .. } => from.paragraf.is_none(),
                     });
                     let heading = chapters_only && members.len() == 1 && p.is_heading(i, j);
-                    match p.external_suffix(j) {
+                    match p.external_suffix(j).or_else(|| p.external_prefix(i, j)) {
                         Some((act, kind, end)) => {
                             (kind, members, Some(act), end, false, Role::Reference)
                         }

@@ -428,3 +428,60 @@ fn the_seed_answer_citations_are_found_in_the_right_chapter() {
         .collect();
     assert_eq!(found, expect);
 }
+
+/// Citations as real answers write them (issue 12), from the development corpus.
+#[test]
+fn citations_as_real_answers_write_them() {
+    // Trafikanalys: no space before `§`.
+    assert_eq!(
+        ids("att bestämmelsen i 10§ är olyckligt formulerad", None),
+        ["P10"]
+    );
+    assert_eq!(ids("ändras 6 kap 24 a §", None), ["K6P24a"]);
+    assert_eq!(ids("enligt 12 kap 2 § 9 p. ska", None), ["K12P2N9"]);
+    // PRV, a docplayer transcript that lost the `§`: another act's paragraph, as written.
+    let (kind, text, _) = one(
+        "PRV tillstyrker den föreslagna lydelsen av 21 kap. 7 offentlighets- och sekretesslagen.",
+        None,
+    );
+    assert_eq!(kind, CiteKind::ExternalLaw);
+    assert_eq!(text, "21 kap. 7 offentlighets- och sekretesslagen");
+    let (kind, text, ids2) = one(
+        "närmast i 2 kap. 13 tryckfrihetsförordningen, för att",
+        None,
+    );
+    assert_eq!(
+        (kind, text.as_str()),
+        (CiteKind::ExternalLaw, "2 kap. 13 tryckfrihetsförordningen")
+    );
+    assert!(ids2.is_empty());
+    // MSB: the act's name in the genitive before the citation.
+    let (kind, _, ids3) = one(
+        "en extensiv tolkning av undantagsregeln i tryckfrihetsförordningens 2 kap. 10. MSB ser",
+        None,
+    );
+    assert_eq!(kind, CiteKind::ExternalLaw);
+    assert!(ids3.is_empty());
+}
+
+/// Issue 12: ranges in a qualified act (`i nuvarande förvaltningslag`) stay external, and
+/// EU articles, recitals, report sections and page references never become paragraphs.
+#[test]
+fn external_ranges_and_other_numbers_are_not_paragraphs() {
+    let text = "hur beslut överklagas i 23–25 §§ i nuvarande förvaltningslag och i \
+                43–47 §§ i den nya förvaltningslagen";
+    let v = refs_in(text, None, None);
+    assert_eq!(v.len(), 2, "{v:?}");
+    assert!(
+        v.iter()
+            .all(|r| r.0 == CiteKind::ExternalLaw && r.2.is_empty()),
+        "{v:?}"
+    );
+    assert!(
+        ids(
+            "Enligt artikel 15.1 i EU:s plattformsförordning och skäl 46 (avsnitt 6.2) samt (s. 13)",
+            None
+        )
+        .is_empty()
+    );
+}
