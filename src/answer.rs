@@ -4,8 +4,9 @@
 pub mod lexicon;
 pub mod stance;
 pub mod topic;
+pub mod voice;
 
-use crate::address::Label;
+use crate::address::{Address, Label};
 use crate::source::{Normalisation, Span, Text, join_lines, line_starts};
 use lexicon::Lexicon;
 use serde::Serialize;
@@ -152,6 +153,12 @@ pub enum Area {
     Chapter(Label),
     /// Under a heading about the konsekvensutredning.
     Konsekvensutredning,
+    /// Under a heading that is a paragraph (`7 kap. 4 b §`, `Till 2 kap. 6 §`).
+    Paragraph(Address),
+    /// Under a heading naming a numbered section of the report (`5.4.2 Köperbjudanden …`)
+    /// or a part of the proposal (`Förslag till lag om ändring i alkohollagen`): the index
+    /// of that heading in [`Answer::headings`].
+    Part(usize),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -163,6 +170,13 @@ pub enum HeadingKind {
     Procedural,
     /// A sub-heading inside a chapter section, naming a topic (`Personalsäkerhet`).
     Topic,
+    /// A paragraph of the draft (`7 kap. 4 b §`, `35 §`, `Kommentarer till 3 §`).
+    Paragraph,
+    /// A numbered section of the report (`5.4.2 Köperbjudanden på en marknadsplats online`,
+    /// `Avsnitt 3.9`).
+    ReportSection,
+    /// A part of the proposal named in words (`Förslag till lag om ändring i alkohollagen`).
+    Part,
     Other,
 }
 
@@ -296,6 +310,15 @@ pub fn parse(text: &Text, lex: &Lexicon) -> Answer {
         let mut at_start = true;
         let mut text_start: Option<usize> = None;
         while i < last {
+            // Web-page furniture ends the text unit it stands in and is never read.
+            if is_furniture(lines[i].text, lex) {
+                if let Some(ts) = text_start.take() {
+                    units.push(Unit::Text(ts, i));
+                }
+                i += 1;
+                at_start = true;
+                continue;
+            }
             if at_start && let Some(j) = heading_end(&lines, i, last, lex) {
                 if let Some(ts) = text_start.take() {
                     units.push(Unit::Text(ts, i));
@@ -329,6 +352,24 @@ pub fn parse(text: &Text, lex: &Lexicon) -> Answer {
                 let span = lines[a].span.join(lines[b - 1].span);
                 let kind = classify_heading(&t, lex, area);
                 match kind {
+                    HeadingKind::Paragraph => {
+                        if let Some(mut a) = paragraph_heading(&t) {
+                            if a.kapitel.is_none()
+                                && let Area::Chapter(k)
+                                | Area::Paragraph(Address {
+                                    kapitel: Some(k), ..
+                                }) = area
+                            {
+                                a.kapitel = Some(k);
+                            }
+                            area = Area::Paragraph(a);
+                        }
+                        topic = None;
+                    }
+                    HeadingKind::ReportSection | HeadingKind::Part => {
+                        area = Area::Part(headings.len());
+                        topic = None;
+                    }
                     HeadingKind::Chapter => {
                         if let Some(l) = chapter_label(&t) {
                             area = Area::Chapter(l);
@@ -439,10 +480,20 @@ fn heading_end(lines: &[LineRef], i: usize, last: usize, lex: &Lexicon) -> Optio
     let mut n = Normalisation::default();
     let joined = join_lines(lines[i..=j].iter().map(|l| l.text), &mut n);
     let ws: Vec<String> = words(&joined).into_iter().map(|w| w.text).collect();
-    if (0..ws.len()).any(|k| lex.impersonal.at(&ws, k).is_some_and(|(_, tag)| tag == 0)) {
+    // Impersonal no-comment, support and opposition (`Konsekvensutredningen uppfyller inte
+    // kraven`); agentive stances and no-comment.
+    if (0..ws.len()).any(|k| {
+        lex.impersonal
+            .at(&ws, k)
+            .is_some_and(|(_, tag)| tag == 0 || (4..=6).contains(&tag))
+    }) {
         return None;
     }
-    if (0..ws.len()).any(|k| lex.agentive.at(&ws, k).is_some_and(|(_, tag)| tag <= 3)) {
+    if (0..ws.len()).any(|k| {
+        lex.agentive
+            .at(&ws, k)
+            .is_some_and(|(_, tag)| tag <= 3 || tag == 9)
+    }) {
         return None;
     }
     Some(j)
@@ -465,12 +516,104 @@ fn chapter_label(t: &str) -> Option<Label> {
     }
 }
 
+/// A paragraph named by a heading line: `7 kap. 4 b §`, `7 kap 4 b §`, `35 §`, `Till 2 kap.
+/// 6 §`, `Kommentarer till 3 §`. Nothing may follow the citation but a colon.
+pub(crate) fn paragraph_heading(t: &str) -> Option<Address> {
+    let t = t.trim().trim_end_matches([':', ' ']);
+    let lower = t.to_lowercase();
+    let mut rest = t;
+    for prefix in [
+        "kommentarer till ",
+        "synpunkter på ",
+        "angående ",
+        "till ",
+        "ad ",
+    ] {
+        if lower.starts_with(prefix) {
+            rest = &t[prefix.len()..];
+            break;
+        }
+    }
+    if !rest.contains('§') {
+        return None;
+    }
+    Address::parse(rest).filter(|a| a.paragraf.is_some())
+}
+
+/// The number of a report section that opens a heading: `5.4.2 Köperbjudanden …`,
+/// `Avsnitt 3.9`, `6.2 Ansvarig myndighet`. A bare `1` is not enough (it may be a lost `§`).
+pub(crate) fn section_number(t: &str) -> Option<(String, &str)> {
+    let t = t.trim();
+    let (explicit, rest) = match t.get(..8) {
+        Some(p) if p.eq_ignore_ascii_case("avsnitt ") => (true, &t[8..]),
+        _ => (false, t),
+    };
+    let end = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
+    let number = rest[..end].trim_end_matches('.');
+    let levels = number.split('.').count();
+    if number.is_empty()
+        || number.split('.').any(|p| p.is_empty() || p.len() > 3)
+        || (!explicit && levels < 2)
+    {
+        return None;
+    }
+    let title = rest[end..].trim_start_matches([':', ' ', '\u{a0}']);
+    if !explicit && !title.starts_with(|c: char| c.is_uppercase()) {
+        return None;
+    }
+    Some((number.to_string(), title))
+}
+
+/// A leading section number (`1 Sammanfattning`, `6.3 Synpunkter`) does not change what a
+/// heading is about.
+fn without_section_number(lower: &str) -> &str {
+    let end = lower
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(lower.len());
+    if end > 0 && lower[end..].starts_with(' ') {
+        lower[end..].trim_start()
+    } else {
+        lower
+    }
+}
+
+/// Whether a line is web-page furniture (`Hoppa till innehåll`, `Copied!`, a page counter
+/// such as `(1)` or `1 (13)`, a bare count).
+fn is_furniture(t: &str, lex: &Lexicon) -> bool {
+    let t = t.trim();
+    if t.is_empty() {
+        return false;
+    }
+    let lower = lower(t);
+    if lex.furniture.iter().any(|f| lower.starts_with(f.as_str())) {
+        return true;
+    }
+    // `13`, `(1)`, `1 (13)`, `1 (av 2)`.
+    let bare = t
+        .trim_start_matches(|c: char| c.is_ascii_digit())
+        .trim_start();
+    bare.is_empty() && t.len() <= 4
+        || (bare.starts_with('(') && bare.ends_with(')') && bare.len() <= 10 && {
+            let inner = &bare[1..bare.len() - 1];
+            inner
+                .trim_start_matches("av ")
+                .chars()
+                .all(|c| c.is_ascii_digit())
+                && !inner.is_empty()
+        })
+}
+
 fn classify_heading(t: &str, lex: &Lexicon, area: Area) -> HeadingKind {
+    if paragraph_heading(t).is_some() {
+        return HeadingKind::Paragraph;
+    }
     if chapter_label(t).is_some() {
         return HeadingKind::Chapter;
     }
     let lower = t.to_lowercase();
-    let lower = lower.trim_end_matches([':', ' ']);
+    let lower = without_section_number(lower.trim_end_matches([':', ' ']));
     if lex
         .ku_headings
         .iter()
@@ -483,6 +626,16 @@ fn classify_heading(t: &str, lex: &Lexicon, area: Area) -> HeadingKind {
     }
     if lex.general_headings.iter().any(|k| lower == k) {
         return HeadingKind::Section;
+    }
+    if section_number(t).is_some() {
+        return HeadingKind::ReportSection;
+    }
+    if lex
+        .part_headings
+        .iter()
+        .any(|k| lower.starts_with(k.as_str()))
+    {
+        return HeadingKind::Part;
     }
     // A signature (`Socialförvaltningen`) closing the last chapter section is not a topic.
     if matches!(area, Area::Chapter(_)) && !org_shaped(t, lex) {
@@ -509,6 +662,20 @@ pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
     let mut i = start;
     while i < b.len() {
         let c = b[i];
+        // A bullet at the start of a line starts a sentence, whatever ends the one before.
+        if c == b'\n' {
+            let mut k = i + 1;
+            while k < b.len() && matches!(b[k], b' ' | b'\t') {
+                k += 1;
+            }
+            if k < b.len() && starts_with_bullet(&s[k..]) && s[start..i].trim().len() > 1 {
+                let end = start + s[start..i].trim_end().len();
+                out.push((start, end));
+                start = k;
+                i = k;
+                continue;
+            }
+        }
         if matches!(c, b'.' | b'!' | b'?') {
             let mut j = i + 1;
             // Closing quotes and brackets belong to the sentence.
@@ -534,6 +701,7 @@ pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
                             || ch == '”'
                             || ch == '"'
                             || ch == '–'
+                            || is_bullet(ch)
                     }));
             if next_ok && (c != b'.' || !is_abbreviation(&s[start..i])) {
                 out.push((start, j));
@@ -549,6 +717,17 @@ pub fn split_sentences(s: &str) -> Vec<(usize, usize)> {
         out.push((start, start + tail.len()));
     }
     out
+}
+
+/// List bullets as real answers write them.
+pub(crate) fn is_bullet(c: char) -> bool {
+    matches!(c, '•' | '▪' | '◦' | '‣' | '●' | '■' | '–' | '*')
+}
+
+/// Whether a line starts with a bullet and a space (`•    Förslag om …`).
+pub(crate) fn starts_with_bullet(t: &str) -> bool {
+    let mut cs = t.chars();
+    cs.next().is_some_and(is_bullet) && cs.next().is_some_and(char::is_whitespace)
 }
 
 fn is_abbreviation(before: &str) -> bool {

@@ -54,6 +54,8 @@ struct Agentive {
     concern: Vec<String>,
     #[serde(default)]
     refers_back: Vec<String>,
+    #[serde(default)]
+    no_comment: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -67,6 +69,14 @@ struct Impersonal {
     clarification: Vec<String>,
     #[serde(default)]
     concern: Vec<String>,
+    #[serde(default)]
+    support: Vec<String>,
+    #[serde(default)]
+    support_reservations: Vec<String>,
+    #[serde(default)]
+    oppose: Vec<String>,
+    #[serde(default)]
+    comment: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -91,6 +101,12 @@ struct Respondent {
     suffixes: Vec<String>,
     #[serde(default)]
     others: Vec<String>,
+    #[serde(default)]
+    introductions: Vec<String>,
+    #[serde(default)]
+    referrals: Vec<String>,
+    #[serde(default)]
+    proposer_nouns: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -98,6 +114,8 @@ struct Respondent {
 struct Boilerplate {
     #[serde(default)]
     phrases: Vec<String>,
+    #[serde(default)]
+    furniture: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -124,6 +142,18 @@ struct Targets {
     others: Vec<String>,
     #[serde(default)]
     exceptions: Vec<String>,
+    #[serde(default)]
+    proposal_nouns: Vec<String>,
+    #[serde(default)]
+    partial: Vec<String>,
+    #[serde(default)]
+    whole_specifiers: Vec<String>,
+    #[serde(default)]
+    part_specifiers: Vec<String>,
+    #[serde(default)]
+    proposal_markers: Vec<String>,
+    #[serde(default)]
+    part_headings: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -175,6 +205,43 @@ impl PhraseSet {
         PhraseSet { by_first }
     }
 
+    /// The longest phrase starting at word `i` that may have up to two words inside it
+    /// for which `gap` holds (`ser [därför] positivt på`, `ställer sig [Konsumentverket]
+    /// frågande till`): the number of words it spans, its tag and the first gap word.
+    pub fn at_gapped<S: AsRef<str>>(
+        &self,
+        words: &[S],
+        i: usize,
+        gap: &dyn Fn(usize) -> bool,
+    ) -> Option<(usize, usize, Option<usize>)> {
+        let cands = self.by_first.get(words.get(i)?.as_ref())?;
+        let mut best: Option<(usize, usize, Option<usize>, usize)> = None;
+        for (p, tag) in cands {
+            let mut k = i + 1;
+            let mut gaps = 0;
+            let mut first_gap = None;
+            let mut ok = true;
+            for want in &p[1..] {
+                while gaps < 2 && k < words.len() && words[k].as_ref() != want && gap(k) {
+                    first_gap.get_or_insert(k);
+                    gaps += 1;
+                    k += 1;
+                }
+                if k < words.len() && words[k].as_ref() == want {
+                    k += 1;
+                } else {
+                    ok = false;
+                    break;
+                }
+            }
+            // The longest phrase wins; among equals, the one with fewer gaps.
+            if ok && best.is_none_or(|b| p.len() > b.3 || (p.len() == b.3 && k - i < b.0)) {
+                best = Some((k - i, *tag, first_gap, p.len()));
+            }
+        }
+        best.map(|(span, tag, g, _)| (span, tag, g))
+    }
+
     /// The longest phrase starting at word `i`: its length in words and its tag.
     pub fn at<S: AsRef<str>>(&self, words: &[S], i: usize) -> Option<(usize, usize)> {
         let cands = self.by_first.get(words.get(i)?.as_ref())?;
@@ -201,7 +268,7 @@ pub fn words_of(s: &str) -> Vec<String> {
         .collect()
 }
 
-const AGENTIVE_TAGS: [Cue; 9] = [
+const AGENTIVE_TAGS: [Cue; 10] = [
     Cue::Support,
     Cue::SupportReservations,
     Cue::Oppose,
@@ -211,12 +278,17 @@ const AGENTIVE_TAGS: [Cue; 9] = [
     Cue::Clarification,
     Cue::Concern,
     Cue::RefersBack,
+    Cue::NoComment,
 ];
-const IMPERSONAL_TAGS: [Cue; 4] = [
+const IMPERSONAL_TAGS: [Cue; 8] = [
     Cue::NoComment,
     Cue::Proposes,
     Cue::Clarification,
     Cue::Concern,
+    Cue::Support,
+    Cue::SupportReservations,
+    Cue::Oppose,
+    Cue::Comment,
 ];
 
 /// The vocabulary, ready for matching.
@@ -240,6 +312,31 @@ pub struct Lexicon {
     pub whole_chapter: PhraseSet,
     pub others_targets: PhraseSet,
     pub exceptions: PhraseSet,
+    /// Self-introductions (`har beretts tillfälle att yttra sig`): the body before one is
+    /// the respondent.
+    pub introductions: PhraseSet,
+    /// `har remitterats till`: the bodies after one are referral bodies, whose positions
+    /// the answer reports.
+    pub referrals: PhraseSet,
+    /// Nouns after a genitive naming the authority behind the proposal (`Socialstyrelsens
+    /// förslag`).
+    pub proposer_nouns: Vec<String>,
+    /// Lines of web-page furniture (`Hoppa till innehåll`, `Copied!`), matched at the start.
+    pub furniture: Vec<String>,
+    /// Nouns naming the proposal (`förslaget`, `betänkandet`).
+    pub proposal_nouns: Vec<String>,
+    /// `flera av`, `en stor del av`: a stance on some of the proposals.
+    pub partial: PhraseSet,
+    /// After a proposal noun, words that keep it the whole (`om ändring i`).
+    pub whole_specifiers: PhraseSet,
+    /// After a proposal noun, words that make it a part (`att`, `om`, `gällande`).
+    pub part_specifiers: Vec<String>,
+    /// Before another act's citation, words that make it the proposal's (`föreslagna
+    /// lydelsen av`, `lyfts in i`).
+    pub proposal_markers: PhraseSet,
+    /// Headings naming a part of the proposal (`förslag till lag om ändring i`), matched at
+    /// the start.
+    pub part_headings: Vec<String>,
     /// Per word that starts a stance or boilerplate phrase: which sets it starts one in
     /// (bit 1 agentive, 2 impersonal, 4 boilerplate), so a sentence is scanned with one
     /// lookup per word.
@@ -271,6 +368,7 @@ impl Lexicon {
             (&a.clarification, 6),
             (&a.concern, 7),
             (&a.refers_back, 8),
+            (&a.no_comment, 9),
         ]);
         let i = &f.impersonal;
         let impersonal = PhraseSet::new(&[
@@ -278,6 +376,10 @@ impl Lexicon {
             (&i.proposes, 1),
             (&i.clarification, 2),
             (&i.concern, 3),
+            (&i.support, 4),
+            (&i.support_reservations, 5),
+            (&i.oppose, 6),
+            (&i.comment, 7),
         ]);
         let lower = |v: &[String]| v.iter().map(|s| s.to_lowercase()).collect::<Vec<_>>();
         let set = |v: &[String]| PhraseSet::new(&[(v, 0)]);
@@ -312,6 +414,16 @@ impl Lexicon {
             whole_chapter: set(&f.targets.whole_chapter),
             others_targets: set(&f.targets.others),
             exceptions: set(&f.targets.exceptions),
+            introductions: set(&f.respondent.introductions),
+            referrals: set(&f.respondent.referrals),
+            proposer_nouns: lower(&f.respondent.proposer_nouns),
+            furniture: lower(&f.boilerplate.furniture),
+            proposal_nouns: lower(&f.targets.proposal_nouns),
+            partial: set(&f.targets.partial),
+            whole_specifiers: set(&f.targets.whole_specifiers),
+            part_specifiers: lower(&f.targets.part_specifiers),
+            proposal_markers: set(&f.targets.proposal_markers),
+            part_headings: lower(&f.targets.part_headings),
         })
     }
 

@@ -3,6 +3,7 @@
 
 use super::lexicon::{Cue, Lexicon, STARTS_AGENTIVE, STARTS_BOILERPLATE, STARTS_IMPERSONAL};
 use super::topic::{Inference, TopicIndex};
+use super::voice::{Agent, Voice};
 use super::{Answer, Area, HeadingKind, Metadata, Word, words};
 use crate::address::{Address, Label};
 use crate::cite::{self, CiteKind, Outline};
@@ -93,6 +94,16 @@ pub enum Target {
     /// Something the answer names that could not be resolved: a citation of what the draft
     /// lacks, or a topic with no draft to match it against.
     Unresolved { written: String },
+    /// A numbered section of the report the proposal is in (`avsnitt 5.4.2`): id `A5.4.2`.
+    Section {
+        number: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        title: Option<String>,
+    },
+    /// A part of the proposal named in words, with no paragraph to cite (a sub-proposal,
+    /// a bullet under `X tillstyrker:`, a heading such as `Förslag till lag om ändring i
+    /// alkohollagen`): id `PART:` and the words that name it.
+    Part { label: String },
 }
 
 impl Target {
@@ -107,6 +118,8 @@ impl Target {
                 None => "other".into(),
             },
             Target::Unresolved { written } => format!("?{written}"),
+            Target::Section { number, .. } => format!("A{number}"),
+            Target::Part { label } => format!("PART:{label}"),
         }
     }
     /// A reader's name for the target (Swedish, as in the documents).
@@ -120,6 +133,15 @@ impl Target {
                 None => "övriga paragrafer".into(),
             },
             Target::Unresolved { written } => written.clone(),
+            Target::Section {
+                number,
+                title: Some(t),
+            } => format!("avsnitt {number} {t}"),
+            Target::Section {
+                number,
+                title: None,
+            } => format!("avsnitt {number}"),
+            Target::Part { label } => format!("del av förslaget: {label}"),
         }
     }
     fn address(&self) -> Option<Address> {
@@ -156,6 +178,10 @@ pub struct Row {
     /// Both support and opposition were read for this target.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub conflict: bool,
+    /// Why the reading is not certain (a stance phrase with no agent named, a part that may
+    /// be the whole), for a person reviewing the matrix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<String>,
 }
 
 /// The reading of one answer.
@@ -194,6 +220,8 @@ struct Statement {
     stance: Option<Stance>,
     flags: BTreeSet<Flag>,
     sentence: usize,
+    /// Why the statement is not certainly the respondent's or not certainly on its target.
+    uncertain: Option<&'static str>,
 }
 
 #[derive(Clone, Debug)]
@@ -202,6 +230,50 @@ struct Match {
     end: usize,
     cue: Cue,
     agentive: bool,
+    /// A word inside the phrase (`ställer sig [Konsumentverket] frågande till`): the
+    /// inverted subject, when it is a name.
+    gap: Option<usize>,
+    /// Why the phrase is only presumed to be the respondent's.
+    presumed: Option<&'static str>,
+}
+
+/// A sentence's words, computed once: lower-cased text, spans, capitals and which phrase
+/// sets each word may start.
+struct Prepared {
+    lower: String,
+    spans: Vec<super::WordSpan>,
+    capital: Vec<bool>,
+    starts: Vec<u8>,
+}
+
+impl Prepared {
+    fn words(&self) -> Vec<&str> {
+        self.spans
+            .iter()
+            .map(|&(_, _, ls, le)| &self.lower[ls..le])
+            .collect()
+    }
+}
+
+/// What the object of a stance phrase names.
+enum Object {
+    /// The proposal as a whole; `partial` for `flera av utredningens förslag`.
+    Document {
+        partial: bool,
+    },
+    Konsekvensutredning,
+    /// A part named in words: the word range of its name.
+    Part(usize, usize),
+    /// `paragrafen`, `bestämmelsen`: the provision the text block is about.
+    Anaphor,
+}
+
+/// A stance phrase ending a line (`Stockholms universitet tillstyrker:`) over a list:
+/// each item below is a part with that stance.
+#[derive(Clone, Debug)]
+struct ListIntro {
+    stance: Option<Stance>,
+    flags: BTreeSet<Flag>,
 }
 
 /// Reads the respondent's positions from a parsed answer, against a draft when given.
@@ -226,6 +298,9 @@ struct Reader<'a> {
     index: Option<&'a TopicIndex>,
     lex: &'a Lexicon,
     sender_words: Vec<String>,
+    voice: Voice,
+    /// Per sentence, its words (taken when the sentence is read).
+    prepared: Vec<Option<Prepared>>,
     /// Statements per target (the order of rows is fixed when they are sorted).
     by_target: rustc_hash::FxHashMap<Target, Vec<Statement>>,
     order: Vec<Target>,
@@ -243,8 +318,31 @@ struct Reader<'a> {
     topic: Option<usize>,
     /// Per topic heading: the paragraphs it names.
     topic_targets: BTreeMap<usize, Vec<Address>>,
+    /// A report section named in the current text block (`I avsnitt 7.1.4 ...`).
+    block_section: Option<Target>,
+    /// The list the current sentences are items of.
+    list: Option<ListIntro>,
+    /// The answer limits itself to the konsekvensutredning (`avgränsar sitt yttrande till
+    /// konsekvensutredningen`): statements with no target are about it.
+    only_ku: bool,
     positions: usize,
 }
+
+/// Words that may stand between the two halves of a stance phrase: adverbs, and the
+/// respondent as an inverted subject.
+const GAP_WORDS: [&str; 11] = [
+    "därför",
+    "dock",
+    "också",
+    "även",
+    "ändå",
+    "därmed",
+    "vidare",
+    "samtidigt",
+    "emellertid",
+    "således",
+    "alltså",
+];
 
 impl<'a> Reader<'a> {
     fn new(
@@ -265,12 +363,69 @@ impl<'a> Reader<'a> {
                     .collect()
             })
             .unwrap_or_default();
+        let prepared: Vec<Option<Prepared>> = answer
+            .sentences
+            .iter()
+            .map(|s| {
+                if s.area == Area::Procedural {
+                    return None;
+                }
+                let (lower, spans) = super::word_spans(&s.text);
+                let capital = spans
+                    .iter()
+                    .map(|&(st, en, _, _)| s.text[st..en].starts_with(|c: char| c.is_uppercase()))
+                    .collect();
+                let starts = spans
+                    .iter()
+                    .map(|&(_, _, ls, le)| lex.starters.get(&lower[ls..le]).copied().unwrap_or(0))
+                    .collect();
+                Some(Prepared {
+                    lower,
+                    spans,
+                    capital,
+                    starts,
+                })
+            })
+            .collect();
+        // The voice: names from the document, and the agents of its stance phrases.
+        let mut sentence_words: Vec<(Vec<String>, Vec<bool>)> = Vec::new();
+        let mut agents: Vec<Vec<usize>> = Vec::new();
+        let mut only_ku = false;
+        for p in &prepared {
+            let Some(p) = p else {
+                sentence_words.push((Vec::new(), Vec::new()));
+                agents.push(Vec::new());
+                continue;
+            };
+            let wt = p.words();
+            let mut at = Vec::new();
+            for k in 0..wt.len() {
+                if p.starts[k] & STARTS_AGENTIVE != 0 && lex.agentive.at(&wt, k).is_some() {
+                    at.push(k);
+                }
+                // `avgränsar sitt yttrande till konsekvensutredningen`.
+                if matches!(wt[k], "avgränsar" | "begränsar")
+                    && wt.get(k + 1) == Some(&"sitt")
+                    && (k + 2..(k + 7).min(wt.len())).any(|x| lex.ku_targets.at(&wt, x).is_some())
+                {
+                    only_ku = true;
+                }
+            }
+            agents.push(at);
+            sentence_words.push((
+                wt.iter().map(|w| w.to_string()).collect(),
+                p.capital.clone(),
+            ));
+        }
+        let voice = Voice::read(answer, lex, &sentence_words, &agents);
         Reader {
             answer,
             draft,
             index,
             lex,
             sender_words,
+            voice,
+            prepared,
             by_target: Default::default(),
             order: Vec::new(),
             inferred: Default::default(),
@@ -283,6 +438,9 @@ impl<'a> Reader<'a> {
             area: Area::General,
             topic: None,
             topic_targets: BTreeMap::new(),
+            block_section: None,
+            list: None,
+            only_ku,
             positions: 0,
         }
     }
@@ -300,8 +458,16 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Whether one word names the respondent.
     fn is_respondent(&self, w: &str) -> bool {
-        if self.lex.others.iter().any(|o| o == w) || self.sender_words.iter().any(|o| o == w) {
+        let one = [w.to_string()];
+        if self.voice.names.iter().any(|n| n.as_slice() == one) {
+            return true;
+        }
+        if self.voice.is_other(&one)
+            || self.lex.others.iter().any(|o| o == w)
+            || self.sender_words.iter().any(|o| o == w)
+        {
             return false;
         }
         self.lex.generic_respondents.iter().any(|g| g == w)
@@ -316,6 +482,14 @@ impl<'a> Reader<'a> {
                 .respondent_suffixes
                 .iter()
                 .any(|s| w.ends_with(s.as_str()) && w.len() > s.len())
+    }
+
+    /// Whether the word names someone other than the respondent.
+    fn is_other_word(&self, w: &str) -> bool {
+        !self.is_respondent(w)
+            && (self.voice.is_other(&[w.to_string()])
+                || self.lex.others.iter().any(|o| o == w)
+                || self.sender_words.iter().any(|o| o == w))
     }
 
     fn run(mut self) -> StanceTable {
@@ -356,6 +530,7 @@ impl<'a> Reader<'a> {
     }
 
     fn end_block(&mut self) {
+        self.block_section = None;
         if self.pending.is_empty() {
             self.current.clear();
             return;
@@ -370,6 +545,35 @@ impl<'a> Reader<'a> {
         self.current.clear();
     }
 
+    /// The part of the proposal the current heading or text block names, if any.
+    fn part_context(&self) -> Option<Target> {
+        if let Some(t) = &self.block_section {
+            return Some(t.clone());
+        }
+        match self.area {
+            Area::Part(h) => self
+                .answer
+                .headings
+                .get(h)
+                .map(|h| part_of_heading(&h.text)),
+            _ => None,
+        }
+    }
+
+    /// What `förslaget` means where the sentence stands: the section or part under
+    /// discussion, the paragraph of a paragraph heading, the konsekvensutredning in its
+    /// section, else the proposal as a whole.
+    fn whole_in_context(&self) -> Target {
+        if let Some(t) = self.part_context() {
+            return t;
+        }
+        match self.area {
+            Area::Paragraph(a) => Target::Place { address: a },
+            Area::Konsekvensutredning => Target::Konsekvensutredning,
+            _ => Target::Document,
+        }
+    }
+
     /// Where a statement with no target of its own belongs.
     fn default_targets(&self) -> Vec<Target> {
         if let Some(t) = self.topic
@@ -378,11 +582,16 @@ impl<'a> Reader<'a> {
         {
             return vec![Target::Place { address: v[0] }];
         }
+        if let Some(t) = self.part_context() {
+            return vec![t];
+        }
         match self.area {
             Area::Chapter(k) => vec![Target::Place {
                 address: Address::chapter(k),
             }],
+            Area::Paragraph(a) => vec![Target::Place { address: a }],
             Area::Konsekvensutredning => vec![Target::Konsekvensutredning],
+            _ if self.only_ku => vec![Target::Konsekvensutredning],
             _ => vec![Target::Document],
         }
     }
@@ -399,6 +608,7 @@ impl<'a> Reader<'a> {
                     stance: None,
                     flags: st.flags.clone(),
                     sentence: st.sentence,
+                    uncertain: st.uncertain,
                 };
                 self.add(Target::Place { address: parent }, flags_only);
             }
@@ -412,14 +622,20 @@ impl<'a> Reader<'a> {
     fn chapter(&self) -> Option<Label> {
         match self.area {
             Area::Chapter(k) => Some(k),
+            Area::Paragraph(a) => a.kapitel,
             _ => None,
         }
     }
 
+    /// Reads one sentence: its stance phrases, its citations, its clauses, and where each
+    /// clause's statement belongs.
     fn sentence(&mut self, i: usize) {
+        let Some(prep) = self.prepared[i].take() else {
+            return;
+        };
         let text = self.answer.sentences[i].text.clone();
-        let (lower, spans) = super::word_spans(&text);
-        let ws: Vec<Word> = spans
+        let ws: Vec<Word> = prep
+            .spans
             .iter()
             .map(|&(start, end, _, _)| Word {
                 text: String::new(),
@@ -427,15 +643,16 @@ impl<'a> Reader<'a> {
                 end,
             })
             .collect();
-        let wt: Vec<&str> = spans.iter().map(|&(_, _, ls, le)| &lower[ls..le]).collect();
-        let starts: Vec<u8> = wt
-            .iter()
-            .map(|w| self.lex.starters.get(*w).copied().unwrap_or(0))
-            .collect();
+        let wt = prep.words();
+        if self.list_item(i, &text, &ws, &wt, &prep) {
+            return;
+        }
+        let starts = &prep.starts;
         if starts
             .iter()
             .all(|b| b & (STARTS_AGENTIVE | STARTS_IMPERSONAL) == 0)
         {
+            self.note_section(&text);
             return;
         }
         if (0..wt.len()).any(|k| {
@@ -443,28 +660,175 @@ impl<'a> Reader<'a> {
         }) {
             return;
         }
-        let matches = self.cues(&text, &ws, &wt, &starts);
+        let matches = self.cues(&text, &ws, &wt, starts, &prep.capital);
         if matches.is_empty() {
+            self.note_section(&text);
             return;
         }
-        if matches
-            .iter()
-            .any(|m| m.agentive || m.cue == Cue::NoComment)
-        {
+        if matches.iter().any(|m| {
+            m.agentive
+                || matches!(
+                    m.cue,
+                    Cue::NoComment | Cue::Support | Cue::SupportReservations | Cue::Oppose
+                )
+                || self.voice.introduced
+        }) {
             self.positions += 1;
         }
+        let cites = self.citations(i, &text, &ws, &wt);
+        let mut clauses = Clauses::split(&wt, &matches, self.lex);
+        self.reservations(&mut clauses, &wt);
+        let uncertain = matches.iter().find_map(|m| m.presumed);
 
-        // Citations in the sentence, with the argument ones (`Enligt 2 kap. 13 § ska ...`) set apart.
+        // `Stockholms universitet tillstyrker:` over a list: the items carry the stance.
+        if text.trim_end().ends_with(':')
+            && cites.is_empty()
+            && self.next_is_list_item(i)
+            && (clauses.stance.iter().any(Option::is_some)
+                || clauses.flags.iter().any(|f| !f.is_empty()))
+        {
+            let mut flags = BTreeSet::new();
+            for f in &clauses.flags {
+                flags.extend(f.iter().copied());
+            }
+            self.list = Some(ListIntro {
+                stance: clauses.stance.iter().flatten().copied().min(),
+                flags,
+            });
+            return;
+        }
+        self.list = None;
+
+        if clauses.separate() {
+            self.place_by_clause(i, &clauses, &cites, &matches, &text, &ws, &wt, uncertain);
+        } else {
+            self.place_sentence(i, &clauses, &cites, &matches, &text, &ws, &wt, uncertain);
+        }
+    }
+
+    /// `I avsnitt 7.1.4 resonerar utredningen ...`, `Avsnitt 3.9: ...`: the text block is
+    /// about that section of the report.
+    fn note_section(&mut self, text: &str) {
+        if !text.contains("vsnitt") {
+            return;
+        }
+        let scan = cite::scan(text);
+        if let Some(c) = scan
+            .citations
+            .iter()
+            .find(|c| c.kind == CiteKind::ReportSection)
+        {
+            let number: String = c
+                .text
+                .trim_start_matches(|ch: char| !ch.is_ascii_digit())
+                .trim_end_matches('.')
+                .to_string();
+            if !number.is_empty() {
+                self.block_section = Some(Target::Section {
+                    number,
+                    title: None,
+                });
+            }
+        }
+    }
+
+    fn next_is_list_item(&self, i: usize) -> bool {
+        self.answer
+            .sentences
+            .get(i + 1)
+            .is_some_and(|s| super::starts_with_bullet(s.text.trim_start()))
+    }
+
+    /// An item of a list under a stance phrase: a part of the proposal with the list's
+    /// stance (a condition in the item makes it support with reservations).
+    fn list_item(
+        &mut self,
+        i: usize,
+        text: &str,
+        _ws: &[Word],
+        wt: &[&str],
+        prep: &Prepared,
+    ) -> bool {
+        let Some(intro) = self.list.clone() else {
+            return false;
+        };
+        let t = text.trim_start();
+        if !super::starts_with_bullet(t) {
+            self.list = None;
+            return false;
+        }
+        let body = t
+            .trim_start_matches(|c: char| super::is_bullet(c) || c.is_whitespace())
+            .trim_end();
+        let label = part_label(body.split(':').next().unwrap_or(body));
+        let mut stance = intro.stance;
+        let mut flags = intro.flags.clone();
+        let matches = self.cues(text, _ws, wt, &prep.starts, &prep.capital);
+        for m in &matches {
+            match m.cue {
+                Cue::Proposes => {
+                    flags.insert(Flag::Proposes);
+                }
+                Cue::Clarification => {
+                    flags.insert(Flag::Clarification);
+                }
+                Cue::Concern => {
+                    flags.insert(Flag::Concern);
+                }
+                _ => {}
+            }
+        }
+        if stance == Some(Stance::Support)
+            && (0..wt.len()).any(|w| {
+                self.lex.conditions.at(wt, w).is_some() || self.lex.qualifiers.at(wt, w).is_some()
+            })
+        {
+            stance = Some(Stance::SupportReservations);
+        }
+        self.positions += 1;
+        self.add(
+            Target::Part { label },
+            Statement {
+                stance,
+                flags,
+                sentence: i,
+                uncertain: None,
+            },
+        );
+        true
+    }
+
+    /// The citations of a sentence as targets, with those inside an argument (`Enligt 2
+    /// kap. 13 § ska ...`) set apart. Another act's citation after `föreslagna lydelsen
+    /// av` or `lyfts in i` is the proposal's own text.
+    fn citations(&mut self, i: usize, text: &str, ws: &[Word], wt: &[&str]) -> Vec<CiteTargets> {
         // Internal citations need a digit, `kapitlet` or `stycket`: most sentences have none.
         let may_cite = text.bytes().any(|b| b.is_ascii_digit())
             || text.contains("apitl")
             || text.contains("apitel")
             || text.contains("stycke");
-        let scan = if may_cite {
-            cite::scan(&text)
-        } else {
-            cite::Scan::default()
-        };
+        if !may_cite {
+            return Vec::new();
+        }
+        let scan = cite::scan(text);
+        if let Some(c) = scan
+            .citations
+            .iter()
+            .find(|c| c.kind == CiteKind::ReportSection)
+            && self.block_section.is_none()
+        {
+            let number: String = c
+                .text
+                .trim_start_matches(|ch: char| !ch.is_ascii_digit())
+                .trim_end_matches('.')
+                .to_string();
+            if !number.is_empty() {
+                self.block_section = Some(Target::Section {
+                    number,
+                    title: None,
+                });
+            }
+        }
         let para_ctx = self
             .current
             .iter()
@@ -475,16 +839,42 @@ impl<'a> Reader<'a> {
             paragraf: para_ctx,
         };
         let mut cites: Vec<CiteTargets> = Vec::new();
-        for c in scan.citations.iter().filter(|c| c.kind.is_internal()) {
+        for c in &scan.citations {
             let at = ws
                 .iter()
                 .position(|w| w.start >= c.start)
                 .unwrap_or(ws.len());
             let end = ws.iter().position(|w| w.start >= c.end).unwrap_or(ws.len());
+            let c = if c.kind.is_internal() {
+                c.clone()
+            } else if c.kind == CiteKind::ExternalLaw
+                && !c.members.is_empty()
+                && (at.saturating_sub(4)..at).any(|k| {
+                    self.lex
+                        .proposal_markers
+                        .at(wt, k)
+                        .is_some_and(|(len, _)| k + len == at)
+                })
+            {
+                let chapters_only = c.members.iter().all(|m| match m {
+                    cite::Member::One { at } => at.paragraf.is_none(),
+                    cite::Member::Range { from, .. } => from.paragraf.is_none(),
+                });
+                let mut own = c.clone();
+                own.kind = if chapters_only {
+                    CiteKind::Chapter
+                } else {
+                    CiteKind::Paragraph
+                };
+                own.act = None;
+                own
+            } else {
+                continue;
+            };
             let argument = at > 0
                 && wt[at - 1] == "enligt"
                 && wt.get(end).is_some_and(|w| ARGUMENT_VERBS.contains(w));
-            let (found, missing) = cite::resolve(c, ctx, self.outline());
+            let (found, missing) = cite::resolve(&c, ctx, self.outline());
             for m in missing
                 .iter()
                 .filter(|m| m.reason == cite::Reason::NotInDraft)
@@ -499,14 +889,14 @@ impl<'a> Reader<'a> {
                 && self
                     .lex
                     .whole_chapter
-                    .at(&wt, at.saturating_sub(2))
+                    .at(wt, at.saturating_sub(2))
                     .is_some_and(|(len, _)| at.saturating_sub(2) + len == at)
                 || c.kind == CiteKind::Chapter
                     && at >= 3
                     && self
                         .lex
                         .whole_chapter
-                        .at(&wt, at - 3)
+                        .at(wt, at - 3)
                         .is_some_and(|(len, _)| at - 3 + len == at);
             let quantified = at >= 4 && matches!(wt[at - 4], "flera" | "vissa" | "några" | "många");
             let mut targets: Vec<Target> = found
@@ -540,184 +930,151 @@ impl<'a> Reader<'a> {
                 whole: whole && !quantified,
             });
         }
+        cites
+    }
 
-        // Clauses: split at `men` and at exceptions (`utom när det gäller`).
-        let mut bounds: Vec<(usize, bool)> = vec![(0, false)];
-        let mut k = 0;
-        while k < wt.len() {
-            if let Some((len, _)) = self.lex.exceptions.at(&wt, k) {
-                bounds.push((k, true));
-                k += len;
+    /// Reservations: `i huvudsak`, `under förutsättning att`, `men anser att ... alltför`.
+    fn reservations(&self, cl: &mut Clauses, wt: &[&str]) {
+        let bounds = &cl.bounds;
+        for c in 0..bounds.len() {
+            if cl.stance[c] != Some(Stance::Support) {
                 continue;
             }
-            if wt[k] == "men" && k > 0 {
-                bounds.push((k, false));
+            let (a, b) = (
+                bounds[c].0,
+                bounds.get(c + 1).map(|x| x.0).unwrap_or(wt.len()),
+            );
+            if (a..b).any(|w| self.lex.qualifiers.at(wt, w).is_some()) {
+                cl.stance[c] = Some(Stance::SupportReservations);
             }
-            k += 1;
+            if let Some(cond) = (a..wt.len()).find(|&w| self.lex.conditions.at(wt, w).is_some()) {
+                cl.stance[c] = Some(Stance::SupportReservations);
+                // A condition asking the authority to act is a proposal.
+                if wt[cond..].iter().take(8).any(|w| {
+                    self.sender_words.iter().any(|x| x == w) || AUTHORITY_WORDS.contains(w)
+                }) {
+                    cl.flags[c].insert(Flag::Proposes);
+                }
+            }
+            if let Some(next) = bounds.get(c + 1)
+                && !next.1
+                && cl.stance.get(c + 1).copied().flatten().is_none()
+            {
+                let nb = bounds.get(c + 2).map(|x| x.0).unwrap_or(wt.len());
+                let has_verb = (next.0..nb).any(|w| self.lex.but_verbs.iter().any(|x| x == wt[w]));
+                let has_word = (next.0..nb).any(|w| self.lex.but_words.at(wt, w).is_some());
+                if has_verb && has_word {
+                    cl.stance[c] = Some(Stance::SupportReservations);
+                }
+            }
         }
-        let clause_of = |w: usize| bounds.iter().rposition(|(b, _)| *b <= w).unwrap_or(0);
-        let exception_clause = |c: usize| bounds[c].1;
+    }
 
-        // Stance and flags per clause.
-        let nclauses = bounds.len();
-        let mut stance: Vec<Option<Stance>> = vec![None; nclauses];
-        let mut flags: Vec<BTreeSet<Flag>> = vec![BTreeSet::new(); nclauses];
-        let mut others_phrase = false;
-        for m in &matches {
-            let c = clause_of(m.start);
-            let s = match m.cue {
-                Cue::Support => Some(Stance::Support),
-                Cue::SupportReservations => Some(Stance::SupportReservations),
-                Cue::Oppose => Some(Stance::Oppose),
-                Cue::Neutral | Cue::Comment => Some(Stance::Comment),
-                Cue::NoComment => Some(Stance::NoComment),
-                Cue::Proposes => {
-                    flags[c].insert(Flag::Proposes);
-                    None
+    /// Each clause with its own targets: support and opposition in one sentence, an
+    /// exception, or clauses with different stances.
+    #[allow(clippy::too_many_arguments)] // the sentence's parts, computed once by `sentence`
+    fn place_by_clause(
+        &mut self,
+        i: usize,
+        cl: &Clauses,
+        cites: &[CiteTargets],
+        matches: &[Match],
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+        uncertain: Option<&'static str>,
+    ) {
+        let mut last_targets: Vec<Target> = Vec::new();
+        let mut main_stance: Option<Stance> = None;
+        let mut exception_addrs: Vec<Address> = Vec::new();
+        // Exceptions first, so the main clause's chapter expansion can leave them out.
+        for c in 0..cl.len() {
+            if cl.is_exception(c) {
+                for ct in cites.iter().filter(|ct| cl.clause_of(ct.at) == c) {
+                    exception_addrs.extend(ct.targets.iter().filter_map(|t| t.address()));
                 }
-                Cue::Clarification => {
-                    flags[c].insert(Flag::Clarification);
-                    None
-                }
-                Cue::Concern => {
-                    flags[c].insert(Flag::Concern);
-                    None
-                }
-                Cue::RefersBack => {
-                    flags[c].insert(Flag::RefersBack);
-                    None
-                }
-            };
-            if let Some(s) = s {
-                stance[c] = Some(match stance[c] {
-                    Some(prev) => prev.min(s),
-                    None => s,
+            }
+        }
+        for c in 0..cl.len() {
+            let (mut targets, partial) =
+                self.clause_targets(cites, matches, text, ws, wt, cl, c, &exception_addrs);
+            let mut st = cl.stance[c];
+            if partial && st == Some(Stance::Support) {
+                st = Some(Stance::SupportReservations);
+            }
+            if cl.is_exception(c) {
+                // The exception takes the opposite of the main clause's stance.
+                st = st.or(match main_stance {
+                    Some(s) if s.is_supportive() => Some(Stance::Oppose),
+                    Some(Stance::Oppose) => Some(Stance::Support),
+                    other => other,
                 });
+            } else if st.is_some() {
+                main_stance = st;
             }
-            if m.cue == Cue::NoComment && self.lex.others_targets.find(&wt).is_some() {
-                others_phrase = true;
+            if targets.is_empty() {
+                if st.is_none() && cl.flags[c].is_empty() {
+                    continue;
+                }
+                targets = last_targets.clone();
+            }
+            let statement = Statement {
+                stance: st,
+                flags: cl.flags[c].clone(),
+                sentence: i,
+                uncertain,
+            };
+            if targets.is_empty() {
+                self.pending.push(statement);
+            } else {
+                for t in &targets {
+                    self.add(t.clone(), statement.clone());
+                }
+                last_targets = targets;
             }
         }
-        // `föreslår att detta förtydligas` asks for clarification, not a change.
-        for f in flags.iter_mut() {
-            if f.contains(&Flag::Clarification) {
-                f.remove(&Flag::Proposes);
-            }
+        if !last_targets.is_empty() {
+            self.current = last_targets;
+            self.attach_pending();
         }
-        // Reservations: `i huvudsak`, `under förutsättning att`, `men anser att ... alltför`.
-        for c in 0..nclauses {
-            if stance[c] == Some(Stance::Support) {
-                let (a, b) = (
-                    bounds[c].0,
-                    bounds.get(c + 1).map(|x| x.0).unwrap_or(wt.len()),
-                );
-                if (a..b).any(|w| self.lex.qualifiers.at(&wt, w).is_some()) {
-                    stance[c] = Some(Stance::SupportReservations);
-                }
-                if let Some(cond) =
-                    (a..wt.len()).find(|&w| self.lex.conditions.at(&wt, w).is_some())
-                {
-                    stance[c] = Some(Stance::SupportReservations);
-                    // A condition asking the authority to act is a proposal.
-                    if wt[cond..].iter().take(8).any(|w| {
-                        self.sender_words.iter().any(|x| x == w) || AUTHORITY_WORDS.contains(w)
-                    }) {
-                        flags[c].insert(Flag::Proposes);
-                    }
-                }
-                if let Some(next) = bounds.get(c + 1)
-                    && !next.1
-                    && stance.get(c + 1).copied().flatten().is_none()
-                {
-                    let nb = bounds.get(c + 2).map(|x| x.0).unwrap_or(wt.len());
-                    let has_verb =
-                        (next.0..nb).any(|w| self.lex.but_verbs.iter().any(|x| x == wt[w]));
-                    let has_word = (next.0..nb).any(|w| self.lex.but_words.at(&wt, w).is_some());
-                    if has_verb && has_word {
-                        stance[c] = Some(Stance::SupportReservations);
-                    }
-                }
-            }
-        }
+    }
 
-        // Which clauses carry their own targets: all of them when support and opposition
-        // meet in one sentence or there is an exception; otherwise the sentence as a whole.
-        let mixed = stance.iter().any(|s| s.is_some_and(|s| s.is_supportive()))
-            && stance.contains(&Some(Stance::Oppose));
-        let has_exception = bounds.iter().any(|b| b.1);
-        if mixed || has_exception {
-            let mut last_targets: Vec<Target> = Vec::new();
-            let mut main_stance: Option<Stance> = None;
-            let mut exception_addrs: Vec<Address> = Vec::new();
-            // Exceptions first, so the main clause's chapter expansion can leave them out.
-            for c in 0..nclauses {
-                if exception_clause(c) {
-                    for ct in cites.iter().filter(|ct| clause_of(ct.at) == c) {
-                        exception_addrs.extend(ct.targets.iter().filter_map(|t| t.address()));
-                    }
-                }
-            }
-            for c in 0..nclauses {
-                let mut targets =
-                    self.clause_targets(&cites, &matches, &wt, c, &clause_of, &exception_addrs);
-                let mut st = stance[c];
-                if exception_clause(c) {
-                    // The exception takes the opposite of the main clause's stance.
-                    st = st.or(match main_stance {
-                        Some(s) if s.is_supportive() => Some(Stance::Oppose),
-                        Some(Stance::Oppose) => Some(Stance::Support),
-                        other => other,
-                    });
-                } else if st.is_some() {
-                    main_stance = st;
-                }
-                if targets.is_empty() {
-                    if st.is_none() && flags[c].is_empty() {
-                        continue;
-                    }
-                    targets = last_targets.clone();
-                }
-                let statement = Statement {
-                    stance: st,
-                    flags: flags[c].clone(),
-                    sentence: i,
-                };
-                if targets.is_empty() {
-                    self.pending.push(statement);
-                } else {
-                    for t in &targets {
-                        self.add(t.clone(), statement.clone());
-                    }
-                    last_targets = targets;
-                }
-            }
-            if !last_targets.is_empty() {
-                self.current = last_targets;
-                self.attach_pending();
-            }
-            return;
-        }
-
-        // The sentence as a whole.
-        let st = stance.iter().flatten().copied().min();
+    /// The sentence as a whole: one statement on the sentence's targets.
+    #[allow(clippy::too_many_arguments)] // the sentence's parts, computed once by `sentence`
+    fn place_sentence(
+        &mut self,
+        i: usize,
+        cl: &Clauses,
+        cites: &[CiteTargets],
+        matches: &[Match],
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+        uncertain: Option<&'static str>,
+    ) {
+        let mut st = cl.stance.iter().flatten().copied().min();
         let mut fl: BTreeSet<Flag> = BTreeSet::new();
-        for f in &flags {
+        for f in &cl.flags {
             fl.extend(f.iter().copied());
         }
         if st.is_none() && fl.is_empty() {
             return;
         }
-        let statement = Statement {
+        let others_phrase = st == Some(Stance::NoComment)
+            && matches.iter().any(|m| m.cue == Cue::NoComment)
+            && self.lex.others_targets.find(wt).is_some();
+        let mut statement = Statement {
             stance: st,
             flags: fl,
             sentence: i,
+            uncertain,
         };
-        if others_phrase && st == Some(Stance::NoComment) {
+        if others_phrase {
             self.others(statement);
             return;
         }
         let mut targets: Vec<Target> = Vec::new();
-        for ct in &cites {
+        for ct in cites {
             if ct.whole
                 && matches!(
                     st,
@@ -748,7 +1105,12 @@ impl<'a> Reader<'a> {
             }
         }
         if targets.is_empty() {
-            targets = self.object_targets(&matches, &wt, 0, wt.len());
+            let (t, partial) = self.object_targets(matches, text, ws, wt, 0, wt.len());
+            targets = t;
+            if partial && st == Some(Stance::Support) {
+                st = Some(Stance::SupportReservations);
+                statement.stance = st;
+            }
         }
         if targets.is_empty() {
             if self.current.is_empty() {
@@ -764,11 +1126,18 @@ impl<'a> Reader<'a> {
         for t in &targets {
             self.add(t.clone(), statement.clone());
         }
-        self.current = targets;
+        // A part named in words does not become the block's subject: the next sentence's
+        // `förslaget` is the proposal again.
+        if targets.iter().any(|t| !matches!(t, Target::Part { .. })) {
+            self.current = targets;
+        }
         self.attach_pending();
     }
 
     fn attach_pending(&mut self) {
+        if self.current.is_empty() {
+            return;
+        }
         let pending = std::mem::take(&mut self.pending);
         for st in pending {
             for t in self.current.clone() {
@@ -777,18 +1146,23 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Targets of clause `c`: its citations, or the object of its stance phrase.
+    /// Targets of clause `c`: its citations, or the object of its stance phrase; and
+    /// whether that object was some of the proposals only.
+    #[allow(clippy::too_many_arguments)] // the sentence's parts, computed once by `sentence`
     fn clause_targets(
         &mut self,
         cites: &[CiteTargets],
         matches: &[Match],
+        text: &str,
+        ws: &[Word],
         wt: &[&str],
+        cl: &Clauses,
         c: usize,
-        clause_of: &dyn Fn(usize) -> usize,
         exceptions: &[Address],
-    ) -> Vec<Target> {
+    ) -> (Vec<Target>, bool) {
         let mut targets = Vec::new();
-        for ct in cites.iter().filter(|ct| clause_of(ct.at) == c) {
+        let mut partial = false;
+        for ct in cites.iter().filter(|ct| cl.clause_of(ct.at) == c) {
             if ct.whole {
                 targets.extend(self.expand_chapter(&ct.targets, exceptions));
             } else {
@@ -798,92 +1172,277 @@ impl<'a> Reader<'a> {
         if targets.is_empty() {
             let start = matches
                 .iter()
-                .filter(|m| clause_of(m.start) == c)
+                .filter(|m| cl.clause_of(m.start) == c)
                 .map(|m| m.start)
                 .min();
             if let Some(start) = start {
                 let end = (start..wt.len())
-                    .find(|&w| clause_of(w) != c)
+                    .find(|&w| cl.clause_of(w) != c)
                     .unwrap_or(wt.len());
-                targets = self.object_targets(matches, wt, start, end);
+                (targets, partial) = self.object_targets(matches, text, ws, wt, start, end);
             }
         }
         dedup(&mut targets);
-        targets
+        (targets, partial)
     }
 
-    /// Targets named by the object of a stance phrase: the proposal, the
-    /// konsekvensutredning, or a paragraph by its topic.
+    /// Targets named by the object of a stance phrase: the proposal (or some of it), the
+    /// konsekvensutredning, a part named in words, or a paragraph by its topic.
     fn object_targets(
         &mut self,
         matches: &[Match],
+        text: &str,
+        ws: &[Word],
         wt: &[&str],
         from: usize,
         to: usize,
-    ) -> Vec<Target> {
+    ) -> (Vec<Target>, bool) {
         for m in matches.iter().filter(|m| m.start >= from && m.start < to) {
-            let mut k = m.end;
-            // Skip qualifiers and negation between the phrase and its object.
-            while k < to
-                && matches!(
-                    wt[k],
-                    "i" | "huvudsak"
-                        | "inte"
-                        | "ej"
-                        | "därför"
-                        | "dock"
-                        | "också"
-                        | "även"
-                        | "helt"
-                        | "samtidigt"
-                )
-            {
-                k += 1;
+            // A verdict that names its target (`Konsekvensutredningen uppfyller inte kraven`).
+            if (m.start..m.end).any(|w| self.lex.ku_targets.at(wt, w).is_some()) {
+                return (vec![Target::Konsekvensutredning], false);
             }
-            if self.lex.proposal_targets.at(wt, k).is_some()
-                && matches!(
-                    m.cue,
-                    Cue::Support | Cue::SupportReservations | Cue::Oppose | Cue::Neutral
-                )
-            {
-                return vec![Target::Document];
+            let stance_cue = matches!(
+                m.cue,
+                Cue::Support
+                    | Cue::SupportReservations
+                    | Cue::Oppose
+                    | Cue::Neutral
+                    | Cue::NoComment
+            );
+            if !stance_cue {
+                continue;
+            }
+            // The object: after the phrase, or before a passive one (`Förslaget tillstyrks`).
+            let object = if !m.agentive && m.start <= 2 && m.end >= to.min(m.end) {
+                self.object_at(wt, 0, m.start)
+                    .filter(|o| !matches!(o, Object::Part(..)))
+                    .or_else(|| self.object_at(wt, m.end, to))
+            } else {
+                let k = self.object_start(m, wt);
+                self.object_at(wt, k, to)
+            };
+            match object {
+                Some(Object::Document { partial }) => {
+                    return (vec![self.whole_in_context()], partial);
+                }
+                Some(Object::Konsekvensutredning) => {
+                    return (vec![Target::Konsekvensutredning], false);
+                }
+                Some(Object::Anaphor) => {
+                    let places: Vec<Target> = self
+                        .current
+                        .iter()
+                        .filter(|t| t.address().is_some_and(|a| a.paragraf.is_some()))
+                        .cloned()
+                        .collect();
+                    if !places.is_empty() {
+                        return (places, false);
+                    }
+                }
+                Some(Object::Part(a, b)) => {
+                    if let Some(t) = self.part_context() {
+                        return (vec![t], false);
+                    }
+                    if self.area == Area::Konsekvensutredning || self.only_ku {
+                        return (vec![Target::Konsekvensutredning], false);
+                    }
+                    // A provision named by its topic resolves through the draft first.
+                    if !(a..b.min(a + 3)).any(|w| self.is_proposal_noun(wt[w]))
+                        && let Some(t) = self.topic_target(m, wt, to)
+                    {
+                        return (t, false);
+                    }
+                    if self.area == Area::General
+                        && !self.current.iter().any(|t| t.address().is_some())
+                    {
+                        let label = part_label(&text[ws[a].start..ws[b - 1].end]);
+                        return (vec![Target::Part { label }], false);
+                    }
+                }
+                None => {}
             }
         }
         if (from..to).any(|w| self.lex.ku_targets.at(wt, w).is_some()) {
-            return vec![Target::Konsekvensutredning];
+            return (vec![Target::Konsekvensutredning], false);
         }
         if self.area == Area::Konsekvensutredning {
-            return Vec::new();
+            return (Vec::new(), false);
         }
-        // A provision named by its topic: `bestämmelsen om krav vid utkontraktering`.
-        let stance_match = matches.iter().find(|m| {
-            m.start >= from
-                && m.start < to
-                && m.agentive
-                && matches!(
-                    m.cue,
-                    Cue::Support
-                        | Cue::SupportReservations
-                        | Cue::Oppose
-                        | Cue::Neutral
-                        | Cue::Concern
-                )
-        });
-        let Some(m) = stance_match else {
-            return Vec::new();
-        };
+        let m = matches.iter().find(|m| m.start >= from && m.start < to);
+        match m.and_then(|m| self.topic_target(m, wt, to)) {
+            Some(t) => (t, false),
+            None => (Vec::new(), false),
+        }
+    }
+
+    /// Where the object of a phrase starts: after qualifiers, negation, adverbs and an
+    /// inverted subject (`stödjer dock universitetet ändå utredningens förslag`). A phrase
+    /// ending in its own noun (`delar utredningens bedömning att`) starts its object there.
+    fn object_start(&self, m: &Match, wt: &[&str]) -> usize {
+        let last = wt[m.end - 1];
+        if m.end - m.start > 1
+            && (self.lex.proposal_nouns.iter().any(|n| n == last) || last.starts_with("bedömning"))
+        {
+            return m.end - 1;
+        }
+        let mut k = m.end;
+        while k < wt.len()
+            && (matches!(
+                wt[k],
+                "i" | "huvudsak"
+                    | "princip"
+                    | "inte"
+                    | "ej"
+                    | "helt"
+                    | "mycket"
+                    | "remissvaret"
+                    | "yttrandet"
+                    | "sitt"
+                    | "remissvar"
+            ) || GAP_WORDS.contains(&wt[k])
+                || self.is_respondent(wt[k]))
+        {
+            // `i` only as part of `i huvudsak`, `i princip`, `i remissvaret`.
+            if wt[k] == "i"
+                && !wt.get(k + 1).is_some_and(|w| {
+                    matches!(
+                        *w,
+                        "huvudsak" | "princip" | "remissvaret" | "yttrandet" | "sitt"
+                    )
+                })
+            {
+                break;
+            }
+            k += 1;
+        }
+        k
+    }
+
+    /// What the words from `k` to `to` name, when they name the proposal or a part of it.
+    fn object_at(&self, wt: &[&str], k: usize, to: usize) -> Option<Object> {
+        let mut k = k;
+        if k >= to {
+            return None;
+        }
+        if matches!(wt[k], "mot" | "till" | "på" | "om") && k + 1 < to {
+            k += 1;
+        }
+        if self.lex.ku_targets.at(wt, k).is_some()
+            || (k + 1 < to && self.lex.ku_targets.at(wt, k + 1).is_some() && wt[k].ends_with('s'))
+        {
+            return Some(Object::Konsekvensutredning);
+        }
+        let rest = &wt[k..to];
+        // `de förslag som lämnas avseende övriga delar`: the rest, a part of its own.
+        if let Some(o) = rest.iter().position(|w| *w == "övriga") {
+            return Some(Object::Part(k + o, to));
+        }
+        if wt[k] == "att" {
+            // `att förslaget läggs till grund`, `att föreskrifterna införs`: the proposal.
+            if k + 1 < to && self.is_proposal_noun(wt[k + 1]) {
+                return Some(Object::Document { partial: false });
+            }
+            // `att ... reformeras i enlighet med huvudlinjerna i utredningens förslag`.
+            if let Some(p) = (k..to).find(|&w| self.lex.partial.at(wt, w).is_some())
+                && (p..to.min(p + 6)).any(|w| self.is_proposal_noun(wt[w]))
+            {
+                return Some(Object::Document { partial: true });
+            }
+            return Some(Object::Part(k + 1, to));
+        }
+        if let Some((len, _)) = self.lex.partial.at(wt, k)
+            && (k + len..to.min(k + len + 4)).any(|w| self.is_proposal_noun(wt[w]))
+        {
+            return Some(Object::Document { partial: true });
+        }
+        // Determiners and genitives before the noun: `de`, `den föreslagna`, `utredningens`,
+        // `Myndigheten för samhällsskydd och beredskaps förslag`.
+        let mut n = k;
+        while n < to
+            && n < k + 3
+            && (matches!(
+                wt[n],
+                "de" | "det" | "den" | "föreslagna" | "själva" | "hela"
+            ) || (wt[n].ends_with('s') && !self.is_proposal_noun(wt[n])))
+        {
+            n += 1;
+        }
+        if !(n < to && self.is_proposal_noun(wt[n]))
+            && let Some(g) = (k + 1..to.min(k + 8)).find(|&g| {
+                // `beredskaps (MSB) förslag`: an abbreviation may follow the genitive.
+                self.is_proposal_noun(wt[g])
+                    && ((wt[g - 1].ends_with('s') && wt[g - 1].len() > 3)
+                        || (g >= k + 2 && wt[g - 2].ends_with('s') && wt[g - 1].len() <= 6))
+            })
+            && !wt[k..g]
+                .iter()
+                .any(|w| matches!(*w, "att" | "som" | "men" | "då"))
+        {
+            n = g;
+        }
+        if n < to && (self.is_proposal_noun(wt[n]) || wt[n].starts_with("bedömning")) {
+            let after = n + 1;
+            if after >= to
+                || self.lex.whole_specifiers.at(wt, after).is_some()
+                || matches!(wt[after], "och" | "men" | "samt" | "eftersom" | "då")
+            {
+                return Some(Object::Document { partial: false });
+            }
+            if self.lex.part_specifiers.iter().any(|s| s == wt[after]) {
+                // `förslaget om att ta bort paragrafen`: the provision the block is about.
+                if rest
+                    .iter()
+                    .any(|w| matches!(*w, "paragrafen" | "bestämmelsen"))
+                {
+                    return Some(Object::Anaphor);
+                }
+                return Some(Object::Part(k, to));
+            }
+            return Some(Object::Document { partial: false });
+        }
+        if matches!(
+            wt[k],
+            "detta" | "det" | "denna" | "dessa" | "den" | "de" | "här" | "därför"
+        ) {
+            return None;
+        }
+        // `paragrafen`, `bestämmelsen` alone: the provision the block is about (not
+        // `bestämmelsen om krav vid utkontraktering`, which names one by its topic).
+        if matches!(wt[k], "paragrafen" | "bestämmelsen")
+            && (k + 1 >= to || matches!(wt[k + 1], "och" | "men" | "samt" | "eftersom" | "då"))
+        {
+            return Some(Object::Anaphor);
+        }
+        Some(Object::Part(k, to))
+    }
+
+    fn is_proposal_noun(&self, w: &str) -> bool {
+        self.lex.proposal_nouns.iter().any(|n| n == w)
+    }
+
+    /// A provision named by its topic: `bestämmelsen om krav vid utkontraktering`.
+    fn topic_target(&mut self, m: &Match, wt: &[&str], to: usize) -> Option<Vec<Target>> {
+        if !m.agentive
+            || !matches!(
+                m.cue,
+                Cue::Support | Cue::SupportReservations | Cue::Oppose | Cue::Neutral | Cue::Concern
+            )
+        {
+            return None;
+        }
         let obj_start = m.end;
         let obj_end = (obj_start..to)
             .find(|&w| wt[w] == "men" || wt[w] == "och" && w > obj_start + 6)
             .unwrap_or(to);
         if obj_end <= obj_start {
-            return Vec::new();
+            return None;
         }
         let head = wt[obj_start..obj_end.min(obj_start + 3)]
             .iter()
             .any(|w| PROVISION_NOUNS.contains(w));
         if !head {
-            return Vec::new();
+            return None;
         }
         let phrase = wt[obj_start..obj_end].join(" ");
         match self.index {
@@ -893,9 +1452,9 @@ impl<'a> Reader<'a> {
                 }) => {
                     let t = Target::Place { address };
                     self.inferred.insert(t.clone(), matched);
-                    vec![t]
+                    Some(vec![t])
                 }
-                None => Vec::new(),
+                None => None,
             },
             None if self.draft.is_none() => {
                 let t = Target::Unresolved { written: phrase };
@@ -903,9 +1462,9 @@ impl<'a> Reader<'a> {
                     t.clone(),
                     "named by topic; no draft to match it against".into(),
                 );
-                vec![t]
+                Some(vec![t])
             }
-            None => Vec::new(),
+            None => None,
         }
     }
 
@@ -956,13 +1515,22 @@ impl<'a> Reader<'a> {
     }
 
     /// Stance phrases in a sentence, kept only where the respondent is their subject.
-    fn cues(&self, text: &str, ws: &[Word], wt: &[&str], starts: &[u8]) -> Vec<Match> {
+    fn cues(
+        &self,
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+        starts: &[u8],
+        capital: &[bool],
+    ) -> Vec<Match> {
         let mut out: Vec<Match> = Vec::new();
-        let attributed = attributed_start(wt, |w| self.is_respondent(w));
+        let attributed =
+            attributed_start(wt, |w| self.is_respondent(w)).or_else(|| self.reported(wt, capital));
+        let gap = |k: usize| GAP_WORDS.contains(&wt[k]) || capital[k] || self.is_respondent(wt[k]);
         let mut k = 0;
         while k < wt.len() {
             let a = if starts[k] & STARTS_AGENTIVE != 0 {
-                self.lex.agentive.at(wt, k)
+                self.lex.agentive.at_gapped(wt, k, &gap)
             } else {
                 None
             };
@@ -971,16 +1539,16 @@ impl<'a> Reader<'a> {
             } else {
                 None
             };
-            let (len, cue, agentive) = match (a, p) {
-                (Some((la, ta)), Some((lp, tp))) => {
+            let (len, cue, agentive, gap_at) = match (a, p) {
+                (Some((la, ta, g)), Some((lp, tp))) => {
                     if la >= lp {
-                        (la, Lexicon::agentive_cue(ta), true)
+                        (la, Lexicon::agentive_cue(ta), true, g)
                     } else {
-                        (lp, Lexicon::impersonal_cue(tp), false)
+                        (lp, Lexicon::impersonal_cue(tp), false, None)
                     }
                 }
-                (Some((la, ta)), None) => (la, Lexicon::agentive_cue(ta), true),
-                (None, Some((lp, tp))) => (lp, Lexicon::impersonal_cue(tp), false),
+                (Some((la, ta, g)), None) => (la, Lexicon::agentive_cue(ta), true, g),
+                (None, Some((lp, tp))) => (lp, Lexicon::impersonal_cue(tp), false, None),
                 (None, None) => {
                     k += 1;
                     continue;
@@ -991,6 +1559,8 @@ impl<'a> Reader<'a> {
                 end: k + len,
                 cue,
                 agentive,
+                gap: gap_at,
+                presumed: None,
             };
             if agentive {
                 // `tillstyrker inte bara ... utan även ...` is no negation.
@@ -1016,9 +1586,13 @@ impl<'a> Reader<'a> {
                     };
                     m.end += 1;
                 }
-                if !self.subject_is_respondent(text, ws, wt, &m, &out) {
-                    k = m.end;
-                    continue;
+                match self.subject_is_respondent(text, ws, wt, capital, &m, &out) {
+                    Agent::Respondent => {}
+                    Agent::Presumed(why) => m.presumed = Some(why),
+                    Agent::Other => {
+                        k = m.end;
+                        continue;
+                    }
                 }
             } else if attributed.is_some_and(|end| m.start < end) {
                 k = m.end;
@@ -1030,17 +1604,36 @@ impl<'a> Reader<'a> {
         out
     }
 
+    /// A sentence whose subject is someone else (`Stadsledningskontoret anser dock att det
+    /// förtydligas` in a municipal PM reporting a referral body): its impersonal remarks are
+    /// that body's too. Returns where the attribution ends (the whole sentence).
+    fn reported(&self, wt: &[&str], capital: &[bool]) -> Option<usize> {
+        // Only a body the document itself marks as someone else's (a referral body, the
+        // proposer): the lexicon's `utredningen` opens many of the respondent's sentences.
+        let reported = capital.first() == Some(&true)
+            && self.voice.others.iter().any(|n| {
+                n.len() <= wt.len()
+                    && wt[..n.len()].iter().zip(n).all(|(a, b)| *a == b)
+                    && !self.voice.name_ends_at(wt, n.len())
+            });
+        reported.then_some(wt.len())
+    }
+
     fn subject_is_respondent(
         &self,
         text: &str,
         ws: &[Word],
         wt: &[&str],
+        capital: &[bool],
         m: &Match,
         earlier: &[Match],
-    ) -> bool {
-        // Before the verb: `Stadsledningskontoret tillstyrker`, `(bolaget) tillstyrker`.
-        if m.start > 0 && self.is_respondent(wt[m.start - 1]) {
-            return true;
+    ) -> Agent {
+        // Before the verb: a name (`Stockholms universitet tillstyrker`), a word for the
+        // respondent (`Förvaltningen tillstyrker`, `(bolaget) tillstyrker`).
+        if self.voice.name_ends_at(wt, m.start)
+            || (m.start > 0 && self.is_respondent(wt[m.start - 1]))
+        {
+            return Agent::Respondent;
         }
         // `Stockholm Vatten och Avfall AB tillstyrker`: a multi-word name.
         for n in &self.answer.meta.names {
@@ -1052,30 +1645,68 @@ impl<'a> Reader<'a> {
                     .zip(&nw)
                     .all(|(a, b)| a == b)
             {
-                return true;
+                return Agent::Respondent;
             }
         }
-        // After the verb (inverted order): `föreslår stadsledningskontoret att`.
+        if self.voice.other_ends_at(wt, m.start)
+            || (m.start > 0 && self.is_other_word(wt[m.start - 1]))
+        {
+            return Agent::Other;
+        }
+        // Inverted order: `föreslår stadsledningskontoret att`, `ställer sig Konsumentverket
+        // frågande till`, `ser myndigheten att det finns ett värde i`.
+        if m.gap.is_some_and(|g| {
+            self.is_respondent(wt[g]) || self.voice.name_starts_at(wt, g).is_some()
+        }) {
+            return Agent::Respondent;
+        }
         let verb_end = if m.end > m.start + 1 {
             m.start + 1
         } else {
             m.end
         };
-        if wt.get(verb_end).is_some_and(|w| self.is_respondent(w))
-            || wt.get(m.end).is_some_and(|w| self.is_respondent(w))
-        {
-            return true;
+        let after = |k: usize| {
+            let mut k = k;
+            while k < wt.len() && GAP_WORDS.contains(&wt[k]) {
+                k += 1;
+            }
+            k
+        };
+        for k in [verb_end, m.end, after(m.end)] {
+            if wt.get(k).is_some_and(|w| self.is_respondent(w))
+                || self.voice.name_starts_at(wt, k).is_some()
+            {
+                return Agent::Respondent;
+            }
         }
         // A coordinated verb shares the subject: `... och tillstyrker`, `..., men föreslår`.
         let prev = m.start.checked_sub(1).map(|p| wt[p]);
         let comma_before =
             m.start > 0 && text[ws[m.start - 1].end..ws[m.start].start].contains(',');
-        if (matches!(prev, Some("och" | "men" | "samt" | "eller")) || comma_before)
-            && earlier.iter().any(|e| e.agentive)
-        {
-            return true;
+        let coordinated = matches!(prev, Some("och" | "men" | "samt" | "eller")) || comma_before;
+        if coordinated && earlier.iter().any(|e| e.agentive) {
+            return Agent::Respondent;
         }
-        false
+        // Someone else named before the phrase in the sentence: theirs (`Transportstyrelsen
+        // bedömer att ... och riskerar`). A capital right before it is an unknown agent.
+        let other_before =
+            (0..m.start).any(|k| self.is_other_word(wt[k]) || self.voice.other_ends_at(wt, k + 1));
+        if other_before || (m.start > 0 && capital[m.start - 1]) {
+            return Agent::Other;
+        }
+        // The respondent opens the sentence and nobody else is named before the phrase
+        // (`Jämställdhetsmyndigheten delar bilden av ... och välkomnar betänkandet`).
+        if self.voice.name_starts_at(wt, 0).is_some()
+            || wt.first().is_some_and(|w| self.is_respondent(w))
+        {
+            return Agent::Respondent;
+        }
+        // No agent named at all: a stance phrase with no other agent is the respondent's,
+        // but say so (`Välkomnar förslaget.`, a clause after `och` with no subject).
+        if m.start == 0 || coordinated {
+            return Agent::Presumed("no agent named; read as the respondent's");
+        }
+        Agent::Other
     }
 
     fn finish(self) -> StanceTable {
@@ -1086,6 +1717,7 @@ impl<'a> Reader<'a> {
             let mut evidence: Vec<Evidence> = Vec::new();
             let mut supportive = false;
             let mut opposed = false;
+            let mut uncertain: Option<&'static str> = None;
             for st in sts {
                 if let Some(s) = st.stance {
                     supportive |= s.is_supportive();
@@ -1093,6 +1725,7 @@ impl<'a> Reader<'a> {
                     stance = Some(stance.map_or(s, |p: Stance| p.min(s)));
                 }
                 flags.extend(st.flags.iter().copied());
+                uncertain = uncertain.or(st.uncertain);
                 let e = self.evidence(st.sentence);
                 if !evidence.contains(&e) {
                     evidence.push(e);
@@ -1111,6 +1744,11 @@ impl<'a> Reader<'a> {
                 None if flags.contains(&Flag::Proposes) => Stance::Proposal,
                 None => Stance::Comment,
             };
+            // A sub-proposal named in words may be the whole proposal: say so.
+            if matches!(t, Target::Part { .. }) && !self.by_target.contains_key(&Target::Document) {
+                uncertain =
+                    uncertain.or(Some("a part named in words; it may be the whole proposal"));
+            }
             evidence.sort_by_key(|e| e.span.start);
             rows.push(Row {
                 id: t.id(),
@@ -1122,6 +1760,7 @@ impl<'a> Reader<'a> {
                 inferred: self.inferred.get(t).cloned(),
                 unresolved: self.unresolved.get(t).cloned(),
                 conflict: supportive && opposed,
+                uncertain: uncertain.map(str::to_string),
             });
         }
         // Order: the proposal, chapters and paragraphs by address (the draft's order for any
@@ -1132,12 +1771,12 @@ impl<'a> Reader<'a> {
             match &r.target {
                 Target::Document => (0, Address::default(), 0),
                 Target::Place { address } => (1, *address, 0),
-                Target::OtherParagraphs { .. } | Target::Unresolved { .. } => (
+                Target::Konsekvensutredning => (3, Address::default(), 0),
+                _ => (
                     2,
                     Address::default(),
                     appearance.get(&r.target).copied().unwrap_or(usize::MAX),
                 ),
-                Target::Konsekvensutredning => (3, Address::default(), 0),
             }
         });
         let addressed: BTreeSet<Address> = rows
@@ -1186,10 +1825,158 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// A sentence's clauses: split at `men`, at exceptions (`utom när det gäller`) and where a
+/// new stance phrase is coordinated (`... och har i övrigt inga invändningar`), with the
+/// stance and flags of each.
+struct Clauses {
+    /// Per clause: its first word and whether it is an exception.
+    bounds: Vec<(usize, bool)>,
+    stance: Vec<Option<Stance>>,
+    flags: Vec<BTreeSet<Flag>>,
+}
+
+impl Clauses {
+    fn split(wt: &[&str], matches: &[Match], lex: &Lexicon) -> Clauses {
+        let mut bounds: Vec<(usize, bool)> = vec![(0, false)];
+        let mut k = 0;
+        while k < wt.len() {
+            if let Some((len, _)) = lex.exceptions.at(wt, k) {
+                bounds.push((k, true));
+                k += len;
+                continue;
+            }
+            if wt[k] == "men" && k > 0 {
+                bounds.push((k, false));
+            }
+            k += 1;
+        }
+        // `tillstyrker förslaget ... och har i övrigt inga invändningar`.
+        let is_stance = |c: Cue| {
+            matches!(
+                c,
+                Cue::Support
+                    | Cue::SupportReservations
+                    | Cue::Oppose
+                    | Cue::NoComment
+                    | Cue::Neutral
+            )
+        };
+        for (n, m) in matches.iter().enumerate() {
+            if m.start > 1
+                && matches!(wt[m.start - 1], "och" | "samt")
+                && is_stance(m.cue)
+                && matches[..n]
+                    .iter()
+                    .any(|e| is_stance(e.cue) && e.cue != m.cue)
+                && !bounds.iter().any(|b| b.0 == m.start - 1)
+            {
+                bounds.push((m.start - 1, false));
+            }
+        }
+        bounds.sort_by_key(|b| b.0);
+        let n = bounds.len();
+        let mut cl = Clauses {
+            bounds,
+            stance: vec![None; n],
+            flags: vec![BTreeSet::new(); n],
+        };
+        for m in matches {
+            let c = cl.clause_of(m.start);
+            let s = match m.cue {
+                Cue::Support => Some(Stance::Support),
+                Cue::SupportReservations => Some(Stance::SupportReservations),
+                Cue::Oppose => Some(Stance::Oppose),
+                Cue::Neutral | Cue::Comment => Some(Stance::Comment),
+                Cue::NoComment => Some(Stance::NoComment),
+                Cue::Proposes => {
+                    cl.flags[c].insert(Flag::Proposes);
+                    None
+                }
+                Cue::Clarification => {
+                    cl.flags[c].insert(Flag::Clarification);
+                    None
+                }
+                Cue::Concern => {
+                    cl.flags[c].insert(Flag::Concern);
+                    None
+                }
+                Cue::RefersBack => {
+                    cl.flags[c].insert(Flag::RefersBack);
+                    None
+                }
+            };
+            if let Some(s) = s {
+                cl.stance[c] = Some(match cl.stance[c] {
+                    Some(prev) => prev.min(s),
+                    None => s,
+                });
+            }
+        }
+        // `föreslår att detta förtydligas` asks for clarification, not a change.
+        for f in cl.flags.iter_mut() {
+            if f.contains(&Flag::Clarification) {
+                f.remove(&Flag::Proposes);
+            }
+        }
+        cl
+    }
+
+    fn len(&self) -> usize {
+        self.bounds.len()
+    }
+
+    fn clause_of(&self, w: usize) -> usize {
+        self.bounds.iter().rposition(|(b, _)| *b <= w).unwrap_or(0)
+    }
+
+    fn is_exception(&self, c: usize) -> bool {
+        self.bounds[c].1
+    }
+
+    /// Whether each clause takes its own targets: support and opposition meet, an
+    /// exception, or a coordinated no-comment beside a stance.
+    fn separate(&self) -> bool {
+        let mixed = self
+            .stance
+            .iter()
+            .any(|s| s.is_some_and(|s| s.is_supportive()))
+            && self.stance.contains(&Some(Stance::Oppose));
+        let no_comment_beside = self.stance.contains(&Some(Stance::NoComment))
+            && self
+                .stance
+                .iter()
+                .any(|s| s.is_some_and(|s| s != Stance::NoComment));
+        mixed || self.bounds.iter().any(|b| b.1) || no_comment_beside
+    }
+}
+
 struct CiteTargets {
     at: usize,
     targets: Vec<Target>,
     whole: bool,
+}
+
+/// The target a part heading names: a report section (`5.4.2 Köperbjudanden …`) or a
+/// part in words (`Förslag till lag om ändring i alkohollagen (2010:1622)`).
+fn part_of_heading(text: &str) -> Target {
+    match super::section_number(text) {
+        Some((number, title)) => Target::Section {
+            number,
+            title: (!title.is_empty()).then(|| title.to_string()),
+        },
+        None => Target::Part {
+            label: part_label(text),
+        },
+    }
+}
+
+/// The words naming a part, as written, at most twelve words, without closing punctuation.
+fn part_label(s: &str) -> String {
+    let words: Vec<&str> = s.split_whitespace().take(12).collect();
+    words
+        .join(" ")
+        .trim_end_matches(['.', ',', ':', ';'])
+        .to_string()
 }
 
 /// Words naming the authority behind the proposal in a condition (`under förutsättning att MSB ...`).

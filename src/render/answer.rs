@@ -48,6 +48,7 @@ pub fn tsv(t: &StanceTable) -> String {
             inferred: None,
             unresolved: None,
             conflict: false,
+            uncertain: None,
         })
         .collect();
     // The proposal, the draft's places by address (paragraphs not addressed among them),

@@ -1,0 +1,418 @@
+//! Stage 3, stances: whose voice a stance phrase is in. The document names its respondent
+//! (a self-introduction, the letterhead, the agent of most stance phrases, an abbreviation
+//! in parentheses, the generic noun for its kind, the first person); the authority behind
+//! the proposal (`Socialstyrelsens förslag`), the bodies a municipal case was referred to,
+//! and the lexicon's `others` are someone else.
+
+use super::lexicon::Lexicon;
+use super::{Answer, Word};
+
+/// Whose a stance phrase is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Agent {
+    /// The respondent, named or in the first person.
+    Respondent,
+    /// Presumed the respondent's, with the reason it is not certain.
+    Presumed(&'static str),
+    /// Someone else's (the proposer, a referral body, the inquiry).
+    Other,
+}
+
+/// The names of the respondent and of others in one answer (lower-case word sequences).
+#[derive(Clone, Debug, Default)]
+pub struct Voice {
+    /// Names the document gives the respondent.
+    pub names: Vec<Vec<String>>,
+    /// Names of others: the proposer, referral bodies.
+    pub others: Vec<Vec<String>>,
+    /// Whether the respondent introduced itself (`X har beretts tillfälle att yttra sig`):
+    /// then the document is an answer, and its impersonal remarks are positions.
+    pub introduced: bool,
+}
+
+/// A sentence's words: lower-case text and whether the word as written is capitalised.
+pub struct Words<'a> {
+    pub lower: &'a [&'a str],
+    pub capital: &'a [bool],
+}
+
+/// Adverbs and connectives that open a main clause before its verb (`Vidare tillstyrker
+/// ...`): a capital there is no name.
+const OPENERS: [&str; 24] = [
+    "vidare",
+    "därför",
+    "dock",
+    "slutligen",
+    "också",
+    "även",
+    "sammanfattningsvis",
+    "däremot",
+    "samtidigt",
+    "här",
+    "nu",
+    "då",
+    "därutöver",
+    "inledningsvis",
+    "avslutningsvis",
+    "därmed",
+    "sammantaget",
+    "likaså",
+    "alltså",
+    "således",
+    "avslutande",
+    "generellt",
+    "övergripande",
+    "det",
+];
+
+/// Words that may stand inside a multi-word name (`Myndigheten för digital förvaltning`).
+const NAME_LINKS: [&str; 4] = ["för", "och", "i", "av"];
+
+impl Voice {
+    /// Reads the names from an answer. `agents` are, per sentence, the word indexes where
+    /// an agentive stance phrase starts (found before any respondent check).
+    pub fn read(
+        answer: &Answer,
+        lex: &Lexicon,
+        sentence_words: &[(Vec<String>, Vec<bool>)],
+        agents: &[Vec<usize>],
+    ) -> Voice {
+        let mut v = Voice::default();
+        // Names from the letterhead and the body's own subjects, as found by the metadata.
+        for n in &answer.meta.names {
+            v.add_name(n.split(' ').map(str::to_string).collect());
+        }
+        let mut aliases: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        let mut introduced: Vec<Vec<String>> = Vec::new();
+        let mut referred: Vec<Vec<String>> = Vec::new();
+        for (i, (lw, caps)) in sentence_words.iter().enumerate() {
+            let text = &answer.sentences[i].text;
+            let wl: Vec<&str> = lw.iter().map(String::as_str).collect();
+            let w = Words {
+                lower: &wl,
+                capital: caps,
+            };
+            aliases.extend(parenthesised_aliases(text, &w));
+            // `Stockholms universitet har beretts tillfälle att yttra sig`.
+            for k in 0..wl.len() {
+                if lex.introductions.at(&wl, k).is_some() {
+                    let mut j = k;
+                    if j > 0 && wl[j - 1] == "som" {
+                        j -= 1;
+                    }
+                    if let Some(name) = name_before(&w, j) {
+                        introduced.push(name.clone());
+                        v.add_name(name);
+                        v.introduced = true;
+                    }
+                    break;
+                }
+            }
+            // `Socialstyrelsens förslag`, `Statens skolverks förslag`: the proposer.
+            for k in 1..wl.len() {
+                if !lex.proposer_nouns.iter().any(|n| n == wl[k]) {
+                    continue;
+                }
+                let Some(stem) = genitive_stem(wl[k - 1]) else {
+                    continue;
+                };
+                let name = if caps[k - 1] && !OPENERS.contains(&wl[k - 1]) {
+                    vec![stem.to_string()]
+                } else if k >= 2 && caps[k - 2] && may_start_name(&w, k - 2) {
+                    vec![wl[k - 2].to_string(), stem.to_string()]
+                } else {
+                    continue;
+                };
+                v.add_other_with_forms(name);
+            }
+            // `Ärendet har remitterats till stadsledningskontoret och miljö- och
+            // hälsoskyddsnämnden`: two or more bodies are referral bodies.
+            for k in 0..wl.len() {
+                if let Some((len, _)) = lex.referrals.at(&wl, k) {
+                    let bodies = listed_bodies(&wl, k + len);
+                    if bodies.len() >= 2 {
+                        referred.extend(bodies);
+                    }
+                    break;
+                }
+            }
+        }
+        // A referral body is not the respondent, though the metadata took the most frequent
+        // subject for the office; a body that introduced itself is.
+        for b in referred {
+            if !introduced.contains(&b) {
+                v.names.retain(|n| *n != b);
+                v.others.push(b);
+            }
+        }
+        // The agent of most stance phrases is the respondent, unless it is someone else.
+        let mut counts: Vec<(Vec<String>, usize)> = Vec::new();
+        for (i, starts) in agents.iter().enumerate() {
+            let (lw, caps) = &sentence_words[i];
+            let wl: Vec<&str> = lw.iter().map(String::as_str).collect();
+            let w = Words {
+                lower: &wl,
+                capital: caps,
+            };
+            for &p in starts {
+                if let Some(name) = subject_before(&w, p).or_else(|| subject_after(&w, p))
+                    && !v.is_other(&name)
+                    && !lex.others.iter().any(|o| name.len() == 1 && *o == name[0])
+                {
+                    match counts.iter_mut().find(|(n, _)| *n == name) {
+                        Some((_, c)) => *c += 1,
+                        None => counts.push((name, 1)),
+                    }
+                }
+            }
+        }
+        let best = counts.iter().map(|(_, c)| *c).max().unwrap_or(0);
+        let leaders: Vec<&Vec<String>> = counts
+            .iter()
+            .filter(|(_, c)| *c == best)
+            .map(|(n, _)| n)
+            .collect();
+        if best >= 2 || (best == 1 && counts.len() == 1) {
+            for n in leaders {
+                v.add_name(n.clone());
+            }
+        }
+        // An abbreviation names the same body as its full name.
+        for (full, short) in aliases {
+            if v.names.contains(&full) || v.names.contains(&short) {
+                v.add_name(full);
+                v.add_name(short);
+            } else if v.is_other(&full) || v.is_other(&short) {
+                v.others.push(full);
+                v.others.push(short);
+            }
+        }
+        v
+    }
+
+    fn add_name(&mut self, n: Vec<String>) {
+        if !n.is_empty() && !self.names.contains(&n) {
+            self.names.push(n);
+        }
+    }
+
+    /// A proposer's name and its definite form (`skolverk` → `skolverket`), since the text
+    /// names it both ways (`Statens skolverks förslag`, `Skolverket bedömer`).
+    fn add_other_with_forms(&mut self, n: Vec<String>) {
+        if self.names.contains(&n) {
+            return;
+        }
+        if let Some(last) = n.last() {
+            let mut single = vec![last.clone()];
+            if !self.others.contains(&single) && n.len() > 1 {
+                self.others.push(single.clone());
+            }
+            for suffix in ["et", "en"] {
+                if !last.ends_with(suffix) {
+                    single = vec![format!("{last}{suffix}")];
+                    if !self.others.contains(&single) {
+                        self.others.push(single);
+                    }
+                }
+            }
+        }
+        if !self.others.contains(&n) {
+            self.others.push(n);
+        }
+    }
+
+    /// Whether a name is someone else's (and not also the respondent's own).
+    pub fn is_other(&self, name: &[String]) -> bool {
+        !self.names.iter().any(|n| n == name) && self.others.iter().any(|o| o == name)
+    }
+
+    /// Whether the words ending at `end` (exclusive) are one of the respondent's names.
+    pub fn name_ends_at(&self, w: &[&str], end: usize) -> bool {
+        self.names
+            .iter()
+            .any(|n| n.len() <= end && w[end - n.len()..end].iter().zip(n).all(|(a, b)| *a == b))
+    }
+
+    /// Whether the words starting at `start` are one of the respondent's names; returns its
+    /// length.
+    pub fn name_starts_at(&self, w: &[&str], start: usize) -> Option<usize> {
+        self.names
+            .iter()
+            .filter(|n| {
+                start + n.len() <= w.len()
+                    && w[start..start + n.len()]
+                        .iter()
+                        .zip(n.iter())
+                        .all(|(a, b)| *a == b)
+            })
+            .map(Vec::len)
+            .max()
+    }
+
+    /// Whether the words ending at `end` (exclusive) name someone else.
+    pub fn other_ends_at(&self, w: &[&str], end: usize) -> bool {
+        !self.name_ends_at(w, end)
+            && self.others.iter().any(|n| {
+                n.len() <= end && w[end - n.len()..end].iter().zip(n).all(|(a, b)| *a == b)
+            })
+    }
+}
+
+/// `Skolverks` → `skolverk`, `MSB:s` → `msb`; `None` for a word that is no genitive.
+fn genitive_stem(w: &str) -> Option<&str> {
+    if let Some(s) = w.strip_suffix(":s") {
+        return Some(s);
+    }
+    let s = w.strip_suffix('s')?;
+    (s.chars().count() >= 3 && !s.ends_with('s')).then_some(s)
+}
+
+/// Words that never start a name, though a sentence may capitalise them.
+const NOT_NAME_START: [&str; 22] = [
+    "i", "på", "av", "för", "om", "med", "till", "enligt", "det", "den", "de", "en", "ett", "som",
+    "när", "att", "vi", "jag", "mot", "under", "efter", "inom",
+];
+
+fn may_start_name(w: &Words, i: usize) -> bool {
+    w.capital[i] && !OPENERS.contains(&w.lower[i]) && !NOT_NAME_START.contains(&w.lower[i])
+}
+
+/// The name that ends right before word `j`: a capitalised word, optionally with lower-case
+/// words after it (`Myndigheten för samhällsskydd och beredskap`, `Stockholms universitet`),
+/// or two capitalised parts joined by a link word (`Kammarrätten i Stockholm`); at most
+/// seven words.
+pub fn name_before(w: &Words, j: usize) -> Option<Vec<String>> {
+    let lo = j.saturating_sub(7);
+    let mut i = j;
+    let mut start = None;
+    while i > lo {
+        i -= 1;
+        if may_start_name(w, i) {
+            start = Some(i);
+            if i >= lo + 2 && NAME_LINKS.contains(&w.lower[i - 1]) && may_start_name(w, i - 2) {
+                start = Some(i - 2);
+            }
+            break;
+        }
+        if w.lower[i].chars().any(|c| c.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let start = start?;
+    Some(w.lower[start..j].iter().map(|s| s.to_string()).collect())
+}
+
+/// The subject right before an agentive phrase at `p`: a capitalised word, or a name that
+/// opens the sentence (`Stockholms universitet`, `Myndigheten för digital förvaltning`).
+pub fn subject_before(w: &Words, p: usize) -> Option<Vec<String>> {
+    if p == 0 {
+        return None;
+    }
+    if may_start_name(w, p - 1) {
+        return Some(vec![w.lower[p - 1].to_string()]);
+    }
+    let n = name_before(w, p)?;
+    (n.len() == p).then_some(n)
+}
+
+/// The subject after the verb in inverted order (`Därför tillstyrker Konsumentverket`,
+/// `Beträffande X ser myndigheten`): the first capitalised word after adverbs.
+pub fn subject_after(w: &Words, p: usize) -> Option<Vec<String>> {
+    let mut k = p + 1;
+    while k < w.lower.len() && OPENERS.contains(&w.lower[k]) {
+        k += 1;
+    }
+    (k < w.lower.len() && may_start_name(w, k)).then(|| vec![w.lower[k].to_string()])
+}
+
+/// `Digg` in `Myndigheten för digital förvaltning (Digg)`, `Patent- och registreringsverket`
+/// in `PRV (Patent- och registreringsverket)`: pairs of names for one body.
+fn parenthesised_aliases(text: &str, w: &Words) -> Vec<(Vec<String>, Vec<String>)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(p) = text[from..].find('(') {
+        let open = from + p;
+        let Some(q) = text[open..].find(')') else {
+            break;
+        };
+        let close = open + q;
+        from = close + 1;
+        let inner = &text[open + 1..close];
+        if inner.is_empty()
+            || inner.len() > 60
+            || !inner.starts_with(|c: char| c.is_uppercase())
+            || inner.contains(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        let inner_words: Vec<String> = super::words(inner).into_iter().map(|x| x.text).collect();
+        // The words before `(`: count them in the sentence's words.
+        let before = super::words(&text[..open]).len();
+        if let Some(name) = name_before(w, before.min(w.lower.len()))
+            && !inner_words.is_empty()
+        {
+            out.push((name, inner_words));
+        }
+    }
+    out
+}
+
+/// The bodies listed after a referral phrase: `stadsledningskontoret och miljö- och
+/// hälsoskyddsnämnden` → each body's words (a compound's last part names it).
+fn listed_bodies(w: &[&str], from: usize) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut k = from;
+    let mut cur: Vec<String> = Vec::new();
+    while k < w.len() && k < from + 12 {
+        let x = w[k];
+        if x == "och" || x == "samt" {
+            // `miljö- och hälsoskyddsnämnden`: a split compound, not a second body.
+            if cur.last().is_some_and(|c| c.ends_with('-')) {
+                k += 1;
+                continue;
+            }
+            if !cur.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+        } else {
+            cur.push(x.to_string());
+        }
+        k += 1;
+        if is_body(x) && k < w.len() && w[k] != "och" && w[k] != "samt" {
+            break;
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out.retain(|b| b.last().is_some_and(|x| is_body(x)));
+    // A body is named by its last word in running text (`Nämnden`, `hälsoskyddsnämnden`).
+    out.into_iter()
+        .filter_map(|b| b.last().map(|x| vec![x.clone()]))
+        .collect()
+}
+
+/// A word that names an organisation by its kind (`-kontoret`, `-nämnden`, `-förvaltningen`).
+fn is_body(w: &str) -> bool {
+    [
+        "kontoret",
+        "nämnden",
+        "förvaltningen",
+        "styrelsen",
+        "bolaget",
+        "verket",
+        "myndigheten",
+    ]
+    .iter()
+    .any(|s| w.ends_with(s))
+}
+
+/// Lower-case words and capitals of a sentence's words.
+pub fn sentence_words(text: &str, ws: &[Word]) -> (Vec<String>, Vec<bool>) {
+    let lower = ws.iter().map(|w| w.text.clone()).collect();
+    let caps = ws
+        .iter()
+        .map(|w| text[w.start..w.end].starts_with(|c: char| c.is_uppercase()))
+        .collect();
+    (lower, caps)
+}
