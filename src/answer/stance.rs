@@ -417,7 +417,13 @@ impl<'a> Reader<'a> {
                 p.capital.clone(),
             ));
         }
-        let voice = Voice::read(answer, lex, &sentence_words, &agents);
+        // Headings name the proposer too (`Remissvar: Naturvårdsverkets förslag till ...`).
+        let heading_words: Vec<(Vec<String>, Vec<bool>)> = answer
+            .headings
+            .iter()
+            .map(|h| super::voice::sentence_words(&h.text, &words(&h.text)))
+            .collect();
+        let voice = Voice::read(answer, lex, &sentence_words, &agents, &heading_words);
         Reader {
             answer,
             draft,
@@ -1381,6 +1387,17 @@ impl<'a> Reader<'a> {
         {
             n = g;
         }
+        // `förändringar i förslagen`: the changes proposed, the proposal itself.
+        if n + 2 < to
+            && matches!(
+                wt[n],
+                "förändringar" | "förändringarna" | "ändringar" | "ändringarna"
+            )
+            && wt[n + 1] == "i"
+            && self.is_proposal_noun(wt[n + 2])
+        {
+            return Some(Object::Document { partial: false });
+        }
         if n < to && (self.is_proposal_noun(wt[n]) || wt[n].starts_with("bedömning")) {
             let after = n + 1;
             if after >= to
@@ -1401,10 +1418,12 @@ impl<'a> Reader<'a> {
             }
             return Some(Object::Document { partial: false });
         }
-        if matches!(
-            wt[k],
-            "detta" | "det" | "denna" | "dessa" | "den" | "de" | "här" | "därför"
-        ) {
+        // A pronoun alone points back; as a determiner (`den förändring som föreslås`) it
+        // opens a part named in words.
+        if matches!(wt[k], "detta" | "denna" | "dessa" | "här" | "därför")
+            || (matches!(wt[k], "det" | "den" | "de")
+                && (k + 1 >= to || matches!(wt[k + 1], "som" | "att" | "och" | "men" | "är")))
+        {
             return None;
         }
         // `paragrafen`, `bestämmelsen` alone: the provision the block is about (not

@@ -542,3 +542,19 @@ proptest::proptest! {
         let _ = read(&src, true);
     }
 }
+
+#[test]
+#[ignore]
+fn debug_dump() {
+    let path = std::env::var("DUMP").unwrap();
+    let src = std::fs::read_to_string(path).unwrap();
+    let lex = lex();
+    let a = parse(&Text::from_plain("x.txt", src), &lex);
+    for h in &a.headings {
+        eprintln!("H {:?} {:?}", h.kind, h.text);
+    }
+    for s in &a.sentences {
+        eprintln!("S {:?} b{} {:?}", s.area, s.block, s.text);
+    }
+    eprintln!("{:?}", a.meta.names);
+}

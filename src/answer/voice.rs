@@ -76,6 +76,7 @@ impl Voice {
         lex: &Lexicon,
         sentence_words: &[(Vec<String>, Vec<bool>)],
         agents: &[Vec<usize>],
+        headings: &[(Vec<String>, Vec<bool>)],
     ) -> Voice {
         let mut v = Voice::default();
         // Names from the letterhead and the body's own subjects, as found by the metadata.
@@ -85,8 +86,11 @@ impl Voice {
         let mut aliases: Vec<(Vec<String>, Vec<String>)> = Vec::new();
         let mut introduced: Vec<Vec<String>> = Vec::new();
         let mut referred: Vec<Vec<String>> = Vec::new();
-        for (i, (lw, caps)) in sentence_words.iter().enumerate() {
-            let text = &answer.sentences[i].text;
+        for (i, (lw, caps)) in sentence_words.iter().chain(headings).enumerate() {
+            let text = match answer.sentences.get(i) {
+                Some(s) => &s.text,
+                None => &answer.headings[i - answer.sentences.len()].text,
+            };
             let wl: Vec<&str> = lw.iter().map(String::as_str).collect();
             let w = Words {
                 lower: &wl,
@@ -116,6 +120,12 @@ impl Voice {
                 let Some(stem) = genitive_stem(wl[k - 1]) else {
                     continue;
                 };
+                // `Förvaltningens förslag till beslut` is the respondent's own proposal.
+                if lex.generic_respondents.iter().any(|g| g == stem)
+                    || (wl.get(k + 1) == Some(&"till") && wl.get(k + 2) == Some(&"beslut"))
+                {
+                    continue;
+                }
                 let name = if caps[k - 1] && !OPENERS.contains(&wl[k - 1]) {
                     vec![stem.to_string()]
                 } else if k >= 2 && caps[k - 2] && may_start_name(&w, k - 2) {
@@ -145,6 +155,11 @@ impl Voice {
                 v.others.push(b);
             }
         }
+        // The proposer is not the respondent either, though the metadata may have taken it
+        // for a subject of the answer (`Socialstyrelsen föreslår ...`).
+        let others = v.others.clone();
+        v.names
+            .retain(|n| introduced.contains(n) || !others.contains(n));
         // The agent of most stance phrases is the respondent, unless it is someone else.
         let mut counts: Vec<(Vec<String>, usize)> = Vec::new();
         for (i, starts) in agents.iter().enumerate() {
@@ -199,9 +214,6 @@ impl Voice {
     /// A proposer's name and its definite form (`skolverk` → `skolverket`), since the text
     /// names it both ways (`Statens skolverks förslag`, `Skolverket bedömer`).
     fn add_other_with_forms(&mut self, n: Vec<String>) {
-        if self.names.contains(&n) {
-            return;
-        }
         if let Some(last) = n.last() {
             let mut single = vec![last.clone()];
             if !self.others.contains(&single) && n.len() > 1 {
@@ -273,6 +285,12 @@ const NOT_NAME_START: [&str; 22] = [
     "när", "att", "vi", "jag", "mot", "under", "efter", "inom",
 ];
 
+/// Words that end a name when read backwards: verbs and particles of the clause around it.
+const NOT_IN_NAME: [&str; 20] = [
+    "har", "är", "ska", "kan", "vill", "mot", "men", "att", "som", "inte", "ej", "den", "det",
+    "de", "en", "ett", "till", "på", "med", "om",
+];
+
 fn may_start_name(w: &Words, i: usize) -> bool {
     w.capital[i] && !OPENERS.contains(&w.lower[i]) && !NOT_NAME_START.contains(&w.lower[i])
 }
@@ -294,7 +312,7 @@ pub fn name_before(w: &Words, j: usize) -> Option<Vec<String>> {
             }
             break;
         }
-        if w.lower[i].chars().any(|c| c.is_ascii_digit()) {
+        if w.lower[i].chars().any(|c| c.is_ascii_digit()) || NOT_IN_NAME.contains(&w.lower[i]) {
             return None;
         }
     }
