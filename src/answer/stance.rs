@@ -536,12 +536,13 @@ impl<'a> Reader<'a> {
     }
 
     fn end_block(&mut self) {
-        self.block_section = None;
         if self.pending.is_empty() {
             self.current.clear();
+            self.block_section = None;
             return;
         }
         let targets = self.default_targets();
+        self.block_section = None;
         let pending = std::mem::take(&mut self.pending);
         for st in pending {
             for t in &targets {
@@ -766,7 +767,7 @@ impl<'a> Reader<'a> {
         let body = t
             .trim_start_matches(|c: char| super::is_bullet(c) || c.is_whitespace())
             .trim_end();
-        let label = part_label(body.split(':').next().unwrap_or(body));
+        let label = part_label(body.split(": ").next().unwrap_or(body));
         let mut stance = intro.stance;
         let mut flags = intro.flags.clone();
         let matches = self.cues(text, _ws, wt, &prep.starts, &prep.capital);
@@ -1328,6 +1329,9 @@ impl<'a> Reader<'a> {
     /// What the words from `k` to `to` name, when they name the proposal or a part of it.
     fn object_at(&self, wt: &[&str], k: usize, to: usize) -> Option<Object> {
         let mut k = k;
+        while k < to && GAP_WORDS.contains(&wt[k]) {
+            k += 1;
+        }
         if k >= to {
             return None;
         }
@@ -1667,17 +1671,17 @@ impl<'a> Reader<'a> {
                 return Agent::Respondent;
             }
         }
-        if self.voice.other_ends_at(wt, m.start)
-            || (m.start > 0 && self.is_other_word(wt[m.start - 1]))
-        {
-            return Agent::Other;
-        }
-        // Inverted order: `föreslår stadsledningskontoret att`, `ställer sig Konsumentverket
-        // frågande till`, `ser myndigheten att det finns ett värde i`.
+        // Inverted order: `ställer sig Konsumentverket frågande till`, `Beträffande ... ser
+        // myndigheten att det finns ett värde i`.
         if m.gap.is_some_and(|g| {
             self.is_respondent(wt[g]) || self.voice.name_starts_at(wt, g).is_some()
         }) {
             return Agent::Respondent;
+        }
+        if self.voice.other_ends_at(wt, m.start)
+            || (m.start > 0 && self.is_other_word(wt[m.start - 1]))
+        {
+            return Agent::Other;
         }
         let verb_end = if m.end > m.start + 1 {
             m.start + 1
@@ -1704,6 +1708,17 @@ impl<'a> Reader<'a> {
             m.start > 0 && text[ws[m.start - 1].end..ws[m.start].start].contains(',');
         let coordinated = matches!(prev, Some("och" | "men" | "samt" | "eller")) || comma_before;
         if coordinated && earlier.iter().any(|e| e.agentive) {
+            return Agent::Respondent;
+        }
+        // `Domstolsverket, som har granskat betänkandet ..., ställer sig i huvudsak positivt`:
+        // the phrase after a relative clause on the respondent is the respondent's.
+        if comma_before
+            && (1..m.start).any(|k| {
+                wt[k] == "som"
+                    && (self.voice.name_ends_at(wt, k) || self.is_respondent(wt[k - 1]))
+                    && text[ws[k - 1].end..ws[k].start].contains(',')
+            })
+        {
             return Agent::Respondent;
         }
         // Someone else named before the phrase in the sentence: theirs (`Transportstyrelsen
@@ -1989,11 +2004,43 @@ fn part_of_heading(text: &str) -> Target {
     }
 }
 
-/// The words naming a part, as written, at most twelve words, without closing punctuation.
+/// The words naming a part, as written: up to the end of its clause (a comma, `men`, `då`,
+/// `och` before a verb of the answer's own), at most twelve words, without closing
+/// punctuation.
 fn part_label(s: &str) -> String {
-    let words: Vec<&str> = s.split_whitespace().take(12).collect();
-    words
-        .join(" ")
+    let mut out: Vec<&str> = Vec::new();
+    let words: Vec<&str> = s.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if out.len() == 12 || matches!(*w, "men" | "då" | "eftersom" | "vilket") && i > 0 {
+            break;
+        }
+        if *w == "och"
+            && words.get(i + 1).is_some_and(|n| {
+                matches!(
+                    *n,
+                    "anser"
+                        | "har"
+                        | "är"
+                        | "menar"
+                        | "vill"
+                        | "ser"
+                        | "delar"
+                        | "bedömer"
+                        | "tillstyrker"
+                        | "avstyrker"
+                        | "välkomnar"
+                        | "föreslår"
+                )
+            })
+        {
+            break;
+        }
+        out.push(w);
+        if w.ends_with([',', ';']) {
+            break;
+        }
+    }
+    out.join(" ")
         .trim_end_matches(['.', ',', ':', ';'])
         .to_string()
 }

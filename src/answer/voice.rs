@@ -104,7 +104,16 @@ impl Voice {
                     if j > 0 && wl[j - 1] == "som" {
                         j -= 1;
                     }
-                    if let Some(name) = name_before(&w, j) {
+                    // `Myndigheten för digital förvaltning (Digg), som har i uppdrag ...,
+                    // lämnar följande synpunkter`: the name before the parentheses opens the
+                    // sentence.
+                    let opening = parenthesised_aliases(text, &w)
+                        .into_iter()
+                        .map(|(full, _)| full)
+                        .find(|full| {
+                            full.len() <= wl.len() && wl.iter().zip(full).all(|(a, b)| *a == b)
+                        });
+                    if let Some(name) = name_before(&w, j).or(opening) {
                         introduced.push(name.clone());
                         v.add_name(name);
                         v.introduced = true;
@@ -181,6 +190,28 @@ impl Voice {
                 }
             }
         }
+        // An abbreviation and its full name count as one agent (`Digg`, `Myndigheten för
+        // digital förvaltning`).
+        let merged: Vec<(Vec<String>, usize)> = counts
+            .iter()
+            .map(|(n, c)| {
+                let more: usize = aliases
+                    .iter()
+                    .filter_map(|(full, short)| {
+                        let other = if full == n {
+                            short
+                        } else if short == n {
+                            full
+                        } else {
+                            return None;
+                        };
+                        counts.iter().find(|(m, _)| m == other).map(|(_, c)| *c)
+                    })
+                    .sum();
+                (n.clone(), c + more)
+            })
+            .collect();
+        let counts = merged;
         let best = counts.iter().map(|(_, c)| *c).max().unwrap_or(0);
         let leaders: Vec<&Vec<String>> = counts
             .iter()
@@ -320,8 +351,9 @@ pub fn name_before(w: &Words, j: usize) -> Option<Vec<String>> {
     Some(w.lower[start..j].iter().map(|s| s.to_string()).collect())
 }
 
-/// The subject right before an agentive phrase at `p`: a capitalised word, or a name that
-/// opens the sentence (`Stockholms universitet`, `Myndigheten för digital förvaltning`).
+/// The subject right before an agentive phrase at `p`: a capitalised word (`Digg
+/// tillstyrker`), or a capitalised word and a noun opening the sentence (`Stockholms
+/// universitet tillstyrker`). Longer names are known from introductions and aliases.
 pub fn subject_before(w: &Words, p: usize) -> Option<Vec<String>> {
     if p == 0 {
         return None;
@@ -329,8 +361,12 @@ pub fn subject_before(w: &Words, p: usize) -> Option<Vec<String>> {
     if may_start_name(w, p - 1) {
         return Some(vec![w.lower[p - 1].to_string()]);
     }
-    let n = name_before(w, p)?;
-    (n.len() == p).then_some(n)
+    (p == 2
+        && may_start_name(w, 0)
+        && !NOT_IN_NAME.contains(&w.lower[1])
+        && !NAME_LINKS.contains(&w.lower[1])
+        && w.lower[1].chars().all(char::is_alphabetic))
+    .then(|| vec![w.lower[0].to_string(), w.lower[1].to_string()])
 }
 
 /// The subject after the verb in inverted order (`Därför tillstyrker Konsumentverket`,
