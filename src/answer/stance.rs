@@ -1114,6 +1114,16 @@ impl<'a> Reader<'a> {
         if targets.is_empty() {
             let (t, partial) = self.object_targets(matches, text, ws, wt, 0, wt.len());
             targets = t;
+            // `avstyrker att föreskrifterna införs och finner att konsekvensutredningen inte
+            // uppfyller kraven`: a verdict naming the konsekvensutredning is about it too.
+            if !targets.is_empty()
+                && !targets.contains(&Target::Konsekvensutredning)
+                && matches
+                    .iter()
+                    .any(|m| (m.start..m.end).any(|w| self.lex.ku_targets.at(wt, w).is_some()))
+            {
+                targets.push(Target::Konsekvensutredning);
+            }
             if partial && st == Some(Stance::Support) {
                 st = Some(Stance::SupportReservations);
                 statement.stance = st;
@@ -1621,6 +1631,18 @@ impl<'a> Reader<'a> {
                 k = m.end;
                 continue;
             }
+            // `bör ha en positiv effekt`, `borde ge klart bättre förutsättningar`: an
+            // expectation, not a proposal.
+            if m.cue == Cue::Proposes
+                && m.end == m.start + 1
+                && wt.get(m.end).is_some_and(|w| {
+                    matches!(*w, "ge" | "leda" | "innebära" | "medföra" | "resultera")
+                        || (*w == "ha" && wt[m.end..].iter().take(5).any(|x| *x == "effekt"))
+                })
+            {
+                k = m.end;
+                continue;
+            }
             k = m.end;
             out.push(m);
         }
@@ -2036,7 +2058,9 @@ fn part_label(s: &str) -> String {
             break;
         }
         out.push(w);
-        if w.ends_with([',', ';']) {
+        // A comma ends the clause, but not an enumeration early in the name
+        // (`en utveckling av effektiv, säker och hållbar e-förvaltning`).
+        if w.ends_with(';') || (w.ends_with(',') && out.len() >= 5) {
             break;
         }
     }

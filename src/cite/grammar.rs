@@ -520,6 +520,16 @@ impl<'a> P<'a> {
             let end = self.sfs_number_after(k + 4);
             return Some((self.span_text(k, end), CiteKind::ExternalLaw, end));
         }
+        // `1 kap. 8 § öppna datalagen`: an adjective before the act's name.
+        if !w.is_empty()
+            && !is_law_name(w)
+            && w.chars().all(|c| c.is_lowercase())
+            && w.ends_with(['a', 'e'])
+            && is_law_name(self.w(k + 1))
+        {
+            let end = self.sfs_number_after(k + 2);
+            return Some((self.span_text(k, end), CiteKind::ExternalLaw, end));
+        }
         if is_law_name(w)
             || (matches!(w, "lagen" | "förordningen" | "lag" | "förordning")
                 && (self.t(k + 1) == T::LParen || self.is_w(k + 1, &["om"])))
