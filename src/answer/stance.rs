@@ -400,7 +400,10 @@ impl<'a> Reader<'a> {
             let wt = p.words();
             let mut at = Vec::new();
             for k in 0..wt.len() {
-                if p.starts[k] & STARTS_AGENTIVE != 0 && lex.agentive.at(&wt, k).is_some() {
+                let gap = |g: usize| GAP_WORDS.contains(&wt[g]) || p.capital[g];
+                if p.starts[k] & STARTS_AGENTIVE != 0
+                    && lex.agentive.at_gapped(&wt, k, &gap).is_some()
+                {
                     at.push(k);
                 }
                 // `avgränsar sitt yttrande till konsekvensutredningen`.
@@ -1227,17 +1230,19 @@ impl<'a> Reader<'a> {
                     | Cue::Neutral
                     | Cue::NoComment
             );
-            if !stance_cue {
+            // `ställer sig tveksam till förslaget`: a concern names the proposal too, but a
+            // part only through a stance.
+            if !(stance_cue || m.cue == Cue::Concern && m.agentive) {
                 continue;
             }
             // The object: after the phrase, or before a passive one (`Förslaget tillstyrks`).
             let object = if !m.agentive && m.start <= 2 && m.end >= to.min(m.end) {
-                self.object_at(wt, 0, m.start)
+                self.object_at(wt, 0, m.start, text, ws)
                     .filter(|o| !matches!(o, Object::Part(..)))
-                    .or_else(|| self.object_at(wt, m.end, to))
+                    .or_else(|| self.object_at(wt, m.end, to, text, ws))
             } else {
                 let k = self.object_start(m, wt);
-                self.object_at(wt, k, to)
+                self.object_at(wt, k, to, text, ws)
             };
             match object {
                 Some(Object::Document { partial }) => {
@@ -1257,6 +1262,7 @@ impl<'a> Reader<'a> {
                         return (places, false);
                     }
                 }
+                Some(Object::Part(..)) if !stance_cue => {}
                 Some(Object::Part(a, b)) => {
                     if let Some(t) = self.part_context() {
                         return (vec![t], false);
@@ -1337,7 +1343,14 @@ impl<'a> Reader<'a> {
     }
 
     /// What the words from `k` to `to` name, when they name the proposal or a part of it.
-    fn object_at(&self, wt: &[&str], k: usize, to: usize) -> Option<Object> {
+    fn object_at(
+        &self,
+        wt: &[&str],
+        k: usize,
+        to: usize,
+        text: &str,
+        ws: &[Word],
+    ) -> Option<Object> {
         let mut k = k;
         while k < to && GAP_WORDS.contains(&wt[k]) {
             k += 1;
@@ -1345,7 +1358,7 @@ impl<'a> Reader<'a> {
         if k >= to {
             return None;
         }
-        if matches!(wt[k], "mot" | "till" | "på" | "om") && k + 1 < to {
+        if matches!(wt[k], "mot" | "till" | "på" | "om" | "över") && k + 1 < to {
             k += 1;
         }
         if self.lex.ku_targets.at(wt, k).is_some()
@@ -1414,7 +1427,10 @@ impl<'a> Reader<'a> {
         }
         if n < to && (self.is_proposal_noun(wt[n]) || wt[n].starts_with("bedömning")) {
             let after = n + 1;
+            // `förslaget, som borde ge ...`: a clause after a comma describes the whole.
+            let comma = after < to && text[ws[n].end..ws[after].start].contains(',');
             if after >= to
+                || comma
                 || self.lex.whole_specifiers.at(wt, after).is_some()
                 || matches!(wt[after], "och" | "men" | "samt" | "eftersom" | "då")
             {

@@ -464,3 +464,247 @@ fn odd_dates_and_case_changing_letters_do_not_panic_stances_or_check() {
     let o = remiss(["check".as_ref(), b.as_os_str()]);
     assert!(matches!(o.status.code(), Some(0 | 1)), "{}", stderr(&o));
 }
+
+// ---------------------------------------------------------------------------------------
+// Real answers by other authorities (issue 12): tests/fixtures/real-answers/
+// ---------------------------------------------------------------------------------------
+
+/// `(file, target, stance, evidence, note)` rows of a reading file.
+fn reading_rows(name: &str) -> Vec<[String; 5]> {
+    let text = std::fs::read_to_string(fixture(&format!("real-answers/{name}"))).expect(name);
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let mut f = l.split('\t').map(str::to_string);
+            std::array::from_fn(|_| f.next().unwrap_or_default())
+        })
+        .collect()
+}
+
+/// `remiss stances FILE --format tsv` on a real answer: id → (stance, flags), and the exit
+/// code (3 when no positions were found).
+fn real_reading(file: &str) -> (BTreeMap<String, String>, Option<i32>) {
+    let o = remiss([
+        "stances".as_ref(),
+        fixture(&format!("real-answers/{file}")).as_os_str(),
+        "--format".as_ref(),
+        "tsv".as_ref(),
+    ]);
+    let rows = stdout(&o)
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f.len() >= 2).then(|| (f[0].to_string(), f[1].to_string()))
+        })
+        .collect();
+    (rows, o.status.code())
+}
+
+/// The evidence of every row, from `--format json`: (id, evidence texts).
+fn real_evidence(file: &str) -> Vec<(String, Vec<String>)> {
+    let o = remiss([
+        "stances".as_ref(),
+        fixture(&format!("real-answers/{file}")).as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap_or_default();
+    v["rows"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    let ev = r["evidence"]
+                        .as_array()
+                        .map(|e| {
+                            e.iter()
+                                .map(|x| x["text"].as_str().unwrap_or("").to_string())
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    (r["id"].as_str().unwrap_or("").to_string(), ev)
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The polarity the gold is scored by: support (with or without reservations), oppose,
+/// proposal-or-comment, no-comment, or none.
+fn polarity(stance: &str) -> &'static str {
+    match stance {
+        "support" | "support-reservations" => "S",
+        "oppose" => "O",
+        "no-comment" => "X",
+        "none" | "not-addressed" | "nothing" => "-",
+        _ => "N",
+    }
+}
+
+/// Collapses runs of white space, so evidence from the gold matches a sentence whose line
+/// breaks were joined.
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The draft ids an external citation as written would become if it were read as the
+/// proposal's (`2 kap. 10` → K2, K2P10; `27 kap. 20 e §` → K27, K27P20e).
+fn draft_ids_of(written: &str) -> Vec<String> {
+    let w: Vec<&str> = written.split_whitespace().collect();
+    let mut out = Vec::new();
+    for (i, x) in w.iter().enumerate() {
+        if x.starts_with("kap") && i > 0 && w[i - 1].chars().all(|c| c.is_ascii_digit()) {
+            let k = w[i - 1];
+            out.push(format!("K{k}"));
+            if let Some(p) = w
+                .get(i + 1)
+                .filter(|p| p.chars().all(|c| c.is_ascii_digit()))
+            {
+                let letter = w
+                    .get(i + 2)
+                    .filter(|l| l.len() == 1 && l.chars().all(|c| c.is_ascii_lowercase()))
+                    .map(|l| l.to_string())
+                    .unwrap_or_default();
+                out.push(format!("K{k}P{p}{letter}"));
+            }
+        }
+    }
+    out
+}
+
+/// The gold reading of the 20 answers: at least 95% of the (file, target) rows by polarity,
+/// as `shared/tools/score-answers.py` scores them, and exactly the misses listed here.
+#[test]
+fn real_answers_read_as_the_gold_says() {
+    // (file prefix, target): read wrong today, and why.
+    let known_misses: [(&str, &str); 1] = [
+        // 'Malmö universitet konstaterar att övriga förslag ... inte skrivs fram' is a remark
+        // on the whole; 'konstaterar' is no stance word (as one, it changes the seed's
+        // reading: a remark after a proposal would make it a comment).
+        ("37_", "DOC"),
+    ];
+    let gold = reading_rows("GOLD.tsv");
+    let mut by_file: BTreeMap<String, BTreeMap<String, Vec<&'static str>>> = BTreeMap::new();
+    for [file, target, stance, ..] in &gold {
+        let t = by_file.entry(file.clone()).or_default();
+        if !target.starts_with("EXT") && !target.starts_with("PART") {
+            t.entry(target.clone()).or_default().push(polarity(stance));
+        }
+    }
+    let (mut right, mut total) = (0, 0);
+    let mut misses = Vec::new();
+    for (file, targets) in &mut by_file {
+        let (got, code) = real_reading(file);
+        let has_stance = targets.values().flatten().any(|p| *p != "-");
+        assert!(
+            !(has_stance && code == Some(3)),
+            "{file}: 'no positions found' for an answer with a gold stance"
+        );
+        // A file whose gold has no DOC row must take no stance on the whole.
+        targets.entry("DOC".into()).or_insert_with(|| vec!["-"]);
+        for (target, want) in targets.iter() {
+            total += 1;
+            let p = polarity(got.get(target).map(String::as_str).unwrap_or("nothing"));
+            if want.contains(&p) {
+                right += 1;
+            } else {
+                misses.push(format!("{file} {target}: got {p}, want {want:?}"));
+            }
+        }
+    }
+    for m in &misses {
+        assert!(
+            known_misses
+                .iter()
+                .any(|(f, t)| m.starts_with(f) && m.contains(&format!(" {t}: "))),
+            "a new miss: {m}"
+        );
+    }
+    assert!(
+        right * 100 >= total * 95,
+        "{right}/{total} gold rows right: {misses:#?}"
+    );
+}
+
+/// No `EXT` row of the gold becomes a draft target, and no sentence behind a `PART` row is
+/// read as a stance on the whole proposal or on a draft paragraph.
+#[test]
+fn real_answers_keep_other_acts_and_named_parts_apart() {
+    let gold = reading_rows("GOLD.tsv");
+    let expected = reading_rows("EXPECTED.tsv");
+    for [file, target, stance, evidence, _] in gold.iter().chain(expected.iter()) {
+        if let Some(written) = target.strip_prefix("EXT:") {
+            let (got, _) = real_reading(file);
+            for id in draft_ids_of(written) {
+                assert!(!got.contains_key(&id), "{file}: {written} read as {id}");
+            }
+        }
+        if target.starts_with("PART:") {
+            let gold_ids: Vec<&String> = gold
+                .iter()
+                .chain(expected.iter())
+                .filter(|r| r[0] == *file && !r[1].starts_with("PART") && !r[1].starts_with("EXT"))
+                .map(|r| &r[1])
+                .collect();
+            let ev = squash(evidence);
+            for (id, texts) in real_evidence(file) {
+                let is_whole_or_place = id == "DOC"
+                    || id.starts_with('K')
+                    || (id.starts_with('P') && id[1..].starts_with(|c: char| c.is_ascii_digit()));
+                if is_whole_or_place
+                    && !gold_ids.contains(&&id)
+                    && texts.iter().any(|t| squash(t).contains(&ev))
+                {
+                    panic!("{file}: the part '{target}' ({stance}) was read as {id}");
+                }
+                if stance == "none" && texts.iter().any(|t| squash(t).contains(&ev)) {
+                    panic!("{file}: '{target}' is not the respondent's, but was read as {id}");
+                }
+            }
+        }
+    }
+}
+
+/// Our own reading of the ten answers without gold (`EXPECTED.tsv`), row by row; rows whose
+/// note starts with `todo:` are not read right yet and are skipped.
+#[test]
+fn real_answers_without_gold_read_as_expected() {
+    let rows = reading_rows("EXPECTED.tsv");
+    assert!(rows.len() >= 20, "{}", rows.len());
+    let mut checked = 0;
+    for [file, target, stance, _, note] in &rows {
+        if note.starts_with("todo:") || target.starts_with("EXT:") {
+            continue;
+        }
+        let (got, code) = real_reading(file);
+        if stance != "none" {
+            assert_ne!(code, Some(3), "{file}: no positions found");
+        }
+        let want = if stance == "none" {
+            None
+        } else {
+            Some(stance.as_str())
+        };
+        let id = match target.strip_prefix("PART:") {
+            // A part is found by the start of its words.
+            Some(words) => got
+                .keys()
+                .find(|k| {
+                    k.strip_prefix("PART:")
+                        .is_some_and(|g| g.starts_with(words) || words.starts_with(g))
+                })
+                .cloned()
+                .unwrap_or_else(|| target.clone()),
+            None => target.clone(),
+        };
+        assert_eq!(
+            got.get(&id).map(String::as_str),
+            want,
+            "{file} {target}: {got:?}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 20, "{checked}");
+}
