@@ -789,6 +789,16 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
     };
     let mut m = Metadata::default();
 
+    case_numbers(&mut m, src, &line_of);
+    dates(&mut m, src, &line_of);
+    title_and_sender(&mut m, headings);
+    body_and_office(&mut m, src, lex);
+    subject_names(&mut m, sentences, lex);
+    m
+}
+
+/// The answer's own case number and the others it mentions.
+fn case_numbers(m: &mut Metadata, src: &str, line_of: &dyn Fn(usize) -> u32) {
     // Case numbers: `Dnr KS 2025/1384`, `dnr SVOA 2025-01622`.
     // `dnr` in any case, found on bytes (lower-casing the whole text is costly).
     let sb = src.as_bytes();
@@ -844,7 +854,10 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
             }
         }
     }
+}
 
+/// Dates, as ISO `YYYY-MM-DD` with their lines.
+fn dates(m: &mut Metadata, src: &str, line_of: &dyn Fn(usize) -> u32) {
     // Dates: ISO and `den 14 januari 2026`.
     let b = src.as_bytes();
     // Only where a number starts (a digit not after a letter or digit).
@@ -885,7 +898,10 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
             }
         }
     }
+}
 
+/// The remiss's title and who sent it, from the headings.
+fn title_and_sender(m: &mut Metadata, headings: &[Heading]) {
     // Title and sender from the headings.
     for h in headings {
         let t = &h.text;
@@ -914,7 +930,10 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
     {
         m.remiss_title = Some(h.text.trim_start_matches("Remiss - ").to_string());
     }
+}
 
+/// The answering body and its office, from the first lines or the text.
+fn body_and_office(m: &mut Metadata, src: &str, lex: &Lexicon) {
     // The body: an organisation on the first lines, else `X stad` / `X kommun` in the text.
     let head_lines: Vec<&str> = src
         .lines()
@@ -933,7 +952,10 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
     } else if let Some(found) = find_city(src) {
         m.body = Some(found);
     }
+}
 
+/// Words that name the respondent as a subject; the most frequent such subject becomes the office when none was found.
+fn subject_names(m: &mut Metadata, sentences: &[Sentence], lex: &Lexicon) {
     // Names: organisation-shaped subjects of the answer's sentences (`Stadsledningskontoret
     // tillstyrker`). The most frequent becomes the office when none was found.
     let sender_words: Vec<String> = m
@@ -994,7 +1016,6 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
             m.names.push(key);
         }
     }
-    m
 }
 
 /// Where an ASCII `needle` first occurs in `hay`, ignoring ASCII case. Offsets are into

@@ -657,109 +657,11 @@ impl<'a> P<'a> {
                 ))
             }
             "prop" | "Prop" | "bet" | "rskr" | "dir" | "Dir" | "SOU" | "Ds" | "skr" => {
-                let mut k = i + 1;
-                if self.t(k) == T::Dot {
-                    k += 1;
-                } else if matches!(w, "prop" | "Prop" | "bet" | "rskr" | "skr") {
-                    return None;
-                }
-                self.num(k)?;
-                k += 1;
-                if self.t(k) == T::Slash {
-                    self.num(k + 1)?;
-                    k += 2;
-                }
-                if self.t(k) != T::Colon {
-                    return None;
-                }
-                if self.num(k + 1).is_none() && self.t(k + 1) != T::Word {
-                    return None;
-                }
-                let end = k + 2;
-                Some((
-                    CiteKind::Forarbete,
-                    vec![],
-                    Some(self.span_text(i, end)),
-                    end,
-                    false,
-                ))
+                self.forarbete(i, w)
             }
-            "artikel" | "Artikel" | "artiklarna" => {
-                self.num(i + 1)?;
-                let mut k = i + 2;
-                while self.t(k) == T::Dot
-                    && self.num(k + 1).is_some()
-                    && self.toks[k].start == self.toks[k - 1].end
-                {
-                    k += 2;
-                }
-                while (self.is_sep(k) || self.t(k) == T::Dash) && self.num(k + 1).is_some() {
-                    k += 2;
-                }
-                if self.is_w(k, &["punkt"]) && self.num(k + 1).is_some() {
-                    k += 2;
-                }
-                let mut end = k;
-                if self.is_w(k, &["i"]) {
-                    if let Some(e) = self.eu_act(k + 1) {
-                        end = e;
-                    } else if self.is_w(k + 1, &["Europaparlamentets"]) {
-                        // `i Europaparlamentets och rådets förordning (EU) 2016/679`
-                        let mut m = k + 2;
-                        while m < k + 8 && self.eu_act(m).is_none() {
-                            m += 1;
-                        }
-                        if let Some(e) = self.eu_act(m) {
-                            end = e;
-                        }
-                    }
-                }
-                Some((
-                    CiteKind::EuAct,
-                    vec![],
-                    Some(self.span_text(i, end)),
-                    end,
-                    false,
-                ))
-            }
-            "ISO" | "SS" => {
-                let mut k = i + 1;
-                if self.t(k) == T::Slash && self.is_w(k + 1, &["IEC"]) {
-                    k += 2;
-                }
-                if self.t(k) == T::Dash && self.is_w(k + 1, &["EN"]) {
-                    k += 2;
-                    if self.is_w(k, &["ISO"]) {
-                        k += 1;
-                    }
-                }
-                self.num(k)?;
-                k += 1;
-                if self.t(k) == T::Colon && self.num(k + 1).is_some() {
-                    k += 2;
-                }
-                Some((
-                    CiteKind::Standard,
-                    vec![],
-                    Some(self.span_text(i, k)),
-                    k,
-                    false,
-                ))
-            }
-            "avsnitt" | "Avsnitt" => {
-                self.num(i + 1)?;
-                let mut k = i + 2;
-                while self.t(k) == T::Dot && self.num(k + 1).is_some() {
-                    k += 2;
-                }
-                Some((
-                    CiteKind::ReportSection,
-                    vec![],
-                    Some(self.span_text(i, k)),
-                    k,
-                    false,
-                ))
-            }
+            "artikel" | "Artikel" | "artiklarna" => self.eu_article(i),
+            "ISO" | "SS" => self.standard(i),
+            "avsnitt" | "Avsnitt" => self.report_section(i),
             "kapitlet" | "Kapitlet" => {
                 // `kapitlet` is the chapter in context; `kapitlets` is not a citation.
                 Some((CiteKind::Chapter, vec![], None, i + 1, true))
@@ -780,171 +682,289 @@ impl<'a> P<'a> {
                     .collect();
                 Some((CiteKind::Chapter, members, None, k, false))
             }
-            "punkt" | "punkterna" | "Punkt" => {
-                let (pk, k) = self.punkter(i, false).or_else(|| {
-                    // Capitalised form at a sentence start.
-                    if w == "Punkt" {
-                        self.punkter_after_keyword(i)
-                    } else {
-                        None
-                    }
-                })?;
-                let members = pk
-                    .into_iter()
-                    .map(|(a, b)| {
+            "punkt" | "punkterna" | "Punkt" => self.punkt_word(i, w),
+            _ => self.other_word(i, w),
+        }
+    }
+
+    /// `prop. 2025/26:28`, `SOU 2024:18`, `Ds 2014:1`: preparatory works.
+    pub(super) fn forarbete(&self, i: usize, w: &str) -> Option<Worded> {
+        let mut k = i + 1;
+        if self.t(k) == T::Dot {
+            k += 1;
+        } else if matches!(w, "prop" | "Prop" | "bet" | "rskr" | "skr") {
+            return None;
+        }
+        self.num(k)?;
+        k += 1;
+        if self.t(k) == T::Slash {
+            self.num(k + 1)?;
+            k += 2;
+        }
+        if self.t(k) != T::Colon {
+            return None;
+        }
+        if self.num(k + 1).is_none() && self.t(k + 1) != T::Word {
+            return None;
+        }
+        let end = k + 2;
+        Some((
+            CiteKind::Forarbete,
+            vec![],
+            Some(self.span_text(i, end)),
+            end,
+            false,
+        ))
+    }
+
+    /// `artikel 21.2 i NIS2-direktivet`: an article of an EU act.
+    pub(super) fn eu_article(&self, i: usize) -> Option<Worded> {
+        self.num(i + 1)?;
+        let mut k = i + 2;
+        while self.t(k) == T::Dot
+            && self.num(k + 1).is_some()
+            && self.toks[k].start == self.toks[k - 1].end
+        {
+            k += 2;
+        }
+        while (self.is_sep(k) || self.t(k) == T::Dash) && self.num(k + 1).is_some() {
+            k += 2;
+        }
+        if self.is_w(k, &["punkt"]) && self.num(k + 1).is_some() {
+            k += 2;
+        }
+        let mut end = k;
+        if self.is_w(k, &["i"]) {
+            if let Some(e) = self.eu_act(k + 1) {
+                end = e;
+            } else if self.is_w(k + 1, &["Europaparlamentets"]) {
+                // `i Europaparlamentets och rådets förordning (EU) 2016/679`
+                let mut m = k + 2;
+                while m < k + 8 && self.eu_act(m).is_none() {
+                    m += 1;
+                }
+                if let Some(e) = self.eu_act(m) {
+                    end = e;
+                }
+            }
+        }
+        Some((
+            CiteKind::EuAct,
+            vec![],
+            Some(self.span_text(i, end)),
+            end,
+            false,
+        ))
+    }
+
+    /// `ISO 27002`, `SS-EN ISO 9001:2015`: a standard.
+    pub(super) fn standard(&self, i: usize) -> Option<Worded> {
+        let mut k = i + 1;
+        if self.t(k) == T::Slash && self.is_w(k + 1, &["IEC"]) {
+            k += 2;
+        }
+        if self.t(k) == T::Dash && self.is_w(k + 1, &["EN"]) {
+            k += 2;
+            if self.is_w(k, &["ISO"]) {
+                k += 1;
+            }
+        }
+        self.num(k)?;
+        k += 1;
+        if self.t(k) == T::Colon && self.num(k + 1).is_some() {
+            k += 2;
+        }
+        Some((
+            CiteKind::Standard,
+            vec![],
+            Some(self.span_text(i, k)),
+            k,
+            false,
+        ))
+    }
+
+    /// `avsnitt 7.1.2`: a section of a report, not a paragraph.
+    pub(super) fn report_section(&self, i: usize) -> Option<Worded> {
+        self.num(i + 1)?;
+        let mut k = i + 2;
+        while self.t(k) == T::Dot && self.num(k + 1).is_some() {
+            k += 2;
+        }
+        Some((
+            CiteKind::ReportSection,
+            vec![],
+            Some(self.span_text(i, k)),
+            k,
+            false,
+        ))
+    }
+
+    /// `punkt 2`, `punkterna 1–3`: punkter of the paragraph in context.
+    pub(super) fn punkt_word(&self, i: usize, w: &str) -> Option<Worded> {
+        let (pk, k) = self.punkter(i, false).or_else(|| {
+            // Capitalised form at a sentence start.
+            if w == "Punkt" {
+                self.punkter_after_keyword(i)
+            } else {
+                None
+            }
+        })?;
+        let members = pk
+            .into_iter()
+            .map(|(a, b)| {
+                let from = Address {
+                    punkt: Some(a),
+                    ..Default::default()
+                };
+                match b {
+                    Some(b) => Member::Range {
+                        from,
+                        to: Address {
+                            punkt: Some(b),
+                            ..Default::default()
+                        },
+                    },
+                    None => Member::One { at: from },
+                }
+            })
+            .collect();
+        Some((CiteKind::Punkt, members, None, k, true))
+    }
+
+    /// Everything else that starts with a word: `kapitlet`-like forms, ordinals (`första stycket`), act names.
+    pub(super) fn other_word(&self, i: usize, w: &str) -> Option<Worded> {
+        if ordinal_value(w).is_some()
+            && let Some((st, k)) = self.stycke(i)
+        {
+            let mut members = Vec::new();
+            let mut k = k;
+            if st.len() == 1 && st[0].1.is_none() {
+                let base = Address {
+                    stycke: Some(st[0].0),
+                    ..Default::default()
+                };
+                if let Some((pk, k2)) = self.punkter(k, true) {
+                    k = k2;
+                    for (a, b) in pk {
                         let from = Address {
                             punkt: Some(a),
-                            ..Default::default()
-                        };
-                        match b {
-                            Some(b) => Member::Range {
-                                from,
-                                to: Address {
-                                    punkt: Some(b),
-                                    ..Default::default()
-                                },
-                            },
-                            None => Member::One { at: from },
-                        }
-                    })
-                    .collect();
-                Some((CiteKind::Punkt, members, None, k, true))
-            }
-            _ => {
-                if ordinal_value(w).is_some()
-                    && let Some((st, k)) = self.stycke(i)
-                {
-                    let mut members = Vec::new();
-                    let mut k = k;
-                    if st.len() == 1 && st[0].1.is_none() {
-                        let base = Address {
-                            stycke: Some(st[0].0),
-                            ..Default::default()
-                        };
-                        if let Some((pk, k2)) = self.punkter(k, true) {
-                            k = k2;
-                            for (a, b) in pk {
-                                let from = Address {
-                                    punkt: Some(a),
-                                    ..base
-                                };
-                                members.push(match b {
-                                    Some(b) => Member::Range {
-                                        from,
-                                        to: Address {
-                                            punkt: Some(b),
-                                            ..base
-                                        },
-                                    },
-                                    None => Member::One { at: from },
-                                });
-                            }
-                            return Some((CiteKind::Punkt, members, None, k, true));
-                        }
-                    }
-                    for (a, b) in st {
-                        let from = Address {
-                            stycke: Some(a),
-                            ..Default::default()
+                            ..base
                         };
                         members.push(match b {
                             Some(b) => Member::Range {
                                 from,
                                 to: Address {
-                                    stycke: Some(b),
-                                    ..Default::default()
+                                    punkt: Some(b),
+                                    ..base
                                 },
                             },
                             None => Member::One { at: from },
                         });
                     }
-                    return Some((CiteKind::Stycke, members, None, k, true));
+                    return Some((CiteKind::Punkt, members, None, k, true));
                 }
-                if is_agency_code(w)
-                    && self.num(i + 1).is_some()
-                    && self.t(i + 2) == T::Colon
-                    && self.num(i + 3).is_some()
-                {
-                    return Some((
-                        CiteKind::AgencyRegulation,
-                        vec![],
-                        Some(self.span_text(i, i + 4)),
-                        i + 4,
-                        false,
-                    ));
-                }
-                // `HSLF-FS 2016:40`, `ELSÄK-FS 2022:1`
-                if self.t(i + 1) == T::Dash
-                    && self.is_w(i + 2, &["FS"])
-                    && self.num(i + 3).is_some()
-                    && self.t(i + 4) == T::Colon
-                    && w.chars().all(|c| c.is_uppercase())
-                {
-                    return Some((
-                        CiteKind::AgencyRegulation,
-                        vec![],
-                        Some(self.span_text(i, i + 6)),
-                        i + 6,
-                        false,
-                    ));
-                }
-                if let Some(end) = self.eu_act(i) {
-                    return Some((
-                        CiteKind::EuAct,
-                        vec![],
-                        Some(self.span_text(i, end)),
-                        end,
-                        false,
-                    ));
-                }
-                if w == "Europaparlamentets"
-                    || w == "kommissionens"
-                    || w == "Kommissionens"
-                    || w == "rådets"
-                {
-                    let mut m = i + 1;
-                    while m < i + 6 && self.eu_act(m).is_none() {
-                        m += 1;
-                    }
-                    if let Some(e) = self.eu_act(m) {
-                        return Some((
-                            CiteKind::EuAct,
-                            vec![],
-                            Some(self.span_text(i, e)),
-                            e,
-                            false,
-                        ));
-                    }
-                }
-                // A named act with its SFS number: `lagen (2022:482) om elektronisk kommunikation`.
-                let law_word = is_law_name(w)
-                    || matches!(
-                        w,
-                        "lagen" | "förordningen" | "Lagen" | "Förordningen" | "förordning" | "lag"
-                    );
-                if law_word && self.sfs_number_after(i + 1) > i + 1 {
-                    let mut end = self.sfs_number_after(i + 1);
-                    end = self.name_tail(end);
-                    return Some((
-                        CiteKind::ExternalLaw,
-                        vec![],
-                        Some(self.span_text(i, end)),
-                        end,
-                        false,
-                    ));
-                }
-                if GRUNDLAGAR.contains(&w) || (w.ends_with("balken") && w.len() > 8) {
-                    return Some((
-                        CiteKind::ExternalLaw,
-                        vec![],
-                        Some(w.to_string()),
-                        i + 1,
-                        false,
-                    ));
-                }
-                None
+            }
+            for (a, b) in st {
+                let from = Address {
+                    stycke: Some(a),
+                    ..Default::default()
+                };
+                members.push(match b {
+                    Some(b) => Member::Range {
+                        from,
+                        to: Address {
+                            stycke: Some(b),
+                            ..Default::default()
+                        },
+                    },
+                    None => Member::One { at: from },
+                });
+            }
+            return Some((CiteKind::Stycke, members, None, k, true));
+        }
+        if is_agency_code(w)
+            && self.num(i + 1).is_some()
+            && self.t(i + 2) == T::Colon
+            && self.num(i + 3).is_some()
+        {
+            return Some((
+                CiteKind::AgencyRegulation,
+                vec![],
+                Some(self.span_text(i, i + 4)),
+                i + 4,
+                false,
+            ));
+        }
+        // `HSLF-FS 2016:40`, `ELSÄK-FS 2022:1`
+        if self.t(i + 1) == T::Dash
+            && self.is_w(i + 2, &["FS"])
+            && self.num(i + 3).is_some()
+            && self.t(i + 4) == T::Colon
+            && w.chars().all(|c| c.is_uppercase())
+        {
+            return Some((
+                CiteKind::AgencyRegulation,
+                vec![],
+                Some(self.span_text(i, i + 6)),
+                i + 6,
+                false,
+            ));
+        }
+        if let Some(end) = self.eu_act(i) {
+            return Some((
+                CiteKind::EuAct,
+                vec![],
+                Some(self.span_text(i, end)),
+                end,
+                false,
+            ));
+        }
+        if w == "Europaparlamentets"
+            || w == "kommissionens"
+            || w == "Kommissionens"
+            || w == "rådets"
+        {
+            let mut m = i + 1;
+            while m < i + 6 && self.eu_act(m).is_none() {
+                m += 1;
+            }
+            if let Some(e) = self.eu_act(m) {
+                return Some((
+                    CiteKind::EuAct,
+                    vec![],
+                    Some(self.span_text(i, e)),
+                    e,
+                    false,
+                ));
             }
         }
+        // A named act with its SFS number: `lagen (2022:482) om elektronisk kommunikation`.
+        let law_word = is_law_name(w)
+            || matches!(
+                w,
+                "lagen" | "förordningen" | "Lagen" | "Förordningen" | "förordning" | "lag"
+            );
+        if law_word && self.sfs_number_after(i + 1) > i + 1 {
+            let mut end = self.sfs_number_after(i + 1);
+            end = self.name_tail(end);
+            return Some((
+                CiteKind::ExternalLaw,
+                vec![],
+                Some(self.span_text(i, end)),
+                end,
+                false,
+            ));
+        }
+        if GRUNDLAGAR.contains(&w) || (w.ends_with("balken") && w.len() > 8) {
+            return Some((
+                CiteKind::ExternalLaw,
+                vec![],
+                Some(w.to_string()),
+                i + 1,
+                false,
+            ));
+        }
+        None
     }
 
     pub(super) fn punkter_after_keyword(&self, i: usize) -> Option<(Items<PunktLabel>, usize)> {
