@@ -118,6 +118,9 @@ pub struct Cell {
     pub evidence: Vec<Evidence>,
     /// The words a paragraph named only by its topic was matched on.
     pub inferred: Option<Vec<String>>,
+    /// Why the reading is uncertain (see [`Row::uncertain`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uncertain: Option<String>,
 }
 
 /// One target of the matrix (the proposal, a chapter, a paragraph, a punkt, the
@@ -291,6 +294,7 @@ fn cell_of(r: Option<&Row>, page: &str) -> Cell {
             flags: r.flags.clone(),
             evidence: r.evidence.clone(),
             inferred: r.inferred.clone(),
+            uncertain: r.uncertain.clone(),
         },
         None => Cell {
             href: String::new(),
@@ -298,6 +302,7 @@ fn cell_of(r: Option<&Row>, page: &str) -> Cell {
             flags: Vec::new(),
             evidence: Vec::new(),
             inferred: None,
+            uncertain: None,
         },
     }
 }

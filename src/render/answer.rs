@@ -121,6 +121,9 @@ pub fn text(t: &StanceTable) -> String {
         if r.conflict {
             extra.push_str("  [conflicting stances]");
         }
+        if let Some(u) = &r.uncertain {
+            let _ = write!(extra, "  [uncertain: {u}]");
+        }
         let _ = writeln!(
             s,
             "{:<34} {:<21} {:<28} lines {}{extra}",
@@ -221,6 +224,9 @@ pub fn markdown(t: &StanceTable) -> String {
         }
         if r.unresolved.is_some() {
             target.push_str(" (finns inte i förslaget)");
+        }
+        if r.uncertain.is_some() {
+            let _ = write!(target, " ({})", sv::UNCERTAIN);
         }
         let _ = writeln!(
             s,

@@ -58,6 +58,9 @@ pub fn mark(s: Stance) -> &'static str {
 /// A repealed paragraph (`Har upphävts genom …`).
 pub const REPEALED: &str = "upphävd";
 
+/// A reading the stance reader had to presume (an answer's row marked `uncertain`).
+pub const UNCERTAIN: &str = "osäker läsning";
+
 /// What a position is about, after the verb: `… tillstyrker {object}`.
 pub fn object(k: TargetKind) -> &'static str {
     match k {
@@ -192,6 +195,7 @@ pub fn by_key(key: &str) -> Option<&'static str> {
                 .find(|f| f.as_str() == key)
                 .map(|f| flag(*f))
         })
+        .or_else(|| (key == "uncertain").then_some(UNCERTAIN))
 }
 
 /// The stance with this serialised name.
