@@ -62,6 +62,23 @@ fn stances(c: &mut Criterion) {
             )
         })
     });
+    // The two halves, to see which one a change costs.
+    g.bench_function("answer parse only", |b| {
+        b.iter(|| {
+            let text = Text::from_plain("answer.txt", black_box(SEED).to_string());
+            black_box(answer::parse(&text, &lex).sentences.len())
+        })
+    });
+    let parsed = answer::parse(&Text::from_plain("answer.txt", SEED.to_string()), &lex);
+    g.bench_function("stance reading only", |b| {
+        b.iter(|| {
+            black_box(
+                stance::read_with_index(black_box(&parsed), Some(&draft), Some(&index), &lex)
+                    .rows
+                    .len(),
+            )
+        })
+    });
     g.bench_function("topic index of the draft (once per draft)", |b| {
         b.iter(|| black_box(TopicIndex::build(black_box(&draft))))
     });

@@ -586,8 +586,12 @@ fn is_furniture(t: &str, lex: &Lexicon) -> bool {
     if t.is_empty() {
         return false;
     }
-    let lower = lower(t);
-    if lex.furniture.iter().any(|f| lower.starts_with(f.as_str())) {
+    // Compared on bytes, ignoring ASCII case: no lower-cased copy of every line.
+    let b = t.as_bytes();
+    if lex.furniture.iter().any(|f| {
+        b.get(..f.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(f.as_bytes()))
+    }) {
         return true;
     }
     // `13`, `(1)`, `1 (13)`, `1 (av 2)`.

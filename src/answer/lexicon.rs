@@ -234,9 +234,10 @@ impl PhraseSet {
                     break;
                 }
             }
-            // The longest phrase wins; among equals, the one with fewer gaps.
-            if ok && best.is_none_or(|b| p.len() > b.3 || (p.len() == b.3 && k - i < b.0)) {
+            // Candidates come longest first: the first that matches wins.
+            if ok {
                 best = Some((k - i, *tag, first_gap, p.len()));
+                break;
             }
         }
         best.map(|(span, tag, g, _)| (span, tag, g))
@@ -347,6 +348,8 @@ pub struct Lexicon {
 pub const STARTS_AGENTIVE: u8 = 1;
 pub const STARTS_IMPERSONAL: u8 = 2;
 pub const STARTS_BOILERPLATE: u8 = 4;
+pub const STARTS_INTRODUCTION: u8 = 8;
+pub const STARTS_REFERRAL: u8 = 16;
 
 impl PhraseSet {
     fn first_words(&self) -> impl Iterator<Item = &String> {
@@ -385,10 +388,14 @@ impl Lexicon {
         let set = |v: &[String]| PhraseSet::new(&[(v, 0)]);
         let mut starters: HashMap<String, u8> = HashMap::default();
         let boilerplate = set(&f.boilerplate.phrases);
+        let introductions = set(&f.respondent.introductions);
+        let referrals = set(&f.respondent.referrals);
         for (set, bit) in [
             (&agentive, STARTS_AGENTIVE),
             (&impersonal, STARTS_IMPERSONAL),
             (&boilerplate, STARTS_BOILERPLATE),
+            (&introductions, STARTS_INTRODUCTION),
+            (&referrals, STARTS_REFERRAL),
         ] {
             for w in set.first_words() {
                 *starters.entry(w.clone()).or_default() |= bit;
@@ -414,8 +421,8 @@ impl Lexicon {
             whole_chapter: set(&f.targets.whole_chapter),
             others_targets: set(&f.targets.others),
             exceptions: set(&f.targets.exceptions),
-            introductions: set(&f.respondent.introductions),
-            referrals: set(&f.respondent.referrals),
+            introductions,
+            referrals,
             proposer_nouns: lower(&f.respondent.proposer_nouns),
             furniture: lower(&f.boilerplate.furniture),
             proposal_nouns: lower(&f.targets.proposal_nouns),

@@ -3,12 +3,13 @@
 
 use super::lexicon::{Cue, Lexicon, STARTS_AGENTIVE, STARTS_BOILERPLATE, STARTS_IMPERSONAL};
 use super::topic::{Inference, TopicIndex};
-use super::voice::{Agent, Voice};
+use super::voice::{Agent, View, Voice};
 use super::{Answer, Area, HeadingKind, Metadata, Word, words};
 use crate::address::{Address, Label};
 use crate::cite::{self, CiteKind, Outline};
 use crate::regulation::Regulation;
 use crate::source::Span;
+use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -298,6 +299,8 @@ struct Reader<'a> {
     index: Option<&'a TopicIndex>,
     lex: &'a Lexicon,
     sender_words: Vec<String>,
+    /// One-word names of the respondent and of others, for [`Reader::is_respondent`].
+    words: RespondentWords,
     voice: Voice,
     /// Per sentence, its words (taken when the sentence is read).
     prepared: Vec<Option<Prepared>>,
@@ -328,6 +331,43 @@ struct Reader<'a> {
     positions: usize,
 }
 
+/// One-word names, as sets: the respondent's from the document, others', and the
+/// respondent's generic words.
+struct RespondentWords {
+    /// Named as the respondent by the document: wins over everything.
+    named: FxHashSet<String>,
+    /// Someone else: the proposer, referral bodies, the lexicon's `others`, the sender.
+    not_respondent: FxHashSet<String>,
+    /// The generic words and the metadata's names (and their last words).
+    respondent: FxHashSet<String>,
+}
+
+impl RespondentWords {
+    fn new(answer: &Answer, lex: &Lexicon, voice: &Voice, sender_words: &[String]) -> Self {
+        let single = |v: &[Vec<String>]| -> FxHashSet<String> {
+            v.iter()
+                .filter(|n| n.len() == 1)
+                .map(|n| n[0].clone())
+                .collect()
+        };
+        let mut not_respondent = single(&voice.others);
+        not_respondent.extend(lex.others.iter().cloned());
+        not_respondent.extend(sender_words.iter().cloned());
+        let mut respondent: FxHashSet<String> = lex.generic_respondents.iter().cloned().collect();
+        for n in &answer.meta.names {
+            respondent.insert(n.clone());
+            if let Some(last) = n.split(' ').next_back() {
+                respondent.insert(last.to_string());
+            }
+        }
+        RespondentWords {
+            named: single(&voice.names),
+            not_respondent,
+            respondent,
+        }
+    }
+}
+
 /// Words that may stand between the two halves of a stance phrase: adverbs, and the
 /// respondent as an inverted subject.
 const GAP_WORDS: [&str; 11] = [
@@ -351,7 +391,7 @@ impl<'a> Reader<'a> {
         index: Option<&'a TopicIndex>,
         lex: &'a Lexicon,
     ) -> Self {
-        let sender_words = answer
+        let sender_words: Vec<String> = answer
             .meta
             .sender
             .as_deref()
@@ -388,12 +428,25 @@ impl<'a> Reader<'a> {
             })
             .collect();
         // The voice: names from the document, and the agents of its stance phrases.
-        let mut sentence_words: Vec<(Vec<String>, Vec<bool>)> = Vec::new();
+        // Headings name the proposer too (`Remissvar: Naturvårdsverkets förslag till ...`).
+        let heading_words: Vec<(String, Vec<super::WordSpan>)> = answer
+            .headings
+            .iter()
+            .map(|h| super::word_spans(&h.text))
+            .collect();
+        let mut views: Vec<View> = Vec::with_capacity(prepared.len() + heading_words.len());
         let mut agents: Vec<Vec<usize>> = Vec::new();
         let mut only_ku = false;
-        for p in &prepared {
+        for (i, p) in prepared.iter().enumerate() {
+            let text = answer.sentences[i].text.as_str();
             let Some(p) = p else {
-                sentence_words.push((Vec::new(), Vec::new()));
+                views.push(View {
+                    text,
+                    lower: Vec::new(),
+                    capital: &[],
+                    offsets: Vec::new(),
+                    starts: &[],
+                });
                 agents.push(Vec::new());
                 continue;
             };
@@ -415,23 +468,55 @@ impl<'a> Reader<'a> {
                 }
             }
             agents.push(at);
-            sentence_words.push((
-                wt.iter().map(|w| w.to_string()).collect(),
-                p.capital.clone(),
-            ));
+            views.push(View {
+                text,
+                offsets: p.spans.iter().map(|s| s.0).collect(),
+                lower: wt,
+                capital: &p.capital,
+                starts: &p.starts,
+            });
         }
-        // Headings name the proposer too (`Remissvar: Naturvårdsverkets förslag till ...`).
-        let heading_words: Vec<(Vec<String>, Vec<bool>)> = answer
+        let heading_marks: Vec<(Vec<bool>, Vec<u8>)> = answer
             .headings
             .iter()
-            .map(|h| super::voice::sentence_words(&h.text, &words(&h.text)))
+            .zip(&heading_words)
+            .map(|(h, (lower, spans))| {
+                (
+                    spans
+                        .iter()
+                        .map(|&(st, _, _, _)| h.text[st..].starts_with(|c: char| c.is_uppercase()))
+                        .collect(),
+                    spans
+                        .iter()
+                        .map(|&(_, _, ls, le)| {
+                            lex.starters.get(&lower[ls..le]).copied().unwrap_or(0)
+                        })
+                        .collect(),
+                )
+            })
             .collect();
-        let voice = Voice::read(answer, lex, &sentence_words, &agents, &heading_words);
+        for ((h, (lower, spans)), (capital, starts)) in answer
+            .headings
+            .iter()
+            .zip(&heading_words)
+            .zip(&heading_marks)
+        {
+            views.push(View {
+                text: &h.text,
+                lower: spans.iter().map(|&(_, _, ls, le)| &lower[ls..le]).collect(),
+                capital,
+                offsets: spans.iter().map(|s| s.0).collect(),
+                starts,
+            });
+        }
+        let voice = Voice::read(answer, lex, &views, &agents);
+        drop(views);
         Reader {
             answer,
             draft,
             index,
             lex,
+            words: RespondentWords::new(answer, lex, &voice, &sender_words),
             sender_words,
             voice,
             prepared,
@@ -469,23 +554,15 @@ impl<'a> Reader<'a> {
 
     /// Whether one word names the respondent.
     fn is_respondent(&self, w: &str) -> bool {
-        let one = [w.to_string()];
-        if self.voice.names.iter().any(|n| n.as_slice() == one) {
+        // Looked up in sets built once per answer: this runs for every word a stance phrase
+        // may have inside it.
+        if self.words.named.contains(w) {
             return true;
         }
-        if self.voice.is_other(&one)
-            || self.lex.others.iter().any(|o| o == w)
-            || self.sender_words.iter().any(|o| o == w)
-        {
+        if self.words.not_respondent.contains(w) {
             return false;
         }
-        self.lex.generic_respondents.iter().any(|g| g == w)
-            || self
-                .answer
-                .meta
-                .names
-                .iter()
-                .any(|n| n == w || n.split(' ').next_back() == Some(w))
+        self.words.respondent.contains(w)
             || self
                 .lex
                 .respondent_suffixes
@@ -495,10 +572,7 @@ impl<'a> Reader<'a> {
 
     /// Whether the word names someone other than the respondent.
     fn is_other_word(&self, w: &str) -> bool {
-        !self.is_respondent(w)
-            && (self.voice.is_other(&[w.to_string()])
-                || self.lex.others.iter().any(|o| o == w)
-                || self.sender_words.iter().any(|o| o == w))
+        !self.is_respondent(w) && self.words.not_respondent.contains(w)
     }
 
     fn run(mut self) -> StanceTable {

@@ -4,8 +4,8 @@
 //! the proposal (`Socialstyrelsens förslag`), the bodies a municipal case was referred to,
 //! and the lexicon's `others` are someone else.
 
-use super::lexicon::Lexicon;
-use super::{Answer, Word};
+use super::Answer;
+use super::lexicon::{Lexicon, STARTS_INTRODUCTION, STARTS_REFERRAL};
 
 /// Whose a stance phrase is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +34,17 @@ pub struct Voice {
 pub struct Words<'a> {
     pub lower: &'a [&'a str],
     pub capital: &'a [bool],
+}
+
+/// A sentence or heading as the voice reads it: its text, and per word its lower-case form,
+/// whether it is capitalised, and its byte offset in the text.
+pub struct View<'a> {
+    pub text: &'a str,
+    pub lower: Vec<&'a str>,
+    pub capital: &'a [bool],
+    pub offsets: Vec<usize>,
+    /// Per word, the phrase sets it may start ([`Lexicon::starters`]).
+    pub starts: &'a [u8],
 }
 
 /// Adverbs and connectives that open a main clause before its verb (`Vidare tillstyrker
@@ -71,13 +82,7 @@ const NAME_LINKS: [&str; 4] = ["för", "och", "i", "av"];
 impl Voice {
     /// Reads the names from an answer. `agents` are, per sentence, the word indexes where
     /// an agentive stance phrase starts (found before any respondent check).
-    pub fn read(
-        answer: &Answer,
-        lex: &Lexicon,
-        sentence_words: &[(Vec<String>, Vec<bool>)],
-        agents: &[Vec<usize>],
-        headings: &[(Vec<String>, Vec<bool>)],
-    ) -> Voice {
+    pub fn read(answer: &Answer, lex: &Lexicon, views: &[View], agents: &[Vec<usize>]) -> Voice {
         let mut v = Voice::default();
         // Names from the letterhead and the body's own subjects, as found by the metadata.
         for n in &answer.meta.names {
@@ -86,20 +91,20 @@ impl Voice {
         let mut aliases: Vec<(Vec<String>, Vec<String>)> = Vec::new();
         let mut introduced: Vec<Vec<String>> = Vec::new();
         let mut referred: Vec<Vec<String>> = Vec::new();
-        for (i, (lw, caps)) in sentence_words.iter().chain(headings).enumerate() {
-            let text = match answer.sentences.get(i) {
-                Some(s) => &s.text,
-                None => &answer.headings[i - answer.sentences.len()].text,
-            };
-            let wl: Vec<&str> = lw.iter().map(String::as_str).collect();
+        for view in views {
+            let (text, wl, caps) = (view.text, &view.lower, view.capital);
             let w = Words {
-                lower: &wl,
+                lower: wl,
                 capital: caps,
             };
-            aliases.extend(parenthesised_aliases(text, &w));
+            if text.contains('(') {
+                aliases.extend(parenthesised_aliases(view, &w));
+            }
             // `Stockholms universitet har beretts tillfälle att yttra sig`.
             for k in 0..wl.len() {
-                if lex.introductions.at(&wl, k).is_some() {
+                if view.starts[k] & STARTS_INTRODUCTION != 0
+                    && lex.introductions.at(wl, k).is_some()
+                {
                     let mut j = k;
                     if j > 0 && wl[j - 1] == "som" {
                         j -= 1;
@@ -107,7 +112,7 @@ impl Voice {
                     // `Myndigheten för digital förvaltning (Digg), som har i uppdrag ...,
                     // lämnar följande synpunkter`: the name before the parentheses opens the
                     // sentence.
-                    let opening = parenthesised_aliases(text, &w)
+                    let opening = parenthesised_aliases(view, &w)
                         .into_iter()
                         .map(|(full, _)| full)
                         .find(|full| {
@@ -123,7 +128,7 @@ impl Voice {
             }
             // `Socialstyrelsens förslag`, `Statens skolverks förslag`: the proposer.
             for k in 1..wl.len() {
-                if !lex.proposer_nouns.iter().any(|n| n == wl[k]) {
+                if !wl[k - 1].ends_with('s') || !lex.proposer_nouns.iter().any(|n| n == wl[k]) {
                     continue;
                 }
                 let Some(stem) = genitive_stem(wl[k - 1]) else {
@@ -147,8 +152,11 @@ impl Voice {
             // `Ärendet har remitterats till stadsledningskontoret och miljö- och
             // hälsoskyddsnämnden`: two or more bodies are referral bodies.
             for k in 0..wl.len() {
-                if let Some((len, _)) = lex.referrals.at(&wl, k) {
-                    let bodies = listed_bodies(&wl, k + len);
+                if view.starts[k] & STARTS_REFERRAL == 0 {
+                    continue;
+                }
+                if let Some((len, _)) = lex.referrals.at(wl, k) {
+                    let bodies = listed_bodies(wl, k + len);
                     if bodies.len() >= 2 {
                         referred.extend(bodies);
                     }
@@ -172,11 +180,9 @@ impl Voice {
         // The agent of most stance phrases is the respondent, unless it is someone else.
         let mut counts: Vec<(Vec<String>, usize)> = Vec::new();
         for (i, starts) in agents.iter().enumerate() {
-            let (lw, caps) = &sentence_words[i];
-            let wl: Vec<&str> = lw.iter().map(String::as_str).collect();
             let w = Words {
-                lower: &wl,
-                capital: caps,
+                lower: &views[i].lower,
+                capital: views[i].capital,
             };
             for &p in starts {
                 if let Some(name) = subject_before(&w, p).or_else(|| subject_after(&w, p))
@@ -381,7 +387,8 @@ pub fn subject_after(w: &Words, p: usize) -> Option<Vec<String>> {
 
 /// `Digg` in `Myndigheten för digital förvaltning (Digg)`, `Patent- och registreringsverket`
 /// in `PRV (Patent- och registreringsverket)`: pairs of names for one body.
-fn parenthesised_aliases(text: &str, w: &Words) -> Vec<(Vec<String>, Vec<String>)> {
+fn parenthesised_aliases(view: &View, w: &Words) -> Vec<(Vec<String>, Vec<String>)> {
+    let text = view.text;
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(p) = text[from..].find('(') {
@@ -399,9 +406,13 @@ fn parenthesised_aliases(text: &str, w: &Words) -> Vec<(Vec<String>, Vec<String>
         {
             continue;
         }
-        let inner_words: Vec<String> = super::words(inner).into_iter().map(|x| x.text).collect();
-        // The words before `(`: count them in the sentence's words.
-        let before = super::words(&text[..open]).len();
+        // The words inside and before the parentheses, by their offsets.
+        let before = view.offsets.partition_point(|&o| o < open);
+        let inside = view.offsets.partition_point(|&o| o < close);
+        let inner_words: Vec<String> = view.lower[before..inside]
+            .iter()
+            .map(|x| x.to_string())
+            .collect();
         if let Some(name) = name_before(w, before.min(w.lower.len()))
             && !inner_words.is_empty()
         {
@@ -459,14 +470,4 @@ fn is_body(w: &str) -> bool {
     ]
     .iter()
     .any(|s| w.ends_with(s))
-}
-
-/// Lower-case words and capitals of a sentence's words.
-pub fn sentence_words(text: &str, ws: &[Word]) -> (Vec<String>, Vec<bool>) {
-    let lower = ws.iter().map(|w| w.text.clone()).collect();
-    let caps = ws
-        .iter()
-        .map(|w| text[w.start..w.end].starts_with(|c: char| c.is_uppercase()))
-        .collect();
-    (lower, caps)
 }
