@@ -790,10 +790,7 @@ pub fn lint(
         });
     }
     for w in answer.sentences.windows(2) {
-        if w[0].text == w[1].text
-            && w[0].text.split(' ').count() >= 4
-            && w[0].block == w[1].block
-        {
+        if w[0].text == w[1].text && w[0].text.split(' ').count() >= 4 && w[0].block == w[1].block {
             findings.push(Finding {
                 line: w[1].span.line,
                 kind: FindingKind::Repeated {
@@ -837,6 +834,7 @@ mod tests {
             flags: flags.to_vec(),
             evidence: Vec::new(),
             inferred: None,
+            uncertain: None,
         }
     }
 
