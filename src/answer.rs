@@ -4,7 +4,7 @@
 pub mod lexicon;
 pub mod stance;
 pub mod topic;
-pub mod voice;
+mod voice;
 
 use crate::address::{Address, Label};
 use crate::source::{Normalisation, Span, Text, join_lines, line_starts};
