@@ -96,6 +96,28 @@ pub struct Line {
     pub number: u32,
     /// The page (1-based) in a paged source such as a PDF.
     pub page: Option<u32>,
+    /// How the line was printed, where the source says (PDF); see [`LineLayout`].
+    pub layout: Option<LineLayout>,
+}
+
+/// How a printed line looked, for telling headings, allmänna råd in smaller or italic type,
+/// indented lists and labels from body text. Filled in by the PDF reader (`source::pdf`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct LineLayout {
+    /// Font size in points (the median over the line's glyphs).
+    pub size: f32,
+    /// `size` over the body text's size (the size most of the document's glyphs have):
+    /// 1.0 for body text, below 1 for smaller type.
+    pub rel_size: f32,
+    /// Points from the body text's left margin to the line's first glyph (negative: further
+    /// left, as a hanging label or a margin note).
+    pub indent: f32,
+    /// Most of the line's glyphs are set in a bold or an italic font.
+    pub bold: bool,
+    pub italic: bool,
+    /// The font family most of the line is set in, numbered 1.. in order of first use in the
+    /// document (0: unknown); a change of number is a change of typeface.
+    pub font: u8,
 }
 
 /// A run of non-blank lines (plain text) or one Markdown block element.
@@ -499,6 +521,7 @@ fn plain_blocks(source: &str) -> Vec<Block> {
             src: start + lead..start + trimmed.len(),
             number: i as u32 + 1,
             page: None,
+            layout: None,
         };
         if trimmed.trim().is_empty() {
             if !current.is_empty() {
@@ -553,6 +576,7 @@ fn markdown_blocks(source: &str) -> (String, Vec<Block>) {
                     src,
                     number,
                     page: None,
+                    layout: None,
                 });
             }
             buf.push('\n');
@@ -646,13 +670,24 @@ impl Builder {
     /// Appends a block (lines as given, without newlines) and returns the byte offset where
     /// its text starts. Blank lines are kept in the text but are not lines of the block.
     fn push_block(&mut self, kind: BlockKind, lines: &[(&str, Option<u32>)]) -> usize {
+        let laid: Vec<(&str, Option<u32>, Option<LineLayout>)> =
+            lines.iter().map(|(t, p)| (*t, *p, None)).collect();
+        self.push_laid_out(kind, &laid)
+    }
+
+    /// As [`Builder::push_block`], with each line's layout.
+    fn push_laid_out(
+        &mut self,
+        kind: BlockKind,
+        lines: &[(&str, Option<u32>, Option<LineLayout>)],
+    ) -> usize {
         if !self.source.is_empty() {
             self.source.push('\n');
             self.line += 1;
         }
         let start = self.source.len();
         let mut out = Vec::with_capacity(lines.len());
-        for (i, (text, page)) in lines.iter().enumerate() {
+        for (i, (text, page, layout)) in lines.iter().enumerate() {
             if i > 0 {
                 self.source.push('\n');
             }
@@ -668,6 +703,7 @@ impl Builder {
                     src: r,
                     number: self.line,
                     page: *page,
+                    layout: *layout,
                 });
             }
         }

@@ -756,8 +756,36 @@ impl Doc {
     }
 
     /// The text of the document in one state, with comments as annotations.
+    /// Whether the document holds one line of text per paragraph, its blocks separated by
+    /// empty paragraphs (LibreOffice's import of a plain text, or a document typed with a hard
+    /// return at each line end). Such paragraphs are lines: a run of them between empty
+    /// paragraphs is one block, as the text it came from reads. Told by its empty
+    /// paragraphs (at least 3, and a sixth of all) and by text paragraphs that follow one
+    /// another directly (at least 30% of them); headings and list items stay blocks.
+    fn lines_mode(&self, state: State) -> bool {
+        let empty: Vec<bool> = self
+            .paras
+            .iter()
+            .map(|p| {
+                !p.table_row
+                    && p.pieces.iter().all(|piece| match piece {
+                        Piece::Text(t, v) => !v.shows(state) || t.trim().is_empty(),
+                        _ => true,
+                    })
+            })
+            .collect();
+        let empties = empty.iter().filter(|e| **e).count();
+        let full = empty.len() - empties;
+        let following = empty.windows(2).filter(|w| !w[0] && !w[1]).count();
+        empties >= 3 && empties * 6 >= self.paras.len() && following * 10 >= full * 3
+    }
+
     fn render(&self, state: State) -> Text {
+        let lines_mode = self.lines_mode(state);
         let mut b = Builder::default();
+        // In lines mode: the paragraphs of the block being gathered (text, where each
+        // paragraph's text starts in it, and its comment marks).
+        let mut pending: Vec<Gathered> = Vec::new();
         let mut counters: HashMap<String, [Option<i64>; 9]> = HashMap::new();
         let mut used: HashSet<String> = HashSet::new();
         let mut marks: HashMap<String, (Option<usize>, Option<usize>)> = HashMap::new();
@@ -821,27 +849,25 @@ impl Doc {
                 format!("{label} ")
             };
             let full = format!("{prefix}{text}");
+            let kind = self.kind(p);
+            if lines_mode && (kind != BlockKind::Text || full.trim().is_empty() || p.table_row) {
+                flush(&mut b, &mut pending, &mut marks);
+            }
             if full.trim().is_empty() {
                 continue;
             }
-            let lines: Vec<(&str, Option<u32>)> = full.split('\n').map(|l| (l, None)).collect();
-            let base = b.push_block(self.kind(p), &lines) + prefix.len();
-            for (id, which, off) in pmarks {
-                let e = marks.entry(id).or_default();
-                match which {
-                    0 => e.0 = Some(base + off),
-                    1 => e.1 = Some(base + off),
-                    _ => {
-                        if e.0.is_none() {
-                            e.0 = Some(base + off);
-                        }
-                        if e.1.is_none() {
-                            e.1 = Some(base + off);
-                        }
-                    }
-                }
+            let pmarks = pmarks
+                .into_iter()
+                .map(|(id, w, off)| (id, w, off + prefix.len()))
+                .collect();
+            if lines_mode && kind == BlockKind::Text && !p.table_row {
+                pending.push((full, pmarks));
+                continue;
             }
+            pending.push((full, pmarks));
+            push_gathered(&mut b, kind, &mut pending, &mut marks);
         }
+        flush(&mut b, &mut pending, &mut marks);
         let mut text = b.finish(&self.name, Format::Docx);
         text.annotations = self.annotations(&text.source, marks);
         text
@@ -880,6 +906,49 @@ impl Doc {
             .collect();
         out.sort_by_key(|a| (a.span.start, a.span.end));
         out
+    }
+}
+
+type Marks = HashMap<String, (Option<usize>, Option<usize>)>;
+
+/// A paragraph gathered into a block: its text and its comment marks (id, start/end/point,
+/// offset in the text).
+type Gathered = (String, Vec<(String, u8, usize)>);
+
+/// Ends the block being gathered in lines mode (if any) as a text block.
+fn flush(b: &mut Builder, pending: &mut Vec<Gathered>, marks: &mut Marks) {
+    if !pending.is_empty() {
+        push_gathered(b, BlockKind::Text, pending, marks);
+    }
+}
+
+/// Pushes the gathered paragraphs as one block (each a line, or several where it holds line
+/// breaks) and places their comment marks in the text being built.
+fn push_gathered(b: &mut Builder, kind: BlockKind, pending: &mut Vec<Gathered>, marks: &mut Marks) {
+    let joined = pending
+        .iter()
+        .map(|(t, _)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let lines: Vec<(&str, Option<u32>)> = joined.split('\n').map(|l| (l, None)).collect();
+    let mut base = b.push_block(kind, &lines);
+    for (text, pmarks) in pending.drain(..) {
+        for (id, which, off) in pmarks {
+            let e = marks.entry(id).or_default();
+            match which {
+                0 => e.0 = Some(base + off),
+                1 => e.1 = Some(base + off),
+                _ => {
+                    if e.0.is_none() {
+                        e.0 = Some(base + off);
+                    }
+                    if e.1.is_none() {
+                        e.1 = Some(base + off);
+                    }
+                }
+            }
+        }
+        base += text.len() + 1;
     }
 }
 

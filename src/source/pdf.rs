@@ -5,11 +5,17 @@
 //! The extracted text is what spans index into: `line` is the line number in that text (a
 //! blank line separates paragraphs), `page` the PDF page the line was printed on.
 
-use super::{Builder, Format, Text, guarded, hyphen_is_artefact, keeps_space_after_hyphen};
+mod stream;
+
+use super::{
+    Builder, Format, LineLayout, Text, guarded, hyphen_is_artefact, keeps_space_after_hyphen,
+};
 use crate::error::{Error, Result};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
+use stream::FontStyle;
 
 /// Extraction of one PDF is abandoned after this long (a normal document takes well under a
 /// second; a file that takes longer is damaged or hostile).
@@ -36,6 +42,7 @@ struct Glyph {
     y: f64,
     adv: f64,
     size: f64,
+    style: Option<FontStyle>,
     text: String,
 }
 
@@ -94,6 +101,7 @@ impl OutputDev for Collector {
                 y: self.height - trm.m32,
                 adv: width * size,
                 size,
+                style: FontStyle::from_size(font_size),
                 text,
             });
         }
@@ -115,6 +123,8 @@ struct Extracted {
     pages: Vec<Page>,
     page_count: usize,
     failed: Vec<(u32, String)>,
+    /// Character codes each page's content streams show (spaces aside), by page number.
+    shown: HashMap<u32, usize>,
 }
 
 fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
@@ -151,6 +161,10 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     if numbers.is_empty() {
         return Err(corrupt("it has no pages".to_string()));
     }
+    let shown = stream::prepare(&mut doc)
+        .into_iter()
+        .map(|(n, c)| (n, c.shown))
+        .collect();
     // Pages are independent: two workers (the machines have two cores) each take half, and
     // their pages are put back in order.
     let doc = &doc;
@@ -228,6 +242,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
         pages: dev.pages,
         page_count: numbers.len(),
         failed,
+        shown,
     })
 }
 
@@ -251,8 +266,13 @@ fn has_eof_marker(bytes: &[u8]) -> bool {
 struct PLine {
     page: u32,
     y: f64,
+    x0: f64,
     x1: f64,
     size: f64,
+    /// Most of the line's glyphs (by count) are bold / italic; the family most are set in.
+    bold: bool,
+    italic: bool,
+    font: u8,
     /// Width of the first word, to tell whether it would have fitted on the line above.
     first_word: f64,
     text: String,
@@ -279,6 +299,8 @@ fn page_lines(page: &Page) -> Vec<PLine> {
         let x0 = row[0].x;
         let mut x1 = x0;
         let mut sizes: Vec<f64> = Vec::new();
+        let (mut bold, mut italic) = (0usize, 0usize);
+        let mut families: HashMap<u8, usize> = HashMap::new();
         for g in &row {
             let blank = g.text.trim().is_empty();
             if let Some(e) = end {
@@ -305,6 +327,11 @@ fn page_lines(page: &Page) -> Vec<PLine> {
                 push_normalised(&mut text, &g.text);
                 x1 = x1.max(g.x + g.adv);
                 sizes.push(g.size);
+                if let Some(st) = g.style {
+                    bold += st.bold as usize;
+                    italic += st.italic as usize;
+                    *families.entry(st.family).or_default() += 1;
+                }
             }
             end = Some(g.x + g.adv);
         }
@@ -313,11 +340,20 @@ fn page_lines(page: &Page) -> Vec<PLine> {
             continue;
         }
         sizes.sort_by(f64::total_cmp);
+        let font = families
+            .iter()
+            .max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))
+            .map(|(f, _)| *f)
+            .unwrap_or(0);
         out.push(PLine {
             page: page.number,
             y: row[0].y,
+            x0,
             x1,
             size: sizes[sizes.len() / 2],
+            bold: bold * 2 > sizes.len(),
+            italic: italic * 2 > sizes.len(),
+            font,
             first_word: first_word_end.unwrap_or(x1) - x0,
             text,
         });
@@ -504,16 +540,30 @@ fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
     let flush = rights.iter().filter(|x| (*x - right).abs() < 1.0).count();
     let justified = flush * 10 >= rights.len() * 3;
 
-    let mut out: Vec<Vec<PLine>> = Vec::new();
-    let mut cur: Vec<PLine> = Vec::new();
-    for l in body {
-        let brk = match cur.last() {
-            None => false,
-            Some(p) if p.page == l.page => {
+    // Breaks between lines of one page: a gap wider than the pitch, or a step back up.
+    let gap_before: Vec<bool> = (0..body.len())
+        .map(|i| {
+            i > 0 && body[i - 1].page == body[i].page && {
+                let (p, l) = (&body[i - 1], &body[i]);
                 let dy = l.y - p.y;
                 let expected = pitch * (0.2 * p.size + 0.8 * l.size);
                 dy < 0.0 || dy > expected + (0.25 * p.size.min(l.size)).max(1.5)
             }
+        })
+        .collect();
+    // A line that stands alone (a gap or the page's end after it, and no full stop) is a
+    // heading; after a sentence's end at the foot of a page it starts a block of its own.
+    let alone = |i: usize| {
+        let next_apart =
+            i + 1 >= body.len() || body[i + 1].page != body[i].page || gap_before[i + 1];
+        next_apart && !body[i].text.ends_with(['.', ',', ';', ':'])
+    };
+    let mut out: Vec<Vec<PLine>> = Vec::new();
+    let mut cur: Vec<PLine> = Vec::new();
+    for (i, l) in body.iter().enumerate() {
+        let brk = match cur.last() {
+            None => false,
+            Some(p) if p.page == l.page => gap_before[i],
             Some(p) => {
                 let ended = if justified {
                     p.x1 < right - 1.0
@@ -521,13 +571,14 @@ fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
                     // The next word would have fitted: the line was ended on purpose.
                     p.x1 + 0.25 * p.size + l.first_word < right - 0.5
                 };
-                ended || starts_structure(&l.text)
+                let sentence_end = p.text.ends_with(['.', ':', ';']);
+                ended || starts_structure(&l.text) || (sentence_end && alone(i))
             }
         };
         if brk && !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
         }
-        cur.push(l);
+        cur.push(l.clone());
     }
     if !cur.is_empty() {
         out.push(cur);
@@ -637,6 +688,120 @@ fn rejoin_hyphens(block: &mut Vec<PLine>, lexicon: &Lexicon, counts: &mut Counts
     }
 }
 
+/// A page counts as having lost its text when its content streams show at least this many
+/// character codes (spaces aside) and fewer than half of them come out as characters.
+const LOST_MIN: usize = 100;
+
+/// Pages whose text was printed but not read (a font with no way to Unicode, a glyph the
+/// library does not decode), by comparing what the content streams show with what came out:
+/// (page, codes shown, characters read).
+fn lost_pages(
+    ex: &Extracted,
+    pages: &[Vec<PLine>],
+    read_on: impl Fn(&[PLine]) -> usize,
+) -> Vec<(u32, usize, usize)> {
+    let read: HashMap<u32, usize> = ex
+        .pages
+        .iter()
+        .zip(pages)
+        .map(|(p, lines)| (p.number, read_on(lines)))
+        .collect();
+    let failed: std::collections::HashSet<u32> = ex.failed.iter().map(|(n, _)| *n).collect();
+    let mut lost: Vec<(u32, usize, usize)> = ex
+        .shown
+        .iter()
+        .map(|(n, shown)| (*n, *shown, read.get(n).copied().unwrap_or(0)))
+        .filter(|(n, shown, got)| !failed.contains(n) && *shown >= LOST_MIN && got * 2 < *shown)
+        .collect();
+    lost.sort_unstable();
+    lost
+}
+
+/// `page 3`, `pages 2–4, 7`.
+fn page_list(pages: &[u32]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < pages.len() {
+        let mut j = i;
+        while j + 1 < pages.len() && pages[j + 1] == pages[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i {
+            pages[i].to_string()
+        } else {
+            format!("{}–{}", pages[i], pages[j])
+        });
+        i = j + 1;
+    }
+    let word = if pages.len() == 1 { "page" } else { "pages" };
+    format!("{word} {}", parts.join(", "))
+}
+
+/// The body text's size and left margin, against which each line's layout is stated.
+struct Layouts {
+    body_size: f64,
+    /// The left margin of body text on each page (pages differ: mirrored margins).
+    margins: HashMap<u32, f64>,
+    margin: f64,
+}
+
+impl Layouts {
+    fn of(pages: &[Vec<PLine>]) -> Layouts {
+        // Sizes and left edges weighted by characters, at half and whole points.
+        let mut sizes: HashMap<i64, usize> = HashMap::new();
+        for l in pages.iter().flatten() {
+            *sizes.entry((l.size * 2.0).round() as i64).or_default() += l.text.len();
+        }
+        let body = sizes
+            .iter()
+            .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+            .map(|(k, _)| *k as f64 / 2.0)
+            .unwrap_or(12.0);
+        let is_body = |l: &PLine| (l.size - body).abs() <= 0.6;
+        let mode = |lines: &mut dyn Iterator<Item = &PLine>| -> Option<f64> {
+            let mut edges: HashMap<i64, usize> = HashMap::new();
+            for l in lines {
+                *edges.entry(l.x0.round() as i64).or_default() += l.text.len();
+            }
+            edges
+                .iter()
+                .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+                .map(|(k, _)| *k as f64)
+        };
+        let margin = mode(&mut pages.iter().flatten().filter(|l| is_body(l))).unwrap_or(0.0);
+        let margins = pages
+            .iter()
+            .filter_map(|p| {
+                let page = p.first()?.page;
+                let m = mode(&mut p.iter().filter(|l| is_body(l)))?;
+                Some((page, m))
+            })
+            .collect();
+        Layouts {
+            body_size: body,
+            margins,
+            margin,
+        }
+    }
+
+    fn of_line(&self, l: &PLine) -> LineLayout {
+        let margin = self.margins.get(&l.page).copied().unwrap_or(self.margin);
+        LineLayout {
+            size: round2(l.size),
+            rel_size: round2(l.size / self.body_size.max(0.1)),
+            indent: round2(l.x0 - margin),
+            bold: l.bold,
+            italic: l.italic,
+            font: l.font,
+        }
+    }
+}
+
+/// Rounded to hundredths, so that layout facts read the same on every machine and run.
+fn round2(v: f64) -> f32 {
+    ((v * 100.0).round() / 100.0) as f32
+}
+
 fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
     let page_count = ex.page_count;
     let mut notices = Vec::new();
@@ -652,22 +817,60 @@ fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
         .flatten()
         .map(|l| l.text.chars().filter(|c| !c.is_whitespace()).count())
         .sum();
-    // A scan has pages but (almost) no text: less than a line's worth per page.
-    if glyphs < 20 * page_count.max(1) && ex.failed.is_empty() {
+    // Letters, digits and leader dots read, against codes shown: a font without a way to
+    // Unicode gives nothing or symbols (`!"#`), never words.
+    let read_on = |lines: &[PLine]| -> usize {
+        lines
+            .iter()
+            .map(|l| {
+                l.text
+                    .chars()
+                    .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '…' | '_'))
+                    .count()
+            })
+            .sum()
+    };
+    let lost = lost_pages(&ex, &pages, read_on);
+    // A scan has pages but (almost) no text: less than a line's worth per page, and its
+    // content streams show none either.
+    if glyphs < 20 * page_count.max(1) && ex.failed.is_empty() && lost.is_empty() {
         return Err(Error::PdfNoText {
             path: path.to_path_buf(),
             pages: page_count,
         });
     }
+    let with_text = ex.shown.values().filter(|n| **n >= LOST_MIN).count();
+    if !lost.is_empty() {
+        let numbers: Vec<u32> = lost.iter().map(|l| l.0).collect();
+        let what = format!(
+            "the text that {} show{} cannot be decoded ({} characters printed there, {} letters and digits read; the fonts lack a usable character map)",
+            page_list(&numbers),
+            if lost.len() == 1 { "s" } else { "" },
+            lost.iter().map(|l| l.1).sum::<usize>(),
+            lost.iter().map(|l| l.2).sum::<usize>(),
+        );
+        // Most of the text gone: a tree from the rest would look complete and be wrong.
+        if lost.len() * 2 >= with_text.max(1) {
+            return Err(Error::PdfCorrupt {
+                path: path.to_path_buf(),
+                reason: format!("{what}; try `pdftotext` to see whether any reader gets it"),
+            });
+        }
+        notices.push(format!(
+            "{}: warning: {what}; the result leaves that text out",
+            path.display()
+        ));
+    }
+    let layouts = Layouts::of(&pages);
     let mut counts = Counts::default();
     let blocks = blocks(pages, &mut counts);
     let mut b = Builder::default();
     for blk in &blocks {
-        let lines: Vec<(&str, Option<u32>)> = blk
+        let lines: Vec<(&str, Option<u32>, Option<LineLayout>)> = blk
             .iter()
-            .map(|l| (l.text.as_str(), Some(l.page)))
+            .map(|l| (l.text.as_str(), Some(l.page), Some(layouts.of_line(l))))
             .collect();
-        b.push_block(super::BlockKind::Text, &lines);
+        b.push_laid_out(super::BlockKind::Text, &lines);
     }
     notices.push(format!(
         "{}: read as PDF ({page_count} pages): {} header/footer lines removed, {} line-break hyphens removed, {} kept",
@@ -689,8 +892,12 @@ mod tests {
         PLine {
             page,
             y,
+            x0: 70.0,
             x1: 500.0,
             size: 12.0,
+            bold: false,
+            italic: false,
+            font: 1,
             first_word: 30.0,
             text: text.to_string(),
         }

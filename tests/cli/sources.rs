@@ -8,20 +8,37 @@ const DRAFT_TXT: &str = "msb-cybersakerhet/drafts/1-remissversion.txt";
 const DRAFT_V2_TXT: &str = "msb-cybersakerhet/drafts/2-beslutad-version.txt";
 const SEED_TXT: &str = "stockholm-ks-2025-1384-remissvar.txt";
 
-/// (fixture made with LibreOffice, the text it was made from)
+/// (fixture, the text it was made from): LibreOffice's layouts of the texts and their
+/// import of the plain texts (one paragraph per line), Ghostscript's rewrites, pdfTeX, a PDF
+/// drawn with the `'` and `"` operators, and copies protected by an owner password only.
 fn pairs() -> Vec<(PathBuf, PathBuf)> {
-    vec![
-        (fixture("pdf/msb-1-remissversion.pdf"), corpus(DRAFT_TXT)),
-        (fixture("docx/msb-1-remissversion.docx"), corpus(DRAFT_TXT)),
-        (
-            fixture("pdf/stockholm-ks-2025-1384-remissvar.pdf"),
-            fixture(SEED_TXT),
-        ),
-        (
-            fixture("docx/stockholm-ks-2025-1384-remissvar.docx"),
-            fixture(SEED_TXT),
-        ),
-    ]
+    let draft = [
+        "pdf/msb-1-remissversion.pdf",
+        "docx/msb-1-remissversion.docx",
+        "pdf/msb-1-remissversion-gs.pdf",
+        "pdf/msb-1-remissversion-gs-owner-password.pdf",
+        "pdf/msb-1-remissversion-tex.pdf",
+        "pdf/msb-1-remissversion-quote-ops.pdf",
+        "docx/msb-1-remissversion-text-import.docx",
+    ];
+    let seed = [
+        "pdf/stockholm-ks-2025-1384-remissvar.pdf",
+        "docx/stockholm-ks-2025-1384-remissvar.docx",
+        "pdf/stockholm-ks-2025-1384-remissvar-gs.pdf",
+        "pdf/stockholm-ks-2025-1384-remissvar-owner-password.pdf",
+        "docx/stockholm-ks-2025-1384-remissvar-text-import.docx",
+    ];
+    let mut v: Vec<(PathBuf, PathBuf)> = Vec::new();
+    // Interleaved, so that the batch test below meets both kinds early.
+    for i in 0..draft.len().max(seed.len()) {
+        if let Some(d) = draft.get(i) {
+            v.push((fixture(d), corpus(DRAFT_TXT)));
+        }
+        if let Some(a) = seed.get(i) {
+            v.push((fixture(a), fixture(SEED_TXT)));
+        }
+    }
+    v
 }
 
 /// `parse --format json` without what depends on the layout (spans, line numbers, the
@@ -102,6 +119,117 @@ fn each_fixture_gives_the_same_citations_as_its_source_text() {
         assert!(a.len() > 20, "{}: {} citations", doc.display(), a.len());
         assert_eq!(a, b, "{}", doc.display());
     }
+}
+
+/// `stances ANSWER --draft DRAFT --format json` without spans and line numbers.
+fn stances(answer: &Path, draft: &Path) -> serde_json::Value {
+    let o = remiss([
+        "stances".as_ref(),
+        answer.as_os_str(),
+        "--draft".as_ref(),
+        draft.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert!(o.status.success(), "{}: {}", answer.display(), stderr(&o));
+    strip_layout(serde_json::from_slice(&o.stdout).unwrap_or(serde_json::Value::Null))
+}
+
+#[test]
+fn each_answer_fixture_gives_the_same_stances_as_its_source_text() {
+    let draft = corpus(DRAFT_TXT);
+    let want = stances(&fixture(SEED_TXT), &draft);
+    let rows = want["rows"].as_array().map(|r| r.len()).unwrap_or(0);
+    assert!(rows >= 40, "{rows} rows");
+    for (doc, txt) in pairs() {
+        if txt == fixture(SEED_TXT) {
+            let got = stances(&doc, &draft);
+            assert!(
+                got["rows"] == want["rows"] && got["not_addressed"] == want["not_addressed"],
+                "{}: the stances differ from the text's",
+                doc.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn text_a_pdf_prints_but_no_reader_can_decode_is_reported_with_its_pages() {
+    // Every page lost: an error (exit 2), never a thin tree with exit 0.
+    let bad = fixture("pdf/bad/no-unicode.pdf");
+    let o = remiss(["parse".as_ref(), bad.as_os_str()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("pages 1–8") && err.contains("cannot be decoded"),
+        "{err}"
+    );
+    // One page of five lost: read, with a warning naming the page.
+    let t = source::read(&fixture(
+        "pdf/stockholm-ks-2025-1384-remissvar-last-page-lost.pdf",
+    ))
+    .unwrap();
+    let warning = t.notices.iter().find(|n| n.contains("cannot be decoded"));
+    assert!(
+        warning.is_some_and(|w| w.contains("page 5 shows")),
+        "{:?}",
+        t.notices
+    );
+    assert!(t.source.contains("Stadsledningskontoret"));
+    // The fixtures that read well raise no such warning.
+    for (doc, _) in pairs() {
+        let t = source::read(&doc).unwrap();
+        assert!(
+            !t.notices.iter().any(|n| n.contains("cannot be decoded")),
+            "{}: {:?}",
+            doc.display(),
+            t.notices
+        );
+    }
+}
+
+#[test]
+fn pdf_lines_carry_their_layout() {
+    // pdfTeX's layout: headings in bold, allmänna råd in smaller italic type, punkter hanging.
+    let t = source::read(&fixture("pdf/msb-1-remissversion-tex.pdf")).unwrap();
+    let find = |text: &str| {
+        t.blocks
+            .iter()
+            .flat_map(|b| &b.lines)
+            .find(|l| t.line_text(l).starts_with(text))
+            .and_then(|l| l.layout)
+            .unwrap_or_else(|| panic!("no line {text:?}"))
+    };
+    let body = find("1 § Dessa föreskrifter");
+    assert_eq!((body.rel_size, body.bold, body.italic), (1.0, false, false));
+    assert!(body.indent.abs() < 1.0, "{body:?}");
+    let heading = find("1 kap. Inledande");
+    assert!(heading.bold && !heading.italic, "{heading:?}");
+    let ar = find("Allmänna råd");
+    assert!(ar.italic, "{ar:?}");
+    let advice = find("Policyn bör vara kortfattad");
+    assert!(advice.italic && advice.rel_size < 0.95, "{advice:?}");
+    let punkt = find("1. fastställa mål");
+    assert_eq!(punkt.rel_size, 1.0);
+    assert!(!punkt.italic);
+    // LibreOffice's layout: advice indented in 11 pt against 12 pt body text.
+    let t = source::read(&fixture("pdf/msb-1-remissversion.pdf")).unwrap();
+    let advice = t
+        .blocks
+        .iter()
+        .flat_map(|b| &b.lines)
+        .find(|l| t.line_text(l).starts_with("Policyn bör vara"))
+        .and_then(|l| l.layout)
+        .unwrap();
+    assert!(advice.indent > 10.0 && advice.rel_size < 0.95, "{advice:?}");
+    // Text and Word lines have none.
+    let t = source::read(&corpus(DRAFT_TXT)).unwrap();
+    assert!(
+        t.blocks
+            .iter()
+            .flat_map(|b| &b.lines)
+            .all(|l| l.layout.is_none())
+    );
 }
 
 /// The blocks of a text joined into paragraphs, as the parsers join them.
