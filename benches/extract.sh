@@ -8,14 +8,59 @@
 # answer is no regulation, so there the share of its citations (`remiss refs`) that come out
 # the same is reported.
 #
-# Needs poppler-utils (pdftotext) and python3. Usage: benches/extract.sh [RUNS]
+# With a FOLDER (such as ../shared/corpus/foreskrifter-pdf), times `remiss parse` against
+# `pdftotext` on every PDF in it instead: the median of RUNS runs of each, the two taken in
+# turn so that both see the same load; it prints the ratio of the summed medians (wall time
+# and CPU time) and the files with the highest ratios.
+#
+# Needs poppler-utils (pdftotext) and python3. Usage: benches/extract.sh [RUNS] [FOLDER]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-21}"
-cargo build --release --quiet
-bin="$PWD/target/release/remiss"
+# REMISS_BIN times another build (say, one made before a change) instead of this tree's.
+if [ -n "${REMISS_BIN:-}" ]; then
+  bin="$REMISS_BIN"
+else
+  cargo build --release --quiet
+  bin="$PWD/target/release/remiss"
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+
+if [ -n "${2:-}" ]; then
+python3 - "$bin" "$runs" "$2" <<'PY'
+import glob, os, resource, statistics, subprocess, sys, time
+bin, runs, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+
+def run(cmd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall * 1000, cpu * 1000
+
+rows = []
+for pdf in sorted(glob.glob(os.path.join(folder, "*.pdf"))):
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(run([bin, "parse", pdf, "--format", "tsv"]))
+        theirs.append(run(["pdftotext", pdf, "/dev/null"]))
+    med = lambda xs, i: statistics.median(x[i] for x in xs)
+    rows.append((os.path.basename(pdf), med(ours, 0), med(theirs, 0), med(ours, 1), med(theirs, 1)))
+sw = sum(r[1] for r in rows); tw = sum(r[2] for r in rows)
+sc = sum(r[3] for r in rows); tc = sum(r[4] for r in rows)
+print(f"{len(rows)} PDFs, median of {runs} runs each (ms, summed over the files)")
+print(f"{'':24} {'remiss parse':>14} {'pdftotext':>10} {'ratio':>6}")
+print(f"{'wall time':24} {sw:14.0f} {tw:10.0f} {sw / tw:6.2f}")
+print(f"{'CPU time':24} {sc:14.0f} {tc:10.0f} {sc / tc:6.2f}")
+print("\nhighest wall-time ratios:")
+for r in sorted(rows, key=lambda r: -r[1] / max(r[2], 1e-9))[:8]:
+    print(f"  {r[0]:24} {r[1]:8.1f} {r[2]:8.1f} {r[1] / max(r[2], 1e-9):6.2f}")
+PY
+exit 0
+fi
 
 python3 - "$bin" "$runs" "$work" <<'PY'
 import json, statistics, subprocess, sys, time

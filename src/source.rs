@@ -79,6 +79,28 @@ pub struct Annotation {
     pub text: String,
 }
 
+/// What a [`Note`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NoteKind {
+    /// A footnote; its marker was taken out of the wording (`föreskriver1` → `föreskriver`).
+    Footnote,
+    /// A block printed beside the text (FS number, `Utkom från trycket`, a date).
+    Margin,
+}
+
+/// Text a printed page sets apart from the running text (PDF), kept out of the blocks.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub page: u32,
+    /// The footnote's number (`1`); empty for a margin block.
+    pub marker: String,
+    /// The word the footnote marker was glued to (`föreskriver`); empty when none was found.
+    pub anchor: String,
+    pub text: String,
+}
+
 /// How a block was marked up in the source, when the source says so (Markdown).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -143,6 +165,8 @@ pub struct Text {
     pub notices: Vec<String>,
     /// Comments kept from the source (DOCX), in document order.
     pub annotations: Vec<Annotation>,
+    /// Footnotes and margin blocks kept out of the running text (PDF), in page order.
+    pub notes: Vec<Note>,
 }
 
 impl Text {
@@ -188,6 +212,7 @@ impl Text {
             blocks,
             notices: Vec::new(),
             annotations: Vec::new(),
+            notes: Vec::new(),
         }
     }
 
@@ -203,6 +228,7 @@ impl Text {
             blocks,
             notices: Vec::new(),
             annotations: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -724,6 +750,7 @@ impl Builder {
             blocks: self.blocks,
             notices: Vec::new(),
             annotations: Vec::new(),
+            notes: Vec::new(),
         }
     }
 }

@@ -8,7 +8,8 @@
 mod stream;
 
 use super::{
-    Builder, Format, LineLayout, Text, guarded, hyphen_is_artefact, keeps_space_after_hyphen,
+    Builder, Format, LineLayout, Note, NoteKind, Text, guarded, hyphen_is_artefact,
+    keeps_space_after_hyphen,
 };
 use crate::error::{Error, Result};
 use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
@@ -16,6 +17,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
 use stream::FontStyle;
+
+/// Pages are read in merged chunks of about this much content (see `stream::prepare`):
+/// large enough that fonts are read once for many pages, small enough that the library's
+/// decoded operations of one chunk stay a few MB.
+const CHUNK_BYTES: usize = 256 * 1024;
 
 /// Extraction of one PDF is abandoned after this long (a normal document takes well under a
 /// second; a file that takes longer is damaged or hostile).
@@ -57,6 +63,18 @@ struct Page {
 struct Collector {
     height: f64,
     pages: Vec<Page>,
+    /// Reading a merged page: the pages on it, one per band (see [`stream::prepare`]).
+    bands: Vec<stream::Band>,
+}
+
+impl Collector {
+    fn new(bands: Vec<stream::Band>) -> Collector {
+        Collector {
+            height: 0.0,
+            pages: Vec::new(),
+            bands,
+        }
+    }
 }
 
 impl OutputDev for Collector {
@@ -67,10 +85,21 @@ impl OutputDev for Collector {
         _art_box: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), OutputError> {
         self.height = media_box.ury - media_box.lly;
-        self.pages.push(Page {
-            number: page_num,
-            glyphs: Vec::new(),
-        });
+        if self.bands.is_empty() {
+            self.pages.push(Page {
+                number: page_num,
+                glyphs: Vec::new(),
+            });
+        } else {
+            self.pages = self
+                .bands
+                .iter()
+                .map(|b| Page {
+                    number: b.page,
+                    glyphs: Vec::new(),
+                })
+                .collect();
+        }
         Ok(())
     }
     fn end_page(&mut self) -> Result<(), OutputError> {
@@ -95,10 +124,23 @@ impl OutputDev for Collector {
         if text.is_empty() || !size.is_finite() || size <= 0.0 {
             return Ok(());
         }
-        if let Some(page) = self.pages.last_mut() {
+        // On a merged page the band tells the page, and the baseline is measured from the
+        // top of that page.
+        let (page, y) = if self.bands.is_empty() {
+            (self.pages.last_mut(), self.height - trm.m32)
+        } else {
+            let k = (-trm.m32 / stream::BAND).floor();
+            if !(k >= 0.0 && (k as usize) < self.bands.len()) {
+                return Ok(());
+            }
+            let k = k as usize;
+            let rel = trm.m32 + (k as f64 + 0.5) * stream::BAND;
+            (self.pages.get_mut(k), self.bands[k].height - rel)
+        };
+        if let Some(page) = page {
             page.glyphs.push(Glyph {
                 x: trm.m31,
-                y: self.height - trm.m32,
+                y,
                 adv: width * size,
                 size,
                 style: FontStyle::from_size(font_size),
@@ -161,62 +203,91 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     if numbers.is_empty() {
         return Err(corrupt("it has no pages".to_string()));
     }
-    let shown = stream::prepare(&mut doc)
-        .into_iter()
-        .map(|(n, c)| (n, c.shown))
-        .collect();
-    // Pages are independent: two workers (the machines have two cores) each take half, and
-    // their pages are put back in order.
+    // Pages are read in merged chunks (see `stream::prepare`); two workers (the machines
+    // have two cores) take every other chunk. Should a chunk fail, its pages are read one by
+    // one, so that a bad page loses only itself.
+    let prepared = stream::prepare(&mut doc, CHUNK_BYTES);
+    let shown = prepared.shown;
     let doc = &doc;
-    let half = numbers.len().div_ceil(2);
     let cancel = super::Cancel::current();
-    let run = |nums: &[u32]| -> (Vec<Page>, Vec<(u32, String)>) {
-        let mut dev = Collector {
-            height: 0.0,
-            pages: Vec::new(),
-        };
+    let run = |chunks: Vec<&(u32, Vec<stream::Band>)>| -> (Vec<Page>, Vec<(u32, String)>) {
+        let mut pages = Vec::new();
         let mut failed = Vec::new();
-        for n in nums {
+        for (number, bands) in chunks {
             // The caller has given up (time limit): stop instead of running on unseen.
             if cancel.is_set() {
                 break;
             }
-            let before = dev.pages.len();
-            // A panic on one page loses that page only; the worker's own guard catches the rest.
+            let mut dev = Collector::new(bands.clone());
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pdf_extract::output_doc_page(doc, &mut dev, *n)
+                pdf_extract::output_doc_page(doc, &mut dev, *number)
             }));
-            let problem = match r {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(e.to_string()),
-                Err(payload) => Some(format!(
-                    "the PDF library failed: {}",
-                    super::panic_message(payload.as_ref())
-                )),
-            };
-            if let Some(p) = problem {
-                dev.pages.truncate(before);
-                failed.push((*n, p));
+            if matches!(r, Ok(Ok(()))) {
+                pages.extend(dev.pages);
+                continue;
             }
+            let mut dev = Collector::new(Vec::new());
+            for b in bands {
+                if cancel.is_set() {
+                    break;
+                }
+                let before = dev.pages.len();
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    pdf_extract::output_doc_page(doc, &mut dev, b.page)
+                }));
+                let problem = match r {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e.to_string()),
+                    Err(payload) => Some(format!(
+                        "the PDF library failed: {}",
+                        super::panic_message(payload.as_ref())
+                    )),
+                };
+                if let Some(p) = problem {
+                    dev.pages.truncate(before);
+                    failed.push((b.page, p));
+                }
+            }
+            pages.extend(dev.pages);
         }
-        (dev.pages, failed)
+        (pages, failed)
     };
-    let (first, second) = numbers.split_at(half);
-    let ((mut pages, mut failed), (more_pages, more_failed)) = if second.is_empty() {
-        (run(first), (Vec::new(), Vec::new()))
+    // Without merged pages (a page tree we could not extend), every page is a chunk of its
+    // own under page number 0, which does not exist: it fails, and the page is read alone.
+    let chunks = if prepared.merged.is_empty() {
+        numbers
+            .iter()
+            .map(|n| {
+                let band = stream::Band {
+                    page: *n,
+                    height: 0.0,
+                };
+                (0, vec![band])
+            })
+            .collect()
+    } else {
+        prepared.merged
+    };
+    let mine: Vec<_> = chunks.iter().step_by(2).collect();
+    let theirs: Vec<_> = chunks.iter().skip(1).step_by(2).collect();
+    let ((mut pages, mut failed), (more_pages, more_failed)) = if theirs.is_empty() {
+        (run(mine), (Vec::new(), Vec::new()))
     } else {
         std::thread::scope(|sc| {
+            let pages_of = |c: &[&(u32, Vec<stream::Band>)]| -> Vec<u32> {
+                c.iter().flat_map(|m| m.1.iter().map(|b| b.page)).collect()
+            };
+            let lost = pages_of(&theirs);
             let other = sc.spawn(|| {
                 super::quiet_this_thread();
-                run(second)
+                run(theirs)
             });
-            let mine = run(first);
+            let mine = run(mine);
             // A panic escaping the worker is caught by the guard around the whole read.
             let theirs = other.join().unwrap_or_else(|_| {
                 (
                     Vec::new(),
-                    second
-                        .iter()
+                    lost.iter()
                         .map(|n| (*n, "the PDF library failed".to_string()))
                         .collect(),
                 )
@@ -226,7 +297,8 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     };
     pages.extend(more_pages);
     failed.extend(more_failed);
-    let dev = Collector { height: 0.0, pages };
+    pages.sort_by_key(|p| p.number);
+    failed.sort_by_key(|f| f.0);
     if failed.len() == numbers.len() {
         let (n, why) = &failed[0];
         return Err(if why.starts_with("the PDF library failed") {
@@ -239,7 +311,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
         });
     }
     Ok(Extracted {
-        pages: dev.pages,
+        pages,
         page_count: numbers.len(),
         failed,
         shown,
@@ -275,12 +347,17 @@ struct PLine {
     font: u8,
     /// Width of the first word, to tell whether it would have fitted on the line above.
     first_word: f64,
+    /// A block of its own (a table entry read into one line).
+    whole: bool,
     text: String,
 }
 
 /// Groups a page's glyphs into lines by baseline and spells each line out, with a space
-/// wherever the gap between glyphs is wider than a sliver of the font size.
-fn page_lines(page: &Page) -> Vec<PLine> {
+/// wherever the gap between glyphs is wider than a sliver of the font size. Footnotes (a
+/// small raised number glued to a word, and the note under the text that starts with that
+/// number) and margin blocks (a stack of short pieces beside the text holding an FS number
+/// or `Utkom från trycket`) are taken out of the lines and returned as notes.
+fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
     let mut glyphs: Vec<&Glyph> = page.glyphs.iter().collect();
     glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Vec<&Glyph>> = Vec::new();
@@ -290,75 +367,551 @@ fn page_lines(page: &Page) -> Vec<PLine> {
             _ => rows.push(vec![g]),
         }
     }
-    let mut out = Vec::new();
-    for mut row in rows {
+    for row in &mut rows {
         row.sort_by(|a, b| a.x.total_cmp(&b.x));
-        let mut text = String::new();
-        let mut end: Option<f64> = None;
-        let mut first_word_end: Option<f64> = None;
-        let x0 = row[0].x;
-        let mut x1 = x0;
-        let mut sizes: Vec<f64> = Vec::new();
-        let (mut bold, mut italic) = (0usize, 0usize);
-        let mut families: HashMap<u8, usize> = HashMap::new();
-        for g in &row {
-            let blank = g.text.trim().is_empty();
-            if let Some(e) = end {
-                let gap = g.x - e;
-                // A glyph drawn twice at the same place (fake bold) is one glyph.
-                if gap < -0.5 * g.adv && text.ends_with(g.text.as_str()) && !blank {
-                    continue;
-                }
-                if gap > 0.15 * g.size && !text.ends_with(' ') {
-                    if first_word_end.is_none() {
-                        first_word_end = Some(e);
-                    }
-                    text.push(' ');
-                }
-            }
-            if blank {
-                if !text.is_empty() && !text.ends_with(' ') {
-                    if first_word_end.is_none() {
-                        first_word_end = Some(g.x);
-                    }
-                    text.push(' ');
-                }
-            } else {
-                push_normalised(&mut text, &g.text);
-                x1 = x1.max(g.x + g.adv);
-                sizes.push(g.size);
-                if let Some(st) = g.style {
-                    bold += st.bold as usize;
-                    italic += st.italic as usize;
-                    *families.entry(st.family).or_default() += 1;
-                }
-            }
-            end = Some(g.x + g.adv);
-        }
-        let text = text.trim().to_string();
-        if text.is_empty() {
-            continue;
-        }
-        sizes.sort_by(f64::total_cmp);
-        let font = families
+    }
+    let mut notes = Vec::new();
+    let body = body_size(&rows);
+    let footnotes = footnote_rows(&rows, body);
+    let (markers, found) = footnote_markers(&rows, &footnotes);
+    for (number, text) in &found {
+        let anchor = markers
             .iter()
-            .max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))
-            .map(|(f, _)| *f)
-            .unwrap_or(0);
-        out.push(PLine {
+            .find(|m| &m.number == number)
+            .map(|m| m.anchor.clone())
+            .unwrap_or_default();
+        notes.push(Note {
+            kind: NoteKind::Footnote,
             page: page.number,
-            y: row[0].y,
-            x0,
-            x1,
-            size: sizes[sizes.len() / 2],
-            bold: bold * 2 > sizes.len(),
-            italic: italic * 2 > sizes.len(),
-            font,
-            first_word: first_word_end.unwrap_or(x1) - x0,
-            text,
+            marker: number.clone(),
+            anchor,
+            text: text.clone(),
         });
     }
+    let margin = margin_pieces(&rows, body);
+    let mut stacks: Vec<(usize, String)> = Vec::new();
+    for (stack, _) in &margin {
+        let text = stack
+            .iter()
+            .map(|(r, a, b)| line_text(&rows[*r][*a..*b]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        stacks.push((stack.first().map_or(0, |p| p.0), text));
+    }
+    for (_, text) in &stacks {
+        notes.push(Note {
+            kind: NoteKind::Margin,
+            page: page.number,
+            marker: String::new(),
+            anchor: String::new(),
+            text: text.clone(),
+        });
+    }
+    let mut kept: Vec<Vec<&Glyph>> = Vec::with_capacity(rows.len());
+    for (r, row) in rows.iter().enumerate() {
+        if footnotes.contains(&r) {
+            continue;
+        }
+        let mut keep: Vec<&Glyph> = Vec::with_capacity(row.len());
+        for (i, g) in row.iter().enumerate() {
+            let marker = markers.iter().any(|m| {
+                m.row == r && m.glyphs.contains(&i) && found.iter().any(|f| f.0 == m.number)
+            });
+            let in_margin = margin.iter().any(|(stack, _)| {
+                stack
+                    .iter()
+                    .any(|(sr, a, b)| *sr == r && (*a..*b).contains(&i))
+            });
+            if !marker && !in_margin {
+                keep.push(g);
+            }
+        }
+        if !keep.is_empty() {
+            kept.push(keep);
+        }
+    }
+    (table_lines(page.number, &kept, body), notes)
+}
+
+/// Where a row has a word that starts at `col` after a gap of at least 0.6 em: the index of
+/// its first glyph.
+fn split_at(row: &[&Glyph], col: f64, em: f64) -> Option<usize> {
+    (1..row.len()).find(|&i| {
+        let prev = row[i - 1];
+        (row[i].x - col).abs() <= 1.5
+            && !row[i].text.trim().is_empty()
+            && row[i].x - (prev.x + prev.adv) >= 0.6 * em
+    })
+}
+
+/// Lines of a page, with two-column tables (term | meaning, as definitions are set) read
+/// row by row into one line per entry: `term meaning`, each column's lines joined, where a
+/// plain reading would interleave a term over two lines with its meaning. A table is told
+/// by its meaning column: at least two rows with a word starting at the same x after a wide
+/// gap, and a row that starts there (a meaning's next line). Entries are told apart by the
+/// extra space between them, or else by a meaning that ends with `,` `;` `.` or `:`.
+fn table_lines(page: u32, rows: &[Vec<&Glyph>], em: f64) -> Vec<PLine> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut lefts: Vec<f64> = rows.iter().map(|r| r[0].x).collect();
+    lefts.sort_by(f64::total_cmp);
+    let left = lefts.get(lefts.len() / 10).copied().unwrap_or(0.0);
+    // Candidate meaning columns: where rows start well right of the text's left edge.
+    let mut cols: Vec<f64> = rows
+        .iter()
+        .map(|r| r[0].x)
+        .filter(|x| *x >= left + 3.0 * em)
+        .collect();
+    cols.sort_by(f64::total_cmp);
+    cols.dedup_by(|a, b| (*a - *b).abs() <= 1.5);
+    let mut in_table: Vec<Option<f64>> = vec![None; rows.len()];
+    for col in cols {
+        let starts = |r: &[&Glyph]| (r[0].x - col).abs() <= 1.5;
+        let split = |r: &[&Glyph]| r[0].x < col - 2.0 * em && split_at(r, col, em).is_some();
+        let mut i = 0;
+        while i < rows.len() {
+            if !(split(&rows[i]) || starts(&rows[i])) || in_table[i].is_some() {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < rows.len() && in_table[j].is_none() && (split(&rows[j]) || starts(&rows[j])) {
+                j += 1;
+            }
+            let splits = (i..j).filter(|&k| split(&rows[k])).count();
+            let conts = (i..j).filter(|&k| starts(&rows[k])).count();
+            if splits >= 2 && conts >= 1 && split(&rows[i]) {
+                for slot in &mut in_table[i..j] {
+                    *slot = Some(col);
+                }
+            }
+            i = j.max(i + 1);
+        }
+    }
+    let mut i = 0;
+    while i < rows.len() {
+        let Some(col) = in_table[i] else {
+            out.extend(line_of(page, &rows[i]));
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        while j < rows.len() && in_table[j] == Some(col) {
+            j += 1;
+        }
+        let pitch = (i + 1..j)
+            .map(|k| rows[k][0].y - rows[k - 1][0].y)
+            .fold(f64::INFINITY, f64::min);
+        let mut entry: Vec<usize> = Vec::new();
+        for k in i..=j {
+            let new_entry = k == j
+                || (!entry.is_empty() && {
+                    let gap = rows[k][0].y - rows[k - 1][0].y > 1.3 * pitch;
+                    let has_left = split_at(&rows[k], col, em).is_some() && rows[k][0].x < col;
+                    let prev_right = line_text(right_part(&rows[k - 1], col, em));
+                    gap || (has_left && prev_right.ends_with([',', ';', '.', ':']))
+                });
+            if new_entry && !entry.is_empty() {
+                out.extend(entry_line(page, rows, &entry, col, em));
+                entry.clear();
+            }
+            if k < j {
+                entry.push(k);
+            }
+        }
+        i = j;
+    }
     out
+}
+
+/// The glyphs of a table row in the meaning column.
+fn right_part<'a, 'g>(row: &'a [&'g Glyph], col: f64, em: f64) -> &'a [&'g Glyph] {
+    match split_at(row, col, em) {
+        Some(k) => &row[k..],
+        None if (row[0].x - col).abs() <= 1.5 => row,
+        None => &row[row.len()..],
+    }
+}
+
+/// One line for a table entry: its term's lines joined, then its meaning's.
+fn entry_line(
+    page: u32,
+    rows: &[Vec<&Glyph>],
+    entry: &[usize],
+    col: f64,
+    em: f64,
+) -> Option<PLine> {
+    let mut norm = super::Normalisation::default();
+    let mut terms = Vec::new();
+    let mut meanings = Vec::new();
+    for &k in entry {
+        let right = right_part(&rows[k], col, em);
+        let left = &rows[k][..rows[k].len() - right.len()];
+        terms.push(line_text(left));
+        meanings.push(line_text(right));
+    }
+    let term = super::join_lines(terms.iter().map(String::as_str), &mut norm);
+    let meaning = super::join_lines(meanings.iter().map(String::as_str), &mut norm);
+    let mut line = line_of(page, &rows[entry[0]])?;
+    line.x1 = entry
+        .iter()
+        .filter_map(|&k| rows[k].last().map(|g| g.x + g.adv))
+        .fold(line.x1, f64::max);
+    line.whole = true;
+    line.text = match (term.is_empty(), meaning.is_empty()) {
+        (true, _) => meaning,
+        (_, true) => term,
+        _ => format!("{term} {meaning}"),
+    };
+    Some(line)
+}
+
+/// The most common font size on a page, by glyph.
+fn body_size(rows: &[Vec<&Glyph>]) -> f64 {
+    let mut sizes: HashMap<i64, usize> = HashMap::new();
+    for g in rows.iter().flatten() {
+        *sizes.entry((g.size * 2.0).round() as i64).or_default() += 1;
+    }
+    sizes
+        .iter()
+        .max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+        .map(|(k, _)| *k as f64 / 2.0)
+        .unwrap_or(12.0)
+}
+
+fn row_size(row: &[&Glyph]) -> f64 {
+    let mut sizes: Vec<f64> = row
+        .iter()
+        .filter(|g| !g.text.trim().is_empty())
+        .map(|g| g.size)
+        .collect();
+    sizes.sort_by(f64::total_cmp);
+    sizes.get(sizes.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// The number a row starts with, set apart from what follows (a footnote's `1 Jämför`, not
+/// `2014/68/EU`), and where the rest starts.
+fn leading_number(row: &[&Glyph]) -> Option<(String, usize)> {
+    let mut n = String::new();
+    let mut i = 0;
+    while i < row.len()
+        && row[i].text.chars().all(|c| c.is_ascii_digit())
+        && !row[i].text.is_empty()
+    {
+        n.push_str(&row[i].text);
+        i += 1;
+    }
+    let next = row.get(i)?;
+    let prev = row[i.checked_sub(1)?];
+    let apart = next.text.trim().is_empty() || next.x - (prev.x + prev.adv) >= 0.15 * next.size;
+    (!n.is_empty() && n.len() <= 3 && apart).then_some((n, i))
+}
+
+/// The rows of a page that hold footnotes: from the first row in the lower half of the page
+/// set in smaller type than the body that starts with a number, to the end of the page (a
+/// page number below them stays). Empty when there is none.
+fn footnote_rows(rows: &[Vec<&Glyph>], body: f64) -> Vec<usize> {
+    let Some(last_y) = rows.last().map(|r| r[0].y) else {
+        return Vec::new();
+    };
+    let first_y = rows[0][0].y;
+    let small = |r: &[&Glyph]| row_size(r) < 0.9 * body;
+    let start = (0..rows.len()).find(|&i| {
+        let r = &rows[i];
+        r[0].y > first_y + 0.5 * (last_y - first_y)
+            && small(r)
+            && leading_number(r).is_some()
+            && (i + 1..rows.len()).all(|k| {
+                let t = line_text(&rows[k]);
+                small(&rows[k]) || page_number_of(&t).is_some() || is_margin_text(&t)
+            })
+    });
+    match start {
+        Some(s) => (s..rows.len())
+            .filter(|&k| {
+                let t = line_text(&rows[k]);
+                page_number_of(&t).is_none() && !is_margin_text(&t)
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// A small raised number glued to the end of a word: its row, its glyphs, the number, and
+/// the word before it.
+struct Marker {
+    row: usize,
+    glyphs: Vec<usize>,
+    number: String,
+    anchor: String,
+}
+
+/// Candidate footnote markers in the running rows, and the footnotes (number, text) of the
+/// footnote rows. A marker counts only where a footnote with its number is on the page: a
+/// raised `2` in `m2` has none.
+fn footnote_markers(
+    rows: &[Vec<&Glyph>],
+    footnotes: &[usize],
+) -> (Vec<Marker>, Vec<(String, String)>) {
+    let mut found: Vec<(String, String)> = Vec::new();
+    for &r in footnotes {
+        let row = &rows[r];
+        // Footnotes are numbered in order: a number not above the last one is text.
+        let above_last = |n: &str| {
+            let last = found
+                .last()
+                .and_then(|f| f.0.parse::<u32>().ok())
+                .unwrap_or(0);
+            n.parse::<u32>().is_ok_and(|v| v > last)
+        };
+        match leading_number(row) {
+            Some((n, i)) if above_last(&n) => {
+                found.push((n, line_text(&row[i..]).trim().to_string()));
+            }
+            _ => {
+                if let Some(last) = found.last_mut() {
+                    let more = line_text(row);
+                    if last.1.ends_with('-') && more.starts_with(char::is_lowercase) {
+                        last.1.pop();
+                    } else {
+                        last.1.push(' ');
+                    }
+                    last.1.push_str(more.trim());
+                }
+            }
+        }
+    }
+    let mut markers = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        if footnotes.contains(&r) {
+            continue;
+        }
+        let size = row_size(row);
+        let base: Vec<f64> = row
+            .iter()
+            .filter(|g| g.size >= 0.9 * size)
+            .map(|g| g.y)
+            .collect();
+        let Some(baseline) = base.get(base.len() / 2).copied() else {
+            continue;
+        };
+        let mut i = 1;
+        while i < row.len() {
+            let raised = |g: &Glyph| {
+                g.size <= 0.8 * size
+                    && baseline - g.y > 0.15 * size
+                    && g.text.chars().all(|c| c.is_ascii_digit())
+                    && !g.text.is_empty()
+            };
+            let prev = row[i - 1];
+            let glued = row[i].x - (prev.x + prev.adv) < 0.3 * size;
+            if raised(row[i]) && glued && !raised(prev) && !prev.text.trim().is_empty() {
+                let mut k = i;
+                let mut number = String::new();
+                while k < row.len() && raised(row[k]) && number.len() < 3 {
+                    number.push_str(&row[k].text);
+                    k += 1;
+                }
+                // The word before: glyphs back to the last gap.
+                let mut w = i;
+                while w > 0
+                    && row[w].x - (row[w - 1].x + row[w - 1].adv) < 0.15 * size
+                    && !row[w - 1].text.trim().is_empty()
+                {
+                    w -= 1;
+                }
+                markers.push(Marker {
+                    row: r,
+                    glyphs: (i..k).collect(),
+                    number,
+                    anchor: line_text(&row[w..i]),
+                });
+                i = k;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    (markers, found)
+}
+
+/// An FS number (`AFS 2023:5`, `HSLF-FS 2016:40`) or `Utkom från trycket`: what a margin
+/// block beside a regulation's text holds.
+fn is_margin_text(s: &str) -> bool {
+    if s.to_lowercase().contains("utkom från trycket") {
+        return true;
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    words.windows(2).any(|w| {
+        let fs = w[0].ends_with("FS")
+            && w[0].len() >= 3
+            && w[0].chars().all(|c| c.is_uppercase() || c == '-');
+        let (year, num) = w[1].split_once(':').unwrap_or(("", ""));
+        fs && year.len() == 4
+            && year.chars().all(|c| c.is_ascii_digit())
+            && num
+                .trim_end_matches([';', ',', '.'])
+                .chars()
+                .all(|c| c.is_ascii_digit())
+            && !num.is_empty()
+    })
+}
+
+/// Margin blocks: stacks of pieces (a part of a row set off by a wide gap, or a whole short
+/// row) that start at the same x, lie in the right part of the text or outside it, follow
+/// one another line by line, and hold an FS number or `Utkom från trycket`. Each stack is a
+/// list of (row, first glyph, end glyph), with its x.
+#[allow(clippy::type_complexity)] // (row, glyph range) triples are plainest here
+fn margin_pieces(rows: &[Vec<&Glyph>], body: f64) -> Vec<(Vec<(usize, usize, usize)>, f64)> {
+    let body_rows: Vec<&Vec<&Glyph>> = rows
+        .iter()
+        .filter(|r| (row_size(r) - body).abs() <= 0.6)
+        .collect();
+    if body_rows.is_empty() {
+        return Vec::new();
+    }
+    let mut lefts: Vec<f64> = body_rows.iter().map(|r| r[0].x).collect();
+    lefts.sort_by(f64::total_cmp);
+    let mut rights: Vec<f64> = body_rows
+        .iter()
+        .map(|r| r.last().map_or(0.0, |g| g.x + g.adv))
+        .collect();
+    rights.sort_by(f64::total_cmp);
+    let left = lefts[lefts.len() / 10];
+    let right = rights[rights.len() * 9 / 10];
+    let width = (right - left).max(1.0);
+    // Candidate pieces: (row, from, to, x0).
+    let mut cands: Vec<(usize, usize, usize, f64)> = Vec::new();
+    for (r, row) in rows.iter().enumerate() {
+        let size = row_size(row).max(1.0);
+        let mut start = 0;
+        for i in 0..=row.len() {
+            let cut = i == row.len() || {
+                let prev = row[i.saturating_sub(1)];
+                i > 0 && row[i].x - (prev.x + prev.adv) > (2.5 * size).max(12.0)
+            };
+            if !cut {
+                continue;
+            }
+            if i > start {
+                let x0 = row[start].x;
+                let x1 = row[i - 1].x + row[i - 1].adv;
+                let beside = x0 >= right + 5.0 || x1 <= left - 5.0;
+                let right_part = (start > 0 || i == row.len()) && x0 > left + 0.4 * width;
+                if beside || right_part {
+                    cands.push((r, start, i, x0));
+                }
+            }
+            start = i;
+        }
+    }
+    let mut stacks: Vec<(Vec<(usize, usize, usize)>, f64)> = Vec::new();
+    let mut used = vec![false; cands.len()];
+    for i in 0..cands.len() {
+        if used[i] {
+            continue;
+        }
+        let (r, a, b, x) = cands[i];
+        let mut stack = vec![(r, a, b)];
+        used[i] = true;
+        let mut last_y = rows[r][0].y;
+        for j in i + 1..cands.len() {
+            let (r2, a2, b2, x2) = cands[j];
+            let y2 = rows[r2][0].y;
+            if used[j] || (x2 - x).abs() > 3.0 {
+                continue;
+            }
+            if y2 - last_y > 2.2 * row_size(&rows[r2]).max(1.0) {
+                break;
+            }
+            stack.push((r2, a2, b2));
+            used[j] = true;
+            last_y = y2;
+        }
+        let text = stack
+            .iter()
+            .map(|(r, a, b)| line_text(&rows[*r][*a..*b]))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if stack.len() <= 8 && is_margin_text(&text) {
+            stacks.push((stack, x));
+        }
+    }
+    stacks
+}
+
+/// The text of some glyphs of a row, spelled out as [`line_of`] does.
+fn line_text(glyphs: &[&Glyph]) -> String {
+    line_of(0, glyphs).map(|l| l.text).unwrap_or_default()
+}
+
+/// One printed line from its glyphs (sorted by x).
+fn line_of(page: u32, row: &[&Glyph]) -> Option<PLine> {
+    let first = row.first()?;
+    let mut text = String::new();
+    let mut end: Option<f64> = None;
+    let mut first_word_end: Option<f64> = None;
+    let x0 = first.x;
+    let mut x1 = x0;
+    let mut sizes: Vec<f64> = Vec::new();
+    let (mut bold, mut italic) = (0usize, 0usize);
+    let mut families: HashMap<u8, usize> = HashMap::new();
+    for g in row {
+        let blank = g.text.trim().is_empty();
+        if let Some(e) = end {
+            let gap = g.x - e;
+            // A glyph drawn twice at the same place (fake bold) is one glyph.
+            if gap < -0.5 * g.adv && text.ends_with(g.text.as_str()) && !blank {
+                continue;
+            }
+            if gap > 0.15 * g.size && !text.ends_with(' ') {
+                if first_word_end.is_none() {
+                    first_word_end = Some(e);
+                }
+                text.push(' ');
+            }
+        }
+        if blank {
+            if !text.is_empty() && !text.ends_with(' ') {
+                if first_word_end.is_none() {
+                    first_word_end = Some(g.x);
+                }
+                text.push(' ');
+            }
+        } else {
+            push_normalised(&mut text, &g.text);
+            x1 = x1.max(g.x + g.adv);
+            sizes.push(g.size);
+            if let Some(st) = g.style {
+                bold += st.bold as usize;
+                italic += st.italic as usize;
+                *families.entry(st.family).or_default() += 1;
+            }
+        }
+        end = Some(g.x + g.adv);
+    }
+    let text = text.trim().to_string();
+    if text.is_empty() {
+        return None;
+    }
+    sizes.sort_by(f64::total_cmp);
+    let font = families
+        .iter()
+        .max_by_key(|(f, n)| (**n, std::cmp::Reverse(**f)))
+        .map(|(f, _)| *f)
+        .unwrap_or(0);
+    Some(PLine {
+        page,
+        y: first.y,
+        x0,
+        x1,
+        size: sizes[sizes.len() / 2],
+        bold: bold * 2 > sizes.len(),
+        italic: italic * 2 > sizes.len(),
+        font,
+        first_word: first_word_end.unwrap_or(x1) - x0,
+        whole: false,
+        text,
+    })
 }
 
 /// Ligatures and odd spaces become plain letters and spaces.
@@ -462,8 +1015,11 @@ fn furniture(pages: &[Vec<PLine>]) -> Vec<Vec<bool>> {
                 let repeated = pages.len() >= 2 && counts.get(&key).copied().unwrap_or(0) >= need;
                 let own_number =
                     page_number_of(&l.text).is_some_and(|n| n == l.page || n as usize == pi + 1);
+                // A line that is nothing but the FS number is the running header, also where
+                // it alternates sides and so repeats on only half the pages.
+                let fs_only = l.text.split_whitespace().count() <= 3 && is_margin_text(&l.text);
                 // Only lines at the very top or bottom: nothing printed beyond them but furniture.
-                if repeated || own_number {
+                if repeated || own_number || fs_only {
                     marks[i] = true;
                 }
             }
@@ -563,6 +1119,7 @@ fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
     for (i, l) in body.iter().enumerate() {
         let brk = match cur.last() {
             None => false,
+            Some(p) if p.whole || l.whole => true,
             Some(p) if p.page == l.page => gap_before[i],
             Some(p) => {
                 let ended = if justified {
@@ -811,7 +1368,7 @@ fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
             path.display()
         ));
     }
-    let pages: Vec<Vec<PLine>> = ex.pages.iter().map(page_lines).collect();
+    let (pages, notes): (Vec<Vec<PLine>>, Vec<Vec<Note>>) = ex.pages.iter().map(page_lines).unzip();
     let glyphs: usize = pages
         .iter()
         .flatten()
@@ -881,6 +1438,7 @@ fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
     ));
     let mut text = b.finish(name, Format::Pdf);
     text.notices = notices;
+    text.notes = notes.into_iter().flatten().collect();
     Ok(text)
 }
 
@@ -899,8 +1457,123 @@ mod tests {
             italic: false,
             font: 1,
             first_word: 30.0,
+            whole: false,
             text: text.to_string(),
         }
+    }
+
+    /// Glyphs for `text` set from `x` on baseline `y` in `size` pt (half an em each).
+    fn glyphs(text: &str, x: f64, y: f64, size: f64) -> Vec<Glyph> {
+        text.chars()
+            .enumerate()
+            .map(|(i, c)| Glyph {
+                x: x + i as f64 * size * 0.5,
+                y,
+                adv: size * 0.5,
+                size,
+                style: None,
+                text: c.to_string(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_footnote_marker_and_its_note_leave_the_text_and_a_raised_2_without_a_note_stays() {
+        let mut g = Vec::new();
+        g.extend(glyphs("Verket föreskriver", 60.0, 100.0, 11.0));
+        // `1` raised and smaller, glued to the word.
+        g.extend(glyphs("1", 60.0 + 18.0 * 5.5, 96.0, 7.0));
+        g.extend(glyphs(" följande.", 60.0 + 18.0 * 5.5 + 3.5, 100.0, 11.0));
+        g.extend(glyphs("Ytan är 5 m", 60.0, 114.0, 11.0));
+        g.extend(glyphs("2", 60.0 + 11.0 * 5.5, 110.0, 7.0));
+        g.extend(glyphs("a) första punkten", 60.0, 128.0, 11.0));
+        for k in 0..12 {
+            g.extend(glyphs(
+                "Brödtext på sidan",
+                60.0,
+                142.0 + 14.0 * k as f64,
+                11.0,
+            ));
+        }
+        g.extend(glyphs("1 Jämför direktivet", 60.0, 700.0, 8.0));
+        g.extend(glyphs("2014/68/EU.", 60.0, 710.0, 8.0));
+        let page = Page {
+            number: 3,
+            glyphs: g,
+        };
+        let (lines, notes) = page_lines(&page);
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[0], "Verket föreskriver följande.");
+        assert_eq!(texts[1], "Ytan är 5 m2");
+        assert!(!texts.iter().any(|t| t.contains("Jämför")), "{texts:?}");
+        assert_eq!(
+            notes,
+            [Note {
+                kind: NoteKind::Footnote,
+                page: 3,
+                marker: "1".to_string(),
+                anchor: "föreskriver".to_string(),
+                text: "Jämför direktivet 2014/68/EU.".to_string(),
+            }]
+        );
+    }
+
+    #[test]
+    fn a_margin_block_beside_the_title_is_a_note() {
+        let mut g = Vec::new();
+        g.extend(glyphs("Verkets föreskrifter om", 60.0, 130.0, 12.0));
+        g.extend(glyphs("AFS 2023:5", 340.0, 131.0, 8.5));
+        g.extend(glyphs("provning;", 60.0, 143.0, 12.0));
+        g.extend(glyphs("Utkom från trycket den", 340.0, 142.0, 8.5));
+        g.extend(glyphs("22 november 2023", 340.0, 152.0, 8.5));
+        for k in 0..10 {
+            g.extend(glyphs(
+                "Brödtext som går över hela bredden av sidan och mer",
+                60.0,
+                200.0 + 14.0 * k as f64,
+                11.0,
+            ));
+        }
+        let (lines, notes) = page_lines(&Page {
+            number: 1,
+            glyphs: g,
+        });
+        assert_eq!(lines[0].text, "Verkets föreskrifter om");
+        assert_eq!(lines[1].text, "provning;");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].kind, NoteKind::Margin);
+        assert_eq!(
+            notes[0].text,
+            "AFS 2023:5 Utkom från trycket den 22 november 2023"
+        );
+        assert!(is_margin_text("HSLF-FS 2016:40"));
+        assert!(!is_margin_text("enligt 2 kap. 3 § lagen (2025:1506)"));
+    }
+
+    #[test]
+    fn a_two_column_table_gives_one_line_per_entry() {
+        let mut g = Vec::new();
+        let mut row = |left: &str, right: &str, y: f64| {
+            g.extend(glyphs(left, 100.0, y, 12.0));
+            g.extend(glyphs(right, 220.0, y, 12.0));
+        };
+        row("aerosol-", "behållare med", 100.0);
+        row("behållare", "brandfarlig aerosol,", 114.0);
+        row("", "och annat,", 128.0);
+        row("backventil", "ventil som släpper", 150.0);
+        row("", "gas åt ett håll,", 164.0);
+        let (lines, _) = page_lines(&Page {
+            number: 1,
+            glyphs: g,
+        });
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "aerosolbehållare behållare med brandfarlig aerosol, och annat,",
+                "backventil ventil som släpper gas åt ett håll,"
+            ]
+        );
     }
 
     #[test]

@@ -232,6 +232,115 @@ fn pdf_lines_carry_their_layout() {
     );
 }
 
+/// The blocks of a text, each joined into one string.
+fn block_texts(t: &Text) -> Vec<String> {
+    t.blocks
+        .iter()
+        .map(|b| {
+            b.lines
+                .iter()
+                .map(|l| t.line_text(l))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+#[test]
+fn margin_blocks_and_footnotes_of_a_real_regulation_are_notes() {
+    // Pages 7 and 8 of AFS 2023:5: the first page of the regulation with its margin block
+    // beside the title and a footnote between a list's items a) and b).
+    let t = source::read(&fixture("pdf/afs-2023-5-p7-8.pdf")).unwrap();
+    let blocks = block_texts(&t);
+    let margin: Vec<&source::Note> = t
+        .notes
+        .iter()
+        .filter(|n| n.kind == source::NoteKind::Margin)
+        .collect();
+    assert_eq!(margin.len(), 1, "{:?}", t.notes);
+    assert_eq!(
+        margin[0].text,
+        "AFS 2023:5 Utkom från trycket den 22 november 2023"
+    );
+    assert_eq!(margin[0].page, 1);
+    // The title no longer holds pieces of the margin block.
+    assert!(
+        blocks.contains(
+            &"Arbetsmiljöverkets föreskrifter om produkter – tryckbärande anordningar;".to_string()
+        ),
+        "{blocks:#?}"
+    );
+    let foot: Vec<&source::Note> = t
+        .notes
+        .iter()
+        .filter(|n| n.kind == source::NoteKind::Footnote)
+        .collect();
+    assert_eq!(foot.len(), 1, "{:?}", t.notes);
+    assert_eq!(
+        (foot[0].marker.as_str(), foot[0].anchor.as_str()),
+        ("1", "föreskriver")
+    );
+    assert!(
+        foot[0]
+            .text
+            .starts_with("Jämför Europaparlamentets och rådets direktiv 2014/68/EU")
+    );
+    assert!(foot[0].text.ends_with("i den ursprungliga lydelsen."));
+    assert!(
+        t.source
+            .contains("Arbetsmiljöverket föreskriver följande med stöd av 18 §")
+    );
+    // Item b) follows item a): the footnote and the running header between them are gone.
+    let a = blocks
+        .iter()
+        .position(|b| b.starts_with("a) Sådan rörledning"))
+        .unwrap();
+    assert!(
+        blocks[a + 1].starts_with("b) System för tillförsel"),
+        "{:?}",
+        &blocks[a..a + 2]
+    );
+    assert!(!t.source.contains("Jämför Europaparlamentets"));
+    assert!(!t.source.contains("AFS 2023:5"));
+}
+
+#[test]
+fn a_definition_table_of_a_real_regulation_reads_one_line_per_definition() {
+    // Pages 2 and 3 of MSBFS 2020:1: terms set in a column of their own, some over two lines.
+    let t = source::read(&fixture("pdf/msbfs-2020-1-p2-3.pdf")).unwrap();
+    let blocks = block_texts(&t);
+    let defs: Vec<&String> = blocks
+        .iter()
+        .skip_while(|b| !b.starts_with("I denna författning avses med"))
+        .skip(1)
+        .collect();
+    let terms = [
+        "aerosolbehållare med brandfarligt innehåll behållare innehållande brandfarlig eller extremt brandfarlig aerosol",
+        "anordning utrustning, behållare,",
+        "backventil ventil som",
+        "bakslagsskydd utrustning",
+        "brandfarlig gas gas som är brandfarlig",
+        "EI XX brandteknisk klassbeteckning",
+        "flerbostadshus bostadshus med minst tre bostadslägenheter,",
+        "gascistern behållare för brandfarlig gas, undantaget gasklockor, med tillhörande",
+        "gascistern i mark gascistern som",
+        "gasfriförklaring skriftligt",
+        "gasklocka behållare",
+        "ledningssystem för naturgas ledningssystem för naturgas enligt",
+        "lös behållare behållare med",
+        "nätbolag företag",
+        "rörledning fast installerad",
+        "slangledning rörlig",
+        "småhus bostadshus",
+        "säkerhetsventil ventil som aktiveras",
+    ];
+    assert!(defs.len() >= terms.len(), "{defs:#?}");
+    for (d, want) in defs.iter().zip(terms) {
+        assert!(d.starts_with(want), "{d:?} should start with {want:?}");
+    }
+    assert!(defs[0].ends_with("eller annan författning som ersatt eller ändrat MSBFS 2018:1,"));
+}
+
 /// The blocks of a text joined into paragraphs, as the parsers join them.
 fn paragraphs(t: &Text) -> Vec<String> {
     t.blocks

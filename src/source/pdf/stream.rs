@@ -61,25 +61,69 @@ fn tag_size(size: f64, style: FontStyle) -> f64 {
     base + style.code() as f64 * TAG_UNIT
 }
 
-/// What the pass found on one page.
-#[derive(Clone, Debug, Default)]
-pub struct PageCodes {
-    /// Character codes shown, spaces excluded.
-    pub shown: usize,
+/// Height of the band each page gets on a merged page (see [`prepare`]); far taller than any
+/// page, and a power of two so that the offsets are exact in 32-bit reals.
+pub const BAND: f64 = 65536.0;
+
+/// Where one page lies on a merged page: the `index`-th band, its text moved down by
+/// `(index + 0.5) × BAND` after its lower left corner was moved to the origin.
+#[derive(Clone, Debug)]
+pub struct Band {
+    pub page: u32,
+    pub height: f64,
 }
 
-/// Rewrites every page's content (and the forms they draw) in `doc`, and returns for each
-/// page number the codes it shows. A page whose content cannot be read is left as it was.
-pub fn prepare(doc: &mut Document) -> HashMap<u32, PageCodes> {
+/// What the pass did to the document.
+#[derive(Debug, Default)]
+pub struct Prepared {
+    /// Character codes each page's content streams show (spaces aside), by page number.
+    pub shown: HashMap<u32, usize>,
+    /// The merged pages added to the document (their page numbers) and the pages on each.
+    pub merged: Vec<(u32, Vec<Band>)>,
+}
+
+/// Resource categories whose names the content streams use, with the operators that name
+/// them and the letter their merged names start with.
+const CATEGORIES: [(&[u8], char); 7] = [
+    (b"Font", 'F'),
+    (b"XObject", 'X'),
+    (b"ExtGState", 'G'),
+    (b"ColorSpace", 'C'),
+    (b"Pattern", 'P'),
+    (b"Shading", 'S'),
+    (b"Properties", 'M'),
+];
+
+/// A page's number, lower left corner, height and rewritten content.
+type PageContent = (u32, f64, f64, f64, Vec<u8>);
+
+/// Old resource name → merged name, by category.
+type Renames = HashMap<(char, Vec<u8>), Vec<u8>>;
+
+/// Rewrites every page's content (and the forms they draw) in `doc`, and counts the codes
+/// each page shows. The pages then share one resource dictionary, their names made unique
+/// (a font used on many pages keeps one name: the library, which reads a font's encoding and
+/// character map anew on every page, then reads it once per merged page). Finally the pages
+/// are laid one under another on merged pages of about `chunk` bytes of content each, each
+/// page in its own [`Band`], so the library reads a document in a few calls instead of one
+/// per page. Every page also keeps its own rewritten content, to be read alone.
+pub fn prepare(doc: &mut Document, chunk: usize) -> Prepared {
     let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
-    let mut fonts = FontTable::default();
-    let mut forms: HashMap<ObjectId, usize> = HashMap::new();
-    let mut out = HashMap::new();
+    let mut out = Prepared::default();
+    let mut contents: Vec<PageContent> = Vec::new();
+    let mut page_ids = Vec::new();
+    let mut pass = Pass::new(doc);
     for (number, page_id) in pages {
-        let Some(resources) = inherited_resources(doc, page_id) else {
-            out.insert(number, PageCodes::default());
-            continue;
-        };
+        let doc = pass.doc;
+        let resources = inherited(doc, page_id, b"Resources")
+            .and_then(|o| o.as_dict().ok().cloned())
+            .unwrap_or_default();
+        let media = inherited(doc, page_id, b"MediaBox")
+            .and_then(|o| o.as_array().ok().cloned())
+            .map(|a| a.iter().map(number_of).collect::<Vec<_>>())
+            .filter(|v| v.len() == 4 && v.iter().all(Option::is_some))
+            .map(|v| v.into_iter().flatten().collect::<Vec<f64>>());
+        let renames = pass.register(&resources, &format!("p{number}"));
         let mut content = Vec::new();
         for id in doc.get_page_contents(page_id) {
             if let Ok(s) = doc.get_object(id).and_then(Object::as_stream) {
@@ -87,17 +131,117 @@ pub fn prepare(doc: &mut Document) -> HashMap<u32, PageCodes> {
                 content.push(b'\n');
             }
         }
-        let mut shown = 0;
-        shown += rewrite_forms(doc, &resources, &mut fonts, &mut forms, 0);
-        let (bytes, n) = rewrite(&content, &resources, doc, &mut fonts, &forms);
-        shown += n;
-        let id = doc.add_object(Stream::new(Dictionary::new(), bytes));
-        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(page_id) {
+        let (bytes, n) = pass.rewrite(&content, &resources, &renames, 0);
+        out.shown.insert(number, n);
+        let (llx, lly, height) = match media.as_deref() {
+            Some([x0, y0, x1, y1]) => (x0.min(*x1), y0.min(*y1), (y1 - y0).abs()),
+            _ => (0.0, 0.0, 842.0),
+        };
+        contents.push((number, llx, lly, height, bytes));
+        page_ids.push(page_id);
+    }
+    let merged_res = std::mem::take(&mut pass.merged);
+    let mut res = Dictionary::new();
+    for (cat, d) in merged_res {
+        res.set(cat.to_vec(), Object::Dictionary(d));
+    }
+    let res_id = doc.add_object(Object::Dictionary(res));
+    // Each page keeps its own rewritten content (read page by page if a merged read fails).
+    for (page_id, (_, _, _, _, bytes)) in page_ids.iter().zip(&contents) {
+        let id = doc.add_object(Stream::new(Dictionary::new(), bytes.clone()));
+        if let Ok(Object::Dictionary(page)) = doc.get_object_mut(*page_id) {
             page.set("Contents", Object::Reference(id));
+            page.set("Resources", Object::Reference(res_id));
         }
-        out.insert(number, PageCodes { shown });
+    }
+    let Some(root) = pages_root(doc) else {
+        return out;
+    };
+    let before = doc.get_pages().len() as u32;
+    let mut chunks: Vec<&[PageContent]> = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, c) in contents.iter().enumerate() {
+        if i > start && size + c.4.len() > chunk {
+            chunks.push(&contents[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += c.4.len();
+    }
+    if start < contents.len() {
+        chunks.push(&contents[start..]);
+    }
+    for (i, chunk) in chunks.into_iter().enumerate() {
+        let mut bytes = Vec::new();
+        let mut bands = Vec::new();
+        for (k, (number, llx, lly, height, content)) in chunk.iter().enumerate() {
+            let shift = (k as f64 + 0.5) * BAND;
+            bytes.extend_from_slice(
+                format!(
+                    "q 1 0 0 1 0 -{} cm 1 0 0 1 {} {} cm\n",
+                    format_real(shift),
+                    format_real(-llx),
+                    format_real(-lly)
+                )
+                .as_bytes(),
+            );
+            bytes.extend_from_slice(content);
+            bytes.extend_from_slice(b"\nQ\n");
+            bands.push(Band {
+                page: *number,
+                height: *height,
+            });
+        }
+        let content_id = doc.add_object(Stream::new(Dictionary::new(), bytes));
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(root));
+        page.set(
+            "MediaBox",
+            Object::Array(vec![0.into(), 0.into(), 612.into(), 792.into()]),
+        );
+        page.set("Resources", Object::Reference(res_id));
+        page.set("Contents", Object::Reference(content_id));
+        let page_id = doc.add_object(Object::Dictionary(page));
+        if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(root) {
+            if let Ok(Object::Array(kids)) = pages.get_mut(b"Kids") {
+                kids.push(Object::Reference(page_id));
+            }
+            let count = pages.get(b"Count").and_then(Object::as_i64).unwrap_or(0);
+            pages.set("Count", count + 1);
+        }
+        out.merged.push((before + 1 + i as u32, bands));
+    }
+    // The merged pages must be where the page tree says; if not, read page by page.
+    let now = doc.get_pages();
+    if now.len() as u32 != before + out.merged.len() as u32 {
+        out.merged.clear();
     }
     out
+}
+
+fn pages_root(doc: &Document) -> Option<ObjectId> {
+    let root = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .ok()?;
+    doc.get_dictionary(root)
+        .ok()?
+        .get(b"Pages")
+        .and_then(Object::as_reference)
+        .ok()
+}
+
+fn number_of(o: &Object) -> Option<f64> {
+    match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(r) => Some(*r as f64),
+        _ => None,
+    }
+}
+
+fn hex(name: &[u8]) -> String {
+    name.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn plain(s: &Stream) -> Vec<u8> {
@@ -108,12 +252,13 @@ fn plain(s: &Stream) -> Vec<u8> {
     }
 }
 
-fn inherited_resources(doc: &Document, page_id: ObjectId) -> Option<Dictionary> {
+/// A page attribute, from the page or the nearest node above it that has it.
+fn inherited<'a>(doc: &'a Document, page_id: ObjectId, key: &[u8]) -> Option<&'a Object> {
     let mut id = page_id;
     for _ in 0..32 {
         let page = doc.get_dictionary(id).ok()?;
-        if let Ok(r) = page.get(b"Resources") {
-            return deref(doc, r).and_then(|o| o.as_dict().ok()).cloned();
+        if let Ok(r) = page.get(key) {
+            return deref(doc, r);
         }
         id = page.get(b"Parent").and_then(Object::as_reference).ok()?;
     }
@@ -129,49 +274,6 @@ fn sub_dict<'a>(doc: &'a Document, d: &'a Dictionary, key: &[u8]) -> Option<&'a 
         .ok()
         .and_then(|o| deref(doc, o))
         .and_then(|o| o.as_dict().ok())
-}
-
-/// Rewrites the form XObjects a resource dictionary names (once each, depth-bounded) and
-/// returns nothing shown: a form's codes count where a `Do` draws it.
-fn rewrite_forms(
-    doc: &mut Document,
-    resources: &Dictionary,
-    fonts: &mut FontTable,
-    forms: &mut HashMap<ObjectId, usize>,
-    depth: usize,
-) -> usize {
-    if depth > 8 {
-        return 0;
-    }
-    let ids: Vec<ObjectId> = match sub_dict(doc, resources, b"XObject") {
-        Some(x) => x
-            .iter()
-            .filter_map(|(_, v)| v.as_reference().ok())
-            .collect(),
-        None => return 0,
-    };
-    for id in ids {
-        if forms.contains_key(&id) {
-            continue;
-        }
-        let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
-            continue;
-        };
-        if stream.dict.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Form") {
-            continue;
-        }
-        forms.insert(id, 0);
-        let own = sub_dict(doc, &stream.dict, b"Resources").cloned();
-        let res = own.unwrap_or_else(|| resources.clone());
-        let content = plain(stream);
-        rewrite_forms(doc, &res, fonts, forms, depth + 1);
-        let (bytes, n) = rewrite(&content, &res, doc, fonts, forms);
-        forms.insert(id, n);
-        if let Ok(Object::Stream(s)) = doc.get_object_mut(id) {
-            s.set_plain_content(bytes);
-        }
-    }
-    0
 }
 
 /// Styles of the fonts met so far, by the font dictionary's identity.
@@ -416,103 +518,242 @@ fn shown_codes(s: &[u8], tok: (Tok, usize, usize), two_byte: bool) -> usize {
     bytes.saturating_sub(spaces)
 }
 
-/// Rewrites one content stream; returns the new bytes and the codes it shows (with the
-/// forms it draws, from `forms`).
-fn rewrite(
-    s: &[u8],
-    resources: &Dictionary,
-    doc: &Document,
-    fonts: &mut FontTable,
-    forms: &HashMap<ObjectId, usize>,
-) -> (Vec<u8>, usize) {
-    let mut out = Vec::with_capacity(s.len() + s.len() / 16);
-    let mut copied = 0;
-    let mut operands: Vec<(Tok, usize, usize)> = Vec::new();
-    let mut shown = 0;
-    let mut two_byte = false;
-    let mut i = 0;
-    while let Some(tok) = next_token(s, i) {
-        i = tok.2;
-        if tok.0 != Tok::Op {
-            if operands.len() < 4096 {
-                operands.push(tok);
-            }
-            continue;
+/// Inlined form content beyond this many bytes (in one document) is left out: a form drawn
+/// thousands of times is a pattern, not text.
+const MAX_INLINED: usize = 64 * 1024 * 1024;
+
+/// The state of the pass over one document: the fonts met, the shared resource dictionary
+/// being built, how much form content was inlined.
+struct Pass<'a> {
+    doc: &'a Document,
+    fonts: FontTable,
+    merged: HashMap<&'static [u8], Dictionary>,
+    inlined: usize,
+}
+
+impl<'a> Pass<'a> {
+    fn new(doc: &'a Document) -> Pass<'a> {
+        Pass {
+            doc,
+            fonts: FontTable::default(),
+            merged: HashMap::new(),
+            inlined: 0,
         }
-        let op = &s[tok.1..tok.2];
-        match op {
-            b"Tf" if operands.len() >= 2 => {
-                let name_tok = operands[operands.len() - 2];
-                let size_tok = operands[operands.len() - 1];
-                if name_tok.0 == Tok::Name && size_tok.0 == Tok::Other {
-                    let name = unescape_name(&s[name_tok.1 + 1..name_tok.2]);
-                    let (style, wide) = fonts.style(doc, resources, &name);
-                    two_byte = wide;
-                    let size = std::str::from_utf8(&s[size_tok.1..size_tok.2])
-                        .ok()
-                        .and_then(|t| t.parse::<f64>().ok());
-                    if let Some(size) = size {
-                        out.extend_from_slice(&s[copied..size_tok.1]);
-                        out.extend_from_slice(format_real(tag_size(size, style)).as_bytes());
-                        copied = size_tok.2;
+    }
+
+    /// Adds a resource dictionary's entries to the shared one and returns their new names:
+    /// by object number for shared objects (a font used on every page keeps one name, so
+    /// the library reads it once), by `scope` for objects written in place.
+    fn register(&mut self, resources: &Dictionary, scope: &str) -> Renames {
+        let mut renames = Renames::new();
+        for (cat, letter) in CATEGORIES {
+            let Some(d) = sub_dict(self.doc, resources, cat) else {
+                continue;
+            };
+            let entry = self.merged.entry(cat).or_default();
+            for (name, value) in d.iter() {
+                let new = match value.as_reference() {
+                    Ok((id, generation)) => format!("{letter}{id}_{generation}"),
+                    Err(_) => format!("{letter}{scope}_{}", hex(name)),
+                };
+                entry.set(new.clone().into_bytes(), value.clone());
+                renames.insert((letter, name.clone()), new.into_bytes());
+            }
+        }
+        renames
+    }
+
+    /// Rewrites one content stream; returns the new bytes and the codes it shows. Resource
+    /// names become their shared names; a form XObject is drawn in place (with its matrix,
+    /// between `q` and `Q`), since the library would draw it without the page's transform;
+    /// images are dropped (the library would read their data as a content stream). A `Q`
+    /// without its `q` is dropped and missing ones are added at the end, so that the stream
+    /// leaves the graphics state as it found it.
+    fn rewrite(
+        &mut self,
+        s: &[u8],
+        resources: &Dictionary,
+        renames: &Renames,
+        depth: usize,
+    ) -> (Vec<u8>, usize) {
+        let mut out = Vec::with_capacity(s.len() + s.len() / 16);
+        let mut copied = 0;
+        let mut operands: Vec<(Tok, usize, usize)> = Vec::new();
+        let mut shown = 0;
+        let mut two_byte = false;
+        let mut nesting = 0usize;
+        let mut i = 0;
+        // Replaces a name operand by its shared name, if it has one.
+        let rename =
+            |out: &mut Vec<u8>, copied: &mut usize, tok: (Tok, usize, usize), cat: char| {
+                if tok.0 != Tok::Name {
+                    return;
+                }
+                let name = unescape_name(&s[tok.1 + 1..tok.2]);
+                if let Some(new) = renames.get(&(cat, name)) {
+                    out.extend_from_slice(&s[*copied..tok.1]);
+                    out.push(b'/');
+                    out.extend_from_slice(new);
+                    *copied = tok.2;
+                }
+            };
+        while let Some(tok) = next_token(s, i) {
+            i = tok.2;
+            if tok.0 != Tok::Op {
+                if operands.len() < 4096 {
+                    operands.push(tok);
+                }
+                continue;
+            }
+            let op = &s[tok.1..tok.2];
+            match op {
+                b"Tf" if operands.len() >= 2 => {
+                    let name_tok = operands[operands.len() - 2];
+                    let size_tok = operands[operands.len() - 1];
+                    if name_tok.0 == Tok::Name && size_tok.0 == Tok::Other {
+                        let name = unescape_name(&s[name_tok.1 + 1..name_tok.2]);
+                        let (style, wide) = self.fonts.style(self.doc, resources, &name);
+                        two_byte = wide;
+                        rename(&mut out, &mut copied, name_tok, 'F');
+                        let size = std::str::from_utf8(&s[size_tok.1..size_tok.2])
+                            .ok()
+                            .and_then(|t| t.parse::<f64>().ok());
+                        if let Some(size) = size {
+                            out.extend_from_slice(&s[copied..size_tok.1]);
+                            out.extend_from_slice(format_real(tag_size(size, style)).as_bytes());
+                            copied = size_tok.2;
+                        }
                     }
                 }
-            }
-            b"Tj" | b"TJ" => {
-                shown += operands
-                    .iter()
-                    .map(|t| shown_codes(s, *t, two_byte))
-                    .sum::<usize>();
-            }
-            b"'" if !operands.is_empty() => {
-                let st = operands[operands.len() - 1];
-                shown += shown_codes(s, st, two_byte);
-                out.extend_from_slice(&s[copied..st.1]);
-                out.extend_from_slice(b"T* ");
-                out.extend_from_slice(&s[st.1..st.2]);
-                out.extend_from_slice(b" Tj");
-                copied = tok.2;
-            }
-            b"\"" if operands.len() >= 3 => {
-                let n = operands.len();
-                let (aw, ac, st) = (operands[n - 3], operands[n - 2], operands[n - 1]);
-                shown += shown_codes(s, st, two_byte);
-                out.extend_from_slice(&s[copied..aw.1]);
-                out.extend_from_slice(&s[aw.1..aw.2]);
-                out.extend_from_slice(b" Tw ");
-                out.extend_from_slice(&s[ac.1..ac.2]);
-                out.extend_from_slice(b" Tc T* ");
-                out.extend_from_slice(&s[st.1..st.2]);
-                out.extend_from_slice(b" Tj");
-                copied = tok.2;
-            }
-            b"Do" => {
-                if let Some(name) = operands.last().filter(|t| t.0 == Tok::Name) {
-                    let name = unescape_name(&s[name.1 + 1..name.2]);
-                    let id = sub_dict(doc, resources, b"XObject")
-                        .and_then(|x| x.get(&name).ok())
-                        .and_then(|o| o.as_reference().ok());
-                    shown += id.and_then(|id| forms.get(&id)).copied().unwrap_or(0);
+                b"Tj" | b"TJ" => {
+                    shown += operands
+                        .iter()
+                        .map(|t| shown_codes(s, *t, two_byte))
+                        .sum::<usize>();
                 }
-            }
-            b"ID" => {
-                // Inline image data runs to the first `EI` between white space.
-                let mut j = i + 1;
-                while j + 2 < s.len()
-                    && !(is_white(s[j - 1])
-                        && &s[j..j + 2] == b"EI"
-                        && s.get(j + 2).is_none_or(|b| is_white(*b)))
-                {
-                    j += 1;
+                b"'" if !operands.is_empty() => {
+                    let st = operands[operands.len() - 1];
+                    shown += shown_codes(s, st, two_byte);
+                    out.extend_from_slice(&s[copied..st.1]);
+                    out.extend_from_slice(b"T* ");
+                    out.extend_from_slice(&s[st.1..st.2]);
+                    out.extend_from_slice(b" Tj");
+                    copied = tok.2;
                 }
-                i = (j + 2).min(s.len());
+                b"\"" if operands.len() >= 3 => {
+                    let n = operands.len();
+                    let (aw, ac, st) = (operands[n - 3], operands[n - 2], operands[n - 1]);
+                    shown += shown_codes(s, st, two_byte);
+                    out.extend_from_slice(&s[copied..aw.1]);
+                    out.extend_from_slice(&s[aw.1..aw.2]);
+                    out.extend_from_slice(b" Tw ");
+                    out.extend_from_slice(&s[ac.1..ac.2]);
+                    out.extend_from_slice(b" Tc T* ");
+                    out.extend_from_slice(&s[st.1..st.2]);
+                    out.extend_from_slice(b" Tj");
+                    copied = tok.2;
+                }
+                b"q" => nesting += 1,
+                b"Q" => {
+                    if nesting == 0 {
+                        out.extend_from_slice(&s[copied..tok.1]);
+                        copied = tok.2;
+                    } else {
+                        nesting -= 1;
+                    }
+                }
+                b"gs" | b"cs" | b"CS" | b"scn" | b"SCN" | b"sh" | b"BDC" | b"DP" => {
+                    let cat = match op {
+                        b"gs" => 'G',
+                        b"cs" | b"CS" => 'C',
+                        b"scn" | b"SCN" => 'P',
+                        b"sh" => 'S',
+                        _ => 'M',
+                    };
+                    if let Some(last) = operands.last() {
+                        rename(&mut out, &mut copied, *last, cat);
+                    }
+                }
+                b"Do" => {
+                    let start = operands.first().map_or(tok.1, |t| t.1);
+                    out.extend_from_slice(&s[copied..start]);
+                    copied = tok.2;
+                    if let Some(name) = operands.last().filter(|t| t.0 == Tok::Name) {
+                        let name = unescape_name(&s[name.1 + 1..name.2]);
+                        let (bytes, n) = self.form(resources, &name, depth);
+                        out.extend_from_slice(&bytes);
+                        shown += n;
+                    }
+                }
+                b"ID" => {
+                    // Inline image data runs to the first `EI` between white space.
+                    let mut j = i + 1;
+                    while j + 2 < s.len()
+                        && !(is_white(s[j - 1])
+                            && &s[j..j + 2] == b"EI"
+                            && s.get(j + 2).is_none_or(|b| is_white(*b)))
+                    {
+                        j += 1;
+                    }
+                    i = (j + 2).min(s.len());
+                }
+                _ => {}
             }
-            _ => {}
+            operands.clear();
         }
-        operands.clear();
+        out.extend_from_slice(&s[copied..]);
+        for _ in 0..nesting {
+            out.extend_from_slice(b"\nQ");
+        }
+        (out, shown)
     }
-    out.extend_from_slice(&s[copied..]);
-    (out, shown)
+
+    /// The content of the form XObject `name` as it is to be drawn in place: `q`, its
+    /// matrix, its rewritten content, `Q`. Nothing for an image, a missing object, a form
+    /// nested too deep, or once [`MAX_INLINED`] is reached.
+    fn form(&mut self, resources: &Dictionary, name: &[u8], depth: usize) -> (Vec<u8>, usize) {
+        let doc = self.doc;
+        let Some(entry) = sub_dict(doc, resources, b"XObject").and_then(|x| x.get(name).ok())
+        else {
+            return (Vec::new(), 0);
+        };
+        let Some(stream) = deref(doc, entry).and_then(|o| o.as_stream().ok()) else {
+            return (Vec::new(), 0);
+        };
+        let is_form = stream.dict.get(b"Subtype").and_then(Object::as_name).ok() == Some(b"Form");
+        if !is_form || depth >= 8 || self.inlined > MAX_INLINED {
+            return (Vec::new(), 0);
+        }
+        let own = sub_dict(doc, &stream.dict, b"Resources");
+        let res = own.unwrap_or(resources).clone();
+        let scope = match entry.as_reference() {
+            Ok((id, generation)) => format!("f{id}_{generation}"),
+            Err(_) => format!("f{depth}_{}", hex(name)),
+        };
+        let renames = self.register(&res, &scope);
+        let content = plain(stream);
+        let (body, n) = self.rewrite(&content, &res, &renames, depth + 1);
+        let mut out = b"\nq ".to_vec();
+        if let Some(m) = stream
+            .dict
+            .get(b"Matrix")
+            .ok()
+            .and_then(|o| o.as_array().ok())
+            .map(|a| a.iter().filter_map(number_of).collect::<Vec<f64>>())
+            .filter(|m| m.len() == 6)
+        {
+            for v in m {
+                out.extend_from_slice(format_real(v).as_bytes());
+                out.push(b' ');
+            }
+            out.extend_from_slice(b"cm ");
+        }
+        out.push(b'\n');
+        out.extend_from_slice(&body);
+        out.extend_from_slice(b"\nQ\n");
+        self.inlined += out.len();
+        (out, n)
+    }
 }
 
 /// A name token's bytes with `#xx` escapes decoded.
@@ -575,9 +816,8 @@ mod tests {
     #[test]
     fn quote_operators_become_the_ones_the_library_reads() {
         let doc = Document::new();
-        let mut fonts = FontTable::default();
         let src = b"BT /F1 12 Tf 14 TL (Rad ett) Tj (Rad \\(tv\\345\\)) ' 1 0.5 (tre) \" ET";
-        let (out, shown) = rewrite(src, &Dictionary::new(), &doc, &mut fonts, &HashMap::new());
+        let (out, shown) = Pass::new(&doc).rewrite(src, &Dictionary::new(), &Renames::new(), 0);
         let out = String::from_utf8_lossy(&out);
         assert_eq!(
             out,
@@ -590,10 +830,86 @@ mod tests {
     #[test]
     fn strings_names_comments_and_inline_images_are_skipped_whole() {
         let doc = Document::new();
-        let mut fonts = FontTable::default();
         let src = b"% a ' comment\nBI /W 1 ID \x00' \" Tf\nEI (a ' b) Tj <41 42> Tj";
-        let (out, shown) = rewrite(src, &Dictionary::new(), &doc, &mut fonts, &HashMap::new());
+        let (out, shown) = Pass::new(&doc).rewrite(src, &Dictionary::new(), &Renames::new(), 0);
         assert_eq!(out, src.to_vec());
         assert_eq!(shown, 3 + 2);
+    }
+
+    #[test]
+    fn forms_are_drawn_in_place_images_dropped_and_names_shared() {
+        let mut doc = Document::new();
+        let font = doc.add_object(Dictionary::from_iter(vec![
+            ("Type", Object::Name(b"Font".to_vec())),
+            ("Subtype", Object::Name(b"Type1".to_vec())),
+            (
+                "BaseFont",
+                Object::Name(b"ABCDEF+Arial-BoldItalicMT".to_vec()),
+            ),
+        ]));
+        let mut form_res = Dictionary::new();
+        form_res.set(
+            "Font",
+            Dictionary::from_iter(vec![("F9", Object::Reference(font))]),
+        );
+        let form = doc.add_object(Stream::new(
+            Dictionary::from_iter(vec![
+                ("Subtype", Object::Name(b"Form".to_vec())),
+                (
+                    "Matrix",
+                    Object::Array(vec![
+                        1.into(),
+                        0.into(),
+                        0.into(),
+                        1.into(),
+                        5.into(),
+                        7.into(),
+                    ]),
+                ),
+                ("Resources", Object::Dictionary(form_res)),
+            ]),
+            b"BT /F9 10 Tf (Sidhuvud) Tj ET".to_vec(),
+        ));
+        let image = doc.add_object(Stream::new(
+            Dictionary::from_iter(vec![("Subtype", Object::Name(b"Image".to_vec()))]),
+            vec![0xFF; 16],
+        ));
+        let mut res = Dictionary::new();
+        res.set(
+            "Font",
+            Dictionary::from_iter(vec![("F1", Object::Reference(font))]),
+        );
+        res.set(
+            "XObject",
+            Dictionary::from_iter(vec![
+                ("Fm0", Object::Reference(form)),
+                ("Im0", Object::Reference(image)),
+            ]),
+        );
+        let mut pass = Pass::new(&doc);
+        let renames = pass.register(&res, "p1");
+        let src = b"Q q /Fm0 Do Q /Im0 Do BT /F1 12 Tf (Text) Tj ET q";
+        let (out, shown) = pass.rewrite(src, &res, &renames, 0);
+        let out = String::from_utf8_lossy(&out).into_owned();
+        let f = format!("/F{}_0", font.0);
+        // The stray `Q` is gone, the form is in place with its matrix, the image is gone,
+        // both names of the one font became one, and the open `q` is closed.
+        assert_eq!(
+            out,
+            format!(
+                " q \nq 1 0 0 1 5 7 cm \nBT {f} 10.0001220703125 Tf (Sidhuvud) Tj ET\nQ\n Q  BT {f} 12.0001220703125 Tf (Text) Tj ET q\nQ"
+            )
+        );
+        assert_eq!(shown, 8 + 4);
+        // Bold italic, read from the name: code 1 + 1 + 2 + 4 × family 1 = 8.
+        assert_eq!(
+            FontStyle::from_size(12.0001220703125),
+            Some(FontStyle {
+                bold: true,
+                italic: true,
+                family: 1
+            })
+        );
+        assert!(pass.merged[&b"Font"[..]].has(&f.as_bytes()[1..]));
     }
 }
