@@ -358,7 +358,11 @@ struct PLine {
 /// number) and margin blocks (a stack of short pieces beside the text holding an FS number
 /// or `Utkom från trycket`) are taken out of the lines and returned as notes.
 fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
-    let mut glyphs: Vec<&Glyph> = page.glyphs.iter().collect();
+    // Text under a third of the body size (often 1 pt or less) is not meant to be read: tags
+    // some producers lay under headings (`Kapitel 2`), which would merge into the line above.
+    let all: Vec<&Glyph> = page.glyphs.iter().collect();
+    let floor = 0.3 * body_size(std::slice::from_ref(&all));
+    let mut glyphs: Vec<&Glyph> = all.into_iter().filter(|g| g.size >= floor).collect();
     glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x.total_cmp(&b.x)));
     let mut rows: Vec<Vec<&Glyph>> = Vec::new();
     for g in glyphs {
@@ -1516,6 +1520,21 @@ mod tests {
                 text: "Jämför direktivet 2014/68/EU.".to_string(),
             }]
         );
+    }
+
+    #[test]
+    fn text_far_below_the_body_size_is_not_read() {
+        let mut g = glyphs("2 kap. Arbete med djur", 151.0, 211.0, 17.0);
+        // A 1 pt tag under the heading, at its start.
+        g.extend(glyphs("Kapitel 2", 151.0, 215.0, 0.8));
+        for k in 0..5 {
+            g.extend(glyphs("Brödtext", 151.0, 240.0 + 14.0 * k as f64, 11.0));
+        }
+        let (lines, _) = page_lines(&Page {
+            number: 1,
+            glyphs: g,
+        });
+        assert_eq!(lines[0].text, "2 kap. Arbete med djur");
     }
 
     #[test]

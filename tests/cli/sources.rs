@@ -247,6 +247,25 @@ fn block_texts(t: &Text) -> Vec<String> {
 }
 
 #[test]
+fn words_set_one_by_one_in_a_cid_font_with_width_ranges_read_in_order() {
+    // The fixture holds the draft's first 51 lines; the same lines as text give the tree.
+    let dir = tempfile::tempdir().unwrap();
+    let src = std::fs::read_to_string(corpus(DRAFT_TXT)).unwrap();
+    let head: Vec<&str> = src.split('\n').take(51).collect();
+    let txt = dir.path().join("head.txt");
+    std::fs::write(&txt, head.join("\n") + "\n").unwrap();
+    let (code_pdf, tree_pdf) = tree(&fixture("pdf/msb-1-remissversion-cid-widths.pdf"));
+    let (code_txt, tree_txt) = tree(&txt);
+    assert_eq!((code_pdf, code_txt), (Some(0), Some(0)));
+    assert_eq!(tree_pdf, tree_txt);
+    let t = source::read(&fixture("pdf/msb-1-remissversion-cid-widths.pdf")).unwrap();
+    assert!(
+        t.source
+            .contains("1 § Dessa föreskrifter och allmänna råd innehåller bestämmelser")
+    );
+}
+
+#[test]
 fn margin_blocks_and_footnotes_of_a_real_regulation_are_notes() {
     // Pages 7 and 8 of AFS 2023:5: the first page of the regulation with its margin block
     // beside the title and a footnote between a list's items a) and b).

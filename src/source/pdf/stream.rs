@@ -108,6 +108,7 @@ type Renames = HashMap<(char, Vec<u8>), Vec<u8>>;
 /// page in its own [`Band`], so the library reads a document in a few calls instead of one
 /// per page. Every page also keeps its own rewritten content, to be read alone.
 pub fn prepare(doc: &mut Document, chunk: usize) -> Prepared {
+    fix_cid_widths(doc);
     let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
     let mut out = Prepared::default();
     let mut contents: Vec<PageContent> = Vec::new();
@@ -215,6 +216,77 @@ pub fn prepare(doc: &mut Document, chunk: usize) -> Prepared {
     let now = doc.get_pages();
     if now.len() as u32 != before + out.merged.len() as u32 {
         out.merged.clear();
+    }
+    out
+}
+
+/// Rewrites the glyph widths of CID fonts (`/W`) given as ranges (`first last width`) into
+/// lists (`first [width width ...]`). The library reads only lists (ranges it drops, so every
+/// glyph gets the default width of 1 em and the words of a line run into each other, as in
+/// PDFs from Microsoft's Print to PDF).
+fn fix_cid_widths(doc: &mut Document) {
+    // CID font dictionaries stand alone or inside their Type0 font's `/DescendantFonts`;
+    // their `/W` is in place or a reference.
+    fn walk(o: &mut Object, depth: usize, refs: &mut Vec<ObjectId>) {
+        match o {
+            Object::Dictionary(d) => {
+                let sub = d.get(b"Subtype").and_then(Object::as_name).ok();
+                if matches!(sub, Some(b"CIDFontType0") | Some(b"CIDFontType2")) {
+                    match d.get_mut(b"W") {
+                        Ok(Object::Reference(w)) => refs.push(*w),
+                        Ok(Object::Array(w)) => *w = widths_as_lists(w),
+                        _ => {}
+                    }
+                } else if depth < 2
+                    && let Ok(desc) = d.get_mut(b"DescendantFonts")
+                {
+                    walk(desc, depth + 1, refs);
+                }
+            }
+            Object::Array(a) if depth > 0 => {
+                for x in a {
+                    walk(x, depth + 1, refs);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut refs = Vec::new();
+    for o in doc.objects.values_mut() {
+        walk(o, 0, &mut refs);
+    }
+    refs.sort_unstable();
+    refs.dedup();
+    for id in refs {
+        if let Ok(Object::Array(w)) = doc.get_object_mut(id) {
+            *w = widths_as_lists(w);
+        }
+    }
+}
+
+/// A `/W` array with every range written as a list (at most 65,536 glyphs a range).
+fn widths_as_lists(w: &[Object]) -> Vec<Object> {
+    let mut out = Vec::with_capacity(w.len());
+    let mut i = 0;
+    while i + 1 < w.len() {
+        if let Object::Array(_) = &w[i + 1] {
+            out.push(w[i].clone());
+            out.push(w[i + 1].clone());
+            i += 2;
+            continue;
+        }
+        let (Some(first), Some(last), Some(width)) = (
+            w.get(i).and_then(|o| o.as_i64().ok()),
+            w.get(i + 1).and_then(|o| o.as_i64().ok()),
+            w.get(i + 2).cloned(),
+        ) else {
+            break;
+        };
+        if last >= first && last - first < 65_536 {
+            out.push(Object::Integer(first));
+            out.push(Object::Array(vec![width; (last - first + 1) as usize]));
+        }
+        i += 3;
     }
     out
 }
@@ -911,5 +983,30 @@ mod tests {
             })
         );
         assert!(pass.merged[&b"Font"[..]].has(&f.as_bytes()[1..]));
+    }
+
+    #[test]
+    fn cid_width_ranges_become_lists() {
+        let w = vec![
+            Object::Integer(3),
+            Object::Integer(3),
+            Object::Integer(250),
+            Object::Integer(11),
+            Object::Array(vec![Object::Integer(333), Object::Integer(334)]),
+            Object::Integer(19),
+            Object::Integer(21),
+            Object::Real(500.0),
+        ];
+        assert_eq!(
+            widths_as_lists(&w),
+            vec![
+                Object::Integer(3),
+                Object::Array(vec![Object::Integer(250)]),
+                Object::Integer(11),
+                Object::Array(vec![Object::Integer(333), Object::Integer(334)]),
+                Object::Integer(19),
+                Object::Array(vec![Object::Real(500.0); 3]),
+            ]
+        );
     }
 }
