@@ -49,7 +49,61 @@ struct Glyph {
     adv: f64,
     size: f64,
     style: Option<FontStyle>,
-    text: String,
+    text: GlyphText,
+}
+
+/// A glyph's text: up to 15 bytes in place (nearly every glyph is one character), longer on
+/// the heap. A long document has a million glyphs; a `String` each was an allocation each.
+#[derive(Clone, Debug)]
+enum GlyphText {
+    Inline(u8, [u8; 15]),
+    Heap(Box<str>),
+}
+
+impl GlyphText {
+    fn new(s: &str) -> GlyphText {
+        if s.len() <= 15 {
+            let mut buf = [0u8; 15];
+            buf[..s.len()].copy_from_slice(s.as_bytes());
+            GlyphText::Inline(s.len() as u8, buf)
+        } else {
+            GlyphText::Heap(s.into())
+        }
+    }
+    fn as_str(&self) -> &str {
+        match self {
+            // The bytes were copied from a `str` whole, so they are UTF-8.
+            GlyphText::Inline(n, buf) => std::str::from_utf8(&buf[..*n as usize]).unwrap_or(""),
+            GlyphText::Heap(s) => s,
+        }
+    }
+}
+
+impl std::ops::Deref for GlyphText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// A page as read: its lines and its notes (the glyphs are dropped once read: a long
+/// document's glyphs are tens of MB).
+#[derive(Debug, Default)]
+struct ReadPage {
+    number: u32,
+    lines: Vec<PLine>,
+    notes: Vec<Note>,
+}
+
+impl ReadPage {
+    fn of(page: Page) -> ReadPage {
+        let (lines, notes) = page_lines(&page);
+        ReadPage {
+            number: page.number,
+            lines,
+            notes,
+        }
+    }
 }
 
 /// What the library gave for one page.
@@ -117,11 +171,20 @@ impl OutputDev for Collector {
         let vx = font_size * trm.m11 + font_size * trm.m21;
         let vy = font_size * trm.m12 + font_size * trm.m22;
         let size = (vx * vy).abs().sqrt();
-        let text: String = char
-            .chars()
-            .filter(|c| !c.is_control() || *c == '\t')
-            .collect();
-        if text.is_empty() || !size.is_finite() || size <= 0.0 {
+        if !size.is_finite() || size <= 0.0 {
+            return Ok(());
+        }
+        // Control characters are dropped; most glyphs have none, and are kept as they come.
+        let text = if char.chars().any(|c| c.is_control() && c != '\t') {
+            let kept: String = char
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\t')
+                .collect();
+            GlyphText::new(&kept)
+        } else {
+            GlyphText::new(char)
+        };
+        if text.is_empty() {
             return Ok(());
         }
         // On a merged page the band tells the page, and the baseline is measured from the
@@ -162,7 +225,7 @@ impl OutputDev for Collector {
 
 /// Pages and glyphs of a PDF, plus what went wrong on single pages. Runs on the worker thread.
 struct Extracted {
-    pages: Vec<Page>,
+    pages: Vec<ReadPage>,
     page_count: usize,
     failed: Vec<(u32, String)>,
     /// Character codes each page's content streams show (spaces aside), by page number.
@@ -210,7 +273,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     let shown = prepared.shown;
     let doc = &doc;
     let cancel = super::Cancel::current();
-    let run = |chunks: Vec<&(u32, Vec<stream::Band>)>| -> (Vec<Page>, Vec<(u32, String)>) {
+    let run = |chunks: Vec<&(u32, Vec<stream::Band>)>| -> (Vec<ReadPage>, Vec<(u32, String)>) {
         let mut pages = Vec::new();
         let mut failed = Vec::new();
         for (number, bands) in chunks {
@@ -223,7 +286,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
                 pdf_extract::output_doc_page(doc, &mut dev, *number)
             }));
             if matches!(r, Ok(Ok(()))) {
-                pages.extend(dev.pages);
+                pages.extend(dev.pages.into_iter().map(ReadPage::of));
                 continue;
             }
             let mut dev = Collector::new(Vec::new());
@@ -248,7 +311,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
                     failed.push((b.page, p));
                 }
             }
-            pages.extend(dev.pages);
+            pages.extend(dev.pages.into_iter().map(ReadPage::of));
         }
         (pages, failed)
     };
@@ -1261,11 +1324,19 @@ fn lost_pages(
     pages: &[Vec<PLine>],
     read_on: impl Fn(&[PLine]) -> usize,
 ) -> Vec<(u32, usize, usize)> {
+    // Footnotes and margin blocks were read too, into notes.
     let read: HashMap<u32, usize> = ex
         .pages
         .iter()
         .zip(pages)
-        .map(|(p, lines)| (p.number, read_on(lines)))
+        .map(|(p, lines)| {
+            let in_notes: usize = p
+                .notes
+                .iter()
+                .map(|n| n.text.chars().filter(|c| c.is_alphanumeric()).count())
+                .sum();
+            (p.number, read_on(lines) + in_notes)
+        })
         .collect();
     let failed: std::collections::HashSet<u32> = ex.failed.iter().map(|(n, _)| *n).collect();
     let mut lost: Vec<(u32, usize, usize)> = ex
@@ -1363,7 +1434,7 @@ fn round2(v: f64) -> f32 {
     ((v * 100.0).round() / 100.0) as f32
 }
 
-fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
+fn build(path: &Path, name: &str, mut ex: Extracted) -> Result<Text> {
     let page_count = ex.page_count;
     let mut notices = Vec::new();
     for (n, why) in &ex.failed {
@@ -1372,7 +1443,12 @@ fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
             path.display()
         ));
     }
-    let (pages, notes): (Vec<Vec<PLine>>, Vec<Vec<Note>>) = ex.pages.iter().map(page_lines).unzip();
+    let pages: Vec<Vec<PLine>> = ex
+        .pages
+        .iter_mut()
+        .map(|p| std::mem::take(&mut p.lines))
+        .collect();
+
     let glyphs: usize = pages
         .iter()
         .flatten()
@@ -1422,6 +1498,11 @@ fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
             path.display()
         ));
     }
+    let notes: Vec<Note> = ex
+        .pages
+        .iter_mut()
+        .flat_map(|p| std::mem::take(&mut p.notes))
+        .collect();
     let layouts = Layouts::of(&pages);
     let mut counts = Counts::default();
     let blocks = blocks(pages, &mut counts);
@@ -1442,7 +1523,7 @@ fn build(path: &Path, name: &str, ex: Extracted) -> Result<Text> {
     ));
     let mut text = b.finish(name, Format::Pdf);
     text.notices = notices;
-    text.notes = notes.into_iter().flatten().collect();
+    text.notes = notes;
     Ok(text)
 }
 
@@ -1476,7 +1557,7 @@ mod tests {
                 adv: size * 0.5,
                 size,
                 style: None,
-                text: c.to_string(),
+                text: GlyphText::new(&c.to_string()),
             })
             .collect()
     }

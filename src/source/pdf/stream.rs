@@ -97,6 +97,9 @@ const CATEGORIES: [(&[u8], char); 7] = [
 /// A page's number, lower left corner, height and rewritten content.
 type PageContent = (u32, f64, f64, f64, Vec<u8>);
 
+/// A page's number, lower left corner, height, content length and content stream.
+type LaidPage = (u32, f64, f64, f64, usize, ObjectId);
+
 /// Old resource name → merged name, by category.
 type Renames = HashMap<(char, Vec<u8>), Vec<u8>>;
 
@@ -147,52 +150,59 @@ pub fn prepare(doc: &mut Document, chunk: usize) -> Prepared {
         res.set(cat.to_vec(), Object::Dictionary(d));
     }
     let res_id = doc.add_object(Object::Dictionary(res));
-    // Each page keeps its own rewritten content (read page by page if a merged read fails).
-    for (page_id, (_, _, _, _, bytes)) in page_ids.iter().zip(&contents) {
-        let id = doc.add_object(Stream::new(Dictionary::new(), bytes.clone()));
+    // Each page gets its rewritten content (read page by page if a merged read fails); the
+    // merged pages draw the same streams, so the content is kept once.
+    let mut old_streams: Vec<ObjectId> = Vec::new();
+    let mut laid: Vec<LaidPage> = Vec::with_capacity(contents.len());
+    for (page_id, (number, llx, lly, height, bytes)) in page_ids.iter().zip(contents) {
+        old_streams.extend(doc.get_page_contents(*page_id));
+        let len = bytes.len();
+        let id = doc.add_object(Stream::new(Dictionary::new(), bytes));
         if let Ok(Object::Dictionary(page)) = doc.get_object_mut(*page_id) {
             page.set("Contents", Object::Reference(id));
             page.set("Resources", Object::Reference(res_id));
         }
+        laid.push((number, llx, lly, height, len, id));
+    }
+    // The original streams are drawn by no page now.
+    for id in old_streams {
+        doc.objects.remove(&id);
     }
     let Some(root) = pages_root(doc) else {
         return out;
     };
     let before = doc.get_pages().len() as u32;
-    let mut chunks: Vec<&[PageContent]> = Vec::new();
+    let mut chunks: Vec<&[LaidPage]> = Vec::new();
     let (mut start, mut size) = (0, 0);
-    for (i, c) in contents.iter().enumerate() {
-        if i > start && size + c.4.len() > chunk {
-            chunks.push(&contents[start..i]);
+    for (i, c) in laid.iter().enumerate() {
+        if i > start && size + c.4 > chunk {
+            chunks.push(&laid[start..i]);
             (start, size) = (i, 0);
         }
-        size += c.4.len();
+        size += c.4;
     }
-    if start < contents.len() {
-        chunks.push(&contents[start..]);
+    if start < laid.len() {
+        chunks.push(&laid[start..]);
     }
+    let close = doc.add_object(Stream::new(Dictionary::new(), b"\nQ\n".to_vec()));
     for (i, chunk) in chunks.into_iter().enumerate() {
-        let mut bytes = Vec::new();
+        let mut parts = Vec::new();
         let mut bands = Vec::new();
-        for (k, (number, llx, lly, height, content)) in chunk.iter().enumerate() {
+        for (k, (number, llx, lly, height, _, id)) in chunk.iter().enumerate() {
             let shift = (k as f64 + 0.5) * BAND;
-            bytes.extend_from_slice(
-                format!(
-                    "q 1 0 0 1 0 -{} cm 1 0 0 1 {} {} cm\n",
-                    format_real(shift),
-                    format_real(-llx),
-                    format_real(-lly)
-                )
-                .as_bytes(),
+            let open = format!(
+                "q 1 0 0 1 0 -{} cm 1 0 0 1 {} {} cm\n",
+                format_real(shift),
+                format_real(-llx),
+                format_real(-lly)
             );
-            bytes.extend_from_slice(content);
-            bytes.extend_from_slice(b"\nQ\n");
+            let open = doc.add_object(Stream::new(Dictionary::new(), open.into_bytes()));
+            parts.extend([open, *id, close].map(Object::Reference));
             bands.push(Band {
                 page: *number,
                 height: *height,
             });
         }
-        let content_id = doc.add_object(Stream::new(Dictionary::new(), bytes));
         let mut page = Dictionary::new();
         page.set("Type", Object::Name(b"Page".to_vec()));
         page.set("Parent", Object::Reference(root));
@@ -201,7 +211,7 @@ pub fn prepare(doc: &mut Document, chunk: usize) -> Prepared {
             Object::Array(vec![0.into(), 0.into(), 612.into(), 792.into()]),
         );
         page.set("Resources", Object::Reference(res_id));
-        page.set("Contents", Object::Reference(content_id));
+        page.set("Contents", Object::Array(parts));
         let page_id = doc.add_object(Object::Dictionary(page));
         if let Ok(Object::Dictionary(pages)) = doc.get_object_mut(root) {
             if let Ok(Object::Array(kids)) = pages.get_mut(b"Kids") {
