@@ -9,6 +9,7 @@ use crate::source::{self, Text};
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
 
+pub mod correct;
 pub mod output;
 
 /// One answer file larger than this is refused before it is read. A remissvar is a letter:
@@ -36,10 +37,57 @@ pub struct Manifest {
     /// Who the consolidated opinion speaks for (`Stadsledningskontoret`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub author: Option<String>,
+    /// The body the office belongs to (`Stockholms stad`), first line of the header block.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<String>,
+    /// The date of the tjänsteutlåtande (`2025-11-19`); a placeholder when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// The officer handling the case (handläggare); a placeholder when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handlaggare: Option<String>,
+    /// To whom the tjänsteutlåtande goes (`Kommunstyrelsen`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient: Option<String>,
+    /// The text of `Förslag till beslut`; a standard sentence when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<String>,
     /// The draft versions, oldest first. Answers are read against the first.
     pub drafts: Vec<DraftEntry>,
     #[serde(default)]
     pub answers: Vec<AnswerEntry>,
+    /// A person's corrections of the automatic reading, applied before anything else.
+    #[serde(default, rename = "correction", skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// One correction of the reading of an answer (`[[correction]]` in the manifest). Keys are
+/// stable and flat so a program can write them back (`remiss serve`).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The answer: its file as in `[[answers]]`, or the respondent's name.
+    pub answer: String,
+    /// The target as read: any address form (`2 kap. 7 §`, `K2P7`, `2:7`), `DOC`, `KU`,
+    /// or a citation as written that the draft lacks (`2 kap. 25 §`).
+    pub target: String,
+    /// The stance to read instead (`support`, `support-reservations`, `oppose`, `proposal`,
+    /// `comment`, `no-comment`, or the Swedish words of the matrix).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stance: Option<String>,
+    /// The flags to read instead (`proposes`, `clarification`, `concern`, `refers-back`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flags: Option<Vec<String>>,
+    /// Drop this reading altogether.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ignore: bool,
+    /// The paragraph the citation means (`2 kap. 22 §`), for a citation of one that does
+    /// not exist or a wrong one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_is: Option<String>,
+    /// Why: shown with every corrected reading.
+    #[serde(default)]
+    pub note: String,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -122,6 +170,14 @@ pub enum CaseError {
     NoPositions(PathBuf),
     #[error("{0}")]
     Lexicon(#[from] answer::lexicon::LexiconError),
+    #[error("{manifest}: [[correction]] {index} (answer {answer:?}, target {target:?}): {message}")]
+    Correction {
+        manifest: PathBuf,
+        index: usize,
+        answer: String,
+        target: String,
+        message: String,
+    },
 }
 
 /// Where a manifest came from.
@@ -463,6 +519,8 @@ pub struct Draft {
 pub struct AnswerIn {
     pub entry: AnswerEntry,
     pub text: Text,
+    /// The answer's sentences and headings: the opinion quotes the lead's own prose.
+    pub parsed: answer::Answer,
     pub table: stance::StanceTable,
 }
 
@@ -484,6 +542,10 @@ pub struct CaseData {
     pub comparisons: Vec<Comparison>,
     pub effects: EffectReport,
     pub figures: Figures,
+    /// What `remiss check` finds in each answer (only answers with findings).
+    pub findings: Vec<AnswerFindings>,
+    /// The manifest's corrections as applied.
+    pub corrections: Vec<correct::Applied>,
     /// Files that could not be read (only with `--keep-going`).
     pub skipped: Vec<Skipped>,
 }
@@ -525,6 +587,19 @@ pub struct Figures {
     pub effects: usize,
     pub effects_taken: usize,
     pub orphaned: usize,
+    /// Findings of `check` over all answers.
+    pub findings: usize,
+    /// Corrections applied.
+    pub corrections: usize,
+}
+
+/// The findings of one answer.
+#[derive(Clone, Debug, Serialize)]
+pub struct AnswerFindings {
+    pub key: String,
+    pub respondent: String,
+    pub page: String,
+    pub findings: Vec<report::Finding>,
 }
 
 #[derive(Serialize, Clone, Debug)]
@@ -693,6 +768,7 @@ pub fn read_case(
                 answers.push(AnswerIn {
                     entry: a.clone(),
                     text,
+                    parsed,
                     table,
                 });
             }
@@ -710,11 +786,27 @@ pub fn read_case(
             });
         }
     }
+    // A person's corrections come before everything built from the readings.
+    let mut tables: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
+    let ids: Vec<(String, String)> = answers
+        .iter()
+        .map(|a| (a.entry.file.clone(), a.entry.respondent.clone()))
+        .collect();
+    let applied = correct::apply(
+        &dir.join("remiss.toml"),
+        &manifest.corrections,
+        &ids,
+        &mut tables,
+        &drafts[0].regulation,
+    )?;
+    for (a, t) in answers.iter_mut().zip(tables) {
+        a.table = t;
+    }
     let answer_lines = answers
         .iter()
         .map(|a| a.text.buf().lines().map(str::to_string).collect())
         .collect();
-    let data = assemble(dir, manifest, origin, &drafts, &answers, skipped);
+    let data = assemble(dir, manifest, origin, &drafts, &answers, skipped, applied);
     Ok(Case {
         data,
         notices,
@@ -745,11 +837,16 @@ fn assemble(
     drafts: &[Draft],
     answers: &[AnswerIn],
     skipped: Vec<Skipped>,
+    corrections: Vec<correct::Applied>,
 ) -> CaseData {
     let first = &drafts[0].regulation;
     let tables: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
     let pages: Vec<String> = (0..tables.len()).map(|i| key(i).1).collect();
-    let matrix = report::matrix(first, &tables, &pages);
+    let marks: Vec<(usize, String, String)> = corrections
+        .iter()
+        .map(|c| (c.answer, c.id.clone(), c.note.clone()))
+        .collect();
+    let matrix = report::matrix(first, &tables, &pages, &marks);
     let mut respondents: Vec<Respondent> = answers
         .iter()
         .enumerate()
@@ -763,18 +860,21 @@ fn assemble(
                 lead: a.entry.lead,
                 case_number: a.table.meta.case_number.as_ref().map(|c| c.text.clone()),
                 counts: Default::default(),
+                chapter_counts: Default::default(),
+                whole: stance::Stance::NotAddressed,
+                ku: stance::Stance::NotAddressed,
+                corrected: 0,
             }
         })
         .collect();
     for (i, r) in respondents.iter_mut().enumerate() {
-        r.counts = report::respondent_counts(&matrix, i);
+        report::count_respondent(&matrix, i, r);
     }
     let author = manifest
         .author
         .clone()
         .or_else(|| respondents.iter().find(|r| r.lead).map(|r| r.name.clone()))
         .unwrap_or_else(|| "Förvaltningen".to_string());
-    let opinion = report::opinion(first, &matrix, &respondents, &author);
     let opts = compare::Options::default();
     let comparisons: Vec<Comparison> = drafts
         .windows(2)
@@ -785,6 +885,29 @@ fn assemble(
             page: format!("jamforelse-{}.html", i + 1),
             map: compare::align(&w[0].regulation, &w[1].regulation, &opts),
         })
+        .collect();
+    let lead = answers
+        .iter()
+        .find(|a| a.entry.lead)
+        .map(|a| (&a.parsed, &a.table));
+    let opinion = report::opinion(&report::opinion::Inputs {
+        draft: first,
+        matrix: &matrix,
+        respondents: &respondents,
+        author: &author,
+        lead,
+        comparison: comparisons.first().map(|c| c.page.as_str()),
+    });
+    let findings: Vec<AnswerFindings> = answers
+        .iter()
+        .zip(&respondents)
+        .map(|(a, r)| AnswerFindings {
+            key: r.key.clone(),
+            respondent: r.name.clone(),
+            page: r.page.clone(),
+            findings: report::lint(&a.table, &a.parsed, Some(first)),
+        })
+        .filter(|f| !f.findings.is_empty())
         .collect();
     let maps: Vec<VersionMap> = comparisons.iter().map(|c| c.map.clone()).collect();
     let effects = report::effects(&matrix, &respondents, &maps);
@@ -817,6 +940,8 @@ fn assemble(
             })
             .count(),
         orphaned: effects.orphaned.len(),
+        findings: findings.iter().map(|f| f.findings.len()).sum(),
+        corrections: corrections.len(),
     };
     let name = case_name(dir);
     CaseData {
@@ -851,6 +976,8 @@ fn assemble(
         comparisons,
         effects,
         figures,
+        findings,
+        corrections,
         skipped,
     }
 }

@@ -9,6 +9,9 @@ use serde::{Serialize, Serializer};
 use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet};
 
+pub mod opinion;
+pub use opinion::{Opinion, opinion};
+
 /// What a target of the matrix is.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, strum::IntoStaticStr,
@@ -101,6 +104,15 @@ pub struct Respondent {
     /// Stances over the draft's paragraphs.
     #[serde(serialize_with = "by_name")]
     pub counts: BTreeMap<Stance, usize>,
+    /// Stances over the draft's chapters taken as a whole.
+    #[serde(serialize_with = "by_name")]
+    pub chapter_counts: BTreeMap<Stance, usize>,
+    /// The stance on the proposal as a whole.
+    pub whole: Stance,
+    /// The stance on the konsekvensutredning.
+    pub ku: Stance,
+    /// Readings a person corrected in this answer.
+    pub corrected: usize,
 }
 
 /// One cell of the matrix: one respondent on one target.
@@ -121,6 +133,8 @@ pub struct Cell {
     /// Why the reading is uncertain (see [`Row::uncertain`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub uncertain: Option<String>,
+    /// A person corrected this reading: the note saying why.
+    pub corrected: Option<String>,
 }
 
 /// One target of the matrix (the proposal, a chapter, a paragraph, a punkt, the
@@ -148,78 +162,24 @@ pub struct MatrixRow {
     pub opposing: usize,
 }
 
-/// The consolidated position on one target, with the respondents' contributions.
-#[derive(Clone, Debug, Serialize)]
-pub struct Position {
-    /// The target's id, as in the matrix.
-    pub id: String,
-    /// The target as a reader names it.
-    pub display: String,
-    /// What the target is (the opinion's wording depends on it).
-    pub kind: TargetKind,
-    /// The consolidated stance.
-    pub stance: Stance,
-    /// The consolidated flags.
-    pub flags: Vec<Flag>,
-    /// Taken from the lead answer, or merged from the others.
-    pub from_lead: bool,
-    /// The answers disagree (support and opposition).
-    pub divergent: bool,
-    /// Every respondent who addressed the target.
-    pub contributions: Vec<Contribution>,
-}
-
-/// One respondent's view on a target of the opinion.
+/// One respondent's reading of a target, as the compilation shows it.
+#[skip_serializing_none]
 #[derive(Clone, Debug, Serialize)]
 pub struct Contribution {
     /// The respondent's name.
     pub respondent: String,
     /// The respondent's key (`r2`).
     pub key: String,
-    /// The respondent's answer page.
+    /// The answer page the evidence links to.
     pub page: String,
-    /// Their stance.
+    /// The respondent's stance.
     pub stance: Stance,
-    /// Their flags.
+    /// What the position also does (proposes, asks for clarification, ...).
     pub flags: Vec<Flag>,
-    /// The sentences behind it.
+    /// The sentences the reading comes from.
     pub evidence: Vec<Evidence>,
-}
-
-/// One chapter of the consolidated opinion.
-#[skip_serializing_none]
-#[derive(Clone, Debug, Serialize)]
-pub struct OpinionChapter {
-    /// `3 kap.`, or empty for a draft without chapters.
-    pub display: String,
-    /// The chapter's heading in the draft.
-    pub heading: Option<String>,
-    /// Nobody commented on the chapter or any of its paragraphs.
-    pub no_comment: bool,
-    /// The chapter as such (`3 kap.`), when commented on.
-    pub chapter: Option<Position>,
-    /// The paragraphs (and punkter) the opinion takes a position on.
-    pub paragraphs: Vec<Position>,
-    /// Some paragraphs have no comment: `Övriga paragrafer i kapitlet lämnas utan synpunkt.`
-    pub others_no_comment: bool,
-    /// Paragraphs left without comment in the opinion on which some answer did comment
-    /// (the lead answer chose not to carry those views): shown so nothing is lost.
-    pub not_carried: Vec<Position>,
-}
-
-/// The consolidated opinion (a tjänsteutlåtande draft).
-#[derive(Clone, Debug, Serialize)]
-pub struct Opinion {
-    /// Who the opinion speaks for (`Stadsledningskontoret`).
-    pub author: String,
-    /// The position on the proposal as a whole.
-    pub proposal: Option<Position>,
-    /// The draft's chapters, in order.
-    pub chapters: Vec<OpinionChapter>,
-    /// The position on the konsekvensutredning.
-    pub konsekvensutredning: Option<Position>,
-    /// Targets outside the draft (unresolved citations and topics).
-    pub other: Vec<Position>,
+    /// A person corrected this reading: the note saying why.
+    pub corrected: Option<String>,
 }
 
 /// What the next version did with a paragraph an answer opposed or asked to change.
@@ -282,7 +242,7 @@ fn kind_of(t: &Target) -> TargetKind {
     }
 }
 
-fn cell_of(r: Option<&Row>, page: &str) -> Cell {
+fn cell_of(r: Option<&Row>, page: &str, corrected: Option<String>) -> Cell {
     match r {
         Some(r) => Cell {
             href: r
@@ -295,6 +255,7 @@ fn cell_of(r: Option<&Row>, page: &str) -> Cell {
             evidence: r.evidence.clone(),
             inferred: r.inferred.clone(),
             uncertain: r.uncertain.clone(),
+            corrected,
         },
         None => Cell {
             href: String::new(),
@@ -303,31 +264,28 @@ fn cell_of(r: Option<&Row>, page: &str) -> Cell {
             evidence: Vec::new(),
             inferred: None,
             uncertain: None,
+            corrected,
         },
     }
 }
 
 /// Every target in order: the proposal, the draft's chapters and paragraphs (with punkter
-/// after their paragraph), targets outside the draft, the konsekvensutredning.
+/// after their paragraph), the konsekvensutredning. Citations of what the draft lacks are
+/// no target: they are findings of their answer until a correction re-points them.
 fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, String)> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut extra: BTreeMap<Address, Vec<(Target, String, String)>> = BTreeMap::new();
-    let mut outside: Vec<(Target, String, String)> = Vec::new();
     for t in tables {
         for r in &t.rows {
             if !seen.insert(r.id.clone()) {
                 continue;
             }
-            match &r.target {
-                Target::Place { address } => {
-                    extra.entry(*address).or_default().push((
-                        r.target.clone(),
-                        r.id.clone(),
-                        r.display.clone(),
-                    ));
-                }
-                Target::Document | Target::Konsekvensutredning => {}
-                _ => outside.push((r.target.clone(), r.id.clone(), r.display.clone())),
+            if let Target::Place { address } = &r.target {
+                extra.entry(*address).or_default().push((
+                    r.target.clone(),
+                    r.id.clone(),
+                    r.display.clone(),
+                ));
             }
         }
     }
@@ -370,7 +328,6 @@ fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, S
             out.extend(v.iter().cloned());
         }
     }
-    out.extend(outside);
     out.push((
         Target::Konsekvensutredning,
         "KU".to_string(),
@@ -379,15 +336,28 @@ fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, S
     out
 }
 
-/// The matrix of targets × respondents; `pages` are the answer pages cells link to.
-pub fn matrix(draft: &Regulation, tables: &[StanceTable], pages: &[String]) -> Matrix {
+/// The matrix of targets × respondents; `pages` are the answer pages cells link to;
+/// `corrected` holds (answer index, target id, note) of every corrected reading.
+pub fn matrix(
+    draft: &Regulation,
+    tables: &[StanceTable],
+    pages: &[String],
+    corrected: &[(usize, String, String)],
+) -> Matrix {
     let mut rows = Vec::new();
     let mut conflicts = Vec::new();
     for (t, id, display) in targets(draft, tables) {
         let cells: Vec<Cell> = tables
             .iter()
             .zip(pages)
-            .map(|(tab, page)| cell_of(tab.row(&id), page))
+            .enumerate()
+            .map(|(n, (tab, page))| {
+                let note = corrected
+                    .iter()
+                    .find(|(a, i, _)| *a == n && *i == id)
+                    .map(|(_, _, note)| note.clone());
+                cell_of(tab.row(&id), page, note)
+            })
             .collect();
         let mut counts: BTreeMap<Stance, usize> = BTreeMap::new();
         for c in &cells {
@@ -424,10 +394,10 @@ pub fn matrix(draft: &Regulation, tables: &[StanceTable], pages: &[String]) -> M
     Matrix { rows, conflicts }
 }
 
-/// Counts of stances per respondent, over the draft's paragraphs.
-pub fn respondent_counts(m: &Matrix, i: usize) -> BTreeMap<Stance, usize> {
+/// Counts of stances per respondent over the targets of one kind (paragraphs, chapters).
+pub fn respondent_counts(m: &Matrix, i: usize, kind: TargetKind) -> BTreeMap<Stance, usize> {
     let mut c: BTreeMap<Stance, usize> = Stance::ALL.iter().map(|s| (*s, 0)).collect();
-    for r in m.rows.iter().filter(|r| r.kind == TargetKind::Paragraph) {
+    for r in m.rows.iter().filter(|r| r.kind == kind) {
         if let Some(cell) = r.cells.get(i) {
             *c.entry(cell.stance).or_default() += 1;
         }
@@ -435,159 +405,26 @@ pub fn respondent_counts(m: &Matrix, i: usize) -> BTreeMap<Stance, usize> {
     c
 }
 
-fn position(row: &MatrixRow, respondents: &[Respondent]) -> Position {
-    let contributions: Vec<Contribution> = row
-        .cells
-        .iter()
-        .zip(respondents)
-        .filter(|(c, _)| c.stance != Stance::NotAddressed)
-        .map(|(c, r)| Contribution {
-            respondent: r.name.clone(),
-            key: r.key.clone(),
-            page: r.page.clone(),
-            stance: c.stance,
-            flags: c.flags.clone(),
-            evidence: c.evidence.clone(),
-        })
-        .collect();
-    let lead = respondents
-        .iter()
-        .position(|r| r.lead)
-        .and_then(|i| row.cells.get(i))
-        .filter(|c| c.stance != Stance::NotAddressed);
-    let divergent = row.conflict;
-    let (stance, flags, from_lead) = match lead {
-        Some(c) => (c.stance, c.flags.clone(), true),
-        None => {
-            let stances: Vec<Stance> = contributions.iter().map(|c| c.stance).collect();
-            let mut flags: BTreeSet<Flag> = BTreeSet::new();
-            for c in &contributions {
-                flags.extend(c.flags.iter().copied());
-            }
-            let supportive = stances
-                .iter()
-                .any(|s| matches!(s, Stance::Support | Stance::SupportReservations));
-            let opposed = stances.contains(&Stance::Oppose);
-            let stance = if supportive && opposed {
-                Stance::Comment
-            } else {
-                // The strongest position taken (oppose before reservations before support ...).
-                stances
-                    .iter()
-                    .copied()
-                    .min()
-                    .unwrap_or(Stance::NotAddressed)
-            };
-            (stance, flags.into_iter().collect(), false)
-        }
+/// Fills in a respondent's counts: paragraphs, chapters, the proposal, the KU, the
+/// corrected readings.
+pub fn count_respondent(m: &Matrix, i: usize, r: &mut Respondent) {
+    r.counts = respondent_counts(m, i, TargetKind::Paragraph);
+    r.chapter_counts = respondent_counts(m, i, TargetKind::Chapter);
+    let of = |kind: TargetKind| {
+        m.rows
+            .iter()
+            .find(|x| x.kind == kind)
+            .and_then(|x| x.cells.get(i))
+            .map(|c| c.stance)
+            .unwrap_or(Stance::NotAddressed)
     };
-    Position {
-        id: row.id.clone(),
-        display: row.display.clone(),
-        kind: row.kind,
-        stance,
-        flags,
-        from_lead,
-        divergent,
-        contributions,
-    }
-}
-
-/// The opinion takes a position of substance (not only no-comment).
-fn substantive(p: &Position) -> bool {
-    !matches!(p.stance, Stance::NoComment | Stance::NotAddressed)
-}
-
-/// Some answer commented, whatever the opinion's position.
-fn anyone_commented(p: &Position) -> bool {
-    p.contributions
-        .iter()
-        .any(|c| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed))
-}
-
-/// Worth a place in the opinion: a position of substance, or views from the answers.
-fn shown(p: &Position) -> bool {
-    substantive(p) || anyone_commented(p)
-}
-
-/// The consolidated opinion in the draft's structure.
-pub fn opinion(
-    draft: &Regulation,
-    m: &Matrix,
-    respondents: &[Respondent],
-    author: &str,
-) -> Opinion {
-    let by_id: BTreeMap<&str, &MatrixRow> = m.rows.iter().map(|r| (r.id.as_str(), r)).collect();
-    let pos = |id: &str| by_id.get(id).map(|r| position(r, respondents));
-    let mut chapters = Vec::new();
-    for k in &draft.kapitel {
-        let display = match k.label {
-            Some(l) => Address::chapter(l).display(),
-            None => String::new(),
-        };
-        let chapter = k
-            .label
-            .and_then(|l| pos(&Address::chapter(l).id()))
-            .filter(substantive);
-        let mut paragraphs = Vec::new();
-        let mut not_carried = Vec::new();
-        let mut quiet = 0;
-        let mut seen = BTreeSet::new();
-        for p in &k.paragrafer {
-            if !seen.insert(p.address) {
-                continue;
-            }
-            let mut here = Vec::new();
-            match pos(&p.address.id()) {
-                Some(x) => here.push((x, true)),
-                None => quiet += 1,
-            }
-            // Punkter named by answers follow their paragraph.
-            for r in m.rows.iter().filter(|r| r.kind == TargetKind::Punkt) {
-                if let Some(a) = Address::from_id(&r.id)
-                    && a.paragraph_part() == p.address
-                    && let Some(x) = pos(&r.id)
-                {
-                    here.push((x, false));
-                }
-            }
-            for (x, is_paragraph) in here {
-                if substantive(&x) {
-                    paragraphs.push(x);
-                } else {
-                    if is_paragraph {
-                        quiet += 1;
-                    }
-                    if anyone_commented(&x) {
-                        not_carried.push(x);
-                    }
-                }
-            }
-        }
-        chapters.push(OpinionChapter {
-            display,
-            heading: k.heading.clone(),
-            no_comment: paragraphs.is_empty() && chapter.is_none(),
-            chapter,
-            others_no_comment: quiet > 0 && !paragraphs.is_empty(),
-            paragraphs,
-            not_carried,
-        });
-    }
-    let other = m
+    r.whole = of(TargetKind::Doc);
+    r.ku = of(TargetKind::Ku);
+    r.corrected = m
         .rows
         .iter()
-        .filter(|r| r.kind == TargetKind::Other)
-        .map(|r| position(r, respondents))
-        .filter(shown)
-        .collect();
-    Opinion {
-        author: author.to_string(),
-        proposal: pos("DOC").filter(shown),
-        chapters,
-        konsekvensutredning: pos("KU").filter(shown),
-        other,
-    }
+        .filter(|x| x.cells.get(i).is_some_and(|c| c.corrected.is_some()))
+        .count();
 }
 
 /// Whether an answer opposed a paragraph or asked for it to change.
@@ -824,95 +661,11 @@ mod tests {
             lead,
             case_number: None,
             counts: BTreeMap::new(),
+            chapter_counts: BTreeMap::new(),
+            whole: Stance::NotAddressed,
+            ku: Stance::NotAddressed,
+            corrected: 0,
         }
-    }
-
-    fn cell(stance: Stance, flags: &[Flag]) -> Cell {
-        Cell {
-            href: String::new(),
-            stance,
-            flags: flags.to_vec(),
-            evidence: Vec::new(),
-            inferred: None,
-            uncertain: None,
-        }
-    }
-
-    fn row(cells: Vec<Cell>) -> MatrixRow {
-        let supporting = cells
-            .iter()
-            .filter(|c| matches!(c.stance, Stance::Support | Stance::SupportReservations))
-            .count();
-        let opposing = cells.iter().filter(|c| c.stance == Stance::Oppose).count();
-        MatrixRow {
-            id: "K2P7".into(),
-            display: "2 kap. 7 §".into(),
-            kind: TargetKind::Paragraph,
-            conflict: supporting > 0 && opposing > 0,
-            commented: true,
-            supporting,
-            opposing,
-            counts: BTreeMap::new(),
-            cells,
-        }
-    }
-
-    #[test]
-    fn the_lead_answer_decides_where_it_has_a_position() {
-        let rs = [respondent("r1", true), respondent("r2", false)];
-        let p = position(
-            &row(vec![
-                cell(Stance::Support, &[]),
-                cell(Stance::Oppose, &[Flag::Concern]),
-            ]),
-            &rs,
-        );
-        assert!(p.from_lead);
-        assert_eq!(p.stance, Stance::Support);
-        assert!(p.flags.is_empty());
-        assert!(
-            p.divergent,
-            "support and opposition are still shown as divergent"
-        );
-        assert_eq!(p.kind, TargetKind::Paragraph);
-        assert_eq!(p.contributions.len(), 2);
-    }
-
-    #[test]
-    fn without_the_lead_the_strongest_position_is_taken_and_flags_merged() {
-        let rs = [
-            respondent("r1", true),
-            respondent("r2", false),
-            respondent("r3", false),
-        ];
-        let p = position(
-            &row(vec![
-                cell(Stance::NotAddressed, &[]),
-                cell(Stance::SupportReservations, &[Flag::Clarification]),
-                cell(Stance::Comment, &[Flag::Proposes]),
-            ]),
-            &rs,
-        );
-        assert!(!p.from_lead);
-        assert_eq!(p.stance, Stance::SupportReservations);
-        assert_eq!(p.flags, vec![Flag::Proposes, Flag::Clarification]);
-        assert!(!p.divergent);
-        assert_eq!(
-            p.contributions.len(),
-            2,
-            "not-addressed contributes nothing"
-        );
-    }
-
-    #[test]
-    fn support_against_opposition_without_the_lead_is_a_divergent_comment() {
-        let rs = [respondent("r1", false), respondent("r2", false)];
-        let p = position(
-            &row(vec![cell(Stance::Support, &[]), cell(Stance::Oppose, &[])]),
-            &rs,
-        );
-        assert_eq!(p.stance, Stance::Comment);
-        assert!(p.divergent && !p.from_lead);
     }
 
     #[test]

@@ -45,6 +45,10 @@ pub struct Args {
     /// Build what can be built when some inputs cannot be read, and list them.
     #[arg(long)]
     pub keep_going: bool,
+    /// A Word document whose styles, page setup, headers and footers yttrande.docx takes
+    /// (as pandoc's --reference-doc): the organisation's own template.
+    #[arg(long, value_name = "FILE")]
+    pub reference_docx: Option<PathBuf>,
     /// A stance vocabulary to use instead of the embedded one.
     #[arg(long, env = "REMISS_LEXICON")]
     pub lexicon: Option<PathBuf>,
@@ -93,6 +97,7 @@ pub fn run(a: Args) -> CmdResult {
         Some(dir.as_path()),
         a.templates.as_deref(),
         a.lexicon.as_deref(),
+        a.reference_docx.as_deref(),
     ]
     .into_iter()
     .flatten()
@@ -101,8 +106,15 @@ pub fn run(a: Args) -> CmdResult {
         .and_then(|()| output::check_build_target(&out))
         .with_context(|| format!("cannot write the build into {}", out.display()))?;
     let lex = super::stances::load_lexicon(a.lexicon.as_deref())?;
-    let templates = remiss::render::Templates::load(a.templates.as_deref())
+    let mut templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;
+    if let Some(r) = &a.reference_docx {
+        let bytes = std::fs::read(r)
+            .with_context(|| format!("cannot read the reference document {}", r.display()))?;
+        templates = templates
+            .with_reference_docx(bytes)
+            .with_context(|| format!("{} cannot serve as reference document", r.display()))?;
+    }
     let (manifest, origin, passed_over) = case::load_case(&dir)?;
     for s in &passed_over {
         eprintln!(

@@ -193,6 +193,9 @@ pub struct Templates {
     // Shared, so the rendering thread gets them without a copy.
     html: Arc<Tera>,
     md: Arc<Tera>,
+    /// An organisation's Word document whose styles, page setup, headers and footers
+    /// yttrande.docx takes (`--reference-docx`).
+    reference_docx: Option<Arc<Vec<u8>>>,
 }
 
 impl Templates {
@@ -236,7 +239,17 @@ impl Templates {
         Ok(Templates {
             html: Arc::new(html),
             md: Arc::new(md),
+            reference_docx: None,
         })
+    }
+
+    /// Builds yttrande.docx on this Word document (pandoc's `--reference-doc`): its
+    /// styles, page setup, headers and footers, our text and document properties. The
+    /// file is checked now, so a bad one stops the build before anything is read.
+    pub fn with_reference_docx(mut self, bytes: Vec<u8>) -> Result<Templates, RenderError> {
+        docx::check_reference(&bytes).map_err(RenderError::Docx)?;
+        self.reference_docx = Some(Arc::new(bytes));
+        Ok(self)
     }
 
     fn tera(&self, name: &str) -> &Tera {
@@ -307,7 +320,24 @@ fn environment(escape: fn(&str) -> String, suffix: &'static str) -> Tera {
     tera.register_filter("mark", mark_filter);
     tera.register_filter("outcome", outcome_filter);
     tera.register_filter("object", object_filter);
+    tera.register_filter("genitive", genitive_filter);
     tera
+}
+
+/// The Swedish genitive of a name: `Stadsledningskontorets`, `Servicenämndens`, but
+/// `Stockholms stads` and `MSB:s`; a name ending in s, x or z takes nothing.
+pub fn genitive(name: &str) -> String {
+    let n = name.trim_end();
+    match n.chars().last() {
+        None => String::new(),
+        Some('s' | 'x' | 'z' | 'S' | 'X' | 'Z') => n.to_string(),
+        Some(c) if c.is_ascii_uppercase() || c.is_ascii_digit() => format!("{n}:s"),
+        Some(_) => format!("{n}s"),
+    }
+}
+
+fn genitive_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+    Ok(Value::String(genitive(&str_arg(v))))
 }
 
 /// No-break spaces inside citations (`2 kap. 7 §`), as Swedish typography wants.
@@ -392,6 +422,23 @@ struct View<'a> {
     effects: &'a crate::report::EffectReport,
     figures: &'a crate::case::Figures,
     skipped: &'a [crate::case::Skipped],
+    findings: Vec<FindingsView<'a>>,
+    corrections: &'a [crate::case::correct::Applied],
+}
+
+/// The findings of one answer, in Swedish, for index.html and the compilation.
+#[derive(serde::Serialize)]
+struct FindingsView<'a> {
+    key: &'a str,
+    respondent: &'a str,
+    page: &'a str,
+    items: Vec<FindingLine>,
+}
+
+#[derive(serde::Serialize)]
+struct FindingLine {
+    line: u32,
+    text: String,
 }
 
 /// The parallelluppställning of two versions as an HTML page.
@@ -457,12 +504,35 @@ pub fn outputs(
         effects: &data.effects,
         figures: &data.figures,
         skipped: &data.skipped,
+        findings: data
+            .findings
+            .iter()
+            .map(|f| FindingsView {
+                key: &f.key,
+                respondent: &f.respondent,
+                page: &f.page,
+                items: f
+                    .findings
+                    .iter()
+                    .map(|x| FindingLine {
+                        line: x.line,
+                        text: sv::finding(&x.kind),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        corrections: &data.corrections,
     };
     let mut ctx = Context::new();
     ctx.insert("case", &view);
     ctx.insert("op", &data.opinion);
+    ctx.insert("links", &false);
+    // The opinion's text once more, with its links, for the body of yttrande.html.
+    let mut linked = ctx.clone();
+    linked.insert("links", &true);
     // The case pages share one context.
     let ctx = Arc::new(ctx);
+    let linked = Arc::new(linked);
     let mut jobs: Vec<Job> = Vec::new();
     let mut page = |file: &str, template: &'static str, ctx: &Arc<Context>| {
         jobs.push(Job {
@@ -471,14 +541,10 @@ pub fn outputs(
             ctx: Arc::clone(ctx),
         })
     };
-    for name in [
-        "index.html",
-        "yttrande.html",
-        "sammanstallning.html",
-        "yttrande.md",
-    ] {
+    for name in ["index.html", "sammanstallning.html", "yttrande.md"] {
         page(name, name, &ctx);
     }
+    page("yttrande.linked.md", "yttrande.md", &linked);
     if !data.comparisons.is_empty() {
         for name in ["genomslag.html", "genomslag.md"] {
             page(name, name, &ctx);
@@ -502,8 +568,25 @@ pub fn outputs(
         .into_iter()
         .map(|j| (j.file, (j.template, j.ctx)))
         .unzip();
+    let started = std::time::Instant::now();
     let rendered = guard::render_all(templates, pairs, limits)?;
     let mut by_file: HashMap<String, String> = names.into_iter().zip(rendered).collect();
+    // The page of the opinion wraps the linked text, so it renders second, in what is left
+    // of the time allowed.
+    let body = markdown_html(&tidy_markdown(
+        &by_file.remove("yttrande.linked.md").unwrap_or_default(),
+    ));
+    let mut page_ctx = (*ctx).clone();
+    page_ctx.insert("body", &body);
+    let rest = Limits {
+        deadline: limits.deadline.saturating_sub(started.elapsed()),
+        ..limits
+    };
+    let html = guard::render_all(templates, vec![("yttrande.html", Arc::new(page_ctx))], rest)?;
+    by_file.insert(
+        "yttrande.html".into(),
+        html.into_iter().next().unwrap_or_default(),
+    );
     let mut take = |name: &str| by_file.remove(name).unwrap_or_default();
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
@@ -511,7 +594,10 @@ pub fn outputs(
         files.push((name.to_string(), take(name).into_bytes()));
     }
     let md = tidy_markdown(&take("yttrande.md"));
-    files.push(("yttrande.docx".to_string(), docx::from_markdown(&md)?));
+    files.push((
+        "yttrande.docx".to_string(),
+        docx::from_markdown(&md, &docx_meta(data, templates))?,
+    ));
     files.push(("yttrande.md".to_string(), md.into_bytes()));
     if !data.comparisons.is_empty() {
         files.push(("genomslag.html".into(), take("genomslag.html").into_bytes()));
@@ -538,6 +624,34 @@ pub fn outputs(
     Ok(files)
 }
 
+/// The opinion's Markdown (rendered with links) as HTML. The document text in it is
+/// Markdown-escaped, so only the template's own tags are markup.
+fn markdown_html(md: &str) -> String {
+    let opts = pulldown_cmark::Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut out = String::with_capacity(md.len() * 2);
+    pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new_ext(md, opts));
+    out
+}
+
+/// What the Word file says about itself: from the manifest.
+fn docx_meta(data: &CaseData, templates: &Templates) -> docx::Meta {
+    let m = &data.manifest;
+    docx::Meta {
+        title: format!("Svar på remiss: {}", m.title),
+        author: m
+            .handlaggare
+            .clone()
+            .unwrap_or_else(|| data.opinion.author.clone()),
+        company: m
+            .organisation
+            .clone()
+            .unwrap_or_else(|| data.opinion.author.clone()),
+        case_number: m.case_number.clone(),
+        date: m.date.clone(),
+        reference: templates.reference_docx.clone(),
+    }
+}
+
 /// Collapses the blank-line runs template logic leaves behind.
 fn tidy_markdown(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -561,42 +675,52 @@ fn tidy_markdown(s: &str) -> String {
     out.trim_start().to_string()
 }
 
-/// The matrix for spreadsheets: one row per target, one column per respondent (the stance
-/// and its flags in Swedish), then counts. Comma-separated, UTF-8 with BOM so spreadsheet programs read å, ä, ö; no
-/// cell can start a formula.
+/// The matrix for spreadsheets, as Swedish Excel opens it: semicolon-separated, UTF-8
+/// with BOM, Swedish values. One row per target: what it is, each respondent's stance and
+/// flags in Swedish (`avstyrker (föreslår ändring, farhåga)`, `; korrigerad` when a person
+/// corrected it), the counts; then the ids for scripts: the target's and each respondent's
+/// stance id. No cell can start a formula.
 pub fn csv(data: &CaseData) -> String {
+    const SEP: &str = ";";
     let mut s = String::from("\u{feff}");
-    let mut head = vec!["id".to_string(), "avser".to_string()];
+    let mut head = vec!["Avser".to_string()];
     head.extend(data.respondents.iter().map(|r| escape::csv(&r.name)));
     head.extend([
-        "tillstyrker".to_string(),
-        "avstyrker".to_string(),
-        "konflikt".to_string(),
+        "Tillstyrker".to_string(),
+        "Avstyrker".to_string(),
+        "Går isär".to_string(),
+        "id".to_string(),
     ]);
-    s.push_str(&head.join(","));
+    head.extend(data.respondents.iter().map(|r| escape::csv(&r.key)));
+    s.push_str(&head.join(SEP));
     s.push_str("\r\n");
     for row in &data.matrix.rows {
-        let mut f = vec![escape::csv(&row.id), escape::csv(&row.display)];
+        let mut f = vec![escape::csv(&row.display)];
         for c in &row.cells {
-            // In Swedish, as the rest of the document: `avstyrker (farhåga, föreslår ändring)`.
             let mut v = sv::stance(c.stance).to_string();
-            if !c.flags.is_empty() {
-                v.push_str(" (");
-                v.push_str(
-                    &c.flags
-                        .iter()
-                        .map(|x| sv::flag(*x))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                );
-                v.push(')');
+            let flags: Vec<&str> = c
+                .flags
+                .iter()
+                .filter(|x| {
+                    !(c.stance == crate::answer::stance::Stance::Proposal
+                        && **x == crate::answer::stance::Flag::Proposes)
+                })
+                .map(|x| sv::flag(*x))
+                .collect();
+            if !flags.is_empty() {
+                v.push_str(&format!(" ({})", flags.join(", ")));
+            }
+            if c.corrected.is_some() {
+                v.push_str("; korrigerad");
             }
             f.push(escape::csv(&v));
         }
         f.push(row.supporting.to_string());
         f.push(row.opposing.to_string());
         f.push(if row.conflict { "ja".into() } else { "".into() });
-        s.push_str(&f.join(","));
+        f.push(escape::csv(&row.id));
+        f.extend(row.cells.iter().map(|c| c.stance.as_str().to_string()));
+        s.push_str(&f.join(SEP));
         s.push_str("\r\n");
     }
     s

@@ -42,16 +42,51 @@ pub fn verb(s: Stance) -> &'static str {
     }
 }
 
-/// The short mark of a matrix cell.
+/// The chip of a matrix cell and its legend: short Swedish words, never symbols.
 pub fn mark(s: Stance) -> &'static str {
     match s {
-        Stance::Support => "+",
-        Stance::SupportReservations => "(+)",
-        Stance::Oppose => "−",
-        Stance::Proposal => "ä",
-        Stance::Comment => "s",
-        Stance::NoComment => "0",
-        Stance::NotAddressed => "·",
+        Stance::Support => "tillstyrker",
+        Stance::SupportReservations => "med förbehåll",
+        Stance::Oppose => "avstyrker",
+        Stance::Proposal => "förslag",
+        Stance::Comment => "synpunkt",
+        Stance::NoComment => "inga synpunkter",
+        Stance::NotAddressed => "ej berörd",
+    }
+}
+
+/// A reading a person corrected (`[[correction]]` in the manifest).
+pub const CORRECTED: &str = "korrigerad";
+
+/// What `check` found in an answer, as a sentence.
+pub fn finding(k: &crate::report::FindingKind) -> String {
+    use crate::report::FindingKind as F;
+    match k {
+        F::MissingParagraph { cited, matches } => {
+            let mut s = format!("Hänvisar till {cited}, som inte finns i förslaget");
+            if let Some(a) = matches {
+                s.push_str(&format!(
+                    "; meningens lydelse stämmer med {}. Rätta med target_is i remiss.toml för att läsningen ska räknas",
+                    a.display()
+                ));
+            } else {
+                s.push_str(". Läsningen räknas inte förrän den rättats i remiss.toml");
+            }
+            s.push('.');
+            s
+        }
+        F::Conflict { target, lines } => format!(
+            "Både tillstyrker och avstyrker {target} (rad {}).",
+            lines
+                .iter()
+                .map(|l| l.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        F::Repeated { sentence } => format!("Samma mening två gånger i rad: {sentence}"),
+        F::UnmatchedHeading { heading } => {
+            format!("Rubriken ”{heading}” motsvarar ingen paragraf i förslaget.")
+        }
     }
 }
 

@@ -191,7 +191,7 @@ fn spreadsheet_cells_never_start_a_formula() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(out.join("sammanstallning.csv")).unwrap();
     let head = csv.lines().next().unwrap();
-    for cell in head.trim_start_matches('\u{feff}').split(',') {
+    for cell in head.trim_start_matches('\u{feff}').split(';') {
         let c = cell.trim_start_matches('"');
         assert!(!c.starts_with(['=', '+', '-', '@', '\t', '\r']), "{head}");
     }
@@ -211,7 +211,7 @@ fn spreadsheet_cells_never_start_a_formula() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(out.join("sammanstallning.csv")).unwrap();
     assert!(
-        csv.contains(",\"'=HYPERLINK(\"\"http://x\"\",\"\"x\"\")\","),
+        csv.contains(";\"'=HYPERLINK(\"\"http://x\"\",\"\"x\"\")\";"),
         "{}",
         csv.lines().next().unwrap()
     );
