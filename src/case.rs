@@ -787,11 +787,12 @@ pub fn read_case(
         }
     }
     // A person's corrections come before everything built from the readings.
-    let mut tables: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
     let ids: Vec<(String, String)> = answers
         .iter()
         .map(|a| (a.entry.file.clone(), a.entry.respondent.clone()))
         .collect();
+    let mut tables: Vec<&mut stance::StanceTable> =
+        answers.iter_mut().map(|a| &mut a.table).collect();
     let applied = correct::apply(
         &dir.join("remiss.toml"),
         &manifest.corrections,
@@ -799,9 +800,6 @@ pub fn read_case(
         &mut tables,
         &drafts[0].regulation,
     )?;
-    for (a, t) in answers.iter_mut().zip(tables) {
-        a.table = t;
-    }
     let answer_lines = answers
         .iter()
         .map(|a| a.text.buf().lines().map(str::to_string).collect())
@@ -898,6 +896,7 @@ fn assemble(
         lead,
         comparison: comparisons.first().map(|c| c.page.as_str()),
     });
+    let index = TopicIndex::build(first);
     let findings: Vec<AnswerFindings> = answers
         .iter()
         .zip(&respondents)
@@ -905,7 +904,7 @@ fn assemble(
             key: r.key.clone(),
             respondent: r.name.clone(),
             page: r.page.clone(),
-            findings: report::lint(&a.table, &a.parsed, Some(first)),
+            findings: report::lint_with_index(&a.table, &a.parsed, Some(&index)),
         })
         .filter(|f| !f.findings.is_empty())
         .collect();

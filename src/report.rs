@@ -141,12 +141,16 @@ pub struct Cell {
 /// konsekvensutredning) with every respondent's cell.
 #[derive(Clone, Debug, Serialize)]
 pub struct MatrixRow {
-    /// The target's id (`DOC`, `K2P7`, `KU`, `?…` for one outside the draft).
+    /// The target's id (`DOC`, `K2P7`, `KU`).
     pub id: String,
     /// The target as a reader names it (`2 kap. 7 §`).
     pub display: String,
     /// What the target is.
     pub kind: TargetKind,
+    /// The id of the paragraph a paragraph or punkt belongs to (`K3P3` for `K3P3N1`): the
+    /// jämförelse's row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<String>,
     /// One cell per respondent, in the manifest's order.
     pub cells: Vec<Cell>,
     /// How many respondents took each stance.
@@ -205,8 +209,12 @@ pub struct Effect {
     pub outcome: Outcome,
     /// Where the paragraph stands in the last version.
     pub now: Vec<String>,
+    /// The ids of those paragraphs in the last version (`K2P15`).
+    pub now_ids: Vec<String>,
     /// The path through the versions: `2 kap. 16 § → 2 kap. 15 §`.
     pub path: Vec<String>,
+    /// The sentences that asked for the change.
+    pub asked: Vec<Evidence>,
 }
 
 /// All effects, with the stances left without a paragraph.
@@ -379,10 +387,18 @@ pub fn matrix(
             .filter(|c| matches!(c.stance, Stance::Support | Stance::SupportReservations))
             .count();
         let opposing = cells.iter().filter(|c| c.stance == Stance::Oppose).count();
+        let kind = kind_of(&t);
+        let paragraph = match (&t, kind) {
+            (Target::Place { address }, TargetKind::Paragraph | TargetKind::Punkt) => {
+                Some(address.paragraph_part().id())
+            }
+            _ => None,
+        };
         rows.push(MatrixRow {
             id,
             display,
-            kind: kind_of(&t),
+            kind,
+            paragraph,
             cells,
             counts,
             conflict,
@@ -533,12 +549,25 @@ pub fn effects(m: &Matrix, respondents: &[Respondent], maps: &[VersionMap]) -> E
                 line: cell.evidence.first().map(|e| e.line).unwrap_or(1),
                 outcome,
                 now: at.iter().map(|a| a.display()).collect(),
+                now_ids: at.iter().map(|a| a.id()).collect(),
                 path: path.clone(),
+                asked: cell.evidence.clone(),
             };
             if outcome == Outcome::Removed && cell.stance != Stance::NoComment {
                 report.orphaned.push(e.clone());
             }
-            if asks_for_change(cell) {
+            // A punkt asked about in the same sentences as its paragraph is listed once,
+            // under the paragraph.
+            let again = row.kind == TargetKind::Punkt
+                && report.effects.iter().any(|x| {
+                    x.key == e.key
+                        && Address::from_id(&x.id) == Some(start.paragraph_part())
+                        && x.asked
+                            .iter()
+                            .map(|a| a.line)
+                            .eq(e.asked.iter().map(|a| a.line))
+                });
+            if asks_for_change(cell) && !again {
                 *report.counts.entry(outcome).or_default() += 1;
                 report.effects.push(e);
             }
@@ -594,15 +623,24 @@ pub fn lint(
     answer: &crate::answer::Answer,
     draft: Option<&Regulation>,
 ) -> Vec<Finding> {
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut seen = BTreeSet::new();
     // One index of the draft for the hints, however many citations are missing.
     let index = draft
         .filter(|_| !table.missing.is_empty())
         .map(crate::answer::topic::TopicIndex::build);
+    lint_with_index(table, answer, index.as_ref())
+}
+
+/// As [`lint`], with the draft's topic index built once for many answers (a build).
+pub fn lint_with_index(
+    table: &StanceTable,
+    answer: &crate::answer::Answer,
+    index: Option<&crate::answer::topic::TopicIndex>,
+) -> Vec<Finding> {
+    let mut findings: Vec<Finding> = Vec::new();
+    let mut seen = BTreeSet::new();
     for (written, e) in &table.missing {
         if seen.insert((written.clone(), e.line)) {
-            let matches = index.as_ref().and_then(|idx| {
+            let matches = index.and_then(|idx| {
                 let chapter = Address::parse(written).and_then(|x| x.kapitel);
                 idx.resolve(&e.text, chapter).map(|inf| inf.address)
             });

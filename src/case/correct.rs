@@ -61,7 +61,7 @@ pub fn apply(
     manifest: &Path,
     corrections: &[Correction],
     answers: &[(String, String)],
-    tables: &mut [StanceTable],
+    tables: &mut [&mut StanceTable],
     draft: &Regulation,
 ) -> Result<Vec<Applied>, Vec<CaseError>> {
     let mut applied = Vec::new();
@@ -89,7 +89,7 @@ pub fn apply(
 fn apply_one(
     c: &Correction,
     answers: &[(String, String)],
-    tables: &mut [StanceTable],
+    tables: &mut [&mut StanceTable],
     draft: &Regulation,
 ) -> Result<Applied, String> {
     let norm = |s: &str| s.trim().trim_start_matches("./").to_string();
@@ -134,7 +134,7 @@ fn apply_one(
     if !c.ignore && stance.is_none() && flags.is_none() && new_place.is_none() {
         return Err("says neither stance, flags, ignore = true nor target_is".into());
     }
-    let table = &mut tables[i];
+    let table = &mut *tables[i];
     let id = target_id(&c.target);
     let written = c.target.trim();
     let at = table

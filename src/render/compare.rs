@@ -1014,10 +1014,14 @@ pub enum RowView {
     Paragraph {
         /// What happened to it.
         relation: Relation,
-        /// Its id in the new version, or in the old one when it was removed.
+        /// The row's anchor: its id in the new version, or `old-` and its id in the old one
+        /// when it was removed (a new paragraph may take the old one's number).
         id: String,
         /// Its id in the new version (empty when removed).
         new_id: String,
+        /// Its ids in the old version: each is also an anchor, `old-K2P14`, so a link
+        /// made from the old version's addresses lands on the row.
+        old_ids: Vec<String>,
         /// The old side.
         old: Option<Box<CellView>>,
         /// The new side.
@@ -1099,13 +1103,14 @@ fn paragraph_row(e: &Entry, paras: &Paras<'_>) -> RowView {
     let (a, b) = cells(e, paras);
     RowView::Paragraph {
         relation: e.relation,
-        id: e
-            .new_ids
-            .first()
-            .or(e.old_ids.first())
-            .cloned()
-            .unwrap_or_default(),
+        id: e.new_ids.first().cloned().unwrap_or_else(|| {
+            e.old_ids
+                .first()
+                .map(|o| format!("old-{o}"))
+                .unwrap_or_default()
+        }),
         new_id: e.new_ids.first().cloned().unwrap_or_default(),
+        old_ids: e.old_ids.clone(),
         old: a.map(|c| Box::new(CellView::of(c, e.relation))),
         new: b.map(|c| Box::new(CellView::of(c, e.relation))),
     }
@@ -1142,7 +1147,13 @@ fn heading_text(h: &HeadingEntry, side: Side) -> Option<(String, Lines)> {
 pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonView {
     let paras = Paras::of(map, old, new);
     let s = &map.summary;
-    let title = map.new.title.as_ref().or(map.old.title.as_ref()).cloned();
+    // The title line runs on into `beslutade den …`: its closing `;` is no part of it.
+    let title = map
+        .new
+        .title
+        .as_ref()
+        .or(map.old.title.as_ref())
+        .map(|t| t.trim_end_matches([';', ',', ' ']).to_string());
     let version = |v: &crate::compare::Side| VersionView {
         source: v.source.clone(),
         source_code: v.source.replace('`', "'").replace(['\n', '\r'], " "),

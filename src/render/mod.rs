@@ -410,6 +410,17 @@ struct Link<'a> {
     page: &'a str,
 }
 
+/// What the opinion's templates see as `case`: the case without the matrix and effects.
+#[derive(serde::Serialize)]
+struct Brief<'a> {
+    name: &'a str,
+    manifest: &'a crate::case::Manifest,
+    drafts: &'a [crate::case::DraftInfo],
+    respondents: &'a [crate::report::Respondent],
+    comparisons: &'a [Link<'a>],
+    figures: &'a crate::case::Figures,
+}
+
 /// What the templates see as `case`.
 #[derive(serde::Serialize)]
 struct View<'a> {
@@ -464,7 +475,36 @@ pub fn comparison_markdown(
 fn comparison_context(map: &VersionMap, old: &Regulation, new: &Regulation) -> Context {
     let mut ctx = Context::new();
     ctx.insert("cmp", &compare::view(map, old, new));
+    // Outside a case (`remiss diff`) the columns are the statute's usual pair.
+    ctx.insert("labels", &Vec::<String>::new());
     ctx
+}
+
+/// The wording in the last version of every paragraph a comment's effect lands on, and
+/// the jämförelse page whose rows it has: id → (text, page).
+fn wording(data: &CaseData, drafts: &[Regulation]) -> HashMap<String, (String, String)> {
+    let mut out = HashMap::new();
+    let (Some(last), Some(cmp)) = (drafts.last(), data.comparisons.last()) else {
+        return out;
+    };
+    for e in &data.effects.effects {
+        for id in &e.now_ids {
+            if out.contains_key(id) {
+                continue;
+            }
+            let Some(p) = crate::address::Address::from_id(id).and_then(|a| last.paragraph(&a))
+            else {
+                continue;
+            };
+            let mut text: Vec<&str> = Vec::new();
+            for st in &p.stycken {
+                text.push(&st.text);
+                text.extend(st.punkter.iter().map(|x| x.text.as_str()));
+            }
+            out.insert(id.clone(), (text.join(" "), cmp.page.clone()));
+        }
+    }
+    out
 }
 
 /// One page to render: the output file, its template, what the template sees.
@@ -526,13 +566,28 @@ pub fn outputs(
     let mut ctx = Context::new();
     ctx.insert("case", &view);
     ctx.insert("op", &data.opinion);
-    ctx.insert("links", &false);
-    // The opinion's text once more, with its links, for the body of yttrande.html.
-    let mut linked = ctx.clone();
-    linked.insert("links", &true);
-    // The case pages share one context.
+    ctx.insert("wording", &wording(data, drafts));
     let ctx = Arc::new(ctx);
-    let linked = Arc::new(linked);
+    // The opinion's templates see the case without the matrix and the effects (by far the
+    // largest part, for many answers), so its three contexts stay small.
+    let brief = Brief {
+        name: view.name,
+        manifest: view.manifest,
+        drafts: view.drafts,
+        respondents: view.respondents,
+        comparisons: &view.comparisons,
+        figures: view.figures,
+    };
+    let opinion_ctx = |links: bool| {
+        let mut c = Context::new();
+        c.insert("case", &brief);
+        c.insert("op", &data.opinion);
+        c.insert("links", &links);
+        c
+    };
+    let plain = Arc::new(opinion_ctx(false));
+    // The opinion's text once more, with its links, for the body of yttrande.html.
+    let linked = Arc::new(opinion_ctx(true));
     let mut jobs: Vec<Job> = Vec::new();
     let mut page = |file: &str, template: &'static str, ctx: &Arc<Context>| {
         jobs.push(Job {
@@ -541,9 +596,10 @@ pub fn outputs(
             ctx: Arc::clone(ctx),
         })
     };
-    for name in ["index.html", "sammanstallning.html", "yttrande.md"] {
+    for name in ["index.html", "sammanstallning.html"] {
         page(name, name, &ctx);
     }
+    page("yttrande.md", "yttrande.md", &plain);
     page("yttrande.linked.md", "yttrande.md", &linked);
     if !data.comparisons.is_empty() {
         for name in ["genomslag.html", "genomslag.md"] {
@@ -552,7 +608,10 @@ pub fn outputs(
     }
     for (i, c) in data.comparisons.iter().enumerate() {
         if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
-            let cctx = Arc::new(comparison_context(&c.map, old, new));
+            let mut cctx = comparison_context(&c.map, old, new);
+            // In a case the columns carry the manifest's labels of the versions.
+            cctx.insert("labels", &[&c.from, &c.to]);
+            let cctx = Arc::new(cctx);
             page(&c.page, "jamforelse.html", &cctx);
             page(&c.page.replace(".html", ".md"), "jamforelse.md", &cctx);
         }
@@ -576,7 +635,7 @@ pub fn outputs(
     let body = markdown_html(&tidy_markdown(
         &by_file.remove("yttrande.linked.md").unwrap_or_default(),
     ));
-    let mut page_ctx = (*ctx).clone();
+    let mut page_ctx = opinion_ctx(true);
     page_ctx.insert("body", &body);
     let rest = Limits {
         deadline: limits.deadline.saturating_sub(started.elapsed()),
