@@ -862,6 +862,7 @@ fn assemble(
                 whole: stance::Stance::NotAddressed,
                 ku: stance::Stance::NotAddressed,
                 corrected: 0,
+                uncertain: 0,
             }
         })
         .collect();

@@ -29,6 +29,10 @@ pub enum TargetKind {
     Punkt,
     /// The konsekvensutredning (`KU`).
     Ku,
+    /// A numbered section of the report the proposal is in (`A5.4.2`).
+    Section,
+    /// A part of the proposal named in words (`PART:…`).
+    Part,
     /// Anything outside the draft: an unresolved citation or topic.
     Other,
 }
@@ -113,6 +117,8 @@ pub struct Respondent {
     pub ku: Stance,
     /// Readings a person corrected in this answer.
     pub corrected: usize,
+    /// Readings the reader marked uncertain.
+    pub uncertain: usize,
 }
 
 /// One cell of the matrix: one respondent on one target.
@@ -184,6 +190,8 @@ pub struct Contribution {
     pub evidence: Vec<Evidence>,
     /// A person corrected this reading: the note saying why.
     pub corrected: Option<String>,
+    /// Why the reader was not sure of this reading.
+    pub uncertain: Option<String>,
 }
 
 /// What the next version did with a paragraph an answer opposed or asked to change.
@@ -246,6 +254,8 @@ fn kind_of(t: &Target) -> TargetKind {
             TargetKind::Punkt
         }
         Target::Place { .. } => TargetKind::Paragraph,
+        Target::Section { .. } => TargetKind::Section,
+        Target::Part { .. } => TargetKind::Part,
         _ => TargetKind::Other,
     }
 }
@@ -283,17 +293,26 @@ fn cell_of(r: Option<&Row>, page: &str, corrected: Option<String>) -> Cell {
 fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, String)> {
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut extra: BTreeMap<Address, Vec<(Target, String, String)>> = BTreeMap::new();
+    // Sections of the report and named parts: targets outside the regulation's text that
+    // still are positions.
+    let mut outside: Vec<(Target, String, String)> = Vec::new();
     for t in tables {
         for r in &t.rows {
             if !seen.insert(r.id.clone()) {
                 continue;
             }
-            if let Target::Place { address } = &r.target {
-                extra.entry(*address).or_default().push((
-                    r.target.clone(),
-                    r.id.clone(),
-                    r.display.clone(),
-                ));
+            match &r.target {
+                Target::Place { address } => {
+                    extra.entry(*address).or_default().push((
+                        r.target.clone(),
+                        r.id.clone(),
+                        r.display.clone(),
+                    ));
+                }
+                Target::Section { .. } | Target::Part { .. } => {
+                    outside.push((r.target.clone(), r.id.clone(), r.display.clone()));
+                }
+                _ => {}
             }
         }
     }
@@ -336,6 +355,7 @@ fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, S
             out.extend(v.iter().cloned());
         }
     }
+    out.extend(outside);
     out.push((
         Target::Konsekvensutredning,
         "KU".to_string(),
@@ -440,6 +460,11 @@ pub fn count_respondent(m: &Matrix, i: usize, r: &mut Respondent) {
         .rows
         .iter()
         .filter(|x| x.cells.get(i).is_some_and(|c| c.corrected.is_some()))
+        .count();
+    r.uncertain = m
+        .rows
+        .iter()
+        .filter(|x| x.cells.get(i).is_some_and(|c| c.uncertain.is_some()))
         .count();
 }
 
@@ -703,6 +728,7 @@ mod tests {
             whole: Stance::NotAddressed,
             ku: Stance::NotAddressed,
             corrected: 0,
+            uncertain: 0,
         }
     }
 

@@ -396,10 +396,19 @@ fn outcome_filter(v: &Value, args: &HashMap<String, Value>) -> tera::Result<Valu
 fn object_filter(v: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
     use crate::report::TargetKind as K;
     let key = str_arg(v);
-    let kind = [K::Doc, K::Chapter, K::Paragraph, K::Punkt, K::Ku, K::Other]
-        .into_iter()
-        .find(|k| <&str>::from(*k) == key)
-        .unwrap_or(K::Other);
+    let kind = [
+        K::Doc,
+        K::Chapter,
+        K::Paragraph,
+        K::Punkt,
+        K::Ku,
+        K::Section,
+        K::Part,
+        K::Other,
+    ]
+    .into_iter()
+    .find(|k| <&str>::from(*k) == key)
+    .unwrap_or(K::Other);
     Ok(Value::String(sv::object(kind).to_string()))
 }
 

@@ -102,6 +102,8 @@ pub fn object(k: TargetKind) -> &'static str {
         TargetKind::Doc => "förslaget",
         TargetKind::Ku => "bedömningarna i konsekvensutredningen",
         TargetKind::Chapter => "kapitlets bestämmelser",
+        TargetKind::Section => "avsnittet",
+        TargetKind::Part => "den delen av förslaget",
         TargetKind::Paragraph | TargetKind::Punkt | TargetKind::Other => "bestämmelsen",
     }
 }

@@ -5,7 +5,7 @@
 
 use super::{Contribution, Matrix, MatrixRow, Respondent, TargetKind};
 use crate::address::{Address, Label};
-use crate::answer::stance::{Stance, StanceTable};
+use crate::answer::stance::{Stance, StanceTable, Target};
 use crate::answer::{Answer, Area, HeadingKind};
 use crate::regulation::Regulation;
 use serde::Serialize;
@@ -224,9 +224,9 @@ pub fn opinion(i: &Inputs) -> Opinion {
         let mut k = 0;
         let sents = &ans.sentences;
         while k < sents.len() {
-            let para = sents[k].paragraph;
+            let para = sents[k].block;
             let mut end = k;
-            while end < sents.len() && sents[end].paragraph == para {
+            while end < sents.len() && sents[end].block == para {
                 end += 1;
             }
             let group = &sents[k..end];
@@ -237,10 +237,10 @@ pub fn opinion(i: &Inputs) -> Opinion {
                 for &n in rows_at.get(&s.span.start).into_iter().flatten() {
                     let r = &table.rows[n];
                     // Readings of citations the draft lacks are findings, not positions.
-                    if crate::address::Address::from_id(&r.id).is_none()
-                        && r.id != "DOC"
-                        && r.id != "KU"
-                    {
+                    if matches!(
+                        r.target,
+                        Target::Unresolved { .. } | Target::OtherParagraphs { .. }
+                    ) {
                         continue;
                     }
                     // `Övriga paragrafer … utan synpunkt` names no paragraph to link to.
@@ -263,6 +263,13 @@ pub fn opinion(i: &Inputs) -> Opinion {
                 match first.area {
                     Area::Procedural => Home::Nowhere,
                     Area::Chapter(l) => Home::Chapter(l),
+                    Area::Paragraph(a) => match a.kapitel {
+                        Some(l) => Home::Chapter(l),
+                        None => Home::General,
+                    },
+                    // Under a heading naming a part or a section of the report.
+                    Area::Part(_) if about.is_empty() => Home::Nowhere,
+                    Area::Part(_) => Home::General,
                     Area::Konsekvensutredning => Home::Ku,
                     Area::General => {
                         let chapters: BTreeSet<Label> = about
@@ -296,15 +303,18 @@ pub fn opinion(i: &Inputs) -> Opinion {
             if home == Home::Nowhere {
                 continue;
             }
-            let heading = match (first.area, first.topic) {
-                (Area::Chapter(_), Some(t)) if last_topic != Some(t) => {
-                    ans.headings.get(t).map(|h| h.text.clone())
-                }
+            // The lead's own headings within a section: topics, and the part or section of
+            // the report a passage stands under.
+            let here = match first.area {
+                Area::Part(h) => Some(h),
+                Area::Chapter(_) | Area::Paragraph(_) => first.topic,
                 _ => None,
             };
-            if let Area::Chapter(_) = first.area {
-                last_topic = first.topic;
-            }
+            let heading = match here {
+                Some(t) if last_topic != Some(t) => ans.headings.get(t).map(|h| h.text.clone()),
+                _ => None,
+            };
+            last_topic = here;
             let mut sentences: Vec<Said> = Vec::new();
             for s in group {
                 // A sentence printed twice in a row is said once (`check` reports it).
@@ -429,6 +439,7 @@ fn views_of(row: &MatrixRow, i: &Inputs, lead_idx: Option<usize>) -> Option<View
             flags: c.flags.clone(),
             evidence: c.evidence.clone(),
             corrected: c.corrected.clone(),
+            uncertain: c.uncertain.clone(),
         });
     }
     if views.is_empty() {
@@ -450,6 +461,7 @@ fn others(i: &Inputs, lead_idx: Option<usize>) -> Vec<ViewsChapter> {
     let mut out: Vec<ViewsChapter> = Vec::new();
     let mut whole = Vec::new();
     let mut ku = Vec::new();
+    let mut parts = Vec::new();
     let mut by_chapter: BTreeMap<Label, Vec<Views>> = BTreeMap::new();
     for row in &i.matrix.rows {
         let Some(v) = views_of(row, i, lead_idx) else {
@@ -463,6 +475,7 @@ fn others(i: &Inputs, lead_idx: Option<usize>) -> Vec<ViewsChapter> {
                     by_chapter.entry(l).or_default().push(v);
                 }
             }
+            TargetKind::Section | TargetKind::Part => parts.push(v),
             TargetKind::Other => {}
         }
     }
@@ -483,6 +496,13 @@ fn others(i: &Inputs, lead_idx: Option<usize>) -> Vec<ViewsChapter> {
             });
         }
     }
+    if !parts.is_empty() {
+        out.push(ViewsChapter {
+            display: "Övriga delar av förslaget".into(),
+            heading: None,
+            items: parts,
+        });
+    }
     if !ku.is_empty() {
         out.push(ViewsChapter {
             display: "Konsekvensutredningen".into(),
@@ -494,21 +514,25 @@ fn others(i: &Inputs, lead_idx: Option<usize>) -> Vec<ViewsChapter> {
 }
 
 #[cfg(test)]
-mod tests {
+mod tests_support {
     use super::*;
     use crate::answer::lexicon::Lexicon;
     use crate::source::Text;
 
-    const DRAFT: &str = "Myndighetens föreskrifter om prov;\n\n1 kap. Allmänt\n\n1 § Denna föreskrift gäller prov.\n\n2 § Prov ska göras varje år.\n\n2 kap. Tillsyn\n\n1 § Tillsyn ska ske.\n\n2 § Tillsynen ska dokumenteras.\n";
+    pub const DRAFT: &str = "Myndighetens föreskrifter om prov;\n\n1 kap. Allmänt\n\n1 § Denna föreskrift gäller prov.\n\n2 § Prov ska göras varje år.\n\n2 kap. Tillsyn\n\n1 § Tillsyn ska ske.\n\n2 § Tillsynen ska dokumenteras.\n";
 
-    fn read(draft: &Regulation, name: &str, text: &str) -> (Answer, StanceTable) {
+    pub fn draft() -> Regulation {
+        crate::regulation::parse(&Text::from_plain("d.txt", DRAFT.into()))
+    }
+
+    pub fn read(draft: &Regulation, name: &str, text: &str) -> (Answer, StanceTable) {
         let lex = Lexicon::embedded().unwrap();
         let a = crate::answer::parse(&Text::from_plain(name, text.to_string()), &lex);
         let t = crate::answer::stance::read(&a, Some(draft), &lex);
         (a, t)
     }
 
-    fn respondent(i: usize, name: &str, lead: bool) -> Respondent {
+    pub fn respondent(i: usize, name: &str, lead: bool) -> Respondent {
         Respondent {
             key: format!("r{}", i + 1),
             name: name.into(),
@@ -521,12 +545,19 @@ mod tests {
             whole: Stance::NotAddressed,
             ku: Stance::NotAddressed,
             corrected: 0,
+            uncertain: 0,
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tests_support::*;
+    use super::*;
 
     #[test]
     fn only_the_lead_speaks_in_the_body_and_the_others_have_their_own_section() {
-        let draft = crate::regulation::parse(&Text::from_plain("d.txt", DRAFT.into()));
+        let draft = draft();
         let lead = read(
             &draft,
             "lead.txt",
@@ -595,7 +626,7 @@ mod tests {
 
     #[test]
     fn without_a_lead_nothing_is_said_in_the_office_name() {
-        let draft = crate::regulation::parse(&Text::from_plain("d.txt", DRAFT.into()));
+        let draft = draft();
         let other = read(
             &draft,
             "o.txt",
@@ -619,5 +650,49 @@ mod tests {
         assert!(op.lead.is_none() && op.chapters.is_empty() && op.summary.is_empty());
         assert_eq!(op.summary_from, SummaryFrom::Missing);
         assert_eq!(op.others.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod outside_tests {
+    use super::tests_support::*;
+    use super::*;
+
+    #[test]
+    fn sections_of_the_report_and_named_parts_are_positions_too() {
+        let draft = draft();
+        let other = read(
+            &draft,
+            "o.txt",
+            "Yttrande\n\nNämnden tillstyrker förslaget i avsnitt 5.4.2 om tillsyn.\n",
+        );
+        let m = super::super::matrix(
+            &draft,
+            std::slice::from_ref(&other.1),
+            &["svar/r1.html".to_string()],
+            &[],
+        );
+        let row = m
+            .rows
+            .iter()
+            .find(|r| r.kind == TargetKind::Section)
+            .unwrap_or_else(|| panic!("{:?}", other.1.rows));
+        assert_eq!(row.id, "A5.4.2");
+        assert_eq!(row.cells[0].stance, Stance::Support);
+        let rs = [respondent(0, "Nämnden", false)];
+        let op = opinion(&Inputs {
+            draft: &draft,
+            matrix: &m,
+            respondents: &rs,
+            author: "Kontoret",
+            lead: None,
+            comparison: None,
+        });
+        let parts = op
+            .others
+            .iter()
+            .find(|c| c.display == "Övriga delar av förslaget")
+            .unwrap();
+        assert_eq!(parts.items[0].id, "A5.4.2");
     }
 }
