@@ -109,6 +109,16 @@ pub fn run(a: Args) -> CmdResult {
     let mut templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;
     if let Some(r) = &a.reference_docx {
+        // A template document, not an archive: refused before it is read when larger.
+        let size = std::fs::metadata(r)
+            .with_context(|| format!("cannot read the reference document {}", r.display()))?
+            .len();
+        if size > 64 << 20 {
+            bail!(
+                "{} cannot serve as reference document: {size} bytes, over the limit of 64 MiB",
+                r.display()
+            );
+        }
         let bytes = std::fs::read(r)
             .with_context(|| format!("cannot read the reference document {}", r.display()))?;
         templates = templates
