@@ -219,3 +219,108 @@ fn apply_one(
         note: c.note.clone(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::lexicon::Lexicon;
+    use crate::source::Text;
+
+    const DRAFT: &str = "Myndighetens föreskrifter om prov;\n\n1 kap. Allmänt\n\n1 § Denna föreskrift gäller prov.\n\n2 § Prov ska göras varje år.\n";
+
+    fn setup() -> (Regulation, StanceTable) {
+        let lex = Lexicon::embedded().unwrap();
+        let draft = crate::regulation::parse(&Text::from_plain("d.txt", DRAFT.into()));
+        let a = crate::answer::parse(
+            &Text::from_plain(
+                "a.txt",
+                "Yttrande\n\nNämnden avstyrker 1 kap. 2 §. Nämnden tillstyrker 1 kap. 9 §.\n"
+                    .into(),
+            ),
+            &lex,
+        );
+        let t = crate::answer::stance::read(&a, Some(&draft), &lex);
+        (draft, t)
+    }
+
+    fn one(c: Correction) -> Result<(Vec<Applied>, StanceTable), Vec<CaseError>> {
+        let (draft, mut t) = setup();
+        let ids = [("answers/a.txt".to_string(), "Nämnden".to_string())];
+        let r = apply(Path::new("remiss.toml"), &[c], &ids, &mut [&mut t], &draft)?;
+        Ok((r, t))
+    }
+
+    #[test]
+    fn ignore_drops_the_reading_and_names_what_it_was() {
+        let (applied, t) = one(Correction {
+            answer: "./answers/a.txt".into(),
+            target: "1:2".into(),
+            ignore: true,
+            note: "Ironi.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(t.row("K1P2").is_none());
+        assert_eq!(applied[0].action, "ignore");
+        assert_eq!(applied[0].was, "1 kap. 2 §");
+    }
+
+    #[test]
+    fn a_missing_paragraph_is_repointed_and_leaves_the_findings() {
+        let (applied, t) = one(Correction {
+            answer: "Nämnden".into(),
+            target: "1 kap. 9 §".into(),
+            target_is: Some("1 kap. 1 §".into()),
+            note: "Avser 1 §.".into(),
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(t.row("K1P1").map(|r| r.stance), Some(Stance::Support));
+        assert!(t.missing.is_empty(), "{:?}", t.missing);
+        assert_eq!(applied[0].now, "1 kap. 1 §");
+    }
+
+    #[test]
+    fn bad_corrections_are_errors_that_name_them() {
+        let msg = |c: Correction| match one(c) {
+            Err(e) => e[0].to_string(),
+            Ok(_) => panic!("accepted"),
+        };
+        let base = Correction {
+            answer: "Nämnden".into(),
+            target: "1 kap. 2 §".into(),
+            ..Default::default()
+        };
+        assert!(msg(base.clone()).contains("says neither stance"));
+        assert!(
+            msg(Correction {
+                stance: Some("kanske".into()),
+                ..base.clone()
+            })
+            .contains("unknown stance \"kanske\"")
+        );
+        assert!(
+            msg(Correction {
+                target_is: Some("1 kap. 7 §".into()),
+                ..base.clone()
+            })
+            .contains("the draft has no 1 kap. 7 §")
+        );
+        assert!(
+            msg(Correction {
+                answer: "Okänd".into(),
+                stance: Some("support".into()),
+                ..base.clone()
+            })
+            .contains("[[correction]] 1 (answer \"Okänd\", target \"1 kap. 2 §\"): no answer")
+        );
+        // Swedish words of the matrix are stances too.
+        assert!(
+            one(Correction {
+                stance: Some("tillstyrker med förbehåll".into()),
+                ..base
+            })
+            .is_ok()
+        );
+    }
+}
