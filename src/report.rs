@@ -170,6 +170,15 @@ pub struct MatrixRow {
     pub supporting: usize,
     /// Respondents opposing.
     pub opposing: usize,
+    /// The keys of the respondents with a position of substance (`r1 r4`), for the
+    /// compilation's filter by respondent.
+    pub commented_by: String,
+    /// Some reading on this target was corrected by a person.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub corrected: bool,
+    /// Some reading on this target is uncertain.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub uncertain: bool,
 }
 
 /// One respondent's reading of a target, as the compilation shows it.
@@ -414,11 +423,23 @@ pub fn matrix(
             }
             _ => None,
         };
+        let commented_by = cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed))
+            .map(|(n, _)| format!("r{}", n + 1))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let corrected = cells.iter().any(|c| c.corrected.is_some());
+        let uncertain = cells.iter().any(|c| c.uncertain.is_some());
         rows.push(MatrixRow {
             id,
             display,
             kind,
             paragraph,
+            commented_by,
+            corrected,
+            uncertain,
             cells,
             counts,
             conflict,
