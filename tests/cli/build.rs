@@ -242,7 +242,7 @@ fn every_statement_in_the_office_name_is_a_position_the_lead_answer_takes() {
         ),
         "{body}"
     );
-    assert!(body.contains("Stadsledningskontoret avstyrker den föreslagna utformningen av 7 §. Bestämmelsen är alltför detaljerad"));
+    assert!(body.contains("Stadsledningskontoret avstyrker den föreslagna utformningen av 7\u{a0}§. Bestämmelsen är alltför detaljerad"));
     // The repeated sentence is said once.
     assert_eq!(
         body.matches("I sin nuvarande form riskerar bestämmelsen att vara missvisande.")
@@ -276,7 +276,7 @@ fn every_statement_in_the_office_name_is_a_position_the_lead_answer_takes() {
     );
     // The HTML says the same, each sentence linked to its line.
     let html = std::fs::read_to_string(out.path().join("yttrande.html")).unwrap();
-    assert!(html.contains("<a class=\"s\" href=\"svar/r1.html#L121\">Stadsledningskontoret avstyrker den föreslagna utformningen av 7 §.</a>"), "{html}");
+    assert!(html.contains("<a class=\"s\" href=\"svar/r1.html#L121\">Stadsledningskontoret avstyrker den föreslagna utformningen av 7\u{a0}§.</a>"), "{html}");
     assert!(html.contains("href=\"jamforelse-1.html#old-K2P7\""));
 }
 
@@ -296,7 +296,7 @@ fn a_citation_of_a_missing_paragraph_is_a_finding_until_a_correction_repoints_it
     assert!(!ids.contains(&"K2P25"), "{ids:?}");
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     assert!(
-        index.contains("Hänvisar till 2 kap. 25 §, som inte finns i förslaget"),
+        index.contains("Hänvisar till 2\u{a0}kap. 25\u{a0}§, som inte finns i förslaget"),
         "{index}"
     );
     let comp = std::fs::read_to_string(out.path().join("sammanstallning.html")).unwrap();
@@ -338,7 +338,7 @@ fn a_citation_of_a_missing_paragraph_is_a_finding_until_a_correction_repoints_it
     assert!(comp.contains("title=\"Leverantörsrisker står i 22 §.\">korrigerad</span>"));
     let index = std::fs::read_to_string(case.out().join("index.html")).unwrap();
     assert!(
-        !index.contains("Hänvisar till 2 kap. 25 §"),
+        !index.contains("Hänvisar till 2\u{a0}kap. 25\u{a0}§"),
         "corrected, no longer a finding"
     );
 
