@@ -4,10 +4,13 @@
 //! - [`tree`]: the tree and its flat node view (what `remiss parse` prints);
 //! - `lines`: the shapes of single lines (labels, punkter, rubriker, markers, notes);
 //! - `parse`: the reading loop that classifies blocks with a short lookahead;
-//! - `build`: the builder that adds classified blocks to the tree and finishes it.
+//! - `build`: the builder that adds classified blocks to the tree and finishes it;
+//! - `metadata`: the first page's facts (issuer, FS number, dates, bemyndigande, draft or
+//!   not, the base an amendment names).
 
 mod build;
 mod lines;
+mod metadata;
 mod parse;
 pub mod tree;
 

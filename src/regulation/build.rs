@@ -17,6 +17,8 @@ pub(super) struct Builder {
     current_rubrik: Option<String>,
     /// The previous block looked like a chapter heading but was refused (a list of chapters).
     pub refused_chapter_line: bool,
+    /// The previous block was part of the table of contents.
+    pub in_contents: bool,
 }
 
 impl Builder {
@@ -25,7 +27,9 @@ impl Builder {
             reg: Regulation {
                 source,
                 title: None,
+                metadata: Metadata::default(),
                 preamble: Vec::new(),
+                contents: Vec::new(),
                 avdelningar: Vec::new(),
                 kapitel: Vec::new(),
                 overgang: Vec::new(),
@@ -37,7 +41,28 @@ impl Builder {
             pending_rubriker: Vec::new(),
             current_rubrik: None,
             refused_chapter_line: false,
+            in_contents: false,
         }
+    }
+
+    /// A block of the table of contents: one part per entry (a wrapped entry joined), and
+    /// one per heading of a group of entries.
+    pub fn add_contents(&mut self, blk: &Blk) {
+        let mut start = 0;
+        for (i, l) in blk.lines.iter().enumerate() {
+            if is_toc_entry(l.0.trim()) || i + 1 == blk.lines.len() {
+                let lines = &blk.lines[start..=i];
+                let span = lines
+                    .iter()
+                    .map(|l| l.1)
+                    .reduce(Span::join)
+                    .unwrap_or(blk.span);
+                let text = self.join(lines.iter().map(|l| l.0.as_ref()));
+                self.reg.contents.push(TextPart { text, span });
+                start = i + 1;
+            }
+        }
+        self.in_contents = true;
     }
 
     pub fn join<'a>(&mut self, lines: impl IntoIterator<Item = &'a str>) -> String {

@@ -153,6 +153,12 @@ pub fn parse(text: &Text) -> Regulation {
         split_trailing_division(&mut window.blocks);
         let blocks: &[Blk] = window.blocks.make_contiguous();
         let blk = &blocks[0];
+        if contents_block(&b, blocks) {
+            b.add_contents(blk);
+            window.blocks.pop_front();
+            continue;
+        }
+        b.in_contents = false;
         if let BlockKind::Heading(level) = blk.kind {
             heading_block(&mut b, blocks, level, &mut pending_label);
         } else if let Some((label, lspan)) = pending_label.take() {
@@ -182,7 +188,46 @@ pub fn parse(text: &Text) -> Regulation {
         first_block = false;
         window.blocks.pop_front();
     }
-    b.finish()
+    let mut reg = b.finish();
+    super::metadata::read(&mut reg, &text.notes);
+    reg
+}
+
+/// Lines of a table of contents: at least one entry with dot leaders and a page number
+/// (`1 kap. Allmänna bestämmelser ..... 7`), the rest the first lines of wrapped entries or
+/// group headings (`Bilagor`), short and ending no sentence.
+fn is_contents(blk: &Blk) -> bool {
+    let mut entries = 0;
+    for l in &blk.lines {
+        let t = l.0.trim();
+        if is_toc_entry(t) {
+            entries += 1;
+        } else if t.len() > 120 || t.ends_with(['.', ',', ';', ':']) {
+            return false;
+        }
+    }
+    entries > 0
+}
+
+/// A block of the table of contents, or its heading (`Innehåll`), or a group heading
+/// between two blocks of it: never chapters, paragraphs or bilagor, however they are worded.
+fn contents_block(b: &Builder, blocks: &[Blk]) -> bool {
+    let blk = &blocks[0];
+    if is_contents(blk) {
+        return true;
+    }
+    let short = blk.lines.len() <= 2
+        && blk
+            .lines
+            .iter()
+            .all(|l| l.0.trim().len() <= 100 && !l.0.trim_end().ends_with(['.', ',', ';']));
+    let heading = || {
+        let t = blk.first().trim().trim_end_matches(':');
+        blk.lines.len() == 1
+            && (t.eq_ignore_ascii_case("innehåll")
+                || t.eq_ignore_ascii_case("innehållsförteckning"))
+    };
+    short && blocks.get(1).is_some_and(is_contents) && (b.in_contents || heading())
 }
 
 /// A Markdown heading: `### 7 §` carries the label of the next block; otherwise a chapter

@@ -12,8 +12,14 @@ pub struct Regulation {
     pub source: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<TextPart>,
+    /// What the first page says about the regulation (see [`Metadata`]).
+    pub metadata: Metadata,
     /// Text between the title and the first structure (`beslutade den ...`, bemyndigande).
     pub preamble: Vec<TextPart>,
+    /// The table of contents as printed (`1 kap. Allmänna bestämmelser ..... 7`), one entry
+    /// a part: it names the structure, it is none of it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub contents: Vec<TextPart>,
     /// Avdelningar and underavdelningar in order. They are a level above the chapters, which
     /// keep one numbering across them; each says where its chapters begin.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -25,6 +31,98 @@ pub struct Regulation {
     pub diagnostics: Vec<Diagnostic>,
     /// What joining lines normalised away (counted, never hidden).
     pub normalisation: Normalisation,
+}
+
+/// What the first page of a regulation says about it. Each fact carries the span it was
+/// read from; one read from a margin block (PDF) has only its page.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Metadata {
+    /// Who issues it: `Myndigheten för samhällsskydd och beredskap` (from `… föreskriver`,
+    /// else from the genitive of the title).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<TextPart>,
+    /// The number in the agency's författningssamling: `MSBFS 2020:1`, `AFS 2023:10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fs_number: Option<TextPart>,
+    /// `beslutade den 17 mars 2020` → `17 mars 2020`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided: Option<TextPart>,
+    /// `Utkom från trycket den 20 mars 2020` → `20 mars 2020`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<TextPart>,
+    /// The enabling provisions: `med stöd av 25 § förordningen (2010:1075) om …`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bemyndigande: Option<TextPart>,
+    /// The words that mark a draft (`Förslag till`, `Remissversion`, `Utkast`), when the
+    /// first page has them; none for an adopted regulation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draft: Option<TextPart>,
+    /// The regulation it amends, when its title is `… om ändring i …`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amends: Option<Amends>,
+}
+
+/// The kinds of fact in [`Metadata`], in the order they are shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MetaKey {
+    Issuer,
+    FsNumber,
+    Decided,
+    Published,
+    Bemyndigande,
+    Draft,
+    Amends,
+}
+
+impl MetaKey {
+    /// The id of the fact in `remiss parse --format tsv` (`META-fs-number`).
+    pub fn id(self) -> &'static str {
+        match self {
+            MetaKey::Issuer => "META-issuer",
+            MetaKey::FsNumber => "META-fs-number",
+            MetaKey::Decided => "META-decided",
+            MetaKey::Published => "META-published",
+            MetaKey::Bemyndigande => "META-bemyndigande",
+            MetaKey::Draft => "META-draft",
+            MetaKey::Amends => "META-amends",
+        }
+    }
+}
+
+impl Metadata {
+    /// The facts found, in a fixed order, each with its text and span.
+    pub fn fields(&self) -> Vec<(MetaKey, &str, Span)> {
+        let mut out = Vec::new();
+        for (k, v) in [
+            (MetaKey::Issuer, &self.issuer),
+            (MetaKey::FsNumber, &self.fs_number),
+            (MetaKey::Decided, &self.decided),
+            (MetaKey::Published, &self.published),
+            (MetaKey::Bemyndigande, &self.bemyndigande),
+            (MetaKey::Draft, &self.draft),
+        ] {
+            if let Some(t) = v {
+                out.push((k, t.text.as_str(), t.span));
+            }
+        }
+        if let Some(a) = &self.amends {
+            out.push((MetaKey::Amends, a.text.as_str(), a.span));
+        }
+        out
+    }
+}
+
+/// The base an amending regulation names in its title.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Amends {
+    /// As the title names it: `Myndigheten för samhällsskydd och beredskaps föreskrifter
+    /// (MSBFS 2010:4) om vilka varor …`.
+    pub text: String,
+    /// Its number: `MSBFS 2010:4`, or `SFS 2011:13` for an act of the government.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// The title's span.
+    pub span: Span,
 }
 
 /// A piece of text with its span.

@@ -13,8 +13,18 @@ pub fn prefix_chars(s: &str, n: usize) -> &str {
     }
 }
 
-/// One line per node: `id<TAB>kind<TAB>line<TAB>first 60 characters of text`.
+/// One line per node: `id<TAB>kind<TAB>line<TAB>first 60 characters of text`, after one
+/// line per fact of the first page (`META-fs-number<TAB>metadata<TAB>line<TAB>MSBFS 2020:1`).
 pub fn write_tsv(reg: &Regulation, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for (k, text, span) in reg.metadata.fields() {
+        writeln!(
+            w,
+            "{}\tmetadata\t{}\t{}",
+            k.id(),
+            span.line,
+            escape::tsv(prefix_chars(text, 60))
+        )?;
+    }
     for n in reg.nodes() {
         writeln!(
             w,
@@ -34,6 +44,13 @@ pub fn text(reg: &Regulation) -> String {
     let mut s = String::new();
     if let Some(t) = &reg.title {
         let _ = writeln!(s, "{}", t.text);
+        let _ = writeln!(s);
+    }
+    let meta = reg.metadata.fields();
+    for (k, text, _) in &meta {
+        let _ = writeln!(s, "{:<24} {text}", super::sv::metadata(*k));
+    }
+    if !meta.is_empty() {
         let _ = writeln!(s);
     }
     for n in reg.nodes() {

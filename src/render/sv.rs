@@ -90,6 +90,20 @@ pub fn finding(k: &crate::report::FindingKind) -> String {
     }
 }
 
+/// A fact of a regulation's first page, as `remiss parse` labels it.
+pub fn metadata(k: crate::regulation::MetaKey) -> &'static str {
+    use crate::regulation::MetaKey;
+    match k {
+        MetaKey::Issuer => "utfärdad av",
+        MetaKey::FsNumber => "författningssamling",
+        MetaKey::Decided => "beslutade den",
+        MetaKey::Published => "utkom från trycket den",
+        MetaKey::Bemyndigande => "bemyndigande",
+        MetaKey::Draft => "förslag",
+        MetaKey::Amends => "ändrar",
+    }
+}
+
 /// A repealed paragraph (`Har upphävts genom …`).
 pub const REPEALED: &str = "upphävd";
 

@@ -1120,6 +1120,14 @@ fn starts_structure(s: &str) -> bool {
         || (rest.len() > 3 && rest.as_bytes()[0] == b' ' && rest[2..].starts_with(" §"))
 }
 
+/// Two neighbouring lines in another type: a heading in bold or larger type over body text
+/// (`Varför föreskrifterna finns` / `1 § Syftet ...`), or allmänna råd in smaller or italic
+/// type after a paragraph, printed with no more space between them than between two lines
+/// of one paragraph. The type says what the spacing does not: a new block starts.
+fn style_change(p: &PLine, l: &PLine) -> bool {
+    p.bold != l.bold || p.italic != l.italic || (p.size - l.size).abs() > 0.05 * p.size.max(l.size)
+}
+
 /// What the layout pass did, for the notices.
 #[derive(Default)]
 struct Counts {
@@ -1187,7 +1195,7 @@ fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
         let brk = match cur.last() {
             None => false,
             Some(p) if p.whole || l.whole => true,
-            Some(p) if p.page == l.page => gap_before[i],
+            Some(p) if p.page == l.page => gap_before[i] || style_change(p, l),
             Some(p) => {
                 let ended = if justified {
                     p.x1 < right - 1.0
