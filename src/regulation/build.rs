@@ -19,6 +19,8 @@ pub(super) struct Builder {
     pub refused_chapter_line: bool,
     /// The previous block was part of the table of contents.
     pub in_contents: bool,
+    /// The paragraph (chapter and paragraph index) the open allmänna råd belong to.
+    ar_at: Option<(usize, usize)>,
 }
 
 impl Builder {
@@ -33,6 +35,7 @@ impl Builder {
                 avdelningar: Vec::new(),
                 kapitel: Vec::new(),
                 overgang: Vec::new(),
+                signature: Vec::new(),
                 bilagor: Vec::new(),
                 diagnostics: Vec::new(),
                 normalisation: Normalisation::default(),
@@ -42,7 +45,37 @@ impl Builder {
             current_rubrik: None,
             refused_chapter_line: false,
             in_contents: false,
+            ar_at: None,
         }
+    }
+
+    /// The paragraph an allmänna råd heading belongs to: the one it names (`Allmänna råd
+    /// till 4 §`, `Till 2 kap. 9 §`) when the tree has it, else the paragraph above, when the
+    /// text is in a paragraph or its advice.
+    fn allmanna_rad_target(&self, target: Option<ArTarget>) -> Option<(usize, usize)> {
+        if let Some(ArTarget::Paragraph(kap, par)) = target {
+            let ki = match kap {
+                Some(k) => self.reg.kapitel.iter().rposition(|c| c.label == Some(k))?,
+                None => self.reg.kapitel.len().checked_sub(1)?,
+            };
+            let pi = self.reg.kapitel[ki]
+                .paragrafer
+                .iter()
+                .rposition(|p| p.label == par);
+            if let Some(pi) = pi {
+                return Some((ki, pi));
+            }
+            // A named paragraph the tree lacks is no reason to attach the advice elsewhere.
+            if kap.is_some() || self.mode == Mode::Preamble {
+                return None;
+            }
+        }
+        if !matches!(self.mode, Mode::Paragraf | Mode::AllmannaRad) {
+            return None;
+        }
+        let ki = self.reg.kapitel.len().checked_sub(1)?;
+        let pi = self.reg.kapitel[ki].paragrafer.len().checked_sub(1)?;
+        Some((ki, pi))
     }
 
     /// A block of the table of contents: one part per entry (a wrapped entry joined), and
@@ -113,13 +146,16 @@ impl Builder {
     /// `Allmänna råd`, `Övergångsbestämmelser`, `Bilaga 1`: returns true when handled.
     pub fn special_heading(&mut self, t: &str, span: Span) -> bool {
         let t = t.trim();
-        if t == "Allmänna råd" || t == "Allmänt råd" || t == "Allmänna råd:" {
-            let kap = self.reg.kapitel.last_mut();
-            match kap.and_then(|k| k.paragrafer.last_mut()) {
-                Some(p)
-                    if self.pending_rubriker.is_empty()
-                        && matches!(self.mode, Mode::Paragraf | Mode::AllmannaRad) =>
-                {
+        if let Some(target) = allmanna_rad_heading(t) {
+            if self.mode == Mode::Bilaga {
+                // Advice inside a bilaga is the bilaga's text.
+                return false;
+            }
+            let at = self.allmanna_rad_target(target);
+            match at {
+                Some((ki, pi)) if self.pending_rubriker.is_empty() || target.is_some() => {
+                    self.flush_rubriker_as_text();
+                    let p = &mut self.reg.kapitel[ki].paragrafer[pi];
                     let n = p.allmanna_rad.len() + 1;
                     let id = if n == 1 {
                         format!("{}AR", p.id)
@@ -132,6 +168,7 @@ impl Builder {
                         span,
                         stycken: Vec::new(),
                     });
+                    self.ar_at = Some((ki, pi));
                     self.mode = Mode::AllmannaRad;
                 }
                 _ => {
@@ -165,6 +202,15 @@ impl Builder {
         {
             self.flush_rubriker_as_text();
             self.mode = Mode::Overgang;
+            // The heading again (a running header over the page) opens nothing new.
+            if self
+                .reg
+                .overgang
+                .last()
+                .is_some_and(|o| o.act.is_none() && o.stycken.is_empty())
+            {
+                return true;
+            }
             let n = self.reg.overgang.len() + 1;
             self.reg.overgang.push(Overgang {
                 id: format!("O{n}"),
@@ -174,6 +220,11 @@ impl Builder {
             });
             return true;
         }
+        // `NFS 2020:5 Bilaga 1`: the running header's FS number printed on the same line.
+        let t = match super::metadata::fs_number_in(t) {
+            Some((0, end)) if t[end..].trim_start().starts_with(['B']) => t[end..].trim_start(),
+            _ => t,
+        };
         if (t.starts_with("Bilaga") || t.starts_with("BILAGA")) && t.len() < 120 {
             let rest = &t[6..];
             if rest.is_empty() || rest.starts_with([' ', ':']) {
@@ -523,6 +574,21 @@ impl Builder {
     }
 
     pub fn text_block(&mut self, blk: &Blk) {
+        // `1. Denna författning träder i kraft den …` with no heading above it: the
+        // transitional provisions have begun.
+        if matches!(self.mode, Mode::Paragraf | Mode::AllmannaRad)
+            && is_in_force_clause(blk.first())
+            && self.pending_rubriker.is_empty()
+        {
+            self.mode = Mode::Overgang;
+            let n = self.reg.overgang.len() + 1;
+            self.reg.overgang.push(Overgang {
+                id: format!("O{n}"),
+                act: None,
+                span: blk.span,
+                stycken: Vec::new(),
+            });
+        }
         // Rubriker that turned out not to head a paragraph are kept as text.
         if !self.pending_rubriker.is_empty() && self.mode != Mode::Preamble {
             let pending = std::mem::take(&mut self.pending_rubriker);
@@ -564,13 +630,19 @@ impl Builder {
             }
             Mode::AllmannaRad => {
                 let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
-                if let Some(ar) = self
-                    .reg
-                    .kapitel
-                    .last_mut()
-                    .and_then(|k| k.paragrafer.last_mut())
-                    .and_then(|p| p.allmanna_rad.last_mut())
-                {
+                let para = match self.ar_at {
+                    Some((ki, pi)) => self
+                        .reg
+                        .kapitel
+                        .get_mut(ki)
+                        .and_then(|k| k.paragrafer.get_mut(pi)),
+                    None => self
+                        .reg
+                        .kapitel
+                        .last_mut()
+                        .and_then(|k| k.paragrafer.last_mut()),
+                };
+                if let Some(ar) = para.and_then(|p| p.allmanna_rad.last_mut()) {
                     ar.span = ar.span.join(blk.span);
                     ar.stycken.push(TextPart {
                         text,
@@ -578,45 +650,34 @@ impl Builder {
                     });
                 }
             }
-            Mode::Overgang => {
-                let first = blk.first().trim().to_string();
+            Mode::Overgang if is_signature_line(blk, self.reg.overgang.last()) => {
+                self.mode = Mode::Signature;
+                self.text_block(blk);
+            }
+            Mode::Signature => {
                 let text = self.join(blk.lines.iter().map(|l| l.0.as_ref()));
-                let Some(o) = self.reg.overgang.last_mut() else {
-                    return;
-                };
-                o.span = o.span.join(blk.span);
-                if let Some((label, _)) = punkt_at_start(&first) {
-                    let body = punkt_at_start(&text)
-                        .map(|(_, b)| b.to_string())
-                        .unwrap_or(text);
-                    if o.stycken.is_empty() {
-                        o.stycken.push(Stycke {
-                            number: 1,
-                            id: format!("{}S1", o.id),
-                            text: String::new(),
-                            span: blk.span,
-                            punkter: Vec::new(),
-                        });
+                self.reg.signature.push(TextPart {
+                    text,
+                    span: blk.span,
+                });
+            }
+            Mode::Overgang => {
+                // Punkter printed without space between them: each line that starts one
+                // after a line that ends a clause is a punkt of its own.
+                let mut groups: Vec<&[(Cow<'_, str>, Span)]> = Vec::new();
+                let mut from = 0;
+                for i in 1..blk.lines.len() {
+                    let starts = punkt_at_start(blk.lines[i].0.trim()).is_some();
+                    let ended = blk.lines[i - 1].0.trim_end().ends_with(['.', ';', ',']);
+                    if starts && ended {
+                        groups.push(&blk.lines[from..i]);
+                        from = i;
                     }
-                    let oid = o.id.clone();
-                    if let Some(s) = o.stycken.last_mut() {
-                        s.punkter.push(Punkt {
-                            label,
-                            id: format!("{oid}N{label}"),
-                            text: body,
-                            span: blk.span,
-                        });
-                        s.span = s.span.join(blk.span);
-                    }
-                } else {
-                    let number = o.stycken.len() as u32 + 1;
-                    o.stycken.push(Stycke {
-                        number,
-                        id: format!("{}S{number}", o.id),
-                        text,
-                        span: blk.span,
-                        punkter: Vec::new(),
-                    });
+                }
+                groups.push(&blk.lines[from..]);
+                for g in groups {
+                    let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or(blk.span);
+                    self.overgang_text(g, span);
                 }
             }
             Mode::Bilaga => {
@@ -629,6 +690,52 @@ impl Builder {
                     });
                 }
             }
+        }
+    }
+
+    /// Text of the transitional provisions: a punkt, or a stycke.
+    fn overgang_text(&mut self, lines: &[(Cow<'_, str>, Span)], span: Span) {
+        let first = lines
+            .first()
+            .map(|l| l.0.trim().to_string())
+            .unwrap_or_default();
+        let text = self.join(lines.iter().map(|l| l.0.as_ref()));
+        let Some(o) = self.reg.overgang.last_mut() else {
+            return;
+        };
+        o.span = o.span.join(span);
+        if let Some((label, _)) = punkt_at_start(&first) {
+            let body = punkt_at_start(&text)
+                .map(|(_, b)| b.to_string())
+                .unwrap_or(text);
+            if o.stycken.is_empty() {
+                o.stycken.push(Stycke {
+                    number: 1,
+                    id: format!("{}S1", o.id),
+                    text: String::new(),
+                    span,
+                    punkter: Vec::new(),
+                });
+            }
+            let oid = o.id.clone();
+            if let Some(s) = o.stycken.last_mut() {
+                s.punkter.push(Punkt {
+                    label,
+                    id: format!("{oid}N{label}"),
+                    text: body,
+                    span,
+                });
+                s.span = s.span.join(span);
+            }
+        } else {
+            let number = o.stycken.len() as u32 + 1;
+            o.stycken.push(Stycke {
+                number,
+                id: format!("{}S{number}", o.id),
+                text,
+                span,
+                punkter: Vec::new(),
+            });
         }
     }
 
@@ -685,6 +792,20 @@ impl Builder {
         }
         self.reg
     }
+}
+
+/// The first line of the signature under the transitional provisions: one short line
+/// that ends no sentence (`Naturvårdsverket`, `På Myndigheten för … vägnar`, `BJÖRN
+/// RISINGER`), after at least one provision.
+fn is_signature_line(blk: &Blk, o: Option<&Overgang>) -> bool {
+    let t = blk.first().trim();
+    blk.lines.len() == 1
+        && o.is_some_and(|o| !o.stycken.is_empty())
+        && t.starts_with(char::is_uppercase)
+        && !t.ends_with(['.', ',', ';', ':'])
+        && t.split_whitespace().count() <= 10
+        && punkt_at_start(t).is_none()
+        && !is_sfs_number(t)
 }
 
 /// The id of a stycke or punkt: its parent's id and `S2` or `N3`, as

@@ -25,9 +25,19 @@ pub(super) fn paragraph_label_at_start(line: &str) -> Option<(Label, usize)> {
         }
         _ => (None, rest),
     };
-    let rest = rest.strip_prefix('§')?;
+    let mut rest = rest.strip_prefix('§')?;
     if rest.starts_with('§') {
         return None;
+    }
+    // `2 §2 I denna …`: a footnote number glued to the sign (the PDF reader takes out those
+    // it can pair with their note); § is otherwise never followed by a digit.
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=2).contains(&digits)
+        && rest[digits..]
+            .strip_prefix(' ')
+            .is_some_and(|t| t.starts_with(char::is_uppercase))
+    {
+        rest = &rest[digits..];
     }
     let label = Label { num, letter };
     let consumed = line.len() - rest.len();
@@ -396,6 +406,12 @@ pub(super) fn strip_amendment_note(text: &mut String) -> Option<String> {
     Some(number)
 }
 
+/// A rule drawn with underscores (`______________`) between the text and the signature.
+pub(super) fn is_rule(t: &str) -> bool {
+    let t = t.trim();
+    t.len() >= 3 && t.bytes().all(|b| b == b'_')
+}
+
 pub(super) fn is_rubrik_marker(t: &str) -> bool {
     let t = t.trim();
     (t.starts_with("/Rubriken träder i kraft I:") || t.starts_with("/Rubriken upphör att gälla U:"))
@@ -436,4 +452,134 @@ pub(super) fn is_sfs_number(t: &str) -> bool {
         && !n.is_empty()
         && n.len() <= 5
         && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `Denna författning träder i kraft den …`, `1. Dessa föreskrifter träder i kraft …`: the
+/// first of the transitional provisions, whether or not a heading stands above it.
+pub(super) fn is_in_force_clause(line: &str) -> bool {
+    let t = line.trim();
+    let t = punkt_at_start(t).map_or(t, |(_, rest)| rest);
+    if !(t.starts_with("Denna ") || t.starts_with("Dessa ")) {
+        return false;
+    }
+    let head: String = t.split_whitespace().take(9).collect::<Vec<_>>().join(" ");
+    head.contains(" träder i kraft")
+}
+
+/// What an allmänna råd heading names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum ArTarget {
+    /// A paragraph of this regulation: `till 4 §`, `Till 2 kap. 9 §`.
+    Paragraph(Option<Label>, Label),
+    /// A provision of another act: `till 7 § förordning (2022:524) om …`.
+    Other,
+}
+
+/// An allmänna råd heading: `Allmänna råd` (`Allmänt råd`, with or without a colon),
+/// `Allmänna råd till 4 §`, `Allmänna råd till 7 § förordning (2022:524) om …`, or `Till
+/// 2 kap. 9 §` alone, as a trailing part of advice keyed by paragraph heads each group.
+/// `Some(None)` for a heading that names nothing, `Some(Some(target))` for one that does.
+pub(super) fn allmanna_rad_heading(t: &str) -> Option<Option<ArTarget>> {
+    let t = t.trim().trim_end_matches(':').trim_end();
+    if t.len() > 200 {
+        return None;
+    }
+    let rest = ["Allmänna råd", "Allmänt råd", "ALLMÄNNA RÅD"]
+        .iter()
+        .find_map(|h| t.strip_prefix(h));
+    let rest = match rest {
+        Some("") => return Some(None),
+        Some(r) => r.strip_prefix(" till ")?,
+        // `Till 3 §` alone heads advice only when it names nothing but a paragraph.
+        None => {
+            let r = t.strip_prefix("Till ")?;
+            return match ar_target(r)? {
+                ArTarget::Paragraph(k, p) => Some(Some(ArTarget::Paragraph(k, p))),
+                ArTarget::Other => None,
+            };
+        }
+    };
+    Some(Some(ar_target(rest).unwrap_or(ArTarget::Other)))
+}
+
+/// `4 §`, `2 kap. 9 §`, `7 § förordning (2022:524)`: the paragraph named, or another act's.
+fn ar_target(r: &str) -> Option<ArTarget> {
+    let r = r.trim();
+    // `2 kap. ` or `2 a kap. ` before the paragraph.
+    let (kap, r) = match r.find(" kap. ") {
+        Some(at) if at <= 6 => {
+            let head = &r[..at];
+            let (num, letter) = match head.split_once(' ') {
+                Some((n, l)) if l.len() == 1 && l.bytes().all(|b| b.is_ascii_lowercase()) => {
+                    (n, l.chars().next())
+                }
+                _ => (head, None),
+            };
+            let num: u32 = num.parse().ok()?;
+            (Some(Label { num, letter }), &r[at + " kap. ".len()..])
+        }
+        _ => (None, r),
+    };
+    let (label, end) = paragraph_label_at_start(r)?;
+    if r[end..].trim().is_empty() {
+        Some(ArTarget::Paragraph(kap, label))
+    } else {
+        Some(ArTarget::Other)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_glued_to_text_or_to_a_footnote_number_are_read() {
+        fn l(s: &str) -> Option<(Label, &str)> {
+            paragraph_label_at_start(s).map(|(l, e)| (l, &s[e..]))
+        }
+        assert_eq!(l("1§ Denna"), Some((Label::new(1), " Denna")));
+        assert_eq!(l("2 §2 I denna"), Some((Label::new(2), " I denna")));
+        assert_eq!(l("3 §"), Some((Label::new(3), "")));
+        // A digit after the sign that is no footnote stays where it is (and is refused as
+        // a paragraph's start by what follows).
+        assert_eq!(l("7 §2 st."), Some((Label::new(7), "2 st.")));
+        assert!(is_rule("______________"));
+        assert!(!is_rule("__"));
+    }
+
+    #[test]
+    fn allmanna_rad_headings_name_their_paragraph() {
+        let p = |k: Option<u32>, n: u32| {
+            Some(Some(ArTarget::Paragraph(k.map(Label::new), Label::new(n))))
+        };
+        assert_eq!(allmanna_rad_heading("Allmänna råd"), Some(None));
+        assert_eq!(allmanna_rad_heading("Allmänt råd:"), Some(None));
+        assert_eq!(allmanna_rad_heading("Allmänna råd till 4 §"), p(None, 4));
+        assert_eq!(allmanna_rad_heading("Till 2 kap. 9 §"), p(Some(2), 9));
+        assert_eq!(
+            allmanna_rad_heading("Allmänna råd till 7 § förordning (2022:524) om statliga"),
+            Some(Some(ArTarget::Other))
+        );
+        assert_eq!(allmanna_rad_heading("Till 2 kap. 2 § miljöbalken"), None);
+        assert_eq!(
+            allmanna_rad_heading("Allmänna råd har en annan juridisk status."),
+            None
+        );
+        assert_eq!(
+            allmanna_rad_heading("Allmänna råden hänför sig till listan"),
+            None
+        );
+    }
+
+    #[test]
+    fn an_in_force_clause_opens_the_transitional_provisions() {
+        assert!(is_in_force_clause(
+            "1. Denna författning träder i kraft den 1 augusti 2020."
+        ));
+        assert!(is_in_force_clause(
+            "Dessa föreskrifter och allmänna råd träder i kraft den"
+        ));
+        assert!(!is_in_force_clause("Denna paragraf gäller inte den som"));
+        assert!(!is_in_force_clause("2. Rörledningar som installerats före"));
+    }
 }

@@ -15,6 +15,14 @@ pub(super) fn read(reg: &mut Regulation, notes: &[Note]) {
     let first_structure = first_structure_line(reg);
     let front = |p: &TextPart| first_structure.is_none_or(|l| p.span.line < l);
     retitle(reg, first_structure);
+    // A margin block's `Utkom från trycket` printed on a title line is no part of the title
+    // (its date is kept with the block, as a note).
+    if let Some(t) = &mut reg.title
+        && let Some(at) = t.text.find(" Utkom från trycket")
+    {
+        t.text
+            .replace_range(at..at + " Utkom från trycket".len(), "");
+    }
     let mut m = Metadata::default();
     let parts: Vec<&TextPart> = reg
         .title

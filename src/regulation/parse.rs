@@ -18,6 +18,8 @@ pub(super) enum Mode {
     Paragraf,
     AllmannaRad,
     Overgang,
+    /// The names under the text (the agency, its head, the official who drafted it).
+    Signature,
     Bilaga,
 }
 
@@ -114,8 +116,9 @@ impl<'t> Window<'t> {
                 .lines
                 .iter()
                 .map(|l| (Cow::Borrowed(text.line_text(l)), text.line_span(l)))
-                // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik; it is not text.
-                .filter(|(t, _)| !is_rubrik_marker(t))
+                // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik, and a rule of
+                // underscores sets off the signature: neither is text.
+                .filter(|(t, _)| !is_rubrik_marker(t) && !is_rule(t))
                 .collect();
             if lines.is_empty() {
                 continue;

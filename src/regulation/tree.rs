@@ -27,6 +27,9 @@ pub struct Regulation {
     /// Chapters in order. A regulation without chapters has one chapter with no label.
     pub kapitel: Vec<Kapitel>,
     pub overgang: Vec<Overgang>,
+    /// The signature under the text: the agency, who signed, who drafted it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signature: Vec<TextPart>,
     pub bilagor: Vec<Bilaga>,
     pub diagnostics: Vec<Diagnostic>,
     /// What joining lines normalised away (counted, never hidden).

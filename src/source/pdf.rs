@@ -1128,6 +1128,27 @@ fn style_change(p: &PLine, l: &PLine) -> bool {
     p.bold != l.bold || p.italic != l.italic || (p.size - l.size).abs() > 0.05 * p.size.max(l.size)
 }
 
+/// A stycke set with its first line indented and no space above it: the line before ends
+/// a sentence, this line starts half an em to three ems further right, and the line after
+/// it goes back to the margin of the line before (a punkt's wrapped text, indented under
+/// its number, never goes back).
+fn indented_start(body: &[PLine], i: usize) -> bool {
+    let (Some(p), Some(l), Some(n)) = (
+        i.checked_sub(1).map(|j| &body[j]),
+        body.get(i),
+        body.get(i + 1),
+    ) else {
+        return false;
+    };
+    let em = l.size.max(1.0);
+    let step = l.x0 - p.x0;
+    p.page == n.page
+        && p.text.ends_with(['.', ':'])
+        && (0.5 * em..3.0 * em).contains(&step)
+        && (n.x0 - p.x0).abs() < 0.3 * em
+        && !starts_structure(&l.text)
+}
+
 /// What the layout pass did, for the notices.
 #[derive(Default)]
 struct Counts {
@@ -1195,7 +1216,9 @@ fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
         let brk = match cur.last() {
             None => false,
             Some(p) if p.whole || l.whole => true,
-            Some(p) if p.page == l.page => gap_before[i] || style_change(p, l),
+            Some(p) if p.page == l.page => {
+                gap_before[i] || style_change(p, l) || indented_start(&body, i)
+            }
             Some(p) => {
                 let ended = if justified {
                     p.x1 < right - 1.0
