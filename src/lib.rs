@@ -47,6 +47,8 @@
 #[allow(missing_docs)]
 pub mod address;
 #[allow(missing_docs)]
+pub mod amend;
+#[allow(missing_docs)]
 pub mod answer;
 #[allow(missing_docs)]
 pub mod case;
@@ -78,7 +80,11 @@ use std::path::Path;
 /// Reads and parses a regulation file. A text with no paragraf at all is an error
 /// ([`Error::NotARegulation`]), since every later stage needs paragraphs.
 pub fn read_regulation(path: &Path) -> Result<(Regulation, source::Text)> {
-    let text = source::read(path)?;
+    read_regulation_text(path, source::read(path)?)
+}
+
+/// Parses a regulation already read from `path` (see [`read_regulation`]).
+pub fn read_regulation_text(path: &Path, text: source::Text) -> Result<(Regulation, source::Text)> {
     let reg = regulation::parse(&text);
     if reg.paragraph_count() == 0 {
         return Err(Error::NotARegulation {

@@ -34,6 +34,7 @@ enum Command {
     Init(cli::init::Args),
     Build(cli::build::Args),
     Diff(cli::diff::Args),
+    Apply(cli::apply::Args),
     Parse(cli::parse::Args),
     Refs(cli::refs::Args),
     Stances(cli::stances::Args),
@@ -49,7 +50,7 @@ enum Command {
 const INTRO: &str = "\
 remiss reads Swedish regulation drafts and consultation answers (remissvar) and builds a consolidated opinion, a compilation of stances and a comparison of versions.
 Start with `remiss init CASE` on a folder holding drafts/ and answers/, then `remiss build CASE`; `remiss build` alone builds the sample case.
-Commands: init, build, diff, parse, refs, stances, check; `remiss help COMMAND` or `remiss COMMAND --help` tells more.
+Commands: init, build, diff, apply, parse, refs, stances, check; `remiss help COMMAND` or `remiss COMMAND --help` tells more.
 ";
 
 fn main() -> ExitCode {
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Some(Command::Init(a)) => cli::init::run(a),
         Some(Command::Build(a)) => cli::build::run(a),
         Some(Command::Diff(a)) => cli::diff::run(a),
+        Some(Command::Apply(a)) => cli::apply::run(a),
         Some(Command::Parse(a)) => cli::parse::run(a),
         Some(Command::Refs(a)) => cli::refs::run(a),
         Some(Command::Stances(a)) => cli::stances::run(a),

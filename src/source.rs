@@ -938,7 +938,17 @@ pub(crate) fn hyphen_is_artefact(before: &str, next: &str) -> bool {
         .rfind(|&(_, c)| c.is_whitespace() || c == '(' || c == '"' || c == '”')
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
+    // After an abbreviation's hyphen (`EU-förord-` / `ningen`) an ordinary word follows,
+    // and its break is judged alone (`maskin-till-` / `maskintjänster` stays as it is).
     let word = &stem[word_start..];
+    let word = match word.split_once('-') {
+        Some((pre, rest))
+            if !pre.is_empty() && pre.chars().all(|c| c.is_uppercase() || c.is_ascii_digit()) =>
+        {
+            rest
+        }
+        _ => word,
+    };
     let letters = word.chars().count();
     letters >= 3 && word.chars().all(|c| c.is_lowercase()) && word != "icke"
 }
@@ -1027,6 +1037,11 @@ mod tests {
             "maskin-till-maskintjänster"
         );
         assert_eq!(join(&["tv-", "program"]).0, "tv-program");
+        // A word after an abbreviation's hyphen, broken at the line end (SFS 2025:1458).
+        assert_eq!(
+            join(&["till EU-förord-", "ningen om batterier"]).0,
+            "till EU-förordningen om batterier"
+        );
         // A separator wider than a byte before the word (line separator, quotation mark).
         assert_eq!(
             join(&["0\u{2028}kom-", "missionens"]).0,

@@ -23,6 +23,12 @@ pub fn of(e: &anyhow::Error) -> u8 {
         if let Some(le) = cause.downcast_ref::<remiss::Error>() {
             return library(le);
         }
+        if let Some(ae) = cause.downcast_ref::<remiss::amend::AmendError>() {
+            return match ae {
+                remiss::amend::AmendError::NotAnAmendment { .. } => NOT_WHAT_IS_NEEDED,
+                _ => INPUT,
+            };
+        }
         if cause
             .downcast_ref::<super::stances::NoPositions>()
             .is_some()

@@ -1,5 +1,6 @@
 //! Shared plumbing of the subcommands: output handling, error reporting, exit codes.
 
+pub mod apply;
 pub mod build;
 pub mod diff;
 pub mod exit;

@@ -19,7 +19,9 @@ pub enum Format {
 /// Print the tree of a regulation, each node with its id and line.
 ///
 /// Kapitel, rubriker, paragrafer, stycken, punkter, allmänna råd, övergångsbestämmelser and
-/// bilagor.
+/// bilagor. An amendment (`… om ändring i …`) is reported as one: the regulation it
+/// amends, each instruction (change, insert, repeal, renumber, move a rubrik) with the
+/// clause it comes from, the wording it gives, and its transitional provisions.
 #[derive(clap::Args)]
 pub struct Args {
     /// The regulation (.txt, .md, .pdf or .docx).
@@ -30,7 +32,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let (reg, text) = remiss::read_regulation(&a.file)
+    let text = remiss::source::read(&a.file)
+        .with_context(|| format!("cannot parse {}", a.file.display()))?;
+    if remiss::amend::is_amendment(&text) {
+        return amendment(&a, &text);
+    }
+    let (reg, text) = remiss::read_regulation_text(&a.file, text)
         .with_context(|| format!("cannot parse {}", a.file.display()))?;
     notices(&text);
     for d in &reg.diagnostics {
@@ -43,6 +50,26 @@ pub fn run(a: Args) -> CmdResult {
         })?,
         Format::Tsv => emit_with(|w| render::regulation::write_tsv(&reg, w))?,
         Format::Text => emit(&render::regulation::text(&reg))?,
+    }
+    Ok(EXIT_OK)
+}
+
+/// An amendment (`… om ändring i …`): what it amends, its instructions as data, the
+/// wording it gives and its transitional provisions.
+fn amendment(a: &Args, text: &remiss::source::Text) -> CmdResult {
+    notices(text);
+    let am = remiss::amend::read(text, None)
+        .with_context(|| format!("cannot parse {}", a.file.display()))?;
+    for d in &am.wording.diagnostics {
+        eprintln!("warning: {}:{}: {}", a.file.display(), d.line, d.message);
+    }
+    match a.format {
+        Format::Json => emit_with(|w| {
+            serde_json::to_writer_pretty(&mut *w, &am)?;
+            writeln!(w)
+        })?,
+        Format::Tsv => emit_with(|w| render::regulation::write_tsv(&am.wording, w))?,
+        Format::Text => emit(&render::amend::text(&am))?,
     }
     Ok(EXIT_OK)
 }

@@ -4,6 +4,7 @@
 //! from the data; the terminal views of the CLI are here too. Every Swedish label comes
 //! from [`sv`], every escape from [`escape`].
 
+pub mod amend;
 pub mod answer;
 pub mod cite;
 pub mod compare;
