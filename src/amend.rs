@@ -228,12 +228,22 @@ pub fn read(text: &Text, base: Option<&Regulation>) -> Result<Amendment, AmendEr
     let after_title = title.end;
     let (s0, s1) = grammar::instruction_sentence(&buf[after_title..]).ok_or_else(not)?;
     let (s0, s1) = (after_title + s0, after_title + s1);
+    let verb = s0;
+    // The sentence as written begins with its subject (`Regeringen föreskriver`): at the
+    // start of the block that holds the verb.
+    let s0 = text
+        .blocks
+        .iter()
+        .filter_map(|b| b.lines.first().map(|l| l.text.start))
+        .filter(|&start| start <= s0 && start >= after_title)
+        .max()
+        .unwrap_or(s0);
     let lines = body::LineIndex::new(text);
     let sentence = TextPart {
         text: squash(&buf[s0..s1]),
         span: lines.span(s0, s1),
     };
-    let clauses: Vec<Clause> = grammar::clauses(&buf[s0..s1], s0)
+    let clauses: Vec<Clause> = grammar::clauses(&buf[verb..s1], verb)
         .into_iter()
         .map(|(a, b)| Clause {
             text: squash(&buf[a..b]),
@@ -277,6 +287,19 @@ pub fn read(text: &Text, base: Option<&Regulation>) -> Result<Amendment, AmendEr
     amendment.in_force = body.in_force.clone();
     amendment.body = body;
     Ok(amendment)
+}
+
+/// The base as amended, parsed (its source named `<base> + <amendment>`), with what
+/// applying did.
+pub fn amended(
+    base: &Regulation,
+    base_text: &Text,
+    am: &Amendment,
+) -> Result<(Regulation, Outcome), AmendError> {
+    let outcome = apply(base, base_text, am)?;
+    let name = format!("{} + {}", base_text.name, am.source);
+    let reg = crate::regulation::parse(&Text::from_plain(&name, outcome.text.clone()));
+    Ok((reg, outcome))
 }
 
 /// Whitespace runs made single spaces.

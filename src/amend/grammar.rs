@@ -139,8 +139,9 @@ pub(super) fn clauses(sentence: &str, offset: usize) -> Vec<(usize, usize)> {
 /// A place named in a clause, with what the words just before it say about it.
 #[derive(Clone, Debug)]
 struct Named {
-    /// Byte offset of the citation in the clause.
+    /// Byte range of the citation in the clause.
     start: usize,
+    end: usize,
     /// The places, ranges expanded (with the base for ranges in its numbering).
     places: Vec<Address>,
     /// Whether the citation names chapters only (`3 kap.`, `16 a kap.`).
@@ -349,7 +350,21 @@ pub(super) fn read_clause(
             // kapitel`, `en ny rubrik`, `nya allmänna råd`) before their places; a
             // `närmast före X` after paragraphs places them.
             let mut last_objects: Vec<usize> = Vec::new();
-            for n in &named {
+            for (k, n) in named.iter().enumerate() {
+                // `närmast före 3 kap. 2 § en ny rubrik`: the rubrik is named after its place.
+                let next = named.get(k + 1).map(|x| x.start).unwrap_or(lower.len());
+                let rubrik_follows = matches!(n.role, Role::PlaceBefore | Role::PlaceAfter)
+                    && last_kind_word(&lower[n.end.min(next)..next]) == Some(KindWord::Rubrik);
+                if rubrik_follows {
+                    for a in &n.places {
+                        let mut i = make(action, What::Rubrik, *a);
+                        if n.role == Role::PlaceAfter {
+                            i.placement = Some(Placement::After(*a));
+                        }
+                        out.push(i);
+                    }
+                    continue;
+                }
                 match n.role {
                     Role::RubrikBefore | Role::RubrikAfter => {
                         for a in &n.places {
@@ -559,6 +574,7 @@ fn named_places(
         }
         out.push(Named {
             start: c.start,
+            end: c.end,
             places,
             chapters,
             role,

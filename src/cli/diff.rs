@@ -32,8 +32,12 @@ pub enum Format {
 /// compared too. Only whitespace, line wrapping and line-break hyphenation are normalised
 /// away, and each is counted in the summary.
 ///
+/// NEW may be an amendment (`… om ändring i …`): it is applied to OLD, and the base is
+/// compared with the base as amended; `md` and `html` then give the parallelluppställning
+/// in the layout of a proposition (only the changed paragraphs, `– – –` between them).
+///
 /// Exit codes: 0 no differences; 1 differences; 2 error (an unreadable file, a file
-/// that is not a regulation); 4 the output cannot be written (a missing folder, a folder,
+/// that is not a regulation, an amendment that does not fit OLD); 4 the output cannot be written (a missing folder, a folder,
 /// a read-only file, or one of the inputs).
 #[derive(clap::Args)]
 pub struct Args {
@@ -74,6 +78,13 @@ fn compare_files(a: &Args) -> CmdResult {
         // Refused before the (possibly long) comparison, and checked again when writing.
         output::check_not_input(out, &inputs)
             .with_context(|| format!("cannot write {}", out.display()))?;
+    }
+    if let Some(new_path) = &a.new {
+        let new_text = remiss::source::read(new_path)
+            .with_context(|| format!("cannot read the new version {}", new_path.display()))?;
+        if remiss::amend::is_amendment(&new_text) {
+            return amendment(a, new_path, new_text, &inputs);
+        }
     }
     let (old, new) = match &a.new {
         Some(new_path) => {
@@ -135,6 +146,67 @@ fn compare_files(a: &Args) -> CmdResult {
     }
     if !map.has_differences() && !matches!(a.format, Format::Text) {
         eprintln!("No differences in wording or structure.");
+    }
+    Ok(if map.has_differences() {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+/// NEW is an amendment: the base (OLD) is compared with the base as amended, and the
+/// parallelluppställning (md, html) is the proposition layout of the changed parts.
+fn amendment(
+    a: &Args,
+    new_path: &Path,
+    new_text: remiss::source::Text,
+    inputs: &[&Path],
+) -> CmdResult {
+    let (old, old_text) = remiss::read_regulation(&a.old)
+        .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
+    super::notices(&old_text);
+    super::notices(&new_text);
+    let am = remiss::amend::read(&new_text, Some(&old))
+        .with_context(|| format!("cannot read the amendment {}", new_path.display()))?;
+    let (new, outcome) = remiss::amend::amended(&old, &old_text, &am).with_context(|| {
+        format!(
+            "cannot apply {} to {}",
+            new_path.display(),
+            a.old.display()
+        )
+    })?;
+    for w in &outcome.warnings {
+        eprintln!("warning: {w}");
+    }
+    let map = compare::align(&old, &new, &Options::default());
+    for w in &map.warnings {
+        eprintln!("warning: {w}");
+    }
+    let t = || render::Templates::embedded();
+    let out = match a.format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(&map)?;
+            s.push('\n');
+            s
+        }
+        Format::Tsv => render::compare::tsv(&map),
+        Format::Text => {
+            let paint = if a.output.is_none() {
+                render::terminal::Paint::for_stdout()
+            } else {
+                render::terminal::Paint::new(false)
+            };
+            render::compare::text(&map, &old, &new, paint)
+        }
+        Format::Md => render::amendment_comparison(&t()?, "andring.md", &map, &old, &new, &am)?,
+        Format::Html => {
+            render::amendment_comparison(&t()?, "andring.html", &map, &old, &new, &am)?
+        }
+    };
+    match &a.output {
+        Some(path) => output::write_file(path, out.as_bytes(), inputs)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => emit(&out)?,
     }
     Ok(if map.has_differences() {
         EXIT_FINDINGS

@@ -45,3 +45,27 @@ pub fn text(am: &Amendment) -> String {
     }
     s
 }
+
+/// What the amendment templates (`andring.html`, `andring.md`) see of an amendment, as
+/// `am`: its title, number, instruction sentence and transitional provisions, as written.
+#[derive(serde::Serialize)]
+pub struct AmendmentView {
+    title: String,
+    number: Option<String>,
+    base: String,
+    sentence: String,
+    in_force: Option<String>,
+    overgang: Vec<String>,
+}
+
+/// The view of an amendment for the templates.
+pub fn view(am: &Amendment) -> AmendmentView {
+    AmendmentView {
+        title: am.title.text.clone(),
+        number: am.number.clone(),
+        base: am.base.name.clone(),
+        sentence: am.sentence.text.clone(),
+        in_force: am.in_force.clone(),
+        overgang: am.overgang.iter().map(|o| o.text.clone()).collect(),
+    }
+}

@@ -36,7 +36,7 @@ pub enum Kind {
 }
 
 /// The template registry: every template's name, its embedded default and its kind.
-pub const TEMPLATES: [(&str, &str, Kind); 12] = [
+pub const TEMPLATES: [(&str, &str, Kind); 14] = [
     (
         "style.css",
         include_str!("../../templates/style.css"),
@@ -95,6 +95,16 @@ pub const TEMPLATES: [(&str, &str, Kind); 12] = [
     (
         "jamforelse.md",
         include_str!("../../templates/jamforelse.md"),
+        Kind::Markdown,
+    ),
+    (
+        "andring.html",
+        include_str!("../../templates/andring.html"),
+        Kind::Html,
+    ),
+    (
+        "andring.md",
+        include_str!("../../templates/andring.md"),
         Kind::Markdown,
     ),
 ];
@@ -480,6 +490,21 @@ pub fn comparison_markdown(
     new: &Regulation,
 ) -> Result<String, RenderError> {
     t.render("jamforelse.md", &comparison_context(map, old, new))
+}
+
+/// The parallelluppställning of an amendment (proposition layout) as an HTML page or in
+/// Markdown (`andring.html`, `andring.md`): `new` is the base as amended.
+pub fn amendment_comparison(
+    t: &Templates,
+    template: &str,
+    map: &VersionMap,
+    old: &Regulation,
+    new: &Regulation,
+    am: &crate::amend::Amendment,
+) -> Result<String, RenderError> {
+    let mut ctx = comparison_context(map, old, new);
+    ctx.insert("am", &amend::view(am));
+    t.render(template, &ctx)
 }
 
 fn comparison_context(map: &VersionMap, old: &Regulation, new: &Regulation) -> Context {
