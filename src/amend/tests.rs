@@ -122,7 +122,11 @@ fn the_title_names_the_base_and_the_transitional_provisions_are_read() {
     assert_eq!(am.base.number.as_deref(), Some("XFS 2025:1"));
     assert_eq!(am.in_force.as_deref(), Some("1 juli 2026"));
     assert_eq!(am.overgang.len(), 1);
-    assert!(am.overgang[0].text.starts_with("Dessa föreskrifter träder i kraft"));
+    assert!(
+        am.overgang[0]
+            .text
+            .starts_with("Dessa föreskrifter träder i kraft")
+    );
     assert_eq!(described(&am), ["change 1 kap. 2 §"]);
     assert_eq!(am.wording.paragraph_count(), 1);
     // The wording's spans are lines of the amendment, not of the cleaned text.
@@ -319,14 +323,23 @@ fn instructions_that_do_not_fit_the_base_are_errors_naming_them() {
         "dels att 2 kap. 1 § ska ha följande lydelse,\ndels att 2 kap. 1 § ska upphöra att gälla.",
         "2 kap.\n\n1 § Ny.",
     ));
-    assert!(e.contains("is also repealed by «2 kap. 1 § ska upphöra att gälla»"), "{e}");
+    assert!(
+        e.contains("is also repealed by «2 kap. 1 § ska upphöra att gälla»"),
+        "{e}"
+    );
     let e = msg(applied(
         "dels att 2 kap. 1 § ska ha följande lydelse,\ndels att 2 kap. 1 och 2 §§ ska ha följande lydelse.",
         "2 kap.\n\n1 § Ny.\n\n2 § Ny.",
     ));
-    assert!(e.contains("conflicts with «2 kap. 1 § ska ha följande lydelse»"), "{e}");
+    assert!(
+        e.contains("conflicts with «2 kap. 1 § ska ha följande lydelse»"),
+        "{e}"
+    );
     let e = msg(applied("att 2 kap. 2 § ska ha följande lydelse.", ""));
-    assert!(e.contains("the amendment gives no wording for 2 kap. 2 §"), "{e}");
+    assert!(
+        e.contains("the amendment gives no wording for 2 kap. 2 §"),
+        "{e}"
+    );
     let e = msg(applied(
         "att nuvarande 2 kap. 1 § ska betecknas 2 kap. 2 §.",
         "",

@@ -168,13 +168,8 @@ fn amendment(
     super::notices(&new_text);
     let am = remiss::amend::read(&new_text, Some(&old))
         .with_context(|| format!("cannot read the amendment {}", new_path.display()))?;
-    let (new, outcome) = remiss::amend::amended(&old, &old_text, &am).with_context(|| {
-        format!(
-            "cannot apply {} to {}",
-            new_path.display(),
-            a.old.display()
-        )
-    })?;
+    let (new, outcome) = remiss::amend::amended(&old, &old_text, &am)
+        .with_context(|| format!("cannot apply {} to {}", new_path.display(), a.old.display()))?;
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
@@ -199,9 +194,7 @@ fn amendment(
             render::compare::text(&map, &old, &new, paint)
         }
         Format::Md => render::amendment_comparison(&t()?, "andring.md", &map, &old, &new, &am)?,
-        Format::Html => {
-            render::amendment_comparison(&t()?, "andring.html", &map, &old, &new, &am)?
-        }
+        Format::Html => render::amendment_comparison(&t()?, "andring.html", &map, &old, &new, &am)?,
     };
     match &a.output {
         Some(path) => output::write_file(path, out.as_bytes(), inputs)

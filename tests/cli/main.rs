@@ -1,5 +1,6 @@
 //! Integration tests: run the real `remiss` binary on fixture files and the shipped corpus.
 
+mod amend;
 mod browser;
 mod build;
 mod diff;
