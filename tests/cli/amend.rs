@@ -339,3 +339,53 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     ]);
     assert_eq!(o.stdout, again.stdout);
 }
+
+#[test]
+fn lag_2025_1399_inserts_a_chapter_and_paragraphs_across_chapters_as_the_official_text() {
+    const HSL: &str = "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-";
+    let (result, _) = applied(
+        &format!("{HSL}2025-12-31.txt"),
+        "tests/fixtures/amend/lag-2025-1399.txt",
+    );
+    let official = parse_json(&format!("{HSL}2026-01-01.txt"));
+    // The consolidated text sets the act's note inside 16 a kap. 5 § (after its first
+    // stycke), where it reads as wording; the printed act has no note there.
+    let mut want = paragraphs(&official);
+    for v in want.values_mut() {
+        *v = v.replace(" Lag (2025:1399).", "");
+    }
+    assert_eq!(paragraphs(&result), want);
+    let ids: Vec<&str> = result["kapitel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["id"].as_str().unwrap())
+        .collect();
+    let at = ids.iter().position(|k| *k == "K16a").unwrap();
+    assert_eq!((ids[at - 1], ids[at + 1]), ("K16", "K17"));
+}
+
+#[test]
+fn lag_2025_1510_changes_a_range_in_an_act_without_chapters_as_the_official_text() {
+    const TOPP: &str =
+        "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-";
+    let (result, _) = applied(
+        &format!("{TOPP}14.txt"),
+        "tests/fixtures/amend/lag-2025-1510.txt",
+    );
+    assert_eq!(
+        paragraphs(&result),
+        paragraphs(&parse_json(&format!("{TOPP}15.txt")))
+    );
+    let changed: Vec<String> = changed(
+        &format!("{TOPP}14.txt"),
+        "tests/fixtures/amend/lag-2025-1510.txt",
+    )
+    .into_iter()
+    .map(|(_, o, _)| o)
+    .collect();
+    assert_eq!(
+        changed,
+        ["P1", "P2", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"]
+    );
+}
