@@ -52,6 +52,11 @@ pub struct Manifest {
     /// The text of `Förslag till beslut`; a standard sentence when not given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<String>,
+    /// The regulation in force that a draft written as an amendment (`… om ändring i …`)
+    /// amends: such a draft is applied to it, and the case works on the regulation as
+    /// amended (`base = "drafts/0-gallande.pdf"`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<String>,
     /// The draft versions, oldest first. Answers are read against the first.
     pub drafts: Vec<DraftEntry>,
     #[serde(default)]
@@ -166,6 +171,16 @@ pub enum CaseError {
     },
     #[error("{0}: no paragraf found; a draft must be a regulation text")]
     NotARegulation(PathBuf),
+    #[error(
+        "{0}: the draft is an amendment (`… om ändring i …`); name the regulation it amends in remiss.toml (`base = \"drafts/0-gallande.pdf\"`)"
+    )]
+    AmendmentWithoutBase(PathBuf),
+    #[error("{path}: {source}")]
+    Amendment {
+        path: PathBuf,
+        #[source]
+        source: crate::amend::AmendError,
+    },
     #[error("{0}: no positions found; this does not look like a consultation answer")]
     NoPositions(PathBuf),
     #[error("{0}")]
@@ -228,10 +243,15 @@ fn entry_name(table: &str, i: usize, file: &str) -> String {
 /// draft. `manifest` names the manifest in messages.
 pub fn validate(dir: &Path, m: &Manifest, manifest: &Path) -> Result<(), CaseError> {
     let entries: Vec<(String, &str)> = m
-        .drafts
+        .base
         .iter()
-        .enumerate()
-        .map(|(i, d)| (entry_name("drafts", i, &d.file), d.file.as_str()))
+        .map(|b| (format!("base {b:?}"), b.as_str()))
+        .chain(
+            m.drafts
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (entry_name("drafts", i, &d.file), d.file.as_str())),
+        )
         .chain(
             m.answers
                 .iter()
@@ -513,6 +533,8 @@ fn stem(f: &str) -> String {
 pub struct Draft {
     pub entry: DraftEntry,
     pub regulation: Regulation,
+    /// The amendment the draft is, applied to the manifest's base to give `regulation`.
+    pub amendment: Option<crate::amend::Amendment>,
 }
 
 /// An answer as read.
@@ -548,6 +570,58 @@ pub struct CaseData {
     pub corrections: Vec<correct::Applied>,
     /// Files that could not be read (only with `--keep-going`).
     pub skipped: Vec<Skipped>,
+    /// The parallelluppställning of each draft that is an amendment, against the base.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amendments: Vec<AmendmentPage>,
+    /// The manifest's base, parsed (for rendering the amendment pages).
+    #[serde(skip)]
+    pub base: Option<Regulation>,
+}
+
+/// A draft that is an amendment, compared with the base it amends.
+#[derive(Serialize)]
+pub struct AmendmentPage {
+    /// Index of the draft in `drafts`.
+    pub draft: usize,
+    /// The draft's label.
+    pub label: String,
+    /// The amendment's title (`Förordning om ändring i …`).
+    pub title: String,
+    /// The page (`andring-1.html`; `andring-1.md` beside it).
+    pub page: String,
+    /// Ids (as numbered after the change) of the paragraphs it changes, inserts or
+    /// renumbers: the opinion links these to the page.
+    pub changed: Vec<String>,
+    /// The base compared with the draft as amended.
+    pub map: VersionMap,
+    #[serde(skip)]
+    pub amendment: crate::amend::Amendment,
+}
+
+/// The amendment pages of the drafts that are amendments of `base`.
+fn amendment_pages(base: &Regulation, drafts: &[Draft]) -> Vec<AmendmentPage> {
+    let opts = compare::Options::default();
+    let mut out = Vec::new();
+    for (i, d) in drafts.iter().enumerate() {
+        let Some(am) = &d.amendment else { continue };
+        let map = compare::align(base, &d.regulation, &opts);
+        let changed = map
+            .paragraphs
+            .iter()
+            .filter(|e| e.relation != compare::Relation::Unchanged)
+            .flat_map(|e| e.new_ids.iter().cloned())
+            .collect();
+        out.push(AmendmentPage {
+            draft: i,
+            label: d.entry.label.clone(),
+            title: am.title.text.clone(),
+            page: format!("andring-{}.html", out.len() + 1),
+            changed,
+            map,
+            amendment: am.clone(),
+        });
+    }
+    out
 }
 
 #[derive(Serialize, Clone)]
@@ -637,9 +711,10 @@ fn check_sizes(dir: &Path, manifest: &Manifest) -> Result<Vec<CaseError>, CaseEr
     let mut total = 0u64;
     let mut largest = (0u64, String::new());
     let files = manifest
-        .drafts
+        .base
         .iter()
-        .map(|d| (&d.file, false))
+        .map(|b| (b, false))
+        .chain(manifest.drafts.iter().map(|d| (&d.file, false)))
         .chain(manifest.answers.iter().map(|a| (&a.file, true)));
     for (f, is_answer) in files {
         let path = dir.join(f);
@@ -688,6 +763,8 @@ fn problem_file(e: &CaseError) -> String {
     match e {
         CaseError::Read { path, .. }
         | CaseError::NotARegulation(path)
+        | CaseError::AmendmentWithoutBase(path)
+        | CaseError::Amendment { path, .. }
         | CaseError::NoPositions(path)
         | CaseError::AnswerTooLarge { path, .. } => path.display().to_string(),
         CaseError::LinkOutside { file, .. } | CaseError::OutsideCase { file, .. } => file.clone(),
@@ -721,6 +798,24 @@ pub fn read_case(
     let mut skipped = Vec::new();
     let total = manifest.drafts.len() + manifest.answers.len();
     let mut done = 0;
+    let base = manifest
+        .base
+        .as_ref()
+        .and_then(|f| match read_input(dir, f) {
+            Ok(t) => {
+                notices.extend(t.notices.iter().cloned());
+                let r = regulation::parse(&t);
+                if r.paragraph_count() == 0 {
+                    errors.push(CaseError::NotARegulation(dir.join(f)));
+                    return None;
+                }
+                Some((r, t))
+            }
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        });
     let mut drafts: Vec<Draft> = Vec::new();
     for d in &manifest.drafts {
         let path = dir.join(&d.file);
@@ -729,6 +824,26 @@ pub fn read_case(
         match read_input(dir, &d.file) {
             Ok(t) => {
                 notices.extend(t.notices.iter().cloned());
+                // A draft written as an amendment is read as the base it amends, amended.
+                if crate::amend::is_amendment(&t) {
+                    let Some((b, bt)) = &base else {
+                        if manifest.base.is_none() {
+                            errors.push(CaseError::AmendmentWithoutBase(path));
+                        }
+                        continue;
+                    };
+                    let applied = crate::amend::read(&t, Some(b))
+                        .and_then(|am| crate::amend::amended(b, bt, &am).map(|(reg, _)| (reg, am)));
+                    match applied {
+                        Ok((r, am)) => drafts.push(Draft {
+                            entry: d.clone(),
+                            regulation: r,
+                            amendment: Some(am),
+                        }),
+                        Err(source) => errors.push(CaseError::Amendment { path, source }),
+                    }
+                    continue;
+                }
                 let r = regulation::parse(&t);
                 if r.paragraph_count() == 0 {
                     errors.push(CaseError::NotARegulation(path));
@@ -736,6 +851,7 @@ pub fn read_case(
                     drafts.push(Draft {
                         entry: d.clone(),
                         regulation: r,
+                        amendment: None,
                     });
                 }
             }
@@ -804,7 +920,11 @@ pub fn read_case(
         .iter()
         .map(|a| a.text.buf().lines().map(str::to_string).collect())
         .collect();
-    let data = assemble(dir, manifest, origin, &drafts, &answers, skipped, applied);
+    let mut data = assemble(dir, manifest, origin, &drafts, &answers, skipped, applied);
+    if let Some((b, _)) = base {
+        data.amendments = amendment_pages(&b, &drafts);
+        data.base = Some(b);
+    }
     Ok(Case {
         data,
         notices,
@@ -979,6 +1099,8 @@ fn assemble(
         findings,
         corrections,
         skipped,
+        amendments: Vec::new(),
+        base: None,
     }
 }
 

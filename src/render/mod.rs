@@ -455,6 +455,17 @@ struct View<'a> {
     skipped: &'a [crate::case::Skipped],
     findings: Vec<FindingsView<'a>>,
     corrections: &'a [crate::case::correct::Applied],
+    /// The drafts that are amendments: label, title, page and the ids they change.
+    amendments: Vec<AmendmentLink<'a>>,
+}
+
+/// An amendment page as the case pages link it.
+#[derive(serde::Serialize)]
+struct AmendmentLink<'a> {
+    label: &'a str,
+    title: &'a str,
+    page: &'a str,
+    changed: &'a [String],
 }
 
 /// The findings of one answer, in Swedish, for index.html and the compilation.
@@ -597,6 +608,16 @@ pub fn outputs(
             })
             .collect(),
         corrections: &data.corrections,
+        amendments: data
+            .amendments
+            .iter()
+            .map(|a| AmendmentLink {
+                label: &a.label,
+                title: &a.title,
+                page: &a.page,
+                changed: &a.changed,
+            })
+            .collect(),
     };
     let mut ctx = Context::new();
     ctx.insert("case", &view);
@@ -651,6 +672,15 @@ pub fn outputs(
             page(&c.page.replace(".html", ".md"), "jamforelse.md", &cctx);
         }
     }
+    for a in &data.amendments {
+        if let (Some(base), Some(new)) = (&data.base, drafts.get(a.draft)) {
+            let mut actx = comparison_context(&a.map, base, new);
+            actx.insert("am", &amend::view(&a.amendment));
+            let actx = Arc::new(actx);
+            page(&a.page, "andring.html", &actx);
+            page(&a.page.replace(".html", ".md"), "andring.md", &actx);
+        }
+    }
     for (i, r) in data.respondents.iter().enumerate() {
         let lines = answer_lines.get(i).map(Vec::as_slice).unwrap_or_default();
         let mut c = Context::new();
@@ -703,6 +733,14 @@ pub fn outputs(
             let md = c.page.replace(".html", ".md");
             files.push((c.page.clone(), take(&c.page).into_bytes()));
             files.push((md.clone(), take(&md).into_bytes()));
+        }
+    }
+    for a in &data.amendments {
+        if data.base.is_some() && drafts.get(a.draft).is_some() {
+            let md = a.page.replace(".html", ".md");
+            files.push((a.page.clone(), take(&a.page).into_bytes()));
+            let text = tidy_markdown(&take(&md));
+            files.push((md, text.into_bytes()));
         }
     }
     files.push(("sammanstallning.csv".to_string(), csv(data).into_bytes()));

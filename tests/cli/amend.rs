@@ -182,7 +182,7 @@ fn parse_reports_an_amendment_as_one() {
         v["overgang"][0]["text"],
         "Denna förordning träder i kraft den 15 januari 2026."
     );
-    let o = here(&["parse", "tests/fixtures/amend/msbfs-2018-12.txt"]);
+    let o = here(&["parse", "tests/fixtures/amend/case/drafts/1-forslag.txt"]);
     let s = stdout(&o);
     assert!(
         s.contains(
@@ -199,8 +199,8 @@ fn parse_reports_an_amendment_as_one() {
 
 #[test]
 fn msbfs_2018_12_changes_exactly_the_paragraphs_its_instructions_name() {
-    let base = "tests/fixtures/amend/msbfs-2010-4.txt";
-    let am = "tests/fixtures/amend/msbfs-2018-12.txt";
+    let base = "tests/fixtures/amend/case/drafts/0-gallande.txt";
+    let am = "tests/fixtures/amend/case/drafts/1-forslag.txt";
     assert_eq!(
         changed(base, am),
         [
@@ -245,8 +245,8 @@ fn lag_2025_1511_repeals_renumbers_moves_rubriker_and_inserts_as_the_official_te
 fn the_parallelluppstallning_shows_only_the_changed_parts() {
     let o = here(&[
         "diff",
-        "tests/fixtures/amend/msbfs-2010-4.txt",
-        "tests/fixtures/amend/msbfs-2018-12.txt",
+        "tests/fixtures/amend/case/drafts/0-gallande.txt",
+        "tests/fixtures/amend/case/drafts/1-forslag.txt",
         "--format",
         "md",
     ]);
@@ -282,12 +282,12 @@ fn instructions_that_do_not_fit_the_base_are_errors_naming_them() {
     let o = here(&[
         "apply",
         &format!("{LEK}14.txt"),
-        "tests/fixtures/amend/msbfs-2018-12.txt",
+        "tests/fixtures/amend/case/drafts/1-forslag.txt",
     ]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
     assert!(
-        e.contains("msbfs-2018-12.txt:16: instruction «det i föreskrifterna ska införas en ny paragraf, 3 kap. 6 §, av följande lydelse»: the base already has 3 kap. 6 §"),
+        e.contains("1-forslag.txt:16: instruction «det i föreskrifterna ska införas en ny paragraf, 3 kap. 6 §, av följande lydelse»: the base already has 3 kap. 6 §"),
         "{e}"
     );
     assert!(o.stdout.is_empty());
@@ -301,12 +301,16 @@ fn instructions_that_do_not_fit_the_base_are_errors_naming_them() {
 fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("base.txt");
-    std::fs::copy(root().join("tests/fixtures/amend/msbfs-2010-4.txt"), &base).unwrap();
+    std::fs::copy(
+        root().join("tests/fixtures/amend/case/drafts/0-gallande.txt"),
+        &base,
+    )
+    .unwrap();
     let before = std::fs::read(&base).unwrap();
     let o = here(&[
         "apply",
         base.to_str().unwrap(),
-        "tests/fixtures/amend/msbfs-2018-12.txt",
+        "tests/fixtures/amend/case/drafts/1-forslag.txt",
         "-o",
         base.to_str().unwrap(),
     ]);
@@ -315,7 +319,7 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let o = here(&[
         "apply",
         base.to_str().unwrap(),
-        "tests/fixtures/amend/msbfs-2018-12.txt",
+        "tests/fixtures/amend/case/drafts/1-forslag.txt",
         "--format",
         "json",
     ]);
@@ -333,7 +337,7 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let again = here(&[
         "apply",
         base.to_str().unwrap(),
-        "tests/fixtures/amend/msbfs-2018-12.txt",
+        "tests/fixtures/amend/case/drafts/1-forslag.txt",
         "--format",
         "json",
     ]);
@@ -388,4 +392,81 @@ fn lag_2025_1510_changes_a_range_in_an_act_without_chapters_as_the_official_text
         changed,
         ["P1", "P2", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "P11"]
     );
+}
+
+#[test]
+fn a_case_whose_draft_is_an_amendment_works_on_the_amended_regulation() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("build");
+    let o = here(&[
+        "build",
+        "tests/fixtures/amend/case",
+        "-o",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let data: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("data.json")).unwrap()).unwrap();
+    // The draft is the base as amended: 11 paragraphs and the new 3 kap. 6 §.
+    assert_eq!(data["drafts"][0]["paragraphs"], 12);
+    assert_eq!(data["amendments"][0]["page"], "andring-1.html");
+    assert_eq!(
+        data["amendments"][0]["changed"],
+        serde_json::json!(["K1P2", "K2P2", "K3P6"])
+    );
+    // The answer's position on the inserted paragraph is read against the amended text.
+    let row = data["matrix"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "K3P6")
+        .expect("3 kap. 6 § is a target");
+    assert_eq!(row["cells"][0]["stance"], "oppose");
+    // The opinion links each changed paragraph to the parallelluppställning.
+    let y = std::fs::read_to_string(dir.join("yttrande.html")).unwrap();
+    assert!(y.contains(r##"href="andring-1.html#K3P6""##), "{y}");
+    let page = std::fs::read_to_string(dir.join("andring-1.html")).unwrap();
+    assert!(page.contains(r#"<tr class="p added" id="K3P6"><td class="gone"></td>"#));
+    let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+    assert!(index.contains(r#"href="andring-1.html""#));
+    assert!(dir.join("andring-1.md").exists());
+}
+
+#[test]
+fn an_amendment_draft_without_a_base_is_an_error_naming_the_file() {
+    let case = tempfile::tempdir().unwrap();
+    let c = case.path();
+    std::fs::create_dir_all(c.join("drafts")).unwrap();
+    std::fs::create_dir_all(c.join("answers")).unwrap();
+    let f = root().join("tests/fixtures/amend/case");
+    std::fs::copy(
+        f.join("drafts/1-forslag.txt"),
+        c.join("drafts/1-forslag.txt"),
+    )
+    .unwrap();
+    std::fs::copy(
+        f.join("answers/stockholm.txt"),
+        c.join("answers/stockholm.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        c.join("remiss.toml"),
+        "title = \"t\"\n[[drafts]]\nfile = \"drafts/1-forslag.txt\"\nlabel = \"Förslag\"\n\
+         [[answers]]\nfile = \"answers/stockholm.txt\"\nrespondent = \"S\"\n",
+    )
+    .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = remiss([
+        "build",
+        c.to_str().unwrap(),
+        "-o",
+        out.path().join("b").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("1-forslag.txt: the draft is an amendment"),
+        "{e}"
+    );
+    assert!(e.contains("base = \"drafts/0-gallande.pdf\""), "{e}");
 }
