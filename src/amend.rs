@@ -302,6 +302,20 @@ pub fn amended(
     Ok((reg, outcome))
 }
 
+/// The text lower-cased where that keeps every character's length, so byte offsets found
+/// in it hold in the text (`İ` lower-cases to two characters and is left as it is).
+pub(crate) fn lower(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            let mut l = c.to_lowercase();
+            match (l.next(), l.next()) {
+                (Some(x), None) if x.len_utf8() == c.len_utf8() => x,
+                _ => c,
+            }
+        })
+        .collect()
+}
+
 /// Whitespace runs made single spaces.
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -335,10 +335,7 @@ impl Work<'_> {
                 Action::Repeal | Action::Renumber | Action::Move => 0,
                 Action::Change | Action::Insert => 1,
             };
-            let what = match i.what {
-                What::Chapter if side == 1 => What::Chapter,
-                w => w,
-            };
+            let what = i.what;
             if let Some(prev) = seen.insert((side, what, i.at), i)
                 && prev != i
             {

@@ -44,7 +44,7 @@ pub(super) fn title(text: &Text) -> Option<Title> {
         };
         let raw = &buf[first.text.start..last.text.end];
         let joined = super::squash(raw);
-        let lower = joined.to_lowercase();
+        let lower = super::lower(&joined);
         let Some(at) = lower.find("om ändring i ") else {
             continue;
         };
@@ -182,10 +182,12 @@ fn find_numbers(s: &str) -> Vec<String> {
     out
 }
 
+/// One line: buffer start, buffer end, source start, source end, line number, page.
+type IndexedLine = (usize, usize, usize, usize, u32, Option<u32>);
+
 /// Maps byte offsets of the text's parser-facing buffer to lines and spans of its source.
 pub(super) struct LineIndex {
-    /// (buffer start, buffer end, source start, source end, line number, page) per line.
-    lines: Vec<(usize, usize, usize, usize, u32, Option<u32>)>,
+    lines: Vec<IndexedLine>,
 }
 
 impl LineIndex {
@@ -209,7 +211,7 @@ impl LineIndex {
         LineIndex { lines }
     }
 
-    fn at(&self, off: usize) -> Option<&(usize, usize, usize, usize, u32, Option<u32>)> {
+    fn at(&self, off: usize) -> Option<&IndexedLine> {
         let i = match self.lines.binary_search_by_key(&off, |l| l.0) {
             Ok(i) => i,
             Err(0) => 0,
@@ -223,8 +225,8 @@ impl LineIndex {
         let (Some(x), Some(y)) = (self.at(a), self.at(b.saturating_sub(1).max(a))) else {
             return Span::default();
         };
-        let start = x.2 + (a - x.0).min(x.3 - x.2);
-        let end = y.2 + (b.saturating_sub(y.0)).min(y.3 - y.2);
+        let start = x.2 + a.saturating_sub(x.0).min(x.3 - x.2);
+        let end = y.2 + b.saturating_sub(y.0).min(y.3 - y.2);
         Span {
             line: x.4,
             end_line: y.4,
@@ -484,7 +486,7 @@ pub(super) fn read(text: &Text, from: usize, index: &LineIndex) -> Body {
 
 /// `Denna förordning träder i kraft den 15 januari 2026.` → `15 januari 2026`.
 fn in_force(s: &str) -> Option<String> {
-    let lower = s.to_lowercase();
+    let lower = super::lower(s);
     let at = lower.find("träder i kraft den ")? + "träder i kraft den ".len();
     let rest = &s[at..];
     let end = rest.find(['.', ',', ';']).unwrap_or(rest.len());

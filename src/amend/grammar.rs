@@ -19,15 +19,8 @@ pub struct GrammarError {
 /// Where the instruction sentence starts and ends in `head` (byte offsets), and where its
 /// clauses start: `dels att …` or the single `att …`.
 pub(super) fn instruction_sentence(head: &str) -> Option<(usize, usize)> {
-    let lower = head.to_lowercase();
-    // Lower-casing keeps byte offsets only for ASCII and the Swedish letters, which keep
-    // their length; anything else would shift them, so the search is made on `head` when
-    // the lengths differ.
-    let hay = if lower.len() == head.len() {
-        lower.as_str()
-    } else {
-        head
-    };
+    let lower = super::lower(head);
+    let hay = lower.as_str();
     let verb = ["föreskriver", "föreskrivs", "beslutar", "beslutat"]
         .iter()
         .filter_map(|v| find_word(hay, v, 0))
@@ -101,12 +94,8 @@ fn sentence_end(s: &str, from: usize) -> usize {
 /// Cuts the instruction sentence (`sentence`, starting at byte `offset` of the text) into
 /// clauses: each `dels att …`, or the one `att …`. Offsets are byte ranges of the text.
 pub(super) fn clauses(sentence: &str, offset: usize) -> Vec<(usize, usize)> {
-    let lower = sentence.to_lowercase();
-    let hay = if lower.len() == sentence.len() {
-        lower.as_str()
-    } else {
-        sentence
-    };
+    let lower = super::lower(sentence);
+    let hay = lower.as_str();
     let mut starts = Vec::new();
     let mut at = 0;
     while let Some(s) = find_word(hay, "dels att", at) {
@@ -265,12 +254,7 @@ pub(super) fn read_clause(
         message: m,
     };
     let text = clause.text.as_str();
-    let lower = text.to_lowercase();
-    let lower = if lower.len() == text.len() {
-        lower
-    } else {
-        text.to_string()
-    };
+    let lower = super::lower(text);
     let Some(action) = predicate(&lower) else {
         return Err(err(
             "no instruction recognised (expected `ska ha följande lydelse`, `ska införas`, `ska upphöra att gälla`, `ska upphävas`, `ska betecknas` or `ska sättas närmast före`)".into(),
@@ -547,10 +531,7 @@ fn named_places(
                 }
                 Ok(a)
             };
-            let from = match complete(from) {
-                Ok(a) => a,
-                Err(m) => return Err(m),
-            };
+            let from = complete(from)?;
             if let Some(k) = from.kapitel {
                 *chapter = Some(k);
             }
@@ -564,10 +545,7 @@ fn named_places(
             match to {
                 None => places.push(from),
                 Some(to) => {
-                    let to = match complete(to) {
-                        Ok(a) => a,
-                        Err(m) => return Err(m),
-                    };
+                    let to = complete(to)?;
                     places.extend(cite::expand(from, to, base));
                 }
             }

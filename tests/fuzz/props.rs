@@ -34,6 +34,22 @@ fn seed_answer() -> &'static str {
     })
 }
 
+/// A real amendment (Lag 2025:1511, which repeals, renumbers, moves rubriker and inserts)
+/// and the base it amends.
+fn amendment_case() -> &'static (Text, regulation::Regulation, String) {
+    static C: OnceLock<(Text, regulation::Regulation, String)> = OnceLock::new();
+    C.get_or_init(|| {
+        let b = source::read(&root().join(
+            "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
+        ))
+        .expect("reads");
+        let r = regulation::parse(&b);
+        let a = std::fs::read_to_string(root().join("tests/fixtures/amend/lag-2025-1511.txt"))
+            .expect("reads");
+        (b, r, a)
+    })
+}
+
 /// Text in the alphabet of statutes and answers, with the troublesome letters in it.
 fn legal_text() -> impl Strategy<Value = String> {
     let pieces: Vec<String> = PIECES.iter().map(|s| s.to_string()).collect();
@@ -138,6 +154,25 @@ proptest! {
             for e in &row.evidence {
                 prop_assert!(on_boundaries(&t.source, e.span.start, e.span.end));
             }
+        }
+    }
+
+    #[test]
+    fn a_mutated_real_amendment_is_read_and_applied_without_a_panic(seed in any::<u64>()) {
+        let (base_text, base, am) = amendment_case();
+        let s = mutate_text(am, &mut Rng::new(seed));
+        let t = Text::from_plain("am", s);
+        if remiss::amend::is_amendment(&t)
+            && let Ok(a) = remiss::amend::read(&t, Some(base))
+        {
+            for c in &a.clauses {
+                prop_assert!(on_boundaries(&t.source, c.span.start, c.span.end));
+            }
+            for p in a.wording.paragraphs() {
+                prop_assert!(on_boundaries(&t.source, p.span.start, p.span.end));
+            }
+            // An instruction that does not fit is an error; either way, no panic.
+            let _ = remiss::amend::apply(base, base_text, &a);
         }
     }
 
