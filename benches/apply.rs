@@ -117,7 +117,10 @@ pub fn amendment(base: &Regulation) -> (String, usize) {
         }
     }
     s.push_str("Denna lag träder i kraft den 1 juli 2026.\n\nPå regeringens vägnar\n");
-    (s, change.len() + insert.len() + repeal.len() + renumber.len())
+    (
+        s,
+        change.len() + insert.len() + repeal.len() + renumber.len(),
+    )
 }
 
 fn apply(c: &mut Criterion) {
@@ -133,14 +136,17 @@ fn apply(c: &mut Criterion) {
 
     let mut g = c.benchmark_group("apply");
     g.sample_size(20);
-    g.bench_function("parse base and read amendment (2,034 §, 200 instructions)", |b| {
-        b.iter(|| {
-            let t = Text::from_plain("sfb.txt", SFB.to_string());
-            let r = regulation::parse(black_box(&t));
-            let a = Text::from_plain("andring.txt", src.clone());
-            black_box(amend::read(&a, Some(&r)).ok())
-        })
-    });
+    g.bench_function(
+        "parse base and read amendment (2,034 §, 200 instructions)",
+        |b| {
+            b.iter(|| {
+                let t = Text::from_plain("sfb.txt", SFB.to_string());
+                let r = regulation::parse(black_box(&t));
+                let a = Text::from_plain("andring.txt", src.clone());
+                black_box(amend::read(&a, Some(&r)).ok())
+            })
+        },
+    );
     g.bench_function("apply 200 instructions to 2,034 §", |b| {
         b.iter(|| black_box(amend::apply(&base, &base_text, black_box(&am)).ok()))
     });

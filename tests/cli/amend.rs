@@ -103,7 +103,7 @@ fn t(r: &str, o: &str, n: &str) -> (String, String, String) {
 fn sfs_2025_1458_applied_to_the_version_in_force_gives_the_next_one() {
     let (result, text) = applied(
         &format!("{MILJO}14.txt"),
-        "tests/fixtures/amend/sfs-2025-1458.pdf",
+        "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2025-1458.pdf",
     );
     let official = parse_json(&format!("{MILJO}15.txt"));
     // The published act prints ranges with an en dash (`20–35 §§`); the consolidated text
@@ -128,7 +128,7 @@ fn the_diff_of_sfs_2025_1458_reports_exactly_2_kap_19_and_24() {
     assert_eq!(
         changed(
             &format!("{MILJO}14.txt"),
-            "tests/fixtures/amend/sfs-2025-1458.pdf"
+            "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2025-1458.pdf"
         ),
         [
             t("changed", "K2P19", "K2P19"),
@@ -139,7 +139,7 @@ fn the_diff_of_sfs_2025_1458_reports_exactly_2_kap_19_and_24() {
 
 #[test]
 fn parse_reports_an_amendment_as_one() {
-    let v = parse_json("tests/fixtures/amend/sfs-2025-1458.pdf");
+    let v = parse_json("corpus/sfs/miljotillsynsforordning-2011-13/sfs-2025-1458.pdf");
     assert_eq!(v["format"], "remiss-amendment");
     assert_eq!(v["base"]["name"], "miljötillsynsförordningen (2011:13)");
     assert_eq!(v["base"]["number"], "2011:13");
@@ -182,7 +182,7 @@ fn parse_reports_an_amendment_as_one() {
         v["overgang"][0]["text"],
         "Denna förordning träder i kraft den 15 januari 2026."
     );
-    let o = here(&["parse", "tests/fixtures/amend/case/drafts/1-forslag.txt"]);
+    let o = here(&["parse", "corpus/msbfs-andring/drafts/1-forslag.txt"]);
     let s = stdout(&o);
     assert!(
         s.contains(
@@ -199,8 +199,8 @@ fn parse_reports_an_amendment_as_one() {
 
 #[test]
 fn msbfs_2018_12_changes_exactly_the_paragraphs_its_instructions_name() {
-    let base = "tests/fixtures/amend/case/drafts/0-gallande.txt";
-    let am = "tests/fixtures/amend/case/drafts/1-forslag.txt";
+    let base = "corpus/msbfs-andring/drafts/0-gallande.txt";
+    let am = "corpus/msbfs-andring/drafts/1-forslag.txt";
     assert_eq!(
         changed(base, am),
         [
@@ -245,8 +245,8 @@ fn lag_2025_1511_repeals_renumbers_moves_rubriker_and_inserts_as_the_official_te
 fn the_parallelluppstallning_shows_only_the_changed_parts() {
     let o = here(&[
         "diff",
-        "tests/fixtures/amend/case/drafts/0-gallande.txt",
-        "tests/fixtures/amend/case/drafts/1-forslag.txt",
+        "corpus/msbfs-andring/drafts/0-gallande.txt",
+        "corpus/msbfs-andring/drafts/1-forslag.txt",
         "--format",
         "md",
     ]);
@@ -282,7 +282,7 @@ fn instructions_that_do_not_fit_the_base_are_errors_naming_them() {
     let o = here(&[
         "apply",
         &format!("{LEK}14.txt"),
-        "tests/fixtures/amend/case/drafts/1-forslag.txt",
+        "corpus/msbfs-andring/drafts/1-forslag.txt",
     ]);
     assert_eq!(o.status.code(), Some(2));
     let e = stderr(&o);
@@ -302,7 +302,7 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let dir = tempfile::tempdir().unwrap();
     let base = dir.path().join("base.txt");
     std::fs::copy(
-        root().join("tests/fixtures/amend/case/drafts/0-gallande.txt"),
+        root().join("corpus/msbfs-andring/drafts/0-gallande.txt"),
         &base,
     )
     .unwrap();
@@ -310,7 +310,7 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let o = here(&[
         "apply",
         base.to_str().unwrap(),
-        "tests/fixtures/amend/case/drafts/1-forslag.txt",
+        "corpus/msbfs-andring/drafts/1-forslag.txt",
         "-o",
         base.to_str().unwrap(),
     ]);
@@ -319,7 +319,7 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let o = here(&[
         "apply",
         base.to_str().unwrap(),
-        "tests/fixtures/amend/case/drafts/1-forslag.txt",
+        "corpus/msbfs-andring/drafts/1-forslag.txt",
         "--format",
         "json",
     ]);
@@ -337,7 +337,7 @@ fn apply_output_is_refused_on_an_input_and_written_atomically() {
     let again = here(&[
         "apply",
         base.to_str().unwrap(),
-        "tests/fixtures/amend/case/drafts/1-forslag.txt",
+        "corpus/msbfs-andring/drafts/1-forslag.txt",
         "--format",
         "json",
     ]);
@@ -398,12 +398,7 @@ fn lag_2025_1510_changes_a_range_in_an_act_without_chapters_as_the_official_text
 fn a_case_whose_draft_is_an_amendment_works_on_the_amended_regulation() {
     let out = tempfile::tempdir().unwrap();
     let dir = out.path().join("build");
-    let o = here(&[
-        "build",
-        "tests/fixtures/amend/case",
-        "-o",
-        dir.to_str().unwrap(),
-    ]);
+    let o = here(&["build", "corpus/msbfs-andring", "-o", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let data: Value =
         serde_json::from_slice(&std::fs::read(dir.join("data.json")).unwrap()).unwrap();
@@ -438,7 +433,7 @@ fn an_amendment_draft_without_a_base_is_an_error_naming_the_file() {
     let c = case.path();
     std::fs::create_dir_all(c.join("drafts")).unwrap();
     std::fs::create_dir_all(c.join("answers")).unwrap();
-    let f = root().join("tests/fixtures/amend/case");
+    let f = root().join("corpus/msbfs-andring");
     std::fs::copy(
         f.join("drafts/1-forslag.txt"),
         c.join("drafts/1-forslag.txt"),
