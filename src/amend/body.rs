@@ -93,10 +93,17 @@ pub(super) fn title(text: &Text) -> Option<Title> {
             .to_string();
         let base_number = act_number(&name);
         let number = number_in_lead.or_else(|| {
-            // The amendment's own number stands in the header before or beside the title.
+            // The amendment's own number stands in the header before or beside the title,
+            // or in the margin of a published act (which the PDF reader keeps as a note).
             let head = &buf[..last.text.end];
             find_numbers(head)
                 .into_iter()
+                .chain(
+                    text.notes
+                        .iter()
+                        .filter(|n| n.kind == crate::source::NoteKind::Margin)
+                        .flat_map(|n| find_numbers(&n.text)),
+                )
                 .find(|n| Some(n) != base_number.as_ref())
         });
         let title_text = if lead_words.is_empty() {

@@ -226,6 +226,30 @@ fn msbfs_2018_12_changes_exactly_the_paragraphs_its_instructions_name() {
 }
 
 #[test]
+fn msbfs_2018_12_as_published_applied_to_msbfs_2010_4_as_published() {
+    let base = "tests/fixtures/amend/msbfs-2010-4.pdf";
+    let am = "tests/fixtures/amend/msbfs-2018-12.pdf";
+    assert_eq!(
+        changed(base, am),
+        [
+            t("changed", "K1P2", "K1P2"),
+            t("changed", "K2P2", "K2P2"),
+            t("added", "", "K3P6"),
+        ]
+    );
+    // The number stands in the margin of the published act.
+    let v = parse_json(am);
+    assert_eq!(v["number"], "MSBFS 2018:12");
+    // The PDFs give the same result as their text layer in the sample case.
+    let (from_pdf, _) = applied(base, am);
+    let (from_text, _) = applied(
+        "corpus/msbfs-andring/drafts/0-gallande.txt",
+        "corpus/msbfs-andring/drafts/1-forslag.txt",
+    );
+    assert_eq!(paragraphs(&from_pdf), paragraphs(&from_text));
+}
+
+#[test]
 fn lag_2025_1511_repeals_renumbers_moves_rubriker_and_inserts_as_the_official_text() {
     let (result, text) = applied(
         &format!("{LEK}14.txt"),
