@@ -726,7 +726,75 @@ impl Work<'_> {
             self.change_allmanna_rad(*n, i, true)?;
         }
         self.check_wording_used()?;
+        self.place_rubriker_shown();
         Ok(())
+    }
+
+    /// A rubrik printed above a paragraph in the wording says which rubrik the paragraph
+    /// stands under. When the base has that rubrik directly after the paragraph (the
+    /// paragraph now opens the group), it moves up before it, as a consolidation reads the
+    /// printed act; one the base does not have there, which no instruction names, is a
+    /// warning.
+    fn place_rubriker_shown(&mut self) {
+        let named: BTreeSet<Address> = self
+            .am
+            .instructions
+            .iter()
+            .filter(|i| i.what == What::Rubrik)
+            .flat_map(|i| {
+                [
+                    Some(i.at),
+                    i.placement.map(|p| match p {
+                        Placement::Before(a) | Placement::After(a) => a,
+                    }),
+                ]
+            })
+            .flatten()
+            .collect();
+        let shown: Vec<(Address, String)> = self
+            .body
+            .windows(2)
+            .filter(|w| w[0].kind == Kind::Rubrik && w[1].kind == Kind::Paragraf)
+            .filter_map(|w| {
+                let a = Address::paragraph(w[1].chapter, w[1].label?);
+                Some((a, super::squash(&w[0].text)))
+            })
+            .collect();
+        for (a, r) in shown {
+            if named.contains(&a) {
+                continue;
+            }
+            let Some(p) = self.find_para(a) else { continue };
+            // The rubrik the paragraph stands under now.
+            let under = self.units[..p]
+                .iter()
+                .rev()
+                .take_while(|u| u.kind != Kind::Chapter)
+                .find(|u| u.kind == Kind::Rubrik);
+            if under.is_some_and(|u| super::squash(&u.text) == r) {
+                continue;
+            }
+            let after = p + 1;
+            if self
+                .units
+                .get(after)
+                .is_some_and(|u| u.kind == Kind::Rubrik && super::squash(&u.text) == r)
+            {
+                let unit = self.units.remove(after);
+                self.units.insert(p, unit);
+                self.warnings.push(format!(
+                    "{}: the wording shows the rubrik «{r}» above {}; it is moved there from after it",
+                    self.am.source,
+                    a.display()
+                ));
+            } else {
+                self.warnings.push(format!(
+                    "{}: the wording shows the rubrik «{r}» above {}, which the base does not have there, and no instruction changes or inserts it; it is not applied",
+                    self.am.source,
+                    a.display()
+                ));
+            }
+        }
     }
 
     fn chapter_inserted(&self, k: Option<Label>) -> bool {

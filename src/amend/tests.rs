@@ -369,3 +369,44 @@ fn an_sfs_base_gets_amendment_notes_and_placeholders() {
          3 § Har upphävts genom lag (2025:9).\n"
     );
 }
+
+#[test]
+fn a_rubrik_shown_above_a_paragraph_says_which_group_it_opens() {
+    // 2 kap. 3 § printed under «Riskanalys», where it already stands: nothing moves.
+    let (b, bt) = base();
+    let am = read_am(
+        "att 2 kap. 3 § ska ha följande lydelse.",
+        "2 kap.\n\nRiskanalys\n\n3 § Verksamhetsutövaren ska göra en riskanalys varje år.",
+    )
+    .unwrap();
+    let out = apply(&b, &bt, &am).unwrap();
+    assert!(out.warnings.is_empty(), "{:?}", out.warnings);
+    // 2 kap. 2 § printed under «Riskanalys», which the base has after it: the rubrik moves
+    // up, and 2 § opens the group.
+    let am = read_am(
+        "att 2 kap. 2 § ska ha följande lydelse.",
+        "2 kap.\n\nRiskanalys\n\n2 § Ledningen ska utse en samordnare för riskanalysen.",
+    )
+    .unwrap();
+    let out = apply(&b, &bt, &am).unwrap();
+    let reg = regulation::parse(&Text::from_plain("out.txt", out.text.clone()));
+    let all = ids(&reg);
+    let at = all.iter().position(|i| i == "K2P2").unwrap();
+    assert_eq!(all[at - 1], "R:Riskanalys");
+    assert_eq!(out.warnings.len(), 1);
+    // A rubrik the base does not have near it, named by no instruction: a warning, and
+    // nothing is made up.
+    let am = read_am(
+        "att 2 kap. 5 § ska ha följande lydelse.",
+        "2 kap.\n\nUppföljning\n\n5 § Riskanalysen ska följas upp varje halvår.",
+    )
+    .unwrap();
+    let out = apply(&b, &bt, &am).unwrap();
+    assert!(
+        out.warnings[0]
+            .contains("«Uppföljning» above 2 kap. 5 §, which the base does not have there"),
+        "{:?}",
+        out.warnings
+    );
+    assert!(!out.text.contains("Uppföljning"));
+}

@@ -489,3 +489,26 @@ fn an_amendment_draft_without_a_base_is_an_error_naming_the_file() {
     );
     assert!(e.contains("base = \"drafts/0-gallande.pdf\""), "{e}");
 }
+
+#[test]
+fn lag_2025_1498_a_rubrik_shown_above_the_changed_paragraph_opens_its_group() {
+    const HSL: &str = "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-";
+    let (result, _) = applied(
+        &format!("{HSL}2026-01-01.txt"),
+        "tests/fixtures/amend/lag-2025-1498.txt",
+    );
+    assert_eq!(
+        paragraphs(&result),
+        paragraphs(&parse_json(&format!("{HSL}2026-01-15.txt")))
+    );
+    let o = here(&[
+        "apply",
+        &format!("{HSL}2026-01-01.txt"),
+        "tests/fixtures/amend/lag-2025-1498.txt",
+    ]);
+    assert!(
+        stderr(&o).contains("the wording shows the rubrik «Särskilda skyldigheter i fråga om personer som har stora och varaktiga funktionsnedsättningar» above 5 kap. 8 §; it is moved there"),
+        "{}",
+        stderr(&o)
+    );
+}
