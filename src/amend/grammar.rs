@@ -260,7 +260,9 @@ pub(super) fn read_clause(
             "no instruction recognised (expected `ska ha följande lydelse`, `ska införas`, `ska upphöra att gälla`, `ska upphävas`, `ska betecknas` or `ska sättas närmast före`)".into(),
         ));
     };
-    let named = named_places(text, chapter, base).map_err(err)?;
+    // New paragraphs are counted by their labels (`31 a–31 d §§`), not looked up in the
+    // base, which lacks them; ranges of existing ones take in the base's inserted labels.
+    let named = named_places(text, chapter, base, action != Action::Insert).map_err(err)?;
     let whole_document = find_word(&lower, "bilaga", 0).is_some()
         || find_word(&lower, "bilagan", 0).is_some()
         || find_word(&lower, "bilagorna", 0).is_some()
@@ -485,6 +487,7 @@ fn named_places(
     text: &str,
     chapter: &mut Option<Label>,
     base: Option<&dyn Outline>,
+    ranges_in_base: bool,
 ) -> Result<Vec<Named>, String> {
     let scan = cite::scan(text);
     let chaptered = base.map(|b| b.has_chapters());
@@ -546,7 +549,7 @@ fn named_places(
                 None => places.push(from),
                 Some(to) => {
                     let to = complete(to)?;
-                    places.extend(cite::expand(from, to, base));
+                    places.extend(cite::expand(from, to, base.filter(|_| ranges_in_base)));
                 }
             }
         }

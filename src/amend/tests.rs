@@ -410,3 +410,26 @@ fn a_rubrik_shown_above_a_paragraph_says_which_group_it_opens() {
     );
     assert!(!out.text.contains("Uppföljning"));
 }
+
+#[test]
+fn a_range_of_new_paragraphs_counts_labels_a_range_of_old_ones_takes_in_the_base() {
+    // New paragraphs `3 a–3 c §§` are counted by label; changed paragraphs `1–3 §§` are
+    // those the base has between the ends.
+    let am = read_am(
+        "dels att 2 kap. 1–3 §§ ska ha följande lydelse,\n\
+         dels att det ska införas tre nya paragrafer, 2 kap. 3 a–3 c §§, av följande lydelse.",
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        described(&am),
+        [
+            "change 2 kap. 1 §",
+            "change 2 kap. 2 §",
+            "change 2 kap. 3 §",
+            "insert 2 kap. 3 a §",
+            "insert 2 kap. 3 b §",
+            "insert 2 kap. 3 c §"
+        ]
+    );
+}
