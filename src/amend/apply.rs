@@ -139,7 +139,10 @@ fn units(source: &str, reg: &Regulation, first_id: usize) -> Vec<Unit> {
         .chain(reg.bilagor.iter().map(|b| b.span))
         .min_by_key(|s| s.start);
     if let Some(s) = tail {
-        push(s.start, Kind::Tail, None, None, None, s);
+        // The heading `Övergångsbestämmelser` above the first block belongs to the tail,
+        // not to the paragraph before it.
+        let at = heading_before(source, s.start).unwrap_or(s.start);
+        push(at, Kind::Tail, None, None, None, s);
     }
     starts.sort_by_key(|s| s.at);
     starts.dedup_by_key(|s| s.at);
@@ -170,6 +173,17 @@ fn units(source: &str, reg: &Regulation, first_id: usize) -> Vec<Unit> {
         });
     }
     out
+}
+
+/// The start of the line before `at` (blank lines skipped) when it is the heading of the
+/// transitional provisions (`Övergångsbestämmelser`, `Ikraftträdande- och
+/// övergångsbestämmelser`).
+fn heading_before(source: &str, at: usize) -> Option<usize> {
+    let before = source.get(..at)?.trim_end();
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let line = before[start..].trim();
+    let lower = super::lower(line);
+    (line.chars().count() <= 60 && lower.ends_with("övergångsbestämmelser")).then_some(start)
 }
 
 /// The text with its label replaced: `5 § Den som` → `1 § Den som`; `8 kap. Säkerhet` →
@@ -292,6 +306,9 @@ pub fn apply(
     };
     w.check_conflicts()?;
     w.run()?;
+    if sfs_style {
+        w.add_overgang(base);
+    }
     let mut text = String::new();
     for u in &w.units {
         if u.text.is_empty() {
@@ -728,6 +745,85 @@ impl Work<'_> {
         self.check_wording_used()?;
         self.place_rubriker_shown();
         Ok(())
+    }
+
+    /// The amendment's transitional provisions, in an SFS consolidation: a block headed by
+    /// the act's number after the others, unless the base already has it (the
+    /// consolidation shows an act's provisions before they are in force) or it says only
+    /// when the act comes into force (`Denna förordning träder i kraft den …`), which the
+    /// consolidation leaves out.
+    fn add_overgang(&mut self, base: &Regulation) {
+        let Some(number) = self
+            .am
+            .number
+            .as_deref()
+            .and_then(|n| n.strip_prefix("SFS "))
+        else {
+            return;
+        };
+        let provisions = &self.am.overgang;
+        let plain = provisions.len() == 1 && {
+            let t = &provisions[0].text;
+            (t.starts_with("Denna ") || t.starts_with("Dessa "))
+                && t.matches('.').count() == 1
+                && t.ends_with('.')
+                && !t.contains(" i fråga om ")
+        };
+        if provisions.is_empty()
+            || plain
+            || base
+                .overgang
+                .iter()
+                .any(|o| o.act.as_deref() == Some(number))
+        {
+            return;
+        }
+        let mut block = format!("{number}\n\n");
+        for p in provisions {
+            block.push_str(&p.text);
+            block.push_str("\n\n");
+        }
+        match self.units.iter().position(|u| u.kind == Kind::Tail) {
+            Some(t) => {
+                // After the last block of provisions, before the bilagor.
+                let tail_start = base
+                    .overgang
+                    .iter()
+                    .map(|o| o.span.start)
+                    .chain(base.bilagor.iter().map(|b| b.span.start))
+                    .min()
+                    .unwrap_or(0);
+                let cut = base
+                    .bilagor
+                    .iter()
+                    .map(|b| b.span.start.saturating_sub(tail_start))
+                    .min();
+                let unit = &mut self.units[t];
+                let heading = if base.overgang.is_empty() {
+                    "Övergångsbestämmelser\n\n"
+                } else {
+                    ""
+                };
+                match cut.filter(|&c| c <= unit.text.len() && unit.text.is_char_boundary(c)) {
+                    Some(c) => unit.text.insert_str(c, &format!("{heading}{block}")),
+                    None => {
+                        unit.text = format!("{}{heading}{block}", closed(&unit.text));
+                    }
+                }
+            }
+            None => {
+                self.units.push(Unit {
+                    kind: Kind::Tail,
+                    chapter: None,
+                    label: None,
+                    text: format!("Övergångsbestämmelser\n\n{block}"),
+                    ar_at: None,
+                    placeholder: false,
+                    id: usize::MAX,
+                    span: Span::default(),
+                });
+            }
+        }
     }
 
     /// A rubrik printed above a paragraph in the wording says which rubrik the paragraph

@@ -433,3 +433,31 @@ fn a_range_of_new_paragraphs_counts_labels_a_range_of_old_ones_takes_in_the_base
         ]
     );
 }
+
+#[test]
+fn transitional_provisions_beyond_the_date_join_an_sfs_consolidation() {
+    let base = "1 § Första. Lag (2020:1).\n\n2 § Andra.\n\nÖvergångsbestämmelser\n\n2020:1\n\n\
+                Denna lag träder i kraft den 1 juli 2020.\n";
+    let am = |overgang: &str| {
+        format!(
+            "SFS 2025:9\n\nLag\nom ändring i lagen (2020:1) om prov\n\n\
+             Enligt riksdagens beslut föreskrivs att 2 § lagen (2020:1) om prov ska ha följande lydelse.\n\n\
+             2 § Andra, nu ändrad.\n\n{overgang}\n\nPå regeringens vägnar\n"
+        )
+    };
+    let bt = Text::from_plain("base.txt", base.into());
+    let b = regulation::parse(&bt);
+    let run = |o: &str| {
+        let a = read(&Text::from_plain("am.txt", am(o)), Some(&b)).unwrap();
+        let out = apply(&b, &bt, &a).unwrap();
+        regulation::parse(&Text::from_plain("out.txt", out.text))
+    };
+    let r = run("1. Denna lag träder i kraft den 1 juli 2026.\n\n\
+         2. Äldre bestämmelser gäller fortfarande för ärenden som har inletts före ikraftträdandet.");
+    let acts: Vec<Option<&str>> = r.overgang.iter().map(|o| o.act.as_deref()).collect();
+    assert_eq!(acts, [Some("2020:1"), Some("2025:9")]);
+    assert_eq!(r.overgang[1].stycken[0].punkter.len(), 2);
+    // Only the date: the consolidation leaves it out.
+    let r = run("Denna lag träder i kraft den 1 juli 2026.");
+    assert_eq!(r.overgang.len(), 1);
+}
