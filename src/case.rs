@@ -460,10 +460,21 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
     }
     let mut drafts = Vec::new();
     let mut title = None;
+    // Drafts written as amendments (`… om ändring i …`), and the first regulation: with
+    // an amendment among the drafts, that regulation is the base it amends.
+    let mut amendments: Vec<(String, String)> = Vec::new();
+    let mut first_regulation: Option<(String, Option<String>)> = None;
     for f in candidates {
         // A draft that cannot be read stays, so reading the case reports why.
         match source::read(&dir.join(&f)) {
             Ok(t) => {
+                if crate::amend::is_amendment(&t) {
+                    if let Ok(a) = crate::amend::read(&t, None) {
+                        amendments.push((f.clone(), a.title.text));
+                    }
+                    drafts.push(f);
+                    continue;
+                }
                 let r = regulation::parse(&t);
                 if r.paragraph_count() == 0 {
                     skipped.push(Skipped {
@@ -473,11 +484,27 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
                     continue;
                 }
                 if drafts.is_empty() {
-                    title = r.title.map(|t| t.text.trim_end_matches(';').to_string());
+                    title = r
+                        .title
+                        .clone()
+                        .map(|t| t.text.trim_end_matches(';').to_string());
+                }
+                if first_regulation.is_none() {
+                    first_regulation = Some((f.clone(), r.title.map(|t| t.text)));
                 }
                 drafts.push(f);
             }
             Err(_) => drafts.push(f),
+        }
+    }
+    let mut base = None;
+    if let (Some((first_amendment, amendment_title)), Some((regulation, _))) =
+        (amendments.first(), &first_regulation)
+    {
+        drafts.retain(|f| f != regulation);
+        base = Some(regulation.clone());
+        if drafts.first() == Some(first_amendment) {
+            title = Some(amendment_title.clone());
         }
     }
     if drafts.is_empty() {
@@ -508,6 +535,7 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
         .collect();
     let manifest = Manifest {
         title,
+        base,
         drafts: drafts
             .iter()
             .enumerate()

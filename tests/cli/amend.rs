@@ -512,3 +512,26 @@ fn lag_2025_1498_a_rubrik_shown_above_the_changed_paragraph_opens_its_group() {
         stderr(&o)
     );
 }
+
+#[test]
+fn init_takes_the_regulation_beside_an_amendment_draft_as_its_base() {
+    let case = tempfile::tempdir().unwrap();
+    let c = case.path();
+    for sub in ["drafts", "answers"] {
+        std::fs::create_dir_all(c.join(sub)).unwrap();
+        for e in std::fs::read_dir(root().join("corpus/msbfs-andring").join(sub)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), c.join(sub).join(e.file_name())).unwrap();
+        }
+    }
+    let o = remiss(["init", c.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m = std::fs::read_to_string(c.join("remiss.toml")).unwrap();
+    assert!(m.contains("base = \"drafts/0-gallande.txt\""), "{m}");
+    assert!(m.contains("file = \"drafts/1-forslag.txt\""), "{m}");
+    assert!(!m.contains("file = \"drafts/0-gallande.txt\""), "{m}");
+    assert!(
+        m.contains("title = \"Föreskrifter om ändring i Myndigheten"),
+        "{m}"
+    );
+}
