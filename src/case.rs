@@ -860,14 +860,18 @@ pub fn read_case(
                         }
                         continue;
                     };
-                    let applied = crate::amend::read(&t, Some(b))
-                        .and_then(|am| crate::amend::amended(b, bt, &am).map(|(reg, _)| (reg, am)));
+                    let applied = crate::amend::read(&t, Some(b)).and_then(|am| {
+                        crate::amend::amended(b, bt, &am).map(|(reg, out)| (reg, am, out))
+                    });
                     match applied {
-                        Ok((r, am)) => drafts.push(Draft {
-                            entry: d.clone(),
-                            regulation: r,
-                            amendment: Some(am),
-                        }),
+                        Ok((r, am, out)) => {
+                            notices.extend(out.warnings);
+                            drafts.push(Draft {
+                                entry: d.clone(),
+                                regulation: r,
+                                amendment: Some(am),
+                            })
+                        }
                         Err(source) => errors.push(CaseError::Amendment { path, source }),
                     }
                     continue;
