@@ -246,6 +246,52 @@ fn renote(text: &str, ar_at: Option<usize>, note: &str) -> (String, Option<usize
     (t, at)
 }
 
+/// Whether a text writes ranges of numbers with a hyphen-minus (`1-4 §§`) more often than
+/// with an en dash (`1–4 §§`).
+pub(super) fn dash_style_is_hyphen(source: &str) -> bool {
+    let count = |dash: char| {
+        let mut n = 0usize;
+        let mut prev: Option<char> = None;
+        let mut it = source.chars().peekable();
+        while let Some(c) = it.next() {
+            if c == dash
+                && prev.is_some_and(|p| p.is_ascii_digit())
+                && it.peek().is_some_and(|x| x.is_ascii_digit())
+            {
+                n += 1;
+            }
+            prev = Some(c);
+        }
+        n
+    };
+    count('-') > count('–')
+}
+
+/// `20–35` → `20-35` between digits; the allmänna råd offset follows. Returns the text, the
+/// offset and how many dashes changed.
+pub(super) fn hyphenate_ranges(text: &str, ar_at: Option<usize>) -> (String, Option<usize>, usize) {
+    let mut out = String::with_capacity(text.len());
+    let mut n = 0;
+    let mut shift_before_ar = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        let between = c == '–'
+            && k > 0
+            && chars[k - 1].1.is_ascii_digit()
+            && chars.get(k + 1).is_some_and(|x| x.1.is_ascii_digit());
+        if between {
+            out.push('-');
+            n += 1;
+            if ar_at.is_some_and(|a| i < a) {
+                shift_before_ar += '–'.len_utf8() - 1;
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    (out, ar_at.map(|a| a - shift_before_ar), n)
+}
+
 /// The text ending in exactly one blank line.
 fn closed(text: &str) -> String {
     let mut t = text.trim_end().to_string();
@@ -275,6 +321,7 @@ pub fn apply(
     amendment: &Amendment,
 ) -> Result<Outcome, AmendError> {
     let units = units(&base_text.source, base, 0);
+    let mut restyled: Option<usize> = None;
     let body = match &amendment.body.parsed {
         Some(p) => {
             let mut b = units_of_body(amendment, p, units.len());
@@ -284,6 +331,22 @@ pub fn apply(
         }
         None => Vec::new(),
     };
+    // The consolidated text writes ranges the way the base does: a base that writes `1-4 §§`
+    // (as the government's database mostly does) gets `20-35 §§` where the printed act has
+    // an en dash. Counted, and said.
+    let mut body = body;
+    if dash_style_is_hyphen(&base_text.source) {
+        let mut n = 0;
+        for u in &mut body {
+            let (t, ar_at, k) = hyphenate_ranges(&u.text, u.ar_at);
+            u.text = t;
+            u.ar_at = ar_at;
+            n += k;
+        }
+        if n > 0 {
+            restyled = Some(n);
+        }
+    }
     // An SFS consolidation notes each changed paragraph with the act that changed it and
     // leaves `Har upphävts genom …` where one was repealed; a base that does neither is
     // left in its own style.
@@ -304,6 +367,12 @@ pub fn apply(
         note,
         placeholder,
     };
+    if let Some(n) = restyled {
+        w.warnings.push(format!(
+            "{}: {n} range(s) written with a hyphen (20-35 §§) where the amendment has an en dash, as the base writes ranges",
+            amendment.source
+        ));
+    }
     w.check_conflicts()?;
     w.run()?;
     if sfs_style {

@@ -461,3 +461,14 @@ fn transitional_provisions_beyond_the_date_join_an_sfs_consolidation() {
     let r = run("Denna lag träder i kraft den 1 juli 2026.");
     assert_eq!(r.overgang.len(), 1);
 }
+
+#[test]
+fn ranges_take_the_dash_the_base_writes_them_with() {
+    assert!(apply::dash_style_is_hyphen("1-4 §§ och 6-7 §§, 8–9 §§"));
+    assert!(!apply::dash_style_is_hyphen("1–4 §§ och EU-förordningen"));
+    let src = "I 20–35 §§ – se 2–3 §§.\nAllmänna råd 1–2";
+    let (t, ar, n) = apply::hyphenate_ranges(src, src.find("Allmänna"));
+    assert_eq!(t, "I 20-35 §§ – se 2-3 §§.\nAllmänna råd 1-2");
+    assert_eq!(n, 3);
+    assert_eq!(&t[ar.unwrap()..], "Allmänna råd 1-2");
+}
