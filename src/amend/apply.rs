@@ -212,31 +212,8 @@ fn renote(text: &str, ar_at: Option<usize>, note: &str) -> (String, Option<usize
         Some(k) => (&text[..k], Some(&text[k..])),
         None => (text, None),
     };
-    let own = own.trim_end();
-    let own = match own
-        .strip_suffix(").")
-        .and_then(|t| t.rfind(" (").map(|i| (t, i)))
-    {
-        Some((t, open)) => {
-            let number = &t[open + 2..];
-            let kind_start = t[..open]
-                .rfind(char::is_whitespace)
-                .map(|i| i + 1)
-                .unwrap_or(0);
-            let kind = &t[kind_start..open];
-            let is_note = number.split_once(':').is_some_and(|(y, n)| {
-                y.len() == 4
-                    && y.bytes().all(|b| b.is_ascii_digit())
-                    && n.bytes().all(|b| b.is_ascii_digit())
-            }) && matches!(kind, "Lag" | "Förordning" | "Kungörelse" | "Balk");
-            if is_note {
-                t[..kind_start].trim_end()
-            } else {
-                own
-            }
-        }
-        None => own,
-    };
+    let mut own = own.trim_end().to_string();
+    crate::regulation::strip_amendment_note(&mut own);
     let mut t = format!("{own}\n{note}\n\n");
     let at = ar.map(|a| {
         let k = t.len();

@@ -148,23 +148,12 @@ fn act_number(name: &str) -> Option<String> {
         let Some(j) = name[s..].find(')') else { break };
         let inner = name[s..s + j].trim();
         let number = inner.rsplit(' ').next().unwrap_or(inner);
-        if is_year_number(number) {
+        if crate::regulation::is_sfs_number(number) {
             return Some(inner.to_string());
         }
         at = s;
     }
     None
-}
-
-fn is_year_number(s: &str) -> bool {
-    let Some((y, n)) = s.split_once(':') else {
-        return false;
-    };
-    y.len() == 4
-        && y.bytes().all(|b| b.is_ascii_digit())
-        && !n.is_empty()
-        && n.len() <= 5
-        && n.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Collection numbers in a text: `SFS 2025:1458`, `MSBFS 2018:12` (also `MSBFS\n2018:12`).
@@ -181,7 +170,7 @@ fn find_numbers(s: &str) -> Vec<String> {
         }
         if let Some(n) = words.get(i + 1) {
             let n = n.trim_end_matches([',', '.', ';', ')']);
-            if is_year_number(n) {
+            if crate::regulation::is_sfs_number(n) {
                 out.push(format!("{code} {n}"));
             }
         }

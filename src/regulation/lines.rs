@@ -372,7 +372,7 @@ pub(super) fn marker(s: &str) -> Option<(bool, String, usize)> {
 }
 
 /// Strips a trailing amendment note (`Lag (2025:1511).`) and returns the SFS number.
-pub(super) fn strip_amendment_note(text: &mut String) -> Option<String> {
+pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
     let t = text.trim_end();
     let t2 = t.strip_suffix(").")?;
     let open = t2.rfind('(')?;
@@ -442,7 +442,7 @@ pub(super) fn prefix(s: &str, n: usize) -> &str {
     }
 }
 
-pub(super) fn is_sfs_number(t: &str) -> bool {
+pub(crate) fn is_sfs_number(t: &str) -> bool {
     let t = t.trim();
     let Some((y, n)) = t.split_once(':') else {
         return false;
