@@ -10,6 +10,7 @@
 //! | 1. read | [`source`] | a `.txt`, `.md`, `.pdf` or `.docx` file | [`source::Text`]: blocks with spans |
 //! | 2. structure | [`regulation`] | a draft's `Text` | [`Regulation`]: kapitel › paragraf › stycke › punkt |
 //! | 2. structure | [`answer`] | an answer's `Text` | [`answer::Answer`]: headings, sentences, metadata |
+//! | 2. structure | [`amend`] | an amendment's `Text` and its base | [`amend::Amendment`] (instructions, wording) and the base as amended ([`amend::apply`]) |
 //! | (shared) | [`cite`], [`address`] | text | citations resolved to [`Address`]es |
 //! | 3. stances | [`answer::stance`] | an `Answer` and its draft | [`answer::stance::StanceTable`] |
 //! | 3. compare | [`compare`] | two `Regulation`s | [`compare::VersionMap`] |
