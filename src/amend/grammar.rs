@@ -321,6 +321,10 @@ pub(super) fn read_clause(
                     list(&to_places)
                 )));
             }
+            // `nuvarande 3 a § ska betecknas 3 b § och ha följande lydelse`: the renumbered
+            // paragraph also gets new wording, named by its new label.
+            let reworded = action == Action::Renumber
+                && find_word(&lower[split.min(lower.len())..], "följande lydelse", 0).is_some();
             for (f, t) in from_places.into_iter().zip(to_places) {
                 let mut i = make(action, what, f);
                 if action == Action::Move {
@@ -329,6 +333,9 @@ pub(super) fn read_clause(
                     i.to = Some(t);
                 }
                 out.push(i);
+                if reworded {
+                    out.push(make(Action::Change, what, t));
+                }
             }
         }
         Action::Insert => {

@@ -472,3 +472,17 @@ fn ranges_take_the_dash_the_base_writes_them_with() {
     assert_eq!(n, 3);
     assert_eq!(&t[ar.unwrap()..], "Allmänna råd 1-2");
 }
+
+#[test]
+fn a_paragraph_renumbered_and_reworded_in_one_clause() {
+    let (_, reg) = applied(
+        "att nuvarande 2 kap. 5 § ska betecknas 2 kap. 4 a § och ha följande lydelse.",
+        "2 kap.\n\n4 a § Riskanalysen ska följas upp varje kvartal.",
+    )
+    .unwrap();
+    assert_eq!(
+        wording(&reg, "K2P4a"),
+        "Riskanalysen ska följas upp varje kvartal."
+    );
+    assert!(reg.paragraph(&Address::from_id("K2P5").unwrap()).is_none());
+}
