@@ -1047,7 +1047,12 @@ fn assemble(
         respondents: &respondents,
         author: &author,
         lead,
-        comparison: comparisons.first().map(|c| c.page.as_str()),
+        // A draft that is an amendment links to its parallelluppställning with the base
+        // (the first amendment's page) when there is no second version to compare with.
+        comparison: comparisons.first().map(|c| c.page.as_str()).or(drafts
+            .first()
+            .and_then(|d| d.amendment.as_ref())
+            .map(|_| "andring-1.html")),
     });
     let index = TopicIndex::build(first);
     let findings: Vec<AnswerFindings> = answers

@@ -443,9 +443,9 @@ fn a_case_whose_draft_is_an_amendment_works_on_the_amended_regulation() {
     assert_eq!(row["cells"][0]["stance"], "oppose");
     // The opinion links each changed paragraph to the parallelluppställning.
     let y = std::fs::read_to_string(dir.join("yttrande.html")).unwrap();
-    assert!(y.contains(r##"href="andring-1.html#K3P6""##), "{y}");
+    assert!(y.contains(r##"href="andring-1.html#old-K3P6""##), "{y}");
     let page = std::fs::read_to_string(dir.join("andring-1.html")).unwrap();
-    assert!(page.contains(r#"<tr class="p added" id="K3P6"><td class="gone"></td>"#));
+    assert!(page.contains(r#"<tr class="anchor" id="old-K3P6"></tr><tr class="p added" id="K3P6"><td class="gone"></td>"#), "{page}");
     let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
     assert!(index.contains(r#"href="andring-1.html""#));
     assert!(dir.join("andring-1.md").exists());
