@@ -226,22 +226,22 @@ fn renote(text: &str, ar_at: Option<usize>, note: &str) -> (String, Option<usize
 /// Whether a text writes ranges of numbers with a hyphen-minus (`1-4 §§`) more often than
 /// with an en dash (`1–4 §§`).
 pub(super) fn dash_style_is_hyphen(source: &str) -> bool {
-    let count = |dash: char| {
-        let mut n = 0usize;
-        let mut prev: Option<char> = None;
-        let mut it = source.chars().peekable();
-        while let Some(c) = it.next() {
-            if c == dash
-                && prev.is_some_and(|p| p.is_ascii_digit())
-                && it.peek().is_some_and(|x| x.is_ascii_digit())
-            {
-                n += 1;
-            }
-            prev = Some(c);
+    // Bytes, not characters: the base may be a whole statute, read once per amendment.
+    let b = source.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let (mut hyphen, mut en) = (0usize, 0usize);
+    for i in memchr::memchr2_iter(b'-', 0xE2, b) {
+        if i == 0 || !digit(i - 1) {
+            continue;
         }
-        n
-    };
-    count('-') > count('–')
+        if b[i] == b'-' {
+            hyphen += usize::from(digit(i + 1));
+        } else if b.get(i + 1) == Some(&0x80) && b.get(i + 2) == Some(&0x93) {
+            // U+2013 EN DASH
+            en += usize::from(digit(i + 3));
+        }
+    }
+    hyphen > en
 }
 
 /// `20–35` → `20-35` between digits; the allmänna råd offset follows. Returns the text, the
