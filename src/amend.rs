@@ -77,8 +77,19 @@ pub struct Instruction {
     pub to: Option<Address>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub placement: Option<Placement>,
+    /// `ordet ”länsstyrelsen” ska bytas ut mot ”Länsstyrelsen i Stockholms län”`: a word
+    /// replaced in the paragraph, which the amendment then does not print.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub words: Option<Words>,
     /// Index of the clause it was read from in [`Amendment::clauses`].
     pub clause: usize,
+}
+
+/// A wording replaced in place: every occurrence of `from` becomes `to`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Words {
+    pub from: String,
+    pub to: String,
 }
 
 impl Instruction {
@@ -98,6 +109,9 @@ impl Instruction {
             Action::Move => "move",
         };
         let mut s = format!("{verb} {what}");
+        if let Some(w) = &self.words {
+            s.push_str(&format!(": «{}» → «{}»", w.from, w.to));
+        }
         if let Some(t) = self.to {
             s.push_str(&format!(" as {}", t.display()));
         }

@@ -6,7 +6,7 @@
 //! new wording and the insertions in the numbering after the change. Units nobody touches
 //! keep the base's text byte for byte, so the result reads like the base.
 
-use super::{Action, AmendError, Amendment, Instruction, Placement, What};
+use super::{Action, AmendError, Amendment, Instruction, Placement, What, Words};
 use crate::address::{Address, Label};
 use crate::regulation::Regulation;
 use crate::source::{Span, Text};
@@ -1003,7 +1003,58 @@ impl Work<'_> {
         }
     }
 
+    /// `ordet ”X” ska bytas ut mot ”Y”` in a paragraph or a rubrik of the base: every
+    /// occurrence replaced; none is an error.
+    fn replace_words(&mut self, n: usize, i: &Instruction, w: &Words) -> Result<(), AmendError> {
+        let u = match i.what {
+            What::Paragraph => self.find_para(i.at),
+            What::Rubrik => self.rubrik_before(i.at),
+            What::ChapterHeading => i.at.kapitel.and_then(|k| self.find_chapter(k)),
+            _ => None,
+        }
+        .ok_or_else(|| self.err(i, format!("the base has no {} to change", i.describe())))?;
+        let unit = &self.units[u];
+        // The label is not wording: `5 §` in `ordet ”5 §”` is looked for after it.
+        let (head, body) = match unit.kind {
+            Kind::Paragraf => unit
+                .text
+                .find('§')
+                .map(|k| unit.text.split_at(k + '§'.len_utf8()))
+                .unwrap_or(("", unit.text.as_str())),
+            _ => ("", unit.text.as_str()),
+        };
+        let count = body.matches(w.from.as_str()).count();
+        if count == 0 {
+            return Err(self.err(
+                i,
+                format!("«{}» does not occur in {}", w.from, i.at.display()),
+            ));
+        }
+        let text = format!("{head}{}", body.replace(w.from.as_str(), &w.to));
+        let ar_at = unit.ar_at.map(|k| {
+            // Only the replacements before the allmänna råd move them.
+            let before = body
+                .get(..k.saturating_sub(head.len()))
+                .map(|b| b.matches(w.from.as_str()).count())
+                .unwrap_or(0);
+            let per = w.to.len() as isize - w.from.len() as isize;
+            (k as isize + before as isize * per).max(0) as usize
+        });
+        let (text, ar_at) = match (&self.note, unit.kind) {
+            (Some(note), Kind::Paragraf) => renote(&text, ar_at, note),
+            _ => (text, ar_at),
+        };
+        let unit = &mut self.units[u];
+        unit.text = text;
+        unit.ar_at = ar_at;
+        self.record(n, i.what, Effect::Changed, Some(i.at), Some(i.at), None);
+        Ok(())
+    }
+
     fn change(&mut self, n: usize, i: &Instruction) -> Result<(), AmendError> {
+        if let Some(w) = &i.words {
+            return self.replace_words(n, i, w);
+        }
         match i.what {
             What::Paragraph => {
                 let u = self.find_para(i.at).ok_or_else(|| {

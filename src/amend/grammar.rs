@@ -4,7 +4,7 @@
 //! The places are read by the one citation grammar ([`crate::cite`]); this module only
 //! reads the words around them.
 
-use super::{Action, Clause, Instruction, Placement, What};
+use super::{Action, Clause, Instruction, Placement, What, Words};
 use crate::address::{Address, Label};
 use crate::cite::{self, Member, Outline};
 
@@ -223,7 +223,12 @@ fn predicate(lower: &str) -> Option<Action> {
         || has("utgår")
     {
         Some(Action::Repeal)
-    } else if has("följande lydelse") || has("lyda") || has("lyder") {
+    } else if has("följande lydelse")
+        || has("lyda")
+        || has("lyder")
+        || has("bytas ut")
+        || has("ersättas med")
+    {
         Some(Action::Change)
     } else {
         None
@@ -276,12 +281,32 @@ pub(super) fn read_clause(
         }));
     }
     let mut out = Vec::new();
+    // `ordet ”X” ska bytas ut mot ”Y”`: the two quoted wordings.
+    let words = if find_word(&lower, "bytas ut", 0).is_some()
+        || find_word(&lower, "ersättas med", 0).is_some()
+    {
+        match quoted(text).as_slice() {
+            [(_, from), (_, to), ..] => Some(Words {
+                from: from.clone(),
+                to: to.clone(),
+            }),
+            _ => {
+                return Err(err(
+                    "a wording to replace needs the old and the new words in quotation marks"
+                        .into(),
+                ));
+            }
+        }
+    } else {
+        None
+    };
     let make = |action: Action, what: What, at: Address| Instruction {
         action,
         what,
         at,
         to: None,
         placement: None,
+        words: words.clone(),
         clause: index,
     };
     match action {
@@ -461,6 +486,45 @@ pub(super) fn read_clause(
     Ok(out)
 }
 
+/// The quoted wordings of a text, with their byte ranges (quotation marks included):
+/// `”…”`, `"…"`, `«…»`, `»…«`, `‘…’`, `'…'`.
+fn quoted(text: &str) -> Vec<((usize, usize), String)> {
+    const PAIRS: [(char, char); 6] = [
+        ('”', '”'),
+        ('"', '"'),
+        ('«', '»'),
+        ('»', '«'),
+        ('‘', '’'),
+        ('\'', '\''),
+    ];
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < text.len() {
+        let Some((i, open)) = text[at..]
+            .char_indices()
+            .find(|(_, c)| PAIRS.iter().any(|p| p.0 == *c))
+        else {
+            break;
+        };
+        let start = at + i;
+        let close = PAIRS
+            .iter()
+            .find(|p| p.0 == open)
+            .map(|p| p.1)
+            .unwrap_or(open);
+        let inner = start + open.len_utf8();
+        match text[inner..].find(close) {
+            Some(j) => {
+                let end = inner + j + close.len_utf8();
+                out.push(((start, end), text[inner..inner + j].to_string()));
+                at = end;
+            }
+            None => break,
+        }
+    }
+    out
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum KindWord {
     Paragraf,
@@ -498,9 +562,11 @@ fn named_places(
 ) -> Result<Vec<Named>, String> {
     let scan = cite::scan(text);
     let chaptered = base.map(|b| b.has_chapters());
+    // A citation inside quotation marks is a wording (`ordet ”5 §” ska bytas ut`), not a place.
+    let quotes: Vec<(usize, usize)> = quoted(text).into_iter().map(|(r, _)| r).collect();
     let mut out = Vec::new();
     for c in &scan.citations {
-        if c.members.is_empty() {
+        if c.members.is_empty() || quotes.iter().any(|&(a, b)| c.start >= a && c.end <= b) {
             continue;
         }
         let is_place = c.kind.is_internal() || c.kind == cite::CiteKind::ExternalLaw;

@@ -486,3 +486,40 @@ fn a_paragraph_renumbered_and_reworded_in_one_clause() {
     );
     assert!(reg.paragraph(&Address::from_id("K2P5").unwrap()).is_none());
 }
+
+#[test]
+fn a_word_replaced_in_named_paragraphs() {
+    let (_, reg) = applied(
+        "att i 2 kap. 1 och 2 §§ ordet ”Ledningen” ska bytas ut mot ”Styrelsen”.",
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        wording(&reg, "K2P1"),
+        "Styrelsen ska ansvara för säkerheten."
+    );
+    assert_eq!(wording(&reg, "K2P2"), "Styrelsen ska utse en samordnare.");
+    let am = read_am(
+        "att i 2 kap. 1 § ordet ”Ledningen” ska bytas ut mot ”Styrelsen”.",
+        "",
+    )
+    .unwrap();
+    assert_eq!(
+        described(&am),
+        ["change 2 kap. 1 §: «Ledningen» → «Styrelsen»"]
+    );
+    // A citation inside the quotation marks is wording, not a place.
+    let am = read_am(
+        "att i 1 kap. 2 § orden ”2 kap. 3 §” ska ersättas med ”2 kap. 4 §”.",
+        "",
+    )
+    .unwrap();
+    assert_eq!(am.instructions.len(), 1);
+    let e = applied(
+        "att i 2 kap. 1 § ordet ”VD” ska bytas ut mot ”Styrelsen”.",
+        "",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("«VD» does not occur in 2 kap. 1 §"), "{e}");
+}
