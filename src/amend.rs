@@ -139,7 +139,7 @@ pub struct Base {
     /// föreskrifter (MSBFS 2010:4) om vilka varor som ska anses utgöra brandfarliga eller
     /// explosiva varor`.
     pub name: String,
-    /// `2011:13`, `MSBFS 2010:4`.
+    /// `SFS 2011:13`, `MSBFS 2010:4`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
 }
@@ -168,6 +168,9 @@ pub struct Amendment {
     pub wording: Regulation,
     /// The transitional provisions (`Denna förordning träder i kraft den …`).
     pub overgang: Vec<TextPart>,
+    /// The first page's facts as the regulation reader finds them: issuer, number, dates,
+    /// bemyndigande, a draft's mark, the base named.
+    pub metadata: crate::regulation::Metadata,
     /// The date of entry into force as written (`15 januari 2026`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_force: Option<String>,
@@ -264,13 +267,25 @@ pub fn read(text: &Text, base: Option<&Regulation>) -> Result<Amendment, AmendEr
             span: lines.span(a, b),
         })
         .collect();
+    // The first page's facts (the base the title names and its number, the amendment's
+    // own number from the header or the margin, dates, a draft's mark) are the regulation
+    // reader's; the title found here only says where the instructions begin.
+    let metadata = crate::regulation::parse(text).metadata;
+    let base_named = match &metadata.amends {
+        Some(a) => Base {
+            name: a.text.clone(),
+            number: a.number.clone(),
+        },
+        None => title.base.clone(),
+    };
     let mut amendment = Amendment {
         format: "remiss-amendment",
         format_version: 1,
         source: text.name.clone(),
         kind: title.kind.clone(),
-        number: title.number.clone(),
-        base: title.base.clone(),
+        number: metadata.fs_number.as_ref().map(|n| n.text.clone()),
+        base: base_named,
+        metadata,
         title: TextPart {
             text: title.text.clone(),
             span: lines.span(title.start, title.end),

@@ -14,8 +14,8 @@ mod metadata;
 mod parse;
 pub mod tree;
 
-// The amendment stage reads collection numbers and amendment notes as the parser does.
-pub(crate) use lines::{is_sfs_number, strip_amendment_note};
+// The amendment stage reads amendment notes as the parser does.
+pub(crate) use lines::strip_amendment_note;
 pub use parse::parse;
 pub use tree::*;
 

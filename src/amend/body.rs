@@ -16,7 +16,8 @@ pub(super) struct Title {
     pub end: usize,
     pub text: String,
     pub kind: Option<String>,
-    pub number: Option<String>,
+    /// The base as the title names it (the number comes from the regulation reader's
+    /// metadata).
     pub base: Base,
 }
 
@@ -62,8 +63,17 @@ pub(super) fn title(text: &Text) -> Option<Title> {
                 start = prev.text.start;
             }
         }
-        // `Förordning SFS 2025:1458` on one line when the number is set beside the title.
-        let (lead_words, number_in_lead) = split_number(&lead);
+        // `Förordning SFS 2025:1458` on one line when the number is set beside the title:
+        // the kind is the words before the collection's code.
+        let lead_words = lead
+            .split_whitespace()
+            .take_while(|w| {
+                !(w.len() >= 3
+                    && w.ends_with("FS")
+                    && w.chars().all(|c| c.is_uppercase() || c == '-'))
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
         let kind = lead_words
             .split_whitespace()
             .last()
@@ -91,21 +101,6 @@ pub(super) fn title(text: &Text) -> Option<Title> {
             .trim()
             .trim_end_matches(['.', ','])
             .to_string();
-        let base_number = act_number(&name);
-        let number = number_in_lead.or_else(|| {
-            // The amendment's own number stands in the header before or beside the title,
-            // or in the margin of a published act (which the PDF reader keeps as a note).
-            let head = &buf[..last.text.end];
-            find_numbers(head)
-                .into_iter()
-                .chain(
-                    text.notes
-                        .iter()
-                        .filter(|n| n.kind == crate::source::NoteKind::Margin)
-                        .flat_map(|n| find_numbers(&n.text)),
-                )
-                .find(|n| Some(n) != base_number.as_ref())
-        });
         let title_text = if lead_words.is_empty() {
             joined[at..].to_string()
         } else {
@@ -116,66 +111,10 @@ pub(super) fn title(text: &Text) -> Option<Title> {
             end: last.text.end,
             text: title_text.trim_end_matches(';').to_string(),
             kind,
-            number,
-            base: Base {
-                name,
-                number: base_number,
-            },
+            base: Base { name, number: None },
         });
     }
     None
-}
-
-/// `Förordning SFS 2025:1458` → (`Förordning`, `SFS 2025:1458`).
-fn split_number(lead: &str) -> (String, Option<String>) {
-    let found = find_numbers(lead);
-    match found.first() {
-        Some(n) => {
-            let code = n.split_whitespace().next().unwrap_or("");
-            let cut = lead.find(code).unwrap_or(lead.len());
-            (lead[..cut].trim().to_string(), Some(n.clone()))
-        }
-        None => (lead.to_string(), None),
-    }
-}
-
-/// The number of the act named in parentheses: `(2011:13)` → `2011:13`, `(MSBFS 2010:4)` →
-/// `MSBFS 2010:4`.
-fn act_number(name: &str) -> Option<String> {
-    let mut at = 0;
-    while let Some(i) = name[at..].find('(') {
-        let s = at + i + 1;
-        let Some(j) = name[s..].find(')') else { break };
-        let inner = name[s..s + j].trim();
-        let number = inner.rsplit(' ').next().unwrap_or(inner);
-        if crate::regulation::is_sfs_number(number) {
-            return Some(inner.to_string());
-        }
-        at = s;
-    }
-    None
-}
-
-/// Collection numbers in a text: `SFS 2025:1458`, `MSBFS 2018:12` (also `MSBFS\n2018:12`).
-fn find_numbers(s: &str) -> Vec<String> {
-    let words: Vec<&str> = s.split_whitespace().collect();
-    let mut out = Vec::new();
-    for (i, w) in words.iter().enumerate() {
-        let code = w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-');
-        let is_code = code.len() >= 3
-            && code.ends_with("FS")
-            && code.chars().all(|c| c.is_uppercase() || c == '-');
-        if !is_code {
-            continue;
-        }
-        if let Some(n) = words.get(i + 1) {
-            let n = n.trim_end_matches([',', '.', ';', ')']);
-            if crate::regulation::is_sfs_number(n) {
-                out.push(format!("{code} {n}"));
-            }
-        }
-    }
-    out
 }
 
 /// One line: buffer start, buffer end, source start, source end, line number, page.

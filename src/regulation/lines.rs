@@ -442,7 +442,7 @@ pub(super) fn prefix(s: &str, n: usize) -> &str {
     }
 }
 
-pub(crate) fn is_sfs_number(t: &str) -> bool {
+pub(super) fn is_sfs_number(t: &str) -> bool {
     let t = t.trim();
     let Some((y, n)) = t.split_once(':') else {
         return false;

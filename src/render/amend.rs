@@ -23,6 +23,12 @@ pub fn text(am: &Amendment) -> String {
         }
         None => s.push('\n'),
     }
+    if let Some(d) = &am.metadata.draft {
+        let _ = writeln!(s, "Draft: {}", d.text);
+    }
+    if let Some(d) = &am.metadata.decided {
+        let _ = writeln!(s, "Decided: {}", d.text);
+    }
     if let Some(d) = &am.in_force {
         let _ = writeln!(s, "In force: {d}");
     }

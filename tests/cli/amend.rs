@@ -142,7 +142,7 @@ fn parse_reports_an_amendment_as_one() {
     let v = parse_json("corpus/sfs/miljotillsynsforordning-2011-13/sfs-2025-1458.pdf");
     assert_eq!(v["format"], "remiss-amendment");
     assert_eq!(v["base"]["name"], "miljötillsynsförordningen (2011:13)");
-    assert_eq!(v["base"]["number"], "2011:13");
+    assert_eq!(v["base"]["number"], "SFS 2011:13");
     assert_eq!(v["in_force"], "15 januari 2026");
     let ins: Vec<(String, String, String)> = v["instructions"]
         .as_array()

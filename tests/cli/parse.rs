@@ -612,7 +612,11 @@ fn outline(v: &serde_json::Value) -> String {
             let _ = writeln!(s, "{k}: {text}{number}");
         }
     }
-    for k in v["kapitel"].as_array().into_iter().flatten() {
+    // `remiss parse` reports an amendment as one: the paragraphs it gives are its wording,
+    // its transitional provisions are text.
+    let amendment = v["format"] == "remiss-amendment";
+    let tree = if amendment { &v["wording"] } else { v };
+    for k in tree["kapitel"].as_array().into_iter().flatten() {
         if let Some(d) = k["display"].as_str().filter(|d| !d.is_empty()) {
             let _ = writeln!(s, "{d} {}", k["heading"].as_str().unwrap_or(""));
         }
@@ -646,7 +650,24 @@ fn outline(v: &serde_json::Value) -> String {
             );
         }
     }
-    for o in v["overgang"].as_array().into_iter().flatten() {
+    for o in v["overgang"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|_| amendment)
+    {
+        let _ = writeln!(
+            s,
+            "övergångsbestämmelser: {}",
+            o["text"].as_str().unwrap_or("")
+        );
+    }
+    for o in v["overgang"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|_| !amendment)
+    {
         let n: usize = o["stycken"]
             .as_array()
             .into_iter()
