@@ -228,7 +228,7 @@ fn msbfs_2018_12_changes_exactly_the_paragraphs_its_instructions_name() {
 #[test]
 fn msbfs_2018_12_as_published_applied_to_msbfs_2010_4_as_published() {
     let base = "tests/fixtures/amend/msbfs-2010-4.pdf";
-    let am = "tests/fixtures/amend/msbfs-2018-12.pdf";
+    let am = "tests/fixtures/foreskrifter/MSBFS-2018-12.pdf";
     assert_eq!(
         changed(base, am),
         [
