@@ -57,6 +57,10 @@ pub struct Manifest {
     /// amended (`base = "drafts/0-gallande.pdf"`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<String>,
+    /// Who reviews the readings in `remiss serve`: each confirmation and correction saved
+    /// there says who (`by`) and when (`at`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewer: Option<String>,
     /// The draft versions, oldest first. Answers are read against the first.
     pub drafts: Vec<DraftEntry>,
     #[serde(default)]
@@ -90,9 +94,19 @@ pub struct Correction {
     /// not exist or a wrong one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_is: Option<String>,
+    /// The reading is right as read: a person checked it (`remiss serve`'s confirm). It
+    /// changes nothing and cannot be combined with a change.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub confirm: bool,
     /// Why: shown with every corrected reading.
     #[serde(default)]
     pub note: String,
+    /// Who saved it (the manifest's `reviewer`, written by `remiss serve`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// When it was saved, as RFC 3339 UTC (written by `remiss serve` with `by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
@@ -596,6 +610,9 @@ pub struct CaseData {
     pub findings: Vec<AnswerFindings>,
     /// The manifest's corrections as applied.
     pub corrections: Vec<correct::Applied>,
+    /// The readings a person confirmed as right (`confirm = true`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub confirmed: Vec<correct::Applied>,
     /// Files that could not be read (only with `--keep-going`).
     pub skipped: Vec<Skipped>,
     /// The parallelluppställning of each draft that is an amendment, against the base.
@@ -718,6 +735,10 @@ pub struct Case {
     pub notices: Vec<String>,
     pub drafts: Vec<Regulation>,
     pub answer_lines: Vec<Vec<String>>,
+    /// Each answer's reading before the corrections, with its (file, respondent): what
+    /// `remiss serve` checks a new correction against before it saves it.
+    pub readings: Vec<stance::StanceTable>,
+    pub answer_ids: Vec<(String, String)>,
 }
 
 /// Progress reports while reading (the CLI shows them on a terminal).
@@ -939,6 +960,7 @@ pub fn read_case(
         .iter()
         .map(|a| (a.entry.file.clone(), a.entry.respondent.clone()))
         .collect();
+    let readings: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
     let mut tables: Vec<&mut stance::StanceTable> =
         answers.iter_mut().map(|a| &mut a.table).collect();
     let applied = correct::apply(
@@ -962,6 +984,8 @@ pub fn read_case(
         notices,
         drafts: drafts.into_iter().map(|d| d.regulation).collect(),
         answer_lines,
+        readings,
+        answer_ids: ids,
     })
 }
 
@@ -987,8 +1011,11 @@ fn assemble(
     drafts: &[Draft],
     answers: &[AnswerIn],
     skipped: Vec<Skipped>,
-    corrections: Vec<correct::Applied>,
+    applied: Vec<correct::Applied>,
 ) -> CaseData {
+    // A confirmation changes no reading: it is no correction to mark or count.
+    let (confirmed, corrections): (Vec<_>, Vec<_>) =
+        applied.into_iter().partition(|a| a.action == "confirm");
     let first = &drafts[0].regulation;
     let tables: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
     let pages: Vec<String> = (0..tables.len()).map(|i| key(i).1).collect();
@@ -1135,6 +1162,7 @@ fn assemble(
         figures,
         findings,
         corrections,
+        confirmed,
         skipped,
         amendments: Vec::new(),
         base: None,

@@ -63,6 +63,7 @@ pub mod error;
 pub mod regulation;
 pub mod render;
 pub mod report;
+pub mod serve;
 #[allow(missing_docs)]
 pub mod source;
 

@@ -33,6 +33,7 @@ struct Cli {
 enum Command {
     Init(cli::init::Args),
     Build(cli::build::Args),
+    Serve(cli::serve::Args),
     Diff(cli::diff::Args),
     Apply(cli::apply::Args),
     Parse(cli::parse::Args),
@@ -49,8 +50,8 @@ enum Command {
 /// What `remiss` and `remiss help` say: what the tool is for and where to start.
 const INTRO: &str = "\
 remiss reads Swedish regulation drafts and consultation answers (remissvar) and builds a consolidated opinion, a compilation of stances and a comparison of versions.
-Start with `remiss init CASE` on a folder holding drafts/ and answers/, then `remiss build CASE`; `remiss build` alone builds the sample case.
-Commands: init, build, diff, apply, parse, refs, stances, check; `remiss help COMMAND` or `remiss COMMAND --help` tells more.
+Start with `remiss init CASE` on a folder holding drafts/ and answers/, then `remiss build CASE`; `remiss build` alone builds the sample case; `remiss serve CASE` reviews the readings in the browser.
+Commands: init, build, serve, diff, apply, parse, refs, stances, check; `remiss help COMMAND` or `remiss COMMAND --help` tells more.
 ";
 
 fn main() -> ExitCode {
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
         Some(Command::Help { command: Some(c) }) => help(&c),
         Some(Command::Init(a)) => cli::init::run(a),
         Some(Command::Build(a)) => cli::build::run(a),
+        Some(Command::Serve(a)) => cli::serve::run(a),
         Some(Command::Diff(a)) => cli::diff::run(a),
         Some(Command::Apply(a)) => cli::apply::run(a),
         Some(Command::Parse(a)) => cli::parse::run(a),
@@ -83,7 +85,7 @@ fn help(name: &str) -> cli::CmdResult {
             Ok(cli::EXIT_OK)
         }
         None => anyhow::bail!(
-            "no command {name:?}; the commands are init, build, diff, parse, refs, stances, check"
+            "no command {name:?}; the commands are init, build, serve, diff, parse, refs, stances, check"
         ),
     }
 }

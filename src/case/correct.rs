@@ -13,6 +13,9 @@ pub struct Applied {
     /// The answer's index in the case.
     #[serde(skip)]
     pub answer: usize,
+    /// The correction's number in the manifest, from 0.
+    #[serde(skip)]
+    pub entry: usize,
     /// The answer's key (`r3`).
     pub key: String,
     /// The target's id after the correction (`K2P22`); the target as read when ignored.
@@ -21,7 +24,7 @@ pub struct Applied {
     pub was: String,
     /// The target after it (`2 kap. 22 §`).
     pub now: String,
-    /// What the correction did (`ignore`, `target-is`, `stance`).
+    /// What the correction did (`ignore`, `target-is`, `stance`, or `confirm`: nothing).
     pub action: &'static str,
     /// The person's note.
     pub note: String,
@@ -44,7 +47,7 @@ fn parse_flag(s: &str) -> Option<Flag> {
 }
 
 /// The id a written target stands for, when it names a place, the proposal or the KU.
-fn target_id(s: &str) -> Option<String> {
+pub fn target_id(s: &str) -> Option<String> {
     let t = s.trim();
     match t.to_lowercase().as_str() {
         "doc" | "förslaget" | "förslaget i sin helhet" => return Some("DOC".into()),
@@ -75,7 +78,7 @@ pub fn apply(
             message,
         };
         match apply_one(c, answers, tables, draft) {
-            Ok(a) => applied.push(a),
+            Ok(a) => applied.push(Applied { entry: n, ..a }),
             Err(m) => errors.push(fail(m)),
         }
     }
@@ -131,8 +134,17 @@ fn apply_one(
         }
         None => None,
     };
-    if !c.ignore && stance.is_none() && flags.is_none() && new_place.is_none() {
-        return Err("says neither stance, flags, ignore = true nor target_is".into());
+    let changes = c.ignore || stance.is_some() || flags.is_some() || new_place.is_some();
+    if c.confirm && changes {
+        return Err(
+            "confirm = true says the reading is right; it cannot also change it (drop confirm, or the change)"
+                .into(),
+        );
+    }
+    if !c.confirm && !changes {
+        return Err(
+            "says neither stance, flags, ignore = true, target_is nor confirm = true".into(),
+        );
     }
     let table = &mut *tables[i];
     let id = target_id(&c.target);
@@ -142,10 +154,24 @@ fn apply_one(
         .iter()
         .position(|r| {
             Some(&r.id) == id.as_ref()
+                // Report sections and named parts (`A5.4.2`, `PART:…`) by their id.
+                || r.id == written
                 || matches!(&r.target, Target::Unresolved { written: w } if w == written)
         })
         .ok_or_else(|| "the answer has no reading of this target".to_string())?;
     let was = table.rows[at].display.clone();
+    if c.confirm {
+        return Ok(Applied {
+            answer: i,
+            entry: 0,
+            key: format!("r{}", i + 1),
+            id: table.rows[at].id.clone(),
+            now: was.clone(),
+            was,
+            action: "confirm",
+            note: c.note.clone(),
+        });
+    }
     let mut row = table.rows.remove(at);
     let action;
     let final_id;
@@ -211,6 +237,7 @@ fn apply_one(
     }
     Ok(Applied {
         answer: i,
+        entry: 0,
         key: format!("r{}", i + 1),
         id: final_id,
         was,

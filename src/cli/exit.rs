@@ -40,6 +40,9 @@ pub fn of(e: &anyhow::Error) -> u8 {
         {
             return OUTPUT;
         }
+        if let Some(remiss::serve::ServeError::Bind { .. }) = cause.downcast_ref() {
+            return OUTPUT;
+        }
         if let Some(CaseError::Read { source, .. }) = cause.downcast_ref::<CaseError>() {
             return library(source);
         }

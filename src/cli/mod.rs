@@ -7,6 +7,7 @@ pub mod exit;
 pub mod init;
 pub mod parse;
 pub mod refs;
+pub mod serve;
 pub mod stances;
 
 use std::io::{self, Write};

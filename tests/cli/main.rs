@@ -9,6 +9,7 @@ mod readme;
 mod refs;
 mod render;
 mod safety;
+mod serve;
 mod sources;
 mod stances;
 
