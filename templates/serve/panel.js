@@ -58,7 +58,7 @@
       R.generation = gen;
       matrix = document.getElementById("matrix");
       document.body.setAttribute("data-remiss-generation", String(gen));
-      if (matrix) { loadState(); if (cur) open(cur.r, cur.id, true); }
+      if (matrix) { loadState(); if (cur && want) open(want.r, want.id, true); }
     });
   }
   function listen() {
@@ -159,8 +159,14 @@
   }
 
   var paragraphs = null;
+  // The reading last asked for: answers arriving out of order (a refresh racing the
+  // step to the next reading) never show an older one.
+  var want = null, seq = 0;
   function open(r, id, quiet) {
+    want = { r: r, id: id };
+    var my = ++seq;
     return api("/_remiss/api/cell?r=" + encodeURIComponent(r) + "&id=" + encodeURIComponent(id)).then(function (c) {
+      if (my !== seq) return;
       if (c.status !== 200) {
         if (quiet && cur) { say("Läsningen finns inte längre här (flyttad eller borttagen); välj en annan.", true); return; }
         say(c.error || "Ingen läsning här.", true);
@@ -226,7 +232,6 @@
         if (first) first.scrollIntoView({ block: "center" });
       } catch (err) { /* another origin: shown as it is */ }
     });
-    panel.appendChild(frame);
     // The decision.
     var form = el("form", { class: "remiss-form", id: "remiss-form" });
     form.onsubmit = function (e) { e.preventDefault(); correct(); };
@@ -273,9 +278,14 @@
     panel.appendChild(form);
     msg = el("p", { class: "remiss-msg", id: "remiss-msg", role: "status" });
     panel.appendChild(msg);
+    // The answer in its context last: the decision stays in view above it.
+    panel.appendChild(el("h3", { text: "Svaret i sitt sammanhang" }));
+    panel.appendChild(frame);
   }
 
   function shut() {
+    seq++;
+    want = null;
     panel.hidden = true;
     document.body.classList.remove("remiss-open");
     cur = null;

@@ -10,6 +10,7 @@ mod refs;
 mod render;
 mod safety;
 mod serve;
+mod serve_browser;
 mod sources;
 mod stances;
 
