@@ -91,19 +91,34 @@ pub fn find(m: &Manifest, file: &str, respondent: &str, target: &str) -> Option<
     })
 }
 
+/// The reading a decision is about: its answer (file and respondent) and its target as
+/// read.
+#[derive(Clone, Copy, Debug)]
+pub struct Reading<'a> {
+    /// The answer's file as in `[[answers]]`.
+    pub file: &'a str,
+    /// Who answered.
+    pub respondent: &'a str,
+    /// The target as read (`K2P7`, `2 kap. 25 §`).
+    pub target: &'a str,
+}
+
 /// The edited manifest text: the entry for (answer `file`, `target`) set to the decision,
 /// provided it is still as the reviewer saw it (`base`, from [`entry_hash`]). Everything
 /// else in the file is left as it was. Returns the new text and the new entry's hash.
 pub fn edit(
     path: &Path,
     text: &str,
-    file: &str,
-    respondent: &str,
-    target: &str,
+    reading: &Reading<'_>,
     base: &str,
     decision: &Decision,
     stamp: &Stamp,
 ) -> Result<(String, String), EditError> {
+    let Reading {
+        file,
+        respondent,
+        target,
+    } = *reading;
     let unreadable = |message: String| EditError::Unreadable {
         path: path.display().to_string(),
         message,
@@ -370,9 +385,11 @@ note = "Läst i sitt sammanhang."
         let (out, h) = edit(
             p,
             TOML,
-            "answers/a.txt",
-            "Stadsledningskontoret",
-            "K2P7",
+            &Reading {
+                file: "answers/a.txt",
+                respondent: "Stadsledningskontoret",
+                target: "K2P7",
+            },
             "",
             &corr("support"),
             &stamp,
@@ -398,9 +415,11 @@ note = "Läst i sitt sammanhang."
         let (out, _) = edit(
             p,
             TOML,
-            "answers/b.txt",
-            "Servicenämnden",
-            "K2P14",
+            &Reading {
+                file: "answers/b.txt",
+                respondent: "Servicenämnden",
+                target: "K2P14",
+            },
             &base,
             &Decision::Confirm {
                 note: "Rätt läst.".into(),
@@ -422,9 +441,11 @@ note = "Läst i sitt sammanhang."
         let e = edit(
             p,
             &changed,
-            "answers/b.txt",
-            "Servicenämnden",
-            "K2P14",
+            &Reading {
+                file: "answers/b.txt",
+                respondent: "Servicenämnden",
+                target: "K2P14",
+            },
             &seen,
             &corr("comment"),
             &Stamp::default(),
@@ -436,9 +457,11 @@ note = "Läst i sitt sammanhang."
         let (out, _) = edit(
             p,
             &changed,
-            "answers/a.txt",
-            "Stadsledningskontoret",
-            "DOC",
+            &Reading {
+                file: "answers/a.txt",
+                respondent: "Stadsledningskontoret",
+                target: "DOC",
+            },
             "",
             &corr("support"),
             &Stamp::default(),
@@ -451,9 +474,11 @@ note = "Läst i sitt sammanhang."
         let e = edit(
             p,
             &out,
-            "answers/a.txt",
-            "Stadsledningskontoret",
-            "DOC",
+            &Reading {
+                file: "answers/a.txt",
+                respondent: "Stadsledningskontoret",
+                target: "DOC",
+            },
             "",
             &corr("oppose"),
             &Stamp::default(),
@@ -469,9 +494,11 @@ note = "Läst i sitt sammanhang."
         let (out, h) = edit(
             p,
             TOML,
-            "answers/b.txt",
-            "Servicenämnden",
-            "2:14",
+            &Reading {
+                file: "answers/b.txt",
+                respondent: "Servicenämnden",
+                target: "2:14",
+            },
             &base,
             &Decision::Clear,
             &Stamp::default(),
@@ -488,9 +515,11 @@ note = "Läst i sitt sammanhang."
         let e = edit(
             Path::new("case/remiss.toml"),
             "title = \"T\"\n[[drafts]\n",
-            "a",
-            "A",
-            "DOC",
+            &Reading {
+                file: "a",
+                respondent: "A",
+                target: "DOC",
+            },
             "",
             &corr("support"),
             &Stamp::default(),

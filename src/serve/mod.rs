@@ -184,12 +184,10 @@ pub fn run(
                 Some(rx) => {
                     tokio::select! {
                         _ = rx => {}
-                        _ = tokio::signal::ctrl_c() => {}
+                        _ = stop_signal() => {}
                     }
                 }
-                None => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
+                None => stop_signal().await,
             }
             // Event streams end first, so the graceful shutdown does not wait on them.
             let _ = down_tx.send(true);
@@ -199,6 +197,22 @@ pub fn run(
             .await?;
         Ok(())
     })
+}
+
+/// Ctrl-C, or (on Unix) the polite request to stop that a service manager sends.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Rebuilds whenever asked; requests made during a build are served by one more build.
@@ -337,10 +351,10 @@ async fn guard(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> R
             ),
         );
     }
-    if !matches!(*req.method(), Method::GET | Method::HEAD) {
-        if let Err(why) = same_session(req.headers(), &host, &shared.token) {
-            return refuse(StatusCode::FORBIDDEN, format!("refused: {why}"));
-        }
+    if !matches!(*req.method(), Method::GET | Method::HEAD)
+        && let Err(why) = same_session(req.headers(), &host, &shared.token)
+    {
+        return refuse(StatusCode::FORBIDDEN, format!("refused: {why}"));
     }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -570,20 +584,16 @@ fn save(shared: &Shared, req: &ReviewRequest) -> Result<serde_json::Value, (Stat
             at: reviewer.as_ref().map(|_| manifest::now_utc()),
             by: reviewer,
         };
-        let (new, entry) = manifest::edit(
-            &path,
-            &text,
+        let reading = manifest::Reading {
             file,
             respondent,
-            &req.target,
-            &req.base,
-            &decision,
-            &stamp,
-        )
-        .map_err(|e| match e {
-            EditError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
-            other => (StatusCode::CONFLICT, other.to_string()),
-        })?;
+            target: &req.target,
+        };
+        let (new, entry) = manifest::edit(&path, &text, &reading, &req.base, &decision, &stamp)
+            .map_err(|e| match e {
+                EditError::Invalid(m) => (StatusCode::UNPROCESSABLE_ENTITY, m),
+                other => (StatusCode::CONFLICT, other.to_string()),
+            })?;
         let n = toml::from_str::<crate::case::Manifest>(&new)
             .ok()
             .and_then(|m| manifest::find(&m, file, respondent, &req.target));

@@ -11,6 +11,7 @@ mod render;
 mod safety;
 mod serve;
 mod serve_browser;
+mod serve_load;
 mod sources;
 mod stances;
 

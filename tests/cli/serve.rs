@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// A running `remiss serve` on a copy of a case; stopped (by its id) when dropped.
 pub struct Server {
-    child: Child,
+    pub child: Child,
     pub port: u16,
     pub case: PathBuf,
     pub out: PathBuf,
@@ -562,4 +562,41 @@ fn a_case_that_cannot_be_built_and_a_port_in_use_are_errors_with_their_codes() {
         "{}",
         stderr(&o)
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_the_server_cleanly_with_an_event_stream_open() {
+    let mut s = Server::start(&[]);
+    // An open page's event stream must not keep the server from stopping.
+    let mut events = TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    write!(
+        events,
+        "GET /_remiss/events HTTP/1.1\r\nHost: {}\r\n\r\n",
+        s.host()
+    )
+    .unwrap();
+    let mut first = [0u8; 64];
+    let n = events.read(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first[..n]).starts_with("HTTP/1.1 200"));
+    let pid = s.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let t = Instant::now();
+    let status = loop {
+        if let Some(st) = s.child.try_wait().unwrap() {
+            break st;
+        }
+        assert!(
+            t.elapsed() < Duration::from_secs(20),
+            "still running after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(0));
 }
