@@ -69,9 +69,10 @@ impl Progress for Bar {
     }
 }
 
-pub fn run(a: Args) -> CmdResult {
-    let dir = match a.case {
-        Some(d) => d,
+/// The case folder given, or the sample case when run from the repository.
+pub fn case_dir(case: Option<PathBuf>) -> anyhow::Result<PathBuf> {
+    match case {
+        Some(d) => Ok(d),
         None => {
             let d = PathBuf::from(SAMPLE_CASE);
             if !d.is_dir() {
@@ -79,32 +80,45 @@ pub fn run(a: Args) -> CmdResult {
                     "no case folder given, and the sample case {SAMPLE_CASE} is not here; run from the repository root or give CASE"
                 );
             }
-            d
+            Ok(d)
         }
-    };
-    let out = a
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(case::case_name(&dir)));
+    }
+}
+
+/// The build's output folder (`out/<case>` unless given), refused before anything is read
+/// or written when it is not ours to replace or is, holds or lies in one of `inputs`.
+pub fn output_dir(
+    dir: &Path,
+    output: Option<PathBuf>,
+    inputs: &[Option<&Path>],
+) -> anyhow::Result<PathBuf> {
+    let out = output.unwrap_or_else(|| PathBuf::from("out").join(case::case_name(dir)));
     // `-o .` or `-o ..` names a folder by where it is: give it its name.
     let out = if out.file_name().is_none() {
         output::resolve(&out)
     } else {
         out
     };
-    // Refused before anything is read or written: an output that is not ours to replace.
-    let inputs: Vec<&Path> = [
-        Some(dir.as_path()),
-        a.templates.as_deref(),
-        a.lexicon.as_deref(),
-        a.reference_docx.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let inputs: Vec<&Path> = std::iter::once(dir)
+        .chain(inputs.iter().flatten().copied())
+        .collect();
     output::check_not_input(&out, &inputs)
         .and_then(|()| output::check_build_target(&out))
         .with_context(|| format!("cannot write the build into {}", out.display()))?;
+    Ok(out)
+}
+
+pub fn run(a: Args) -> CmdResult {
+    let dir = case_dir(a.case.clone())?;
+    let out = output_dir(
+        &dir,
+        a.output.clone(),
+        &[
+            a.templates.as_deref(),
+            a.lexicon.as_deref(),
+            a.reference_docx.as_deref(),
+        ],
+    )?;
     let lex = super::stances::load_lexicon(a.lexicon.as_deref())?;
     let mut templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;

@@ -3,9 +3,8 @@
 
 use super::{CmdResult, EXIT_OK};
 use anyhow::{Context, bail};
-use remiss::case::{self, output};
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Review the case in the browser: confirm or correct every reading.
@@ -56,42 +55,15 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let dir = match a.case {
-        Some(d) => d,
-        None => {
-            let d = PathBuf::from(super::build::SAMPLE_CASE);
-            if !d.is_dir() {
-                bail!(
-                    "no case folder given, and the sample case {} is not here; run from the repository root or give CASE",
-                    super::build::SAMPLE_CASE
-                );
-            }
-            d
-        }
-    };
+    let dir = super::build::case_dir(a.case)?;
     if !dir.is_dir() {
         bail!("{}: not a folder", dir.display());
     }
-    let out = a
-        .output
-        .clone()
-        .unwrap_or_else(|| PathBuf::from("out").join(case::case_name(&dir)));
-    let out = if out.file_name().is_none() {
-        output::resolve(&out)
-    } else {
-        out
-    };
-    let inputs: Vec<&Path> = [
-        Some(dir.as_path()),
-        a.templates.as_deref(),
-        a.lexicon.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    output::check_not_input(&out, &inputs)
-        .and_then(|()| output::check_build_target(&out))
-        .with_context(|| format!("cannot write the build into {}", out.display()))?;
+    let out = super::build::output_dir(
+        &dir,
+        a.output,
+        &[a.templates.as_deref(), a.lexicon.as_deref()],
+    )?;
     let lexicon = super::stances::load_lexicon(a.lexicon.as_deref())?;
     let templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;

@@ -106,6 +106,24 @@ async fn wait_text(c: &Client, css: &str, ok: impl Fn(&str) -> bool, what: &str)
     }
 }
 
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
 async fn js(c: &Client, script: &str) -> serde_json::Value {
     c.execute(script, vec![]).await.unwrap()
 }
@@ -166,22 +184,11 @@ fn a_reviewer_corrects_a_reading_in_the_browser_and_finds_it_kept() {
         // Without JavaScript the pages read, the links work, and the panel says it needs it.
         let c = connect(false).await;
         c.goto(&s.url("/sammanstallning.html")).await.unwrap();
-        let note = c
-            .find(Locator::Css(".remiss-nojs"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let note = text_of(&c, ".remiss-nojs").await;
         assert!(note.starts_with("Granskningspanelen"), "{note}");
         assert!(c.find(Locator::Id("remiss-progress")).await.is_err());
         shot(&c, "6-no-javascript").await;
-        c.find(Locator::Css("tr[id='K2P14'] td:nth-child(5) a.chip"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        click(&c, "tr[id='K2P14'] td:nth-child(5) a.chip").await;
         let url = c.current_url().await.unwrap();
         assert!(url.as_str().contains("/svar/r4.html#L"), "{url}");
         let _ = c.close().await;
@@ -222,30 +229,13 @@ async fn session(c: &Client, s: &Server, before: &str) {
     );
     c.switch_to_window(matrix.clone()).await.unwrap();
     // Open Servicenämnden's reading of 2 kap. 14 §.
-    c.find(Locator::Css("tr[id='K2P14'] td:nth-child(5) a.chip"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "tr[id='K2P14'] td:nth-child(5) a.chip").await;
     let target = wait_text(c, "#remiss-target", |t| !t.is_empty(), "panel").await;
     // WebDriver gives no-break spaces as spaces.
     assert_eq!(target, "2 kap. 14 §");
-    let reading = c
-        .find(Locator::Id("remiss-reading"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let reading = text_of(c, "#remiss-reading").await;
     assert!(reading.starts_with("avstyrker"), "{reading}");
-    let wording = c
-        .find(Locator::Css(".remiss-wording"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let wording = text_of(c, ".remiss-wording").await;
     assert!(wording.contains("14 § "), "{wording}");
     // The answer beside it, scrolled to the sentence, the sentence highlighted.
     let t = Instant::now();
@@ -276,12 +266,7 @@ async fn session(c: &Client, s: &Server, before: &str) {
         .send_keys("Läst i sitt sammanhang.")
         .await
         .unwrap();
-    c.find(Locator::Id("remiss-save"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "#remiss-save").await;
     wait_text(
         c,
         "#remiss-progress",
@@ -308,23 +293,12 @@ async fn session(c: &Client, s: &Server, before: &str) {
     c.switch_to_window(matrix).await.unwrap();
     // Reload: the cell is marked corrected and its panel says by whom.
     c.refresh().await.unwrap();
-    let cell = c
-        .find(Locator::Css("tr[id='K2P14'] td:nth-child(5)"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let cell = text_of(c, "tr[id='K2P14'] td:nth-child(5)").await;
     assert!(
         cell.contains("tillstyrker") && cell.contains("korrigerad"),
         "{cell}"
     );
-    c.find(Locator::Css("tr[id='K2P14'] td:nth-child(5) a.chip"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(c, "tr[id='K2P14'] td:nth-child(5) a.chip").await;
     let entry = wait_text(c, "#remiss-entry", |t| !t.is_empty(), "the saved entry").await;
     assert!(
         entry.starts_with("Korrigering sparad av Eva Ek 20"),
@@ -343,13 +317,7 @@ async fn session(c: &Client, s: &Server, before: &str) {
     let body = c.find(Locator::Css("body")).await.unwrap();
     body.send_keys("n").await.unwrap();
     let first = wait_text(c, "#remiss-target", |t| !t.is_empty(), "n opens a reading").await;
-    let who = c
-        .find(Locator::Css(".remiss-who"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let who = text_of(c, ".remiss-who").await;
     body.send_keys("c").await.unwrap();
     wait_text(
         c,
@@ -359,13 +327,7 @@ async fn session(c: &Client, s: &Server, before: &str) {
     )
     .await;
     let second = wait_text(c, "#remiss-target", |t| !t.is_empty(), "the next reading").await;
-    let who2 = c
-        .find(Locator::Css(".remiss-who"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let who2 = text_of(c, ".remiss-who").await;
     assert_ne!(
         (first.clone(), who.clone()),
         (second.clone(), who2.clone()),
