@@ -178,6 +178,8 @@ pub struct State<'a> {
     pub answers: Vec<AnswerProgress<'a>>,
     /// `r2:K2P7` of every reading reviewed, for the panel's next and previous.
     pub reviewed: Vec<String>,
+    /// The citations of paragraphs the draft lacks (no cell of the matrix).
+    pub citations: Vec<Citation<'a>>,
 }
 
 impl Site {
@@ -200,6 +202,9 @@ impl Site {
     pub fn cell(&self, r: &str, id: &str) -> Option<CellView<'_>> {
         let i = self.answer(r)?;
         let data = &self.case.data;
+        if id.starts_with('?') {
+            return self.citation(i, id);
+        }
         let row = data.matrix.rows.iter().find(|x| x.id == id)?;
         let cell = row.cells.get(i)?;
         if cell.evidence.is_empty() {
@@ -245,23 +250,92 @@ impl Site {
             target,
             base: super::manifest::entry_hash(entry),
             entry,
-            // In the order of the matrix's legend: the keys 1–6.
-            stances: [
-                Stance::Support,
-                Stance::SupportReservations,
-                Stance::Oppose,
-                Stance::Proposal,
-                Stance::Comment,
-                Stance::NoComment,
-            ]
-            .iter()
-            .map(|s| (s.as_str(), render::sv::mark(*s)))
-            .collect(),
-            flag_names: crate::answer::stance::Flag::ALL
+            stances: STANCE_KEYS
                 .iter()
-                .map(|f| (f.as_str(), render::sv::flag(*f)))
+                .map(|s| (s.as_str(), render::sv::mark(*s)))
                 .collect(),
+            flag_names: flag_names(),
         })
+    }
+
+    /// A citation of a paragraph the draft lacks (`?2 kap. 25 §`): no cell of the matrix,
+    /// but a reading to re-point (`target_is`) or drop, as the answer was read.
+    fn citation(&self, i: usize, id: &str) -> Option<CellView<'_>> {
+        let data = &self.case.data;
+        let resp = data.respondents.get(i)?;
+        let row = self
+            .case
+            .readings
+            .get(i)?
+            .rows
+            .iter()
+            .find(|x| x.id == id)?;
+        let written = id.strip_prefix('?').unwrap_or(id);
+        let entry = super::manifest::find(&data.manifest, &resp.file, &resp.name, written)
+            .and_then(|n| data.manifest.corrections.get(n));
+        Some(CellView {
+            r: &resp.key,
+            respondent: &resp.name,
+            file: &resp.file,
+            page: &resp.page,
+            id: &row.id,
+            display: &row.display,
+            kind: crate::report::TargetKind::Other,
+            stance: row.stance,
+            flags: &row.flags,
+            evidence: row
+                .evidence
+                .iter()
+                .map(|e| EvidenceView {
+                    line: e.line,
+                    text: &e.text,
+                })
+                .collect(),
+            inferred: row.inferred.as_deref(),
+            uncertain: row.unresolved.as_deref().or(row.uncertain.as_deref()),
+            corrected: None,
+            wording: Vec::new(),
+            target: written.to_string(),
+            base: super::manifest::entry_hash(entry),
+            entry,
+            stances: STANCE_KEYS
+                .iter()
+                .map(|s| (s.as_str(), render::sv::mark(*s)))
+                .collect(),
+            flag_names: flag_names(),
+        })
+    }
+
+    /// Every citation of a paragraph the draft lacks, per answer, and whether an entry of
+    /// the manifest has dealt with it.
+    fn citations(&self) -> Vec<Citation<'_>> {
+        let data = &self.case.data;
+        let mut out = Vec::new();
+        for (resp, table) in data.respondents.iter().zip(&self.case.readings) {
+            for row in &table.rows {
+                let crate::answer::stance::Target::Unresolved { written } = &row.target else {
+                    continue;
+                };
+                if row.evidence.is_empty() {
+                    continue;
+                }
+                out.push(Citation {
+                    r: &resp.key,
+                    respondent: &resp.name,
+                    id: &row.id,
+                    display: written,
+                    line: row.evidence[0].line,
+                    reviewed: super::manifest::find(
+                        &data.manifest,
+                        &resp.file,
+                        &resp.name,
+                        written,
+                    )
+                    .is_some(),
+                });
+            }
+        }
+        out
     }
 
     /// The answer's file and respondent by its key.
@@ -387,8 +461,43 @@ impl Site {
                 })
                 .collect(),
             reviewed,
+            citations: self.citations(),
         }
     }
+}
+
+/// The stances a reviewer chooses from, in the order of the matrix's legend: the keys 1–6.
+const STANCE_KEYS: [Stance; 6] = [
+    Stance::Support,
+    Stance::SupportReservations,
+    Stance::Oppose,
+    Stance::Proposal,
+    Stance::Comment,
+    Stance::NoComment,
+];
+
+fn flag_names() -> Vec<(&'static str, &'static str)> {
+    crate::answer::stance::Flag::ALL
+        .iter()
+        .map(|f| (f.as_str(), render::sv::flag(*f)))
+        .collect()
+}
+
+/// A citation of a paragraph the draft lacks, for the panel's list of them.
+#[derive(Serialize)]
+pub struct Citation<'a> {
+    /// The answer's key.
+    pub r: &'a str,
+    /// Who answered.
+    pub respondent: &'a str,
+    /// The reading's id (`?2 kap. 25 §`).
+    pub id: &'a str,
+    /// The citation as written.
+    pub display: &'a str,
+    /// Its first line in the answer.
+    pub line: u32,
+    /// An entry of the manifest re-points or drops it.
+    pub reviewed: bool,
 }
 
 /// The draft's wording of a target: a paragraph's stycken, punkter and allmänna råd; a

@@ -109,6 +109,21 @@
       });
       det.appendChild(ul);
       bar.appendChild(det);
+      // Citations of paragraphs the draft lacks have no cell: they are listed here, to be
+      // re-pointed to the paragraph meant or dropped.
+      var cits = s.citations || [];
+      if (cits.length) {
+        var open_ = cits.filter(function (x) { return !x.reviewed; }).length;
+        var cd = el("details", { id: "remiss-citations" }, [el("summary", { text: "Hänvisningar till paragrafer som förslaget saknar: " + cits.length + " (" + open_ + " ogranskade)" })]);
+        var cl = el("ul");
+        cits.forEach(function (x) {
+          var b = el("button", { type: "button", "data-r": x.r, "data-id": x.id, text: x.respondent + ", " + typo(x.display) + ", rad " + x.line + (x.reviewed ? " (granskad)" : "") });
+          b.onclick = function () { open(x.r, x.id); };
+          cl.appendChild(el("li", {}, [b]));
+        });
+        cd.appendChild(cl);
+        bar.appendChild(cd);
+      }
       bar.appendChild(el("span", { class: "remiss-keys", text: " · Tangenter: n/p nästa/föregående ogranskade, c bekräfta, 1–6 ställningstagande, i ta bort läsningen, s spara korrigering, u ångra, Esc stäng" }));
       if (s.error) showError(s.error);
     });
@@ -276,6 +291,8 @@
     buttons.appendChild(prev); buttons.appendChild(next);
     form.appendChild(buttons);
     panel.appendChild(form);
+    // A citation of a paragraph the draft lacks is there to be re-pointed.
+    if (c.kind === "other") tis.focus();
     msg = el("p", { class: "remiss-msg", id: "remiss-msg", role: "status" });
     panel.appendChild(msg);
     // The answer in its context last: the decision stays in view above it.

@@ -600,3 +600,52 @@ fn ctrl_c_stops_the_server_cleanly_with_an_event_stream_open() {
     };
     assert_eq!(status.code(), Some(0));
 }
+
+fn query(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_citation_of_a_paragraph_the_draft_lacks_is_re_pointed_from_the_panel() {
+    let s = Server::start(&[]);
+    let state = s.state();
+    let cits = state["citations"].as_array().unwrap();
+    let c = cits
+        .iter()
+        .find(|c| c["respondent"] == "Utbildningsförvaltningen")
+        .unwrap_or_else(|| panic!("{cits:?}"));
+    assert_eq!(c["display"], "2 kap. 25 §");
+    assert_eq!(c["reviewed"], false);
+    let id = c["id"].as_str().unwrap();
+    let cell = s
+        .get(&format!("/_remiss/api/cell?r=r3&id={}", query(id)))
+        .json();
+    assert_eq!(cell["kind"], "other");
+    assert_eq!(cell["target"], "2 kap. 25 §");
+    assert!(!cell["evidence"].as_array().unwrap().is_empty());
+    let g = s.generation();
+    let token = s.token();
+    let r = s.post(
+        "/_remiss/api/review",
+        &token,
+        &serde_json::json!({"r": "r3", "target": "2 kap. 25 §", "action": "correct", "target_is": "2 kap. 22 §", "note": "Leverantörsrisker står i 22 §."}),
+    );
+    assert_eq!(r.status, 200, "{}", r.text());
+    let state = s.wait_build(g);
+    let c = state["citations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["respondent"] == "Utbildningsförvaltningen")
+        .unwrap();
+    assert_eq!(c["reviewed"], true);
+    // The reading now stands in the matrix on 2 kap. 22 §, marked corrected.
+    let cell = s.get("/_remiss/api/cell?r=r3&id=K2P22").json();
+    assert_eq!(cell["corrected"], "Leverantörsrisker står i 22 §.");
+    assert_eq!(cell["target"], "2 kap. 25 §");
+}

@@ -187,7 +187,7 @@ fn a_reviewer_corrects_a_reading_in_the_browser_and_finds_it_kept() {
         let note = text_of(&c, ".remiss-nojs").await;
         assert!(note.starts_with("Granskningspanelen"), "{note}");
         assert!(c.find(Locator::Id("remiss-progress")).await.is_err());
-        shot(&c, "6-no-javascript").await;
+        shot(&c, "7-no-javascript").await;
         click(&c, "tr[id='K2P14'] td:nth-child(5) a.chip").await;
         let url = c.current_url().await.unwrap();
         assert!(url.as_str().contains("/svar/r4.html#L"), "{url}");
@@ -369,6 +369,29 @@ async fn session(c: &Client, s: &Server, before: &str) {
     assert_eq!(entries.len(), 3, "{entries:?}");
     assert_eq!(entries[1]["confirm"].as_bool(), Some(true));
     assert_eq!(entries[2]["stance"].as_str(), Some(stance));
+    // A citation of a paragraph the draft lacks, re-pointed to the one meant.
+    click(c, "#remiss-citations summary").await;
+    click(c, "#remiss-citations button[data-r='r3']").await;
+    let target = wait_text(c, "#remiss-target", |t| t.contains("25"), "the citation").await;
+    assert_eq!(target, "2 kap. 25 §");
+    c.active_element()
+        .await
+        .unwrap()
+        .send_keys(&format!("2 kap. 22 §{}", Key::Enter))
+        .await
+        .unwrap();
+    wait_text(
+        c,
+        "#remiss-citations summary",
+        |t| t.ends_with("(0 ogranskade)"),
+        "the citation re-pointed",
+    )
+    .await;
+    shot(c, "6-citation").await;
+    let m: toml::Value = toml::from_str(&s.manifest()).unwrap();
+    let last = m["correction"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["target"].as_str(), Some("2 kap. 25 §"));
+    assert_eq!(last["target_is"].as_str(), Some("2 kap. 22 §"));
     // A forged form post from another page (no token): refused, nothing saved.
     let forged = format!(
         "data:text/html,<form method=post enctype=text/plain action='{}'><input name='{{\"r\":\"r1\",\"target\":\"DOC\",\"action\":\"confirm\",\"x\":\"' value='\"}}'></form><script>document.forms[0].submit()</script>",
