@@ -278,6 +278,34 @@ mod tests {
     }
 
     #[test]
+    fn a_confirmation_changes_nothing_and_cannot_carry_a_change() {
+        let (_, before) = setup();
+        let (applied, t) = one(Correction {
+            answer: "Nämnden".into(),
+            target: "K1P2".into(),
+            confirm: true,
+            ..Default::default()
+        })
+        .unwrap();
+        assert_eq!(applied[0].action, "confirm");
+        assert_eq!(applied[0].id, "K1P2");
+        assert_eq!(format!("{:?}", t.rows), format!("{:?}", before.rows));
+        let e = one(Correction {
+            answer: "Nämnden".into(),
+            target: "K1P2".into(),
+            confirm: true,
+            stance: Some("support".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(
+            e[0].to_string().contains("cannot also change it"),
+            "{}",
+            e[0]
+        );
+    }
+
+    #[test]
     fn ignore_drops_the_reading_and_names_what_it_was() {
         let (applied, t) = one(Correction {
             answer: "./answers/a.txt".into(),

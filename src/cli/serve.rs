@@ -64,6 +64,13 @@ pub fn run(a: Args) -> CmdResult {
         a.output,
         &[a.templates.as_deref(), a.lexicon.as_deref()],
     )?;
+    if !dir.join("remiss.toml").is_file() {
+        eprintln!(
+            "notice: {} has no remiss.toml: the pages are served, but decisions can only be saved once it has one (run `remiss init {}`)",
+            dir.display(),
+            dir.display()
+        );
+    }
     let lexicon = super::stances::load_lexicon(a.lexicon.as_deref())?;
     let templates = remiss::render::Templates::load(a.templates.as_deref())
         .context("the templates cannot be used")?;

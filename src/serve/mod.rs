@@ -668,3 +668,60 @@ async fn events(State(shared): State<Arc<Shared>>, down: watch::Receiver<bool>) 
         .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
         .into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_servers_names_and_port_pass_the_host_check() {
+        let allow = vec!["kansliet-pc".to_string()];
+        for ok in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LOCALHOST:8080",
+            "[::1]:8080",
+            "10.0.0.5:8080",
+            "kansliet-pc:8080",
+        ] {
+            assert!(host_allowed(ok, 8080, &allow), "{ok}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "evil.example",
+            "127.0.0.1:8081",
+            "127.0.0.1",
+            "localhost.evil.example:8080",
+            "",
+            "[::1]",
+            "127.0.0.1:8080:8080",
+        ] {
+            assert!(!host_allowed(bad, 8080, &allow), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_token_and_origin_are_checked() {
+        let mut h = HeaderMap::new();
+        assert!(same_session(&h, "127.0.0.1:1", "abc").is_err());
+        h.insert("x-remiss-token", HeaderValue::from_static("abd"));
+        assert!(same_session(&h, "127.0.0.1:1", "abc").is_err());
+        h.insert("x-remiss-token", HeaderValue::from_static("abc"));
+        assert!(same_session(&h, "127.0.0.1:1", "abc").is_ok());
+        h.insert(
+            header::ORIGIN,
+            HeaderValue::from_static("http://127.0.0.1:1"),
+        );
+        assert!(same_session(&h, "127.0.0.1:1", "abc").is_ok());
+        h.insert(header::ORIGIN, HeaderValue::from_static("null"));
+        assert!(same_session(&h, "127.0.0.1:1", "abc").is_err());
+    }
+
+    #[test]
+    fn the_panel_goes_before_the_last_body_end() {
+        let page = b"<html><body><p>x</p><pre></body></pre></body></html>";
+        let out = String::from_utf8(with_panel(page, "t0k", 3)).unwrap();
+        assert!(out.starts_with("<html><body><p>x</p><pre></body></pre><script>window.REMISS={token:\"t0k\",generation:3};</script>"));
+        assert!(out.ends_with("</noscript></body></html>"));
+    }
+}

@@ -649,3 +649,21 @@ fn a_citation_of_a_paragraph_the_draft_lacks_is_re_pointed_from_the_panel() {
     assert_eq!(cell["corrected"], "Leverantörsrisker står i 22 §.");
     assert_eq!(cell["target"], "2 kap. 25 §");
 }
+
+#[test]
+fn a_case_without_a_manifest_is_served_but_a_save_says_to_run_init() {
+    let work = tempfile::tempdir().unwrap();
+    let case = work.path().join("case");
+    copy_case(&case);
+    std::fs::remove_file(case.join("remiss.toml")).unwrap();
+    let s = Server::start_in(work, case, &[]);
+    assert_eq!(s.get("/sammanstallning.html").status, 200);
+    let r = s.post(
+        "/_remiss/api/review",
+        &s.token(),
+        &serde_json::json!({"r": "r1", "target": "DOC", "action": "confirm"}),
+    );
+    assert_eq!(r.status, 409, "{}", r.text());
+    assert!(r.text().contains("remiss init"), "{}", r.text());
+    assert!(!s.case.join("remiss.toml").exists());
+}
