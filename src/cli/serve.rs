@@ -25,7 +25,7 @@ pub struct Args {
     /// The case folder [default: corpus/msb-cybersakerhet, the sample case].
     pub case: Option<PathBuf>,
     /// The port [default: a free one].
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = 0, hide_default_value = true)]
     pub port: u16,
     /// Open the start page in the default browser.
     #[arg(long)]
