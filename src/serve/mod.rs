@@ -117,10 +117,16 @@ impl Shared {
     }
 
     fn request_build(&self, hash: &str) {
+        self.expect_build(hash);
+        self.rebuild.notify_one();
+    }
+
+    /// Marks `hash` as asked for before the file with it is written, so the watcher, which
+    /// may see the file before the save asks for its build, does not ask for a second one.
+    fn expect_build(&self, hash: &str) {
         if let Ok(mut r) = self.requested.lock() {
             *r = hash.to_string();
         }
-        self.rebuild.notify_one();
     }
 }
 
@@ -610,13 +616,14 @@ fn save(shared: &Shared, req: &ReviewRequest) -> Result<serde_json::Value, (Stat
             text = now;
             continue;
         }
+        let h = manifest::hash(new.as_bytes());
+        shared.expect_build(&h);
         manifest::write_atomic(&path, new.as_bytes()).map_err(|e| {
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("{}: cannot be written: {e}", path.display()),
             )
         })?;
-        let h = manifest::hash(new.as_bytes());
         shared.request_build(&h);
         return Ok(serde_json::json!({ "ok": true, "base": entry, "manifest_hash": h }));
     }
