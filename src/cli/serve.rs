@@ -97,13 +97,12 @@ pub fn run(a: Args) -> CmdResult {
     remiss::serve::run(
         opts,
         move |bound| {
-            let host = if bound.ip().is_unspecified() || bound.ip().is_loopback() {
-                "127.0.0.1".to_string()
-            } else {
-                match bound.ip() {
-                    IpAddr::V6(ip) => format!("[{ip}]"),
-                    ip => ip.to_string(),
-                }
+            // Every address (0.0.0.0, ::) is reached on this machine through its loopback.
+            let host = match bound.ip() {
+                IpAddr::V4(ip) if ip.is_unspecified() => "127.0.0.1".to_string(),
+                IpAddr::V6(ip) if ip.is_unspecified() => "[::1]".to_string(),
+                IpAddr::V6(ip) => format!("[{ip}]"),
+                ip => ip.to_string(),
             };
             let url = format!("http://{host}:{}/", bound.port());
             eprintln!(
