@@ -445,22 +445,44 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
 }
 
 /// A built page with the review panel's script added before `</body>`, and a note for a
-/// browser without JavaScript.
+/// browser without JavaScript at the top of the body, where a reader sees it first.
 pub fn with_panel(page: &[u8], token: &str, generation: u64) -> Vec<u8> {
     let add = format!(
         "<script>window.REMISS={{token:\"{token}\",generation:{generation}}};</script>\
-<link rel=\"stylesheet\" href=\"/_remiss/panel.css\"><script src=\"/_remiss/panel.js\" defer></script>\
-<noscript><p class=\"remiss-nojs\">Granskningspanelen (bekräfta och korrigera läsningar) kräver JavaScript. \
-Sidorna och länkarna går att läsa utan; slå på JavaScript för att granska.</p></noscript>"
+<link rel=\"stylesheet\" href=\"/_remiss/panel.css\"><script src=\"/_remiss/panel.js\" defer></script>"
     );
-    let at = page
+    let note = "<noscript><p class=\"remiss-nojs\">Granskningspanelen (bekräfta och korrigera läsningar) kräver JavaScript. \
+Sidorna och länkarna går att läsa utan; slå på JavaScript för att granska.</p></noscript>";
+    let end = page
         .windows(7)
         .rposition(|w| w == b"</body>")
         .unwrap_or(page.len());
-    let mut out = Vec::with_capacity(page.len() + add.len());
-    out.extend_from_slice(&page[..at]);
-    out.extend_from_slice(add.as_bytes());
-    out.extend_from_slice(&page[at..]);
+    // Just after the first `<body …>`; a page without one gets the note with the script.
+    let start = page
+        .windows(5)
+        .position(|w| w == b"<body")
+        .and_then(|b| {
+            page[b..end]
+                .iter()
+                .position(|&c| c == b'>')
+                .map(|i| b + i + 1)
+        })
+        .filter(|&s| s <= end);
+    let mut out = Vec::with_capacity(page.len() + add.len() + note.len());
+    match start {
+        Some(s) => {
+            out.extend_from_slice(&page[..s]);
+            out.extend_from_slice(note.as_bytes());
+            out.extend_from_slice(&page[s..end]);
+            out.extend_from_slice(add.as_bytes());
+        }
+        None => {
+            out.extend_from_slice(&page[..end]);
+            out.extend_from_slice(add.as_bytes());
+            out.extend_from_slice(note.as_bytes());
+        }
+    }
+    out.extend_from_slice(&page[end..]);
     out
 }
 
@@ -728,7 +750,12 @@ mod tests {
     fn the_panel_goes_before_the_last_body_end() {
         let page = b"<html><body><p>x</p><pre></body></pre></body></html>";
         let out = String::from_utf8(with_panel(page, "t0k", 3)).unwrap();
-        assert!(out.starts_with("<html><body><p>x</p><pre></body></pre><script>window.REMISS={token:\"t0k\",generation:3};</script>"));
-        assert!(out.ends_with("</noscript></body></html>"));
+        assert!(
+            out.starts_with("<html><body><noscript><p class=\"remiss-nojs\">Granskningspanelen")
+        );
+        assert!(out.contains("</noscript><p>x</p><pre></body></pre><script>window.REMISS={token:\"t0k\",generation:3};</script>"));
+        assert!(out.ends_with("panel.js\" defer></script></body></html>"));
+        let bare = String::from_utf8(with_panel(b"<p>x</p>", "t0k", 3)).unwrap();
+        assert!(bare.starts_with("<p>x</p><script>") && bare.ends_with("</noscript>"));
     }
 }

@@ -186,6 +186,10 @@ fn a_reviewer_corrects_a_reading_in_the_browser_and_finds_it_kept() {
         c.goto(&s.url("/sammanstallning.html")).await.unwrap();
         let note = text_of(&c, ".remiss-nojs").await;
         assert!(note.starts_with("Granskningspanelen"), "{note}");
+        // At the top of the page, where it is seen first.
+        let at = c.find(Locator::Css(".remiss-nojs")).await.unwrap();
+        let (_, y, _, _) = at.rectangle().await.unwrap();
+        assert!(y < 20.0, "the note is {y}px down the page");
         assert!(c.find(Locator::Id("remiss-progress")).await.is_err());
         shot(&c, "7-no-javascript").await;
         click(&c, "tr[id='K2P14'] td:nth-child(5) a.chip").await;
