@@ -283,8 +283,11 @@ fn fill(t: &mut Table, c: &Correction) {
 
 /// Replaces `path` with `bytes` atomically: a temporary file beside it, written, flushed
 /// to disk and renamed over it, with the old file's permissions. A reader sees the old
-/// manifest or the new one, never part of one.
+/// manifest or the new one, never part of one. A manifest that is a link is written where
+/// the link points, so the link (and whoever else reads its target) keeps seeing it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let resolved = std::fs::canonicalize(path);
+    let path = resolved.as_deref().unwrap_or(path);
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -546,5 +549,21 @@ note = "Läst i sitt sammanhang."
         write_atomic(&p, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_manifest_that_is_a_link_is_written_where_it_points() {
+        let d = tempfile::tempdir().unwrap();
+        let shared = d.path().join("shared.toml");
+        std::fs::write(&shared, "old").unwrap();
+        let case = d.path().join("case");
+        std::fs::create_dir(&case).unwrap();
+        let link = case.join("remiss.toml");
+        std::os::unix::fs::symlink(&shared, &link).unwrap();
+        write_atomic(&link, b"new").unwrap();
+        assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(std::fs::read_to_string(&shared).unwrap(), "new");
+        assert_eq!(std::fs::read_dir(&case).unwrap().count(), 1);
     }
 }
