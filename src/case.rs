@@ -795,7 +795,7 @@ fn check_sizes(dir: &Path, manifest: &Manifest) -> Result<Vec<CaseError>, CaseEr
 }
 
 /// Reads one file of the case, after checking that its real path lies inside the case.
-fn read_input(dir: &Path, file: &str) -> Result<Text, CaseError> {
+fn read_input(dir: &Path, file: &str, cache: Option<&SourceCache>) -> Result<Text, CaseError> {
     let path = dir.join(file);
     if !inside(file) {
         return Err(CaseError::OutsideCase {
@@ -803,8 +803,58 @@ fn read_input(dir: &Path, file: &str) -> Result<Text, CaseError> {
             file: file.to_string(),
         });
     }
-    real_path(dir, file, &dir.join("remiss.toml"))?;
-    source::read(&path).map_err(|source| CaseError::Read { path, source })
+    let real = real_path(dir, file, &dir.join("remiss.toml"))?;
+    match (cache, real) {
+        (Some(c), Some(real)) => c.read(&real, &path),
+        _ => source::read(&path).map_err(|source| CaseError::Read { path, source }),
+    }
+}
+
+/// The decoded inputs of earlier reads of a case, for a process that builds the same case
+/// again and again (`remiss serve` after each save): a file whose size and modification
+/// time are unchanged is not decoded again (a PDF or Word file costs tens of milliseconds
+/// each, the rest of a build little). Only successful reads are kept.
+#[derive(Default)]
+pub struct SourceCache {
+    texts: std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, Text)>>,
+}
+
+/// What tells a file changed: its size and modification time.
+type Stamp = (u64, Option<std::time::SystemTime>);
+
+impl SourceCache {
+    pub fn new() -> SourceCache {
+        SourceCache::default()
+    }
+
+    /// `real` is the file's resolved path (the key), `path` the one errors name.
+    fn read(&self, real: &Path, path: &Path) -> Result<Text, CaseError> {
+        let stamp = |p: &Path| {
+            std::fs::metadata(p)
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        };
+        let before = stamp(real);
+        if let Some(b) = before
+            && let Ok(texts) = self.texts.lock()
+            && let Some((s, t)) = texts.get(real)
+            && *s == b
+        {
+            return Ok(t.clone());
+        }
+        let text = source::read(path).map_err(|source| CaseError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        // Kept only when the file did not change while it was read.
+        if let Some(b) = before
+            && stamp(real) == Some(b)
+            && let Ok(mut texts) = self.texts.lock()
+        {
+            texts.insert(real.to_path_buf(), (b, text.clone()));
+        }
+        Ok(text)
+    }
 }
 
 /// The path a problem is about, for the list of skipped files.
@@ -832,6 +882,19 @@ pub fn read_case(
     keep_going: bool,
     progress: &mut dyn Progress,
 ) -> Result<Case, Vec<CaseError>> {
+    read_case_cached(dir, manifest, origin, lex, keep_going, progress, None)
+}
+
+/// [`read_case`], taking the decoded inputs from `cache` where they have not changed.
+pub fn read_case_cached(
+    dir: &Path,
+    manifest: Manifest,
+    origin: ManifestOrigin,
+    lex: &Lexicon,
+    keep_going: bool,
+    progress: &mut dyn Progress,
+    cache: Option<&SourceCache>,
+) -> Result<Case, Vec<CaseError>> {
     if manifest.drafts.is_empty() {
         return Err(vec![CaseError::NoDrafts(dir.to_path_buf())]);
     }
@@ -850,7 +913,7 @@ pub fn read_case(
     let base = manifest
         .base
         .as_ref()
-        .and_then(|f| match read_input(dir, f) {
+        .and_then(|f| match read_input(dir, f, cache) {
             Ok(t) => {
                 notices.extend(t.notices.iter().cloned());
                 let r = regulation::parse(&t);
@@ -870,7 +933,7 @@ pub fn read_case(
         let path = dir.join(&d.file);
         done += 1;
         progress.step("drafts", done, total);
-        match read_input(dir, &d.file) {
+        match read_input(dir, &d.file, cache) {
             Ok(t) => {
                 notices.extend(t.notices.iter().cloned());
                 // A draft written as an amendment is read as the base it amends, amended.
@@ -925,7 +988,7 @@ pub fn read_case(
         if too_large.contains(&path) {
             continue;
         }
-        match read_input(dir, &a.file) {
+        match read_input(dir, &a.file, cache) {
             Ok(text) => {
                 notices.extend(text.notices.iter().cloned());
                 let parsed = answer::parse(&text, lex);
@@ -1235,5 +1298,35 @@ mod tests {
         assert!(not_a_document(p("answers/svar.txt"), true).is_some());
         assert!(not_a_document(p("answers/notesvar.txt"), false).is_none());
         assert!(not_a_document(p("answers/svar.PDF"), false).is_none());
+    }
+
+    #[test]
+    fn the_source_cache_decodes_a_file_again_only_when_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("svar.txt");
+        std::fs::write(&f, "Nämnden tillstyrker.\n").unwrap();
+        let cache = SourceCache::new();
+        let first = read_input(dir.path(), "svar.txt", Some(&cache)).unwrap();
+        assert_eq!(first.source, "Nämnden tillstyrker.\n");
+        // Other words of the same length with the old time: taken as unchanged, from the cache.
+        let when = std::fs::metadata(&f).unwrap().modified().unwrap();
+        std::fs::write(&f, "Nämnden avstyrker!!\n\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&f)
+            .unwrap()
+            .set_modified(when)
+            .unwrap();
+        let cached = read_input(dir.path(), "svar.txt", Some(&cache)).unwrap();
+        assert_eq!(cached.source, "Nämnden tillstyrker.\n");
+        // Without the cache, or once the size or time differs, the file is read anew.
+        let fresh = read_input(dir.path(), "svar.txt", None).unwrap();
+        assert_eq!(fresh.source, "Nämnden avstyrker!!\n\n");
+        std::fs::write(&f, "Nämnden avstyrker.\n").unwrap();
+        let again = read_input(dir.path(), "svar.txt", Some(&cache)).unwrap();
+        assert_eq!(again.source, "Nämnden avstyrker.\n");
+        // A file that can no longer be read is an error, not the cached text.
+        std::fs::remove_file(&f).unwrap();
+        assert!(read_input(dir.path(), "svar.txt", Some(&cache)).is_err());
     }
 }

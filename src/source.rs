@@ -150,7 +150,7 @@ pub struct Block {
 }
 
 /// A decoded document: the source text, the parser-facing text and its blocks.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Text {
     pub name: String,
     pub encoding: Encoding,

@@ -92,6 +92,8 @@ struct Shared {
     out: Option<PathBuf>,
     templates: Templates,
     lexicon: Lexicon,
+    /// The decoded drafts and answers, so a rebuild decodes only the files that changed.
+    sources: crate::case::SourceCache,
     reviewer: Option<String>,
     token: String,
     port: u16,
@@ -144,11 +146,13 @@ pub fn run(
     ready: impl FnOnce(SocketAddr) + Send,
     stop: Option<tokio::sync::oneshot::Receiver<()>>,
 ) -> Result<(), ServeError> {
+    let sources = crate::case::SourceCache::new();
     let first = site::build(
         &opts.case,
         &opts.templates,
         &opts.lexicon,
         opts.out.as_deref(),
+        &sources,
     )
     .map_err(ServeError::Build)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -168,6 +172,7 @@ pub fn run(
             out: opts.out,
             templates: opts.templates,
             lexicon: opts.lexicon,
+            sources,
             reviewer: opts.reviewer,
             token: token()?,
             port: bound.port(),
@@ -227,7 +232,13 @@ async fn builder(shared: Arc<Shared>) {
         shared.rebuild.notified().await;
         let s = Arc::clone(&shared);
         let result = tokio::task::spawn_blocking(move || {
-            site::build(&s.dir, &s.templates, &s.lexicon, s.out.as_deref())
+            site::build(
+                &s.dir,
+                &s.templates,
+                &s.lexicon,
+                s.out.as_deref(),
+                &s.sources,
+            )
         })
         .await;
         let message = match result {

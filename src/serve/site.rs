@@ -41,6 +41,7 @@ pub fn build(
     templates: &Templates,
     lex: &Lexicon,
     out: Option<&Path>,
+    sources: &case::SourceCache,
 ) -> Result<Site, BuildFailure> {
     let one = |e: CaseError| BuildFailure(vec![e.to_string()]);
     let manifest_path = dir.join("remiss.toml");
@@ -48,7 +49,7 @@ pub fn build(
         .map(|b| super::manifest::hash(&b))
         .unwrap_or_default();
     let (manifest, origin, _) = case::load_case(dir).map_err(one)?;
-    let case = case::read_case(dir, manifest, origin, lex, false, &mut Quiet)
+    let case = case::read_case_cached(dir, manifest, origin, lex, false, &mut Quiet, Some(sources))
         .map_err(|errors| BuildFailure(errors.iter().map(|e| e.to_string()).collect()))?;
     let files = render::outputs(
         templates,
