@@ -101,6 +101,7 @@ struct Shared {
     site: RwLock<Arc<Site>>,
     /// The last build's failure, shown in the panel until a build succeeds.
     error: RwLock<Option<String>>,
+    /// The last build's number (each build's is in its `Site`).
     generation: AtomicU64,
     /// One save at a time: read, edit, check and write the manifest as one step.
     saving: Mutex<()>,
@@ -242,14 +243,17 @@ async fn builder(shared: Arc<Shared>) {
         })
         .await;
         let message = match result {
-            Ok(Ok(site)) => {
-                if let Ok(mut w) = shared.site.write() {
-                    *w = Arc::new(site);
-                }
+            Ok(Ok(mut site)) => {
+                // The number goes with the pages in one swap: a reader never sees new
+                // pages under the old number or old pages under the new.
+                let g = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
+                site.generation = g;
                 if let Ok(mut e) = shared.error.write() {
                     *e = None;
                 }
-                let g = shared.generation.fetch_add(1, Ordering::SeqCst) + 1;
+                if let Ok(mut w) = shared.site.write() {
+                    *w = Arc::new(site);
+                }
                 format!("{{\"generation\":{g}}}")
             }
             Ok(Err(f)) => {
@@ -444,11 +448,7 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         _ => "application/octet-stream",
     };
     let body = if ext == "html" {
-        Body::from(with_panel(
-            bytes,
-            &shared.token,
-            shared.generation.load(Ordering::SeqCst),
-        ))
+        Body::from(with_panel(bytes, &shared.token, site.generation))
     } else {
         Body::from(bytes.to_vec())
     };
@@ -501,7 +501,7 @@ async fn state(State(shared): State<Arc<Shared>>) -> Response {
     let site = shared.site();
     let error = shared.error.read().ok().and_then(|e| e.clone());
     let mut v = serde_json::to_value(site.state()).unwrap_or_default();
-    v["generation"] = shared.generation.load(Ordering::SeqCst).into();
+    v["generation"] = site.generation.into();
     v["error"] = error.into();
     if let Some(r) = &shared.reviewer {
         v["reviewer"] = r.as_str().into();
@@ -674,7 +674,7 @@ fn save(shared: &Shared, req: &ReviewRequest) -> Result<serde_json::Value, (Stat
 async fn events(State(shared): State<Arc<Shared>>, down: watch::Receiver<bool>) -> Response {
     let rx = shared.events.subscribe();
     let hello = serde_json::json!({
-        "generation": shared.generation.load(Ordering::SeqCst),
+        "generation": shared.site().generation,
         "error": shared.error.read().ok().and_then(|e| e.clone()),
     })
     .to_string();

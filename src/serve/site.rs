@@ -20,6 +20,9 @@ pub struct Site {
     pub case: Case,
     /// The content hash of the manifest the build read.
     pub manifest_hash: String,
+    /// The build's number, 1 for the first: kept with its pages, so a page or a state is
+    /// never said to be newer than it is.
+    pub generation: u64,
     /// Review entries by (answer key, target id as shown): the manifest entry's number.
     reviewed: HashMap<(String, String), usize>,
 }
@@ -73,6 +76,7 @@ pub fn build(
         files: files.into_iter().collect(),
         case,
         manifest_hash,
+        generation: 1,
         reviewed,
     })
 }
