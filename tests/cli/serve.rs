@@ -667,3 +667,38 @@ fn a_case_without_a_manifest_is_served_but_a_save_says_to_run_init() {
     assert!(r.text().contains("remiss init"), "{}", r.text());
     assert!(!s.case.join("remiss.toml").exists());
 }
+
+#[test]
+fn an_answer_changed_on_disk_is_read_again_at_the_next_rebuild() {
+    let s = Server::start(&[]);
+    assert_eq!(
+        s.get("/_remiss/api/cell?r=r4&id=K2P14").json()["stance"],
+        "oppose"
+    );
+    // The answer's office sends a new version of its answer; the server keeps the decoded
+    // answers between builds, and must not serve the old wording from them.
+    let f = s.case.join("answers/serviceforvaltningen.txt");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.contains("Servicenämnden avstyrker 14 §."));
+    std::fs::write(
+        &f,
+        text.replace(
+            "Servicenämnden avstyrker 14 §.",
+            "Servicenämnden tillstyrker 14 §.",
+        ),
+    )
+    .unwrap();
+    // Only the manifest is watched: an edit of it (a comment) builds the case again.
+    let g = s.generation();
+    let mut toml = s.manifest();
+    toml.push_str("\n# Servicenämnden sent a new version.\n");
+    std::fs::write(s.case.join("remiss.toml"), &toml).unwrap();
+    s.wait_build(g);
+    let cell = s.get("/_remiss/api/cell?r=r4&id=K2P14").json();
+    assert_eq!(cell["stance"], "support", "{cell}");
+    assert!(
+        s.get("/svar/r4.html")
+            .text()
+            .contains("Servicenämnden tillstyrker 14")
+    );
+}
