@@ -231,6 +231,70 @@ pub struct Metadata {
     pub sender: Option<String>,
     /// Words that name the respondent as the subject of a sentence.
     pub names: Vec<String>,
+    /// Who is answering, as the reader concluded it, and where that came from. The parse
+    /// takes the letterhead or the municipality named in the text; reading the stances
+    /// settles it with the self-introduction and the agents of the stance phrases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub respondent: Option<Respondent>,
+}
+
+/// The body answering, as the document names it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Respondent {
+    /// The name as written (`Stockholms universitet`, `Myndigheten för digital förvaltning`).
+    pub name: String,
+    /// The office in whose voice the answer is (`Stadsledningskontoret` for `Stockholms
+    /// stad`), when it is another.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub office: Option<String>,
+    /// Other names the document gives it (`Digg`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// How the reader knows.
+    pub named_by: NamedBy,
+    /// The line where the name was found.
+    pub line: u32,
+}
+
+/// How the reader knows who is answering.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NamedBy {
+    /// `Stockholms universitet har beretts tillfälle att yttra sig`, `Domstolsverket, som har
+    /// granskat betänkandet, …`.
+    Introduction,
+    /// A genitive before the answer's own noun: `Regelrådets ställningstagande`, `Uppsala
+    /// universitets remissvar`.
+    Possessive,
+    /// An organisation on the first lines of the document.
+    Letterhead,
+    /// The subject of most of the stance phrases (`Naturvårdsverket tillstyrker …`).
+    Agent,
+    /// The municipality named in the text, which its office or nämnd speaks for.
+    Municipality,
+}
+
+impl NamedBy {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NamedBy::Introduction => "introduction",
+            NamedBy::Possessive => "possessive",
+            NamedBy::Letterhead => "letterhead",
+            NamedBy::Agent => "agent",
+            NamedBy::Municipality => "municipality",
+        }
+    }
+    /// Where the name came from, for a reader: `letterhead, line 1`.
+    pub fn describe(&self, line: u32) -> String {
+        let how = match self {
+            NamedBy::Introduction => "introduces itself",
+            NamedBy::Possessive => "names its own answer",
+            NamedBy::Letterhead => "letterhead",
+            NamedBy::Agent => "subject of its stance phrases",
+            NamedBy::Municipality => "the municipality named",
+        };
+        format!("{how}, line {line}")
+    }
 }
 
 /// A parsed answer.
@@ -492,7 +556,7 @@ fn heading_end(lines: &[LineRef], i: usize, last: usize, lex: &Lexicon) -> Optio
     if (0..ws.len()).any(|k| {
         lex.agentive
             .at(&ws, k)
-            .is_some_and(|(_, tag)| tag <= 3 || tag == 9)
+            .is_some_and(|(_, tag)| tag <= 3 || tag >= 9)
     }) {
         return None;
     }
@@ -795,8 +859,8 @@ fn metadata(text: &Text, headings: &[Heading], sentences: &[Sentence], lex: &Lex
 
     case_numbers(&mut m, src, &line_of);
     dates(&mut m, src, &line_of);
-    title_and_sender(&mut m, headings);
-    body_and_office(&mut m, src, lex);
+    title_and_sender(&mut m, headings, sentences);
+    body_and_office(&mut m, src, lex, &line_of);
     subject_names(&mut m, sentences, lex);
     m
 }
@@ -905,7 +969,7 @@ fn dates(m: &mut Metadata, src: &str, line_of: &dyn Fn(usize) -> u32) {
 }
 
 /// The remiss's title and who sent it, from the headings.
-fn title_and_sender(m: &mut Metadata, headings: &[Heading]) {
+fn title_and_sender(m: &mut Metadata, headings: &[Heading], sentences: &[Sentence]) {
     // Title and sender from the headings.
     for h in headings {
         let t = &h.text;
@@ -926,36 +990,88 @@ fn title_and_sender(m: &mut Metadata, headings: &[Heading]) {
             m.sender = Some(s);
         }
     }
+    // `Remissyttrande - Delbetänkande av ...`, `Yttrande över slutbetänkandet ...`: the title
+    // after the heading's word for the answer.
+    if m.remiss_title.is_none() {
+        m.remiss_title = headings.iter().find_map(|h| {
+            let t = h.text.trim();
+            TITLE_PREFIXES.iter().find_map(|p| {
+                let head = t.get(..p.len())?;
+                let rest = t[p.len()..].trim_start_matches([' ', '-', '–', ':']).trim();
+                (head.eq_ignore_ascii_case(p)
+                    && !t[p.len()..].starts_with(char::is_alphanumeric)
+                    && rest.len() > 3)
+                    .then(|| rest.to_string())
+            })
+        });
+    }
+    // `Förslag till ...` names the remiss only as a heading before the text: further down
+    // it names a part of the proposal (`Förslag till lag om ändring i alkohollagen`).
     if m.remiss_title.is_none()
         && let Some(h) = headings.iter().find(|h| {
-            (h.text.starts_with("Förslag till ") && h.kind != HeadingKind::Procedural)
-                || h.text.starts_with("Remiss - ")
+            h.text.starts_with("Förslag till ")
+                && h.kind != HeadingKind::Procedural
+                && sentences
+                    .first()
+                    .is_none_or(|s| h.span.start < s.span.start)
         })
     {
-        m.remiss_title = Some(h.text.trim_start_matches("Remiss - ").to_string());
+        m.remiss_title = Some(h.text.clone());
     }
 }
 
+/// Words a heading opens with before the remiss's title, longest first.
+const TITLE_PREFIXES: [&str; 12] = [
+    "Yttrande på remiss av",
+    "Svar på remiss gällande",
+    "Svar på remiss av",
+    "Remissyttrande över",
+    "Yttrande gällande",
+    "Yttrande över",
+    "Remissyttrande",
+    "Remissvar på",
+    "Remissvar över",
+    "Remissvar",
+    "Remiss -",
+    "Remiss:",
+];
+
 /// The answering body and its office, from the first lines or the text.
-fn body_and_office(m: &mut Metadata, src: &str, lex: &Lexicon) {
+fn body_and_office(m: &mut Metadata, src: &str, lex: &Lexicon, line_of: &dyn Fn(usize) -> u32) {
     // The body: an organisation on the first lines, else `X stad` / `X kommun` in the text.
-    let head_lines: Vec<&str> = src
+    let head_lines: Vec<(usize, &str)> = src
         .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, l)| (i, l.trim()))
+        .filter(|(_, l)| !l.is_empty())
         .take(4)
         .collect();
-    let first_org = head_lines.iter().position(|l| org_shaped(l, lex));
-    if let Some(p) = first_org {
-        m.body = Some(head_lines[p].to_string());
-        if let Some(next) = head_lines.get(p + 1)
+    let first_org = head_lines.iter().position(|(_, l)| org_shaped(l, lex));
+    let (name, named_by, line) = if let Some(p) = first_org {
+        m.body = Some(head_lines[p].1.to_string());
+        if let Some((_, next)) = head_lines.get(p + 1)
             && org_shaped(next, lex)
         {
             m.office = Some(next.to_string());
         }
-    } else if let Some(found) = find_city(src) {
-        m.body = Some(found);
-    }
+        (
+            head_lines[p].1.to_string(),
+            NamedBy::Letterhead,
+            head_lines[p].0 as u32 + 1,
+        )
+    } else if let Some((found, at)) = find_city(src) {
+        m.body = Some(found.clone());
+        (found, NamedBy::Municipality, line_of(at))
+    } else {
+        return;
+    };
+    m.respondent = Some(Respondent {
+        name,
+        office: m.office.clone(),
+        aliases: Vec::new(),
+        named_by,
+        line,
+    });
 }
 
 /// Words that name the respondent as a subject; the most frequent such subject becomes the office when none was found.
@@ -1030,13 +1146,19 @@ fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
-fn find_city(src: &str) -> Option<String> {
+/// A municipality or region named in the text (`Stockholms stad`, `Region Skåne`) and
+/// where.
+fn find_city(src: &str) -> Option<(String, usize)> {
     for marker in [" stad", " kommun"] {
-        if let Some(p) = src.find(marker) {
+        // The whole word (`stadens` is no name), after a capitalised one.
+        for (p, _) in src.match_indices(marker) {
+            if src[p + marker.len()..].starts_with(char::is_alphanumeric) {
+                continue;
+            }
             let before = &src[..p];
             let word = before.rsplit([' ', '\n']).next().unwrap_or("");
             if word.starts_with(|c: char| c.is_uppercase()) {
-                return Some(format!("{word}{marker}"));
+                return Some((format!("{word}{marker}"), p - word.len()));
             }
         }
     }
@@ -1044,7 +1166,7 @@ fn find_city(src: &str) -> Option<String> {
         let rest = &src[p + 7..];
         let word = rest.split([' ', '\n', ',', '.']).next().unwrap_or("");
         if word.starts_with(|c: char| c.is_uppercase()) {
-            return Some(format!("Region {word}"));
+            return Some((format!("Region {word}"), p));
         }
     }
     None

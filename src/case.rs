@@ -122,6 +122,9 @@ pub struct DraftEntry {
 #[serde(deny_unknown_fields)]
 pub struct AnswerEntry {
     pub file: String,
+    /// Who answers; left out or empty, the name the answer gives itself (see
+    /// [`crate::answer::Respondent`]), else the file's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub respondent: String,
     /// The office's own answer, whose positions the consolidated opinion takes over.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -537,8 +540,7 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
             let respondent = (size(&f) <= MAX_ANSWER_BYTES)
                 .then(|| source::read(&dir.join(&f)).ok())
                 .flatten()
-                .map(|t| answer::parse(&t, &lex).meta)
-                .and_then(|m| m.body.or(m.office))
+                .and_then(|t| respondent_of(&answer::parse(&t, &lex), &lex))
                 .unwrap_or_else(|| stem(&f));
             AnswerEntry {
                 file: f,
@@ -997,8 +999,17 @@ pub fn read_case_cached(
                     errors.push(CaseError::NoPositions(path));
                     continue;
                 }
+                let mut entry = a.clone();
+                if entry.respondent.trim().is_empty() {
+                    entry.respondent = table
+                        .meta
+                        .respondent
+                        .as_ref()
+                        .map(|r| r.name.clone())
+                        .unwrap_or_else(|| stem(&a.file));
+                }
                 answers.push(AnswerIn {
-                    entry: a.clone(),
+                    entry,
                     text,
                     parsed,
                     table,
@@ -1058,6 +1069,11 @@ pub fn case_name(dir: &Path) -> String {
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| "case".into())
+}
+
+/// The name an answer gives its respondent, as reading its stances settles it.
+fn respondent_of(a: &answer::Answer, lex: &Lexicon) -> Option<String> {
+    stance::read(a, None, lex).meta.respondent.map(|r| r.name)
 }
 
 /// The `r1`, `r2`, ... key and the answer page of the i-th answer.

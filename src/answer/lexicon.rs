@@ -19,6 +19,8 @@ pub enum Cue {
     Clarification,
     Concern,
     RefersBack,
+    /// `konstaterar att`: a remark with no stance of its own (see `remark` in the lexicon).
+    Remark,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +58,8 @@ struct Agentive {
     refers_back: Vec<String>,
     #[serde(default)]
     no_comment: Vec<String>,
+    #[serde(default)]
+    remark: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -107,6 +111,10 @@ struct Respondent {
     referrals: Vec<String>,
     #[serde(default)]
     proposer_nouns: Vec<String>,
+    #[serde(default)]
+    own_nouns: Vec<String>,
+    #[serde(default)]
+    organs: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -269,7 +277,7 @@ pub fn words_of(s: &str) -> Vec<String> {
         .collect()
 }
 
-const AGENTIVE_TAGS: [Cue; 10] = [
+const AGENTIVE_TAGS: [Cue; 11] = [
     Cue::Support,
     Cue::SupportReservations,
     Cue::Oppose,
@@ -280,6 +288,7 @@ const AGENTIVE_TAGS: [Cue; 10] = [
     Cue::Concern,
     Cue::RefersBack,
     Cue::NoComment,
+    Cue::Remark,
 ];
 const IMPERSONAL_TAGS: [Cue; 8] = [
     Cue::NoComment,
@@ -322,6 +331,12 @@ pub struct Lexicon {
     /// Nouns after a genitive naming the authority behind the proposal (`Socialstyrelsens
     /// förslag`).
     pub proposer_nouns: Vec<String>,
+    /// `Regelrådets ställningstagande`, `Uppsala universitets remissvar`: a genitive before
+    /// one of these names the respondent.
+    pub own_nouns: Vec<String>,
+    /// Organs that speak for the whole body (`kommunstyrelsen`): never a unit whose
+    /// position the answer reports.
+    pub organs: Vec<String>,
     /// Lines of web-page furniture (`Hoppa till innehåll`, `Copied!`), matched at the start.
     pub furniture: Vec<String>,
     /// Nouns naming the proposal (`förslaget`, `betänkandet`).
@@ -372,6 +387,7 @@ impl Lexicon {
             (&a.concern, 7),
             (&a.refers_back, 8),
             (&a.no_comment, 9),
+            (&a.remark, 10),
         ]);
         let i = &f.impersonal;
         let impersonal = PhraseSet::new(&[
@@ -424,6 +440,8 @@ impl Lexicon {
             introductions,
             referrals,
             proposer_nouns: lower(&f.respondent.proposer_nouns),
+            own_nouns: lower(&f.respondent.own_nouns),
+            organs: lower(&f.respondent.organs),
             furniture: lower(&f.boilerplate.furniture),
             proposal_nouns: lower(&f.targets.proposal_nouns),
             partial: set(&f.targets.partial),

@@ -3,8 +3,8 @@
 
 use super::lexicon::{Cue, Lexicon, STARTS_AGENTIVE, STARTS_BOILERPLATE, STARTS_IMPERSONAL};
 use super::topic::{Inference, TopicIndex};
-use super::voice::{Agent, View, Voice};
-use super::{Answer, Area, HeadingKind, Metadata, Word, words};
+use super::voice::{Agent, How, Naming, View, Voice};
+use super::{Answer, Area, HeadingKind, Metadata, NamedBy, Respondent, Word, words};
 use crate::address::{Address, Label};
 use crate::cite::{self, CiteKind, Outline};
 use crate::regulation::Regulation;
@@ -203,15 +203,18 @@ pub struct StanceTable {
     /// respondent as subject, or an explicit no-comment). A regulation's `bör` or
     /// `riskerar att` alone do not make a document an answer.
     pub positions: usize,
+    /// Positions of others the answer reports (a nämnd's, a faculty's), apart from the
+    /// respondent's rows.
+    pub reported: Vec<Reported>,
 }
 
 impl StanceTable {
     pub fn row(&self, id: &str) -> Option<&Row> {
         self.rows.iter().find(|r| r.id == id)
     }
-    /// Whether the answer took any position at all.
+    /// Whether the answer took any position at all, or reports others'.
     pub fn has_positions(&self) -> bool {
-        self.positions > 0 && !self.rows.is_empty()
+        self.positions > 0 && !self.rows.is_empty() || !self.reported.is_empty()
     }
 }
 
@@ -223,6 +226,8 @@ struct Statement {
     sentence: usize,
     /// Why the statement is not certainly the respondent's or not certainly on its target.
     uncertain: Option<&'static str>,
+    /// Someone else's position the answer reports (an index into `Reader::reporters`).
+    reporter: Option<usize>,
 }
 
 #[derive(Clone, Debug)]
@@ -329,6 +334,41 @@ struct Reader<'a> {
     /// konsekvensutredningen`): statements with no target are about it.
     only_ku: bool,
     positions: usize,
+    /// Who is answering, settled before the sentences are read.
+    settled: Option<Respondent>,
+    /// The sentence being read.
+    at: usize,
+    /// Sentences with only a remark of the respondent's (`konstaterar att`) on no target.
+    remarks: Vec<usize>,
+    /// Whether the document has no `§` at all (a transcript that lost them).
+    lost_signs: bool,
+    /// A paragraph heading whose `§` was lost (`1 Stockholms universitet har inga
+    /// erinringar ...`): the text block it stands in, and the paragraph.
+    lost: Option<(usize, Address)>,
+    /// Lower-case words of the respondent's names and office: never a reported unit.
+    own_words: FxHashSet<String>,
+    /// Bodies whose positions the answer reports: (lower-case words, as written).
+    reporters: Vec<(Vec<String>, String)>,
+    /// The reporter statements are being read for (see [`Statement::reporter`]).
+    reporting: Option<usize>,
+    reported: rustc_hash::FxHashMap<(usize, Target), Vec<Statement>>,
+    reported_order: Vec<(usize, Target)>,
+}
+
+/// A body whose positions an answer reports: its lower-case words and its name as written.
+type Reporter = (Vec<String>, String);
+
+/// A position the answer reports as someone else's (a nämnd quoted in a municipal answer,
+/// a faculty in a university's): whose it is, who reports it, and its rows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Reported {
+    /// Whose position it is, as written (`Miljö- och hälsoskyddsnämnden`).
+    pub body: String,
+    /// Who reports it: the answer's respondent, when named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reporter: Option<String>,
+    /// Its positions, read as the respondent's are.
+    pub rows: Vec<Row>,
 }
 
 /// One-word names, as sets: the respondent's from the document, others', and the
@@ -367,6 +407,17 @@ impl RespondentWords {
         }
     }
 }
+
+/// Words before `om` that open an indirect question (`ifrågasätter om ... bör`).
+const QUESTION_WORDS: [&str; 7] = [
+    "ifrågasätter",
+    "undrar",
+    "frågar",
+    "tveksam",
+    "tveksamt",
+    "oklart",
+    "osäkert",
+];
 
 /// Words that may stand between the two halves of a stance phrase: adverbs, and the
 /// respondent as an inverted subject.
@@ -445,6 +496,7 @@ impl<'a> Reader<'a> {
                     lower: Vec::new(),
                     capital: &[],
                     offsets: Vec::new(),
+                    ends: Vec::new(),
                     starts: &[],
                 });
                 agents.push(Vec::new());
@@ -471,6 +523,7 @@ impl<'a> Reader<'a> {
             views.push(View {
                 text,
                 offsets: p.spans.iter().map(|s| s.0).collect(),
+                ends: p.spans.iter().map(|s| s.1).collect(),
                 lower: wt,
                 capital: &p.capital,
                 starts: &p.starts,
@@ -506,6 +559,7 @@ impl<'a> Reader<'a> {
                 lower: spans.iter().map(|&(_, _, ls, le)| &lower[ls..le]).collect(),
                 capital,
                 offsets: spans.iter().map(|s| s.0).collect(),
+                ends: spans.iter().map(|s| s.1).collect(),
                 starts,
             });
         }
@@ -536,6 +590,17 @@ impl<'a> Reader<'a> {
             list: None,
             only_ku,
             positions: 0,
+            settled: None,
+            at: 0,
+            remarks: Vec::new(),
+            lost_signs: !answer.sentences.iter().any(|s| s.text.contains('§'))
+                && !answer.headings.iter().any(|h| h.text.contains('§')),
+            lost: None,
+            own_words: FxHashSet::default(),
+            reporters: Vec::new(),
+            reporting: None,
+            reported: Default::default(),
+            reported_order: Vec::new(),
         }
     }
 
@@ -556,6 +621,9 @@ impl<'a> Reader<'a> {
     fn is_respondent(&self, w: &str) -> bool {
         // Looked up in sets built once per answer: this runs for every word a stance phrase
         // may have inside it.
+        if self.foreign_unit(w) || self.reporter_anaphor(w) {
+            return false;
+        }
         if self.words.named.contains(w) {
             return true;
         }
@@ -570,12 +638,78 @@ impl<'a> Reader<'a> {
                 .any(|s| w.ends_with(s.as_str()) && w.len() > s.len())
     }
 
+    /// A unit of an organisation (`stadsbyggnadsnämnden`, `fakultetsnämnden`) that is not
+    /// the respondent nor speaks for it, once the respondent is known.
+    fn foreign_unit(&self, w: &str) -> bool {
+        self.settled.is_some()
+            && !self.own_words.contains(w)
+            && !self.lex.organs.iter().any(|o| o == w)
+            && !self.lex.generic_respondents.iter().any(|g| g == w)
+            && self
+                .lex
+                .respondent_suffixes
+                .iter()
+                .any(|s| w.ends_with(s.as_str()) && w.len() > s.len() + 2)
+    }
+
+    /// `Juridiska fakultetsnämnden`, `Tekniska nämnden`: a generic word for a unit after a
+    /// capitalised adjective names a unit, and it is not the respondent's unless its name is.
+    fn named_unit(&self, wt: &[&str], capital: &[bool], q: usize) -> bool {
+        q >= 1
+            && self.settled.is_some()
+            && capital[q - 1]
+            && wt[q - 1].ends_with('a')
+            && !self.own_words.contains(wt[q - 1])
+            && self
+                .lex
+                .respondent_suffixes
+                .iter()
+                .any(|s| wt[q].ends_with(s.as_str()))
+    }
+
+    /// `Nämnden` after `Stadsbyggnadsnämnden tillstyrker ...` in a city's answer: a generic
+    /// word for a kind the respondent is not, with a reported unit of that kind named.
+    fn reporter_anaphor(&self, w: &str) -> bool {
+        !self.reporters.is_empty()
+            && self.lex.generic_respondents.iter().any(|g| g == w)
+            && !self.own_words.iter().any(|o| o.ends_with(w))
+            && self
+                .reporters
+                .iter()
+                .any(|(n, _)| n.last().is_some_and(|l| l.ends_with(w)))
+    }
+
     /// Whether the word names someone other than the respondent.
     fn is_other_word(&self, w: &str) -> bool {
         !self.is_respondent(w) && self.words.not_respondent.contains(w)
     }
 
     fn run(mut self) -> StanceTable {
+        self.settled = self.respondent();
+        if let Some(r) = &self.settled {
+            for n in std::iter::once(&r.name).chain(&r.office).chain(&r.aliases) {
+                self.own_words.extend(words(n).into_iter().map(|w| w.text));
+            }
+        }
+        for n in &self.voice.found {
+            self.own_words.extend(n.words.iter().cloned());
+        }
+        // A unit the metadata took for a subject of the answer is someone else's voice.
+        let names = std::mem::take(&mut self.voice.names);
+        self.voice.names = names
+            .into_iter()
+            .filter(|n| !(n.len() == 1 && self.foreign_unit(&n[0])))
+            .collect();
+        let foreign: Vec<String> = self
+            .words
+            .named
+            .iter()
+            .filter(|w| self.foreign_unit(w))
+            .cloned()
+            .collect();
+        for w in foreign {
+            self.words.named.remove(&w);
+        }
         // Topic headings resolved once.
         if let Some(index) = self.index {
             let mut chapter = None;
@@ -606,10 +740,63 @@ impl<'a> Reader<'a> {
             if s.area == Area::Procedural {
                 continue;
             }
+            self.glued_heading(i);
+            if let Some((b, a)) = self.lost {
+                if b == s.block {
+                    self.area = Area::Paragraph(a);
+                } else {
+                    self.lost = None;
+                }
+            }
+            self.at = i;
             self.sentence(i);
         }
         self.end_block();
         self.finish()
+    }
+
+    /// A heading glued into the running text of a transcript: a bare number opening a
+    /// sentence inside a block. Followed by the respondent (`1 Stockholms universitet har
+    /// inga erinringar mot förslaget`) in a text with no `§` at all, it is a paragraph
+    /// heading that lost its `§`, and the block's sentences from it on are about that
+    /// paragraph; followed by anything else (`8 Överväganden och förslag ...`), a heading of
+    /// the report, after which earlier sentences no longer give the context.
+    fn glued_heading(&mut self, i: usize) {
+        let s = &self.answer.sentences[i];
+        if i == 0 || self.answer.sentences[i - 1].block != s.block {
+            return;
+        }
+        let Some(p) = self.prepared[i].as_ref() else {
+            return;
+        };
+        let wt = p.words();
+        let Some(first) = wt.first() else { return };
+        if first.is_empty() || first.len() > 3 || !first.bytes().all(|b| b.is_ascii_digit()) {
+            return;
+        }
+        let letter = wt
+            .get(1)
+            .filter(|w| w.len() == 1 && w.bytes().all(|b| b.is_ascii_lowercase()));
+        let next = if letter.is_some() { 2 } else { 1 };
+        if !p.capital.get(next).copied().unwrap_or(false) {
+            return;
+        }
+        let respondent = self.voice.name_starts_at(&wt, next).is_some()
+            || wt
+                .get(next)
+                .is_some_and(|w| self.voice.names.iter().any(|n| n.len() == 1 && n[0] == *w));
+        if respondent && self.lost_signs {
+            let label = match letter {
+                Some(l) => format!("{first} {l}"),
+                None => first.to_string(),
+            };
+            if let Some(label) = Label::parse(&label) {
+                self.end_block();
+                self.lost = Some((s.block, Address::paragraph(self.chapter(), label)));
+            }
+        } else if !respondent && self.lost.is_none() {
+            self.end_block();
+        }
     }
 
     fn end_block(&mut self) {
@@ -681,6 +868,14 @@ impl<'a> Reader<'a> {
     }
 
     fn add(&mut self, t: Target, st: Statement) {
+        if let Some(r) = st.reporter {
+            let key = (r, t);
+            if !self.reported.contains_key(&key) {
+                self.reported_order.push(key.clone());
+            }
+            self.reported.entry(key).or_default().push(st);
+            return;
+        }
         if let Target::Place { address } = &t
             && address.paragraf.is_some()
         {
@@ -693,6 +888,7 @@ impl<'a> Reader<'a> {
                     flags: st.flags.clone(),
                     sentence: st.sentence,
                     uncertain: st.uncertain,
+                    reporter: st.reporter,
                 };
                 self.add(Target::Place { address: parent }, flags_only);
             }
@@ -744,9 +940,37 @@ impl<'a> Reader<'a> {
         }) {
             return;
         }
-        let matches = self.cues(&text, &ws, &wt, starts, &prep.capital);
-        if matches.is_empty() {
+        let (matches, reported) = self.cues_and_reported(&text, &ws, &wt, starts, &prep.capital);
+        if matches.is_empty() && reported.is_empty() {
             self.note_section(&text);
+            return;
+        }
+        // `Malmö universitet konstaterar att ...` alone: kept for the whole, if nothing else
+        // is said of it.
+        let matches: Vec<Match> = if matches.iter().all(|m| m.cue == Cue::Remark) {
+            if !matches.is_empty()
+                && self.area == Area::General
+                && self.part_context().is_none()
+                && self.topic.is_none()
+            {
+                self.remarks.push(i);
+            }
+            Vec::new()
+        } else {
+            matches
+                .into_iter()
+                .filter(|m| m.cue != Cue::Remark)
+                .collect()
+        };
+        if matches.is_empty() && reported.is_empty() {
+            self.note_section(&text);
+            return;
+        }
+        let cites = self.citations(i, &text, &ws, &wt);
+        if !reported.is_empty() {
+            self.read_reported(i, reported, &cites, &text, &ws, &wt);
+        }
+        if matches.is_empty() {
             return;
         }
         if matches.iter().any(|m| {
@@ -759,10 +983,11 @@ impl<'a> Reader<'a> {
         }) {
             self.positions += 1;
         }
-        let cites = self.citations(i, &text, &ws, &wt);
         let mut clauses = Clauses::split(&wt, &matches, self.lex);
         self.reservations(&mut clauses, &wt);
-        let uncertain = matches.iter().find_map(|m| m.presumed);
+        let uncertain = matches.iter().find_map(|m| m.presumed).or(self
+            .lost
+            .map(|_| "a number opening the sentence read as a paragraph whose § was lost"));
 
         // `Stockholms universitet tillstyrker:` over a list: the items carry the stance.
         if text.trim_end().ends_with(':')
@@ -787,6 +1012,44 @@ impl<'a> Reader<'a> {
             self.place_by_clause(i, &clauses, &cites, &matches, &text, &ws, &wt, uncertain);
         } else {
             self.place_sentence(i, &clauses, &cites, &matches, &text, &ws, &wt, uncertain);
+        }
+    }
+
+    /// Reported positions in a sentence, each body's read as the respondent's are, into
+    /// rows of their own.
+    fn read_reported(
+        &mut self,
+        i: usize,
+        reported: Vec<(Reporter, Match)>,
+        cites: &[CiteTargets],
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+    ) {
+        let mut groups: Vec<(Reporter, Vec<Match>)> = Vec::new();
+        for (r, m) in reported {
+            match groups.iter_mut().find(|(g, _)| *g == r) {
+                Some((_, v)) => v.push(m),
+                None => groups.push((r, vec![m])),
+            }
+        }
+        for (r, matches) in groups {
+            let idx = match self.reporters.iter().position(|x| *x == r) {
+                Some(k) => k,
+                None => {
+                    self.reporters.push(r);
+                    self.reporters.len() - 1
+                }
+            };
+            self.reporting = Some(idx);
+            let mut clauses = Clauses::split(wt, &matches, self.lex);
+            self.reservations(&mut clauses, wt);
+            if clauses.separate() {
+                self.place_by_clause(i, &clauses, cites, &matches, text, ws, wt, None);
+            } else {
+                self.place_sentence(i, &clauses, cites, &matches, text, ws, wt, None);
+            }
+            self.reporting = None;
         }
     }
 
@@ -877,6 +1140,7 @@ impl<'a> Reader<'a> {
                 flags,
                 sentence: i,
                 uncertain: None,
+                reporter: self.reporting,
             },
         );
         true
@@ -1107,6 +1371,7 @@ impl<'a> Reader<'a> {
                 flags: cl.flags[c].clone(),
                 sentence: i,
                 uncertain,
+                reporter: self.reporting,
             };
             if targets.is_empty() {
                 self.pending.push(statement);
@@ -1152,6 +1417,7 @@ impl<'a> Reader<'a> {
             flags: fl,
             sentence: i,
             uncertain,
+            reporter: self.reporting,
         };
         if others_phrase {
             self.others(statement);
@@ -1228,13 +1494,22 @@ impl<'a> Reader<'a> {
         self.attach_pending();
     }
 
+    /// Statements waiting for a target take the targets a later clause of their sentence
+    /// names; those from earlier sentences take the block's default (in a transcript's one
+    /// long block, the next citation is about something else).
     fn attach_pending(&mut self) {
         if self.current.is_empty() {
             return;
         }
         let pending = std::mem::take(&mut self.pending);
+        let defaults = self.default_targets();
         for st in pending {
-            for t in self.current.clone() {
+            let targets = if st.sentence >= self.at {
+                self.current.clone()
+            } else {
+                defaults.clone()
+            };
+            for t in targets {
                 self.add(t, st.clone());
             }
         }
@@ -1646,7 +1921,21 @@ impl<'a> Reader<'a> {
         starts: &[u8],
         capital: &[bool],
     ) -> Vec<Match> {
+        self.cues_and_reported(text, ws, wt, starts, capital).0
+    }
+
+    /// Stance phrases in a sentence: the respondent's, and those of a body whose position
+    /// the answer reports, with that body.
+    fn cues_and_reported(
+        &self,
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+        starts: &[u8],
+        capital: &[bool],
+    ) -> (Vec<Match>, Vec<(Reporter, Match)>) {
         let mut out: Vec<Match> = Vec::new();
+        let mut reported: Vec<(Reporter, Match)> = Vec::new();
         let attributed =
             attributed_start(wt, |w| self.is_respondent(w)).or_else(|| self.reported(wt, capital));
         let gap = |k: usize| GAP_WORDS.contains(&wt[k]) || capital[k] || self.is_respondent(wt[k]);
@@ -1713,13 +2002,29 @@ impl<'a> Reader<'a> {
                     Agent::Respondent => {}
                     Agent::Presumed(why) => m.presumed = Some(why),
                     Agent::Other => {
+                        if let Some(r) = self.reporter_of(text, ws, wt, capital, m.start) {
+                            reported.push((r, m.clone()));
+                        }
                         k = m.end;
                         continue;
                     }
                 }
             } else if attributed.is_some_and(|end| m.start < end) {
+                if let Some(r) = self.reporter_of(text, ws, wt, capital, m.start) {
+                    reported.push((r, m.clone()));
+                }
                 k = m.end;
                 continue;
+            }
+            // `ifrågasätter om en rätt ... bör införas`: a `bör` inside an indirect question
+            // doubts; it proposes nothing.
+            if m.cue == Cue::Proposes
+                && (1..m.start)
+                    .rev()
+                    .take(12)
+                    .any(|q| wt[q] == "om" && QUESTION_WORDS.contains(&wt[q - 1]))
+            {
+                m.cue = Cue::Concern;
             }
             // `bör ha en positiv effekt`, `borde ge klart bättre förutsättningar`: an
             // expectation, not a proposal.
@@ -1736,7 +2041,69 @@ impl<'a> Reader<'a> {
             k = m.end;
             out.push(m);
         }
-        out
+        (out, reported)
+    }
+
+    /// The body whose phrase at `start` is, when the answer reports it: a body the case was
+    /// referred to, a unit of an organisation other than the respondent
+    /// (`Stadsbyggnadsnämnden tillstyrker`, `Juridiska fakultetsnämnden avstyrker`), or
+    /// `Nämnden` for the last such unit named. Its subject stands right before the phrase or
+    /// among the sentence's first words (`Miljönämnden välkomnar ... och tillstyrker`).
+    fn reporter_of(
+        &self,
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+        capital: &[bool],
+        start: usize,
+    ) -> Option<Reporter> {
+        // Not the proposer (`Transportstyrelsen föreslår`): its proposal is no position.
+        let unit = |w: &str| {
+            self.voice.referred.iter().any(|b| b == w)
+                || (self.foreign_unit(w) && !self.words.not_respondent.contains(w))
+        };
+        // `Nämnden` in a city's answer: the unit of that kind named last.
+        let anaphor = |w: &str| {
+            self.lex.generic_respondents.iter().any(|g| g == w)
+                && !self.own_words.iter().any(|o| o.ends_with(w))
+                && self
+                    .reporters
+                    .iter()
+                    .rev()
+                    .any(|(n, _)| n.last().is_some_and(|l| l.ends_with(w)))
+        };
+        let named = |k: usize| self.named_unit(wt, capital, k);
+        let is_subject = |k: usize| unit(wt[k]) || named(k) || anaphor(wt[k]);
+        let q = if start > 0 && is_subject(start - 1) {
+            start - 1
+        } else {
+            (0..start.min(4)).find(|&k| is_subject(k))?
+        };
+        if !unit(wt[q]) && !named(q) {
+            return self
+                .reporters
+                .iter()
+                .rev()
+                .find(|(n, _)| n.last().is_some_and(|l| l.ends_with(wt[q])))
+                .cloned();
+        }
+        // `Miljö- och hälsoskyddsnämnden`, `Juridiska fakultetsnämnden`: the whole name.
+        let mut a = q;
+        if a >= 2 && wt[a - 1] == "och" && text[ws[a - 2].start..ws[a - 1].start].contains('-') {
+            a -= 2;
+        }
+        if a >= 1 && capital[a - 1] && !capital[q] && wt[a - 1].chars().all(char::is_alphabetic) {
+            a -= 1;
+        }
+        let words: Vec<String> = wt[a..=q].iter().map(|w| w.to_string()).collect();
+        let written = text[ws[a].start..ws[q].end].to_string();
+        Some(
+            self.reporters
+                .iter()
+                .find(|(n, _)| *n == words)
+                .cloned()
+                .unwrap_or((words, written)),
+        )
     }
 
     /// A sentence whose subject is someone else (`Stadsledningskontoret anser dock att det
@@ -1746,11 +2113,13 @@ impl<'a> Reader<'a> {
         // Only a body the document itself marks as someone else's (a referral body, the
         // proposer): the lexicon's `utredningen` opens many of the respondent's sentences.
         let reported = capital.first() == Some(&true)
-            && self.voice.others.iter().any(|n| {
+            && (self.voice.others.iter().any(|n| {
                 n.len() <= wt.len()
                     && wt[..n.len()].iter().zip(n).all(|(a, b)| *a == b)
                     && !self.voice.name_ends_at(wt, n.len())
-            });
+            }) || wt
+                .first()
+                .is_some_and(|w| self.foreign_unit(w) || self.reporter_anaphor(w)));
         reported.then_some(wt.len())
     }
 
@@ -1763,6 +2132,10 @@ impl<'a> Reader<'a> {
         m: &Match,
         earlier: &[Match],
     ) -> Agent {
+        // `Juridiska fakultetsnämnden avstyrker` in a university's answer: a named unit.
+        if m.start >= 2 && self.named_unit(wt, capital, m.start - 1) {
+            return Agent::Other;
+        }
         // Before the verb: a name (`Stockholms universitet tillstyrker`), a word for the
         // respondent (`Förvaltningen tillstyrker`, `(bolaget) tillstyrker`).
         if self.voice.name_ends_at(wt, m.start)
@@ -1855,60 +2228,238 @@ impl<'a> Reader<'a> {
         Agent::Other
     }
 
-    fn finish(self) -> StanceTable {
-        let mut rows = Vec::new();
-        for (t, sts) in &self.by_target {
-            let mut stance: Option<Stance> = None;
-            let mut flags: BTreeSet<Flag> = BTreeSet::new();
-            let mut evidence: Vec<Evidence> = Vec::new();
-            let mut supportive = false;
-            let mut opposed = false;
-            let mut uncertain: Option<&'static str> = None;
-            for st in sts {
-                if let Some(s) = st.stance {
-                    supportive |= s.is_supportive();
-                    opposed |= s == Stance::Oppose;
-                    stance = Some(stance.map_or(s, |p: Stance| p.min(s)));
-                }
-                flags.extend(st.flags.iter().copied());
-                uncertain = uncertain.or(st.uncertain);
-                let e = self.evidence(st.sentence);
-                if !evidence.contains(&e) {
-                    evidence.push(e);
-                }
-            }
-            // No stance word: a proposal if a change is proposed, otherwise a comment.
-            let stance = match stance {
-                Some(Stance::NoComment) if !flags.is_empty() => {
-                    if flags.contains(&Flag::Proposes) {
-                        Stance::Proposal
-                    } else {
-                        Stance::Comment
-                    }
-                }
-                Some(s) => s,
-                None if flags.contains(&Flag::Proposes) => Stance::Proposal,
-                None => Stance::Comment,
-            };
-            // A sub-proposal named in words may be the whole proposal: say so.
-            if matches!(t, Target::Part { .. }) && !self.by_target.contains_key(&Target::Document) {
-                uncertain =
-                    uncertain.or(Some("a part named in words; it may be the whole proposal"));
-            }
-            evidence.sort_by_key(|e| e.span.start);
-            rows.push(Row {
-                id: t.id(),
-                display: t.display(),
-                target: t.clone(),
-                stance,
-                flags: flags.into_iter().collect(),
-                evidence,
-                inferred: self.inferred.get(t).cloned(),
-                unresolved: self.unresolved.get(t).cloned(),
-                conflict: supportive && opposed,
-                uncertain: uncertain.map(str::to_string),
-            });
+    /// The line a voice view (a sentence, then a heading) starts on.
+    fn view_line(&self, view: usize) -> u32 {
+        let n = self.answer.sentences.len();
+        match self.answer.sentences.get(view) {
+            Some(s) => s.span.line,
+            None => self
+                .answer
+                .headings
+                .get(view - n)
+                .map_or(0, |h| h.span.line),
         }
+    }
+
+    /// Who is answering: the body that introduces itself, else the letterhead, else the
+    /// agent of most stance phrases; an office or nämnd that is the agent speaks for the
+    /// municipality named in the text. Never someone the document marks as another.
+    fn respondent(&self) -> Option<Respondent> {
+        let lower_words =
+            |s: &str| -> Vec<String> { words(s).into_iter().map(|w| w.text).collect() };
+        let is_other = |name: &str| {
+            let w = lower_words(name);
+            self.voice.is_other(&w) || (w.len() == 1 && self.is_other_word(&w[0]))
+        };
+        let intro = self
+            .voice
+            .found
+            .iter()
+            .find(|n| n.how == How::Introduction)
+            .map(|n| (n, NamedBy::Introduction))
+            .or_else(|| {
+                self.voice
+                    .found
+                    .iter()
+                    .find(|n| n.how == How::Possessive && !is_other(&n.written))
+                    .map(|n| (n, NamedBy::Possessive))
+            });
+        let agent = self
+            .voice
+            .found
+            .iter()
+            .find(|n| matches!(n.how, How::Agent(_)) && !is_other(&n.written))
+            .filter(|n| {
+                !(n.words.len() == 1 && self.lex.generic_respondents.contains(&n.words[0]))
+            });
+        let body = self
+            .answer
+            .meta
+            .respondent
+            .clone()
+            .filter(|r| !is_other(&r.name));
+        let from_view = |n: &Naming, by: NamedBy| Respondent {
+            name: n.written.clone(),
+            office: None,
+            aliases: Vec::new(),
+            named_by: by,
+            line: self.view_line(n.view),
+        };
+        // An office, a nämnd or an organ (`Stadsledningskontoret`, `Borgarrådsberedningen`)
+        // speaks for its municipality.
+        let sub_body = |n: &Naming| {
+            n.words.last().is_some_and(|w| {
+                self.lex.organs.contains(w)
+                    || self
+                        .lex
+                        .respondent_suffixes
+                        .iter()
+                        .any(|s| w.ends_with(s.as_str()))
+            })
+        };
+        let mut r = match (intro, &body, agent) {
+            (Some((i, by)), _, _) => from_view(i, by),
+            (None, Some(b), _) if b.named_by == NamedBy::Letterhead => b.clone(),
+            (None, Some(b), Some(a)) if sub_body(a) => b.clone(),
+            (None, _, Some(a)) => from_view(a, NamedBy::Agent),
+            (None, Some(b), None) => b.clone(),
+            (None, None, None) => return None,
+        };
+        // The full name rather than its abbreviation (`MSB` → `Myndigheten för
+        // samhällsskydd och beredskap`).
+        let short_words = lower_words(&r.name);
+        let longer = self.voice.aliases.iter().find_map(|(a, b)| {
+            let (short, full) = if a.words.len() < b.words.len() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            (short.words == short_words && full.words.len() > 1).then_some(full)
+        });
+        if let Some(full) = longer {
+            r.aliases
+                .push(std::mem::replace(&mut r.name, full.written.clone()));
+        }
+        let name_words = lower_words(&r.name);
+        // The office whose voice it is, when that is another body than the respondent.
+        r.office = agent
+            .filter(|a| {
+                r.named_by != NamedBy::Agent
+                    && !a.words.iter().all(|w| name_words.contains(w))
+                    && !self.voice.aliases.iter().any(|(f, s)| {
+                        (f.words == name_words && s.words == a.words)
+                            || (s.words == name_words && f.words == a.words)
+                    })
+            })
+            .map(|a| a.written.clone())
+            .or_else(|| r.office.clone().filter(|o| !is_other(o)));
+        for (full, short) in &self.voice.aliases {
+            let alias = if full.words == name_words {
+                &short.written
+            } else if short.words == name_words {
+                &full.written
+            } else {
+                continue;
+            };
+            // `Universitets- och högskolerådets (UHR)`: a genitive repeats a name.
+            let genitive = |n: &String| {
+                alias.strip_suffix('s') == Some(n.as_str())
+                    || alias.strip_suffix(":s") == Some(n.as_str())
+            };
+            if !r.aliases.contains(alias)
+                && *alias != r.name
+                && !genitive(&r.name)
+                && !r.aliases.iter().any(genitive)
+            {
+                r.aliases.push(alias.clone());
+            }
+        }
+        Some(r)
+    }
+
+    /// One target's statements merged into its row.
+    fn merge(&self, t: &Target, sts: &[Statement], whole_read: bool) -> Row {
+        let mut stance: Option<Stance> = None;
+        let mut flags: BTreeSet<Flag> = BTreeSet::new();
+        let mut evidence: Vec<Evidence> = Vec::new();
+        let mut supportive = false;
+        let mut opposed = false;
+        let mut uncertain: Option<&'static str> = None;
+        for st in sts {
+            if let Some(s) = st.stance {
+                supportive |= s.is_supportive();
+                opposed |= s == Stance::Oppose;
+                stance = Some(stance.map_or(s, |p: Stance| p.min(s)));
+            }
+            flags.extend(st.flags.iter().copied());
+            uncertain = uncertain.or(st.uncertain);
+            let e = self.evidence(st.sentence);
+            if !evidence.contains(&e) {
+                evidence.push(e);
+            }
+        }
+        // No stance word: a proposal if a change is proposed, otherwise a comment.
+        let stance = match stance {
+            Some(Stance::NoComment) if !flags.is_empty() => {
+                if flags.contains(&Flag::Proposes) {
+                    Stance::Proposal
+                } else {
+                    Stance::Comment
+                }
+            }
+            Some(s) => s,
+            None if flags.contains(&Flag::Proposes) => Stance::Proposal,
+            None => Stance::Comment,
+        };
+        // A sub-proposal named in words may be the whole proposal: say so.
+        if matches!(t, Target::Part { .. }) && !whole_read {
+            uncertain = uncertain.or(Some("a part named in words; it may be the whole proposal"));
+        }
+        evidence.sort_by_key(|e| e.span.start);
+        Row {
+            id: t.id(),
+            display: t.display(),
+            target: t.clone(),
+            stance,
+            flags: flags.into_iter().collect(),
+            evidence,
+            inferred: self.inferred.get(t).cloned(),
+            unresolved: self.unresolved.get(t).cloned(),
+            conflict: supportive && opposed,
+            uncertain: uncertain.map(str::to_string),
+        }
+    }
+
+    /// The reported positions, per body in the order they are first named, each body's
+    /// rows in order of appearance.
+    fn reported_rows(&self) -> Vec<Reported> {
+        let mut out: Vec<Reported> = Vec::new();
+        for (r, (_, written)) in self.reporters.iter().enumerate() {
+            let whole_read = self.reported.contains_key(&(r, Target::Document));
+            let rows: Vec<Row> = self
+                .reported_order
+                .iter()
+                .filter(|(k, _)| *k == r)
+                .filter_map(|key| {
+                    let sts = self.reported.get(key)?;
+                    Some(self.merge(&key.1, sts, whole_read))
+                })
+                .collect();
+            if !rows.is_empty() {
+                out.push(Reported {
+                    body: written.clone(),
+                    reporter: self.settled.as_ref().map(|s| s.name.clone()),
+                    rows,
+                });
+            }
+        }
+        out
+    }
+
+    fn finish(mut self) -> StanceTable {
+        // Remarks are a comment on the whole only in an answer that says nothing else of it.
+        if !self.by_target.contains_key(&Target::Document) {
+            for i in std::mem::take(&mut self.remarks) {
+                self.add(
+                    Target::Document,
+                    Statement {
+                        stance: Some(Stance::Comment),
+                        flags: BTreeSet::new(),
+                        sentence: i,
+                        uncertain: Some(
+                            "a remark with no stance word, read as a comment on the whole",
+                        ),
+                        reporter: None,
+                    },
+                );
+            }
+        }
+        let whole_read = self.by_target.contains_key(&Target::Document);
+        let mut rows: Vec<Row> = self
+            .by_target
+            .iter()
+            .map(|(t, sts)| self.merge(t, sts, whole_read))
+            .collect();
         // Order: the proposal, chapters and paragraphs by address (the draft's order for any
         // draft numbered upwards), the rest in order of appearance, the konsekvensutredning last.
         let appearance: BTreeMap<&Target, usize> =
@@ -1958,15 +2509,26 @@ impl<'a> Reader<'a> {
                 .collect(),
             None => Vec::new(),
         };
+        let reported = self.reported_rows();
+        let mut meta = self.answer.meta.clone();
+        meta.respondent = self.settled.clone();
+        for n in &self.voice.names {
+            let n = n.join(" ");
+            if !meta.names.contains(&n) {
+                meta.names.push(n);
+            }
+        }
+        meta.names.retain(|n| !self.foreign_unit(n));
         StanceTable {
             source: self.answer.source.clone(),
-            meta: self.answer.meta.clone(),
+            meta,
             against_draft: self.draft.is_some(),
             rows,
             not_addressed,
             missing: self.missing,
             unmatched_headings,
             positions: self.positions,
+            reported,
         }
     }
 }
@@ -2050,6 +2612,7 @@ impl Clauses {
                     cl.flags[c].insert(Flag::RefersBack);
                     None
                 }
+                Cue::Remark => None,
             };
             if let Some(s) = s {
                 cl.stance[c] = Some(match cl.stance[c] {

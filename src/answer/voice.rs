@@ -28,6 +28,35 @@ pub struct Voice {
     /// Whether the respondent introduced itself (`X har beretts tillfälle att yttra sig`):
     /// then the document is an answer, and its impersonal remarks are positions.
     pub introduced: bool,
+    /// Where the document names its respondent, strongest first within each kind: the
+    /// self-introduction, then the agent of most stance phrases.
+    pub found: Vec<Naming>,
+    /// Bodies the case was referred to (`Ärendet har remitterats till ...`), by the last word
+    /// of their names: their positions are reported, not the respondent's.
+    pub referred: Vec<String>,
+    /// Abbreviations and full names of one body (`Myndigheten för digital förvaltning`,
+    /// `Digg`), as written.
+    pub aliases: Vec<(Naming, Naming)>,
+}
+
+/// How a name was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    Introduction,
+    /// `Regelrådets ställningstagande`: the genitive before the answer's own noun.
+    Possessive,
+    /// The agent of most stance phrases, with how many it is the agent of.
+    Agent(usize),
+}
+
+/// A name as the document writes it: which view (sentence, then heading) and which words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Naming {
+    pub words: Vec<String>,
+    pub how: How,
+    pub view: usize,
+    /// The name as written.
+    pub written: String,
 }
 
 /// A sentence's words: lower-case text and whether the word as written is capitalised.
@@ -43,8 +72,23 @@ pub struct View<'a> {
     pub lower: Vec<&'a str>,
     pub capital: &'a [bool],
     pub offsets: Vec<usize>,
+    /// Per word, the byte offset where it ends in the text.
+    pub ends: Vec<usize>,
     /// Per word, the phrase sets it may start ([`Lexicon::starters`]).
     pub starts: &'a [u8],
+}
+
+impl View<'_> {
+    /// Words `a..b` as written.
+    pub fn written(&self, a: usize, b: usize) -> String {
+        match (
+            self.offsets.get(a),
+            b.checked_sub(1).and_then(|e| self.ends.get(e)),
+        ) {
+            (Some(&s), Some(&e)) if s <= e => self.text[s..e].to_string(),
+            _ => String::new(),
+        }
+    }
 }
 
 /// Adverbs and connectives that open a main clause before its verb (`Vidare tillstyrker
@@ -89,16 +133,21 @@ impl Voice {
             v.add_name(n.split(' ').map(str::to_string).collect());
         }
         let mut aliases: Vec<(Vec<String>, Vec<String>)> = Vec::new();
+        let mut written_aliases: Vec<(Naming, Naming)> = Vec::new();
         let mut introduced: Vec<Vec<String>> = Vec::new();
         let mut referred: Vec<Vec<String>> = Vec::new();
-        for view in views {
+        for (vi, view) in views.iter().enumerate() {
             let (text, wl, caps) = (view.text, &view.lower, view.capital);
             let w = Words {
                 lower: wl,
                 capital: caps,
             };
             if text.contains('(') {
-                aliases.extend(parenthesised_aliases(view, &w));
+                for (full, short) in parenthesised_aliases(view, &w) {
+                    aliases.push((full.words.clone(), short.words.clone()));
+                    written_aliases
+                        .push((Naming { view: vi, ..full }, Naming { view: vi, ..short }));
+                }
             }
             // `Stockholms universitet har beretts tillfälle att yttra sig`.
             for k in 0..wl.len() {
@@ -114,17 +163,66 @@ impl Voice {
                     // sentence.
                     let opening = parenthesised_aliases(view, &w)
                         .into_iter()
-                        .map(|(full, _)| full)
+                        .map(|(full, _)| full.words)
                         .find(|full| {
                             full.len() <= wl.len() && wl.iter().zip(full).all(|(a, b)| *a == b)
                         });
                     if let Some(name) = name_before(&w, j).or(opening) {
+                        let written = if wl.iter().zip(&name).all(|(a, b)| a == b) {
+                            view.written(0, name.len())
+                        } else {
+                            view.written(j - name.len(), j)
+                        };
+                        v.found.push(Naming {
+                            words: name.clone(),
+                            how: How::Introduction,
+                            view: vi,
+                            written,
+                        });
                         introduced.push(name.clone());
                         v.add_name(name);
                         v.introduced = true;
                     }
                     break;
                 }
+            }
+            // `Regelrådets ställningstagande`, `Uppsala universitets remissvar`: the respondent.
+            for k in 1..wl.len() {
+                if !lex.own_nouns.iter().any(|n| n == wl[k]) {
+                    continue;
+                }
+                let Some(stem) = genitive_stem(wl[k - 1]) else {
+                    continue;
+                };
+                if lex.generic_respondents.iter().any(|g| g == stem) {
+                    continue;
+                }
+                let start = if caps[k - 1] && may_start_name(&w, k - 1) {
+                    k - 1
+                } else if k >= 2 && may_start_name(&w, k - 2) && !caps[k - 1] {
+                    k - 2
+                } else {
+                    continue;
+                };
+                let mut name: Vec<String> =
+                    wl[start..k - 1].iter().map(|x| x.to_string()).collect();
+                name.push(stem.to_string());
+                let written = view.written(start, k);
+                let written = written
+                    .strip_suffix(":s")
+                    .or_else(|| written.strip_suffix('s'))
+                    .unwrap_or(&written)
+                    .to_string();
+                if !v.found.iter().any(|f| f.words == name) {
+                    v.found.push(Naming {
+                        words: name.clone(),
+                        how: How::Possessive,
+                        view: vi,
+                        written,
+                    });
+                }
+                introduced.push(name.clone());
+                v.add_name(name);
             }
             // `Socialstyrelsens förslag`, `Statens skolverks förslag`: the proposer.
             for k in 1..wl.len() {
@@ -168,6 +266,9 @@ impl Voice {
         // subject for the office; a body that introduced itself is.
         for b in referred {
             if !introduced.contains(&b) {
+                if let Some(last) = b.last() {
+                    v.referred.push(last.clone());
+                }
                 v.names.retain(|n| *n != b);
                 v.others.push(b);
             }
@@ -179,20 +280,49 @@ impl Voice {
             .retain(|n| introduced.contains(n) || !others.contains(n));
         // The agent of most stance phrases is the respondent, unless it is someone else.
         let mut counts: Vec<(Vec<String>, usize)> = Vec::new();
+        // Where each agent is first named, as written.
+        let mut first_at: Vec<(Vec<String>, usize, String)> = Vec::new();
         for (i, starts) in agents.iter().enumerate() {
             let w = Words {
                 lower: &views[i].lower,
                 capital: views[i].capital,
             };
             for &p in starts {
-                if let Some(name) = subject_before(&w, p).or_else(|| subject_after(&w, p))
-                    && !v.is_other(&name)
-                    && !lex.others.iter().any(|o| name.len() == 1 && *o == name[0])
-                {
-                    match counts.iter_mut().find(|(n, _)| *n == name) {
-                        Some((_, c)) => *c += 1,
-                        None => counts.push((name, 1)),
+                // The name and its first word: before the phrase, or after it (inverted).
+                let (name, at) = match subject_before(&w, p) {
+                    Some(n) => {
+                        let a = p - n.len();
+                        (n, a)
                     }
+                    None => match subject_after(&w, p) {
+                        Some(n) => {
+                            let a = (p + 1..w.lower.len())
+                                .find(|&k| w.lower[k] == n[0])
+                                .unwrap_or(p);
+                            (n, a)
+                        }
+                        // `Jämställdhetsmyndigheten delar bilden av ... och välkomnar
+                        // betänkandet`: a name of a kind opening the sentence.
+                        None if p > 1 && may_start_name(&w, 0) && kind_name(w.lower[0], lex) => {
+                            (vec![w.lower[0].to_string()], 0)
+                        }
+                        None => continue,
+                    },
+                };
+                // A generic word (`myndigheten`) is no name of its own.
+                if v.is_other(&name)
+                    || (name.len() == 1
+                        && (lex.others.contains(&name[0])
+                            || lex.generic_respondents.contains(&name[0])))
+                {
+                    continue;
+                }
+                if !first_at.iter().any(|(n, _, _)| *n == name) {
+                    first_at.push((name.clone(), i, views[i].written(at, at + name.len())));
+                }
+                match counts.iter_mut().find(|(n, _)| *n == name) {
+                    Some((_, c)) => *c += 1,
+                    None => counts.push((name, 1)),
                 }
             }
         }
@@ -226,9 +356,18 @@ impl Voice {
             .collect();
         if best >= 2 || (best == 1 && counts.len() == 1) {
             for n in leaders {
+                if let Some((_, view, written)) = first_at.iter().find(|(m, _, _)| m == n) {
+                    v.found.push(Naming {
+                        words: n.clone(),
+                        how: How::Agent(best),
+                        view: *view,
+                        written: written.clone(),
+                    });
+                }
                 v.add_name(n.clone());
             }
         }
+        v.aliases = written_aliases;
         // An abbreviation names the same body as its full name.
         for (full, short) in aliases {
             if v.names.contains(&full) || v.names.contains(&short) {
@@ -305,6 +444,14 @@ impl Voice {
                 n.len() <= end && w[end - n.len()..end].iter().zip(n).all(|(a, b)| *a == b)
             })
     }
+}
+
+/// `Jämställdhetsmyndigheten`, `Naturvårdsverket`: a compound whose last part is a generic
+/// word for a body (`myndigheten`, `verket`).
+fn kind_name(w: &str, lex: &Lexicon) -> bool {
+    lex.generic_respondents
+        .iter()
+        .any(|g| g.len() >= 5 && w.len() > g.len() + 2 && w.ends_with(g.as_str()))
 }
 
 /// `Skolverks` → `skolverk`, `MSB:s` → `msb`; `None` for a word that is no genitive.
@@ -387,7 +534,7 @@ pub fn subject_after(w: &Words, p: usize) -> Option<Vec<String>> {
 
 /// `Digg` in `Myndigheten för digital förvaltning (Digg)`, `Patent- och registreringsverket`
 /// in `PRV (Patent- och registreringsverket)`: pairs of names for one body.
-fn parenthesised_aliases(view: &View, w: &Words) -> Vec<(Vec<String>, Vec<String>)> {
+fn parenthesised_aliases(view: &View, w: &Words) -> Vec<(Naming, Naming)> {
     let text = view.text;
     let mut out = Vec::new();
     let mut from = 0;
@@ -413,10 +560,21 @@ fn parenthesised_aliases(view: &View, w: &Words) -> Vec<(Vec<String>, Vec<String
             .iter()
             .map(|x| x.to_string())
             .collect();
-        if let Some(name) = name_before(w, before.min(w.lower.len()))
+        let before = before.min(w.lower.len());
+        if let Some(name) = name_before(w, before)
             && !inner_words.is_empty()
         {
-            out.push((name, inner_words));
+            let naming = |words: Vec<String>, written: String| Naming {
+                words,
+                how: How::Introduction,
+                view: 0,
+                written,
+            };
+            let full = view.written(before - name.len(), before);
+            out.push((
+                naming(name, full),
+                naming(inner_words, text[open + 1..close].trim().to_string()),
+            ));
         }
     }
     out

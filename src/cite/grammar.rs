@@ -1139,7 +1139,42 @@ pub fn scan(text: &str) -> Scan {
             _ => i += 1,
         }
     }
+    shared_acts(text, &mut out.citations);
     out
+}
+
+/// `enligt 2 kap. 1 § efter en begäran enligt 1 kap. 8 § öppna datalagen`: a chapter's
+/// paragraph with no act of its own, followed closely in the same sentence by one of
+/// another act, joined by `enligt`, `och`, `samt`, `eller` or a comma, is of that act too.
+fn shared_acts(text: &str, cites: &mut [Citation]) {
+    for k in (0..cites.len().saturating_sub(1)).rev() {
+        let (a, b) = (&cites[k], &cites[k + 1]);
+        let joined = a.kind.is_internal()
+            && !a.relative
+            && a.act.is_none()
+            && b.kind == CiteKind::ExternalLaw
+            && b.act.is_some()
+            && a.sentence == b.sentence
+            && a.members.iter().all(|m| match m {
+                Member::One { at } => at.kapitel.is_some() && at.paragraf.is_some(),
+                Member::Range { from, .. } => from.kapitel.is_some() && from.paragraf.is_some(),
+            })
+            && {
+                let between = text[a.end..b.start].trim();
+                let words: Vec<&str> = between.split_whitespace().collect();
+                words.len() <= 5
+                    && (between.ends_with(',')
+                        || words
+                            .last()
+                            .is_some_and(|w| matches!(*w, "enligt" | "och" | "samt" | "eller")))
+                    && !between.contains(['.', ';', ':'])
+            };
+        if joined {
+            let act = cites[k + 1].act.clone();
+            cites[k].kind = CiteKind::ExternalLaw;
+            cites[k].act = act;
+        }
+    }
 }
 
 pub(super) fn kind_of(members: &[Member]) -> CiteKind {

@@ -485,3 +485,32 @@ fn external_ranges_and_other_numbers_are_not_paragraphs() {
         .is_empty()
     );
 }
+
+/// Digg on Ds 2023:24: `2 kap. 1 §` has no act of its own, but the act named after the next
+/// citation in the chain (`öppna datalagen`) is its act too; a stance sentence's own
+/// citation before `och avstyrker` is not.
+#[test]
+fn an_act_named_after_a_chain_of_citations_is_the_whole_chains() {
+    let text = "skyldigheten att göra data tillgänglig för vidareutnyttjande enligt 2 kap. 1 § \
+                efter en begäran enligt 1 kap. 8 § öppna datalagen jämfört med förordningen";
+    let scan = scan(text);
+    assert_eq!(scan.citations.len(), 2, "{:?}", scan.citations);
+    assert!(
+        scan.citations
+            .iter()
+            .all(|c| c.kind == CiteKind::ExternalLaw && c.act.as_deref() == Some("öppna datalagen")),
+        "{:?}",
+        scan.citations
+    );
+    assert_eq!(
+        ids(
+            "Förvaltningen tillstyrker 2 kap. 1 § men avstyrker ändringen i 1 kap. 8 § öppna datalagen.",
+            None
+        ),
+        vec!["K2P1"]
+    );
+    assert_eq!(
+        ids("Enligt 2 kap. 1 §. Se 1 kap. 8 § öppna datalagen.", None),
+        vec!["K2P1"]
+    );
+}

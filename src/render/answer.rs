@@ -3,6 +3,7 @@
 
 use super::{escape, sv};
 use crate::address::Address;
+use crate::answer::Respondent;
 use crate::answer::stance::{Row, Stance, StanceTable, Target};
 use crate::report::{Finding, FindingKind};
 use std::fmt::Write as _;
@@ -61,6 +62,16 @@ pub fn tsv(t: &StanceTable) -> String {
         _ => (2, Address::default(), *i),
     });
     let mut s = String::new();
+    // Lines starting with `#` are about the answer, not a target.
+    if let Some(r) = &t.meta.respondent {
+        let _ = writeln!(
+            s,
+            "#respondent\t{}\t{}\t{}",
+            respondent_name(r),
+            r.named_by.as_str(),
+            r.line
+        );
+    }
     for (_, r) in rows {
         let ev = lines_of(r);
         let _ = writeln!(
@@ -72,13 +83,44 @@ pub fn tsv(t: &StanceTable) -> String {
             if ev.is_empty() { "-".into() } else { ev }
         );
     }
+    for rep in &t.reported {
+        for r in &rep.rows {
+            let _ = writeln!(
+                s,
+                "#reported\t{}\t{}\t{}\t{}\t{}",
+                rep.body,
+                r.id,
+                r.stance.as_str(),
+                flags_of(r),
+                lines_of(r)
+            );
+        }
+    }
     s
+}
+
+/// `Stockholms stad (Stadsledningskontoret)`, `Myndigheten för digital förvaltning (Digg)`.
+fn respondent_name(r: &Respondent) -> String {
+    let mut extra: Vec<&str> = r.office.iter().map(String::as_str).collect();
+    extra.extend(r.aliases.iter().map(String::as_str));
+    if extra.is_empty() {
+        r.name.clone()
+    } else {
+        format!("{} ({})", r.name, extra.join(", "))
+    }
 }
 
 fn header(t: &StanceTable, s: &mut String) {
     let m = &t.meta;
     let _ = writeln!(s, "Answer: {}", t.source);
-    if let Some(b) = &m.body {
+    if let Some(r) = &m.respondent {
+        let _ = writeln!(
+            s,
+            "Respondent: {} [{}]",
+            respondent_name(r),
+            r.named_by.describe(r.line)
+        );
+    } else if let Some(b) = &m.body {
         let _ = writeln!(
             s,
             "Respondent: {b}{}",
@@ -144,6 +186,35 @@ pub fn text(t: &StanceTable) -> String {
             let _ = writeln!(s, "          … {} more", r.evidence.len() - 3);
         }
     }
+    for rep in &t.reported {
+        let _ = writeln!(
+            s,
+            "\nReported, not the respondent's: positions of {}{}",
+            rep.body,
+            rep.reporter
+                .as_deref()
+                .map(|r| format!(" as {r} reports them"))
+                .unwrap_or_default()
+        );
+        for r in &rep.rows {
+            let _ = writeln!(
+                s,
+                "{:<34} {:<21} {:<28} lines {}",
+                r.display,
+                r.stance.as_str(),
+                flags_of(r),
+                lines_of(r)
+            );
+            for e in r.evidence.iter().take(3) {
+                let _ = writeln!(
+                    s,
+                    "    {:>4}: {}",
+                    e.line,
+                    super::regulation::prefix_chars(&e.text, 110)
+                );
+            }
+        }
+    }
     if t.against_draft {
         let _ = writeln!(
             s,
@@ -192,13 +263,24 @@ pub fn markdown(t: &StanceTable) -> String {
         s,
         "# Ställningstaganden i {}",
         md_cell(
-            m.body
-                .as_deref()
+            m.respondent
+                .as_ref()
+                .map(|r| r.name.as_str())
+                .or(m.body.as_deref())
                 .or(m.office.as_deref())
                 .unwrap_or(&t.source)
         )
     );
     s.push('\n');
+    if let Some(r) = &m.respondent {
+        let _ = writeln!(
+            s,
+            "- Remissinstans: {} ({}, rad {})",
+            md_cell(&respondent_name(r)),
+            sv::named_by(r.named_by),
+            r.line
+        );
+    }
     if let Some(c) = &m.case_number {
         let _ = writeln!(s, "- Diarienummer: {}", md_cell(&c.text));
     }
@@ -212,30 +294,19 @@ pub fn markdown(t: &StanceTable) -> String {
     let _ = writeln!(s, "| Avser | Ställningstagande | Även | Underlag |");
     let _ = writeln!(s, "| --- | --- | --- | --- |");
     for r in &t.rows {
-        let flags: Vec<&str> = r.flags.iter().map(|f| sv::flag(*f)).collect();
-        let ev: Vec<String> = r
-            .evidence
-            .iter()
-            .map(|e| format!("rad {}: {}", e.line, md_cell(&e.text)))
-            .collect();
-        let mut target = citation_typo(&r.display);
-        if r.inferred.is_some() {
-            target.push_str(" (utläst ur ämnet)");
-        }
-        if r.unresolved.is_some() {
-            target.push_str(" (finns inte i förslaget)");
-        }
-        if r.uncertain.is_some() {
-            let _ = write!(target, " ({})", sv::UNCERTAIN);
-        }
+        md_row(&mut s, r);
+    }
+    for rep in &t.reported {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} |",
-            md_cell(&target),
-            sv::stance(r.stance),
-            flags.join(", "),
-            ev.join("<br>")
+            "\n## {} (återgivet, inte remissinstansens eget)\n",
+            md_cell(&rep.body)
         );
+        let _ = writeln!(s, "| Avser | Ställningstagande | Även | Underlag |");
+        let _ = writeln!(s, "| --- | --- | --- | --- |");
+        for r in &rep.rows {
+            md_row(&mut s, r);
+        }
     }
     if t.against_draft && !t.not_addressed.is_empty() {
         let _ = writeln!(
@@ -245,6 +316,34 @@ pub fn markdown(t: &StanceTable) -> String {
         );
     }
     s
+}
+
+/// One row of the Markdown table.
+fn md_row(s: &mut String, r: &Row) {
+    let flags: Vec<&str> = r.flags.iter().map(|f| sv::flag(*f)).collect();
+    let ev: Vec<String> = r
+        .evidence
+        .iter()
+        .map(|e| format!("rad {}: {}", e.line, md_cell(&e.text)))
+        .collect();
+    let mut target = citation_typo(&r.display);
+    if r.inferred.is_some() {
+        target.push_str(" (utläst ur ämnet)");
+    }
+    if r.unresolved.is_some() {
+        target.push_str(" (finns inte i förslaget)");
+    }
+    if r.uncertain.is_some() {
+        let _ = write!(target, " ({})", sv::UNCERTAIN);
+    }
+    let _ = writeln!(
+        s,
+        "| {} | {} | {} | {} |",
+        md_cell(&target),
+        sv::stance(r.stance),
+        flags.join(", "),
+        ev.join("<br>")
+    );
 }
 
 /// No-break spaces before `§` and `kap.` (a lighter form of [`super::typo`]).

@@ -2,6 +2,7 @@
 //! document sees for a stance, a flag, a relation between versions, an outcome, a position's
 //! verb or a matrix mark comes from these tables, and the tera filters read them too.
 
+use crate::answer::NamedBy;
 use crate::answer::stance::{Flag, Stance};
 use crate::compare::{Relation, WordingMove};
 use crate::report::{Outcome, TargetKind};
@@ -26,6 +27,17 @@ pub fn flag(f: Flag) -> &'static str {
         Flag::Clarification => "efterfrågar förtydligande",
         Flag::Concern => "farhåga",
         Flag::RefersBack => "hänvisar till tidigare svar",
+    }
+}
+
+/// How an answer names its respondent (`brevhuvudet`), for `remiss stances --format md`.
+pub fn named_by(n: NamedBy) -> &'static str {
+    match n {
+        NamedBy::Introduction => "presenterar sig",
+        NamedBy::Possessive => "namnger sitt eget yttrande",
+        NamedBy::Letterhead => "brevhuvudet",
+        NamedBy::Agent => "subjekt i ställningstagandena",
+        NamedBy::Municipality => "kommunen som nämns",
     }
 }
 
