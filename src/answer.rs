@@ -837,7 +837,15 @@ fn org_shaped(t: &str, lex: &Lexicon) -> bool {
     }
     let last = t.rsplit(' ').next().unwrap_or("").to_lowercase();
     let first = t.split(' ').next().unwrap_or("").to_lowercase();
-    t.ends_with(" AB")
+    // `Förvaltningsrätten i Göteborg`, `Länsstyrelsen Västra Götaland`: a short line opening
+    // with the word for a body's kind.
+    let kind_first = t.split(' ').count() <= 6
+        && lex.generic_respondents.iter().any(|g| {
+            g.len() >= 6
+                && (first == *g || first.len() > g.len() + 2 && first.ends_with(g.as_str()))
+        });
+    kind_first
+        || t.ends_with(" AB")
         || lex
             .respondent_suffixes
             .iter()
@@ -1048,14 +1056,14 @@ fn body_and_office(m: &mut Metadata, src: &str, lex: &Lexicon, line_of: &dyn Fn(
         .collect();
     let first_org = head_lines.iter().position(|(_, l)| org_shaped(l, lex));
     let (name, named_by, line) = if let Some(p) = first_org {
-        m.body = Some(head_lines[p].1.to_string());
+        m.body = Some(title_case(head_lines[p].1));
         if let Some((_, next)) = head_lines.get(p + 1)
             && org_shaped(next, lex)
         {
             m.office = Some(next.to_string());
         }
         (
-            head_lines[p].1.to_string(),
+            title_case(head_lines[p].1),
             NamedBy::Letterhead,
             head_lines[p].0 as u32 + 1,
         )
@@ -1144,6 +1152,30 @@ fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes()
         .windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// `FÖRVALTNINGSRÄTTEN I GÖTEBORG` → `Förvaltningsrätten i Göteborg`: a letterhead in
+/// capitals as the name is written in running text (link words lower-case). Other lines
+/// are kept as written.
+fn title_case(line: &str) -> String {
+    if line.chars().any(char::is_lowercase) || !line.chars().any(char::is_uppercase) {
+        return line.to_string();
+    }
+    line.split(' ')
+        .enumerate()
+        .map(|(i, w)| {
+            let lw = w.to_lowercase();
+            if i > 0 && matches!(lw.as_str(), "i" | "och" | "för" | "av" | "över") {
+                return lw;
+            }
+            let mut cs = lw.chars();
+            match cs.next() {
+                Some(c) => c.to_uppercase().chain(cs).collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// A municipality or region named in the text (`Stockholms stad`, `Region Skåne`) and

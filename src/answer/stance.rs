@@ -419,6 +419,86 @@ const QUESTION_WORDS: [&str; 7] = [
     "osäkert",
 ];
 
+/// Words of a letterhead that follow a body's name but are no part of it.
+const LETTERHEAD_WORDS: [&str; 14] = [
+    "Remissvar",
+    "Yttrande",
+    "Datum",
+    "Dnr",
+    "Diarienummer",
+    "Ärendebeteckning",
+    "Beslut",
+    "Sida",
+    "Remiss",
+    "Referens",
+    "Handläggare",
+    "Till",
+    "Box",
+    "Er",
+];
+
+/// The full name a generic word stands for, as the document writes it somewhere, and its
+/// line: `Länsstyrelsen` → `Länsstyrelsen Västra Götaland`, `Länsstyrelsen i Skåne län`,
+/// `Hovrätten över Skåne och Blekinge`. The first such mention wins.
+fn full_name_of(texts: &[(&str, u32)], generic: &str) -> Option<(String, u32)> {
+    let capital = |w: &str| w.chars().next().is_some_and(char::is_uppercase);
+    for &(line, n) in texts {
+        let tokens: Vec<&str> = line.split_whitespace().collect();
+        for (i, t) in tokens.iter().enumerate() {
+            if *t != generic {
+                continue;
+            }
+            let mut name = vec![*t];
+            let mut j = i + 1;
+            // Links count only with a capitalised word after them (`i Göteborg`, not `i
+            // huvudsak`); `län` closes a county (`i Västra Götalands län`).
+            while let Some(&w) = tokens.get(j) {
+                let bare = w.trim_end_matches([',', '.', ':', ';']);
+                let ends = bare.len() != w.len();
+                let linked = matches!(bare, "i" | "över" | "och" | "för")
+                    && tokens.get(j + 1).is_some_and(|x| capital(x))
+                    && (name.len() > 1 || bare != "och");
+                let named = capital(bare)
+                    && bare.chars().all(|c| c.is_alphabetic() || c == '-')
+                    && !LETTERHEAD_WORDS.contains(&bare);
+                if !(linked || named || bare == "län" && name.len() > 2) {
+                    break;
+                }
+                name.push(bare);
+                j += 1;
+                if ends || bare == "län" || name.len() >= 6 {
+                    break;
+                }
+            }
+            // A link must lead somewhere.
+            while name.len() > 1 && matches!(*name.last()?, "i" | "över" | "och" | "för") {
+                name.pop();
+            }
+            if name.len() > 1 {
+                return Some((name.join(" "), n));
+            }
+        }
+    }
+    None
+}
+
+/// Verbs saying what a proposal does, which end a part named as the subject of a clause
+/// (`att förslaget om kortare preskriptionstid minskar möjligheten …`).
+const EFFECT_VERBS: [&str; 12] = [
+    "minskar",
+    "ökar",
+    "leder",
+    "innebär",
+    "medför",
+    "försvårar",
+    "försämrar",
+    "påverkar",
+    "riskerar",
+    "skulle",
+    "kommer",
+    "begränsar",
+];
+
 /// Words that may stand between the two halves of a stance phrase: adverbs, and the
 /// respondent as an inverted subject.
 const GAP_WORDS: [&str; 11] = [
@@ -688,7 +768,13 @@ impl<'a> Reader<'a> {
         self.settled = self.respondent();
         if let Some(r) = &self.settled {
             for n in std::iter::once(&r.name).chain(&r.office).chain(&r.aliases) {
-                self.own_words.extend(words(n).into_iter().map(|w| w.text));
+                let ws: Vec<String> = words(n).into_iter().map(|w| w.text).collect();
+                // A one-word name the letterhead gave names the respondent wherever it
+                // stands (`ställer sig Skolverket tveksamt till`).
+                if let [w] = ws.as_slice() {
+                    self.words.named.insert(w.clone());
+                }
+                self.own_words.extend(ws);
             }
         }
         for n in &self.voice.found {
@@ -730,23 +816,28 @@ impl<'a> Reader<'a> {
                 self.end_block();
                 self.block = Some(s.block);
             }
-            if s.area != self.area {
-                if matches!(s.area, Area::Chapter(_)) || matches!(self.area, Area::Chapter(_)) {
+            // Under a heading whose § was lost, the block is about that paragraph.
+            let mut area = s.area;
+            if let Some((b, a)) = self.lost {
+                if b == s.block {
+                    area = Area::Paragraph(a);
+                } else {
+                    self.lost = None;
+                }
+            }
+            if area != self.area {
+                if matches!(area, Area::Chapter(_)) || matches!(self.area, Area::Chapter(_)) {
                     self.named.clear();
                 }
-                self.area = s.area;
+                self.area = area;
             }
             self.topic = s.topic;
             if s.area == Area::Procedural {
                 continue;
             }
             self.glued_heading(i);
-            if let Some((b, a)) = self.lost {
-                if b == s.block {
-                    self.area = Area::Paragraph(a);
-                } else {
-                    self.lost = None;
-                }
+            if let Some((_, a)) = self.lost {
+                self.area = Area::Paragraph(a);
             }
             self.at = i;
             self.sentence(i);
@@ -1611,7 +1702,13 @@ impl<'a> Reader<'a> {
                         return (places, false);
                     }
                 }
-                Some(Object::Part(..)) if !stance_cue => {}
+                // A concern names a part only as `förslaget om …` / `förslaget att …`.
+                Some(Object::Part(a, _))
+                    if !stance_cue
+                        && !(self.is_proposal_noun(wt[a])
+                            && wt.get(a + 1).is_some_and(|w| {
+                                self.lex.part_specifiers.iter().any(|s| s == w)
+                            })) => {}
                 Some(Object::Part(a, b)) => {
                     if let Some(t) = self.part_context() {
                         return (vec![t], false);
@@ -1721,8 +1818,16 @@ impl<'a> Reader<'a> {
             return Some(Object::Part(k + o, to));
         }
         if wt[k] == "att" {
-            // `att förslaget läggs till grund`, `att föreskrifterna införs`: the proposal.
             if k + 1 < to && self.is_proposal_noun(wt[k + 1]) {
+                // `(ser en risk) att förslaget om kortare preskriptionstid minskar …`: the
+                // subject names a part, up to the verb that says what it does.
+                if k + 2 < to && self.lex.part_specifiers.iter().any(|s| s == wt[k + 2]) {
+                    let end = (k + 3..to)
+                        .find(|&w| EFFECT_VERBS.contains(&wt[w]))
+                        .unwrap_or(to);
+                    return Some(Object::Part(k + 1, end));
+                }
+                // `att förslaget läggs till grund`, `att föreskrifterna införs`: the proposal.
                 return Some(Object::Document { partial: false });
             }
             // `att ... reformeras i enlighet med huvudlinjerna i utredningens förslag`.
@@ -2016,13 +2121,16 @@ impl<'a> Reader<'a> {
                 k = m.end;
                 continue;
             }
-            // `ifrågasätter om en rätt ... bör införas`: a `bör` inside an indirect question
-            // doubts; it proposes nothing.
+            // `ifrågasätter (dock) om en rätt ... bör införas`: a `bör` inside an indirect
+            // question doubts; it proposes nothing.
             if m.cue == Cue::Proposes
-                && (1..m.start)
-                    .rev()
-                    .take(12)
-                    .any(|q| wt[q] == "om" && QUESTION_WORDS.contains(&wt[q - 1]))
+                && (1..m.start).rev().take(12).any(|q| {
+                    wt[q] == "om"
+                        && (QUESTION_WORDS.contains(&wt[q - 1])
+                            || q >= 2
+                                && GAP_WORDS.contains(&wt[q - 1])
+                                && QUESTION_WORDS.contains(&wt[q - 2]))
+                })
             {
                 m.cue = Cue::Concern;
             }
@@ -2241,6 +2349,24 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The headings and sentences of the answer in the order written, with their lines.
+    fn texts_in_order(&self) -> Vec<(&str, u32)> {
+        let mut v: Vec<(usize, &str, u32)> = self
+            .answer
+            .headings
+            .iter()
+            .map(|h| (h.span.start, h.text.as_str(), h.span.line))
+            .chain(
+                self.answer
+                    .sentences
+                    .iter()
+                    .map(|s| (s.span.start, s.text.as_str(), s.span.line)),
+            )
+            .collect();
+        v.sort_by_key(|t| t.0);
+        v.into_iter().map(|(_, t, l)| (t, l)).collect()
+    }
+
     /// Who is answering: the body that introduces itself, else the letterhead, else the
     /// agent of most stance phrases; an office or nämnd that is the agent speaks for the
     /// municipality named in the text. Never someone the document marks as another.
@@ -2305,6 +2431,18 @@ impl<'a> Reader<'a> {
             (None, Some(b), None) => b.clone(),
             (None, None, None) => return None,
         };
+        // `Länsstyrelsen har beretts tillfälle …` under a letterhead `Länsstyrelsen Västra
+        // Götaland`: the generic word of the introduction stands for the full name.
+        if let [w] = lower_words(&r.name).as_slice()
+            && self.lex.generic_respondents.contains(w)
+            && let Some((full, line)) = full_name_of(&self.texts_in_order(), &r.name)
+        {
+            if line < r.line {
+                r.named_by = NamedBy::Letterhead;
+            }
+            r.name = full;
+            r.line = line;
+        }
         // The full name rather than its abbreviation (`MSB` → `Myndigheten för
         // samhällsskydd och beredskap`).
         let short_words = lower_words(&r.name);

@@ -955,3 +955,82 @@ fn the_remiss_title_comes_from_the_opening_heading() {
     );
     assert_eq!(t.meta.remiss_title, None);
 }
+
+/// The written answers in the styles of real authorities (`tests/fixtures/real-answers/
+/// written/`): the rules they needed, each from its sentence.
+#[test]
+fn written_answers_rules_from_their_sentences() {
+    // g (a länsstyrelse's PDF transcript): the generic word of the introduction stands for
+    // the full name the letterhead gives, capitalised words up to the letterhead's own.
+    let r = read(
+        "1 (3) Länsstyrelsen Västra Götaland Remissvar Datum 2022-06-01\n\nLänsstyrelsen har beretts tillfälle att yttra sig över förslaget. Länsstyrelsen tillstyrker förslaget i huvudsak.\n",
+        false,
+    )
+    .meta
+    .respondent
+    .expect("a respondent");
+    assert_eq!(
+        (r.name.as_str(), r.named_by.as_str(), r.line),
+        ("Länsstyrelsen Västra Götaland", "letterhead", 1)
+    );
+    // A link word counts only with a name after it; `län` closes a county.
+    let r = read(
+        "Yttrande\n\nLänsstyrelsen har beretts tillfälle att yttra sig. Länsstyrelsen tillstyrker förslaget.\n\nBeslut i detta ärende har fattats av landshövding Anna Ek, Länsstyrelsen i Skåne län.\n",
+        false,
+    )
+    .meta
+    .respondent
+    .expect("a respondent");
+    assert_eq!((r.name.as_str(), r.line), ("Länsstyrelsen i Skåne län", 5));
+    // Without a fuller mention the generic word stays.
+    let r = read(
+        "Länsstyrelsen har beretts tillfälle att yttra sig. Länsstyrelsen tillstyrker förslaget i huvudsak.\n",
+        false,
+    )
+    .meta
+    .respondent
+    .expect("a respondent");
+    assert_eq!(r.name, "Länsstyrelsen");
+    // i (a förvaltningsrätt): `ifrågasätter dock om … bör införas` doubts; no proposal.
+    let t = read(
+        "Förvaltningsrätten har inget att erinra mot förslagen i promemorian.\n\nFörvaltningsrätten ifrågasätter dock om en tidsfrist för avgörandet bör införas i lag innan konsekvenserna har utretts.\n",
+        false,
+    );
+    assert_eq!(rows(&t), ["DOC comment concern"]);
+    // j (DO): a risk seen in `förslaget om …` is a concern on that part, named up to the
+    // verb saying what it does; the whole keeps its support.
+    let t = read(
+        "DO välkomnar förslaget. DO ser dock en risk att förslaget om kortare preskriptionstid minskar möjligheten för enskilda att få upprättelse.\n",
+        false,
+    );
+    assert_eq!(
+        rows(&t),
+        [
+            "DOC support -",
+            "PART:förslaget om kortare preskriptionstid comment concern"
+        ]
+    );
+    // `att förslaget läggs till grund` still names the whole.
+    let t = read(
+        "DO ser en risk att förslaget läggs till grund för lagstiftning utan vidare analys.\n",
+        false,
+    );
+    assert!(
+        t.rows.iter().all(|r| !r.id.starts_with("PART")),
+        "{:?}",
+        rows(&t)
+    );
+    // h (Skolverket): an inverted doubt on `förslaget att …` is a concern on that part, up
+    // to the end of its clause.
+    let t = read(
+        "Skolverket\n\nFörslaget tillstyrks.\n\nDäremot ställer sig Skolverket tveksamt till förslaget att rekvisitionen ska ske två gånger per år, eftersom det ökar den administrativa bördan.\n",
+        false,
+    );
+    assert!(
+        rows(&t).contains(
+            &"PART:förslaget att rekvisitionen ska ske två gånger per år comment concern".into()
+        ),
+        "{:?}",
+        rows(&t)
+    );
+}

@@ -121,7 +121,7 @@ const OPENERS: [&str; 24] = [
 ];
 
 /// Words that may stand inside a multi-word name (`Myndigheten för digital förvaltning`).
-const NAME_LINKS: [&str; 4] = ["för", "och", "i", "av"];
+const NAME_LINKS: [&str; 5] = ["för", "och", "i", "av", "över"];
 
 impl Voice {
     /// Reads the names from an answer. `agents` are, per sentence, the word indexes where
@@ -167,7 +167,7 @@ impl Voice {
                         .find(|full| {
                             full.len() <= wl.len() && wl.iter().zip(full).all(|(a, b)| *a == b)
                         });
-                    if let Some(name) = name_before(&w, j).or(opening) {
+                    if let Some(name) = opening.or_else(|| name_before(&w, j)) {
                         let written = if wl.iter().zip(&name).all(|(a, b)| a == b) {
                             view.written(0, name.len())
                         } else {
@@ -500,7 +500,22 @@ pub fn name_before(w: &Words, j: usize) -> Option<Vec<String>> {
             return None;
         }
     }
-    let start = start?;
+    // `Region Halland`, `Hovrätten över Skåne och Blekinge`: capitalised words and links
+    // before it belong to the name too.
+    let mut start = start?;
+    loop {
+        // Not over a short code glued before it (`Ju2010/5515/DOM Domstolsverket`).
+        if start > lo && may_start_name(w, start - 1) && w.lower[start - 1].chars().count() > 3 {
+            start -= 1;
+        } else if start >= lo + 2
+            && NAME_LINKS.contains(&w.lower[start - 1])
+            && may_start_name(w, start - 2)
+        {
+            start -= 2;
+        } else {
+            break;
+        }
+    }
     Some(w.lower[start..j].iter().map(|s| s.to_string()).collect())
 }
 

@@ -880,3 +880,73 @@ fn build_names_a_respondent_the_manifest_leaves_out() {
         data["respondents"]
     );
 }
+
+/// The ten answers written for these tests in the styles real authorities use
+/// (`real-answers/written/`, see its README), read row by row as `written/EXPECTED.tsv`
+/// says: the respondent (its name, and the line it was found on holds the evidence), the
+/// respondent's own positions, and positions it reports of others (`REPORTED:<body>|<id>`).
+#[test]
+fn written_answers_in_the_styles_of_real_authorities_read_as_expected() {
+    let rows = reading_rows("written/EXPECTED.tsv");
+    let files: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert!(files.len() >= 8, "{files:?}");
+    let mut failures = Vec::new();
+    for file in files {
+        let path = format!("written/{file}");
+        let (tsv, code) = real_output(&path, "tsv");
+        assert_eq!(code, Some(0), "{file}: {tsv}");
+        let text = std::fs::read_to_string(fixture(&format!("real-answers/{path}"))).unwrap();
+        let own: BTreeMap<&str, &str> = tsv
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(id, rest)| (id, rest.split('\t').next().unwrap_or("")))
+            .collect();
+        // `#reported<TAB>body<TAB>id<TAB>stance…` → (body|id, stance)
+        let reported: BTreeMap<String, &str> = tsv
+            .lines()
+            .filter_map(|l| l.strip_prefix("#reported\t"))
+            .filter_map(|l| {
+                let f: Vec<&str> = l.split('\t').collect();
+                (f.len() >= 3).then(|| (format!("{}|{}", f[0], f[1]), f[2]))
+            })
+            .collect();
+        // A part is found by the start of its words.
+        let find = |keys: Vec<&str>, want: &str| -> Option<String> {
+            let (prefix, words) = match want.split_once("PART:") {
+                Some((p, w)) => (p, w),
+                None => return keys.contains(&want).then(|| want.to_string()),
+            };
+            keys.into_iter()
+                .find(|k| {
+                    k.strip_prefix(prefix)
+                        .and_then(|k| k.strip_prefix("PART:"))
+                        .is_some_and(|g| g.starts_with(words) || words.starts_with(g))
+                })
+                .map(str::to_string)
+        };
+        for [_, target, stance, evidence, _] in rows.iter().filter(|r| r[0] == file) {
+            let got = if target == "RESPONDENT" {
+                let r = tsv.lines().next().unwrap_or("");
+                let f: Vec<&str> = r.split('\t').collect();
+                let line: usize = f.get(3).and_then(|l| l.parse().ok()).unwrap_or(0);
+                let at = text.lines().nth(line.wrapping_sub(1)).unwrap_or("");
+                if !squash(at).contains(&squash(evidence)) {
+                    failures.push(format!(
+                        "{file}: the respondent's line {line} lacks {evidence:?}"
+                    ));
+                }
+                f.get(1).map(|s| s.to_string())
+            } else if let Some(rep) = target.strip_prefix("REPORTED:") {
+                find(reported.keys().map(String::as_str).collect(), rep)
+                    .map(|k| reported[&k].to_string())
+            } else {
+                find(own.keys().copied().collect(), target).map(|k| own[k.as_str()].to_string())
+            };
+            if got.as_deref() != Some(stance.as_str()) {
+                failures.push(format!("{file} {target}: got {got:?}, want {stance}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
