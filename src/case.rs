@@ -604,6 +604,9 @@ pub struct CaseData {
     /// the matrix).
     pub answers: Vec<AnswerSummary>,
     pub matrix: Matrix,
+    /// Positions the answers report as others' (a nämnd's in a municipal answer), apart
+    /// from the respondents' own: in neither the matrix nor the opinion's positions.
+    pub reported: Vec<report::ReportedPosition>,
     pub opinion: Opinion,
     pub comparisons: Vec<Comparison>,
     pub effects: EffectReport,
@@ -1127,6 +1130,18 @@ fn assemble(
     for (i, r) in respondents.iter_mut().enumerate() {
         report::count_respondent(&matrix, i, r);
     }
+    let reported = report::reported(
+        &tables,
+        &respondents
+            .iter()
+            .map(|r| r.key.clone())
+            .collect::<Vec<_>>(),
+        &respondents
+            .iter()
+            .map(|r| r.name.clone())
+            .collect::<Vec<_>>(),
+        &pages,
+    );
     let author = manifest
         .author
         .clone()
@@ -1235,6 +1250,7 @@ fn assemble(
             })
             .collect(),
         matrix,
+        reported,
         opinion,
         comparisons,
         effects,

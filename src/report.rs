@@ -373,6 +373,52 @@ fn targets(draft: &Regulation, tables: &[StanceTable]) -> Vec<(Target, String, S
     out
 }
 
+/// A position an answer reports as another body's (a nämnd quoted in a municipal answer, a
+/// faculty in a university's): shown apart from the respondents' own, and never counted in
+/// the matrix or the opinion as the reporter's.
+#[derive(Clone, Debug, Serialize)]
+pub struct ReportedPosition {
+    /// The reporting answer's key (`r3`).
+    pub respondent: String,
+    /// The reporting answer's respondent, as the case names it.
+    pub reporter: String,
+    /// Whose position it is, as written (`Miljö- och hälsoskyddsnämnden`).
+    pub body: String,
+    /// The target's id, as in the matrix (`DOC`, `K2P7`, `PART:…`).
+    pub id: String,
+    /// The target as shown (`2 kap. 7 §`, `del av förslaget: …`).
+    pub display: String,
+    /// The position, its evidence and the link to its first sentence.
+    #[serde(flatten)]
+    pub cell: Cell,
+}
+
+/// Every reported position, answer by answer in the manifest's order, body by body as the
+/// answer names them; `keys`, `names` and `pages` are each answer's key, respondent and page.
+pub fn reported(
+    tables: &[StanceTable],
+    keys: &[String],
+    names: &[String],
+    pages: &[String],
+) -> Vec<ReportedPosition> {
+    let mut out = Vec::new();
+    for (((t, key), name), page) in tables.iter().zip(keys).zip(names).zip(pages) {
+        for rep in &t.reported {
+            for r in &rep.rows {
+                out.push(ReportedPosition {
+                    respondent: key.clone(),
+                    reporter: name.clone(),
+                    body: rep.body.clone(),
+                    id: r.id.clone(),
+                    display: r.display.clone(),
+                    cell: cell_of(Some(r), page, None),
+                });
+            }
+        }
+    }
+    out
+}
+
 /// The matrix of targets × respondents; `pages` are the answer pages cells link to;
 /// `corrected` holds (answer index, target id, note) of every corrected reading.
 pub fn matrix(

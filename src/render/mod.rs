@@ -437,6 +437,8 @@ struct Brief<'a> {
     manifest: &'a crate::case::Manifest,
     drafts: &'a [crate::case::DraftInfo],
     respondents: &'a [crate::report::Respondent],
+    /// Positions the answers report as others' (the opinion lists them apart).
+    reported: &'a [crate::report::ReportedPosition],
     comparisons: &'a [Link<'a>],
     figures: &'a crate::case::Figures,
 }
@@ -449,6 +451,7 @@ struct View<'a> {
     drafts: &'a [crate::case::DraftInfo],
     respondents: &'a [crate::report::Respondent],
     matrix: &'a crate::report::Matrix,
+    reported: &'a [crate::report::ReportedPosition],
     comparisons: Vec<Link<'a>>,
     effects: &'a crate::report::EffectReport,
     figures: &'a crate::case::Figures,
@@ -578,6 +581,7 @@ pub fn outputs(
         drafts: &data.drafts,
         respondents: &data.respondents,
         matrix: &data.matrix,
+        reported: &data.reported,
         comparisons: data
             .comparisons
             .iter()
@@ -631,6 +635,7 @@ pub fn outputs(
         manifest: view.manifest,
         drafts: view.drafts,
         respondents: view.respondents,
+        reported: view.reported,
         comparisons: &view.comparisons,
         figures: view.figures,
     };

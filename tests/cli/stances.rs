@@ -950,3 +950,83 @@ fn written_answers_in_the_styles_of_real_authorities_read_as_expected() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+/// `remiss build` shows the positions an answer reports (a kommun quoting its nämnder) apart
+/// from the respondents' own: in `data.json` as `reported`, in the remissammanställning and
+/// in the opinion, never as a column of the matrix or the kommun's cell.
+#[test]
+fn build_shows_reported_positions_apart_from_the_respondents_own() {
+    let vaxjo = std::fs::read(fixture("real-answers/written/b_vaxjo_kommun_namnder.txt")).unwrap();
+    let draft = std::fs::read(corpus(DRAFT)).unwrap();
+    let dir = temp_files(&[]);
+    let case = dir.path().join("c");
+    for sub in ["drafts", "answers"] {
+        std::fs::create_dir_all(case.join(sub)).unwrap();
+    }
+    std::fs::write(case.join("drafts/1.txt"), draft).unwrap();
+    std::fs::write(case.join("answers/vaxjo.txt"), vaxjo).unwrap();
+    std::fs::write(
+        case.join("remiss.toml"),
+        "title = \"T\"\n[[drafts]]\nfile = \"drafts/1.txt\"\nlabel = \"Remissversion\"\n\n[[answers]]\nfile = \"answers/vaxjo.txt\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = remiss([
+        "build".as_ref(),
+        case.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let data: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("data.json")).unwrap()).unwrap();
+    let reported: Vec<(&str, &str, &str, &str)> = data["reported"]
+        .as_array()
+        .expect("reported")
+        .iter()
+        .map(|p| {
+            (
+                p["body"].as_str().unwrap_or(""),
+                p["id"].as_str().unwrap_or(""),
+                p["stance"].as_str().unwrap_or(""),
+                p["reporter"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        reported,
+        [
+            ("Tekniska nämnden", "DOC", "support", "Växjö kommun"),
+            (
+                "Miljö- och hälsoskyddsnämnden",
+                "PART:förslaget om att tillsynsavgifterna ska sänkas",
+                "oppose",
+                "Växjö kommun"
+            ),
+        ]
+    );
+    assert_eq!(data["reported"][0]["href"], "svar/r1.html#L10");
+    // The kommun's own position stays its own; the nämnder have no column.
+    assert_eq!(data["respondents"].as_array().map(Vec::len), Some(1));
+    let doc = data["matrix"]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "DOC")
+        .unwrap();
+    assert_eq!(doc["cells"][0]["stance"], "support-reservations");
+    let html = std::fs::read_to_string(out.join("sammanstallning.html")).unwrap();
+    let section = html
+        .split("Ståndpunkter som remissvaren återger")
+        .nth(1)
+        .expect("a section of reported positions");
+    assert!(
+        section.contains("<td>Miljö- och hälsoskyddsnämnden</td>"),
+        "{section}"
+    );
+    let md = std::fs::read_to_string(out.join("yttrande.md")).unwrap();
+    assert!(
+        md.contains("- Tekniska nämnden om förslaget i sin helhet (tillstyrker), återgivet av Växjö kommun: »Tekniska nämnden tillstyrker förslaget i sin helhet.«"),
+        "{md}"
+    );
+}
