@@ -419,6 +419,16 @@ const QUESTION_WORDS: [&str; 7] = [
     "osäkert",
 ];
 
+/// Words naming a department of a body (`Avdelningen för juridik`, `Rättsenheten`).
+const DEPARTMENT_WORDS: [&str; 6] = [
+    "avdelningen",
+    "enheten",
+    "sektionen",
+    "sekretariatet",
+    "kansliet",
+    "staben",
+];
+
 /// Words of a letterhead that follow a body's name but are no part of it.
 const LETTERHEAD_WORDS: [&str; 14] = [
     "Remissvar",
@@ -1099,6 +1109,11 @@ impl<'a> Reader<'a> {
         }
         self.list = None;
 
+        if self.whole_with_reserved_provision(
+            i, &clauses, &cites, &matches, &text, &ws, &wt, uncertain,
+        ) {
+            return;
+        }
         if clauses.separate() {
             self.place_by_clause(i, &clauses, &cites, &matches, &text, &ws, &wt, uncertain);
         } else {
@@ -1409,6 +1424,72 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// `ställer sig bakom förslaget men anser att 12 § är alltför detaljerad`: support of the
+    /// whole (with reservations), and the reservation is about the provision only the `men
+    /// anser` clause cites, not a support of it. Returns whether the sentence was so placed.
+    #[allow(clippy::too_many_arguments)] // the sentence's parts, computed once by `sentence`
+    fn whole_with_reserved_provision(
+        &mut self,
+        i: usize,
+        cl: &Clauses,
+        cites: &[CiteTargets],
+        matches: &[Match],
+        text: &str,
+        ws: &[Word],
+        wt: &[&str],
+        uncertain: Option<&'static str>,
+    ) -> bool {
+        let Some(c) = (0..cl.len()).find(|&c| cl.stance[c].is_some_and(|s| s.is_supportive()))
+        else {
+            return false;
+        };
+        if cites.is_empty()
+            || c + 1 >= cl.len()
+            || cl.bounds[c + 1].1
+            || cl.stance[c + 1].is_some()
+            || cites.iter().any(|ct| cl.clause_of(ct.at) != c + 1)
+        {
+            return false;
+        }
+        let (a, b) = (cl.bounds[c].0, cl.bounds[c + 1].0);
+        let nb = cl.bounds.get(c + 2).map(|x| x.0).unwrap_or(wt.len());
+        if !(b..nb).any(|w| self.lex.but_verbs.iter().any(|x| x == wt[w])) {
+            return false;
+        }
+        let (whole, _) = self.object_targets(matches, text, ws, wt, a, b);
+        if whole != [Target::Document] {
+            return false;
+        }
+        let reporter = self.reporting;
+        let statement = |stance, flags| Statement {
+            stance,
+            flags,
+            sentence: i,
+            uncertain,
+            reporter,
+        };
+        self.add(
+            Target::Document,
+            statement(Some(Stance::SupportReservations), cl.flags[c].clone()),
+        );
+        // A change asked for is a proposal; a judgement (`alltför detaljerad`) a comment
+        // with a concern.
+        let mut flags = cl.flags[c + 1].clone();
+        let stance = if flags.is_empty() {
+            flags.insert(Flag::Concern);
+            Some(Stance::Comment)
+        } else {
+            None
+        };
+        let mut targets: Vec<Target> = cites.iter().flat_map(|ct| ct.targets.clone()).collect();
+        dedup(&mut targets);
+        for t in &targets {
+            self.add(t.clone(), statement(stance, flags.clone()));
+        }
+        self.current = targets;
+        true
+    }
+
     /// Each clause with its own targets: support and opposition in one sentence, an
     /// exception, or clauses with different stances.
     #[allow(clippy::too_many_arguments)] // the sentence's parts, computed once by `sentence`
@@ -1703,12 +1784,7 @@ impl<'a> Reader<'a> {
                     }
                 }
                 // A concern names a part only as `förslaget om …` / `förslaget att …`.
-                Some(Object::Part(a, _))
-                    if !stance_cue
-                        && !(self.is_proposal_noun(wt[a])
-                            && wt.get(a + 1).is_some_and(|w| {
-                                self.lex.part_specifiers.iter().any(|s| s == w)
-                            })) => {}
+                Some(Object::Part(a, _)) if !stance_cue && !self.names_a_proposal(wt, a) => {}
                 Some(Object::Part(a, b)) => {
                     if let Some(t) = self.part_context() {
                         return (vec![t], false);
@@ -1924,6 +2000,14 @@ impl<'a> Reader<'a> {
         self.lex.proposal_nouns.iter().any(|n| n == w)
     }
 
+    /// `förslaget om …`, `förslaget att …` at `a`: a sub-proposal named in words.
+    fn names_a_proposal(&self, wt: &[&str], a: usize) -> bool {
+        self.is_proposal_noun(wt[a])
+            && wt
+                .get(a + 1)
+                .is_some_and(|w| self.lex.part_specifiers.iter().any(|s| s == w))
+    }
+
     /// A provision named by its topic: `bestämmelsen om krav vid utkontraktering`.
     fn topic_target(&mut self, m: &Match, wt: &[&str], to: usize) -> Option<Vec<Target>> {
         if !m.agentive
@@ -2133,6 +2217,17 @@ impl<'a> Reader<'a> {
                 })
             {
                 m.cue = Cue::Concern;
+            }
+            // `tillstyrker förslaget att kraven ska förtydligas`: what the proposal says, not
+            // a request of the respondent's.
+            if m.cue == Cue::Clarification
+                && m.start >= 1
+                && matches!(wt[m.start - 1], "ska" | "skall")
+                && (m.start.saturating_sub(12)..m.start.saturating_sub(2))
+                    .any(|q| self.is_proposal_noun(wt[q]) && matches!(wt[q + 1], "att" | "om"))
+            {
+                k = m.end;
+                continue;
             }
             // `bör ha en positiv effekt`, `borde ge klart bättre förutsättningar`: an
             // expectation, not a proposal.
@@ -2423,8 +2518,27 @@ impl<'a> Reader<'a> {
                         .any(|s| w.ends_with(s.as_str()))
             })
         };
+        // `Avdelningen för juridik`, `Rättsenheten` on the letterhead: a department of the
+        // body that speaks in the text (`SKR tillstyrker …`), not the respondent itself.
+        let department = |name: &str| {
+            let w = lower_words(name);
+            w.first().is_some_and(|f| {
+                DEPARTMENT_WORDS.contains(&f.as_str())
+                    || (w.len() == 1 && DEPARTMENT_WORDS.iter().any(|d| f.ends_with(d)))
+            })
+        };
         let mut r = match (intro, &body, agent) {
             (Some((i, by)), _, _) => from_view(i, by),
+            (None, Some(b), Some(a))
+                if b.named_by == NamedBy::Letterhead
+                    && department(&b.name)
+                    && !sub_body(a)
+                    && !department(&a.written) =>
+            {
+                let mut r = from_view(a, NamedBy::Agent);
+                r.office = Some(b.name.clone());
+                r
+            }
             (None, Some(b), _) if b.named_by == NamedBy::Letterhead => b.clone(),
             (None, Some(b), Some(a)) if sub_body(a) => b.clone(),
             (None, _, Some(a)) => from_view(a, NamedBy::Agent),
@@ -2442,6 +2556,19 @@ impl<'a> Reader<'a> {
             }
             r.name = full;
             r.line = line;
+        }
+        // `Kommunstyrelsen i Ale kommun`, `Regionstyrelsen i Region Skåne`: the organ speaks
+        // for the kommun or region it belongs to.
+        if let Some((organ, body)) = r.name.split_once(" i ")
+            && self.lex.organs.contains(&organ.to_lowercase())
+            && body.chars().next().is_some_and(char::is_uppercase)
+            && (body.ends_with(" kommun")
+                || body.ends_with(" stad")
+                || body.ends_with(" landsting")
+                || body.starts_with("Region "))
+        {
+            r.office = Some(organ.to_string());
+            r.name = body.to_string();
         }
         // The full name rather than its abbreviation (`MSB` → `Myndigheten för
         // samhällsskydd och beredskap`).
@@ -2885,7 +3012,15 @@ const PROVISION_NOUNS: [&str; 9] = [
 /// else's; returns the word index where it ends.
 fn attributed_start(wt: &[&str], is_respondent: impl Fn(&str) -> bool) -> Option<usize> {
     let first = wt.first()?;
-    if (*first == "som" || *first == "enligt") && wt.get(1).is_some_and(|w| !is_respondent(w)) {
+    // `Enligt kammarrättens mening`, `Enligt vår bedömning`: the respondent's own view.
+    let own = |w: &str| {
+        is_respondent(w)
+            || matches!(w, "vår" | "min" | "mitt" | "vårt")
+            || w.strip_suffix('s')
+                .is_some_and(|b| b.len() > 2 && is_respondent(b))
+            || w.strip_suffix(":s").is_some_and(&is_respondent)
+    };
+    if (*first == "som" || *first == "enligt") && wt.get(1).is_some_and(|w| !own(w)) {
         // Up to the verb that follows the attribution and the next clause.
         return Some(wt.len().min(6));
     }

@@ -1010,6 +1010,27 @@ fn written_answers_rules_from_their_sentences() {
             "PART:förslaget om kortare preskriptionstid comment concern"
         ]
     );
+    // c (a hovrätt): `förtydligas` inside the part supported is the proposal's content.
+    let t = read(
+        "Hovrätten tillstyrker förslaget att kraven för prövningstillstånd ska förtydligas.\n",
+        false,
+    );
+    assert_eq!(
+        rows(&t),
+        ["PART:förslaget att kraven för prövningstillstånd ska förtydligas support -"]
+    );
+    // A request on the proposal stays one.
+    let t = read(
+        "Hovrätten anser att förslaget om prövningstillstånd bör förtydligas.\n",
+        false,
+    );
+    assert!(
+        t.rows
+            .iter()
+            .any(|r| r.flags.contains(&Flag::Clarification)),
+        "{:?}",
+        rows(&t)
+    );
     // `att förslaget läggs till grund` still names the whole.
     let t = read(
         "DO ser en risk att förslaget läggs till grund för lagstiftning utan vidare analys.\n",
@@ -1033,4 +1054,74 @@ fn written_answers_rules_from_their_sentences() {
         "{:?}",
         rows(&t)
     );
+}
+
+/// The last three written answers (k, l, m in `tests/fixtures/real-answers/written/`).
+#[test]
+fn departments_organs_own_opinions_and_reservations_on_a_provision() {
+    // k (SKR): a department on the letterhead is an office of the body that speaks.
+    let r = read(
+        "Sveriges Kommuner och Regioner\nAvdelningen för juridik\n\nRemissvar\n\nSveriges Kommuner och Regioner (SKR) tillstyrker i huvudsak förslagen. SKR anser att 3 kap. 2 § bör förtydligas.\n",
+        false,
+    )
+    .meta
+    .respondent
+    .expect("a respondent");
+    assert_eq!(
+        (r.name.as_str(), r.office.as_deref(), r.named_by.as_str()),
+        (
+            "Sveriges Kommuner och Regioner",
+            Some("Avdelningen för juridik"),
+            "agent"
+        )
+    );
+    // The seed's office on the letterhead, speaking itself, is not a department.
+    let r = read(
+        "Rättsavdelningen\n\nYttrande\n\nRättsavdelningen tillstyrker förslaget.\n",
+        false,
+    )
+    .meta
+    .respondent
+    .expect("a respondent");
+    assert_eq!(r.name, "Rättsavdelningen");
+    // l: `Kommunstyrelsen i Ale kommun` answers for Ale kommun …
+    let t = read(
+        "Yttrande\n\nKommunstyrelsen i Ale kommun har getts möjlighet att yttra sig över förslaget.\n\nKommunstyrelsen ställer sig bakom förslaget men anser att 12 § är alltför detaljerad.\n",
+        false,
+    );
+    let r = t.meta.respondent.clone().expect("a respondent");
+    assert_eq!(
+        (r.name.as_str(), r.office.as_deref()),
+        ("Ale kommun", Some("Kommunstyrelsen"))
+    );
+    // … and supports the whole; the `men anser` clause judges the provision it cites.
+    assert_eq!(
+        rows(&t),
+        ["DOC support-reservations -", "P12 comment concern"]
+    );
+    let t = read(
+        "Kommunstyrelsen ställer sig bakom förslaget men anser att 2 kap. 7 § bör förenklas.\n",
+        true,
+    );
+    assert_eq!(row(&t, "DOC").stance, Stance::SupportReservations);
+    assert_eq!(row(&t, "K2P7").stance, Stance::Proposal);
+    // A support of the provision itself keeps its reservation there (the seed's form).
+    let t = read(
+        "Kommunstyrelsen tillstyrker 2 kap. 7 §, men anser att den är alltför detaljerad.\n",
+        true,
+    );
+    assert_eq!(row(&t, "K2P7").stance, Stance::SupportReservations);
+    assert!(t.row("DOC").is_none(), "{:?}", rows(&t));
+    // m: `Enligt kammarrättens mening` is the respondent's own view.
+    let t = read(
+        "KAMMARRÄTTEN I STOCKHOLM\n\nKammarrätten har inga invändningar mot förslaget.\n\nTill 2 kap. 7 §\n\nEnligt kammarrättens mening bör paragrafen utgå.\n",
+        true,
+    );
+    assert_eq!(row(&t, "K2P7").stance, Stance::Proposal);
+    // Someone else's opinion stays theirs.
+    let t = read(
+        "Kammarrätten har inga invändningar mot förslaget.\n\nTill 2 kap. 7 §\n\nEnligt utredningens mening bör paragrafen utgå.\n",
+        true,
+    );
+    assert!(t.row("K2P7").is_none(), "{:?}", rows(&t));
 }
