@@ -1751,6 +1751,34 @@ impl<'a> Reader<'a> {
                     | Cue::Neutral
                     | Cue::NoComment
             );
+            // `(anser att) förslaget om att regionerna ska inrätta … behöver utredas vidare`:
+            // a request whose subject is a sub-proposal named in words is about that part.
+            if !stance_cue
+                && !m.agentive
+                && matches!(m.cue, Cue::Clarification | Cue::Proposes | Cue::Concern)
+                && self.area == Area::General
+                && self.part_context().is_none()
+                && let Some(q) = (from..m.start).find(|&q| {
+                    self.names_a_proposal(wt, q)
+                        && (q == from || matches!(wt[q - 1], "att" | "hur"))
+                })
+            {
+                let mut end = m.start;
+                while end > q + 2
+                    && matches!(
+                        wt[end - 1],
+                        "bör" | "behöver" | "måste" | "ska" | "skulle" | "kan" | "borde" | "därför"
+                    )
+                {
+                    end -= 1;
+                }
+                let mut label = part_label(&text[ws[q].start..ws[end - 1].end]);
+                // `Förslaget om …` opening the sentence is the same part as `förslaget om …`.
+                if let Some(c) = label.chars().next().filter(|c| c.is_uppercase()) {
+                    label = c.to_lowercase().chain(label.chars().skip(1)).collect();
+                }
+                return (vec![Target::Part { label }], false);
+            }
             // `ställer sig tveksam till förslaget`: a concern names the proposal too, but a
             // part only through a stance.
             if !(stance_cue || m.cue == Cue::Concern && m.agentive) {

@@ -1125,3 +1125,39 @@ fn departments_organs_own_opinions_and_reservations_on_a_provision() {
     );
     assert!(t.row("K2P7").is_none(), "{:?}", rows(&t));
 }
+
+/// n (a region): `med följande synpunkter` after the proposal still names the whole, and a
+/// request whose subject is a sub-proposal is about that part.
+#[test]
+fn comments_to_come_name_the_whole_and_a_request_on_a_sub_proposal_is_its_own() {
+    let t = read(
+        "Region Stockholm har beretts möjlighet att lämna synpunkter.\n\nRegionstyrelsen tillstyrker betänkandets förslag med följande synpunkter. Regionen anser att förslaget om att regionerna ska inrätta en primärvårdsenhet behöver utredas vidare.\n",
+        false,
+    );
+    assert_eq!(
+        rows(&t),
+        [
+            "DOC support -",
+            "PART:förslaget om att regionerna ska inrätta en primärvårdsenhet comment clarification"
+        ]
+    );
+    // Opening the sentence, the part is the same as written mid-sentence.
+    let t = read(
+        "Region Skåne tillstyrker förslaget.\n\nFörslaget om att regionerna ska inrätta en primärvårdsenhet bör förtydligas.\n",
+        false,
+    );
+    assert!(
+        rows(&t).contains(
+            &"PART:förslaget om att regionerna ska inrätta en primärvårdsenhet comment clarification"
+                .to_string()
+        ),
+        "{:?}",
+        rows(&t)
+    );
+    // The proposal alone stays the whole.
+    let t = read(
+        "Region Skåne tillstyrker förslaget. Regionen anser att förslaget behöver utredas vidare.\n",
+        false,
+    );
+    assert_eq!(rows(&t), ["DOC support clarification"]);
+}
