@@ -584,6 +584,11 @@ fn chapter_label(t: &str) -> Option<Label> {
 /// 6 §`, `Kommentarer till 3 §`. Nothing may follow the citation but a colon.
 pub(crate) fn paragraph_heading(t: &str) -> Option<Address> {
     let t = t.trim().trim_end_matches([':', ' ']);
+    // `2.1 Till 3 §`: a numbered heading of the answer's own that names a paragraph.
+    let t = match section_number(t) {
+        Some((_, title)) if title.contains('§') => title,
+        _ => t,
+    };
     let lower = t.to_lowercase();
     let mut rest = t;
     for prefix in [
@@ -1054,19 +1059,20 @@ fn body_and_office(m: &mut Metadata, src: &str, lex: &Lexicon, line_of: &dyn Fn(
         .filter(|(_, l)| !l.is_empty())
         .take(4)
         .collect();
-    let first_org = head_lines.iter().position(|(_, l)| org_shaped(l, lex));
+    let first_org = head_lines
+        .iter()
+        .position(|(_, l)| org_shaped(l, lex))
+        .or_else(|| head_lines.iter().position(|(_, l)| capitals_name(l)));
     let (name, named_by, line) = if let Some(p) = first_org {
-        m.body = Some(title_case(head_lines[p].1));
+        let name =
+            as_written_in(src, head_lines[p].1).unwrap_or_else(|| title_case(head_lines[p].1));
+        m.body = Some(name.clone());
         if let Some((_, next)) = head_lines.get(p + 1)
             && org_shaped(next, lex)
         {
             m.office = Some(next.to_string());
         }
-        (
-            title_case(head_lines[p].1),
-            NamedBy::Letterhead,
-            head_lines[p].0 as u32 + 1,
-        )
+        (name, NamedBy::Letterhead, head_lines[p].0 as u32 + 1)
     } else if let Some((found, at)) = find_city(src) {
         m.body = Some(found.clone());
         (found, NamedBy::Municipality, line_of(at))
@@ -1152,6 +1158,67 @@ fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     hay.as_bytes()
         .windows(needle.len())
         .position(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// A letterhead in capitals as the text writes the name in running text (`HÖGSTA
+/// DOMSTOLEN` → `Högsta domstolen`), when it does; other lines as they are.
+fn as_written_in(src: &str, line: &str) -> Option<String> {
+    if line.chars().any(char::is_lowercase) {
+        return None;
+    }
+    let lower = src.to_lowercase();
+    let needle = line.to_lowercase();
+    // Offsets carry over only when lower-casing kept every byte length.
+    if lower.len() != src.len() || needle.is_empty() {
+        return None;
+    }
+    lower
+        .match_indices(&needle)
+        .filter_map(|(at, _)| src.get(at..at + needle.len()))
+        .find(|w| w.chars().any(char::is_lowercase) && w.to_lowercase() == needle)
+        .map(str::to_string)
+}
+
+/// Words in capitals at the head of a document that name what it is or whom it goes to,
+/// not who writes it.
+const DOCUMENT_WORDS: [&str; 14] = [
+    "yttrande",
+    "remissvar",
+    "remiss",
+    "beslut",
+    "promemoria",
+    "pm",
+    "tjänsteutlåtande",
+    "protokoll",
+    "sammanfattning",
+    "skrivelse",
+    "utlåtande",
+    "missiv",
+    "datum",
+    "regeringen",
+];
+
+/// A letterhead in capitals with no word for a body's kind (`JUSTITIEKANSLERN`, `HÖGSTA
+/// DOMSTOLEN`): a short line of capital letters only, not a word for the document itself
+/// nor a ministry it is sent to.
+fn capitals_name(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    !words.is_empty()
+        && words.len() <= 5
+        && line.chars().filter(|c| c.is_alphabetic()).count() >= 4
+        && line
+            .chars()
+            .all(|c| c.is_uppercase() || c == ' ' || c == '-')
+        // A name has a word of some length (not `WORD PNG TXT JPG`, a page's buttons).
+        && words.iter().any(|w| w.chars().count() >= 6)
+        && !words.iter().any(|w| {
+            let w = w.to_lowercase();
+            // `REMISSYTTRANDE`, `TJÄNSTESKRIVELSE`: compounds of a word for the document.
+            DOCUMENT_WORDS
+                .iter()
+                .any(|d| w == *d || d.len() >= 5 && w.ends_with(d))
+                || w.ends_with("departementet")
+        })
 }
 
 /// `FÖRVALTNINGSRÄTTEN I GÖTEBORG` → `Förvaltningsrätten i Göteborg`: a letterhead in

@@ -1991,6 +1991,11 @@ impl<'a> Reader<'a> {
                 || comma
                 || self.lex.whole_specifiers.at(wt, after).is_some()
                 || matches!(wt[after], "och" | "men" | "samt" | "eftersom" | "då")
+                // `med nedan angivna synpunkter`: the whole, with comments to come.
+                || (wt[after] == "med"
+                    && wt[after + 1..to.min(after + 5)]
+                        .iter()
+                        .any(|w| matches!(*w, "synpunkter" | "kommentarer" | "påpekanden")))
             {
                 return Some(Object::Document { partial: false });
             }

@@ -1161,3 +1161,36 @@ fn comments_to_come_name_the_whole_and_a_request_on_a_sub_proposal_is_its_own() 
     );
     assert_eq!(rows(&t), ["DOC support clarification"]);
 }
+
+/// o and p: a letterhead in capitals with no word for a kind, numbered headings naming
+/// paragraphs, and comments announced after the proposal.
+#[test]
+fn capitals_letterheads_and_numbered_paragraph_headings() {
+    let who = |src: &str| read(src, false).meta.respondent.map(|r| r.name);
+    assert_eq!(
+        who("JUSTITIEKANSLERN\n\nYTTRANDE\n\nJag har inga invändningar mot förslagen.\n")
+            .as_deref(),
+        Some("Justitiekanslern")
+    );
+    // Written as the text writes it, when it does.
+    assert_eq!(
+        who("Yttrande\n\nHÖGSTA DOMSTOLEN\n\nHögsta domstolen avstyrker förslaget.\n").as_deref(),
+        Some("Högsta domstolen")
+    );
+    // A word for the document, or a page's buttons, names nobody.
+    assert_eq!(
+        who("REMISSYTTRANDE\n\nWORD  PNG  TXT  JPG\n\nKonsumentverket tillstyrker förslaget.\n")
+            .as_deref(),
+        Some("Konsumentverket")
+    );
+    assert_eq!(
+        paragraph_heading("2.1 Till 3 §").map(|a| a.id()).as_deref(),
+        Some("P3")
+    );
+    assert!(paragraph_heading("2.1 Antagning").is_none());
+    let t = read(
+        "Försvarsmakten tillstyrker förslaget med nedan angivna synpunkter.\n\n2.1 Till 3 §\n\nFörsvarsmakten föreslår att fristen förlängs till 72 timmar.\n",
+        false,
+    );
+    assert_eq!(rows(&t), ["DOC support -", "P3 proposal proposes"]);
+}
