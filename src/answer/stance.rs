@@ -731,15 +731,16 @@ impl<'a> Reader<'a> {
     /// A unit of an organisation (`stadsbyggnadsnämnden`, `fakultetsnämnden`) that is not
     /// the respondent nor speaks for it, once the respondent is known.
     fn foreign_unit(&self, w: &str) -> bool {
+        // The suffix first: it rules out almost every word, and this runs for each one.
         self.settled.is_some()
-            && !self.own_words.contains(w)
-            && !self.lex.organs.iter().any(|o| o == w)
-            && !self.lex.generic_respondents.iter().any(|g| g == w)
             && self
                 .lex
                 .respondent_suffixes
                 .iter()
-                .any(|s| w.ends_with(s.as_str()) && w.len() > s.len() + 2)
+                .any(|s| w.len() > s.len() + 2 && w.ends_with(s.as_str()))
+            && !self.own_words.contains(w)
+            && !self.lex.organs.iter().any(|o| o == w)
+            && !self.lex.generic_respondents.iter().any(|g| g == w)
     }
 
     /// `Juridiska fakultetsnämnden`, `Tekniska nämnden`: a generic word for a unit after a
