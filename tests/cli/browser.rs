@@ -12,22 +12,6 @@
 use super::*;
 use std::collections::{BTreeMap, BTreeSet};
 
-fn chromium() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("REMISS_CHROMIUM") {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    for dir in std::env::split_paths(&path) {
-        for name in ["chromium", "chromium-browser", "google-chrome"] {
-            let p = dir.join(name);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    None
-}
-
 /// Records errors from the first moment: uncaught exceptions, failed loads, console.error.
 const EARLY: &str = "<script>window.__errs=[];addEventListener('error',function(e){__errs.push(e.message||('load failed: '+((e.target&&(e.target.src||e.target.href))||'?')))},true);addEventListener('unhandledrejection',function(e){__errs.push('rejection: '+e.reason)});(function(c){console.error=function(){__errs.push([].slice.call(arguments).join(' '));c.apply(console,arguments)}})(console.error);</script>";
 
@@ -226,15 +210,8 @@ fn the_pages_fit_400_px_the_filters_work_and_nothing_logs_an_error() {
         )
         .unwrap();
         let o = std::process::Command::new(&browser)
+            .args(CHROMIUM_FLAGS)
             .args([
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
                 "--hide-scrollbars",
                 "--window-size=800,1000",
                 "--allow-file-access-from-files",

@@ -31,6 +31,37 @@ pub fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures").join(rel)
 }
 
+/// A program named by the environment variable `var`, or the first of `names` on PATH.
+pub fn find_program(var: &str, names: &[&str]) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(var) {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .flat_map(|d| names.iter().map(move |n| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// Chromium, for the browser tests (`REMISS_CHROMIUM` or on PATH).
+pub fn chromium() -> Option<PathBuf> {
+    find_program(
+        "REMISS_CHROMIUM",
+        &["chromium", "chromium-browser", "google-chrome"],
+    )
+}
+
+/// Headless Chromium as root in a container, with nothing reaching the network on its own.
+pub const CHROMIUM_FLAGS: [&str; 8] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
 /// Runs `remiss ARGS` and returns its output.
 pub fn remiss<I, S>(args: I) -> Output
 where

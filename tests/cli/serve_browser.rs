@@ -17,16 +17,6 @@ use std::net::TcpStream;
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
-fn find(var: &str, names: &[&str]) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(var) {
-        return Some(PathBuf::from(p));
-    }
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .flat_map(|d| names.iter().map(move |n| d.join(n)))
-        .find(|p| p.is_file())
-}
-
 /// `chromedriver` on a free port, stopped (by its id) when dropped.
 struct Driver {
     child: Child,
@@ -65,17 +55,6 @@ impl Drop for Driver {
         let _ = self.child.wait();
     }
 }
-
-const FLAGS: [&str; 8] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-];
 
 async fn shot(c: &Client, name: &str) {
     if let Some(dir) = std::env::var_os("REMISS_SCREENSHOTS") {
@@ -131,11 +110,8 @@ async fn js(c: &Client, script: &str) -> serde_json::Value {
 #[test]
 fn a_reviewer_corrects_a_reading_in_the_browser_and_finds_it_kept() {
     let (Some(browser), Some(driver)) = (
-        find(
-            "REMISS_CHROMIUM",
-            &["chromium", "chromium-browser", "google-chrome"],
-        ),
-        find("REMISS_CHROMEDRIVER", &["chromedriver"]),
+        chromium(),
+        find_program("REMISS_CHROMEDRIVER", &["chromedriver"]),
     ) else {
         assert!(
             std::env::var_os("CI").is_none(),
@@ -156,7 +132,7 @@ fn a_reviewer_corrects_a_reading_in_the_browser_and_finds_it_kept() {
         .unwrap();
     rt.block_on(async {
         let connect = |js: bool| {
-            let mut args: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
+            let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|s| s.to_string()).collect();
             let dir = profile.path().join(if js { "js" } else { "nojs" });
             args.push(format!("--user-data-dir={}", dir.display()));
             args.push("--window-size=1400,1000".into());
