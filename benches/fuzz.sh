@@ -8,6 +8,7 @@
 #   benches/fuzz.sh            # 10 minutes
 #   benches/fuzz.sh 60         # one minute
 #   REMISS_FUZZ_FIRST=5000000 benches/fuzz.sh   # another stretch of cases
+#   REMISS_FUZZ_ONLY=pdf benches/fuzz.sh        # only one target (pdf, docx, parse, ...)
 #
 # A finding is replayed in the bounded test with REMISS_FUZZ_CASE=N (small seeds) or here
 # with REMISS_FUZZ_FIRST=N and a short SECONDS.

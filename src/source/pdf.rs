@@ -1,27 +1,26 @@
-//! Stage 1, reading PDF: glyph positions from pdf-extract become lines, running headers and
-//! footers are dropped, paragraphs are rebuilt from the layout, and line-break hyphens are
-//! rejoined, giving a plain [`Text`] whose lines know their page.
+//! Stage 1, reading PDF: glyph positions from our content-stream interpreter (`interp`, on
+//! lopdf's objects) become lines, running headers and footers are dropped, paragraphs are
+//! rebuilt from the layout, and line-break hyphens are rejoined, giving a plain [`Text`]
+//! whose lines know their page.
 //!
 //! The extracted text is what spans index into: `line` is the line number in that text (a
 //! blank line separates paragraphs), `page` the PDF page the line was printed on.
 
-mod stream;
+mod cmap;
+mod font;
+mod interp;
+mod lex;
+mod tables;
 
 use super::{
     Builder, Format, LineLayout, Note, NoteKind, Text, guarded, hyphen_is_artefact,
     keeps_space_after_hyphen,
 };
 use crate::error::{Error, Result};
-use pdf_extract::{MediaBox, OutputDev, OutputError, Transform};
+use font::FontStyle;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::Duration;
-use stream::FontStyle;
-
-/// Pages are read in merged chunks of about this much content (see `stream::prepare`):
-/// large enough that fonts are read once for many pages, small enough that the library's
-/// decoded operations of one chunk stay a few MB.
-const CHUNK_BYTES: usize = 256 * 1024;
 
 /// Extraction of one PDF is abandoned after this long (a normal document takes well under a
 /// second; a file that takes longer is damaged or hostile).
@@ -106,121 +105,11 @@ impl ReadPage {
     }
 }
 
-/// What the library gave for one page.
+/// The glyphs of one page.
 #[derive(Debug, Default)]
 struct Page {
     number: u32,
     glyphs: Vec<Glyph>,
-}
-
-/// The [`OutputDev`] that records glyph positions.
-struct Collector {
-    height: f64,
-    pages: Vec<Page>,
-    /// Reading a merged page: the pages on it, one per band (see [`stream::prepare`]).
-    bands: Vec<stream::Band>,
-}
-
-impl Collector {
-    fn new(bands: Vec<stream::Band>) -> Collector {
-        Collector {
-            height: 0.0,
-            pages: Vec::new(),
-            bands,
-        }
-    }
-}
-
-impl OutputDev for Collector {
-    fn begin_page(
-        &mut self,
-        page_num: u32,
-        media_box: &MediaBox,
-        _art_box: Option<(f64, f64, f64, f64)>,
-    ) -> Result<(), OutputError> {
-        self.height = media_box.ury - media_box.lly;
-        if self.bands.is_empty() {
-            self.pages.push(Page {
-                number: page_num,
-                glyphs: Vec::new(),
-            });
-        } else {
-            self.pages = self
-                .bands
-                .iter()
-                .map(|b| Page {
-                    number: b.page,
-                    glyphs: Vec::new(),
-                })
-                .collect();
-        }
-        Ok(())
-    }
-    fn end_page(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn output_character(
-        &mut self,
-        trm: &Transform,
-        width: f64,
-        _spacing: f64,
-        font_size: f64,
-        char: &str,
-    ) -> Result<(), OutputError> {
-        // The rendering matrix maps glyph space to the page; its scale is the printed size.
-        let vx = font_size * trm.m11 + font_size * trm.m21;
-        let vy = font_size * trm.m12 + font_size * trm.m22;
-        let size = (vx * vy).abs().sqrt();
-        if !size.is_finite() || size <= 0.0 {
-            return Ok(());
-        }
-        // Control characters are dropped; most glyphs have none, and are kept as they come.
-        let text = if char.chars().any(|c| c.is_control() && c != '\t') {
-            let kept: String = char
-                .chars()
-                .filter(|c| !c.is_control() || *c == '\t')
-                .collect();
-            GlyphText::new(&kept)
-        } else {
-            GlyphText::new(char)
-        };
-        if text.is_empty() {
-            return Ok(());
-        }
-        // On a merged page the band tells the page, and the baseline is measured from the
-        // top of that page.
-        let (page, y) = if self.bands.is_empty() {
-            (self.pages.last_mut(), self.height - trm.m32)
-        } else {
-            let k = (-trm.m32 / stream::BAND).floor();
-            if !(k >= 0.0 && (k as usize) < self.bands.len()) {
-                return Ok(());
-            }
-            let k = k as usize;
-            let rel = trm.m32 + (k as f64 + 0.5) * stream::BAND;
-            (self.pages.get_mut(k), self.bands[k].height - rel)
-        };
-        if let Some(page) = page {
-            page.glyphs.push(Glyph {
-                x: trm.m31,
-                y,
-                adv: width * size,
-                size,
-                style: FontStyle::from_size(font_size),
-                text,
-            });
-        }
-        Ok(())
-    }
-    fn begin_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn end_word(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
-    fn end_line(&mut self) -> Result<(), OutputError> {
-        Ok(())
-    }
 }
 
 /// Pages and glyphs of a PDF, plus what went wrong on single pages. Runs on the worker thread.
@@ -238,7 +127,7 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
         reason,
     };
     let truncated = !has_eof_marker(bytes);
-    let mut doc = match pdf_extract::Document::load_mem(bytes) {
+    let mut doc = match lopdf::Document::load_mem(bytes) {
         Ok(d) => d,
         Err(e) => {
             let msg = e.to_string();
@@ -262,123 +151,109 @@ fn extract(path: &Path, bytes: &[u8]) -> Result<Extracted> {
     if let Some(why) = super::pdftree::broken_page_tree(&doc) {
         return Err(corrupt(why));
     }
-    let numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
-    if numbers.is_empty() {
+    let pages: Vec<(u32, lopdf::ObjectId)> = doc.get_pages().into_iter().collect();
+    if pages.is_empty() {
         return Err(corrupt("it has no pages".to_string()));
     }
-    // Pages are read in merged chunks (see `stream::prepare`); two workers (the machines
-    // have two cores) take every other chunk. Should a chunk fail, its pages are read one by
-    // one, so that a bad page loses only itself.
-    let prepared = stream::prepare(&mut doc, CHUNK_BYTES);
-    let shown = prepared.shown;
+    let ids: Vec<lopdf::ObjectId> = pages.iter().map(|p| p.1).collect();
+    let styles = interp::Styles::of(&doc, &ids);
+    // Two workers (the machines have two cores) take the pages in turn from a shared
+    // counter; each keeps the fonts it has read. A page whose reading panics loses only
+    // itself.
     let doc = &doc;
+    let styles = &styles;
+    let pages = &pages;
+    let next = std::sync::atomic::AtomicUsize::new(0);
     let cancel = super::Cancel::current();
-    let run = |chunks: Vec<&(u32, Vec<stream::Band>)>| -> (Vec<ReadPage>, Vec<(u32, String)>) {
-        let mut pages = Vec::new();
-        let mut failed = Vec::new();
-        for (number, bands) in chunks {
+    let run = || -> Worker {
+        let mut w = Worker::default();
+        let mut reader = interp::Reader::new(doc, styles);
+        loop {
             // The caller has given up (time limit): stop instead of running on unseen.
             if cancel.is_set() {
                 break;
             }
-            let mut dev = Collector::new(bands.clone());
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                pdf_extract::output_doc_page(doc, &mut dev, *number)
-            }));
-            if matches!(r, Ok(Ok(()))) {
-                pages.extend(dev.pages.into_iter().map(ReadPage::of));
-                continue;
-            }
-            let mut dev = Collector::new(Vec::new());
-            for b in bands {
-                if cancel.is_set() {
-                    break;
+            let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&(number, id)) = pages.get(k) else {
+                break;
+            };
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| reader.page(id)));
+            match r {
+                Ok(page) => {
+                    w.shown.push((number, page.shown));
+                    w.pages.push(ReadPage::of(Page {
+                        number,
+                        glyphs: page.glyphs,
+                    }));
                 }
-                let before = dev.pages.len();
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    pdf_extract::output_doc_page(doc, &mut dev, b.page)
-                }));
-                let problem = match r {
-                    Ok(Ok(())) => None,
-                    Ok(Err(e)) => Some(e.to_string()),
-                    Err(payload) => Some(format!(
-                        "the PDF library failed: {}",
-                        super::panic_message(payload.as_ref())
-                    )),
-                };
-                if let Some(p) = problem {
-                    dev.pages.truncate(before);
-                    failed.push((b.page, p));
+                Err(payload) => {
+                    w.failed.push((
+                        number,
+                        format!(
+                            "the PDF reader failed: {}",
+                            super::panic_message(payload.as_ref())
+                        ),
+                    ));
+                    // The fonts read so far may be half built.
+                    reader = interp::Reader::new(doc, styles);
                 }
             }
-            pages.extend(dev.pages.into_iter().map(ReadPage::of));
         }
-        (pages, failed)
+        w
     };
-    // Without merged pages (a page tree we could not extend), every page is a chunk of its
-    // own under page number 0, which does not exist: it fails, and the page is read alone.
-    let chunks = if prepared.merged.is_empty() {
-        numbers
-            .iter()
-            .map(|n| {
-                let band = stream::Band {
-                    page: *n,
-                    height: 0.0,
-                };
-                (0, vec![band])
-            })
-            .collect()
-    } else {
-        prepared.merged
-    };
-    let mine: Vec<_> = chunks.iter().step_by(2).collect();
-    let theirs: Vec<_> = chunks.iter().skip(1).step_by(2).collect();
-    let ((mut pages, mut failed), (more_pages, more_failed)) = if theirs.is_empty() {
-        (run(mine), (Vec::new(), Vec::new()))
+    let (mine, theirs) = if pages.len() < 2 {
+        (run(), Worker::default())
     } else {
         std::thread::scope(|sc| {
-            let pages_of = |c: &[&(u32, Vec<stream::Band>)]| -> Vec<u32> {
-                c.iter().flat_map(|m| m.1.iter().map(|b| b.page)).collect()
-            };
-            let lost = pages_of(&theirs);
             let other = sc.spawn(|| {
                 super::quiet_this_thread();
-                run(theirs)
+                run()
             });
-            let mine = run(mine);
+            let mine = run();
             // A panic escaping the worker is caught by the guard around the whole read.
-            let theirs = other.join().unwrap_or_else(|_| {
-                (
-                    Vec::new(),
-                    lost.iter()
-                        .map(|n| (*n, "the PDF library failed".to_string()))
-                        .collect(),
-                )
-            });
+            let theirs = other.join().unwrap_or_default();
             (mine, theirs)
         })
     };
-    pages.extend(more_pages);
-    failed.extend(more_failed);
-    pages.sort_by_key(|p| p.number);
-    failed.sort_by_key(|f| f.0);
-    if failed.len() == numbers.len() {
-        let (n, why) = &failed[0];
-        return Err(if why.starts_with("the PDF library failed") {
-            Error::ReaderFailed {
-                path: path.to_path_buf(),
-                message: format!("page {n}: {why}"),
-            }
-        } else {
-            corrupt(format!("page {n}: {why}"))
+    let mut out = Extracted {
+        pages: mine.pages,
+        page_count: pages.len(),
+        failed: mine.failed,
+        shown: mine.shown.into_iter().collect(),
+    };
+    out.pages.extend(theirs.pages);
+    out.failed.extend(theirs.failed);
+    out.shown.extend(theirs.shown);
+    // Pages a worker never reported (it died) are failed pages.
+    let done: std::collections::HashSet<u32> = out
+        .pages
+        .iter()
+        .map(|p| p.number)
+        .chain(out.failed.iter().map(|f| f.0))
+        .collect();
+    if !cancel.is_set() {
+        for (n, _) in pages.iter().filter(|p| !done.contains(&p.0)) {
+            out.failed.push((*n, "the PDF reader failed".to_string()));
+        }
+    }
+    out.pages.sort_by_key(|p| p.number);
+    out.failed.sort_by_key(|f| f.0);
+    if out.failed.len() == pages.len() {
+        let (n, why) = &out.failed[0];
+        return Err(Error::ReaderFailed {
+            path: path.to_path_buf(),
+            message: format!("page {n}: {why}"),
         });
     }
-    Ok(Extracted {
-        pages,
-        page_count: numbers.len(),
-        failed,
-        shown,
-    })
+    Ok(out)
+}
+
+/// What one worker read.
+#[derive(Default)]
+struct Worker {
+    pages: Vec<ReadPage>,
+    failed: Vec<(u32, String)>,
+    shown: Vec<(u32, usize)>,
 }
 
 fn is_password_error(msg: &str) -> bool {

@@ -1,10 +1,11 @@
-//! Stage 1, reading PDF, a guard: checks a PDF's page tree before the PDF library walks it.
-//! pdf-extract looks up inherited page attributes (`/MediaBox`, `/Resources`) by recursing
-//! up the `/Parent` chain with no end condition: a page that is its own ancestor (one
-//! damaged byte is enough) recurses until the stack overflows, which aborts the whole
-//! process and cannot be caught. Such a file is refused here instead.
+//! Stage 1, reading PDF, a guard: checks a PDF's page tree before the reader walks it.
+//! Inherited page attributes (`/MediaBox`, `/Resources`) are looked up the `/Parent` chain;
+//! pdf-extract, the library read before our own interpreter, recursed there with no end
+//! condition, so that a page that is its own ancestor (one damaged byte is enough)
+//! overflowed the stack and aborted the process. A looped or absurdly deep tree is damage,
+//! and is refused here with a message rather than read by whatever a bounded walk finds.
 
-use pdf_extract::{Document, ObjectId};
+use lopdf::{Document, ObjectId};
 
 /// Longer `/Parent` chains than this are refused too: real page trees are a few levels
 /// deep, and each level is a frame of the library's recursion.
@@ -48,7 +49,7 @@ mod tests {
     fn a_page_that_is_its_own_ancestor_is_found() {
         // The same small PDF twice: as made, and with the page's `/Parent 2 0 R` turned
         // into `/Parent 3 0 R` (itself) by one changed byte.
-        let good = include_bytes!("../../tests/fixtures/pdf/bad/panics.pdf");
+        let good = include_bytes!("../../tests/fixtures/pdf/odd-page.pdf");
         let looped = include_bytes!("../../tests/fixtures/fuzz/pdf-extract-endless-page.pdf");
         let doc = Document::load_mem(looped).expect("loads");
         let why = broken_page_tree(&doc).expect("a loop");

@@ -387,7 +387,12 @@ impl Harness {
         Harness::with(
             drafts,
             answers,
-            seeds_in("tests/fixtures/pdf", &["pdf"]),
+            {
+                // Published föreskrifter bring the font kinds the constructed fixtures lack.
+                let mut pdfs = seeds_in("tests/fixtures/pdf", &["pdf"]);
+                pdfs.extend(seeds_in("tests/fixtures/foreskrifter", &["pdf"]));
+                pdfs
+            },
             seeds_in("tests/fixtures/docx", &["docx"]),
         )
     }
@@ -523,7 +528,24 @@ impl Harness {
         let mut findings = Findings::default();
         let start = Instant::now();
         let mut n = first;
+        // REMISS_FUZZ_ONLY=pdf (a target's name, any case) spends the whole budget on it.
+        let only = std::env::var("REMISS_FUZZ_ONLY")
+            .ok()
+            .map(|v| v.to_lowercase());
+        if let Some(only) = &only {
+            let known = Target::ALL
+                .iter()
+                .any(|t| format!("{t:?}").to_lowercase() == *only);
+            assert!(known, "REMISS_FUZZ_ONLY={only}: no such target");
+        }
         while start.elapsed() < budget {
+            if let Some(only) = &only {
+                let t = Target::ALL[(n % Target::ALL.len() as u64) as usize];
+                if format!("{t:?}").to_lowercase() != *only {
+                    n += 1;
+                    continue;
+                }
+            }
             let (target, name, bytes) = me.input(n);
             let h = Arc::clone(&me);
             let (tx, rx) = std::sync::mpsc::channel();
