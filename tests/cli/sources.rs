@@ -666,3 +666,154 @@ fn a_batch_reads_the_good_files_whatever_the_bad_ones_do() {
     let expected: Vec<bool> = files.iter().map(|f| f.1).collect();
     assert_eq!(outcomes, expected);
 }
+
+/// `remiss diff` of two PDFs against `remiss diff` of the texts they were made from.
+fn diff_of(a: &Path, b: &Path, format: &str) -> String {
+    let o = remiss([
+        "diff".as_ref(),
+        a.as_os_str(),
+        b.as_os_str(),
+        "--format".as_ref(),
+        format.as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    stdout(&o)
+}
+
+#[test]
+fn two_versions_given_as_pdfs_compare_as_their_texts_do() {
+    let (t1, t2) = (
+        corpus("msb-cybersakerhet/drafts/1-remissversion.txt"),
+        corpus("msb-cybersakerhet/drafts/2-beslutad-version.txt"),
+    );
+    let (p1, p2) = (
+        fixture("pdf/msb-1-remissversion.pdf"),
+        fixture("pdf/msb-2-beslutad-version.pdf"),
+    );
+    // The version map: every relation, id and similarity.
+    let tsv = diff_of(&t1, &t2, "tsv");
+    assert!(
+        tsv.lines().count() > 50 && tsv.contains("changed\t"),
+        "{tsv}"
+    );
+    assert_eq!(diff_of(&p1, &p2, "tsv"), tsv);
+    // The word changes too; only the sources, spans and the count of line wraps differ.
+    fn changes(v: serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => m
+                .into_iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "source" | "line" | "end_line" | "start" | "end" | "page" | "line_wraps"
+                    )
+                })
+                .map(|(k, v)| (k, changes(v)))
+                .collect(),
+            serde_json::Value::Array(a) => a.into_iter().map(changes).collect(),
+            v => v,
+        }
+    }
+    let json = |a: &Path, b: &Path| -> serde_json::Value {
+        changes(serde_json::from_str(&diff_of(a, b, "json")).expect("json"))
+    };
+    let from_text = json(&t1, &t2);
+    assert!(
+        from_text.to_string().contains("\"op\":\"replace\""),
+        "{from_text}"
+    );
+    assert_eq!(json(&p1, &p2), from_text);
+}
+
+#[test]
+fn stances_and_build_take_a_published_foreskrift_pdf_as_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = dir.path().join("case");
+    std::fs::create_dir_all(case.join("drafts")).unwrap();
+    std::fs::create_dir_all(case.join("answers")).unwrap();
+    let draft = case.join("drafts/MCFFS-2026-1.pdf");
+    let answer = case.join("answers/kommunen.txt");
+    std::fs::copy(fixture("foreskrifter/MCFFS-2026-1.pdf"), &draft).unwrap();
+    std::fs::copy(fixture("foreskrifter/answer-MCFFS-2026-1.txt"), &answer).unwrap();
+
+    let o = remiss([
+        "stances".as_ref(),
+        answer.as_os_str(),
+        "--draft".as_ref(),
+        draft.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows: Vec<(String, String)> = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().unwrap().to_string(),
+                r["stance"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for want in [
+        ("K2P1", "support"),
+        ("K2P3", "oppose"),
+        ("K3P2S1N3", "comment"),
+    ] {
+        assert!(
+            rows.iter().any(|(id, s)| id == want.0 && s == want.1),
+            "{want:?} in {rows:?}"
+        );
+    }
+    // The paragraphs the answer leaves alone come from the PDF: the other eight.
+    assert_eq!(v["not_addressed"].as_array().unwrap().len(), 8, "{v}");
+
+    std::fs::write(
+        case.join("remiss.toml"),
+        "title = \"MCFFS 2026:1\"\n\n[[drafts]]\nfile = \"drafts/MCFFS-2026-1.pdf\"\nlabel = \"Beslutad\"\n\n[[answers]]\nfile = \"answers/kommunen.txt\"\nrespondent = \"Kommunen\"\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = remiss([
+        "build".as_ref(),
+        case.as_os_str(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let csv = std::fs::read_to_string(out.join("sammanstallning.csv")).unwrap();
+    let ids: Vec<&str> = csv
+        .lines()
+        .filter_map(|l| l.split(';').nth(5))
+        .filter(|id| id.contains('P'))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "K1P1", "K1P2", "K1P3", "K2P1", "K2P2", "K2P3", "K3P1", "K3P2", "K3P2S1N3", "K4P1",
+            "K4P2", "K4P3"
+        ],
+        "{csv}"
+    );
+    assert!(csv.contains("2 kap. 3 §;avstyrker"), "{csv}");
+    let opinion = std::fs::read_to_string(out.join("yttrande.md")).unwrap();
+    // Chapter headings read from the PDF head the opinion's sections.
+    for heading in [
+        "Anmälningsskyldighet",
+        "Undantag och huvudsakligt etableringsställe",
+    ] {
+        assert!(
+            opinion
+                .lines()
+                .any(|l| l.starts_with("####") && l.ends_with(heading)),
+            "{opinion}"
+        );
+    }
+    // The draft is never touched.
+    assert_eq!(
+        std::fs::read(&draft).unwrap(),
+        std::fs::read(fixture("foreskrifter/MCFFS-2026-1.pdf")).unwrap()
+    );
+}
