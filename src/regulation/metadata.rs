@@ -23,6 +23,14 @@ pub(super) fn read(reg: &mut Regulation, notes: &[Note]) {
         t.text
             .replace_range(at..at + " Utkom från trycket".len(), "");
     }
+    // `…föreskrifter om X;` / `beslutade den …`: the semicolon joins the title to the date
+    // and is no part of the title.
+    if let Some(t) = &mut reg.title
+        && t.text.trim_end().ends_with(';')
+    {
+        let keep = t.text.trim_end().trim_end_matches(';').trim_end().len();
+        t.text.truncate(keep);
+    }
     let mut m = Metadata::default();
     let parts: Vec<&TextPart> = reg
         .title

@@ -63,7 +63,7 @@ fn the_tree_of_a_draft() {
     let r = reg(DRAFT);
     assert_eq!(
         r.title.as_ref().map(|t| t.text.as_str()),
-        Some("Myndighetens föreskrifter och allmänna råd om säkerhetsåtgärder;")
+        Some("Myndighetens föreskrifter och allmänna råd om säkerhetsåtgärder")
     );
     assert_eq!(r.preamble.len(), 2);
     assert_eq!(r.chapter_count(), 2);

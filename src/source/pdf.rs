@@ -729,7 +729,17 @@ fn margin_pieces(rows: &[Vec<&Glyph>], body: f64) -> Vec<(Vec<(usize, usize, usi
         for i in 0..=row.len() {
             let cut = i == row.len() || {
                 let prev = row[i.saturating_sub(1)];
-                i > 0 && row[i].x - (prev.x + prev.adv) > (2.5 * size).max(12.0)
+                let gap = row[i].x - (prev.x + prev.adv);
+                // A margin piece can sit closer than the usual wide gap: set in another
+                // size (`… och lämnande  Utkom från trycket`), or reaching out of the text
+                // column on either side (`NFS 2015:3  4 kap. …`, `… nr  KIFS 2022:3`).
+                let resized = gap > 0.6 * prev.size.min(row[i].size)
+                    && (row[i].size - prev.size).abs() > 0.1 * prev.size.max(row[i].size);
+                let end = row.last().map_or(0.0, |g| g.x + g.adv);
+                let outside = gap > 1.2 * size
+                    && (prev.x + prev.adv <= left - 5.0
+                        || (end > right + 5.0 && row[i].x > left + 0.4 * width));
+                i > 0 && (gap > (2.5 * size).max(12.0) || resized || outside)
             };
             if !cut {
                 continue;
@@ -1554,6 +1564,60 @@ mod tests {
         );
         assert!(is_margin_text("HSLF-FS 2016:40"));
         assert!(!is_margin_text("enligt 2 kap. 3 § lagen (2025:1506)"));
+    }
+
+    #[test]
+    fn a_margin_piece_close_to_the_text_leaves_it_when_set_apart_by_size_or_column() {
+        // Body text from x = 100 to about 380 (11 pt, half an em a glyph: 51 glyphs).
+        let body = "Brödtext som går över hela bredden av sidan och mer";
+        let mut g = Vec::new();
+        // An FS number in the left margin, 1.5 em before a chapter heading.
+        g.extend(glyphs("NFS 2015:3", 27.0, 100.0, 11.0));
+        g.extend(glyphs(
+            "4 kap. Skyldighet att informera",
+            100.0,
+            100.0,
+            11.0,
+        ));
+        // An FS number in a smaller size, 1.2 em after a line that ends inside the column.
+        g.extend(glyphs(
+            "Europaparlamentets förordning (EU) nr",
+            100.0,
+            114.0,
+            11.0,
+        ));
+        g.extend(glyphs("KIFS 2022:3", 100.0 + 37.0 * 5.5 + 13.0, 114.5, 9.0));
+        // An FS number in the body's size, 2 em after a line, reaching out of the column.
+        g.extend(glyphs(
+            "Dokumentationen ska sparas i tre år och vid",
+            100.0,
+            128.0,
+            11.0,
+        ));
+        g.extend(glyphs("NFS 2015:3", 100.0 + 43.0 * 5.5 + 22.0, 128.0, 11.0));
+        for k in 0..10 {
+            g.extend(glyphs(body, 100.0, 150.0 + 14.0 * k as f64, 11.0));
+        }
+        let (lines, notes) = page_lines(&Page {
+            number: 2,
+            glyphs: g,
+        });
+        assert_eq!(lines[0].text, "4 kap. Skyldighet att informera");
+        assert_eq!(lines[1].text, "Europaparlamentets förordning (EU) nr");
+        assert_eq!(lines[2].text, "Dokumentationen ska sparas i tre år och vid");
+        let margin: Vec<&str> = notes.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(margin, ["NFS 2015:3", "KIFS 2022:3", "NFS 2015:3"]);
+        // The same words in the column, after an ordinary word space, stay text.
+        let mut g = glyphs("enligt föreskrifterna NFS 2015:3 om", 100.0, 100.0, 11.0);
+        for k in 0..10 {
+            g.extend(glyphs(body, 100.0, 120.0 + 14.0 * k as f64, 11.0));
+        }
+        let (lines, notes) = page_lines(&Page {
+            number: 2,
+            glyphs: g,
+        });
+        assert_eq!(lines[0].text, "enligt föreskrifterna NFS 2015:3 om");
+        assert!(notes.is_empty());
     }
 
     #[test]
