@@ -348,7 +348,23 @@ fn chapter_block(b: &mut Builder, blocks: &[Blk]) -> bool {
         .is_some_and(|n| chapter_heading_of(n).is_some());
     let current = b.reg.kapitel.iter().rev().find_map(|k| k.label);
     let upwards = current.is_none_or(|c| label > c);
-    let after_colon = b.last_text_ends_with_colon();
+    // Text that seems to announce a list (a last definition left with its comma) does not
+    // hold back the next chapter when the numbering bears it out: the chapter number is the
+    // next one and its first paragraph, after any rubriker, is `1 §`.
+    let next_in_order = match current {
+        Some(c) => label.letter.is_none() && c.letter.is_none() && label.num == c.num + 1,
+        None => label.num == 1 && label.letter.is_none(),
+    };
+    let opens_at_one = || {
+        blocks[1..]
+            .iter()
+            .take(3)
+            .find(|n| n.start != Start::Other || n.lines.len() > 1)
+            .and_then(Blk::paragraph_start)
+            .is_some_and(|l| l.num == 1 && l.letter.is_none())
+    };
+    let after_colon =
+        b.last_text_ends_with_colon() && !(next_in_order && !next_is_chapter && opens_at_one());
     if upwards
         && (!next_is_chapter || is_repeal_note(&heading))
         && !b.refused_chapter_line

@@ -428,6 +428,39 @@ kap., och
     assert_eq!(paragraph_ids(&r), ["K1P1", "K2P1"]);
 }
 
+/// MSBFS 2015:6: the last definition keeps its comma, and the next chapter (the next number,
+/// opening with `1 §`) is a chapter all the same; a chapter line after a clause that goes on
+/// and with no `1 §` after it stays text.
+#[test]
+fn a_chapter_after_a_list_left_with_its_comma_is_a_chapter_when_the_numbers_bear_it_out() {
+    let r = reg("\
+1 kap. Inledande bestämmelser
+
+1 § I denna författning avses med
+
+återkallelse åtgärd för att dra tillbaka en artikel,
+
+2 kap. Kategorisering av pyrotekniska artiklar
+
+Fyrverkerier
+
+1 § Pyrotekniska artiklar ska kategoriseras.
+");
+    assert_eq!(chapter_ids(&r), ["K1", "K2"]);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K2P1"]);
+    let r = reg("\
+1 kap. Inledande bestämmelser
+
+1 § Bestämmelser om tillsyn finns i
+
+2 kap. Tillsyn och avgifter
+
+2 § Avgifter tas ut.
+");
+    assert_eq!(chapter_ids(&r), ["K1"]);
+    assert_eq!(paragraph_ids(&r), ["K1P1", "K1P2"]);
+}
+
 /// Hälso- och sjukvårdslagen (2017:30): `AVDELNING I.` headings in capitals, a paragraph
 /// that lists the avdelningar (text), and a lettered chapter `13 a kap.`.
 #[test]
