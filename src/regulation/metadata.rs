@@ -112,7 +112,58 @@ pub(super) fn read(reg: &mut Regulation, notes: &[Note]) {
                 .then(|| part(p.text[a..b].to_string(), p.span))
         });
     }
+    // `Utkom från trycket den 9 februari`: some margin blocks leave the year to the FS number
+    // above them. It is the decision's year (the next one if the month comes earlier in the
+    // year than the decision's), else the FS number's.
+    if let Some(p) = &mut m.published
+        && year_of(&p.text).is_none()
+        && let Some(month) = month_of(&p.text)
+    {
+        let from_decision = m.decided.as_ref().and_then(|d| {
+            let year = year_of(&d.text)?;
+            let decided_in = month_of(&d.text)?;
+            Some(if month < decided_in { year + 1 } else { year })
+        });
+        let from_number = m
+            .fs_number
+            .as_ref()
+            .and_then(|f| f.text.rsplit_once(' '))
+            .and_then(|(_, n)| n.split_once(':'))
+            .and_then(|(y, _)| y.parse::<u32>().ok());
+        if let Some(year) = from_decision.or(from_number) {
+            p.text = format!("{} {year}", p.text.trim_end());
+        }
+    }
     reg.metadata = m;
+}
+
+const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
+/// The month (1–12) a date names: `9 februari` → 2.
+fn month_of(date: &str) -> Option<usize> {
+    date.split_whitespace()
+        .find_map(|w| MONTHS.iter().position(|m| w.eq_ignore_ascii_case(m)))
+        .map(|i| i + 1)
+}
+
+/// The year a date names: `27 januari 2026` → 2026.
+fn year_of(date: &str) -> Option<u32> {
+    date.split_whitespace()
+        .find(|w| w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|w| w.parse().ok())
 }
 
 fn part(text: String, span: Span) -> TextPart {

@@ -918,3 +918,38 @@ Särskilda bestämmelser om hamnar
     assert_eq!(chapter_ids(&r), ["K1", "K2"]);
     assert_eq!(paragraph_ids(&r), ["K1P1", "K2P1", "K2P2"]);
 }
+
+/// MCFFS 2026:3's margin block prints `Utkom från trycket den 9 februari` and leaves the year
+/// to the FS number: the date gets the decision's year, or the next one when its month
+/// comes earlier in the year than the decision's.
+#[test]
+fn a_publication_date_without_its_year_takes_the_decisions() {
+    let r = reg("\
+Myndighetens föreskrifter om provning;
+
+beslutade den 27 januari 2026.
+
+Utkom från trycket den 9 februari.
+
+1 § Text.
+");
+    let m = &r.metadata;
+    assert_eq!(
+        m.published.as_ref().map(|p| p.text.as_str()),
+        Some("9 februari 2026")
+    );
+    let r = reg("\
+Myndighetens föreskrifter om provning;
+
+beslutade den 18 december 2025.
+
+Utkom från trycket den 9 januari.
+
+1 § Text.
+");
+    let m = &r.metadata;
+    assert_eq!(
+        m.published.as_ref().map(|p| p.text.as_str()),
+        Some("9 januari 2026")
+    );
+}

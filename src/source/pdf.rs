@@ -556,22 +556,50 @@ fn footnote_rows(rows: &[Vec<&Glyph>], body: f64) -> Vec<usize> {
         return Vec::new();
     };
     let first_y = rows[0][0].y;
-    let small = |r: &[&Glyph]| row_size(r) < 0.9 * body;
-    let start = (0..rows.len()).find(|&i| {
+    // The first footnote row, and the size of the text the notes are smaller than.
+    let start = (0..rows.len()).find_map(|i| {
         let r = &rows[i];
-        r[0].y > first_y + 0.5 * (last_y - first_y)
-            && small(r)
-            && leading_number(r).is_some()
-            && (i + 1..rows.len()).all(|k| {
+        if r[0].y <= first_y + 0.5 * (last_y - first_y) {
+            return None;
+        }
+        let (number, rest) = leading_number(r)?;
+        let small_from_here = |body: f64| {
+            (i..rows.len()).all(|k| {
                 let t = line_text(&rows[k]);
-                small(&rows[k]) || page_number_of(&t).is_some() || is_margin_text(&t)
+                row_size(&rows[k]) < 0.9 * body
+                    || (k > i && (page_number_of(&t).is_some() || is_margin_text(&t)))
             })
+        };
+        if small_from_here(body) {
+            return Some((i, body));
+        }
+        // Where the notes outweigh the text (a first page with a long footnote), the
+        // page's commonest size is the notes': measure them against the text above them,
+        // and only where that text carries a raised marker with the note's number.
+        // Worded, as notes are (a table's rows in a small size are not: `2 000 ≤ f`), and
+        // the marker glued to a word, not to a number (`10³` is a power).
+        let above = body_size(&rows[..i]);
+        let worded = line_text(&r[rest..])
+            .trim_start()
+            .starts_with(char::is_uppercase);
+        (above > body
+            && worded
+            && small_from_here(above)
+            && footnote_markers(&rows[..i], &[])
+                .0
+                .iter()
+                .any(|m| m.number == number && !m.anchor.ends_with(|c: char| c.is_ascii_digit())))
+        .then_some((i, above))
     });
     match start {
-        Some(s) => (s..rows.len())
+        // A row in the notes' size that cites an FS number in a sentence is a note's; the
+        // FS number alone (a running footer) is not.
+        Some((s, text_size)) => (s..rows.len())
             .filter(|&k| {
                 let t = line_text(&rows[k]);
-                page_number_of(&t).is_none() && !is_margin_text(&t)
+                let cites =
+                    row_size(&rows[k]) < 0.9 * text_size && t.split_whitespace().count() > 4;
+                page_number_of(&t).is_none() && (!is_margin_text(&t) || cites)
             })
             .collect(),
         None => Vec::new(),
@@ -1532,6 +1560,75 @@ mod tests {
             glyphs: g,
         });
         assert_eq!(lines[0].text, "2 kap. Arbete med djur");
+    }
+
+    #[test]
+    fn footnotes_longer_than_the_text_of_their_page_are_still_footnotes() {
+        // A first page: two lines of text, a marker after `(2010:1075)`, and a note in 8 pt
+        // with more glyphs than the text (the page's commonest size is the note's).
+        let mut g = Vec::new();
+        g.extend(glyphs(
+            "Verket föreskriver med stöd av 25 § förordningen",
+            60.0,
+            300.0,
+            11.0,
+        ));
+        g.extend(glyphs("(2010:1075)", 60.0, 314.0, 11.0));
+        g.extend(glyphs("2", 60.0 + 11.0 * 5.5, 310.0, 7.0));
+        g.extend(glyphs(
+            " om brandfarliga varor.",
+            60.0 + 11.0 * 5.5 + 3.5,
+            314.0,
+            11.0,
+        ));
+        g.extend(glyphs(
+            "2 Förordningen senast ändrad genom 2025:1134 och",
+            60.0,
+            600.0,
+            8.0,
+        ));
+        for k in 0..8 {
+            g.extend(glyphs(
+                "därefter genom ett antal andra förordningar om varor",
+                60.0,
+                610.0 + 10.0 * k as f64,
+                8.0,
+            ));
+        }
+        let (lines, notes) = page_lines(&Page {
+            number: 1,
+            glyphs: g,
+        });
+        let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(texts[1], "(2010:1075) om brandfarliga varor.", "{texts:?}");
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert_eq!(notes.len(), 1);
+        assert_eq!(
+            (notes[0].marker.as_str(), notes[0].anchor.as_str()),
+            ("2", "(2010:1075)")
+        );
+        // Without a marker in the text, the same small rows are the page's text.
+        let mut g = glyphs("Rubrik", 60.0, 300.0, 11.0);
+        g.extend(glyphs(
+            "2 Förordningen senast ändrad genom 2025:1134 och",
+            60.0,
+            600.0,
+            8.0,
+        ));
+        for k in 0..8 {
+            g.extend(glyphs(
+                "därefter genom andra",
+                60.0,
+                610.0 + 10.0 * k as f64,
+                8.0,
+            ));
+        }
+        let (lines, notes) = page_lines(&Page {
+            number: 1,
+            glyphs: g,
+        });
+        assert!(notes.is_empty());
+        assert_eq!(lines.len(), 10);
     }
 
     #[test]
