@@ -21,6 +21,9 @@ pub(super) struct Builder {
     pub in_contents: bool,
     /// The paragraph (chapter and paragraph index) the open allmänna råd belong to.
     ar_at: Option<(usize, usize)>,
+    /// `(Upphör att gälla 2024-12-31)` on a line of its own: dates the next paragraph
+    /// (true: in force from the date).
+    pub pending_version: Option<(bool, String)>,
 }
 
 impl Builder {
@@ -46,6 +49,7 @@ impl Builder {
             refused_chapter_line: false,
             in_contents: false,
             ar_at: None,
+            pending_version: None,
         }
     }
 
@@ -323,6 +327,7 @@ impl Builder {
     }
 
     pub fn start_chapter(&mut self, label: Label, heading: &str, span: Span) {
+        self.pending_version = None;
         self.flush_rubriker_as_text();
         let address = Address::chapter(label);
         let repealed = heading
@@ -412,7 +417,14 @@ impl Builder {
                 until = Some(date);
             }
             after = after[len..].trim_start().to_string();
+        } else if let Some((is_from, date)) = self.pending_version.take() {
+            if is_from {
+                from = Some(date);
+            } else {
+                until = Some(date);
+            }
         }
+        self.pending_version = None;
 
         // Diagnostics for labels out of order or used twice.
         let kap = &self.reg.kapitel[kap_index];

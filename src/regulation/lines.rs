@@ -371,8 +371,12 @@ pub(super) fn marker(s: &str) -> Option<(bool, String, usize)> {
     None
 }
 
-/// Strips a trailing amendment note (`Lag (2025:1511).`) and returns the SFS number.
+/// Strips a trailing amendment note (`Lag (2025:1511).`) and returns the SFS number; a
+/// föreskrift's note (`… motordrift. (KIFS 2023:2)`) gives the number with its series.
 pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
+    if let Some(n) = strip_fs_note(text) {
+        return Some(n);
+    }
     let t = text.trim_end();
     let t2 = t.strip_suffix(").")?;
     let open = t2.rfind('(')?;
@@ -404,6 +408,51 @@ pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
     let keep = before[..cut].trim_end().len();
     text.truncate(keep);
     Some(number)
+}
+
+/// `(Upphör att gälla 2024-12-31)` or `(Träder i kraft 2025-01-01)` as a whole line, as
+/// agencies mark the two versions of a paragraph in a consolidated föreskrift: whether it
+/// dates the start (true) and the date.
+pub(super) fn version_line(line: &str) -> Option<(bool, String)> {
+    let inner = line.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let (from, date) = if let Some(d) = inner.strip_prefix("Träder i kraft ") {
+        (true, d)
+    } else {
+        (false, inner.strip_prefix("Upphör att gälla ")?)
+    };
+    let iso = date.len() == 10
+        && date.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    iso.then(|| (from, date.to_string()))
+}
+
+/// `(KIFS 2023:2)` after the sentence it amended (or alone): the note's FS number.
+fn strip_fs_note(text: &mut String) -> Option<String> {
+    let t = text.trim_end();
+    let t = t.strip_suffix('.').unwrap_or(t).strip_suffix(')')?;
+    let open = t.rfind('(')?;
+    let (series, number) = t[open + 1..].rsplit_once(' ')?;
+    let (y, n) = number.split_once(':')?;
+    let fs = series.len() >= 3
+        && series.ends_with("FS")
+        && series.chars().all(|c| c.is_ascii_uppercase() || c == '-');
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let before = t[..open].trim_end();
+    // Only a note standing as its own sentence: `enligt (KIFS 2023:2)` is a citation.
+    if !fs || y.len() != 4 || !digits(y) || !digits(n) {
+        return None;
+    }
+    if !(before.is_empty() || before.ends_with(['.', ';', ':'])) {
+        return None;
+    }
+    let note = format!("{series} {number}");
+    text.truncate(before.len());
+    Some(note)
 }
 
 /// A rule drawn with underscores (`______________`) between the text and the signature.

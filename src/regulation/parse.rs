@@ -162,6 +162,14 @@ pub fn parse(text: &Text) -> Regulation {
             continue;
         }
         b.in_contents = false;
+        if blk.lines.len() == 1
+            && let Some(v) = version_line(blk.first())
+        {
+            b.pending_version = Some(v);
+            first_block = false;
+            window.blocks.pop_front();
+            continue;
+        }
         if let BlockKind::Heading(level) = blk.kind {
             heading_block(&mut b, blocks, level, &mut pending_label);
         } else if let Some((label, lspan)) = pending_label.take() {

@@ -953,3 +953,45 @@ Utkom från trycket den 9 januari.
         Some("9 januari 2026")
     );
 }
+
+/// KIFS 2017:7 as consolidated: two versions of a paragraph, each under a line
+/// `(Upphör att gälla …)` / `(Träder i kraft …)`, are one paragraph's versions, not a label
+/// used twice; the agency's amendment note `(KIFS 2023:2)` is metadata, as `Lag (…).` is.
+#[test]
+fn a_foreskrifts_dated_versions_and_amendment_notes() {
+    let r = reg("\
+4 kap. Undantag
+
+(Upphör att gälla 2024-12-31)
+
+3 § Bestämmelserna ska inte tillämpas på natriumhydroxid.
+
+(Träder i kraft 2025-01-01)
+
+3 § Bestämmelserna ska inte tillämpas på explosiva varor eller bränslen avsedda för
+motordrift. (KIFS 2023:2)
+
+4 § Tillstånd krävs enligt föreskrifterna (KIFS 2023:2)
+
+5 § Se även (KIFS 2021:8).
+");
+    assert!(
+        !r.diagnostics
+            .iter()
+            .any(|d| d.kind == DiagnosticKind::DuplicateLabel),
+        "{:?}",
+        r.diagnostics
+    );
+    let ps: Vec<&Paragraf> = r.paragraphs().collect();
+    assert_eq!(ps[0].in_force_until.as_deref(), Some("2024-12-31"));
+    assert_eq!(ps[1].in_force_from.as_deref(), Some("2025-01-01"));
+    assert_eq!(ps[1].amended_by, ["KIFS 2023:2"]);
+    assert!(
+        ps[1].stycken[0].text.ends_with("motordrift."),
+        "{:?}",
+        ps[1].stycken
+    );
+    // A citation ending a sentence is wording.
+    assert!(ps[2].amended_by.is_empty() && ps[2].stycken[0].text.ends_with("(KIFS 2023:2)"));
+    assert!(ps[3].amended_by.is_empty());
+}
