@@ -158,7 +158,14 @@ impl Builder {
             let at = self.allmanna_rad_target(target);
             match at {
                 Some((ki, pi)) if self.pending_rubriker.is_empty() || target.is_some() => {
-                    self.flush_rubriker_as_text();
+                    // A rubrik over advice that names its paragraph heads the advice.
+                    let rubrik = (!self.pending_rubriker.is_empty()).then(|| {
+                        std::mem::take(&mut self.pending_rubriker)
+                            .into_iter()
+                            .map(|r| r.0)
+                            .collect::<Vec<_>>()
+                            .join(" – ")
+                    });
                     let p = &mut self.reg.kapitel[ki].paragrafer[pi];
                     let n = p.allmanna_rad.len() + 1;
                     let id = if n == 1 {
@@ -169,6 +176,7 @@ impl Builder {
                     p.allmanna_rad.push(AllmannaRad {
                         id,
                         heading: t.to_string(),
+                        rubrik,
                         span,
                         stycken: Vec::new(),
                     });

@@ -162,6 +162,11 @@ pub fn parse(text: &Text) -> Regulation {
             continue;
         }
         b.in_contents = false;
+        if inline_allmanna_rad(&mut b, blk) {
+            first_block = false;
+            window.blocks.pop_front();
+            continue;
+        }
         if blk.lines.len() == 1
             && let Some(v) = version_line(blk.first())
         {
@@ -307,6 +312,33 @@ fn heading_block(
         return;
     }
     b.pending_rubriker.push((joined, blk.span));
+}
+
+/// `Allmänna råd: Text …` with the advice on the heading's line: the heading, then the rest
+/// of the block as the advice's first stycke.
+fn inline_allmanna_rad(b: &mut Builder, blk: &Blk) -> bool {
+    if !matches!(b.mode, Mode::Paragraf | Mode::AllmannaRad) {
+        return false;
+    }
+    let first = blk.first().trim_start();
+    let Some(rest) = ["Allmänna råd:", "Allmänt råd:"]
+        .iter()
+        .find_map(|h| first.strip_prefix(h))
+        .map(str::trim_start)
+        .filter(|r| r.starts_with(char::is_uppercase))
+    else {
+        return false;
+    };
+    let head = &first[..first.len() - rest.len()];
+    if !b.special_heading(head.trim_end(), blk.lines[0].1) {
+        return false;
+    }
+    let mut lines = blk.lines.clone();
+    lines[0].0 = Cow::Owned(rest.to_string());
+    let mut tail = Blk::new(lines, blk.kind);
+    tail.span = blk.span;
+    b.text_block(&tail);
+    true
 }
 
 /// The block after a Markdown `### 7 §` heading: the paragraph of that label.
@@ -628,6 +660,10 @@ fn is_rubrik(blocks: &[Blk], i: usize) -> bool {
             .collect::<Vec<_>>()
             .join(" ");
         if heading_shaped(&t) && followed_by_paragraph(blocks, i + 1) {
+            return true;
+        }
+        // A rubrik over `Allmänna råd till 7 § …` heads that advice.
+        if matches!(allmanna_rad_heading(&t), Some(Some(_))) {
             return true;
         }
         // `Allmänna råd` is no rubrik, but a rubrik may head a chapter's first paragraph only.

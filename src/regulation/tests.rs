@@ -995,3 +995,54 @@ motordrift. (KIFS 2023:2)
     assert!(ps[2].amended_by.is_empty() && ps[2].stycken[0].text.ends_with("(KIFS 2023:2)"));
     assert!(ps[3].amended_by.is_empty());
 }
+
+/// MSBFS 2025:4: a rubrik (wrapped over two lines) directly over `Allmänna råd till 7 §
+/// förordning …` heads that advice, and is neither a stycke nor the next paragraph's rubrik;
+/// `Allmänna råd: Text` on one line opens advice with that text.
+#[test]
+fn a_rubrik_over_allmanna_rad_and_advice_on_the_headings_line() {
+    let r = reg("\
+3 § Uttryck används med samma innebörd som i förordningen.
+
+Statliga myndigheters uppgifter inför och vid höjd
+beredskap
+
+Allmänna råd till 7 § förordning (2022:524) om statliga
+myndigheters beredskap
+
+Myndigheternas planering bör utgå från 7 §.
+
+4 § Myndigheterna ska planera.
+
+Allmänna råd: Planeringen bör dokumenteras
+skriftligt.
+
+Den bör ses över årligen.
+
+5 § Text.
+");
+    let ps: Vec<&Paragraf> = r.paragraphs().collect();
+    assert_eq!(ps[0].stycken.len(), 1, "{:?}", ps[0].stycken);
+    let ar = &ps[0].allmanna_rad[0];
+    assert_eq!(
+        ar.rubrik.as_deref(),
+        Some("Statliga myndigheters uppgifter inför och vid höjd beredskap")
+    );
+    assert_eq!(
+        ar.stycken[0].text,
+        "Myndigheternas planering bör utgå från 7 §."
+    );
+    assert_eq!(ps[1].rubrik, None);
+    let ar = &ps[1].allmanna_rad[0];
+    assert_eq!(ar.heading, "Allmänna råd:");
+    let texts: Vec<&str> = ar.stycken.iter().map(|s| s.text.as_str()).collect();
+    assert_eq!(
+        texts,
+        [
+            "Planeringen bör dokumenteras skriftligt.",
+            "Den bör ses över årligen."
+        ]
+    );
+    assert_eq!(ps[1].stycken.len(), 1);
+    assert_eq!(ps.len(), 3);
+}

@@ -232,6 +232,10 @@ pub struct Punkt {
 pub struct AllmannaRad {
     pub id: String,
     pub heading: String,
+    /// A rubrik printed directly over the heading (`Statliga myndigheters uppgifter …` over
+    /// `Allmänna råd till 7 § förordning (2022:524) …`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rubrik: Option<String>,
     pub span: Span,
     pub stycken: Vec<TextPart>,
 }
