@@ -155,6 +155,21 @@ impl Builder {
                 // Advice inside a bilaga is the bilaga's text.
                 return false;
             }
+            // `Allmänna råd` heading a trailing part of advice keyed by paragraph (`Till 2 §`,
+            // `Till 3 §` …): the part's heading opens no advice of its own.
+            if target.is_some()
+                && self.mode == Mode::AllmannaRad
+                && let Some((ki, pi)) = self.ar_at
+                && let Some(p) = self
+                    .reg
+                    .kapitel
+                    .get_mut(ki)
+                    .and_then(|k| k.paragrafer.get_mut(pi))
+                && p.allmanna_rad.last().is_some_and(|a| a.stycken.is_empty())
+            {
+                p.allmanna_rad.pop();
+                self.ar_at = None;
+            }
             let at = self.allmanna_rad_target(target);
             match at {
                 Some((ki, pi)) if self.pending_rubriker.is_empty() || target.is_some() => {

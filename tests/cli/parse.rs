@@ -705,3 +705,26 @@ fn published_foreskrifter_have_their_hand_checked_outline() {
         insta::assert_snapshot!(format!("foreskrift_{name}"), outline(&v));
     }
 }
+
+/// Allmänna råd in a trailing part keyed by paragraph (a constructed fixture in the shape
+/// some agencies publish; no file of the corpus has it): each `Till N §` block belongs to
+/// paragraph N, and the part's heading is no advice of its own.
+#[test]
+fn allmanna_rad_in_a_trailing_part_attach_to_the_paragraphs_they_name() {
+    let rows = tsv(&fixture("foreskrifter/trailing-allmanna-rad.txt"));
+    let ar: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|r| r[1] == "allmanna-rad")
+        .map(|r| (r[0].as_str(), r[3].as_str()))
+        .collect();
+    assert_eq!(ar.len(), 2, "{rows:?}");
+    assert_eq!(ar[0].0, "P2AR");
+    assert!(
+        ar[0].1.starts_with("Det systematiska brandskyddsarbetet"),
+        "{ar:?}"
+    );
+    assert_eq!(ar[1].0, "P3AR");
+    assert!(ar[1].1.starts_with("Dokumentationen bör"), "{ar:?}");
+    assert_eq!(count(&rows, "paragraf"), 3);
+    assert_eq!(count(&rows, "overgang"), 1);
+}
