@@ -79,22 +79,40 @@ fn compare_files(a: &Args) -> CmdResult {
         output::check_not_input(out, &inputs)
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
-    if let Some(new_path) = &a.new {
-        let new_text = remiss::source::read(new_path)
-            .with_context(|| format!("cannot read the new version {}", new_path.display()))?;
-        if remiss::amend::is_amendment(&new_text) {
-            return amendment(a, new_path, new_text, &inputs);
-        }
-    }
     let (old, new) = match &a.new {
         Some(new_path) => {
-            // Each text is dropped once parsed: only the trees are compared.
-            let (old, old_text) = remiss::read_regulation(&a.old)
-                .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
+            // The two versions are read and parsed side by side (they are independent);
+            // errors are reported in the same order as when read one after the other.
+            let (old_read, new_read) = std::thread::scope(|s| {
+                let old = s.spawn(|| remiss::read_regulation(&a.old));
+                let new = remiss::source::read(new_path).and_then(|text| {
+                    if remiss::amend::is_amendment(&text) {
+                        Ok(New::Amendment(text))
+                    } else {
+                        remiss::read_regulation_text(new_path, text).map(New::Regulation)
+                    }
+                });
+                let old = old
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (old, new)
+            });
+            let new_context = || format!("cannot read the new version {}", new_path.display());
+            let old_context = || format!("cannot read the old version {}", a.old.display());
+            let new_read = match new_read {
+                Ok(New::Amendment(text)) => {
+                    let old_read = old_read.with_context(old_context)?;
+                    return amendment(a, new_path, old_read, text, &inputs);
+                }
+                Ok(New::Regulation(parsed)) => Ok(parsed),
+                Err(e @ remiss::Error::NotARegulation { .. }) => Err(e),
+                Err(e) => return Err(anyhow::Error::new(e).context(new_context())),
+            };
+            // Each text is dropped once its notices are shown: only the trees are compared.
+            let (old, old_text) = old_read.with_context(old_context)?;
             super::notices(&old_text);
             drop(old_text);
-            let (new, new_text) = remiss::read_regulation(new_path)
-                .with_context(|| format!("cannot read the new version {}", new_path.display()))?;
+            let (new, new_text) = new_read.with_context(new_context)?;
             super::notices(&new_text);
             drop(new_text);
             (old, new)
@@ -154,16 +172,21 @@ fn compare_files(a: &Args) -> CmdResult {
     })
 }
 
+/// What NEW turned out to be.
+enum New {
+    Regulation((remiss::regulation::Regulation, remiss::source::Text)),
+    Amendment(remiss::source::Text),
+}
+
 /// NEW is an amendment: the base (OLD) is compared with the base as amended, and the
 /// parallelluppställning (md, html) is the proposition layout of the changed parts.
 fn amendment(
     a: &Args,
     new_path: &Path,
+    (old, old_text): (remiss::regulation::Regulation, remiss::source::Text),
     new_text: remiss::source::Text,
     inputs: &[&Path],
 ) -> CmdResult {
-    let (old, old_text) = remiss::read_regulation(&a.old)
-        .with_context(|| format!("cannot read the old version {}", a.old.display()))?;
     super::notices(&old_text);
     super::notices(&new_text);
     let am = remiss::amend::read(&new_text, Some(&old))
