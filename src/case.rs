@@ -6,6 +6,7 @@ use crate::compare::{self, VersionMap};
 use crate::regulation::{self, Regulation};
 use crate::report::{self, EffectReport, Matrix, Opinion, Respondent};
 use crate::source::{self, Text};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::path::{Component, Path, PathBuf};
 
@@ -799,6 +800,42 @@ fn check_sizes(dir: &Path, manifest: &Manifest) -> Result<Vec<CaseError>, CaseEr
     Ok(problems)
 }
 
+/// How many answers are read side by side before their results are taken in order.
+const ANSWER_CHUNK: usize = 32;
+
+/// Reads one answer and its positions against the first draft. A failure carries the text
+/// when it was read, so its notices are still shown.
+fn read_answer(
+    dir: &Path,
+    a: &AnswerEntry,
+    first: &Regulation,
+    index: &TopicIndex,
+    lex: &Lexicon,
+    cache: Option<&SourceCache>,
+) -> Result<AnswerIn, (CaseError, Option<Text>)> {
+    let text = read_input(dir, &a.file, cache).map_err(|e| (e, None))?;
+    let parsed = answer::parse(&text, lex);
+    let table = stance::read_with_index(&parsed, Some(first), Some(index), lex);
+    if !table.has_positions() {
+        return Err((CaseError::NoPositions(dir.join(&a.file)), Some(text)));
+    }
+    let mut entry = a.clone();
+    if entry.respondent.trim().is_empty() {
+        entry.respondent = table
+            .meta
+            .respondent
+            .as_ref()
+            .map(|r| r.name.clone())
+            .unwrap_or_else(|| stem(&a.file));
+    }
+    Ok(AnswerIn {
+        entry,
+        text,
+        parsed,
+        table,
+    })
+}
+
 /// Reads one file of the case, after checking that its real path lies inside the case.
 fn read_input(dir: &Path, file: &str, cache: Option<&SourceCache>) -> Result<Text, CaseError> {
     let path = dir.join(file);
@@ -986,39 +1023,33 @@ pub fn read_case_cached(
     let first = &drafts[0].regulation;
     let index = TopicIndex::build(first);
     let mut answers: Vec<AnswerIn> = Vec::new();
-    for a in &manifest.answers {
-        let path = dir.join(&a.file);
-        done += 1;
-        progress.step("answers", done, total);
-        if too_large.contains(&path) {
-            continue;
-        }
-        match read_input(dir, &a.file, cache) {
-            Ok(text) => {
-                notices.extend(text.notices.iter().cloned());
-                let parsed = answer::parse(&text, lex);
-                let table = stance::read_with_index(&parsed, Some(first), Some(&index), lex);
-                if !table.has_positions() {
-                    errors.push(CaseError::NoPositions(path));
-                    continue;
+    // Answers are read independently, so a chunk of them at a time is read on every core;
+    // each chunk's results are then taken in the manifest's order, so the outcome is the
+    // same whatever the number of threads. The chunks keep the progress report moving.
+    for chunk in manifest.answers.chunks(ANSWER_CHUNK) {
+        let read: Vec<Option<Result<AnswerIn, (CaseError, Option<Text>)>>> = chunk
+            .par_iter()
+            .map(|a| {
+                let path = dir.join(&a.file);
+                (!too_large.contains(&path)).then(|| read_answer(dir, a, first, &index, lex, cache))
+            })
+            .collect();
+        for r in read {
+            done += 1;
+            progress.step("answers", done, total);
+            match r {
+                Some(Ok(a)) => {
+                    notices.extend(a.text.notices.iter().cloned());
+                    answers.push(a);
                 }
-                let mut entry = a.clone();
-                if entry.respondent.trim().is_empty() {
-                    entry.respondent = table
-                        .meta
-                        .respondent
-                        .as_ref()
-                        .map(|r| r.name.clone())
-                        .unwrap_or_else(|| stem(&a.file));
+                Some(Err((e, text))) => {
+                    if let Some(t) = text {
+                        notices.extend(t.notices.iter().cloned());
+                    }
+                    errors.push(e);
                 }
-                answers.push(AnswerIn {
-                    entry,
-                    text,
-                    parsed,
-                    table,
-                });
+                None => {}
             }
-            Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {

@@ -309,6 +309,20 @@ pub struct Written {
 /// with the [`MARKER`], which then replaces `out` by renames, under the output's lock. A
 /// failure leaves the previous output as it was and no temporary folder behind.
 pub fn write_build(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, OutputError> {
+    write_build_with(out, files, &[])
+}
+
+/// A file of a build written by a function straight into its place, so that a large file
+/// (the case's data.json) is never held whole in memory: its path in the build and the
+/// function that writes its bytes.
+pub type Streamed<'a> = (&'a str, &'a dyn Fn(&mut dyn Write) -> io::Result<()>);
+
+/// [`write_build`] with some files written by functions, after the others.
+pub fn write_build_with(
+    out: &Path,
+    files: &[(String, Vec<u8>)],
+    streamed: &[Streamed],
+) -> Result<Written, OutputError> {
     check_build_target(out)?;
     let parent = parent_of(out);
     fs::create_dir_all(&parent).map_err(io_at(&parent))?;
@@ -329,6 +343,15 @@ pub fn write_build(out: &Path, files: &[(String, Vec<u8>)]) -> Result<Written, O
             fs::create_dir_all(d).map_err(io_at(d))?;
         }
         fs::write(&p, bytes).map_err(io_at(&p))?;
+    }
+    for (rel, write) in streamed {
+        let p = tmp.path().join(rel);
+        if let Some(d) = p.parent() {
+            fs::create_dir_all(d).map_err(io_at(d))?;
+        }
+        let file = File::create(&p).map_err(io_at(&p))?;
+        let mut w = io::BufWriter::with_capacity(1 << 16, file);
+        write(&mut w).and_then(|()| w.flush()).map_err(io_at(&p))?;
     }
     let marker = tmp.path().join(MARKER);
     fs::write(&marker, MARKER_TEXT).map_err(io_at(&marker))?;
@@ -421,6 +444,24 @@ mod tests {
         write_build(&out, &files()).unwrap();
         assert!(!out.join("stale.html").exists());
         assert_eq!(names(t.path()), ["out", "p"]);
+    }
+
+    #[test]
+    fn a_streamed_file_is_written_and_its_failure_keeps_the_old_build() {
+        let t = tempfile::tempdir().unwrap();
+        let out = t.path().join("out");
+        let json = |w: &mut dyn Write| w.write_all(b"{}\n");
+        write_build_with(&out, &files(), &[("data/d.json", &json)]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("data/d.json")).unwrap(), "{}\n");
+        assert_eq!(fs::read_to_string(out.join("svar/r1.html")).unwrap(), "r1");
+        let broken = |w: &mut dyn Write| {
+            w.write_all(b"{")?;
+            Err(io::Error::other("serialiser failed"))
+        };
+        let e = write_build_with(&out, &[], &[("data/d.json", &broken)]).unwrap_err();
+        assert!(e.to_string().contains("d.json"), "{e}");
+        assert_eq!(fs::read_to_string(out.join("data/d.json")).unwrap(), "{}\n");
+        assert_eq!(names(t.path()), ["out"]);
     }
 
     #[test]

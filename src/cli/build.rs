@@ -183,9 +183,11 @@ pub fn run(a: Args) -> CmdResult {
         deadline: std::time::Duration::from_secs(a.template_timeout),
         ..Default::default()
     };
-    let files = remiss::render::outputs(&templates, data, &case.drafts, &case.answer_lines, limits)
+    let files = remiss::render::pages(&templates, data, &case.drafts, &case.answer_lines, limits)
         .context("rendering failed; nothing was written")?;
-    let written = output::write_build(&out, &files)
+    // data.json goes straight into its file: for a large case it is the largest output.
+    let json = |w: &mut dyn std::io::Write| remiss::render::data_json(data, w);
+    let written = output::write_build_with(&out, &files, &[("data.json", &json)])
         .with_context(|| format!("cannot write the build into {}", out.display()))?;
     if written.leftovers_removed > 0 {
         eprintln!(
@@ -196,7 +198,7 @@ pub fn run(a: Args) -> CmdResult {
     }
     eprintln!(
         "wrote {} files to {}: {} answers, {} paragraphs, {} with comments, {} conflicts; open {}",
-        files.len(),
+        files.len() + 1,
         out.display(),
         data.figures.answers,
         data.figures.paragraphs,

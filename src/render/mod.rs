@@ -573,6 +573,36 @@ pub fn outputs(
     answer_lines: &[Vec<String>],
     limits: Limits,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let mut files = pages(templates, data, drafts, answer_lines, limits)?;
+    let mut json = Vec::new();
+    data_json(data, &mut json).map_err(|e| RenderError::Template {
+        name: "data.json".into(),
+        message: e.to_string(),
+    })?;
+    files.push(("data.json".to_string(), json));
+    Ok(files)
+}
+
+/// The case's data as `data.json` holds it (pretty JSON and a final newline), written to
+/// `w` as it is serialised: for a large case it is the largest file of the build.
+pub fn data_json(data: &CaseData, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    use std::io::Write;
+    // Buffered here, so the serialiser's many small writes are not calls through `dyn`.
+    let mut b = std::io::BufWriter::with_capacity(1 << 16, w);
+    serde_json::to_writer_pretty(&mut b, data)?;
+    b.write_all(b"\n")?;
+    b.flush()
+}
+
+/// Every output file of a case but `data.json` (see [`data_json`]), as [`outputs`] gives
+/// them.
+pub fn pages(
+    templates: &Templates,
+    data: &CaseData,
+    drafts: &[Regulation],
+    answer_lines: &[Vec<String>],
+    limits: Limits,
+) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     // Templates get everything but the version maps (rendered by the comparison pages
     // themselves), which keeps the template context small for large cases.
     let view = View {
@@ -752,12 +782,6 @@ pub fn outputs(
     for r in &data.respondents {
         files.push((r.page.clone(), take(&r.page).into_bytes()));
     }
-    let mut json = serde_json::to_vec_pretty(data).map_err(|e| RenderError::Template {
-        name: "data.json".into(),
-        message: e.to_string(),
-    })?;
-    json.push(b'\n');
-    files.push(("data.json".to_string(), json));
     Ok(files)
 }
 

@@ -1209,3 +1209,64 @@ fn a_case_over_the_size_limit_is_refused_before_reading() {
     assert!(stderr(&o).contains("bytes for a case"), "{}", stderr(&o));
     assert!(!case.out().exists());
 }
+
+/// Answers are read on every core: the build's bytes, its messages and its exit code are
+/// the same with one thread as with several, also past the first chunk of answers and with
+/// answers that cannot be used among them.
+#[test]
+fn answers_read_in_parallel_give_the_same_build_as_one_by_one() {
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for d in ["1-remissversion.txt", "2-beslutad-version.txt"] {
+        let p = sample().join("drafts").join(d);
+        files.push((format!("drafts/{d}"), std::fs::read(p).unwrap()));
+    }
+    let answers: Vec<PathBuf> = ["serviceforvaltningen.txt", "stockholm-ks-2025-1384.txt"]
+        .iter()
+        .map(|a| sample().join("answers").join(a))
+        .collect();
+    for i in 0..70 {
+        let name = format!("answers/{i:03}.txt");
+        let bytes = match i {
+            // No position at all, and a binary file: both skipped with --keep-going.
+            33 => b"Vi har tagit del av remissen.\n".to_vec(),
+            50 => vec![0u8, 159, 146, 150, 0, 1],
+            _ => std::fs::read(&answers[i % 2]).unwrap(),
+        };
+        files.push((name, bytes));
+    }
+    let refs: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(r, b)| (r.as_str(), b.as_slice()))
+        .collect();
+    let case = case_folder(&refs);
+    let run = |threads: &str, out: &Path| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_remiss"))
+            .args([
+                "build".as_ref(),
+                case.path().as_os_str(),
+                "--keep-going".as_ref(),
+            ])
+            .args(["-o".as_ref(), out.as_os_str()])
+            .env("NO_COLOR", "1")
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap()
+    };
+    let one = case.tmp.path().join("one");
+    let four = case.tmp.path().join("four");
+    let (a, b) = (run("1", &one), run("4", &four));
+    assert_eq!(a.status.code(), Some(1), "{}", stderr(&a));
+    assert_eq!(b.status.code(), a.status.code());
+    let strip =
+        |o: &std::process::Output, out: &Path| stderr(o).replace(&out.display().to_string(), "OUT");
+    assert_eq!(strip(&a, &one), strip(&b, &four));
+    assert!(stderr(&a).contains("033.txt"), "{}", stderr(&a));
+    assert!(stderr(&a).contains("050.txt"), "{}", stderr(&a));
+    let (ta, tb) = (tree(&one), tree(&four));
+    assert_eq!(ta.keys().collect::<Vec<_>>(), tb.keys().collect::<Vec<_>>());
+    for (k, v) in &ta {
+        assert!(v == &tb[k], "{k} differs between one thread and four");
+    }
+    let data = read_json(&one.join("data.json"));
+    assert_eq!(data["respondents"].as_array().map(Vec::len), Some(68));
+}
