@@ -11,6 +11,8 @@
 # Prints the median wall time and peak RSS (from /usr/bin/time -v) of both commands over
 # RUNS runs, the ratio remiss / git, and the peak RSS relative to the input size.
 #
+# `remiss` is the json output; tsv and html are timed as well, each with its ratio to git.
+#
 # Usage: benches/diff.sh [RUNS]   (default 11; COPIES=4 in the environment to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -81,6 +83,7 @@ measure() {
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 measure remiss "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format json
+measure remiss_tsv "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv
 measure remiss_html "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format html
 measure git git diff --no-index --word-diff "$TMP/old.txt" "$TMP/new.txt"
 
@@ -94,10 +97,13 @@ report() {
 
 echo "runs: $RUNS"
 report remiss
+report remiss_tsv
 report remiss_html
 report git
-rt=$(cut -d' ' -f1 "$TMP/remiss.runs" | median)
 gt=$(cut -d' ' -f1 "$TMP/git.runs" | median)
+for name in remiss remiss_tsv remiss_html; do
+  rt=$(cut -d' ' -f1 "$TMP/$name.runs" | median)
+  awk -v n="$name" -v r="$rt" -v g="$gt" 'BEGIN { printf "ratio %s/git (wall, medians): %.2f\n", n, r / g }'
+done
 rm_kb=$(cut -d' ' -f2 "$TMP/remiss.runs" | median)
-awk -v r="$rt" -v g="$gt" 'BEGIN { printf "ratio remiss/git (wall, medians): %.2f\n", r / g }'
 awk -v m="$rm_kb" -v b=$((old_b + new_b)) 'BEGIN { printf "remiss peak RSS / input bytes: %.1f×\n", m * 1024 / b }'

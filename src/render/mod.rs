@@ -8,6 +8,7 @@ pub mod amend;
 pub mod answer;
 pub mod cite;
 pub mod compare;
+mod compilation;
 pub mod docx;
 pub mod escape;
 mod guard;
@@ -207,6 +208,8 @@ pub struct Templates {
     /// An organisation's Word document whose styles, page setup, headers and footers
     /// yttrande.docx takes (`--reference-docx`).
     reference_docx: Option<Arc<Vec<u8>>>,
+    /// The templates a user replaced (`--templates`), by name.
+    custom: Arc<Vec<String>>,
 }
 
 impl Templates {
@@ -225,6 +228,12 @@ impl Templates {
         if let Some(dir) = overrides {
             read_overrides(dir, &mut sources)?;
         }
+        let custom: Vec<String> = sources
+            .iter()
+            .zip(TEMPLATES.iter())
+            .filter(|((_, src, _), (_, default, _))| src != default)
+            .map(|((name, _, _), _)| name.to_string())
+            .collect();
         let mut html = environment(tera::escape_html, ".html");
         let mut md = environment(escape::markdown, ".md");
         for (name, src, kind) in &sources {
@@ -251,6 +260,7 @@ impl Templates {
             html: Arc::new(html),
             md: Arc::new(md),
             reference_docx: None,
+            custom: Arc::new(custom),
         })
     }
 
@@ -450,7 +460,10 @@ struct View<'a> {
     manifest: &'a crate::case::Manifest,
     drafts: &'a [crate::case::DraftInfo],
     respondents: &'a [crate::report::Respondent],
-    matrix: &'a crate::report::Matrix,
+    /// Left out when the compilation page is written directly (see `compilation`): no
+    /// other default template uses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matrix: Option<&'a crate::report::Matrix>,
     reported: &'a [crate::report::ReportedPosition],
     comparisons: Vec<Link<'a>>,
     effects: &'a crate::report::EffectReport,
@@ -603,6 +616,9 @@ pub fn pages(
     answer_lines: &[Vec<String>],
     limits: Limits,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    // With the default templates the compilation page is written directly, and the
+    // matrix (targets × respondents) is not copied into the templates' context at all.
+    let direct = templates.custom.is_empty();
     // Templates get everything but the version maps (rendered by the comparison pages
     // themselves), which keeps the template context small for large cases.
     let view = View {
@@ -610,7 +626,7 @@ pub fn pages(
         manifest: &data.manifest,
         drafts: &data.drafts,
         respondents: &data.respondents,
-        matrix: &data.matrix,
+        matrix: (!direct).then_some(&data.matrix),
         reported: &data.reported,
         comparisons: data
             .comparisons
@@ -687,8 +703,9 @@ pub fn pages(
             ctx: Arc::clone(ctx),
         })
     };
-    for name in ["index.html", "sammanstallning.html"] {
-        page(name, name, &ctx);
+    page("index.html", "index.html", &ctx);
+    if !direct {
+        page("sammanstallning.html", "sammanstallning.html", &ctx);
     }
     page("yttrande.md", "yttrande.md", &plain);
     page("yttrande.linked.md", "yttrande.md", &linked);
@@ -746,6 +763,13 @@ pub fn pages(
         "yttrande.html".into(),
         html.into_iter().next().unwrap_or_default(),
     );
+    if direct {
+        let style = templates.render("style.css", &Context::new())?;
+        by_file.insert(
+            "sammanstallning.html".into(),
+            compilation::page(&view, &data.matrix, &style),
+        );
+    }
     let mut take = |name: &str| by_file.remove(name).unwrap_or_default();
 
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
