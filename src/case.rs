@@ -803,8 +803,13 @@ fn check_sizes(dir: &Path, manifest: &Manifest) -> Result<Vec<CaseError>, CaseEr
 /// How many answers are read side by side before their results are taken in order.
 const ANSWER_CHUNK: usize = 32;
 
-/// Reads one answer and its positions against the first draft. A failure carries the text
-/// when it was read, so its notices are still shown.
+/// An answer that cannot be used, with its text when it was read (its notices are shown).
+struct Unread {
+    error: CaseError,
+    text: Option<Text>,
+}
+
+/// Reads one answer and its positions against the first draft.
 fn read_answer(
     dir: &Path,
     a: &AnswerEntry,
@@ -812,12 +817,16 @@ fn read_answer(
     index: &TopicIndex,
     lex: &Lexicon,
     cache: Option<&SourceCache>,
-) -> Result<AnswerIn, (CaseError, Option<Text>)> {
-    let text = read_input(dir, &a.file, cache).map_err(|e| (e, None))?;
+) -> Result<AnswerIn, Box<Unread>> {
+    let text =
+        read_input(dir, &a.file, cache).map_err(|error| Box::new(Unread { error, text: None }))?;
     let parsed = answer::parse(&text, lex);
     let table = stance::read_with_index(&parsed, Some(first), Some(index), lex);
     if !table.has_positions() {
-        return Err((CaseError::NoPositions(dir.join(&a.file)), Some(text)));
+        return Err(Box::new(Unread {
+            error: CaseError::NoPositions(dir.join(&a.file)),
+            text: Some(text),
+        }));
     }
     let mut entry = a.clone();
     if entry.respondent.trim().is_empty() {
@@ -1027,7 +1036,7 @@ pub fn read_case_cached(
     // each chunk's results are then taken in the manifest's order, so the outcome is the
     // same whatever the number of threads. The chunks keep the progress report moving.
     for chunk in manifest.answers.chunks(ANSWER_CHUNK) {
-        let read: Vec<Option<Result<AnswerIn, (CaseError, Option<Text>)>>> = chunk
+        let read: Vec<Option<Result<AnswerIn, Box<Unread>>>> = chunk
             .par_iter()
             .map(|a| {
                 let path = dir.join(&a.file);
@@ -1042,11 +1051,11 @@ pub fn read_case_cached(
                     notices.extend(a.text.notices.iter().cloned());
                     answers.push(a);
                 }
-                Some(Err((e, text))) => {
-                    if let Some(t) = text {
+                Some(Err(u)) => {
+                    if let Some(t) = &u.text {
                         notices.extend(t.notices.iter().cloned());
                     }
-                    errors.push(e);
+                    errors.push(u.error);
                 }
                 None => {}
             }

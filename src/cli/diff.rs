@@ -89,7 +89,8 @@ fn compare_files(a: &Args) -> CmdResult {
                     if remiss::amend::is_amendment(&text) {
                         Ok(New::Amendment(text))
                     } else {
-                        remiss::read_regulation_text(new_path, text).map(New::Regulation)
+                        remiss::read_regulation_text(new_path, text)
+                            .map(|parsed| New::Regulation(Box::new(parsed)))
                     }
                 });
                 let old = old
@@ -104,7 +105,7 @@ fn compare_files(a: &Args) -> CmdResult {
                     let old_read = old_read.with_context(old_context)?;
                     return amendment(a, new_path, old_read, text, &inputs);
                 }
-                Ok(New::Regulation(parsed)) => Ok(parsed),
+                Ok(New::Regulation(parsed)) => Ok(*parsed),
                 Err(e @ remiss::Error::NotARegulation { .. }) => Err(e),
                 Err(e) => return Err(anyhow::Error::new(e).context(new_context())),
             };
@@ -174,7 +175,7 @@ fn compare_files(a: &Args) -> CmdResult {
 
 /// What NEW turned out to be.
 enum New {
-    Regulation((remiss::regulation::Regulation, remiss::source::Text)),
+    Regulation(Box<(remiss::regulation::Regulation, remiss::source::Text)>),
     Amendment(remiss::source::Text),
 }
 

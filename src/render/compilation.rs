@@ -63,9 +63,9 @@ pub(super) fn page(case: &View, matrix: &Matrix, style: &str) -> String {
         chip(&mut o, s);
         o.push(' ');
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<span class=\"chip corr\">korrigerad</span> <span class=\"chip unsure\">{}</span> · Klicka på en markering för att läsa meningen den bygger på.</p>\n",
+        "<span class=\"chip corr\">korrigerad</span> <span class=\"chip unsure\">{}</span> · Klicka på en markering för att läsa meningen den bygger på.</p>",
         esc(uncertain())
     );
     o.push_str(FILTERS_START);
@@ -254,9 +254,9 @@ fn matrix_row(o: &mut String, row: &MatrixRow, i: usize, comparison: Option<&str
         }
         o.push_str("</td>\n");
     }
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+        "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
         row.supporting, row.opposing
     );
 }
