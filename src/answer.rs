@@ -815,21 +815,6 @@ fn is_abbreviation(before: &str) -> bool {
 // Metadata
 // ---------------------------------------------------------------------------------------
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// Whether a name looks like an organisation (`Socialförvaltningen`, `Stockholm Vatten och Avfall AB`).
 fn org_shaped(t: &str, lex: &Lexicon) -> bool {
     let t = t.trim();
@@ -968,7 +953,7 @@ fn dates(m: &mut Metadata, src: &str, line_of: &dyn Fn(usize) -> u32) {
         if let (Some(d), Some(mon), Some(y)) = (parts.next(), parts.next(), parts.next())
             && let Ok(day) = d.parse::<u32>()
             && (1..=31).contains(&day)
-            && let Some(mi) = MONTHS.iter().position(|x| *x == mon)
+            && let Some(mi) = crate::cite::MONTHS.iter().position(|x| *x == mon)
         {
             let y: String = y.chars().take_while(|c| c.is_ascii_digit()).collect();
             if y.len() == 4 && (i == 0 || !b[i - 1].is_ascii_digit()) {

@@ -11,6 +11,23 @@ pub use resolve::{Context, Outline, Reason, Resolved, Unresolved, expand, resolv
 use serde::Serialize;
 use tokens::*;
 
+/// The Swedish months in order, as acts and documents date themselves (`av den 31 mars
+/// 2004`, `beslutade den 9 februari 2026`).
+pub const MONTHS: [&str; 12] = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// What a citation points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]

@@ -137,25 +137,14 @@ pub(super) fn read(reg: &mut Regulation, notes: &[Note]) {
     reg.metadata = m;
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// The month (1–12) a date names: `9 februari` → 2.
 fn month_of(date: &str) -> Option<usize> {
     date.split_whitespace()
-        .find_map(|w| MONTHS.iter().position(|m| w.eq_ignore_ascii_case(m)))
+        .find_map(|w| {
+            crate::cite::MONTHS
+                .iter()
+                .position(|m| w.eq_ignore_ascii_case(m))
+        })
         .map(|i| i + 1)
 }
 
