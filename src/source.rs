@@ -541,9 +541,7 @@ fn plain_blocks(source: &str) -> Vec<Block> {
     for (i, raw) in source.split_inclusive('\n').enumerate() {
         let start = offset;
         offset += raw.len();
-        let body = raw.trim_end_matches(['\n', '\r']);
-        let trimmed = body.trim_end();
-        let lead = trimmed.len() - trimmed.trim_start().len();
+        let (trimmed, lead) = trim_line(raw);
         let line = Line {
             text: start + lead..start + trimmed.len(),
             src: start + lead..start + trimmed.len(),
@@ -551,7 +549,7 @@ fn plain_blocks(source: &str) -> Vec<Block> {
             page: None,
             layout: None,
         };
-        if trimmed.trim().is_empty() {
+        if trimmed.len() == lead {
             if !current.is_empty() {
                 blocks.push(Block {
                     lines: std::mem::take(&mut current),
@@ -569,6 +567,30 @@ fn plain_blocks(source: &str) -> Vec<Block> {
         });
     }
     blocks
+}
+
+/// A source line without its line break and trailing whitespace (`trimmed`), and the length
+/// of its leading whitespace (`lead`); a blank line has `lead == trimmed.len()`. Most lines
+/// start and end in a printable ASCII byte, which settles both ends without decoding a
+/// character; the others take `str::trim_*`, so what counts as whitespace is Unicode's.
+fn trim_line(raw: &str) -> (&str, usize) {
+    let b = raw.as_bytes();
+    let mut end = b.len();
+    while end > 0 && matches!(b[end - 1], b'\n' | b'\r') {
+        end -= 1;
+    }
+    let body = &raw[..end];
+    // A printable ASCII byte is no whitespace and no part of a multi-byte character.
+    let solid = |c: u8| c > b' ' && c < 0x80;
+    let trimmed = match body.as_bytes().last() {
+        Some(&c) if solid(c) => body,
+        _ => body.trim_end(),
+    };
+    let lead = match trimmed.as_bytes().first() {
+        Some(&c) if solid(c) => 0,
+        _ => trimmed.len() - trimmed.trim_start().len(),
+    };
+    (trimmed, lead)
 }
 
 /// Flattens Markdown into blocks: headings, paragraphs and list items become blocks, links
