@@ -66,6 +66,14 @@ pub(super) fn tokenize(s: &str) -> Vec<Tok> {
             let ch = s[i..].chars().next().unwrap_or(' ');
             if ch.is_alphabetic() {
                 while i < b.len() {
+                    // Most word bytes are ASCII: step over them without decoding a char.
+                    if b[i].is_ascii_alphanumeric() {
+                        i += 1;
+                        continue;
+                    }
+                    if b[i] < 0x80 {
+                        break;
+                    }
                     let cc = s[i..].chars().next().unwrap_or(' ');
                     if cc.is_alphanumeric() {
                         i += cc.len_utf8();
