@@ -166,25 +166,7 @@ pub fn text(t: &StanceTable) -> String {
         if let Some(u) = &r.uncertain {
             let _ = write!(extra, "  [uncertain: {u}]");
         }
-        let _ = writeln!(
-            s,
-            "{:<34} {:<21} {:<28} lines {}{extra}",
-            r.display,
-            r.stance.as_str(),
-            flags_of(r),
-            lines_of(r)
-        );
-        for e in r.evidence.iter().take(3) {
-            let _ = writeln!(
-                s,
-                "    {:>4}: {}",
-                e.line,
-                super::regulation::prefix_chars(&e.text, 110)
-            );
-        }
-        if r.evidence.len() > 3 {
-            let _ = writeln!(s, "          … {} more", r.evidence.len() - 3);
-        }
+        row_lines(&mut s, r, &extra);
     }
     for rep in &t.reported {
         let _ = writeln!(
@@ -197,22 +179,7 @@ pub fn text(t: &StanceTable) -> String {
                 .unwrap_or_default()
         );
         for r in &rep.rows {
-            let _ = writeln!(
-                s,
-                "{:<34} {:<21} {:<28} lines {}",
-                r.display,
-                r.stance.as_str(),
-                flags_of(r),
-                lines_of(r)
-            );
-            for e in r.evidence.iter().take(3) {
-                let _ = writeln!(
-                    s,
-                    "    {:>4}: {}",
-                    e.line,
-                    super::regulation::prefix_chars(&e.text, 110)
-                );
-            }
+            row_lines(&mut s, r, "");
         }
     }
     if t.against_draft {
@@ -224,6 +191,29 @@ pub fn text(t: &StanceTable) -> String {
         );
     }
     s
+}
+
+/// One target's line of the terminal table and up to three of its evidence lines.
+fn row_lines(s: &mut String, r: &Row, extra: &str) {
+    let _ = writeln!(
+        s,
+        "{:<34} {:<21} {:<28} lines {}{extra}",
+        r.display,
+        r.stance.as_str(),
+        flags_of(r),
+        lines_of(r)
+    );
+    for e in r.evidence.iter().take(3) {
+        let _ = writeln!(
+            s,
+            "    {:>4}: {}",
+            e.line,
+            super::regulation::prefix_chars(&e.text, 110)
+        );
+    }
+    if r.evidence.len() > 3 {
+        let _ = writeln!(s, "          … {} more", r.evidence.len() - 3);
+    }
 }
 
 /// `2 kap. 1–5, 12 §§; 3 kap. 1 §` for a list of paragraphs.
