@@ -156,7 +156,8 @@ fn compare_files(a: &Args) -> CmdResult {
         Format::Md => {
             render::comparison_markdown(&render::Templates::embedded()?, &map, &old, &new)?
         }
-        Format::Html => render::comparison_html(&render::Templates::embedded()?, &map, &old, &new)?,
+        // The default page is written directly: no template is compiled for it.
+        Format::Html => render::compare::html(&map, &old, &new, None),
     };
     match &a.output {
         Some(path) => output::write_file(path, out.as_bytes(), &inputs)

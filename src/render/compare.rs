@@ -15,6 +15,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+mod html;
+
 const NBSP: char = '\u{a0}';
 
 /// The lines of one side of a cell: segments of text, each marked or not.
@@ -1141,6 +1143,18 @@ fn heading_text(h: &HeadingEntry, side: Side) -> Option<(String, Lines)> {
         plain_lines(t.as_deref().unwrap_or(""))
     };
     Some((a.display_typo(), lines))
+}
+
+/// The parallelluppställning of two versions as the default `jamforelse.html` renders it,
+/// written directly; `labels` are a case's column labels (`None` for the statute's usual
+/// pair, as `remiss diff` gives it).
+pub fn html(
+    map: &VersionMap,
+    old: &Regulation,
+    new: &Regulation,
+    labels: Option<(&str, &str)>,
+) -> String {
+    html::page(&view(map, old, new), labels)
 }
 
 /// The neutral rows of the parallelluppställning of two versions.

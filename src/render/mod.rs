@@ -499,13 +499,17 @@ struct FindingLine {
     text: String,
 }
 
-/// The parallelluppställning of two versions as an HTML page.
+/// The parallelluppställning of two versions as an HTML page. With the default templates
+/// it is written directly ([`compare::html`], the same bytes), without tera.
 pub fn comparison_html(
     t: &Templates,
     map: &VersionMap,
     old: &Regulation,
     new: &Regulation,
 ) -> Result<String, RenderError> {
+    if t.custom.is_empty() {
+        return Ok(compare::html(map, old, new, None));
+    }
     t.render("jamforelse.html", &comparison_context(map, old, new))
 }
 

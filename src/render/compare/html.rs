@@ -1,0 +1,523 @@
+//! Stage 6, rendering a version map: the parallelluppställning (`jamforelse.html`) written
+//! directly, the same bytes as the default template gives.
+//!
+//! Through tera the page cost more than the comparison itself: compiling every embedded
+//! template before the first byte, then a JSON copy of every segment of every cell. The
+//! template stays the source of truth: with a user's templates (`--templates`) tera renders
+//! the page as before, and tests render the default template on real version pairs and
+//! require these bytes.
+
+use super::{CellView, ComparisonView, HeadingView, PartView, RowView, RubrikSide, Seg};
+use crate::compare::Relation;
+
+/// `style.css` as the templates include it: it holds no template syntax, so its rendering
+/// is its text (a test checks this).
+pub(crate) const STYLE: &str = include_str!("../../../templates/style.css");
+
+/// Appends `s` escaped as tera's `escape_html` escapes it (the six characters it names), so
+/// the page is byte for byte the template's; without a String per value.
+pub(crate) fn esc(o: &mut String, s: &str) {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#x27;",
+            b'/' => "&#x2F;",
+            _ => continue,
+        };
+        // The six are ASCII, so `i` is on a char boundary.
+        o.push_str(&s[start..i]);
+        o.push_str(rep);
+        start = i + 1;
+    }
+    o.push_str(&s[start..]);
+}
+
+/// The class of a note's badge (the template's `badge` macro).
+fn badge(r: Relation) -> &'static str {
+    match r {
+        Relation::Added => "badge added",
+        Relation::Removed => "badge removed",
+        _ => "badge",
+    }
+}
+
+/// One line's runs (the template's `segs` macro); `tag` is `del` or `ins`.
+fn segs(o: &mut String, line: &[Seg], tag: &str) {
+    for s in line {
+        if s.marked {
+            esc(o, &s.lead);
+            o.push('<');
+            o.push_str(tag);
+            o.push('>');
+            esc(o, &s.core);
+            o.push_str("</");
+            o.push_str(tag);
+            o.push('>');
+            esc(o, &s.trail);
+        } else {
+            esc(o, &s.core);
+        }
+    }
+}
+
+/// Each line as a `<p>` (the template's `lines` macro, and the cells' own loops).
+fn lines(o: &mut String, ls: &[Vec<Seg>], tag: &str) {
+    for l in ls {
+        o.push_str("<p>");
+        segs(o, l, tag);
+        o.push_str("</p>");
+    }
+}
+
+/// The lines run together with a space (the template's `joined` macro).
+fn joined(o: &mut String, ls: &[Vec<Seg>], tag: &str) {
+    for (i, l) in ls.iter().enumerate() {
+        if i > 0 {
+            o.push(' ');
+        }
+        segs(o, l, tag);
+    }
+}
+
+/// One side of a paragraph row (the template's `cell` macro).
+fn cell(o: &mut String, c: Option<&CellView>, tag: &str, wide: bool) {
+    let Some(c) = c else {
+        o.push_str("<td class=\"gone\"></td>");
+        return;
+    };
+    o.push_str(if wide { "<td colspan=\"2\">" } else { "<td>" });
+    o.push_str("<div><span class=\"lbl\">");
+    esc(o, &c.label);
+    o.push_str("</span>");
+    // A template's `if` is false for an empty string as for a missing value.
+    if let Some(note) = c.note.as_deref().filter(|n| !n.is_empty()) {
+        o.push_str("<span class=\"");
+        o.push_str(badge(c.relation));
+        o.push_str("\">");
+        esc(o, note);
+        o.push_str("</span>");
+    }
+    o.push_str("</div>");
+    lines(o, &c.lines, tag);
+    if let Some(meta) = c.meta.as_deref().filter(|m| !m.is_empty()) {
+        o.push_str("<div class=\"meta\">");
+        esc(o, meta);
+        o.push_str("</div>");
+    }
+    if !c.ar.is_empty() {
+        o.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd");
+        if let Some(note) = c.ar_note.filter(|n| !n.is_empty()) {
+            o.push_str("<span class=\"");
+            // The template's badge of a missing relation is the plain one.
+            o.push_str(c.ar_relation.map_or("badge", badge));
+            o.push_str("\">");
+            esc(o, note);
+            o.push_str("</span>");
+        }
+        o.push_str("</div>");
+        lines(o, &c.ar, tag);
+        o.push_str("</div>");
+    }
+    o.push_str("</td>");
+}
+
+/// A chapter heading on one side (the template's `heading` macro).
+fn heading(o: &mut String, h: Option<&HeadingView>, tag: &str) {
+    match h {
+        Some(h) => {
+            o.push_str("<td>");
+            esc(o, &h.label);
+            o.push(' ');
+            joined(o, &h.lines, tag);
+            o.push_str("</td>");
+        }
+        None => o.push_str("<td class=\"gone\"></td>"),
+    }
+}
+
+/// A rubrik on one side (the template's `rubrik` macro).
+fn rubrik(o: &mut String, relation: Relation, note: &str, side: Option<&RubrikSide>, tag: &str) {
+    let Some(side) = side else {
+        o.push_str("<td class=\"gone\"></td>");
+        return;
+    };
+    o.push_str("<td>");
+    match side.lines.as_deref().filter(|l| !l.is_empty()) {
+        Some(ls) => joined(o, ls, tag),
+        None => esc(o, &side.text),
+    }
+    if relation != Relation::Unchanged {
+        if tag == "ins" {
+            o.push_str("<span class=\"");
+            o.push_str(badge(relation));
+            o.push_str("\">");
+            esc(o, note);
+            o.push_str("</span>");
+        } else if relation == Relation::Removed {
+            o.push_str("<span class=\"badge removed\">rubriken borttagen</span>");
+        }
+    }
+    o.push_str("</td>");
+}
+
+/// One row of the table (the template's `row` macro); `inner` inside an unfolded run.
+fn row(o: &mut String, r: &RowView, inner: bool) {
+    match r {
+        RowView::Paragraph {
+            relation,
+            id,
+            new_id,
+            old_ids,
+            old,
+            new,
+        } => {
+            for x in old_ids {
+                // The row's own anchor is its id already.
+                if id.strip_prefix("old-") != Some(x.as_str()) {
+                    o.push_str("<tr class=\"anchor\" id=\"old-");
+                    esc(o, x);
+                    o.push_str("\"></tr>");
+                }
+            }
+            match new.as_deref() {
+                Some(n) if inner => {
+                    o.push_str("<tr class=\"p unchanged\" id=\"");
+                    esc(o, new_id);
+                    o.push_str("\">");
+                    cell(o, Some(n), "ins", true);
+                    o.push_str("</tr>");
+                }
+                _ => {
+                    o.push_str("<tr class=\"p ");
+                    o.push_str(relation.as_str());
+                    o.push_str("\" id=\"");
+                    esc(o, id);
+                    o.push_str("\">");
+                    cell(o, old.as_deref(), "del", false);
+                    cell(o, new.as_deref(), "ins", false);
+                    o.push_str("</tr>");
+                }
+            }
+        }
+        RowView::Rubrik {
+            relation,
+            old,
+            new,
+            note,
+        } => {
+            if inner {
+                o.push_str("<tr class=\"rubrik\"><td colspan=\"2\">");
+                if let Some(n) = new {
+                    esc(o, &n.text);
+                }
+                o.push_str("</td></tr>");
+            } else {
+                o.push_str("<tr class=\"rubrik\">");
+                rubrik(o, *relation, note, old.as_ref(), "del");
+                rubrik(o, *relation, note, new.as_ref(), "ins");
+                o.push_str("</tr>");
+            }
+        }
+        RowView::Chapter { old, new, .. } => match new {
+            Some(n) if inner => {
+                o.push_str("<tr class=\"kap\"><td colspan=\"2\">");
+                esc(o, &n.label);
+                o.push(' ');
+                joined(o, &n.lines, "ins");
+                o.push_str("</td></tr>");
+            }
+            _ => {
+                o.push_str("<tr class=\"kap\">");
+                heading(o, old.as_ref(), "del");
+                heading(o, new.as_ref(), "ins");
+                o.push_str("</tr>");
+            }
+        },
+        // `view` never puts a run inside a run: the rows of a run are rows of the map.
+        RowView::Same { .. } => {}
+    }
+}
+
+/// One side of a changed part (the template's `part` macro).
+fn part(o: &mut String, p: &PartView, ls: Option<&[Vec<Seg>]>, tag: &str) {
+    match ls.filter(|l| !l.is_empty()) {
+        Some(ls) => {
+            o.push_str("<td><div><span class=\"lbl\">");
+            esc(o, &p.label);
+            o.push_str("</span><span class=\"");
+            o.push_str(badge(p.relation));
+            o.push_str("\">");
+            esc(o, p.name);
+            o.push_str("</span></div>");
+            lines(o, ls, tag);
+            o.push_str("</td>");
+        }
+        None => o.push_str("<td class=\"gone\"></td>"),
+    }
+}
+
+/// The page as the default `jamforelse.html` renders it with `cmp` and `labels` (the
+/// column labels of a case; `None` outside one, as `remiss diff` gives it).
+pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
+    // About twice the text of the cells: the markup of a row is short.
+    let mut o = String::with_capacity(STYLE.len() + (1 << 16));
+    let (old_label, new_label) = labels.unwrap_or(("Nuvarande lydelse", "Föreslagen lydelse"));
+    o.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+    o.push_str(if labels.is_some() {
+        "Parallelluppställning"
+    } else {
+        "Jämförelse"
+    });
+    o.push_str(" – ");
+    esc(&mut o, &cmp.title_short);
+    o.push_str("</title>\n<style>");
+    o.push_str(STYLE);
+    o.push_str("</style>\n</head>\n<body>\n<main class=\"wide\">\n");
+    if labels.is_some() {
+        o.push_str("<nav class=\"crumbs noprint\"><a href=\"index.html\">Ärendet</a> › Parallelluppställning</nav>\n<h1>Parallelluppställning: ");
+        esc(&mut o, old_label);
+        o.push_str(" och ");
+        esc(&mut o, new_label);
+        o.push_str("</h1>\n");
+    } else {
+        o.push_str("<h1>Jämförelse mellan två lydelser</h1>\n");
+    }
+    if let Some(t) = cmp.title.as_deref().filter(|t| !t.is_empty()) {
+        o.push_str("<p class=\"title\">");
+        esc(&mut o, t);
+        o.push_str("</p>\n");
+    }
+    o.push_str("<p class=\"files\">");
+    esc(&mut o, old_label);
+    o.push_str(": <code>");
+    esc(&mut o, &cmp.old.source);
+    o.push_str("</code> (");
+    o.push_str(&cmp.old.paragraphs.to_string());
+    o.push_str(" paragrafer)<br>");
+    esc(&mut o, new_label);
+    o.push_str(": <code>");
+    esc(&mut o, &cmp.new.source);
+    o.push_str("</code> (");
+    o.push_str(&cmp.new.paragraphs.to_string());
+    o.push_str(" paragrafer)</p>\n<h2>Sammanfattning</h2>\n");
+    if !cmp.differences {
+        o.push_str("<p><strong>Inga skillnader i lydelse eller struktur.</strong></p>\n");
+    }
+    for w in &cmp.warnings {
+        o.push_str("<p class=\"warning\">Varning: ");
+        esc(&mut o, w);
+        o.push_str("</p>\n");
+    }
+    o.push_str(
+        "<div class=\"summary\"><div class=\"table-wrap\"><table class=\"counts\"><tbody>\n",
+    );
+    for (name, n) in &cmp.counts {
+        o.push_str(if *n == 0 {
+            "<tr class=\"zero\"><td>"
+        } else {
+            "<tr><td>"
+        });
+        esc(&mut o, name);
+        o.push_str("</td><td class=\"n\">");
+        o.push_str(&n.to_string());
+        o.push_str("</td></tr>\n");
+    }
+    o.push_str("</tbody></table></div><dl class=\"facts\">\n");
+    for (k, v) in &cmp.facts {
+        o.push_str("<dt>");
+        esc(&mut o, k);
+        o.push_str("</dt><dd>");
+        esc(&mut o, v);
+        o.push_str("</dd>\n");
+    }
+    o.push_str("</dl></div>\n<h2>Parallelluppställning</h2>\n<p class=\"legend\">Borttagen text: <del>överstruken</del>. Ny text: <ins>understruken</ins>. Oförändrade paragrafer visas som – – – och kan fällas ut.</p>\n<div class=\"table-wrap\"><table class=\"parallel\">\n<thead><tr><th>");
+    esc(&mut o, old_label);
+    o.push_str("</th><th>");
+    esc(&mut o, new_label);
+    o.push_str("</th></tr></thead>\n<tbody>\n");
+    for r in &cmp.rows {
+        match r {
+            RowView::Same {
+                paragraphs,
+                label,
+                rows,
+            } => {
+                o.push_str("<tr class=\"same\"><td colspan=\"2\"><details><summary><span class=\"dash\">– – –</span>");
+                match paragraphs {
+                    0 => o.push_str("oförändrade rubriker"),
+                    1 => {
+                        esc(&mut o, label);
+                        o.push_str(" oförändrad");
+                    }
+                    _ => {
+                        esc(&mut o, label);
+                        o.push_str(" oförändrade");
+                    }
+                }
+                o.push_str(
+                    "<span class=\"more\">visa</span></summary><table class=\"inner\"><tbody>",
+                );
+                for x in rows {
+                    row(&mut o, x, true);
+                }
+                o.push_str("</tbody></table></details></td></tr>\n");
+            }
+            _ => row(&mut o, r, false),
+        }
+    }
+    o.push_str("</tbody>\n</table></div>\n");
+    if !cmp.parts.is_empty() {
+        o.push_str("<h2>Rubrik, inledning, övergångsbestämmelser och bilagor</h2>\n<div class=\"table-wrap\"><table class=\"parallel\"><thead><tr><th>");
+        esc(&mut o, old_label);
+        o.push_str("</th><th>");
+        esc(&mut o, new_label);
+        o.push_str("</th></tr></thead><tbody>\n");
+        for p in &cmp.parts {
+            o.push_str("<tr>");
+            part(&mut o, p, p.old.as_deref(), "del");
+            part(&mut o, p, p.new.as_deref(), "ins");
+            o.push_str("</tr>\n");
+        }
+        o.push_str("</tbody></table></div>\n");
+    }
+    o.push_str("<footer>Jämförelsen är gjord med remiss diff. Paragraferna har först parats ihop efter beteckning och innehåll och sedan jämförts ord för ord. Endast blanksteg, radbrytningar och avstavningar vid radslut har normaliserats.</footer>\n</main>\n</body>\n</html>\n");
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::{Templates, comparison_context};
+    use crate::compare::{Options, align};
+    use crate::regulation::{Regulation, parse};
+    use crate::source::Text;
+    use std::path::Path;
+
+    fn read(rel: &str) -> Regulation {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        crate::read_regulation(&path)
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+            .0
+    }
+
+    fn text(name: &str, src: &str) -> Regulation {
+        parse(&Text::from_plain(name, src.to_string()))
+    }
+
+    /// The page written directly and the default template's rendering of it: the same bytes.
+    fn same_as_the_template(old: &Regulation, new: &Regulation, labels: Option<(&str, &str)>) {
+        let map = align(old, new, &Options::default());
+        let direct = super::super::html(&map, old, new, labels);
+        let t = Templates::embedded().unwrap();
+        let mut ctx = comparison_context(&map, old, new);
+        if let Some((a, b)) = labels {
+            ctx.insert("labels", &[a, b]);
+        }
+        let template = t.render("jamforelse.html", &ctx).unwrap();
+        if direct != template {
+            let (n, (x, y)) = direct
+                .lines()
+                .zip(template.lines())
+                .enumerate()
+                .find(|(_, (x, y))| x != y)
+                .unwrap_or((0, ("(lengths differ)", "")));
+            let at = x
+                .char_indices()
+                .zip(y.chars())
+                .find(|((_, a), b)| a != b)
+                .map_or(0, |((i, _), _)| i);
+            panic!(
+                "line {} differs at byte {at}:\ndirect:   {}\ntemplate: {}",
+                n + 1,
+                &x[at.saturating_sub(200)..],
+                &y[at.saturating_sub(200).min(y.len())..]
+            );
+        }
+    }
+
+    #[test]
+    fn the_style_sheet_renders_as_its_text() {
+        let t = Templates::embedded().unwrap();
+        assert_eq!(
+            t.render("style.css", &tera::Context::new()).unwrap(),
+            super::STYLE
+        );
+    }
+
+    #[test]
+    fn escaping_is_that_of_the_templates() {
+        for s in [
+            "",
+            "a",
+            "<b onmouseover=\"x\">'&'</b> / å § –",
+            "&&<<>>//",
+            "ä/",
+        ] {
+            let mut o = String::new();
+            super::esc(&mut o, s);
+            assert_eq!(o, tera::escape_html(s));
+        }
+    }
+
+    #[test]
+    fn statute_pairs_give_the_bytes_of_the_template() {
+        // Renumbering, moved and new rubriker, chapters added and removed, allmänna råd,
+        // changed övergångsbestämmelser: what the real pairs hold between them.
+        for (a, b) in [
+            (
+                "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-14.txt",
+                "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt",
+            ),
+            (
+                "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
+                "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
+            ),
+            (
+                "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2025-12-31.txt",
+                "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-15.txt",
+            ),
+            (
+                "corpus/sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-02-28.txt",
+                "corpus/sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-03-01.txt",
+            ),
+            (
+                "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-14.txt",
+                "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-15.txt",
+            ),
+            (
+                "corpus/msb-cybersakerhet/drafts/1-remissversion.txt",
+                "corpus/msb-cybersakerhet/drafts/2-beslutad-version.txt",
+            ),
+        ] {
+            let (old, new) = (read(a), read(b));
+            same_as_the_template(&old, &new, None);
+            // Reversed, every added paragraph is a removed one and the other way round.
+            same_as_the_template(&new, &old, None);
+        }
+    }
+
+    #[test]
+    fn a_case_s_labels_and_a_pair_without_differences_give_the_bytes_of_the_template() {
+        let old = read("corpus/msb-cybersakerhet/drafts/1-remissversion.txt");
+        let new = read("corpus/msb-cybersakerhet/drafts/2-beslutad-version.txt");
+        same_as_the_template(&old, &new, Some(("Remiss <1> & \"A\"", "Beslutad / 'B'")));
+        same_as_the_template(&old, &old, None);
+    }
+
+    #[test]
+    fn markup_in_the_text_gives_the_bytes_of_the_template() {
+        let old = text(
+            "a <1>.txt",
+            "Lag (2026:1) om <script> & 'annat'\n\n1 kap. Om <b>\n\n1 § Texten <script>alert(1)</script> gäller & mer.\n\nAllmänna råd\n\nRådet \"gäller\" / inte.\n\n2 § Oförändrad paragraf.\n\n3 § Tas bort helt.\n\nRubrik <i>\n\n4 § Under rubriken.\n",
+        );
+        let new = text(
+            "b \"2\".txt",
+            "Lag (2026:1) om <script> & 'annat'\n\n1 kap. Om <i>\n\n1 § Texten <b onmouseover=\"x\">fet</b> gäller & mer.\n\nAllmänna råd\n\nRådet \"gäller\" / nu.\n\n2 § Oförändrad paragraf.\n\nNy rubrik & <u>\n\n3 § Under rubriken, ändrad.\n\n4 § Helt ny / paragraf.\n",
+        );
+        same_as_the_template(&old, &new, None);
+        same_as_the_template(&new, &old, None);
+    }
+}
