@@ -984,14 +984,19 @@ fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<Lab
         m
     };
     let (olds, news) = (once(op), once(np));
-    let mut entry_of_old: BTreeMap<usize, usize> = BTreeMap::new();
-    let mut entry_of_new: BTreeMap<usize, usize> = BTreeMap::new();
+    // By position: every paragraph of both versions is in at most one entry.
+    let mut entry_of_old: Vec<Option<usize>> = vec![None; op.len()];
+    let mut entry_of_new: Vec<Option<usize>> = vec![None; np.len()];
     for (k, e) in entries.iter().enumerate() {
         for &i in &e.old_pos {
-            entry_of_old.insert(i, k);
+            if let Some(x) = entry_of_old.get_mut(i) {
+                *x = Some(k);
+            }
         }
         for &j in &e.new_pos {
-            entry_of_new.insert(j, k);
+            if let Some(x) = entry_of_new.get_mut(j) {
+                *x = Some(k);
+            }
         }
     }
     let mut out: Vec<(usize, LabelReuse)> = Vec::new();
@@ -999,17 +1004,20 @@ fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<Lab
         let (Some(j), Some(Some(i))) = (j, olds.get(addr)) else {
             continue;
         };
-        let (eo, en) = (entry_of_old.get(i), entry_of_new.get(j));
+        let (eo, en) = (
+            entry_of_old.get(*i).copied().flatten(),
+            entry_of_new.get(*j).copied().flatten(),
+        );
         if eo.is_some() && eo == en {
             continue;
         }
         // Where the old holder went and where the new holder came from (positions).
         let old_now = eo
-            .map(|&k| &entries[k])
+            .map(|k| &entries[k])
             .filter(|e| e.relation != Relation::Removed && !e.new.is_empty())
             .map(|e| (e.new[0], e.new_pos[0]));
         let new_was = en
-            .map(|&k| &entries[k])
+            .map(|k| &entries[k])
             .filter(|e| e.relation != Relation::Added && !e.old.is_empty())
             .map(|e| (e.old[0], e.old_pos[0]));
         let crossing = match (old_now, new_was) {
@@ -1088,8 +1096,9 @@ fn order_entries(entries: &mut [Entry]) {
             (None, None) => (i64::MAX, 2, 0),
         }
     };
-    // Keys are unique (a new position, or an old one), so an unstable sort is deterministic.
-    entries.sort_unstable_by_key(key);
+    // Keys are unique (a new position, or an old one), so the order is deterministic; each
+    // is computed once (a removed paragraph's is a search in the map).
+    entries.sort_by_cached_key(key);
 }
 
 fn compare_headings(

@@ -885,15 +885,22 @@ fn md_delimiters_work(before: Option<char>, core: &str, after: Option<char>) -> 
 
 /// The runs of one line, with what Markdown needs to know to mark them. The flanking test
 /// looks at the Markdown as written (escaped text and the markers before), so it follows
-/// what the Markdown template puts out.
-fn segs(line: &[(String, bool)]) -> Vec<Seg> {
-    let escaped: Vec<String> = line.iter().map(|(t, _)| escape::markdown(t)).collect();
+/// what the Markdown template puts out. Without `md` (for HTML, which has no use for it)
+/// `tight` is left false, and the Markdown escaping it needs is not done.
+fn segs(line: &[(String, bool)], md: bool) -> Vec<Seg> {
+    let escaped: Vec<String> = if md {
+        line.iter().map(|(t, _)| escape::markdown(t)).collect()
+    } else {
+        Vec::new()
+    };
     let mut last: Option<char> = None;
     let mut out = Vec::with_capacity(line.len());
-    for (k, (e, (t, marked))) in escaped.iter().zip(line).enumerate() {
+    for (k, (t, marked)) in line.iter().enumerate() {
         let core = t.trim();
         if !marked || core.is_empty() {
-            last = e.chars().last().or(last);
+            if md {
+                last = escaped.get(k).and_then(|e| e.chars().last()).or(last);
+            }
             out.push(Seg {
                 lead: String::new(),
                 core: t.clone(),
@@ -911,7 +918,9 @@ fn segs(line: &[(String, bool)]) -> Vec<Seg> {
         } else {
             Some(' ')
         };
-        let tight = md_delimiters_work(before, e.trim(), after);
+        let tight = escaped
+            .get(k)
+            .is_some_and(|e| md_delimiters_work(before, e.trim(), after));
         // What the template writes last: a space, a delimiter (`~` or `*`) or `>`.
         last = Some(if !trail.is_empty() {
             ' '
@@ -931,8 +940,8 @@ fn segs(line: &[(String, bool)]) -> Vec<Seg> {
     out
 }
 
-fn seg_lines(lines: &Lines) -> SegLines {
-    lines.iter().map(|l| segs(l)).collect()
+fn seg_lines(lines: &Lines, md: bool) -> SegLines {
+    lines.iter().map(|l| segs(l, md)).collect()
 }
 
 /// One side of a paragraph row.
@@ -951,13 +960,13 @@ pub struct CellView {
 }
 
 impl CellView {
-    fn of(c: Cell, relation: Relation) -> Self {
+    fn of(c: Cell, relation: Relation, md: bool) -> Self {
         CellView {
             label: c.label,
             note: c.note,
             relation,
-            lines: seg_lines(&c.lines),
-            ar: seg_lines(&c.ar),
+            lines: seg_lines(&c.lines, md),
+            ar: seg_lines(&c.ar, md),
             ar_note: c.ar_note.map(sv::relations),
             ar_relation: c.ar_note,
             meta: c.meta,
@@ -1068,11 +1077,11 @@ pub struct ComparisonView {
     parts: Vec<PartView>,
 }
 
-fn chapter_row(h: &HeadingEntry) -> RowView {
+fn chapter_row(h: &HeadingEntry, md: bool) -> RowView {
     let side = |side| {
         heading_text(h, side).map(|(label, l)| HeadingView {
             label,
-            lines: seg_lines(&l),
+            lines: seg_lines(&l, md),
         })
     };
     RowView::Chapter {
@@ -1082,11 +1091,12 @@ fn chapter_row(h: &HeadingEntry) -> RowView {
     }
 }
 
-fn rubrik_row(r: &RubrikEntry) -> RowView {
+fn rubrik_row(r: &RubrikEntry, md: bool) -> RowView {
     let side = |t: &Option<String>, s: Side| {
         t.as_ref().map(|t| RubrikSide {
             text: t.clone(),
-            lines: (r.relation == Relation::Changed).then(|| seg_lines(&side_lines(&r.changes, s))),
+            lines: (r.relation == Relation::Changed)
+                .then(|| seg_lines(&side_lines(&r.changes, s), md)),
         })
     };
     RowView::Rubrik {
@@ -1101,7 +1111,7 @@ fn rubrik_row(r: &RubrikEntry) -> RowView {
     }
 }
 
-fn paragraph_row(e: &Entry, paras: &Paras<'_>) -> RowView {
+fn paragraph_row(e: &Entry, paras: &Paras<'_>, md: bool) -> RowView {
     let (a, b) = cells(e, paras);
     RowView::Paragraph {
         relation: e.relation,
@@ -1113,16 +1123,16 @@ fn paragraph_row(e: &Entry, paras: &Paras<'_>) -> RowView {
         }),
         new_id: e.new_ids.first().cloned().unwrap_or_default(),
         old_ids: e.old_ids.clone(),
-        old: a.map(|c| Box::new(CellView::of(c, e.relation))),
-        new: b.map(|c| Box::new(CellView::of(c, e.relation))),
+        old: a.map(|c| Box::new(CellView::of(c, e.relation, md))),
+        new: b.map(|c| Box::new(CellView::of(c, e.relation, md))),
     }
 }
 
-fn row_view(r: Row<'_>, paras: &Paras<'_>) -> RowView {
+fn row_view(r: Row<'_>, paras: &Paras<'_>, md: bool) -> RowView {
     match r {
-        Row::Chapter(h) => chapter_row(h),
-        Row::Rubrik(x) => rubrik_row(x),
-        Row::Paragraph(e) => paragraph_row(e, paras),
+        Row::Chapter(h) => chapter_row(h, md),
+        Row::Rubrik(x) => rubrik_row(x, md),
+        Row::Paragraph(e) => paragraph_row(e, paras, md),
     }
 }
 
@@ -1154,11 +1164,16 @@ pub fn html(
     new: &Regulation,
     labels: Option<(&str, &str)>,
 ) -> String {
-    html::page(&view(map, old, new), labels)
+    html::page(&view_for(map, old, new, false), labels)
 }
 
 /// The neutral rows of the parallelluppställning of two versions.
 pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonView {
+    view_for(map, old, new, true)
+}
+
+/// The rows, with what Markdown needs to mark runs (`tight`) only when `md`.
+fn view_for(map: &VersionMap, old: &Regulation, new: &Regulation, md: bool) -> ComparisonView {
     let paras = Paras::of(map, old, new);
     let s = &map.summary;
     // The title line runs on into `beslutade den …`: its closing `;` is no part of it.
@@ -1176,11 +1191,11 @@ pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonV
     let rows = blocks(&rows(map))
         .into_iter()
         .map(|b| match b {
-            Block::Show(r) => row_view(r, &paras),
+            Block::Show(r) => row_view(r, &paras, md),
             Block::Same(v) => RowView::Same {
                 paragraphs: v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count(),
                 label: run_label(&v),
-                rows: v.into_iter().map(|r| row_view(r, &paras)).collect(),
+                rows: v.into_iter().map(|r| row_view(r, &paras, md)).collect(),
             },
         })
         .collect();
@@ -1203,7 +1218,7 @@ pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonV
                         .map(|l| l.into_iter().map(|(t, _)| (t, false)).collect())
                         .collect()
                 };
-                Some(seg_lines(&lines))
+                Some(seg_lines(&lines, md))
             };
             PartView {
                 label: x.label.clone(),
