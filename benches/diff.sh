@@ -13,6 +13,10 @@
 #
 # `remiss` is the json output; tsv and html are timed as well, each with its ratio to git.
 #
+# With CALLGRIND=1 (and valgrind installed) it also prints each command's instruction count
+# under `valgrind --tool=callgrind`: counts do not depend on the machine's load, so two
+# builds can be compared on a busy machine.
+#
 # Usage: benches/diff.sh [RUNS]   (default 11; COPIES=4 in the environment to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -107,3 +111,17 @@ for name in remiss remiss_tsv remiss_html; do
 done
 rm_kb=$(cut -d' ' -f2 "$TMP/remiss.runs" | median)
 awk -v m="$rm_kb" -v b=$((old_b + new_b)) 'BEGIN { printf "remiss peak RSS / input bytes: %.1f×\n", m * 1024 / b }'
+
+if [[ "${CALLGRIND:-0}" == 1 ]]; then
+  # instructions NAME CMD...: the instruction count of one run (all threads).
+  instructions() {
+    local name="$1"
+    shift
+    valgrind --tool=callgrind --callgrind-out-file="$TMP/$name.cg" "$@" >/dev/null 2>"$TMP/$name.cglog" || true
+    awk -v n="$name" '/Collected :/ { printf "%-12s instructions %8.1f M\n", n, $NF / 1e6 }' "$TMP/$name.cglog"
+  }
+  instructions remiss "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format json
+  instructions remiss_tsv "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv
+  instructions remiss_html "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format html
+  instructions git git diff --no-index --word-diff "$TMP/old.txt" "$TMP/new.txt"
+fi

@@ -255,29 +255,48 @@ impl Address {
     }
 
     fn render(&self, sp: char) -> String {
-        let mut parts: Vec<String> = Vec::new();
+        use fmt::Write as _;
+        // Written into one string (no string per part): every paragraph a page or table
+        // names goes through here. The parts are never empty, so a space goes before each
+        // part but the first.
+        let mut out = String::with_capacity(24);
+        let label = |out: &mut String, l: Label| {
+            let _ = write!(out, "{}", l.num);
+            if let Some(c) = l.letter {
+                out.push(sp);
+                out.push(c);
+            }
+        };
         if let Some(k) = self.kapitel {
-            parts.push(format!("{}{sp}kap.", label_with(k, sp)));
+            label(&mut out, k);
+            out.push(sp);
+            out.push_str("kap.");
         }
         if let Some(p) = self.paragraf {
-            parts.push(format!("{}{sp}§", label_with(p, sp)));
-        }
-        if let Some(st) = self.stycke {
-            parts.push(format!("{}{sp}stycket", ordinal(st)));
-        }
-        if let Some(n) = self.punkt {
-            if self.paragraf.is_some() || self.stycke.is_some() {
-                parts.push(n.to_string());
-            } else {
-                parts.push(format!("punkt{sp}{n}"));
-            }
-        }
-        let mut out = String::new();
-        for (i, part) in parts.iter().enumerate() {
-            if i > 0 {
+            if !out.is_empty() {
                 out.push(' ');
             }
-            out.push_str(part);
+            label(&mut out, p);
+            out.push(sp);
+            out.push('§');
+        }
+        if let Some(st) = self.stycke {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&ordinal(st));
+            out.push(sp);
+            out.push_str("stycket");
+        }
+        if let Some(n) = self.punkt {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if self.paragraf.is_none() && self.stycke.is_none() {
+                out.push_str("punkt");
+                out.push(sp);
+            }
+            let _ = write!(out, "{n}");
         }
         out
     }

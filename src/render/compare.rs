@@ -363,7 +363,8 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         }
         _ => plain_lines(&paras.ar(side, pos)),
     };
-    let note_new = sv::paragraph_note(e.relation, e.repealed.is_some(), &addresses(&e.old));
+    let old_label = addresses(&e.old);
+    let note_new = sv::paragraph_note(e.relation, e.repealed.is_some(), &old_label);
     // Facts beside the relation: wording moved to or from the allmänna råd, a label that
     // named another paragraph before.
     let mut facts: Vec<String> = e
@@ -386,7 +387,7 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         .map(|a| a.relation)
         .filter(|_| !whole);
     let old = (!e.old.is_empty()).then(|| Cell {
-        label: addresses(&e.old),
+        label: old_label,
         note: match e.relation {
             Relation::Removed if e.repealed.is_none() => Some(sv::relation(e.relation).to_string()),
             _ => None,
@@ -887,7 +888,7 @@ fn md_delimiters_work(before: Option<char>, core: &str, after: Option<char>) -> 
 /// looks at the Markdown as written (escaped text and the markers before), so it follows
 /// what the Markdown template puts out. Without `md` (for HTML, which has no use for it)
 /// `tight` is left false, and the Markdown escaping it needs is not done.
-fn segs(line: &[(String, bool)], md: bool) -> Vec<Seg> {
+fn segs(line: Vec<(String, bool)>, md: bool) -> Vec<Seg> {
     let escaped: Vec<String> = if md {
         line.iter().map(|(t, _)| escape::markdown(t)).collect()
     } else {
@@ -895,21 +896,22 @@ fn segs(line: &[(String, bool)], md: bool) -> Vec<Seg> {
     };
     let mut last: Option<char> = None;
     let mut out = Vec::with_capacity(line.len());
-    for (k, (t, marked)) in line.iter().enumerate() {
-        let core = t.trim();
-        if !marked || core.is_empty() {
+    for (k, (t, marked)) in line.into_iter().enumerate() {
+        // An unmarked run is moved whole into its segment, not copied.
+        if !marked || t.trim().is_empty() {
             if md {
                 last = escaped.get(k).and_then(|e| e.chars().last()).or(last);
             }
             out.push(Seg {
                 lead: String::new(),
-                core: t.clone(),
+                core: t,
                 trail: String::new(),
                 marked: false,
                 tight: false,
             });
             continue;
         }
+        let core = t.trim();
         let lead = &t[..t.len() - t.trim_start().len()];
         let trail = &t[t.trim_end().len()..];
         let before = if lead.is_empty() { last } else { Some(' ') };
@@ -940,8 +942,8 @@ fn segs(line: &[(String, bool)], md: bool) -> Vec<Seg> {
     out
 }
 
-fn seg_lines(lines: &Lines, md: bool) -> SegLines {
-    lines.iter().map(|l| segs(l, md)).collect()
+fn seg_lines(lines: Lines, md: bool) -> SegLines {
+    lines.into_iter().map(|l| segs(l, md)).collect()
 }
 
 /// One side of a paragraph row.
@@ -965,8 +967,8 @@ impl CellView {
             label: c.label,
             note: c.note,
             relation,
-            lines: seg_lines(&c.lines, md),
-            ar: seg_lines(&c.ar, md),
+            lines: seg_lines(c.lines, md),
+            ar: seg_lines(c.ar, md),
             ar_note: c.ar_note.map(sv::relations),
             ar_relation: c.ar_note,
             meta: c.meta,
@@ -1081,7 +1083,7 @@ fn chapter_row(h: &HeadingEntry, md: bool) -> RowView {
     let side = |side| {
         heading_text(h, side).map(|(label, l)| HeadingView {
             label,
-            lines: seg_lines(&l, md),
+            lines: seg_lines(l, md),
         })
     };
     RowView::Chapter {
@@ -1096,7 +1098,7 @@ fn rubrik_row(r: &RubrikEntry, md: bool) -> RowView {
         t.as_ref().map(|t| RubrikSide {
             text: t.clone(),
             lines: (r.relation == Relation::Changed)
-                .then(|| seg_lines(&side_lines(&r.changes, s), md)),
+                .then(|| seg_lines(side_lines(&r.changes, s), md)),
         })
     };
     RowView::Rubrik {
@@ -1218,7 +1220,7 @@ fn view_for(map: &VersionMap, old: &Regulation, new: &Regulation, md: bool) -> C
                         .map(|l| l.into_iter().map(|(t, _)| (t, false)).collect())
                         .collect()
                 };
-                Some(seg_lines(&lines, md))
+                Some(seg_lines(lines, md))
             };
             PartView {
                 label: x.label.clone(),
