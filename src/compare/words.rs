@@ -790,6 +790,38 @@ mod bound_tests {
     }
 
     #[test]
+    fn common_counts_the_multiset_intersection() {
+        let fp = |v: &[u32]| Fingerprint(v.to_vec());
+        let naive = |a: &[u32], b: &[u32]| {
+            let mut left = b.to_vec();
+            a.iter()
+                .filter(|x| {
+                    left.iter()
+                        .position(|y| y == *x)
+                        .map(|k| left.remove(k))
+                        .is_some()
+                })
+                .count()
+        };
+        for (a, b) in [
+            (vec![], vec![1]),
+            (vec![1, 1, 2, 5, 5, 5, 9], vec![1, 2, 2, 5, 5, 7, 9, 9]),
+            (vec![3, 3, 3], vec![3]),
+            (vec![1, 2, 3], vec![4, 5, 6]),
+            (vec![0, u32::MAX], vec![0, 7, u32::MAX, u32::MAX]),
+        ] {
+            assert_eq!(fp(&a).common(&fp(&b)), naive(&a, &b), "{a:?} {b:?}");
+            assert_eq!(fp(&b).common(&fp(&a)), naive(&a, &b), "{b:?} {a:?}");
+        }
+        // Real text: the same words in another order share all of them.
+        let (x, y) = (
+            Fingerprint::of("Myndigheten får meddela föreskrifter om avgifter."),
+            Fingerprint::of("Om avgifter får myndigheten meddela föreskrifter."),
+        );
+        assert_eq!(x.common(&y), 6);
+    }
+
+    #[test]
     fn work_sets_the_common_ends_aside() {
         let a = ["a", "b", "c", "d"];
         let b = ["a", "x", "c", "d"];
