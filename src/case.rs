@@ -582,13 +582,17 @@ pub struct Draft {
     pub amendment: Option<crate::amend::Amendment>,
 }
 
-/// An answer as read.
+/// An answer as read (its positions are kept apart, in the order of the answers, as the
+/// matrix takes them). Of its text only the lines are kept, for its page: the decoded
+/// source and its blocks are let go as soon as the answer is read.
 pub struct AnswerIn {
     pub entry: AnswerEntry,
-    pub text: Text,
+    /// The text's lines, as the answer's page shows them.
+    pub lines: Vec<String>,
+    /// What the reader noticed (an encoding, replaced bytes, rejoined hyphens).
+    pub notices: Vec<String>,
     /// The answer's sentences and headings: the opinion quotes the lead's own prose.
     pub parsed: answer::Answer,
-    pub table: stance::StanceTable,
 }
 
 /// Everything the outputs are rendered from.
@@ -817,7 +821,7 @@ fn read_answer(
     index: &TopicIndex,
     lex: &Lexicon,
     cache: Option<&SourceCache>,
-) -> Result<AnswerIn, Box<Unread>> {
+) -> Result<(AnswerIn, stance::StanceTable), Box<Unread>> {
     let text =
         read_input(dir, &a.file, cache).map_err(|error| Box::new(Unread { error, text: None }))?;
     let parsed = answer::parse(&text, lex);
@@ -837,12 +841,16 @@ fn read_answer(
             .map(|r| r.name.clone())
             .unwrap_or_else(|| stem(&a.file));
     }
-    Ok(AnswerIn {
-        entry,
-        text,
-        parsed,
+    let lines = text.buf().lines().map(str::to_string).collect();
+    Ok((
+        AnswerIn {
+            entry,
+            lines,
+            notices: text.notices,
+            parsed,
+        },
         table,
-    })
+    ))
 }
 
 /// Reads one file of the case, after checking that its real path lies inside the case.
@@ -1032,11 +1040,12 @@ pub fn read_case_cached(
     let first = &drafts[0].regulation;
     let index = TopicIndex::build(first);
     let mut answers: Vec<AnswerIn> = Vec::new();
+    let mut tables: Vec<stance::StanceTable> = Vec::new();
     // Answers are read independently, so a chunk of them at a time is read on every core;
     // each chunk's results are then taken in the manifest's order, so the outcome is the
     // same whatever the number of threads. The chunks keep the progress report moving.
     for chunk in manifest.answers.chunks(ANSWER_CHUNK) {
-        let read: Vec<Option<Result<AnswerIn, Box<Unread>>>> = chunk
+        let read: Vec<Option<Result<(AnswerIn, stance::StanceTable), Box<Unread>>>> = chunk
             .par_iter()
             .map(|a| {
                 let path = dir.join(&a.file);
@@ -1047,9 +1056,10 @@ pub fn read_case_cached(
             done += 1;
             progress.step("answers", done, total);
             match r {
-                Some(Ok(a)) => {
-                    notices.extend(a.text.notices.iter().cloned());
+                Some(Ok((a, t))) => {
+                    notices.extend(a.notices.iter().cloned());
                     answers.push(a);
+                    tables.push(t);
                 }
                 Some(Err(u)) => {
                     if let Some(t) = &u.text {
@@ -1077,21 +1087,19 @@ pub fn read_case_cached(
         .iter()
         .map(|a| (a.entry.file.clone(), a.entry.respondent.clone()))
         .collect();
-    let readings: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
-    let mut tables: Vec<&mut stance::StanceTable> =
-        answers.iter_mut().map(|a| &mut a.table).collect();
+    let readings: Vec<stance::StanceTable> = tables.clone();
+    let mut correcting: Vec<&mut stance::StanceTable> = tables.iter_mut().collect();
     let applied = correct::apply(
         &dir.join("remiss.toml"),
         &manifest.corrections,
         &ids,
-        &mut tables,
+        &mut correcting,
         &drafts[0].regulation,
     )?;
-    let answer_lines = answers
-        .iter()
-        .map(|a| a.text.buf().lines().map(str::to_string).collect())
-        .collect();
-    let mut data = assemble(dir, manifest, origin, &drafts, &answers, skipped, applied);
+    let mut data = assemble(
+        dir, manifest, origin, &drafts, &answers, &tables, skipped, applied,
+    );
+    let answer_lines = answers.into_iter().map(|a| a.lines).collect();
     if let Some((b, _)) = base {
         data.amendments = amendment_pages(&b, &drafts);
         data.base = Some(b);
@@ -1132,6 +1140,7 @@ fn assemble(
     origin: ManifestOrigin,
     drafts: &[Draft],
     answers: &[AnswerIn],
+    tables: &[stance::StanceTable],
     skipped: Vec<Skipped>,
     applied: Vec<correct::Applied>,
 ) -> CaseData {
@@ -1139,17 +1148,17 @@ fn assemble(
     let (confirmed, corrections): (Vec<_>, Vec<_>) =
         applied.into_iter().partition(|a| a.action == "confirm");
     let first = &drafts[0].regulation;
-    let tables: Vec<stance::StanceTable> = answers.iter().map(|a| a.table.clone()).collect();
     let pages: Vec<String> = (0..tables.len()).map(|i| key(i).1).collect();
     let marks: Vec<(usize, String, String)> = corrections
         .iter()
         .map(|c| (c.answer, c.id.clone(), c.note.clone()))
         .collect();
-    let matrix = report::matrix(first, &tables, &pages, &marks);
+    let matrix = report::matrix(first, tables, &pages, &marks);
     let mut respondents: Vec<Respondent> = answers
         .iter()
+        .zip(tables)
         .enumerate()
-        .map(|(i, a)| {
+        .map(|(i, (a, table))| {
             let (key, page) = key(i);
             Respondent {
                 key,
@@ -1157,7 +1166,7 @@ fn assemble(
                 file: a.entry.file.clone(),
                 page,
                 lead: a.entry.lead,
-                case_number: a.table.meta.case_number.as_ref().map(|c| c.text.clone()),
+                case_number: table.meta.case_number.as_ref().map(|c| c.text.clone()),
                 counts: Default::default(),
                 chapter_counts: Default::default(),
                 whole: stance::Stance::NotAddressed,
@@ -1171,7 +1180,7 @@ fn assemble(
         report::count_respondent(&matrix, i, r);
     }
     let reported = report::reported(
-        &tables,
+        tables,
         &respondents
             .iter()
             .map(|r| r.key.clone())
@@ -1200,8 +1209,9 @@ fn assemble(
         .collect();
     let lead = answers
         .iter()
-        .find(|a| a.entry.lead)
-        .map(|a| (&a.parsed, &a.table));
+        .zip(tables)
+        .find(|(a, _)| a.entry.lead)
+        .map(|(a, t)| (&a.parsed, t));
     let opinion = report::opinion(&report::opinion::Inputs {
         draft: first,
         matrix: &matrix,
@@ -1218,12 +1228,13 @@ fn assemble(
     let index = TopicIndex::build(first);
     let findings: Vec<AnswerFindings> = answers
         .iter()
+        .zip(tables)
         .zip(&respondents)
-        .map(|(a, r)| AnswerFindings {
+        .map(|((a, t), r)| AnswerFindings {
             key: r.key.clone(),
             respondent: r.name.clone(),
             page: r.page.clone(),
-            findings: report::lint_with_index(&a.table, &a.parsed, Some(&index)),
+            findings: report::lint_with_index(t, &a.parsed, Some(&index)),
         })
         .filter(|f| !f.findings.is_empty())
         .collect();

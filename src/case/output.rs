@@ -323,56 +323,118 @@ pub fn write_build_with(
     files: &[(String, Vec<u8>)],
     streamed: &[Streamed],
 ) -> Result<Written, OutputError> {
-    check_build_target(out)?;
-    let parent = parent_of(out);
-    fs::create_dir_all(&parent).map_err(io_at(&parent))?;
-    let name = name_of(out)?;
-    let _lock = OutputLock::acquire(out, LOCK_WAIT)?;
-    // Another build may have written `out` while this one waited.
-    check_build_target(out)?;
-    let leftovers_removed = remove_leftovers(out)?;
-    let pid = std::process::id();
-    let prefix = format!(".{name}.tmp-{pid}-");
-    let mut b = tempfile::Builder::new();
-    b.prefix(&prefix);
-    shared_dir_permissions(&mut b);
-    let tmp = b.tempdir_in(&parent).map_err(io_at(&parent))?;
+    let build = BuildDir::create(out)?;
     for (rel, bytes) in files {
-        let p = tmp.path().join(rel);
-        if let Some(d) = p.parent() {
-            fs::create_dir_all(d).map_err(io_at(d))?;
-        }
-        fs::write(&p, bytes).map_err(io_at(&p))?;
+        build.write(rel, bytes)?;
     }
     for (rel, write) in streamed {
-        let p = tmp.path().join(rel);
+        build.write_with(rel, *write)?;
+    }
+    build.finish()
+}
+
+/// A build being written, file by file, so that a large build never holds all its files
+/// in memory: a temporary folder beside the output, made under the output's lock with the
+/// checks of [`check_build_target`], which replaces the output on [`BuildDir::finish`].
+/// Dropped unfinished (a page failed to render, a file failed to write), it is removed and
+/// the previous output stays as it was.
+pub struct BuildDir {
+    out: PathBuf,
+    parent: PathBuf,
+    name: String,
+    leftovers_removed: usize,
+    // Declared before the lock, so the temporary folder is removed while the lock is held.
+    tmp: tempfile::TempDir,
+    _lock: OutputLock,
+}
+
+impl BuildDir {
+    /// Takes the output's lock and makes the temporary folder the files go into.
+    pub fn create(out: &Path) -> Result<BuildDir, OutputError> {
+        check_build_target(out)?;
+        let parent = parent_of(out);
+        fs::create_dir_all(&parent).map_err(io_at(&parent))?;
+        let name = name_of(out)?;
+        let lock = OutputLock::acquire(out, LOCK_WAIT)?;
+        // Another build may have written `out` while this one waited.
+        check_build_target(out)?;
+        let leftovers_removed = remove_leftovers(out)?;
+        let pid = std::process::id();
+        let prefix = format!(".{name}.tmp-{pid}-");
+        let mut b = tempfile::Builder::new();
+        b.prefix(&prefix);
+        shared_dir_permissions(&mut b);
+        let tmp = b.tempdir_in(&parent).map_err(io_at(&parent))?;
+        Ok(BuildDir {
+            out: out.to_path_buf(),
+            parent,
+            name,
+            leftovers_removed,
+            tmp,
+            _lock: lock,
+        })
+    }
+
+    /// The place of `rel` in the temporary folder, its folder made.
+    fn place(&self, rel: &str) -> Result<PathBuf, OutputError> {
+        let p = self.tmp.path().join(rel);
         if let Some(d) = p.parent() {
             fs::create_dir_all(d).map_err(io_at(d))?;
         }
+        Ok(p)
+    }
+
+    /// Writes one file of the build (`rel`, relative to the output folder).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), OutputError> {
+        let p = self.place(rel)?;
+        fs::write(&p, bytes).map_err(io_at(&p))
+    }
+
+    /// Writes one file of the build by a function, through a buffer, never held whole.
+    pub fn write_with(
+        &self,
+        rel: &str,
+        write: &dyn Fn(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let p = self.place(rel)?;
         let file = File::create(&p).map_err(io_at(&p))?;
         let mut w = io::BufWriter::with_capacity(1 << 16, file);
-        write(&mut w).and_then(|()| w.flush()).map_err(io_at(&p))?;
+        write(&mut w).and_then(|()| w.flush()).map_err(io_at(&p))
     }
-    let marker = tmp.path().join(MARKER);
-    fs::write(&marker, MARKER_TEXT).map_err(io_at(&marker))?;
-    let old = parent.join(format!(".{name}.old-{pid}"));
-    let had_old = out.exists();
-    if had_old {
-        fs::rename(out, &old).map_err(io_at(out))?;
-    }
-    if let Err(e) = fs::rename(tmp.path(), out) {
-        // Put the previous output back rather than leave nothing; `tmp` is removed on drop.
+
+    /// Marks the folder as a build and puts it in the output's place (the previous output
+    /// is renamed away first, and put back if that fails).
+    pub fn finish(self) -> Result<Written, OutputError> {
+        let BuildDir {
+            out,
+            parent,
+            name,
+            leftovers_removed,
+            tmp,
+            _lock,
+        } = self;
+        let marker = tmp.path().join(MARKER);
+        fs::write(&marker, MARKER_TEXT).map_err(io_at(&marker))?;
+        let pid = std::process::id();
+        let old = parent.join(format!(".{name}.old-{pid}"));
+        let had_old = out.exists();
         if had_old {
-            let _ = fs::rename(&old, out);
+            fs::rename(&out, &old).map_err(io_at(&out))?;
         }
-        return Err(io_at(out)(e));
+        if let Err(e) = fs::rename(tmp.path(), &out) {
+            // Put the previous output back rather than leave nothing; `tmp` is removed on drop.
+            if had_old {
+                let _ = fs::rename(&old, &out);
+            }
+            return Err(io_at(&out)(e));
+        }
+        // Renamed away: there is nothing left for the guard to remove.
+        let _ = tmp.keep();
+        if had_old {
+            fs::remove_dir_all(&old).map_err(io_at(&old))?;
+        }
+        Ok(Written { leftovers_removed })
     }
-    // Renamed away: there is nothing left for the guard to remove.
-    let _ = tmp.keep();
-    if had_old {
-        fs::remove_dir_all(&old).map_err(io_at(&old))?;
-    }
-    Ok(Written { leftovers_removed })
 }
 
 /// Writes one output file atomically (a temporary file beside it, then a rename). The folder

@@ -4,6 +4,7 @@
 use super::{CmdResult, EXIT_FINDINGS, EXIT_OK};
 use anyhow::{Context, bail};
 use remiss::case::{self, ManifestOrigin, Progress, output};
+use remiss::render::Stop;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -172,10 +173,18 @@ pub fn run(a: Args) -> CmdResult {
             );
         }
     };
-    for n in &case.notices {
+    // What serve keeps to check corrections against (each answer's reading before them) is
+    // let go of here: the pages need only the case's data, the drafts and the lines.
+    let case::Case {
+        data,
+        notices,
+        drafts,
+        answer_lines,
+        ..
+    } = case;
+    for n in &notices {
         eprintln!("notice: {n}");
     }
-    let data = &case.data;
     for s in &data.skipped {
         eprintln!("warning: skipped: {}", s.reason);
     }
@@ -183,12 +192,29 @@ pub fn run(a: Args) -> CmdResult {
         deadline: std::time::Duration::from_secs(a.template_timeout),
         ..Default::default()
     };
-    let files = remiss::render::pages(&templates, data, &case.drafts, &case.answer_lines, limits)
-        .context("rendering failed; nothing was written")?;
+    let cannot_write = || format!("cannot write the build into {}", out.display());
+    // Each page goes into the build's temporary folder as soon as it is made, so the build
+    // never holds all its pages at once; a failure removes the folder, and the previous
+    // output stays as it was.
+    let build = output::BuildDir::create(&out).with_context(cannot_write)?;
+    let mut count = 0;
+    let mut sink = |name: String, bytes: Vec<u8>| {
+        count += 1;
+        build.write(&name, &bytes)
+    };
+    match remiss::render::pages_each(&templates, &data, &drafts, &answer_lines, limits, &mut sink) {
+        Ok(()) => {}
+        Err(Stop::Render(e)) => {
+            return Err(anyhow::Error::new(e).context("rendering failed; nothing was written"));
+        }
+        Err(Stop::Sink(e)) => return Err(anyhow::Error::new(e).context(cannot_write())),
+    }
     // data.json goes straight into its file: for a large case it is the largest output.
-    let json = |w: &mut dyn std::io::Write| remiss::render::data_json(data, w);
-    let written = output::write_build_with(&out, &files, &[("data.json", &json)])
-        .with_context(|| format!("cannot write the build into {}", out.display()))?;
+    let json = |w: &mut dyn std::io::Write| remiss::render::data_json(&data, w);
+    build
+        .write_with("data.json", &json)
+        .with_context(cannot_write)?;
+    let written = build.finish().with_context(cannot_write)?;
     if written.leftovers_removed > 0 {
         eprintln!(
             "notice: removed {} temporary folder(s) left beside {} by an interrupted build",
@@ -198,7 +224,7 @@ pub fn run(a: Args) -> CmdResult {
     }
     eprintln!(
         "wrote {} files to {}: {} answers, {} paragraphs, {} with comments, {} conflicts; open {}",
-        files.len() + 1,
+        count + 1,
         out.display(),
         data.figures.answers,
         data.figures.paragraphs,

@@ -203,12 +203,17 @@ enum Msg {
     Done(Result<String, RenderError>),
 }
 
-/// Renders every (template, context) on a worker thread, in order. The first error stops
-/// the rest; a deadline or a crash is an error naming the template being rendered.
-pub(super) fn render_all(
+/// Renders every (template, context) on a worker thread, in order, by `end` (one deadline
+/// for the several rounds a build renders its pages in). The first error stops the rest; a
+/// deadline or a crash is an error naming the template being rendered. Each context is let
+/// go on the worker as soon as its page is rendered, so a round holds no context longer
+/// than it needs to, and a caller that kept its own reference to the last one gets it
+/// back without a copy.
+pub(super) fn render_until(
     templates: &Templates,
     jobs: Vec<(&'static str, std::sync::Arc<Context>)>,
     limits: Limits,
+    end: Instant,
 ) -> Result<Vec<String>, RenderError> {
     let n = jobs.len();
     let templates = templates.clone();
@@ -222,6 +227,7 @@ pub(super) fn render_all(
                     return;
                 }
                 let r = templates.render(name, &ctx);
+                drop(ctx);
                 if tx.send(Msg::Done(r)).is_err() {
                     return;
                 }
@@ -231,7 +237,6 @@ pub(super) fn render_all(
             path: "(rendering thread)".into(),
             source,
         })?;
-    let end = Instant::now() + limits.deadline;
     let mut current = "";
     let mut out = Vec::with_capacity(n);
     while out.len() < n {

@@ -573,13 +573,6 @@ fn wording(data: &CaseData, drafts: &[Regulation]) -> HashMap<String, (String, S
     out
 }
 
-/// One page to render: the output file, its template, what the template sees.
-struct Job {
-    file: String,
-    template: &'static str,
-    ctx: Arc<Context>,
-}
-
 /// Every output file of a case, as (relative path, bytes), in a fixed order. The templates
 /// run on a worker thread with a fixed stack and under a deadline, so a template that
 /// never ends is an error naming it.
@@ -620,6 +613,54 @@ pub fn pages(
     answer_lines: &[Vec<String>],
     limits: Limits,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
+    let mut files = Vec::new();
+    let mut keep = |name: String, bytes: Vec<u8>| {
+        files.push((name, bytes));
+        Ok::<(), std::convert::Infallible>(())
+    };
+    match pages_each(templates, data, drafts, answer_lines, limits, &mut keep) {
+        Ok(()) => Ok(files),
+        Err(Stop::Render(e)) => Err(e),
+        Err(Stop::Sink(never)) => match never {},
+    }
+}
+
+/// Why [`pages_each`] stopped.
+#[derive(Debug)]
+pub enum Stop<E> {
+    /// A page could not be rendered.
+    Render(RenderError),
+    /// The sink refused a page (it could not be written).
+    Sink(E),
+}
+
+impl<E> From<RenderError> for Stop<E> {
+    fn from(e: RenderError) -> Self {
+        Stop::Render(e)
+    }
+}
+
+/// How many answer pages are rendered in one round: their contexts (each answer's every
+/// line) are made for a round at a time, not for the whole case at once.
+const ANSWER_ROUND: usize = 32;
+
+/// Every output file of a case but `data.json`, each handed to `sink` (relative path,
+/// bytes) as soon as it is made, so a build holds one page at a time rather than all of
+/// them: the same files, in a fixed order. The templates run on a worker thread with a
+/// fixed stack and under one deadline for them all, so a template that never ends is an
+/// error naming it.
+pub fn pages_each<E>(
+    templates: &Templates,
+    data: &CaseData,
+    drafts: &[Regulation],
+    answer_lines: &[Vec<String>],
+    limits: Limits,
+    sink: &mut dyn FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), Stop<E>> {
+    let end = std::time::Instant::now() + limits.deadline;
+    let render =
+        |jobs: Vec<(&'static str, Arc<Context>)>| guard::render_until(templates, jobs, limits, end);
+    let mut put = |name: &str, bytes: Vec<u8>| sink(name.to_string(), bytes).map_err(Stop::Sink);
     // With the default templates the compilation page is written directly, and the
     // matrix (targets × respondents) is not copied into the templates' context at all.
     let direct = templates.custom.is_empty();
@@ -673,13 +714,38 @@ pub fn pages(
             })
             .collect(),
     };
-    let mut ctx = Context::new();
-    ctx.insert("case", &view);
-    ctx.insert("op", &data.opinion);
-    ctx.insert("wording", &wording(data, drafts));
-    let ctx = Arc::new(ctx);
-    // The opinion's templates see the case without the matrix and the effects (by far the
-    // largest part, for many answers), so its three contexts stay small.
+    // The case's own pages. Their default templates do not read the opinion, which holds
+    // every evidence sentence of every answer: only a user's templates get it here.
+    {
+        let mut ctx = Context::new();
+        ctx.insert("case", &view);
+        if !direct {
+            ctx.insert("op", &data.opinion);
+        }
+        ctx.insert("wording", &wording(data, drafts));
+        let ctx = Arc::new(ctx);
+        let mut names = vec!["index.html"];
+        if !direct {
+            names.push("sammanstallning.html");
+        }
+        if !data.comparisons.is_empty() {
+            names.extend(["genomslag.html", "genomslag.md"]);
+        }
+        let jobs = names.iter().map(|n| (*n, Arc::clone(&ctx))).collect();
+        drop(ctx);
+        for (name, page) in names.into_iter().zip(render(jobs)?) {
+            let page = if name.ends_with(".md") {
+                tidy_markdown(&page)
+            } else {
+                page
+            };
+            put(name, page.into_bytes())?;
+        }
+    }
+    // The opinion: its templates see the case without the matrix and the effects (by far
+    // the largest part, for many answers). One context serves its three renderings: it
+    // comes back from the worker between them (the worker lets go of it), so the opinion
+    // is serialised once.
     let brief = Brief {
         name: view.name,
         manifest: view.manifest,
@@ -689,43 +755,55 @@ pub fn pages(
         comparisons: &view.comparisons,
         figures: view.figures,
     };
-    let opinion_ctx = |links: bool| {
-        let mut c = Context::new();
-        c.insert("case", &brief);
-        c.insert("op", &data.opinion);
-        c.insert("links", &links);
-        c
-    };
-    let plain = Arc::new(opinion_ctx(false));
+    let mut oc = Context::new();
+    oc.insert("case", &brief);
+    oc.insert("op", &data.opinion);
+    oc.insert("links", &false);
+    let oc = Arc::new(oc);
+    let plain = render(vec![("yttrande.md", Arc::clone(&oc))])?;
+    let md = tidy_markdown(plain.first().map_or("", String::as_str));
+    put(
+        "yttrande.docx",
+        docx::from_markdown(&md, &docx_meta(data, templates))?,
+    )?;
+    put("yttrande.md", md.into_bytes())?;
     // The opinion's text once more, with its links, for the body of yttrande.html.
-    let linked = Arc::new(opinion_ctx(true));
-    let mut jobs: Vec<Job> = Vec::new();
-    let mut page = |file: &str, template: &'static str, ctx: &Arc<Context>| {
-        jobs.push(Job {
-            file: file.to_string(),
-            template,
-            ctx: Arc::clone(ctx),
-        })
-    };
-    page("index.html", "index.html", &ctx);
-    if !direct {
-        page("sammanstallning.html", "sammanstallning.html", &ctx);
+    let mut oc = Arc::unwrap_or_clone(oc);
+    oc.insert("links", &true);
+    let oc = Arc::new(oc);
+    let linked = render(vec![("yttrande.md", Arc::clone(&oc))])?;
+    let body = markdown_html(&tidy_markdown(linked.first().map_or("", String::as_str)));
+    drop(linked);
+    let mut oc = Arc::unwrap_or_clone(oc);
+    oc.insert("body", &body);
+    drop(body);
+    let html = render(vec![("yttrande.html", Arc::new(oc))])?;
+    put(
+        "yttrande.html",
+        html.into_iter().next().unwrap_or_default().into_bytes(),
+    )?;
+    if direct {
+        let style = templates.render("style.css", &Context::new())?;
+        put(
+            "sammanstallning.html",
+            compilation::page(&view, &data.matrix, &style).into_bytes(),
+        )?;
     }
-    page("yttrande.md", "yttrande.md", &plain);
-    page("yttrande.linked.md", "yttrande.md", &linked);
-    if !data.comparisons.is_empty() {
-        for name in ["genomslag.html", "genomslag.md"] {
-            page(name, name, &ctx);
-        }
-    }
+    put("sammanstallning.csv", csv(data).into_bytes())?;
     for (i, c) in data.comparisons.iter().enumerate() {
         if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
             let mut cctx = comparison_context(&c.map, old, new);
             // In a case the columns carry the manifest's labels of the versions.
             cctx.insert("labels", &[&c.from, &c.to]);
             let cctx = Arc::new(cctx);
-            page(&c.page, "jamforelse.html", &cctx);
-            page(&c.page.replace(".html", ".md"), "jamforelse.md", &cctx);
+            let mut done = render(vec![
+                ("jamforelse.html", Arc::clone(&cctx)),
+                ("jamforelse.md", cctx),
+            ])?
+            .into_iter();
+            put(&c.page, done.next().unwrap_or_default().into_bytes())?;
+            let md = c.page.replace(".html", ".md");
+            put(&md, done.next().unwrap_or_default().into_bytes())?;
         }
     }
     for a in &data.amendments {
@@ -733,84 +811,35 @@ pub fn pages(
             let mut actx = comparison_context(&a.map, base, new);
             actx.insert("am", &amend::view(&a.amendment));
             let actx = Arc::new(actx);
-            page(&a.page, "andring.html", &actx);
-            page(&a.page.replace(".html", ".md"), "andring.md", &actx);
-        }
-    }
-    for (i, r) in data.respondents.iter().enumerate() {
-        let lines = answer_lines.get(i).map(Vec::as_slice).unwrap_or_default();
-        let mut c = Context::new();
-        c.insert("r", r);
-        c.insert("lines", &lines);
-        page(&r.page, "svar.html", &Arc::new(c));
-    }
-    let (names, pairs): (Vec<String>, Vec<(&'static str, Arc<Context>)>) = jobs
-        .into_iter()
-        .map(|j| (j.file, (j.template, j.ctx)))
-        .unzip();
-    let started = std::time::Instant::now();
-    let rendered = guard::render_all(templates, pairs, limits)?;
-    let mut by_file: HashMap<String, String> = names.into_iter().zip(rendered).collect();
-    // The page of the opinion wraps the linked text, so it renders second, in what is left
-    // of the time allowed.
-    let body = markdown_html(&tidy_markdown(
-        &by_file.remove("yttrande.linked.md").unwrap_or_default(),
-    ));
-    let mut page_ctx = opinion_ctx(true);
-    page_ctx.insert("body", &body);
-    let rest = Limits {
-        deadline: limits.deadline.saturating_sub(started.elapsed()),
-        ..limits
-    };
-    let html = guard::render_all(templates, vec![("yttrande.html", Arc::new(page_ctx))], rest)?;
-    by_file.insert(
-        "yttrande.html".into(),
-        html.into_iter().next().unwrap_or_default(),
-    );
-    if direct {
-        let style = templates.render("style.css", &Context::new())?;
-        by_file.insert(
-            "sammanstallning.html".into(),
-            compilation::page(&view, &data.matrix, &style),
-        );
-    }
-    let mut take = |name: &str| by_file.remove(name).unwrap_or_default();
-
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    for name in ["index.html", "yttrande.html", "sammanstallning.html"] {
-        files.push((name.to_string(), take(name).into_bytes()));
-    }
-    let md = tidy_markdown(&take("yttrande.md"));
-    files.push((
-        "yttrande.docx".to_string(),
-        docx::from_markdown(&md, &docx_meta(data, templates))?,
-    ));
-    files.push(("yttrande.md".to_string(), md.into_bytes()));
-    if !data.comparisons.is_empty() {
-        files.push(("genomslag.html".into(), take("genomslag.html").into_bytes()));
-        let md = tidy_markdown(&take("genomslag.md"));
-        files.push(("genomslag.md".into(), md.into_bytes()));
-    }
-    for (i, c) in data.comparisons.iter().enumerate() {
-        if drafts.get(i + 1).is_some() {
-            let md = c.page.replace(".html", ".md");
-            files.push((c.page.clone(), take(&c.page).into_bytes()));
-            files.push((md.clone(), take(&md).into_bytes()));
-        }
-    }
-    for a in &data.amendments {
-        if data.base.is_some() && drafts.get(a.draft).is_some() {
+            let mut done = render(vec![
+                ("andring.html", Arc::clone(&actx)),
+                ("andring.md", actx),
+            ])?
+            .into_iter();
+            put(&a.page, done.next().unwrap_or_default().into_bytes())?;
             let md = a.page.replace(".html", ".md");
-            files.push((a.page.clone(), take(&a.page).into_bytes()));
-            let text = tidy_markdown(&take(&md));
-            files.push((md, text.into_bytes()));
+            let text = tidy_markdown(&done.next().unwrap_or_default());
+            put(&md, text.into_bytes())?;
         }
     }
-    files.push(("sammanstallning.csv".to_string(), csv(data).into_bytes()));
-    for r in &data.respondents {
-        files.push((r.page.clone(), take(&r.page).into_bytes()));
+    for (round, respondents) in data.respondents.chunks(ANSWER_ROUND).enumerate() {
+        let jobs = respondents
+            .iter()
+            .enumerate()
+            .map(|(j, r)| {
+                let i = round * ANSWER_ROUND + j;
+                let lines = answer_lines.get(i).map(Vec::as_slice).unwrap_or_default();
+                let mut c = Context::new();
+                c.insert("r", r);
+                c.insert("lines", &lines);
+                ("svar.html", Arc::new(c))
+            })
+            .collect();
+        for (r, page) in respondents.iter().zip(render(jobs)?) {
+            put(&r.page, page.into_bytes())?;
+        }
     }
-    Ok(files)
+    Ok(())
 }
 
 /// The opinion's Markdown (rendered with links) as HTML. The document text in it is
