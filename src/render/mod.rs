@@ -716,6 +716,9 @@ pub fn pages_each<E>(
     };
     // The case's own pages. Their default templates do not read the opinion, which holds
     // every evidence sentence of every answer: only a user's templates get it here.
+    // The compilation a user's template makes is kept back, so the files come in the same
+    // order however it is made.
+    let mut compiled = None;
     {
         let mut ctx = Context::new();
         ctx.insert("case", &view);
@@ -734,6 +737,10 @@ pub fn pages_each<E>(
         let jobs = names.iter().map(|n| (*n, Arc::clone(&ctx))).collect();
         drop(ctx);
         for (name, page) in names.into_iter().zip(render(jobs)?) {
+            if name == "sammanstallning.html" {
+                compiled = Some(page);
+                continue;
+            }
             let page = if name.ends_with(".md") {
                 tidy_markdown(&page)
             } else {
@@ -782,13 +789,14 @@ pub fn pages_each<E>(
         "yttrande.html",
         html.into_iter().next().unwrap_or_default().into_bytes(),
     )?;
-    if direct {
-        let style = templates.render("style.css", &Context::new())?;
-        put(
-            "sammanstallning.html",
-            compilation::page(&view, &data.matrix, &style).into_bytes(),
-        )?;
-    }
+    let compiled = match compiled {
+        Some(page) => page,
+        None => {
+            let style = templates.render("style.css", &Context::new())?;
+            compilation::page(&view, &data.matrix, &style)
+        }
+    };
+    put("sammanstallning.html", compiled.into_bytes())?;
     put("sammanstallning.csv", csv(data).into_bytes())?;
     for (i, c) in data.comparisons.iter().enumerate() {
         if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
