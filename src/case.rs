@@ -944,6 +944,22 @@ pub fn read_case(
     read_case_cached(dir, manifest, origin, lex, keep_going, progress, None)
 }
 
+/// [`read_case`] for a build that is rendered once and done with: `readings` is left
+/// empty (a copy of every answer's positions, which only `remiss serve` checks new
+/// corrections against).
+pub fn read_case_to_build(
+    dir: &Path,
+    manifest: Manifest,
+    origin: ManifestOrigin,
+    lex: &Lexicon,
+    keep_going: bool,
+    progress: &mut dyn Progress,
+) -> Result<Case, Vec<CaseError>> {
+    read(
+        dir, manifest, origin, lex, keep_going, progress, None, false,
+    )
+}
+
 /// [`read_case`], taking the decoded inputs from `cache` where they have not changed.
 pub fn read_case_cached(
     dir: &Path,
@@ -953,6 +969,22 @@ pub fn read_case_cached(
     keep_going: bool,
     progress: &mut dyn Progress,
     cache: Option<&SourceCache>,
+) -> Result<Case, Vec<CaseError>> {
+    read(
+        dir, manifest, origin, lex, keep_going, progress, cache, true,
+    )
+}
+
+#[allow(clippy::too_many_arguments)] // the public readers above are the ones called
+fn read(
+    dir: &Path,
+    manifest: Manifest,
+    origin: ManifestOrigin,
+    lex: &Lexicon,
+    keep_going: bool,
+    progress: &mut dyn Progress,
+    cache: Option<&SourceCache>,
+    keep_readings: bool,
 ) -> Result<Case, Vec<CaseError>> {
     if manifest.drafts.is_empty() {
         return Err(vec![CaseError::NoDrafts(dir.to_path_buf())]);
@@ -1087,7 +1119,11 @@ pub fn read_case_cached(
         .iter()
         .map(|a| (a.entry.file.clone(), a.entry.respondent.clone()))
         .collect();
-    let readings: Vec<stance::StanceTable> = tables.clone();
+    let readings: Vec<stance::StanceTable> = if keep_readings {
+        tables.clone()
+    } else {
+        Vec::new()
+    };
     let mut correcting: Vec<&mut stance::StanceTable> = tables.iter_mut().collect();
     let applied = correct::apply(
         &dir.join("remiss.toml"),
@@ -1097,7 +1133,13 @@ pub fn read_case_cached(
         &drafts[0].regulation,
     )?;
     let mut data = assemble(
-        dir, manifest, origin, &drafts, &answers, &tables, skipped, applied,
+        dir,
+        manifest,
+        origin,
+        &drafts,
+        (&answers, &tables),
+        skipped,
+        applied,
     );
     let answer_lines = answers.into_iter().map(|a| a.lines).collect();
     if let Some((b, _)) = base {
@@ -1139,8 +1181,7 @@ fn assemble(
     manifest: Manifest,
     origin: ManifestOrigin,
     drafts: &[Draft],
-    answers: &[AnswerIn],
-    tables: &[stance::StanceTable],
+    (answers, tables): (&[AnswerIn], &[stance::StanceTable]),
     skipped: Vec<Skipped>,
     applied: Vec<correct::Applied>,
 ) -> CaseData {

@@ -160,7 +160,8 @@ pub fn run(a: Args) -> CmdResult {
     let mut bar = Bar {
         on: std::io::stderr().is_terminal() && total >= 20,
     };
-    let case = match case::read_case(&dir, manifest, origin, &lex, a.keep_going, &mut bar) {
+    let case = match case::read_case_to_build(&dir, manifest, origin, &lex, a.keep_going, &mut bar)
+    {
         Ok(c) => c,
         Err(errors) => {
             for e in &errors {
@@ -173,8 +174,6 @@ pub fn run(a: Args) -> CmdResult {
             );
         }
     };
-    // What serve keeps to check corrections against (each answer's reading before them) is
-    // let go of here: the pages need only the case's data, the drafts and the lines.
     let case::Case {
         data,
         notices,
