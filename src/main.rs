@@ -13,6 +13,26 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+// mimalloc keeps freed memory 10 ms (its arenas 100 ms) before giving it back to the system,
+// and a build frees as it goes (each answer's text once read, each round of pages once
+// written): a build of 300 answers peaked at 120 MB so, at 89 MB with freed memory given
+// back at once, in the same time.
+unsafe extern "C" {
+    /// mimalloc's `mi_option_set`, from the library the allocator crate builds and links.
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in `mi_option_e` (mimalloc.h) of the mimalloc libmimalloc-sys
+/// 0.1.49 builds (v3, and v2 alike); the crate's bindings have no constant for it.
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+fn give_back_freed_memory_at_once() {
+    // SAFETY: the function only stores an option's value (an int in a static table), at
+    // any time and from any thread; the index is in range, checked against the header of
+    // the version in Cargo.lock, and a wrong one would change a tuning, not memory safety.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
+}
+
 /// Reads Swedish regulation drafts and consultation answers into paragraph-addressed
 /// structures.
 ///
@@ -58,6 +78,7 @@ Commands: init, build, serve, diff, apply, parse, refs, stances, check; `remiss 
 ";
 
 fn main() -> ExitCode {
+    give_back_freed_memory_at_once();
     let cli = Cli::parse();
     let result = match cli.command {
         None | Some(Command::Help { command: None }) => {
