@@ -201,18 +201,36 @@ pub fn run(a: Args) -> CmdResult {
         count += 1;
         build.write(&name, &bytes)
     };
-    match remiss::render::pages_each(&templates, &data, &drafts, &answer_lines, limits, &mut sink) {
+    // data.json (the largest file, and a fifth of a large build's work) is written on a
+    // thread of its own while the pages are rendered: both only read the data, and each
+    // file's bytes are the same whichever finishes first.
+    let (rendered, json) = std::thread::scope(|s| {
+        let json = s.spawn(|| {
+            build.write_with("data.json", &|w: &mut dyn std::io::Write| {
+                remiss::render::data_json(&data, w)
+            })
+        });
+        let rendered = remiss::render::pages_each(
+            &templates,
+            &data,
+            &drafts,
+            &answer_lines,
+            limits,
+            &mut sink,
+        );
+        (rendered, json.join())
+    });
+    match rendered {
         Ok(()) => {}
         Err(Stop::Render(e)) => {
             return Err(anyhow::Error::new(e).context("rendering failed; nothing was written"));
         }
         Err(Stop::Sink(e)) => return Err(anyhow::Error::new(e).context(cannot_write())),
     }
-    // data.json goes straight into its file: for a large case it is the largest output.
-    let json = |w: &mut dyn std::io::Write| remiss::render::data_json(&data, w);
-    build
-        .write_with("data.json", &json)
-        .with_context(cannot_write)?;
+    match json {
+        Ok(written) => written.with_context(cannot_write)?,
+        Err(_) => bail!("writing data.json failed; nothing was written"),
+    }
     let written = build.finish().with_context(cannot_write)?;
     if written.leftovers_removed > 0 {
         eprintln!(
