@@ -813,6 +813,9 @@ struct Unread {
     text: Option<Text>,
 }
 
+/// An answer read with its positions, or why it cannot be used.
+type Answered = Result<(AnswerIn, stance::StanceTable), Box<Unread>>;
+
 /// Reads one answer and its positions against the first draft.
 fn read_answer(
     dir: &Path,
@@ -821,7 +824,7 @@ fn read_answer(
     index: &TopicIndex,
     lex: &Lexicon,
     cache: Option<&SourceCache>,
-) -> Result<(AnswerIn, stance::StanceTable), Box<Unread>> {
+) -> Answered {
     let text =
         read_input(dir, &a.file, cache).map_err(|error| Box::new(Unread { error, text: None }))?;
     let parsed = answer::parse(&text, lex);
@@ -1077,7 +1080,7 @@ fn read(
     // each chunk's results are then taken in the manifest's order, so the outcome is the
     // same whatever the number of threads. The chunks keep the progress report moving.
     for chunk in manifest.answers.chunks(ANSWER_CHUNK) {
-        let read: Vec<Option<Result<(AnswerIn, stance::StanceTable), Box<Unread>>>> = chunk
+        let read: Vec<Option<Answered>> = chunk
             .par_iter()
             .map(|a| {
                 let path = dir.join(&a.file);
