@@ -804,14 +804,20 @@ pub fn pages_each<E>(
             // In a case the columns carry the manifest's labels of the versions.
             cctx.insert("labels", &[&c.from, &c.to]);
             let cctx = Arc::new(cctx);
-            let mut done = render(vec![
-                ("jamforelse.html", Arc::clone(&cctx)),
-                ("jamforelse.md", cctx),
-            ])?
-            .into_iter();
-            put(&c.page, done.next().unwrap_or_default().into_bytes())?;
-            let md = c.page.replace(".html", ".md");
-            put(&md, done.next().unwrap_or_default().into_bytes())?;
+            // With the default templates the page is written directly (the same bytes).
+            let html = if direct {
+                compare::html(&c.map, old, new, Some((&c.from, &c.to)))
+            } else {
+                let page = render(vec![("jamforelse.html", Arc::clone(&cctx))])?;
+                page.into_iter().next().unwrap_or_default()
+            };
+            put(&c.page, html.into_bytes())?;
+            let md = render(vec![("jamforelse.md", cctx)])?;
+            let name = c.page.replace(".html", ".md");
+            put(
+                &name,
+                md.into_iter().next().unwrap_or_default().into_bytes(),
+            )?;
         }
     }
     for a in &data.amendments {
