@@ -252,9 +252,13 @@ impl Builder {
             Some((0, end)) if t[end..].trim_start().starts_with(['B']) => t[end..].trim_start(),
             _ => t,
         };
-        if (t.starts_with("Bilaga") || t.starts_with("BILAGA")) && t.len() < 120 {
+        if (t.starts_with("Bilaga") || t.starts_with("BILAGA")) && t.len() < 300 {
             let rest = &t[6..];
-            if rest.is_empty() || rest.starts_with([' ', ':']) {
+            // A long heading is an appendix's label and title (`Bilaga 2 Tillvägagångssätt vid
+            // utredning och bedömning av skyddsnivå samt …`), not a sentence about one.
+            let titled = t.len() < 120
+                || !t.ends_with(['.', ':', ';']) && !t.contains("....") && opens_with_title(rest);
+            if titled && (rest.is_empty() || rest.starts_with([' ', ':'])) {
                 self.flush_rubriker_as_text();
                 self.mode = Mode::Bilaga;
                 let n = self.reg.bilagor.len() + 1;
@@ -852,4 +856,16 @@ fn child_id(parent: &str, tag: char, n: impl std::fmt::Display) -> String {
     id.push(tag);
     let _ = write!(id, "{n}");
     id
+}
+
+/// After `Bilaga`: a short label (`2`, `A`, `IV`) and a title that opens with a capital.
+fn opens_with_title(rest: &str) -> bool {
+    let mut words = rest.split_whitespace();
+    let label = words.next().unwrap_or_default();
+    label.len() <= 4
+        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && words
+            .next()
+            .and_then(|w| w.chars().next())
+            .is_some_and(char::is_uppercase)
 }

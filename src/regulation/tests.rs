@@ -1046,3 +1046,43 @@ Den bör ses över årligen.
     assert_eq!(ps[1].stycken.len(), 1);
     assert_eq!(ps.len(), 3);
 }
+
+#[test]
+fn an_appendix_heading_with_a_long_wrapped_title_opens_the_appendix() {
+    let r = reg("\
+1 § Uppgifterna ska lämnas enligt bilagorna 1 och 2.
+
+Bilaga 1 Förteckning
+
+Text i den första bilagan.
+
+Bilaga 2 Tillvägagångssätt vid utredning och
+bedömning av skyddsnivå samt klassificering vid
+innesluten användning av genetiskt modifierade mikroorganismer
+
+Text i den andra bilagan.
+");
+    let headings: Vec<&str> = r.bilagor.iter().map(|b| b.heading.as_str()).collect();
+    assert_eq!(headings.len(), 2, "{headings:?}");
+    assert!(headings[1].starts_with("Bilaga 2 Tillvägagångssätt"));
+    assert!(headings[1].ends_with("mikroorganismer"));
+    assert_eq!(r.bilagor[1].text.len(), 1);
+}
+
+#[test]
+fn a_table_of_contents_listing_appendices_is_no_appendix() {
+    let r = reg("\
+Innehåll
+Bilaga 1 Förteckning över sektorer ........................ 12
+Bilaga 2 Tillvägagångssätt vid utredning ................ 14
+Bilaga 3 Uppgifter vid anmälan ............................... 15
+
+1 § Uppgifterna ska lämnas enligt bilagorna.
+
+Bilaga 1 Förteckning över sektorer
+
+Text.
+");
+    assert_eq!(r.paragraph_count(), 1);
+    assert_eq!(r.bilagor.len(), 1);
+}

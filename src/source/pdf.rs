@@ -312,6 +312,7 @@ fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
     for row in &mut rows {
         row.sort_by(|a, b| a.x.total_cmp(&b.x));
     }
+    drop_page_number_piece(&mut rows, page.number);
     let mut notes = Vec::new();
     let body = body_size(&rows);
     let footnotes = footnote_rows(&rows, body);
@@ -373,6 +374,29 @@ fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
         }
     }
     (table_lines(page.number, &kept, body), notes)
+}
+
+/// The page's own number set at the end of its first or last row, far to the right of the
+/// text on that row (`(Kretsloppsavdelningen)        1`): furniture, though it shares the
+/// row with text and so is not a line of its own that [`furniture`] could mark.
+fn drop_page_number_piece(rows: &mut [Vec<&Glyph>], page: u32) {
+    let last = rows.len().saturating_sub(1);
+    for r in [0, last] {
+        let Some(row) = rows.get(r) else { continue };
+        // The trailing piece: the glyphs after the last gap wider than four ems.
+        let Some(cut) = (1..row.len()).rev().find(|&i| {
+            let prev = row[i - 1];
+            row[i].x - (prev.x + prev.adv) > 4.0 * prev.size.max(row[i].size).max(1.0)
+        }) else {
+            continue;
+        };
+        let piece: String = row[cut..].iter().map(|g| g.text.as_str()).collect();
+        // A row that is nothing but the number is a line of its own, left to `furniture`.
+        let text_before = row[..cut].iter().any(|g| !g.text.trim().is_empty());
+        if text_before && page_number_of(&piece) == Some(page) {
+            rows[r].truncate(cut);
+        }
+    }
 }
 
 /// Where a row has a word that starts at `col` after a gap of at least 0.6 em: the index of
@@ -1033,6 +1057,82 @@ fn starts_structure(s: &str) -> bool {
         || (rest.len() > 3 && rest.as_bytes()[0] == b' ' && rest[2..].starts_with(" §"))
 }
 
+/// A line that is nothing but an appendix's heading (`Bilaga`, `Bilaga 2`, `Bilaga A`,
+/// `Bilaga IV`): at the top of a page it starts the appendix, whatever the last line of the
+/// page before was (a signature set up to the right margin, say).
+fn is_bilaga_heading(s: &str) -> bool {
+    let mut words = s.split_whitespace();
+    words.next() == Some("Bilaga")
+        && match (words.next(), words.next()) {
+            (None, _) => true,
+            (Some(n), None) => {
+                n.len() <= 4 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+            }
+            _ => false,
+        }
+}
+
+/// The label a line opens with when it heads an appendix: `Bilaga 7` of `Bilaga 7` or of
+/// `Bilaga 7 Tabeller över smittämnen …`, `Bilaga` of a line that is only that word.
+fn bilaga_label(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("Bilaga")?;
+    if rest.trim().is_empty() {
+        return Some("Bilaga");
+    }
+    let rest = rest.strip_prefix(' ')?;
+    let n = rest.split(' ').next()?;
+    let short = !n.is_empty() && n.len() <= 4;
+    (short && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
+        .then(|| &s[.."Bilaga ".len() + n.len()])
+}
+
+/// A line that opens an appendix: its label alone or followed by a capitalised title
+/// (`Bilaga 2 Förfaranden för bedömning`), not a sentence about it (`Bilaga 2 innehåller`).
+fn opens_bilaga(s: &str) -> bool {
+    bilaga_label(s).is_some_and(|label| {
+        s[label.len()..]
+            .trim_start()
+            .chars()
+            .next()
+            .is_none_or(char::is_uppercase)
+    })
+}
+
+/// Appendices that run over several pages often repeat their label at the top of each page
+/// (`Bilaga 7` over every page of AFS 2023:10's seventh appendix), and the first page may
+/// carry it over the heading itself (`Bilaga 8` / `Bilaga 8 Artificiell …`). Such a page-top
+/// line is furniture: read as a heading it would start a new appendix on every page. A bare
+/// `Bilaga` is dropped only over a heading that repeats it, since two unnumbered appendices
+/// cannot be told apart by their label.
+fn repeated_bilaga_headers(pages: &[Vec<PLine>], marks: &mut [Vec<bool>]) {
+    let mut last: Option<&str> = None;
+    for (lines, m) in pages.iter().zip(marks.iter_mut()) {
+        let mut body = (0..lines.len()).filter(|&i| !m[i]);
+        let top = body.next();
+        if let Some(top) = top
+            && is_bilaga_heading(&lines[top].text)
+        {
+            let label = bilaga_label(&lines[top].text);
+            let over_heading = body.next().is_some_and(|i| {
+                let next = &lines[i].text;
+                next.len() > lines[top].text.len() && bilaga_label(next) == label
+            });
+            let repeated = label != Some("Bilaga") && label == last;
+            if over_heading || repeated {
+                m[top] = true;
+            }
+            last = label;
+        }
+        // A label heading an appendix further down the page: its next page may repeat it.
+        // (A line of body text may open with `Bilaga 3 …` too; only a line of its own counts.)
+        for (i, l) in lines.iter().enumerate() {
+            if Some(i) != top && !m[i] && is_bilaga_heading(&l.text) {
+                last = bilaga_label(&l.text);
+            }
+        }
+    }
+}
+
 /// Two neighbouring lines in another type: a heading in bold or larger type over body text
 /// (`Varför föreskrifterna finns` / `1 § Syftet ...`), or allmänna råd in smaller or italic
 /// type after a paragraph, printed with no more space between them than between two lines
@@ -1074,7 +1174,8 @@ struct Counts {
 /// across a page break, the paragraph goes on unless the next line's first word would have
 /// fitted on the last line of the page, or the next line starts a §, kapitel or punkt.
 fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
-    let marks = furniture(&pages);
+    let mut marks = furniture(&pages);
+    repeated_bilaga_headers(&pages, &mut marks);
     let mut body: Vec<PLine> = Vec::new();
     for (lines, m) in pages.into_iter().zip(marks) {
         for (l, furn) in lines.into_iter().zip(m) {
@@ -1140,7 +1241,10 @@ fn blocks(pages: Vec<Vec<PLine>>, counts: &mut Counts) -> Vec<Vec<PLine>> {
                     p.x1 + 0.25 * p.size + l.first_word < right - 0.5
                 };
                 let sentence_end = p.text.ends_with(['.', ':', ';']);
-                ended || starts_structure(&l.text) || (sentence_end && alone(i))
+                ended
+                    || starts_structure(&l.text)
+                    || opens_bilaga(&l.text)
+                    || (sentence_end && alone(i))
             }
         };
         if brk && !cur.is_empty() {
@@ -1801,6 +1905,81 @@ mod tests {
             ]
         );
         assert_eq!((counts.hyphens_removed, counts.hyphens_kept), (1, 1));
+    }
+
+    #[test]
+    fn the_page_number_set_beside_the_last_row_is_dropped_and_other_numbers_stay() {
+        let mut last = glyphs("(Kretsloppsavdelningen)", 150.0, 780.0, 10.0);
+        last.extend(glyphs("1", 500.0, 780.0, 10.0));
+        let page = |number, extra: &[Glyph]| {
+            let mut g = glyphs("5 § Text som slutar här.", 70.0, 100.0, 10.0);
+            g.extend(extra.iter().cloned());
+            page_lines(&Page { number, glyphs: g }).0
+        };
+        let texts = |ls: Vec<PLine>| ls.into_iter().map(|l| l.text).collect::<Vec<_>>();
+        assert_eq!(
+            texts(page(1, &last)),
+            ["5 § Text som slutar här.", "(Kretsloppsavdelningen)"]
+        );
+        // On page 2 the `1` is not the page's number: it stays where it is.
+        assert_eq!(texts(page(2, &last)).len(), 2);
+        assert!(texts(page(2, &last))[1].ends_with(" 1"));
+    }
+
+    #[test]
+    fn an_appendix_label_at_a_page_top_starts_it_and_its_repetitions_are_furniture() {
+        let mut counts = Counts::default();
+        let l = |page, y, text: &str, x1| PLine {
+            x1,
+            ..line(page, y, text)
+        };
+        let pages = vec![
+            vec![
+                l(1, 100.0, "Naturvårdsverket", 200.0),
+                // A signature line set up to the right margin: no gap tells it ends.
+                l(1, 700.0, "Johanna Farelius (Kretsloppsavdelningen)", 500.0),
+            ],
+            vec![
+                l(2, 60.0, "Bilaga 2", 500.0),
+                l(2, 100.0, "Bilaga 2 Förfaranden för bedömning", 300.0),
+                l(2, 160.0, "Text i bilagan som går över", 500.0),
+            ],
+            vec![l(3, 60.0, "Bilaga 2", 500.0), l(3, 100.0, "sidan.", 300.0)],
+            // Lower on its page than the repeated labels, which the running-header rule would take.
+            vec![l(4, 90.0, "Bilaga 3", 500.0), l(4, 130.0, "Tabell", 300.0)],
+        ];
+        let b = blocks(pages, &mut counts);
+        let t: Vec<Vec<&str>> = b
+            .iter()
+            .map(|b| b.iter().map(|l| l.text.as_str()).collect())
+            .collect();
+        assert_eq!(
+            t,
+            vec![
+                vec!["Naturvårdsverket"],
+                vec!["Johanna Farelius (Kretsloppsavdelningen)"],
+                vec!["Bilaga 2 Förfaranden för bedömning"],
+                vec!["Text i bilagan som går över", "sidan."],
+                vec!["Bilaga 3"],
+                vec!["Tabell"],
+            ]
+        );
+        assert_eq!(counts.furniture, 2);
+    }
+
+    #[test]
+    fn appendix_labels_are_told_from_sentences_about_appendices() {
+        assert!(opens_bilaga("Bilaga"));
+        assert!(opens_bilaga("Bilaga 4"));
+        assert!(opens_bilaga("Bilaga IV Uppgifter vid anmälan"));
+        assert!(!opens_bilaga("Bilaga 2 innehåller en förteckning."));
+        assert!(!opens_bilaga("Bilagan till dessa föreskrifter"));
+        assert!(is_bilaga_heading("Bilaga A"));
+        assert!(!is_bilaga_heading("Bilaga 2 Förfaranden"));
+        assert_eq!(
+            bilaga_label("Bilaga 8 Artificiell optisk strålning"),
+            Some("Bilaga 8")
+        );
     }
 
     #[test]
