@@ -108,6 +108,18 @@ pub fn ordinal_value(word: &str) -> Option<u32> {
     if !(4..=8).contains(&word.len()) {
         return None;
     }
+    // Every ordinal ends in `a` or `e` and starts with one of `a e f n s t å`, in either
+    // case (`å` and `Å` lead with 0xC3; 0xE2 leads the Ångström sign, which lowercases to
+    // `å`): two byte tests turn away nearly every other word.
+    let b = word.as_bytes();
+    if !matches!(b[b.len() - 1], b'a' | b'e')
+        || !matches!(
+            b[0] | 0x20,
+            b'a' | b'e' | b'f' | b'n' | b's' | b't' | 0xE3 | 0xE2
+        )
+    {
+        return None;
+    }
     let mut chars = word.chars();
     let first = chars.next()?.to_lowercase().next()?;
     let rest = chars.as_str();

@@ -57,6 +57,10 @@ pub(super) const GRUNDLAGAR: [&str; 6] = [
 
 /// Whether a word names another act (`regeringsformen`, `förvaltningslagen`, `föräldrabalken`).
 pub(super) fn is_law_name(w: &str) -> bool {
+    // Every name below is at least six bytes and ends in `en` or `ns`: most words stop here.
+    if w.len() < 6 || !(w.ends_with("en") || w.ends_with("ns")) {
+        return false;
+    }
     if GRUNDLAGAR.contains(&w) {
         return true;
     }
@@ -1114,9 +1118,13 @@ pub fn scan(text: &str) -> Scan {
                     }
                 })
             }
-            T::Word => p.worded(i).map(|(kind, members, act, end, relative)| {
-                (kind, members, act, end, relative, Role::Reference)
-            }),
+            // Only a word the tokenizer classed as a possible start can begin a citation;
+            // the rest (nearly all words) are passed over without a string compare.
+            T::Word if tok.class & START != 0 => {
+                p.worded(i).map(|(kind, members, act, end, relative)| {
+                    (kind, members, act, end, relative, Role::Reference)
+                })
+            }
             _ => None,
         };
         match found {
@@ -1161,12 +1169,13 @@ fn shared_acts(text: &str, cites: &mut [Citation]) {
             })
             && {
                 let between = text[a.end..b.start].trim();
-                let words: Vec<&str> = between.split_whitespace().collect();
-                words.len() <= 5
+                // Counted without collecting: this runs for every neighbouring pair.
+                let (count, last) = between
+                    .split_whitespace()
+                    .fold((0usize, None), |(n, _), w| (n + 1, Some(w)));
+                count <= 5
                     && (between.ends_with(',')
-                        || words
-                            .last()
-                            .is_some_and(|w| matches!(*w, "enligt" | "och" | "samt" | "eller")))
+                        || last.is_some_and(|w| matches!(w, "enligt" | "och" | "samt" | "eller")))
                     && !between.contains(['.', ';', ':'])
             };
         if joined {

@@ -514,3 +514,66 @@ fn an_act_named_after_a_chain_of_citations_is_the_whole_chains() {
         vec!["K2P1"]
     );
 }
+
+/// The tokenizer's [`tokens::START`] class gates which words the grammar tries: a word the
+/// grammar would read a citation from must never be classed out. Checked on real statute and
+/// answer text and on every worded form the grammar knows, with and without capitals.
+#[test]
+fn every_word_the_grammar_starts_with_is_a_start() {
+    let forms = "SFS 2025:1506, prop. 2025/26:28, Prop. 2017/18:1, bet. 2017/18:KU1, rskr. \
+        2017/18:1, dir. 2024:1, Dir. 2024:1, SOU 2024:18, Ds 2014:1, skr. 2020/21:1, artikel 21 i \
+        NIS2-direktivet, Artikel 3, artiklarna 4 och 5, ISO 27002, SS-EN ISO 9001:2015, avsnitt \
+        7.1.2, Avsnitt 3, kapitlet, Kapitlet, kapitel 3, Kapitel 4, kapitlen 3 och 4, punkt 2, \
+        punkterna 1 och 2, Punkt 3, första stycket, Andra stycket 2, åttonde stycket, \
+        MSBFS 2020:7, AFS 2023:1, HSLF-FS 2016:40, ELSÄK-FS 2022:1, förordning (EU) \
+        2016/679, förordningen (EU) 2016/679, direktiv 95/46/EG, direktivet (EU) 2022/2555, \
+        beslut nr 676/2002/EG, genomförandeförordning (EU) 2024/2690, NIS 2-direktivet, \
+        EU-förordningen, EU:s dataskyddsförordning, Europaparlamentets och rådets förordning \
+        (EU) 2016/679, kommissionens förordning (EU) 2019/1, Kommissionens beslut (EU) \
+        2020/2, rådets direktiv 95/46/EG, lagen (2022:482) om elektronisk kommunikation, \
+        Lagen (2009:400), förordningen (2007:1), Förordningen (2007:1), förordning (2007:1), \
+        lag (2022:482), förvaltningslagen (2017:900), regeringsformen, \
+        tryckfrihetsförordningen, miljöbalken, socialförsäkringsbalken.";
+    let texts = [
+        forms,
+        include_str!("../../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt"),
+        include_str!(
+            "../../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
+        ),
+    ];
+    let mut started = 0;
+    for text in texts {
+        let toks = tokenize(text);
+        let p = grammar::P {
+            s: text,
+            toks: &toks,
+        };
+        for (i, tok) in toks.iter().enumerate() {
+            if tok.t != T::Word {
+                continue;
+            }
+            let w = &text[tok.start..tok.end];
+            let class = tokens::word_class(w);
+            assert_eq!(class, tok.class, "{w}");
+            if p.worded(i).is_some() {
+                started += 1;
+                assert!(
+                    tok.class & START != 0,
+                    "{w:?} starts a citation but is not a start"
+                );
+            }
+            assert_eq!(
+                tok.class & LAW != 0,
+                grammar::is_law_name(w),
+                "{w:?}: law class and is_law_name disagree"
+            );
+            assert_eq!(
+                tok.class & UPPER != 0,
+                w.chars().next().is_some_and(char::is_uppercase),
+                "{w:?}"
+            );
+        }
+    }
+    // Every form above starts one, and the real texts many more.
+    assert!(started > 60, "{started}");
+}

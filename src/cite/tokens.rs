@@ -1,5 +1,8 @@
 //! Citations, tokens: the words, numbers, `§` signs and punctuation the grammar reads.
 
+use super::grammar::is_law_name;
+use crate::address::ordinal_value;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum T {
     Num(u32),
@@ -17,6 +20,13 @@ pub(super) enum T {
     Other,
 }
 
+/// A word's first character is uppercase (a sentence can start with it).
+pub(super) const UPPER: u8 = 1;
+/// A word the grammar can start a citation with (see [`word_class`]).
+pub(super) const START: u8 = 2;
+/// A word that names another act ([`is_law_name`]).
+pub(super) const LAW: u8 = 4;
+
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Tok {
     pub(super) t: T,
@@ -24,11 +34,151 @@ pub(super) struct Tok {
     pub(super) end: usize,
     /// Newlines in the whitespace before this token.
     pub(super) nl: u8,
+    /// For words, what the grammar needs to know of them ([`UPPER`], [`START`], [`LAW`]),
+    /// worked out once here so that the grammar does not compare every word with its
+    /// keywords again; 0 for other tokens.
+    pub(super) class: u8,
     pub(super) sentence: u32,
 }
 
 pub(super) fn is_dash(c: char) -> bool {
     matches!(c, '-' | '–' | '—' | '‐' | '‑')
+}
+
+/// Whether the two-byte UTF-8 sequence `0xC3 b` is a letter: U+00C0–U+00FF are all letters
+/// but `×` and `÷`. Swedish words are full of `å ä ö é`, and this spares them the Unicode
+/// table look-up.
+fn latin1_letter(b: u8) -> bool {
+    b != 0x97 && b != 0xB7
+}
+
+/// ASCII letters and digits, by byte: one load per byte in the word loop instead of three
+/// range tests.
+static ASCII_ALNUM: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = (c as u8).is_ascii_alphanumeric();
+        c += 1;
+    }
+    t
+};
+
+/// The end of the word (letters and digits) that starts at `i`.
+#[inline]
+fn word_end(s: &str, mut i: usize) -> usize {
+    let b = s.as_bytes();
+    loop {
+        // Most word bytes are ASCII: step over them without decoding a char.
+        i += b[i..]
+            .iter()
+            .position(|&c| !ASCII_ALNUM[c as usize])
+            .unwrap_or(b.len() - i);
+        let Some(&c) = b.get(i) else {
+            return i;
+        };
+        if c < 0x80 {
+            return i;
+        }
+        // Valid UTF-8: a 0xC3 lead byte always has its continuation byte.
+        if c == 0xC3 && i + 1 < b.len() && latin1_letter(b[i + 1]) {
+            i += 2;
+            continue;
+        }
+        let cc = s[i..].chars().next().unwrap_or(' ');
+        if cc.is_alphanumeric() {
+            i += cc.len_utf8();
+        } else {
+            return i;
+        }
+    }
+}
+
+/// Whether the word's first character is uppercase, as `char::is_uppercase` says.
+fn first_upper(w: &str) -> bool {
+    let b = w.as_bytes();
+    match b.first() {
+        Some(c) if c.is_ascii() => c.is_ascii_uppercase(),
+        // À–Þ but `×`.
+        Some(0xC3) => b
+            .get(1)
+            .is_some_and(|&n| (0x80..=0x9E).contains(&n) && n != 0x97),
+        _ => w.chars().next().is_some_and(|c| c.is_uppercase()),
+    }
+}
+
+/// The class of a word: [`UPPER`], [`LAW`], and [`START`] when the grammar may read a
+/// citation from it: a keyword `P::worded` and `P::other_word` dispatch on (`prop.`,
+/// `artikel`, `kapitlet`, `punkt`, `förordning (EU)` …), an ordinal, an act's name, or a
+/// word in capitals (`SFS`, `MSBFS`, `NIS2`). Keep the keywords in step with those two: a
+/// word missing here is never read as a citation's start (the test
+/// `every_word_the_grammar_starts_with_is_a_start` guards it).
+pub(super) fn word_class(w: &str) -> u8 {
+    let Some(&last) = w.as_bytes().last() else {
+        return 0;
+    };
+    let mut class = 0;
+    if first_upper(w) {
+        class |= UPPER;
+        let all_caps = w
+            .chars()
+            .skip(1)
+            .all(|c| c.is_uppercase() || c.is_ascii_digit());
+        if all_caps {
+            class |= START;
+        }
+    }
+    // By last byte first: most words then meet at most a handful of length checks. Every
+    // act's name ends in `n` (`lagen`, `balken`, `regeringsformen`) or `s` (`lagens`,
+    // `regeringsformens`), every ordinal in `a` or `e`.
+    let start = match last {
+        b'n' => {
+            if is_law_name(w) {
+                class |= LAW;
+                true
+            } else {
+                matches!(
+                    w,
+                    "kapitlen" | "förordningen" | "Förordningen" | "lagen" | "Lagen"
+                )
+            }
+        }
+        b's' => {
+            if is_law_name(w) {
+                class |= LAW;
+                true
+            } else {
+                matches!(
+                    w,
+                    "Ds" | "Europaparlamentets" | "kommissionens" | "Kommissionens" | "rådets"
+                )
+            }
+        }
+        b'a' => matches!(w, "artiklarna" | "punkterna") || ordinal_value(w).is_some(),
+        b'e' => ordinal_value(w).is_some(),
+        b'p' => matches!(w, "prop" | "Prop"),
+        b't' => matches!(
+            w,
+            "bet"
+                | "avsnitt"
+                | "Avsnitt"
+                | "kapitlet"
+                | "Kapitlet"
+                | "punkt"
+                | "Punkt"
+                | "direktivet"
+                | "beslut"
+        ),
+        b'r' => matches!(w, "rskr" | "dir" | "Dir" | "skr"),
+        b'l' => matches!(w, "artikel" | "Artikel" | "kapitel" | "Kapitel"),
+        b'g' => matches!(w, "förordning" | "genomförandeförordning" | "lag"),
+        b'v' => w == "direktiv",
+        _ => false,
+    };
+    if start {
+        class |= START;
+    }
+    class
 }
 
 pub(super) fn tokenize(s: &str) -> Vec<Tok> {
@@ -51,6 +201,7 @@ pub(super) fn tokenize(s: &str) -> Vec<Tok> {
         }
         let start = i;
         let t;
+        let mut class = 0;
         if c.is_ascii_digit() {
             let mut v: u64 = 0;
             while i < b.len() && b[i].is_ascii_digit() {
@@ -62,39 +213,36 @@ pub(super) fn tokenize(s: &str) -> Vec<Tok> {
             } else {
                 T::Other
             };
-        } else if c.is_ascii_alphabetic() || c >= 0x80 {
+        } else if c.is_ascii_alphabetic()
+            || (c == 0xC3 && i + 1 < b.len() && latin1_letter(b[i + 1]))
+        {
+            i = word_end(s, i);
+            t = T::Word;
+            class = word_class(&s[start..i]);
+        } else if c == 0xC2 && i + 1 < b.len() && b[i + 1] == 0xA0 {
+            // A no-break space, common inside citations (`7 §`).
+            i += 2;
+            continue;
+        } else if c == 0xC2 && i + 1 < b.len() && b[i + 1] == 0xA7 {
+            i += 2;
+            t = if b.get(i) == Some(&0xC2) && b.get(i + 1) == Some(&0xA7) {
+                i += 2;
+                T::Paras
+            } else {
+                T::Para
+            };
+        } else if c >= 0x80 {
             let ch = s[i..].chars().next().unwrap_or(' ');
             if ch.is_alphabetic() {
-                while i < b.len() {
-                    // Most word bytes are ASCII: step over them without decoding a char.
-                    if b[i].is_ascii_alphanumeric() {
-                        i += 1;
-                        continue;
-                    }
-                    if b[i] < 0x80 {
-                        break;
-                    }
-                    let cc = s[i..].chars().next().unwrap_or(' ');
-                    if cc.is_alphanumeric() {
-                        i += cc.len_utf8();
-                    } else {
-                        break;
-                    }
-                }
+                i = word_end(s, i);
                 t = T::Word;
+                class = word_class(&s[start..i]);
             } else {
                 i += ch.len_utf8();
-                t = if ch == '§' {
-                    if s[i..].starts_with('§') {
-                        i += '§'.len_utf8();
-                        T::Paras
-                    } else {
-                        T::Para
-                    }
-                } else if is_dash(ch) {
+                t = if is_dash(ch) {
                     T::Dash
                 } else if ch.is_whitespace() {
-                    // no-break and other Unicode spaces
+                    // other Unicode spaces
                     continue;
                 } else {
                     T::Other
@@ -118,7 +266,7 @@ pub(super) fn tokenize(s: &str) -> Vec<Tok> {
             sentence += 1;
         } else if let Some(prev) = toks.last()
             && matches!(prev.t, T::Dot | T::End)
-            && starts_sentence(s, t, start)
+            && starts_sentence(t, class)
             && !abbreviation_before(s, &toks)
         {
             sentence += 1;
@@ -128,6 +276,7 @@ pub(super) fn tokenize(s: &str) -> Vec<Tok> {
             start,
             end: i,
             nl,
+            class,
             sentence,
         });
         nl = 0;
@@ -135,14 +284,13 @@ pub(super) fn tokenize(s: &str) -> Vec<Tok> {
     toks
 }
 
-pub(super) fn starts_sentence(s: &str, t: T, start: usize) -> bool {
+pub(super) fn starts_sentence(t: T, class: u8) -> bool {
     match t {
-        T::Word => s[start..].chars().next().is_some_and(|c| c.is_uppercase()),
+        T::Word => class & UPPER != 0,
         T::Num(_) => true,
         _ => false,
     }
 }
-
 /// Whether the dot that ends `toks` belongs to an abbreviation (`kap.`, `prop.`, `t.ex.`).
 pub(super) fn abbreviation_before(s: &str, toks: &[Tok]) -> bool {
     let n = toks.len();
