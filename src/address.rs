@@ -102,6 +102,7 @@ pub fn ordinal(n: u32) -> String {
 }
 
 /// The number of an ordinal word (`andra` → 2), case-insensitive.
+#[inline]
 pub fn ordinal_value(word: &str) -> Option<u32> {
     // Called for every word the citation scanner sees: reject by length, then compare
     // without allocating.

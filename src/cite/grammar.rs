@@ -56,21 +56,22 @@ pub(super) const GRUNDLAGAR: [&str; 6] = [
 ];
 
 /// Whether a word names another act (`regeringsformen`, `förvaltningslagen`, `föräldrabalken`).
+#[inline]
 pub(super) fn is_law_name(w: &str) -> bool {
     // Every name below is at least six bytes and ends in `en` or `ns`: most words stop here.
-    if w.len() < 6 || !(w.ends_with("en") || w.ends_with("ns")) {
-        return false;
-    }
+    w.len() >= 6 && (w.ends_with("en") || w.ends_with("ns")) && is_law_name_checked(w)
+}
+
+fn is_law_name_checked(w: &str) -> bool {
     if GRUNDLAGAR.contains(&w) {
         return true;
     }
-    if LAW_STOP.contains(&w) {
-        return false;
-    }
-    (w.ends_with("lagen") && w.len() > "lagen".len() + 2)
+    // The stop list is consulted only for a word the suffixes take.
+    ((w.ends_with("lagen") && w.len() > "lagen".len() + 2)
         || w.ends_with("balken")
         || (w.ends_with("förordningen") && w.len() > "förordningen".len())
-        || w.ends_with("lagens")
+        || w.ends_with("lagens"))
+        && !LAW_STOP.contains(&w)
 }
 
 /// `förvaltningslag`, `miljöbalk`: an act's name without the article, read only after a

@@ -64,35 +64,86 @@ static ASCII_ALNUM: [bool; 256] = {
     t
 };
 
-/// The end of the word (letters and digits) that starts at `i`.
-#[inline]
+/// The end of the word (letters and digits) that starts at `i`. Inlined into the tokenizer's
+/// loop; the rare letters outside ASCII and Latin-1 go to [`other_letter_len`].
+#[inline(always)]
 fn word_end(s: &str, mut i: usize) -> usize {
     let b = s.as_bytes();
     loop {
         // Most word bytes are ASCII: step over them without decoding a char.
-        i += b[i..]
-            .iter()
-            .position(|&c| !ASCII_ALNUM[c as usize])
-            .unwrap_or(b.len() - i);
-        let Some(&c) = b.get(i) else {
-            return i;
-        };
-        if c < 0x80 {
-            return i;
+        while i < b.len() && ASCII_ALNUM[b[i] as usize] {
+            i += 1;
         }
-        // Valid UTF-8: a 0xC3 lead byte always has its continuation byte.
-        if c == 0xC3 && i + 1 < b.len() && latin1_letter(b[i + 1]) {
-            i += 2;
-            continue;
-        }
-        let cc = s[i..].chars().next().unwrap_or(' ');
-        if cc.is_alphanumeric() {
-            i += cc.len_utf8();
-        } else {
-            return i;
+        match b.get(i) {
+            // Valid UTF-8: a 0xC3 lead byte always has its continuation byte.
+            Some(&0xC3) if i + 1 < b.len() && latin1_letter(b[i + 1]) => i += 2,
+            Some(&c) if c >= 0x80 => match other_letter_len(s, i) {
+                Some(n) => i += n,
+                None => return i,
+            },
+            _ => return i,
         }
     }
 }
+
+/// The length of the letter or digit at `i`, if it is one.
+#[cold]
+#[inline(never)]
+fn other_letter_len(s: &str, i: usize) -> Option<usize> {
+    let c = s.get(i..)?.chars().next()?;
+    c.is_alphanumeric().then(|| c.len_utf8())
+}
+
+/// The words `P::worded` and `P::other_word` dispatch on by name (as [`word_class`] lists
+/// them), by last byte: a bit for each length. Only a word whose last byte and length
+/// match one of them is compared with them.
+static KEYWORD_LENGTHS: [u32; 256] = {
+    const WORDS: [&str; 35] = [
+        "prop",
+        "Prop",
+        "bet",
+        "avsnitt",
+        "Avsnitt",
+        "kapitlet",
+        "Kapitlet",
+        "punkt",
+        "Punkt",
+        "direktivet",
+        "beslut",
+        "rskr",
+        "dir",
+        "Dir",
+        "skr",
+        "Ds",
+        "Europaparlamentets",
+        "kommissionens",
+        "Kommissionens",
+        "rådets",
+        "artikel",
+        "Artikel",
+        "kapitel",
+        "Kapitel",
+        "artiklarna",
+        "punkterna",
+        "kapitlen",
+        "förordningen",
+        "Förordningen",
+        "lagen",
+        "Lagen",
+        "förordning",
+        "genomförandeförordning",
+        "lag",
+        "direktiv",
+    ];
+    let mut t = [0u32; 256];
+    let mut k = 0;
+    while k < WORDS.len() {
+        let w = WORDS[k].as_bytes();
+        t[w[w.len() - 1] as usize] |= 1 << w.len();
+        k += 1;
+    }
+    t
+};
 
 /// Whether the word's first character is uppercase, as `char::is_uppercase` says.
 fn first_upper(w: &str) -> bool {
@@ -113,12 +164,14 @@ fn first_upper(w: &str) -> bool {
 /// word in capitals (`SFS`, `MSBFS`, `NIS2`). Keep the keywords in step with those two: a
 /// word missing here is never read as a citation's start (the test
 /// `every_word_the_grammar_starts_with_is_a_start` guards it).
+#[inline]
 pub(super) fn word_class(w: &str) -> u8 {
-    let Some(&last) = w.as_bytes().last() else {
+    let b = w.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
         return 0;
     };
     let mut class = 0;
-    if first_upper(w) {
+    if !first.is_ascii_lowercase() && first_upper(w) {
         class |= UPPER;
         let all_caps = w
             .chars()
@@ -128,34 +181,38 @@ pub(super) fn word_class(w: &str) -> u8 {
             class |= START;
         }
     }
-    // By last byte first: most words then meet at most a handful of length checks. Every
-    // act's name ends in `n` (`lagen`, `balken`, `regeringsformen`) or `s` (`lagens`,
-    // `regeringsformens`), every ordinal in `a` or `e`.
+    // Every act's name ends in `n` (`lagen`, `balken`, `regeringsformen`) or `s` (`lagens`,
+    // `regeringsformens`), every ordinal in `a` or `e`. A keyword is compared only when
+    // one has this last byte and length.
     let start = match last {
-        b'n' => {
-            if is_law_name(w) {
-                class |= LAW;
-                true
-            } else {
-                matches!(
-                    w,
-                    "kapitlen" | "förordningen" | "Förordningen" | "lagen" | "Lagen"
-                )
-            }
+        b'n' | b's' if is_law_name(w) => {
+            class |= LAW;
+            true
         }
-        b's' => {
-            if is_law_name(w) {
-                class |= LAW;
-                true
-            } else {
-                matches!(
-                    w,
-                    "Ds" | "Europaparlamentets" | "kommissionens" | "Kommissionens" | "rådets"
-                )
-            }
-        }
-        b'a' => matches!(w, "artiklarna" | "punkterna") || ordinal_value(w).is_some(),
-        b'e' => ordinal_value(w).is_some(),
+        b'a' | b'e' if ordinal_value(w).is_some() => true,
+        _ => KEYWORD_LENGTHS[last as usize] & (1u32 << b.len().min(31)) != 0 && is_keyword(w),
+    };
+    if start {
+        class |= START;
+    }
+    class
+}
+
+/// Whether the word is one of the keywords the grammar dispatches on (see [`word_class`]).
+fn is_keyword(w: &str) -> bool {
+    let Some(&last) = w.as_bytes().last() else {
+        return false;
+    };
+    match last {
+        b'n' => matches!(
+            w,
+            "kapitlen" | "förordningen" | "Förordningen" | "lagen" | "Lagen"
+        ),
+        b's' => matches!(
+            w,
+            "Ds" | "Europaparlamentets" | "kommissionens" | "Kommissionens" | "rådets"
+        ),
+        b'a' => matches!(w, "artiklarna" | "punkterna"),
         b'p' => matches!(w, "prop" | "Prop"),
         b't' => matches!(
             w,
@@ -174,11 +231,7 @@ pub(super) fn word_class(w: &str) -> u8 {
         b'g' => matches!(w, "förordning" | "genomförandeförordning" | "lag"),
         b'v' => w == "direktiv",
         _ => false,
-    };
-    if start {
-        class |= START;
     }
-    class
 }
 
 pub(super) fn tokenize(s: &str) -> Vec<Tok> {
