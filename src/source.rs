@@ -497,14 +497,26 @@ fn utf8_lossy(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> String {
 /// The offset of the first sign that decoded text is really binary: a NUL, or a
 /// control-character density no document has.
 fn binary_offset(s: &str) -> Option<usize> {
+    // Read by bytes: a character starts at every byte that is no continuation byte, and
+    // the control characters are the ASCII ones and U+0080–U+009F (0xC2 0x80–0x9F).
+    let b = s.as_bytes();
     let mut controls = 0usize;
     let mut seen = 0usize;
-    for (i, c) in s.char_indices() {
-        if c == '\0' {
+    for (i, &c) in b.iter().enumerate() {
+        if c & 0xC0 == 0x80 {
+            continue;
+        }
+        if c == 0 {
             return Some(i);
         }
         seen += 1;
-        if c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}') {
+        let control = match c {
+            b'\n' | b'\r' | b'\t' | 0x0C => false,
+            0..0x20 | 0x7F => true,
+            0xC2 => b.get(i + 1).is_some_and(|n| (0x80..0xA0).contains(n)),
+            _ => false,
+        };
+        if control {
             controls += 1;
             if controls > 8 && controls * 20 > seen {
                 return Some(i);
@@ -536,36 +548,41 @@ fn is_markdown(path: &Path, source: &str) -> bool {
 /// Splits plain text into blocks at blank lines. Lines keep their source ranges.
 fn plain_blocks(source: &str) -> Vec<Block> {
     let mut blocks = Vec::new();
+    // The lines of the block being read; each block gets an exact copy, so no block holds
+    // the spare capacity of a grown vector (on a 50 MB text that is tens of megabytes).
     let mut current: Vec<Line> = Vec::new();
-    let mut offset = 0usize;
-    for (i, raw) in source.split_inclusive('\n').enumerate() {
-        let start = offset;
-        offset += raw.len();
-        let (trimmed, lead) = trim_line(raw);
-        let line = Line {
-            text: start + lead..start + trimmed.len(),
-            src: start + lead..start + trimmed.len(),
-            number: i as u32 + 1,
-            page: None,
-            layout: None,
-        };
-        if trimmed.len() == lead {
-            if !current.is_empty() {
-                blocks.push(Block {
-                    lines: std::mem::take(&mut current),
-                    kind: BlockKind::Text,
-                });
-            }
-        } else {
-            current.push(line);
+    let mut flush = |current: &mut Vec<Line>| {
+        if !current.is_empty() {
+            blocks.push(Block {
+                lines: current.as_slice().to_vec(),
+                kind: BlockKind::Text,
+            });
+            current.clear();
         }
+    };
+    // Lines found with a vector search for the line breaks (memchr), not char by char.
+    let mut breaks = memchr::memchr_iter(b'\n', source.as_bytes());
+    let mut start = 0usize;
+    let mut number = 0u32;
+    while start < source.len() {
+        let end = breaks.next().map_or(source.len(), |i| i + 1);
+        let raw = &source[start..end];
+        number += 1;
+        let (trimmed, lead) = trim_line(raw);
+        if trimmed.len() == lead {
+            flush(&mut current);
+        } else {
+            current.push(Line {
+                text: start + lead..start + trimmed.len(),
+                src: start + lead..start + trimmed.len(),
+                number,
+                page: None,
+                layout: None,
+            });
+        }
+        start = end;
     }
-    if !current.is_empty() {
-        blocks.push(Block {
-            lines: current,
-            kind: BlockKind::Text,
-        });
-    }
+    flush(&mut current);
     blocks
 }
 
@@ -919,28 +936,54 @@ const SUSPENDING: [&str; 6] = ["och", "eller", "samt", "respektive", "resp.", "t
 /// continuation. Hyphens stay after capitals and digits (`EU-`, `NIS 2-`), inside existing
 /// compounds (`maskin-till-`), after short words (`e-`, `tv-`), after `icke-`, and before
 /// `och`/`eller` (`hälso- och sjukvård`).
-pub fn join_lines<'a>(
-    lines: impl IntoIterator<Item = &'a str>,
+pub fn join_lines<'a, I>(lines: I, norm: &mut Normalisation) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
+    let lines = lines.into_iter();
+    // One allocation of the right size: the text is at most the lines and a space each.
+    let mut out = String::with_capacity(lines.clone().map(|l| l.len() + 1).sum());
+    // Most texts have single ASCII spaces only. They are joined as they are and searched
+    // once, whole (one long vector search costs less than one per line); a text that turns
+    // out to need folding is joined again, folding each line as it is added.
+    let mut counts = Normalisation::default();
+    join_into(&mut out, lines.clone(), &mut counts, false);
+    if needs_folding(out.as_bytes()) {
+        out.clear();
+        counts = Normalisation::default();
+        join_into(&mut out, lines, &mut counts, true);
+    }
+    norm.add(counts);
+    out
+}
+
+fn join_into<'a>(
+    out: &mut String,
+    lines: impl Iterator<Item = &'a str>,
     norm: &mut Normalisation,
-) -> String {
-    let mut out = String::new();
+    fold: bool,
+) {
     for line in lines {
-        let line = line.trim();
+        let line = trim_fast(line);
         if line.is_empty() {
             continue;
         }
         if !out.is_empty() {
             norm.line_wraps += 1;
-            if out.ends_with('-') && hyphen_is_artefact(&out, line) {
+            if out.ends_with('-') && hyphen_is_artefact(out, line) {
                 out.pop();
                 norm.hyphenation += 1;
             } else if !out.ends_with('-') || keeps_space_after_hyphen(line) {
                 out.push(' ');
             }
         }
-        push_folding_spaces(&mut out, line, norm);
+        if fold {
+            push_folding_spaces(out, line, norm);
+        } else {
+            out.push_str(line);
+        }
     }
-    out
 }
 
 pub(crate) fn keeps_space_after_hyphen(next: &str) -> bool {
@@ -977,27 +1020,33 @@ pub(crate) fn hyphen_is_artefact(before: &str, next: &str) -> bool {
     letters >= 3 && word.chars().all(|c| c.is_lowercase()) && word != "icke"
 }
 
-/// Whether a line holds a double space, a tab, or a no-break space (U+00A0, U+202F).
-/// SIMD searches (memchr) keep this cheap on the common line that has none.
+/// `str::trim` without the Unicode whitespace test when both ends are printable ASCII, as
+/// they are on most lines (the result is the same).
+fn trim_fast(s: &str) -> &str {
+    let solid = |c: Option<&u8>| c.is_some_and(|&c| c > b' ' && c < 0x80);
+    let b = s.as_bytes();
+    if solid(b.first()) && solid(b.last()) {
+        s
+    } else {
+        s.trim()
+    }
+}
+
+/// Whether a text holds a double space, a tab, or a no-break space (U+00A0, U+202F).
+/// SIMD searches (memchr) keep this cheap on the common text that has none.
 fn needs_folding(b: &[u8]) -> bool {
     static DOUBLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     if DOUBLE.find(b).is_some() {
         return true;
     }
-    let mut rest = b;
-    while let Some(i) = memchr::memchr3(b'\t', 0xC2, 0xE2, rest) {
-        match rest[i] {
-            b'\t' => return true,
-            0xC2 if rest.get(i + 1) == Some(&0xA0) => return true,
-            0xE2 if rest.get(i + 1) == Some(&0x80) && rest.get(i + 2) == Some(&0xAF) => {
-                return true;
-            }
-            _ => {}
-        }
-        rest = &rest[i + 1..];
-    }
-    false
+    // Searched by their last bytes, which are rare in Swedish text (the first, 0xC2 and
+    // 0xE2, also start every `§` and `–`).
+    memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b).any(|i| match b[i] {
+        b'\t' => true,
+        0xA0 => i >= 1 && b[i - 1] == 0xC2,
+        _ => i >= 2 && b[i - 2..i] == [0xE2, 0x80],
+    })
 }
 
 fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
@@ -1027,6 +1076,31 @@ fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn joining_folds_only_texts_that_need_it_and_counts_the_same() {
+        let mut n = Normalisation::default();
+        let t = join_lines(
+            ["Den som  bedriver", "verksamhet\u{a0}enligt 7\u{a0}§"],
+            &mut n,
+        );
+        assert_eq!(t, "Den som bedriver verksamhet enligt 7 §");
+        assert_eq!((n.line_wraps, n.whitespace), (1, 3));
+        let mut n = Normalisation::default();
+        let t = join_lines(["Den som bedri-", "ver – enligt 7 §", "à la carte"], &mut n);
+        assert_eq!(t, "Den som bedriver – enligt 7 § à la carte");
+        assert_eq!((n.line_wraps, n.hyphenation, n.whitespace), (2, 1, 0));
+    }
+
+    #[test]
+    fn control_characters_are_found_by_their_bytes() {
+        let mut s = "ok § ".repeat(10);
+        assert_eq!(binary_offset(&s), None);
+        s.push_str(&"\u{85}\u{1}".repeat(20));
+        // The ninth control character tips the balance: the fifth pair's first.
+        assert_eq!(binary_offset(&s), Some(s.find('\u{85}').unwrap() + 4 * 3));
+        assert_eq!(binary_offset("a\0b"), Some(1));
+    }
 
     fn join(lines: &[&str]) -> (String, Normalisation) {
         let mut n = Normalisation::default();

@@ -84,7 +84,7 @@ fn ids(reg: &Regulation) -> Vec<String> {
             if n.kind == regulation::NodeKind::Rubrik {
                 format!("R:{}", n.text)
             } else {
-                n.id
+                n.id.to_string()
             }
         })
         .collect()

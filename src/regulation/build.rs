@@ -87,7 +87,7 @@ impl Builder {
     pub fn add_contents(&mut self, blk: &Blk) {
         let mut start = 0;
         for (i, l) in blk.lines.iter().enumerate() {
-            if is_toc_entry(l.0.trim()) || i + 1 == blk.lines.len() {
+            if is_toc_entry(l.0.fast_trim()) || i + 1 == blk.lines.len() {
                 let lines = &blk.lines[start..=i];
                 let span = lines
                     .iter()
@@ -102,7 +102,11 @@ impl Builder {
         self.in_contents = true;
     }
 
-    pub fn join<'a>(&mut self, lines: impl IntoIterator<Item = &'a str>) -> String {
+    pub fn join<'a, I>(&mut self, lines: I) -> String
+    where
+        I: IntoIterator<Item = &'a str>,
+        I::IntoIter: Clone,
+    {
         join_lines(lines, &mut self.reg.normalisation)
     }
     pub fn peek_join(&self, blk: &Blk) -> String {
@@ -139,7 +143,7 @@ impl Builder {
             " från", " att", " som", " eller",
         ];
         p.stycken.last().is_some_and(|s| {
-            let t = s.text.trim_end();
+            let t = s.text.fast_trim_end();
             s.punkter.is_empty()
                 && (t.ends_with(':')
                     || (!t.ends_with(['.', ')', '”', '"'])
@@ -149,7 +153,7 @@ impl Builder {
 
     /// `Allmänna råd`, `Övergångsbestämmelser`, `Bilaga 1`: returns true when handled.
     pub fn special_heading(&mut self, t: &str, span: Span) -> bool {
-        let t = t.trim();
+        let t = t.fast_trim();
         if let Some(target) = allmanna_rad_heading(t) {
             if self.mode == Mode::Bilaga {
                 // Advice inside a bilaga is the bilaga's text.
@@ -248,8 +252,12 @@ impl Builder {
             return true;
         }
         // `NFS 2020:5 Bilaga 1`: the running header's FS number printed on the same line.
-        let t = match super::metadata::fs_number_in(t) {
-            Some((0, end)) if t[end..].trim_start().starts_with(['B']) => t[end..].trim_start(),
+        // Only a first word ending in `FS` can start an FS number at 0 (the scan is long).
+        let fs_first = t.split_once(' ').is_some_and(|(w, _)| w.ends_with("FS"));
+        let t = match fs_first.then(|| super::metadata::fs_number_in(t)).flatten() {
+            Some((0, end)) if t[end..].fast_trim_start().starts_with(['B']) => {
+                t[end..].fast_trim_start()
+            }
             _ => t,
         };
         if (t.starts_with("Bilaga") || t.starts_with("BILAGA")) && t.len() < 300 {
@@ -390,7 +398,7 @@ impl Builder {
     }
 
     pub fn start_paragraph(&mut self, blk: &Blk) {
-        let first = blk.first().trim();
+        let first = blk.first().fast_trim();
         let Some((label, end)) = paragraph_label_at_start(first) else {
             return;
         };
@@ -434,7 +442,7 @@ impl Builder {
         let address = Address::paragraph(kap_label, label);
 
         // Marker and first text.
-        let mut after = first[end..].trim_start().to_string();
+        let mut after = first[end..].fast_trim_start();
         let mut from = None;
         let mut until = None;
         if let Some((is_from, date, len)) = marker(&after) {
@@ -443,7 +451,7 @@ impl Builder {
             } else {
                 until = Some(date);
             }
-            after = after[len..].trim_start().to_string();
+            after = after[len..].fast_trim_start();
         } else if let Some((is_from, date)) = self.pending_version.take() {
             if is_from {
                 from = Some(date);
@@ -485,10 +493,6 @@ impl Builder {
             });
         }
 
-        let mut lines: Vec<(Cow<'_, str>, Span)> = blk.lines.clone();
-        if let Some(l) = lines.first_mut() {
-            l.0 = Cow::Owned(after);
-        }
         let para = Paragraf {
             label,
             address,
@@ -505,10 +509,18 @@ impl Builder {
         };
         self.reg.kapitel[kap_index].paragrafer.push(para);
         self.mode = Mode::Paragraf;
+        // The first line without its label and marker, borrowed like the rest.
+        let first_line = blk.lines.first().map(|l| (Cow::Borrowed(after), l.1));
         let body = Blk {
-            lines: lines
+            lines: first_line
                 .into_iter()
-                .filter(|l| !l.0.trim().is_empty())
+                .chain(
+                    blk.lines
+                        .iter()
+                        .skip(1)
+                        .map(|l| (Cow::Borrowed(l.0.as_ref()), l.1)),
+                )
+                .filter(|l| !l.0.fast_trim().is_empty())
                 .collect(),
             kind: BlockKind::Text,
             span: blk.span,
@@ -523,9 +535,8 @@ impl Builder {
             && p.stycken.len() == 1
             && p.stycken[0].punkter.is_empty()
         {
-            let t = p.stycken[0].text.clone();
-            if is_placeholder(&t) {
-                p.repealed = Some(t);
+            if is_placeholder(&p.stycken[0].text) {
+                p.repealed = p.stycken.pop().map(|s| s.text);
                 p.stycken.clear();
             }
         }
@@ -534,19 +545,20 @@ impl Builder {
     /// Text in the current paragraph: a new stycke, punkter, or strecksatser.
     fn paragraph_text(&mut self, blk: &Blk) {
         // Split the block where lines start new punkter or strecksatser.
-        let mut groups: Vec<Vec<(Cow<'_, str>, Span)>> = Vec::new();
-        for (i, l) in blk.lines.iter().enumerate() {
-            let t = l.0.trim();
-            let starts_item = punkt_at_start(t).is_some() || is_strecksats(t);
-            if i == 0 || starts_item {
-                groups.push(vec![l.clone()]);
-            } else if let Some(g) = groups.last_mut() {
-                g.push(l.clone());
-            }
-        }
-        for g in groups {
+        let starts_item = |l: &(Cow<'_, str>, Span)| {
+            let t = l.0.fast_trim();
+            punkt_at_start(t).is_some() || is_strecksats(t)
+        };
+        let mut from = 0;
+        while from < blk.lines.len() {
+            let to = blk.lines[from + 1..]
+                .iter()
+                .position(starts_item)
+                .map_or(blk.lines.len(), |k| from + 1 + k);
+            let g = &blk.lines[from..to];
+            from = to;
             let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or(blk.span);
-            let first = g[0].0.trim().to_string();
+            let first = g[0].0.fast_trim();
             let text = self.join(g.iter().map(|l| l.0.as_ref()));
             let Some(p) = self
                 .reg
@@ -557,7 +569,7 @@ impl Builder {
                 return;
             };
             p.span = p.span.join(span);
-            if let Some((label, _)) = punkt_at_start(&first) {
+            if let Some((label, _)) = punkt_at_start(first) {
                 let mut body = text;
                 if let Some((_, rest)) = punkt_at_start(&body) {
                     let cut = body.len() - rest.len();
@@ -582,7 +594,7 @@ impl Builder {
                         span,
                     });
                 }
-            } else if is_strecksats(&first) && !p.stycken.is_empty() {
+            } else if is_strecksats(first) && !p.stycken.is_empty() {
                 // A strecksats belongs to what it continues: the last punkt when the
                 // stycke has punkter (`3. ... a) ... - ett industriområde,`), else the stycke.
                 if let Some(s) = p.stycken.last_mut() {
@@ -706,8 +718,11 @@ impl Builder {
                 let mut groups: Vec<&[(Cow<'_, str>, Span)]> = Vec::new();
                 let mut from = 0;
                 for i in 1..blk.lines.len() {
-                    let starts = punkt_at_start(blk.lines[i].0.trim()).is_some();
-                    let ended = blk.lines[i - 1].0.trim_end().ends_with(['.', ';', ',']);
+                    let starts = punkt_at_start(blk.lines[i].0.fast_trim()).is_some();
+                    let ended = blk.lines[i - 1]
+                        .0
+                        .fast_trim_end()
+                        .ends_with(['.', ';', ',']);
                     if starts && ended {
                         groups.push(&blk.lines[from..i]);
                         from = i;
@@ -736,7 +751,7 @@ impl Builder {
     fn overgang_text(&mut self, lines: &[(Cow<'_, str>, Span)], span: Span) {
         let first = lines
             .first()
-            .map(|l| l.0.trim().to_string())
+            .map(|l| l.0.fast_trim().to_string())
             .unwrap_or_default();
         let text = self.join(lines.iter().map(|l| l.0.as_ref()));
         let Some(o) = self.reg.overgang.last_mut() else {
@@ -837,7 +852,7 @@ impl Builder {
 /// that ends no sentence (`Naturvårdsverket`, `På Myndigheten för … vägnar`, `BJÖRN
 /// RISINGER`), after at least one provision.
 fn is_signature_line(blk: &Blk, o: Option<&Overgang>) -> bool {
-    let t = blk.first().trim();
+    let t = blk.first().fast_trim();
     blk.lines.len() == 1
         && o.is_some_and(|o| !o.stycken.is_empty())
         && t.starts_with(char::is_uppercase)

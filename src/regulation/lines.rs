@@ -3,6 +3,44 @@
 
 use crate::address::{Label, PunktLabel};
 
+/// `str::trim` and its one-sided forms with a shortcut: a line that starts (ends) with a
+/// printable ASCII byte has no whitespace to take off there, and most lines the parser
+/// looks at are already trimmed, so the Unicode whitespace test is rarely run. The result
+/// is always the same as the standard method's.
+pub(super) trait FastTrim {
+    fn fast_trim(&self) -> &str;
+    fn fast_trim_start(&self) -> &str;
+    fn fast_trim_end(&self) -> &str;
+}
+
+/// A printable ASCII byte: no whitespace, and no part of a multi-byte character.
+fn solid(b: Option<&u8>) -> bool {
+    b.is_some_and(|&c| c > b' ' && c < 0x7f)
+}
+
+impl FastTrim for str {
+    #[inline]
+    fn fast_trim(&self) -> &str {
+        self.fast_trim_start().fast_trim_end()
+    }
+    #[inline]
+    fn fast_trim_start(&self) -> &str {
+        if solid(self.as_bytes().first()) {
+            self
+        } else {
+            self.trim_start()
+        }
+    }
+    #[inline]
+    fn fast_trim_end(&self) -> &str {
+        if solid(self.as_bytes().last()) {
+            self
+        } else {
+            self.trim_end()
+        }
+    }
+}
+
 /// `7 §` / `7 a §` at the start of a line, followed by a space or the end: the label and the
 /// byte offset after `§`. `17 och 18 §§` does not match.
 pub(super) fn paragraph_label_at_start(line: &str) -> Option<(Label, usize)> {
@@ -63,21 +101,21 @@ pub(super) fn chapter_start(line: &str) -> Option<(Label, &str)> {
         return None;
     }
     let num: u32 = line[..i].parse().ok()?;
-    let mut rest = line[i..].trim_start();
+    let mut rest = line[i..].fast_trim_start();
     let mut letter = None;
     if let Some(c) = rest.chars().next()
         && c.is_ascii_lowercase()
         && rest[1..].starts_with(' ')
     {
         letter = Some(c);
-        rest = rest[1..].trim_start();
+        rest = rest[1..].fast_trim_start();
     }
     let rest = rest.strip_prefix("kap")?;
     let rest = rest.strip_prefix('.').unwrap_or(rest);
     if !(rest.is_empty() || rest.starts_with([' ', '\u{a0}'])) {
         return None;
     }
-    let heading = rest.trim();
+    let heading = rest.fast_trim();
     if heading.contains('§') {
         return None;
     }
@@ -99,12 +137,12 @@ pub(super) fn chapter_heading_complete(heading: &str) -> bool {
 /// A line of a table of contents: dot leaders (`...` or `…`) before a page number at the
 /// end (`1 kap. Allmänna bestämmelser ........ 7`). It names a heading; it is none.
 pub(super) fn is_toc_entry(line: &str) -> bool {
-    let t = line.trim_end();
+    let t = line.fast_trim_end();
     let body = t.trim_end_matches(|c: char| c.is_ascii_digit());
     if body.len() == t.len() {
         return false;
     }
-    let body = body.trim_end();
+    let body = body.fast_trim_end();
     body.ends_with("...") || body.ends_with('…')
 }
 
@@ -151,7 +189,7 @@ const ORDINALS: [(&str, &str); 20] = [
 /// line): the ordinal, its number and what follows the word `avdelningen`.
 fn ordinal_division(t: &str) -> Option<(&'static str, &'static str, &str)> {
     let (word, rest) = t.split_once(' ')?;
-    let rest = rest.trim_start();
+    let rest = rest.fast_trim_start();
     let tail = rest
         .get(..11)
         .filter(|w| w.eq_ignore_ascii_case("avdelningen"))
@@ -177,7 +215,7 @@ fn is_roman(s: &str) -> bool {
 }
 
 pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
-    let t = line.trim();
+    let t = line.fast_trim();
     if !t.starts_with(|c: char| c.is_uppercase()) {
         return None;
     }
@@ -186,7 +224,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
         if !tail.is_empty() && !tail.starts_with(char::is_whitespace) {
             return None;
         }
-        let heading = tail.trim();
+        let heading = tail.fast_trim();
         let shaped = heading.is_empty()
             || (heading.starts_with(|c: char| c.is_uppercase())
                 && !heading.contains('§')
@@ -216,7 +254,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
     let (level, rest) = match prefixes.iter().find_map(|(p, l)| {
         t.strip_prefix(p)
             .filter(|r| r.starts_with([' ', '\u{a0}']))
-            .map(|r| (*l, r.trim_start()))
+            .map(|r| (*l, r.fast_trim_start()))
     }) {
         Some((l, r)) => (Some(l), r),
         None => (None, t),
@@ -240,7 +278,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
     if !after.is_empty() && !after.starts_with(char::is_whitespace) {
         return None;
     }
-    let heading = after.trim();
+    let heading = after.fast_trim();
     if heading.is_empty() {
         // `AVDELNING II` alone; a bare numeral alone is a punkt or a page number.
         return level.is_some().then_some(DivisionLine {
@@ -277,13 +315,13 @@ pub(super) fn punkt_at_start(line: &str) -> Option<(PunktLabel, &str)> {
         let rest = &line[i..];
         let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix(')'))?;
         if rest.starts_with(' ') || rest.is_empty() {
-            return Some((PunktLabel::Number(n), rest.trim_start()));
+            return Some((PunktLabel::Number(n), rest.fast_trim_start()));
         }
         return None;
     }
     let c = line.chars().next()?;
     if c.is_ascii_lowercase() && line[1..].starts_with(") ") {
-        return Some((PunktLabel::Letter(c), line[3..].trim_start()));
+        return Some((PunktLabel::Letter(c), line[3..].fast_trim_start()));
     }
     None
 }
@@ -294,7 +332,7 @@ pub(super) fn is_strecksats(line: &str) -> bool {
 
 /// A rubrik is short, starts with a capital, and does not end like a sentence or clause.
 pub(super) fn rubrik_shaped(text: &str) -> bool {
-    let t = text.trim();
+    let t = text.fast_trim();
     !t.is_empty()
         && t.len() <= 160
         && t.starts_with(|c: char| c.is_uppercase())
@@ -317,7 +355,7 @@ pub(super) fn is_placeholder(text: &str) -> bool {
 /// A rubrik as it stands directly above a paragraph, which may also end with a colon
 /// (`Särskilda bestämmelser om tillsyn:`).
 pub(super) fn heading_shaped(text: &str) -> bool {
-    let t = text.trim_end();
+    let t = text.fast_trim_end();
     rubrik_shaped(t.strip_suffix(':').unwrap_or(t))
 }
 
@@ -377,7 +415,7 @@ pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
     if let Some(n) = strip_fs_note(text) {
         return Some(n);
     }
-    let t = text.trim_end();
+    let t = text.fast_trim_end();
     let t2 = t.strip_suffix(").")?;
     let open = t2.rfind('(')?;
     let number = &t2[open + 1..];
@@ -389,7 +427,7 @@ pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
     {
         return None;
     }
-    let before = t2[..open].trim_end();
+    let before = t2[..open].fast_trim_end();
     let kinds = [
         "Lag",
         "Förordning",
@@ -405,7 +443,7 @@ pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
         return None;
     }
     let number = number.to_string();
-    let keep = before[..cut].trim_end().len();
+    let keep = before[..cut].fast_trim_end().len();
     text.truncate(keep);
     Some(number)
 }
@@ -414,7 +452,7 @@ pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
 /// agencies mark the two versions of a paragraph in a consolidated föreskrift: whether it
 /// dates the start (true) and the date.
 pub(super) fn version_line(line: &str) -> Option<(bool, String)> {
-    let inner = line.trim().strip_prefix('(')?.strip_suffix(')')?;
+    let inner = line.fast_trim().strip_prefix('(')?.strip_suffix(')')?;
     let (from, date) = if let Some(d) = inner.strip_prefix("Träder i kraft ") {
         (true, d)
     } else {
@@ -433,7 +471,7 @@ pub(super) fn version_line(line: &str) -> Option<(bool, String)> {
 
 /// `(KIFS 2023:2)` after the sentence it amended (or alone): the note's FS number.
 fn strip_fs_note(text: &mut String) -> Option<String> {
-    let t = text.trim_end();
+    let t = text.fast_trim_end();
     let t = t.strip_suffix('.').unwrap_or(t).strip_suffix(')')?;
     let open = t.rfind('(')?;
     let (series, number) = t[open + 1..].rsplit_once(' ')?;
@@ -442,7 +480,7 @@ fn strip_fs_note(text: &mut String) -> Option<String> {
         && series.ends_with("FS")
         && series.chars().all(|c| c.is_ascii_uppercase() || c == '-');
     let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let before = t[..open].trim_end();
+    let before = t[..open].fast_trim_end();
     // Only a note standing as its own sentence: `enligt (KIFS 2023:2)` is a citation.
     if !fs || y.len() != 4 || !digits(y) || !digits(n) {
         return None;
@@ -457,20 +495,20 @@ fn strip_fs_note(text: &mut String) -> Option<String> {
 
 /// A rule drawn with underscores (`______________`) between the text and the signature.
 pub(super) fn is_rule(t: &str) -> bool {
-    let t = t.trim();
+    let t = t.fast_trim();
     t.len() >= 3 && t.bytes().all(|b| b == b'_')
 }
 
 pub(super) fn is_rubrik_marker(t: &str) -> bool {
-    let t = t.trim();
+    let t = t.fast_trim();
     (t.starts_with("/Rubriken träder i kraft I:") || t.starts_with("/Rubriken upphör att gälla U:"))
         && t.ends_with('/')
 }
 
 /// `... 19 §` at the end of a heading: the label and the heading's trimmed length.
 pub(super) fn last_label(s: &str) -> Option<(Label, usize)> {
-    let t = s.trim_end();
-    let body = t.strip_suffix('§')?.trim_end();
+    let t = s.fast_trim_end();
+    let body = t.strip_suffix('§')?.fast_trim_end();
     let (rest, last) = body.rsplit_once(' ')?;
     let label = if last.len() == 1 && last.chars().all(|c| c.is_ascii_lowercase()) {
         let (_, num) = rest.rsplit_once(' ')?;
@@ -492,7 +530,7 @@ pub(super) fn prefix(s: &str, n: usize) -> &str {
 }
 
 pub(super) fn is_sfs_number(t: &str) -> bool {
-    let t = t.trim();
+    let t = t.fast_trim();
     let Some((y, n)) = t.split_once(':') else {
         return false;
     };
@@ -506,7 +544,7 @@ pub(super) fn is_sfs_number(t: &str) -> bool {
 /// `Denna författning träder i kraft den …`, `1. Dessa föreskrifter träder i kraft …`: the
 /// first of the transitional provisions, whether or not a heading stands above it.
 pub(super) fn is_in_force_clause(line: &str) -> bool {
-    let t = line.trim();
+    let t = line.fast_trim();
     let t = punkt_at_start(t).map_or(t, |(_, rest)| rest);
     if !(t.starts_with("Denna ") || t.starts_with("Dessa ")) {
         return false;
@@ -529,7 +567,7 @@ pub(super) enum ArTarget {
 /// 2 kap. 9 §` alone, as a trailing part of advice keyed by paragraph heads each group.
 /// `Some(None)` for a heading that names nothing, `Some(Some(target))` for one that does.
 pub(super) fn allmanna_rad_heading(t: &str) -> Option<Option<ArTarget>> {
-    let t = t.trim().trim_end_matches(':').trim_end();
+    let t = t.fast_trim().trim_end_matches(':').fast_trim_end();
     if t.len() > 200 {
         return None;
     }
@@ -553,7 +591,7 @@ pub(super) fn allmanna_rad_heading(t: &str) -> Option<Option<ArTarget>> {
 
 /// `4 §`, `2 kap. 9 §`, `7 § förordning (2022:524)`: the paragraph named, or another act's.
 fn ar_target(r: &str) -> Option<ArTarget> {
-    let r = r.trim();
+    let r = r.fast_trim();
     // `2 kap. ` or `2 a kap. ` before the paragraph.
     let (kap, r) = match r.find(" kap. ") {
         Some(at) if at <= 6 => {
@@ -570,7 +608,7 @@ fn ar_target(r: &str) -> Option<ArTarget> {
         _ => (None, r),
     };
     let (label, end) = paragraph_label_at_start(r)?;
-    if r[end..].trim().is_empty() {
+    if r[end..].fast_trim().is_empty() {
         Some(ArTarget::Paragraph(kap, label))
     } else {
         Some(ArTarget::Other)

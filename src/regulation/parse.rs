@@ -48,7 +48,7 @@ pub(super) enum Start {
 
 impl<'a> Blk<'a> {
     pub fn new(lines: Vec<(Cow<'a, str>, Span)>, kind: BlockKind) -> Self {
-        let first = lines.first().map(|l| l.0.trim()).unwrap_or("");
+        let first = lines.first().map(|l| l.0.fast_trim()).unwrap_or("");
         let start = if !first.starts_with(|c: char| c.is_ascii_digit()) {
             Start::Other
         } else if let Some((l, end)) = paragraph_label_at_start(first) {
@@ -75,7 +75,7 @@ impl Blk<'_> {
     fn paragraph_start(&self) -> Option<Label> {
         match self.start {
             Start::Paragraph(l, end) => {
-                paragraph_text_ok(&self.first().trim()[end..], self).then_some(l)
+                paragraph_text_ok(&self.first().fast_trim()[end..], self).then_some(l)
             }
             _ => None,
         }
@@ -215,7 +215,7 @@ pub fn parse(text: &Text) -> Regulation {
 fn is_contents(blk: &Blk) -> bool {
     let mut entries = 0;
     for l in &blk.lines {
-        let t = l.0.trim();
+        let t = l.0.fast_trim();
         if is_toc_entry(t) {
             entries += 1;
         } else if t.len() > 120 || t.ends_with(['.', ',', ';', ':']) {
@@ -233,12 +233,11 @@ fn contents_block(b: &Builder, blocks: &[Blk]) -> bool {
         return true;
     }
     let short = blk.lines.len() <= 2
-        && blk
-            .lines
-            .iter()
-            .all(|l| l.0.trim().len() <= 100 && !l.0.trim_end().ends_with(['.', ',', ';']));
+        && blk.lines.iter().all(|l| {
+            l.0.fast_trim().len() <= 100 && !l.0.fast_trim_end().ends_with(['.', ',', ';'])
+        });
     let heading = || {
-        let t = blk.first().trim().trim_end_matches(':');
+        let t = blk.first().fast_trim().trim_end_matches(':');
         blk.lines.len() == 1
             && (t.eq_ignore_ascii_case("innehåll")
                 || t.eq_ignore_ascii_case("innehållsförteckning"))
@@ -256,9 +255,9 @@ fn heading_block(
 ) {
     let blk = &blocks[0];
     let next = blocks.get(1);
-    let first = blk.first().trim();
+    let first = blk.first().fast_trim();
     if let Some((label, end)) = paragraph_label_at_start(first)
-        && first[end..].trim().is_empty()
+        && first[end..].fast_trim().is_empty()
     {
         *pending_label = Some((label, blk.span));
         return;
@@ -320,7 +319,7 @@ fn inline_allmanna_rad(b: &mut Builder, blk: &Blk) -> bool {
     if !matches!(b.mode, Mode::Paragraf | Mode::AllmannaRad) {
         return false;
     }
-    let first = blk.first().trim_start();
+    let first = blk.first().fast_trim_start();
     let Some(rest) = ["Allmänna råd:", "Allmänt råd:"]
         .iter()
         .find_map(|h| first.strip_prefix(h))
@@ -330,7 +329,7 @@ fn inline_allmanna_rad(b: &mut Builder, blk: &Blk) -> bool {
         return false;
     };
     let head = &first[..first.len() - rest.len()];
-    if !b.special_heading(head.trim_end(), blk.lines[0].1) {
+    if !b.special_heading(head.fast_trim_end(), blk.lines[0].1) {
         return false;
     }
     let mut lines = blk.lines.clone();
@@ -360,11 +359,11 @@ fn chapter_heading_of(blk: &Blk) -> Option<(Label, String)> {
     if blk.start != Start::Chapter || blk.lines.len() > 3 || blk.joined_len() >= 200 {
         return None;
     }
-    let (label, first) = chapter_start(blk.first().trim())?;
+    let (label, first) = chapter_start(blk.first().fast_trim())?;
     let mut heading = first.to_string();
     for l in &blk.lines[1..] {
         heading.push(' ');
-        heading.push_str(l.0.trim());
+        heading.push_str(l.0.fast_trim());
     }
     (chapter_heading_complete(&heading) && !heading.contains('§')).then_some((label, heading))
 }
@@ -438,7 +437,7 @@ fn division_block(b: &mut Builder, blocks: &[Blk]) -> Option<usize> {
     let mut heading = match blk.lines.get(1) {
         None => d.heading.to_string(),
         Some(l) => {
-            let second = l.0.trim();
+            let second = l.0.fast_trim();
             let wraps = second.starts_with(|c: char| c.is_lowercase())
                 || (d.capitals() && !second.chars().any(char::is_lowercase));
             if !wraps || second.ends_with([',', ';', ':']) {
@@ -467,7 +466,7 @@ fn division_block(b: &mut Builder, blocks: &[Blk]) -> Option<usize> {
         && n.start == Start::Other
         && (above_chapter(2) || above_underavdelning(2))
     {
-        let text: Vec<&str> = n.lines.iter().map(|l| l.0.trim()).collect();
+        let text: Vec<&str> = n.lines.iter().map(|l| l.0.fast_trim()).collect();
         let joined = text.join(" ");
         if rubrik_shaped(&joined) && division_line(&joined).is_none() {
             heading = joined;
@@ -500,10 +499,10 @@ fn split_trailing_division(blocks: &mut VecDeque<Blk<'_>>) {
     if n < 2 || blk.kind != BlockKind::Text {
         return;
     }
-    let last = blk.lines[n - 1].0.trim();
+    let last = blk.lines[n - 1].0.fast_trim();
     if !last.starts_with(['I', 'V', 'X', 'L', 'C', 'A', 'U'])
         || division_line(last).is_none()
-        || !blk.lines[n - 2].0.trim_end().ends_with(['.', ')'])
+        || !blk.lines[n - 2].0.fast_trim_end().ends_with(['.', ')'])
         || blocks
             .get(1)
             .is_none_or(|b| chapter_heading_of(b).is_none())
@@ -524,7 +523,7 @@ fn split_trailing_division(blocks: &mut VecDeque<Blk<'_>>) {
 /// abbreviation of a citation wrapped onto a new line, `... första st.` / `2 § ...`, does
 /// not end one).
 fn ends_sentence(line: &str) -> bool {
-    let t = line.trim_end();
+    let t = line.fast_trim_end();
     t.ends_with('.') && !t.ends_with(" st.") && !t.ends_with(" p.")
 }
 
@@ -541,22 +540,22 @@ fn split_glued_paragraph<'t>(blk: &mut Blk<'t>, current: Option<Label>) -> Optio
     let mut last_label = current;
     let mut cut = None;
     for k in 1..blk.lines.len() {
-        let line = blk.lines[k].0.trim_start();
+        let line = blk.lines[k].0.fast_trim_start();
         if !line.starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
-        let line = line.trim_end();
+        let line = line.fast_trim_end();
         let Some((label, end)) = paragraph_label_at_start(line) else {
             continue;
         };
         if !line[end..]
-            .trim_start()
+            .fast_trim_start()
             .starts_with(|c: char| c.is_uppercase())
             || last_label.is_none_or(|c| label <= c)
         {
             continue;
         }
-        let prev = blk.lines[k - 1].0.trim();
+        let prev = blk.lines[k - 1].0.fast_trim();
         if ends_sentence(prev) {
             cut = Some(k);
         } else if rubrik_shaped(prev) && (k == 1 || ends_sentence(&blk.lines[k - 2].0)) {
@@ -619,7 +618,7 @@ fn rubrik_block(b: &mut Builder, blocks: &[Blk], first_block: bool) -> bool {
     let second_upper = blk
         .lines
         .get(1)
-        .is_some_and(|l| l.0.trim().starts_with(|c: char| c.is_uppercase()));
+        .is_some_and(|l| l.0.fast_trim().starts_with(|c: char| c.is_uppercase()));
     if second_upper {
         for l in &blk.lines {
             let text = b.join([l.0.as_ref()]);
@@ -637,7 +636,7 @@ fn rubrik_block(b: &mut Builder, blocks: &[Blk], first_block: bool) -> bool {
 
 /// After `7 §`: text starting with a capital, a marker, or nothing (text on the next line).
 fn paragraph_text_ok(after: &str, blk: &Blk) -> bool {
-    let t = after.trim_start();
+    let t = after.fast_trim_start();
     if t.is_empty() {
         return blk.lines.len() > 1;
     }
@@ -662,7 +661,7 @@ fn is_rubrik(blocks: &[Blk], i: usize) -> bool {
         let t: String = n
             .lines
             .iter()
-            .map(|l| l.0.trim())
+            .map(|l| l.0.fast_trim())
             .collect::<Vec<_>>()
             .join(" ");
         if heading_shaped(&t) && followed_by_paragraph(blocks, i + 1) {

@@ -530,7 +530,7 @@ tillhandahålla vård.
         .nodes()
         .iter()
         .filter(|n| matches!(n.kind, NodeKind::Avdelning | NodeKind::Kapitel))
-        .map(|n| (n.id.clone(), n.kind.as_str()))
+        .map(|n| (n.id.to_string(), n.kind.as_str()))
         .collect();
     assert_eq!(
         kinds,

@@ -312,7 +312,8 @@ impl NodeKind {
 /// A flat view of one node, in document order.
 #[derive(Clone, Debug)]
 pub struct Node<'a> {
-    pub id: String,
+    /// Borrowed from the tree: a 50 MB text has hundreds of thousands of nodes.
+    pub id: &'a str,
     pub kind: NodeKind,
     pub span: Span,
     pub text: &'a str,
@@ -346,11 +347,19 @@ impl Regulation {
     /// Every node in document order (the `tsv` and `text` views).
     pub fn nodes<'a>(&'a self) -> Vec<Node<'a>> {
         let mut out = Vec::new();
+        self.for_each_node(|n| out.push(n));
+        out
+    }
+
+    /// Each node in document order, handed to `f` as it is reached: a writer needs no list
+    /// of them (a 50 MB text has hundreds of thousands).
+    pub fn for_each_node<'a>(&'a self, mut f: impl FnMut(Node<'a>)) {
+        let out: &mut dyn FnMut(Node<'a>) = &mut f;
         let mut avd = self.avdelningar.iter().peekable();
-        let mut avdelningar_before = |out: &mut Vec<Node<'a>>, ki: usize| {
+        let mut avdelningar_before = |out: &mut dyn FnMut(Node<'a>), ki: usize| {
             while let Some(a) = avd.next_if(|a| a.before <= ki) {
-                out.push(Node {
-                    id: a.id.clone(),
+                out(Node {
+                    id: &a.id,
                     kind: if a.level == 1 {
                         NodeKind::Avdelning
                     } else {
@@ -363,10 +372,10 @@ impl Regulation {
             }
         };
         for (ki, k) in self.kapitel.iter().enumerate() {
-            avdelningar_before(&mut out, ki);
+            avdelningar_before(&mut *out, ki);
             let depth = if k.label.is_some() {
-                out.push(Node {
-                    id: k.id.clone(),
+                out(Node {
+                    id: &k.id,
                     kind: NodeKind::Kapitel,
                     span: k.span,
                     text: k.heading.as_deref().unwrap_or(""),
@@ -382,8 +391,8 @@ impl Regulation {
                     if r.before > pi {
                         break;
                     }
-                    out.push(Node {
-                        id: r.id.clone(),
+                    out(Node {
+                        id: &r.id,
                         kind: NodeKind::Rubrik,
                         span: r.span,
                         text: &r.text,
@@ -397,24 +406,24 @@ impl Regulation {
                     .map(|s| s.text.as_str())
                     .or(p.repealed.as_deref())
                     .unwrap_or("");
-                out.push(Node {
-                    id: p.id.clone(),
+                out(Node {
+                    id: &p.id,
                     kind: NodeKind::Paragraf,
                     span: p.span,
                     text: first,
                     depth,
                 });
                 for s in &p.stycken {
-                    out.push(Node {
-                        id: s.id.clone(),
+                    out(Node {
+                        id: &s.id,
                         kind: NodeKind::Stycke,
                         span: s.span,
                         text: &s.text,
                         depth: depth + 1,
                     });
                     for n in &s.punkter {
-                        out.push(Node {
-                            id: n.id.clone(),
+                        out(Node {
+                            id: &n.id,
                             kind: NodeKind::Punkt,
                             span: n.span,
                             text: &n.text,
@@ -423,8 +432,8 @@ impl Regulation {
                     }
                 }
                 for ar in &p.allmanna_rad {
-                    out.push(Node {
-                        id: ar.id.clone(),
+                    out(Node {
+                        id: &ar.id,
                         kind: NodeKind::AllmannaRad,
                         span: ar.span,
                         text: ar.stycken.first().map(|s| s.text.as_str()).unwrap_or(""),
@@ -433,8 +442,8 @@ impl Regulation {
                 }
             }
             for r in rub {
-                out.push(Node {
-                    id: r.id.clone(),
+                out(Node {
+                    id: &r.id,
                     kind: NodeKind::Rubrik,
                     span: r.span,
                     text: &r.text,
@@ -442,10 +451,10 @@ impl Regulation {
                 });
             }
         }
-        avdelningar_before(&mut out, usize::MAX);
+        avdelningar_before(&mut *out, usize::MAX);
         for o in &self.overgang {
-            out.push(Node {
-                id: o.id.clone(),
+            out(Node {
+                id: &o.id,
                 kind: NodeKind::Overgang,
                 span: o.span,
                 text: o
@@ -457,8 +466,8 @@ impl Regulation {
             });
             for s in &o.stycken {
                 for n in &s.punkter {
-                    out.push(Node {
-                        id: n.id.clone(),
+                    out(Node {
+                        id: &n.id,
                         kind: NodeKind::Punkt,
                         span: n.span,
                         text: &n.text,
@@ -468,15 +477,14 @@ impl Regulation {
             }
         }
         for b in &self.bilagor {
-            out.push(Node {
-                id: b.id.clone(),
+            out(Node {
+                id: &b.id,
                 kind: NodeKind::Bilaga,
                 span: b.span,
                 text: &b.heading,
                 depth: 0,
             });
         }
-        out
     }
 
     /// Number of labelled chapters.

@@ -25,17 +25,21 @@ pub fn write_tsv(reg: &Regulation, w: &mut dyn std::io::Write) -> std::io::Resul
             escape::tsv(prefix_chars(text, 60))
         )?;
     }
-    for n in reg.nodes() {
-        writeln!(
-            w,
-            "{}\t{}\t{}\t{}",
-            n.id,
-            n.kind.as_str(),
-            n.span.line,
-            escape::tsv(prefix_chars(n.text, 60))
-        )?;
-    }
-    Ok(())
+    // Nodes are written as they are reached, with no list of them held in memory.
+    let mut result = Ok(());
+    reg.for_each_node(|n| {
+        if result.is_ok() {
+            result = writeln!(
+                w,
+                "{}\t{}\t{}\t{}",
+                n.id,
+                n.kind.as_str(),
+                n.span.line,
+                escape::tsv(prefix_chars(n.text, 60))
+            );
+        }
+    });
+    result
 }
 
 /// The tree for a terminal: one indented line per node with its id, label, text and line,

@@ -537,7 +537,7 @@ fn tracked_changes_give_both_versions_of_the_draft() {
         remiss::regulation::parse(t)
             .nodes()
             .iter()
-            .map(|n| (n.id.clone(), n.text.to_string()))
+            .map(|n| (n.id.to_string(), n.text.to_string()))
             .collect()
     };
     let (ib, ia) = (ids(&before), ids(&after));
