@@ -16,7 +16,7 @@ pub mod tree;
 
 // The amendment stage reads amendment notes as the parser does.
 pub(crate) use lines::strip_amendment_note;
-pub use parse::parse;
+pub use parse::{parse, parse_consuming};
 pub use tree::*;
 
 #[cfg(test)]

@@ -37,9 +37,18 @@ pub fn run(a: Args) -> CmdResult {
     if remiss::amend::is_amendment(&text) {
         return amendment(&a, &text);
     }
-    let (reg, text) = remiss::read_regulation_text(&a.file, text)
-        .with_context(|| format!("cannot parse {}", a.file.display()))?;
+    // The text's lines are freed as they are parsed (only its notices are needed after),
+    // which keeps the peak memory on a large text near the size of its tree.
+    let mut text = text;
+    let reg = remiss::regulation::parse_consuming(&mut text);
+    if reg.paragraph_count() == 0 {
+        let e = remiss::Error::NotARegulation {
+            path: a.file.clone(),
+        };
+        return Err(e).with_context(|| format!("cannot parse {}", a.file.display()));
+    }
     notices(&text);
+    drop(text);
     for d in &reg.diagnostics {
         eprintln!("warning: {}:{}: {}", a.file.display(), d.line, d.message);
     }

@@ -8,7 +8,7 @@ use super::lines::*;
 use super::tree::*;
 use crate::address::Label;
 use crate::source::{Block, BlockKind, Span, Text};
-use std::borrow::Cow;
+use std::borrow::{Borrow, Cow};
 use std::collections::VecDeque;
 
 /// What the text being read belongs to.
@@ -87,9 +87,11 @@ impl Blk<'_> {
 
 /// Blocks prepared lazily with a short lookahead, so a large text is not held twice in
 /// memory.
-struct Window<'t> {
+struct Window<'t, I> {
     text: &'t Text,
-    source: std::slice::Iter<'t, Block>,
+    /// The blocks, borrowed or owned: owned ones are dropped (their lines freed) as soon as
+    /// they are read.
+    source: I,
     blocks: VecDeque<Blk<'t>>,
     /// The label of the last paragraph start read in the current chapter, so that a
     /// paragraph printed without a blank line before it is only split off when it numbers
@@ -97,11 +99,11 @@ struct Window<'t> {
     last_label: Option<Label>,
 }
 
-impl<'t> Window<'t> {
-    fn new(text: &'t Text) -> Self {
+impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
+    fn new(text: &'t Text, source: I) -> Self {
         Window {
             text,
-            source: text.blocks.iter(),
+            source,
             blocks: VecDeque::new(),
             last_label: None,
         }
@@ -110,7 +112,10 @@ impl<'t> Window<'t> {
     /// Tops the window up to [`LOOKAHEAD`] blocks; the current block is the first.
     fn fill(&mut self) {
         while self.blocks.len() < LOOKAHEAD {
-            let Some(b) = self.source.next() else { break };
+            let Some(owned) = self.source.next() else {
+                break;
+            };
+            let b: &Block = owned.borrow();
             let text = self.text;
             let lines: Vec<(Cow<'t, str>, Span)> = b
                 .lines
@@ -144,7 +149,19 @@ impl<'t> Window<'t> {
 /// Parses a regulation. Never fails: oddities become [`Diagnostic`]s. A text without any
 /// paragraph yields a regulation with no paragraphs and a `no-paragraphs` diagnostic.
 pub fn parse(text: &Text) -> Regulation {
-    let mut window = Window::new(text);
+    parse_blocks(text, text.blocks.iter())
+}
+
+/// Parses a regulation as [`parse`] does, taking the text's blocks: each block's lines are
+/// freed once read, so a large text is not held twice over (its lines and its tree) at
+/// the end. The text keeps its source, notices and notes; its `blocks` are left empty.
+pub fn parse_consuming(text: &mut Text) -> Regulation {
+    let blocks = std::mem::take(&mut text.blocks);
+    parse_blocks(text, blocks.into_iter())
+}
+
+fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(text: &Text, blocks: I) -> Regulation {
+    let mut window = Window::new(text, blocks);
     let mut b = Builder::new(text.name.clone());
     let mut pending_label: Option<(Label, Span)> = None;
     let mut first_block = true;
