@@ -445,7 +445,7 @@ impl Builder {
         let mut after = first[end..].fast_trim_start();
         let mut from = None;
         let mut until = None;
-        if let Some((is_from, date, len)) = marker(&after) {
+        if let Some((is_from, date, len)) = marker(after) {
             if is_from {
                 from = Some(date);
             } else {
@@ -534,11 +534,9 @@ impl Builder {
         if let Some(p) = self.reg.kapitel[kap_index].paragrafer.last_mut()
             && p.stycken.len() == 1
             && p.stycken[0].punkter.is_empty()
+            && is_placeholder(&p.stycken[0].text)
         {
-            if is_placeholder(&p.stycken[0].text) {
-                p.repealed = p.stycken.pop().map(|s| s.text);
-                p.stycken.clear();
-            }
+            p.repealed = p.stycken.pop().map(|s| s.text);
         }
     }
 

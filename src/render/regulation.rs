@@ -60,10 +60,10 @@ pub fn text(reg: &Regulation) -> String {
     for n in reg.nodes() {
         let indent = "  ".repeat(n.depth as usize);
         let label = match n.kind {
-            NodeKind::Kapitel | NodeKind::Paragraf => crate::Address::from_id(&n.id)
+            NodeKind::Kapitel | NodeKind::Paragraf => crate::Address::from_id(n.id)
                 .map(|a| a.display())
                 .unwrap_or_default(),
-            NodeKind::Stycke => crate::Address::from_id(&n.id)
+            NodeKind::Stycke => crate::Address::from_id(n.id)
                 .and_then(|a| a.stycke)
                 .map(|st| format!("{} stycket", crate::address::ordinal(st)))
                 .unwrap_or_default(),
