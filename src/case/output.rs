@@ -441,6 +441,16 @@ impl BuildDir {
 /// must exist; an existing folder, link or read-only file at `out` is refused, and so is an
 /// output that is one of `inputs`.
 pub fn write_file(out: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), OutputError> {
+    write_file_with(out, inputs, &mut |w: &mut dyn Write| w.write_all(bytes))
+}
+
+/// [`write_file`] with the content streamed by `write` into the temporary file (buffered), so
+/// a large output is never held whole in memory. If `write` fails, `out` is left as it was.
+pub fn write_file_with(
+    out: &Path,
+    inputs: &[&Path],
+    write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+) -> Result<(), OutputError> {
     check_not_input(out, inputs)?;
     if let Ok(meta) = fs::symlink_metadata(out) {
         if meta.is_dir() {
@@ -461,7 +471,13 @@ pub fn write_file(out: &Path, bytes: &[u8], inputs: &[&Path]) -> Result<(), Outp
     b.prefix(&prefix);
     shared_file_permissions(&mut b);
     let mut tmp = b.tempfile_in(&parent).map_err(io_at(&parent))?;
-    tmp.write_all(bytes).map_err(io_at(tmp.path()))?;
+    let tmp_path = tmp.path().to_path_buf();
+    {
+        let mut w = io::BufWriter::new(tmp.as_file_mut());
+        write(&mut w)
+            .and_then(|()| w.flush())
+            .map_err(io_at(&tmp_path))?;
+    }
     tmp.as_file().sync_all().map_err(io_at(out))?;
     tmp.persist(out).map_err(|e| io_at(out)(e.error))?;
     Ok(())

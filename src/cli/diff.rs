@@ -6,6 +6,7 @@ use clap::ValueEnum;
 use remiss::case::output;
 use remiss::compare::{self, Options};
 use remiss::render;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -130,39 +131,33 @@ fn compare_files(a: &Args) -> CmdResult {
     } else {
         render::terminal::Paint::new(false)
     };
-    // JSON to standard output is streamed, so the version map is not held twice.
-    if matches!(a.format, Format::Json) && a.output.is_none() {
-        super::emit_with(|w| {
-            serde_json::to_writer_pretty(&mut *w, &map)?;
-            writeln!(w)
-        })?;
-        if !map.has_differences() {
-            eprintln!("No differences in wording or structure.");
-        }
-        return Ok(if map.has_differences() {
-            EXIT_FINDINGS
-        } else {
-            EXIT_OK
-        });
-    }
     let out = match a.format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(&map)?;
-            s.push('\n');
-            s
-        }
-        Format::Tsv => render::compare::tsv(&map),
-        Format::Text => render::compare::text(&map, &old, &new, paint),
-        Format::Md => {
-            render::comparison_markdown(&render::Templates::embedded()?, &map, &old, &new)?
-        }
+        // JSON is streamed (to standard output or into the temporary file), so the version
+        // map is not held twice.
+        Format::Json => None,
+        Format::Tsv => Some(render::compare::tsv(&map)),
+        Format::Text => Some(render::compare::text(&map, &old, &new, paint)),
+        // Only the Markdown templates are compiled: the HTML ones would cost more than the diff.
+        Format::Md => Some(render::comparison_markdown(
+            &render::Templates::embedded_markdown()?,
+            &map,
+            &old,
+            &new,
+        )?),
         // The default page is written directly: no template is compiled for it.
-        Format::Html => render::compare::html(&map, &old, &new, None),
+        Format::Html => Some(render::compare::html(&map, &old, &new, None)),
     };
-    match &a.output {
-        Some(path) => output::write_file(path, out.as_bytes(), &inputs)
+    let mut json = |w: &mut dyn Write| {
+        serde_json::to_writer_pretty(&mut *w, &map)?;
+        writeln!(w)
+    };
+    match (&a.output, out) {
+        (Some(path), Some(out)) => output::write_file(path, out.as_bytes(), &inputs)
             .with_context(|| format!("cannot write {}", path.display()))?,
-        None => emit(&out)?,
+        (Some(path), None) => output::write_file_with(path, &inputs, &mut json)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        (None, Some(out)) => emit(&out)?,
+        (None, None) => super::emit_with(|w| json(w))?,
     }
     if !map.has_differences() && !matches!(a.format, Format::Text) {
         eprintln!("No differences in wording or structure.");
@@ -202,7 +197,6 @@ fn amendment(
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }
-    let t = || render::Templates::embedded();
     let out = match a.format {
         Format::Json => {
             let mut s = serde_json::to_string_pretty(&map)?;
@@ -218,8 +212,14 @@ fn amendment(
             };
             render::compare::text(&map, &old, &new, paint)
         }
-        Format::Md => render::amendment_comparison(&t()?, "andring.md", &map, &old, &new, &am)?,
-        Format::Html => render::amendment_comparison(&t()?, "andring.html", &map, &old, &new, &am)?,
+        Format::Md => {
+            let t = render::Templates::embedded_markdown()?;
+            render::amendment_comparison(&t, "andring.md", &map, &old, &new, &am)?
+        }
+        Format::Html => {
+            let t = render::Templates::embedded()?;
+            render::amendment_comparison(&t, "andring.html", &map, &old, &new, &am)?
+        }
     };
     match &a.output {
         Some(path) => output::write_file(path, out.as_bytes(), inputs)

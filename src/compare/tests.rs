@@ -826,6 +826,12 @@ Ledningen bör informera sig om följande:
     )
     .unwrap();
     assert!(md.contains("*(ändrad; flyttat till allmänna råd)*"), "{md}");
+    // `diff --format md` compiles only the Markdown templates: the page must not change.
+    let only_md = crate::render::Templates::embedded_markdown().unwrap();
+    assert_eq!(
+        crate::render::comparison_markdown(&only_md, &m, &a, &b).unwrap(),
+        md
+    );
     let text = crate::render::compare::text(&m, &a, &b, crate::render::terminal::Paint::new(false));
     assert!(
         text.contains("moved from the wording to the allmänna råd:"),

@@ -221,6 +221,20 @@ impl Templates {
     /// The embedded templates, then any file of the same name in `overrides`. A symbolic
     /// link there is refused, as is a macro or include that calls itself.
     pub fn load(overrides: Option<&Path>) -> Result<Templates, RenderError> {
+        Templates::load_kinds(overrides, |_| true)
+    }
+
+    /// Only the embedded Markdown templates: compiling the HTML ones costs far more than a
+    /// Markdown page needs (`remiss diff --format md`). Rendering an HTML template from
+    /// these fails as an unknown template.
+    pub fn embedded_markdown() -> Result<Templates, RenderError> {
+        Templates::load_kinds(None, |k| matches!(k, Kind::Markdown))
+    }
+
+    fn load_kinds(
+        overrides: Option<&Path>,
+        wanted: fn(Kind) -> bool,
+    ) -> Result<Templates, RenderError> {
         let mut sources: Vec<(&str, String, Kind)> = TEMPLATES
             .iter()
             .map(|(n, s, k)| (*n, s.to_string(), *k))
@@ -236,7 +250,7 @@ impl Templates {
             .collect();
         let mut html = environment(tera::escape_html, ".html");
         let mut md = environment(escape::markdown, ".md");
-        for (name, src, kind) in &sources {
+        for (name, src, kind) in sources.iter().filter(|(_, _, k)| wanted(*k)) {
             let tera = match kind {
                 Kind::Markdown => &mut md,
                 Kind::Html | Kind::Css => &mut html,
