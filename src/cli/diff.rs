@@ -148,8 +148,11 @@ fn compare_files(a: &Args) -> CmdResult {
         Format::Html => Some(render::compare::html(&map, &old, &new, None)),
     };
     let mut json = |w: &mut dyn Write| {
-        serde_json::to_writer_pretty(&mut *w, &map)?;
-        writeln!(w)
+        // serde_json's many small writes go to a concrete buffer, not through `dyn Write`.
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+        serde_json::to_writer_pretty(&mut w, &map)?;
+        writeln!(w)?;
+        w.flush()
     };
     match (&a.output, out) {
         (Some(path), Some(out)) => output::write_file(path, out.as_bytes(), &inputs)
