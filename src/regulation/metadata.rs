@@ -182,6 +182,7 @@ fn retitle(reg: &mut Regulation, first_structure: Option<u32>) {
             t.starts_with("beslutade den") || t.starts_with("utfärdad den")
         }
     }) else {
+        retitle_without_decision(reg, first_structure);
         return;
     };
     if at == 0 {
@@ -195,6 +196,35 @@ fn retitle(reg: &mut Regulation, first_structure: Option<u32>) {
         return;
     }
     let new_title = reg.preamble.remove(at - 1);
+    if let Some(old) = reg.title.replace(new_title) {
+        reg.preamble.insert(0, old);
+    }
+}
+
+/// A consolidated text (`Konsoliderad med ändringsföreskrifter …`, `Föreskrifterna senast
+/// ändrade t.o.m. …`) has no `beslutade den`. When what was read as its title cannot be one
+/// (a series name, `… författningssamling`, or a notice in whole sentences printed above
+/// it), the title is the first block of the front matter that names the act as a title
+/// does: `Naturvårdsverkets föreskrifter om deponering …;`.
+fn retitle_without_decision(reg: &mut Regulation, first_structure: Option<u32>) {
+    let not_a_title = reg.title.as_ref().is_none_or(|t| {
+        let t = t.text.trim_end();
+        t.to_lowercase().ends_with("författningssamling") || t.ends_with('.')
+    });
+    if !not_a_title {
+        return;
+    }
+    let Some(at) = reg.preamble.iter().position(|p| {
+        let t = p.text.trim_end();
+        first_structure.is_none_or(|l| p.span.line < l)
+            && t.len() <= 600
+            && t.starts_with(char::is_uppercase)
+            && (t.contains("föreskrifter") || t.contains("allmänna råd"))
+            && (t.ends_with(';') || t.contains(" om ") && !t.ends_with(['.', ':']))
+    }) else {
+        return;
+    };
+    let new_title = reg.preamble.remove(at);
     if let Some(old) = reg.title.replace(new_title) {
         reg.preamble.insert(0, old);
     }

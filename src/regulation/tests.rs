@@ -1086,3 +1086,35 @@ Text.
     assert_eq!(r.paragraph_count(), 1);
     assert_eq!(r.bilagor.len(), 1);
 }
+
+#[test]
+fn a_consolidated_text_takes_its_title_from_the_block_naming_the_act() {
+    // No `beslutade den`; a notice in whole sentences and the series name come first.
+    let r = reg("\
+Detta dokument har sammanställts i informationssyfte och finns inte i tryckt version. \
+Kontrollera därför alltid texten mot den tryckta versionen.
+
+Kemikalieinspektionens författningssamling
+
+Kemikalieinspektionens föreskrifter (KIFS 2017:8) om leksakers brännbarhet och kemiska
+egenskaper;
+
+Föreskrifterna senast ändrade t.o.m. KIFS 2022:5
+
+1 § Bestämmelserna i dessa föreskrifter kompletterar lagen (2011:579) om leksakers säkerhet.
+");
+    let title = r
+        .title
+        .as_ref()
+        .map(|t| t.text.as_str())
+        .unwrap_or_default();
+    assert!(
+        title.starts_with("Kemikalieinspektionens föreskrifter (KIFS 2017:8) om leksakers"),
+        "{title}"
+    );
+    assert!(
+        r.preamble
+            .iter()
+            .any(|p| p.text.starts_with("Detta dokument har sammanställts"))
+    );
+}
