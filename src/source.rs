@@ -986,6 +986,13 @@ fn join_into<'a>(
     }
 }
 
+/// An appendix's label, the word after `Bilaga` (`4`, `A`, `IV`, `2.1`): at most four
+/// letters, digits or dots. One rule for the PDF reader, which starts an appendix where its
+/// label is printed, and for the parser, which reads the appendix's heading.
+pub(crate) fn is_appendix_label(w: &str) -> bool {
+    !w.is_empty() && w.len() <= 4 && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+}
+
 pub(crate) fn keeps_space_after_hyphen(next: &str) -> bool {
     let first = next.split_whitespace().next().unwrap_or("");
     SUSPENDING.contains(&first) || next.starts_with(|c: char| c.is_ascii_digit())

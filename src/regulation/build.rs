@@ -6,7 +6,7 @@ use super::lines::*;
 use super::parse::{Blk, Mode, Start};
 use super::tree::*;
 use crate::address::{Address, Label};
-use crate::source::{BlockKind, Normalisation, Span, join_lines};
+use crate::source::{BlockKind, Normalisation, Span, is_appendix_label, join_lines};
 use std::borrow::Cow;
 
 /// The tree under construction and the parser's state between blocks.
@@ -874,9 +874,7 @@ fn child_id(parent: &str, tag: char, n: impl std::fmt::Display) -> String {
 /// After `Bilaga`: a short label (`2`, `A`, `IV`) and a title that opens with a capital.
 fn opens_with_title(rest: &str) -> bool {
     let mut words = rest.split_whitespace();
-    let label = words.next().unwrap_or_default();
-    label.len() <= 4
-        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+    words.next().is_some_and(is_appendix_label)
         && words
             .next()
             .and_then(|w| w.chars().next())

@@ -14,7 +14,7 @@ mod tables;
 
 use super::{
     Builder, Format, LineLayout, Note, NoteKind, Text, guarded, hyphen_is_artefact,
-    keeps_space_after_hyphen,
+    is_appendix_label, keeps_space_after_hyphen,
 };
 use crate::error::{Error, Result};
 use font::FontStyle;
@@ -1065,9 +1065,7 @@ fn is_bilaga_heading(s: &str) -> bool {
     words.next() == Some("Bilaga")
         && match (words.next(), words.next()) {
             (None, _) => true,
-            (Some(n), None) => {
-                n.len() <= 4 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
-            }
+            (Some(n), None) => is_appendix_label(n),
             _ => false,
         }
 }
@@ -1081,9 +1079,7 @@ fn bilaga_label(s: &str) -> Option<&str> {
     }
     let rest = rest.strip_prefix(' ')?;
     let n = rest.split(' ').next()?;
-    let short = !n.is_empty() && n.len() <= 4;
-    (short && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '.'))
-        .then(|| &s[.."Bilaga ".len() + n.len()])
+    is_appendix_label(n).then(|| &s[.."Bilaga ".len() + n.len()])
 }
 
 /// A line that opens an appendix: its label alone or followed by a capitalised title
