@@ -13,8 +13,8 @@ use crate::report::{Cell, Matrix, MatrixRow};
 use std::fmt::Write;
 use tera::escape_html as esc;
 
-/// The stances of the legend, in its order.
-const LEGEND: [Stance; 7] = [
+/// The stances of the matrix's legend, in its order.
+pub(crate) const LEGEND: [Stance; 7] = [
     Stance::Support,
     Stance::SupportReservations,
     Stance::Oppose,

@@ -9,6 +9,7 @@ pub mod answer;
 pub mod cite;
 pub mod compare;
 mod compilation;
+pub(crate) use compilation::LEGEND;
 pub mod docx;
 pub mod escape;
 mod guard;

@@ -255,10 +255,7 @@ impl Site {
             target,
             base: super::manifest::entry_hash(entry),
             entry,
-            stances: STANCE_KEYS
-                .iter()
-                .map(|s| (s.as_str(), render::sv::mark(*s)))
-                .collect(),
+            stances: stance_choices(),
             flag_names: flag_names(),
         })
     }
@@ -303,10 +300,7 @@ impl Site {
             target: written.to_string(),
             base: super::manifest::entry_hash(entry),
             entry,
-            stances: STANCE_KEYS
-                .iter()
-                .map(|s| (s.as_str(), render::sv::mark(*s)))
-                .collect(),
+            stances: stance_choices(),
             flag_names: flag_names(),
         })
     }
@@ -471,16 +465,15 @@ impl Site {
     }
 }
 
-/// The stances a reviewer chooses from, in the order of the matrix's legend: the keys 1–6.
-const STANCE_KEYS: [Stance; 6] = [
-    Stance::Support,
-    Stance::SupportReservations,
-    Stance::Oppose,
-    Stance::Proposal,
-    Stance::Comment,
-    Stance::NoComment,
-];
-
+/// The stances a reviewer chooses from, in the order of the matrix's legend (the keys 1–6):
+/// all the legend's but `ej berörd`, which is what no reading at all means.
+fn stance_choices() -> Vec<(&'static str, &'static str)> {
+    render::LEGEND
+        .iter()
+        .filter(|s| **s != Stance::NotAddressed)
+        .map(|s| (s.as_str(), render::sv::mark(*s)))
+        .collect()
+}
 fn flag_names() -> Vec<(&'static str, &'static str)> {
     crate::answer::stance::Flag::ALL
         .iter()
