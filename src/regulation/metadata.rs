@@ -195,10 +195,7 @@ fn retitle(reg: &mut Regulation, first_structure: Option<u32>) {
     if !shaped || candidate.text.len() > 600 {
         return;
     }
-    let new_title = reg.preamble.remove(at - 1);
-    if let Some(old) = reg.title.replace(new_title) {
-        reg.preamble.insert(0, old);
-    }
+    take_as_title(reg, at - 1);
 }
 
 /// A consolidated text (`Konsoliderad med ändringsföreskrifter …`, `Föreskrifterna senast
@@ -224,6 +221,12 @@ fn retitle_without_decision(reg: &mut Regulation, first_structure: Option<u32>) 
     }) else {
         return;
     };
+    take_as_title(reg, at);
+}
+
+/// The preamble's block `at` becomes the title; what was read as the title goes back to the
+/// front of the preamble.
+fn take_as_title(reg: &mut Regulation, at: usize) {
     let new_title = reg.preamble.remove(at);
     if let Some(old) = reg.title.replace(new_title) {
         reg.preamble.insert(0, old);
