@@ -534,8 +534,9 @@ pub fn discover_case(dir: &Path) -> Result<Discovery, CaseError> {
             .unwrap_or_default()
     });
     let lex = Lexicon::embedded()?;
+    // Answers are named independently of each other; the collect keeps their order.
     let answers = answers
-        .into_iter()
+        .into_par_iter()
         .map(|f| {
             // An answer over its limit is named by its file; reading the case refuses it.
             let respondent = (size(&f) <= MAX_ANSWER_BYTES)
@@ -1169,7 +1170,7 @@ pub fn case_name(dir: &Path) -> String {
 
 /// The name an answer gives its respondent, as reading its stances settles it.
 fn respondent_of(a: &answer::Answer, lex: &Lexicon) -> Option<String> {
-    stance::read(a, None, lex).meta.respondent.map(|r| r.name)
+    stance::respondent(a, lex).map(|r| r.name)
 }
 
 /// The `r1`, `r2`, ... key and the answer page of the i-th answer.

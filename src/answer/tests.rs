@@ -1194,3 +1194,32 @@ fn capitals_letterheads_and_numbered_paragraph_headings() {
     );
     assert_eq!(rows(&t), ["DOC support -", "P3 proposal proposes"]);
 }
+
+/// Case discovery names each answer with [`stance::respondent`], which stops before the
+/// sentences are read: on every real answer it names whom the full reading names.
+#[test]
+fn the_respondent_alone_is_the_full_readings_respondent() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real-answers");
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the real answers")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "{} answers", files.len());
+    let lex = lex();
+    let mut named = 0;
+    for f in &files {
+        let text = crate::source::read(f).expect("a real answer");
+        let a = crate::answer::parse(&text, &lex);
+        let alone = stance::respondent(&a, &lex);
+        named += usize::from(alone.is_some());
+        assert_eq!(
+            alone,
+            stance::read(&a, None, &lex).meta.respondent,
+            "{}",
+            f.display()
+        );
+    }
+    assert!(named >= files.len() / 2, "only {named} answers named");
+}
