@@ -251,7 +251,7 @@ pub fn read(text: &Text, base: Option<&Regulation>) -> Result<Amendment, AmendEr
     let s0 = text
         .blocks
         .iter()
-        .filter_map(|b| b.lines.first().map(|l| l.text.start))
+        .filter_map(|b| b.lines.first().map(|l| l.text().start))
         .filter(|&start| start <= s0 && start >= after_title)
         .max()
         .unwrap_or(s0);

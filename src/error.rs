@@ -26,6 +26,10 @@ pub enum Error {
         size: u64,
         limit: u64,
     },
+    #[error(
+        "{path}: the text read from it is longer than {limit} bytes, more than can be addressed"
+    )]
+    TextTooLong { path: PathBuf, limit: u64 },
     #[error("{path}: no paragraf (`N §`) found; this does not look like a regulation text")]
     NotARegulation { path: PathBuf },
     #[error("{path}: invalid UTF-16 text at byte {offset}")]

@@ -8,6 +8,7 @@ mod pdftree;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -111,15 +112,65 @@ pub enum BlockKind {
 }
 
 /// One line of a block: its text (in [`Text::buf`]), where it stands in the source, its number.
-#[derive(Clone, Debug)]
+///
+/// 24 bytes: a 50 MB statute has over a million lines, and every byte here is memory that is
+/// written once per line and read again by the parser. So offsets are `u32` (a text is at
+/// most [`MAX_SPAN_BYTES`] long; the readers refuse longer ones), the page is `0` for none,
+/// and the PDF layout, which no other source has, lives beside the lines in
+/// [`Text::layout`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Line {
-    pub text: Range<usize>,
-    pub src: Range<usize>,
+    text_start: u32,
+    text_end: u32,
+    src_start: u32,
+    src_end: u32,
     pub number: u32,
+    /// The page (1-based), 0 when the source has none.
+    page: u32,
+}
+
+// What the compact layout above is for; a field added to `Line` shows here first.
+const _: () = assert!(std::mem::size_of::<Line>() == 24);
+
+/// The longest decoded text whose lines can be addressed (offsets are `u32`). Files are
+/// refused long before this ([`MAX_INPUT_BYTES`]); the check guards the readers that build
+/// text (PDF, DOCX) and [`Text::from_plain`] on a string from elsewhere.
+pub const MAX_SPAN_BYTES: usize = u32::MAX as usize;
+
+impl Line {
+    /// A line whose text is at `text` in [`Text::buf`] and at `src` in [`Text::source`].
+    /// `None` when an offset passes [`MAX_SPAN_BYTES`].
+    pub fn new(
+        text: Range<usize>,
+        src: Range<usize>,
+        number: u32,
+        page: Option<u32>,
+    ) -> Option<Line> {
+        let u = |x: usize| u32::try_from(x).ok();
+        Some(Line {
+            text_start: u(text.start)?,
+            text_end: u(text.end)?,
+            src_start: u(src.start)?,
+            src_end: u(src.end)?,
+            number,
+            page: page.unwrap_or(0),
+        })
+    }
+    /// The line's text: a range in [`Text::buf`].
+    #[inline]
+    pub fn text(&self) -> Range<usize> {
+        self.text_start as usize..self.text_end as usize
+    }
+    /// Where the line stands in [`Text::source`].
+    #[inline]
+    pub fn src(&self) -> Range<usize> {
+        self.src_start as usize..self.src_end as usize
+    }
     /// The page (1-based) in a paged source such as a PDF.
-    pub page: Option<u32>,
-    /// How the line was printed, where the source says (PDF); see [`LineLayout`].
-    pub layout: Option<LineLayout>,
+    #[inline]
+    pub fn page(&self) -> Option<u32> {
+        (self.page != 0).then_some(self.page)
+    }
 }
 
 /// How a printed line looked, for telling headings, allmänna råd in smaller or italic type,
@@ -167,6 +218,9 @@ pub struct Text {
     pub annotations: Vec<Annotation>,
     /// Footnotes and margin blocks kept out of the running text (PDF), in page order.
     pub notes: Vec<Note>,
+    /// How each line was printed (PDF), by line number in ascending order; see
+    /// [`Text::layout`]. Kept apart from [`Line`] since only PDFs have it.
+    layouts: Vec<(u32, LineLayout)>,
 }
 
 impl Text {
@@ -174,7 +228,14 @@ impl Text {
         self.buf.as_deref().unwrap_or(&self.source)
     }
     pub fn line_text(&self, line: &Line) -> &str {
-        &self.buf()[line.text.clone()]
+        &self.buf()[line.text()]
+    }
+    /// How the line was printed, where the source says (PDF).
+    pub fn layout(&self, line: &Line) -> Option<LineLayout> {
+        self.layouts
+            .binary_search_by_key(&line.number, |(n, _)| *n)
+            .ok()
+            .map(|i| self.layouts[i].1)
     }
     pub fn block_span(&self, block: &Block) -> Span {
         let first = block.lines.first();
@@ -183,9 +244,9 @@ impl Text {
             (Some(f), Some(l)) => Span {
                 line: f.number,
                 end_line: l.number,
-                start: f.src.start,
-                end: l.src.end,
-                page: f.page,
+                start: f.src_start as usize,
+                end: l.src_end as usize,
+                page: f.page(),
             },
             _ => Span::default(),
         }
@@ -194,15 +255,22 @@ impl Text {
         Span {
             line: line.number,
             end_line: line.number,
-            start: line.src.start,
-            end: line.src.end,
-            page: line.page,
+            start: line.src_start as usize,
+            end: line.src_end as usize,
+            page: line.page(),
         }
     }
 
     /// Builds a plain-text document from a string (used by tests and `refs TEXT`).
+    /// Past [`MAX_SPAN_BYTES`] the lines are not read, and a notice says so (the file
+    /// readers refuse such texts before they get here).
     pub fn from_plain(name: &str, source: String) -> Text {
-        let blocks = plain_blocks(&source);
+        let (blocks, whole) = plain_blocks(&source);
+        let notices = if whole {
+            Vec::new()
+        } else {
+            vec![too_long_notice(name)]
+        };
         Text {
             name: name.to_string(),
             encoding: Encoding::Utf8,
@@ -210,15 +278,21 @@ impl Text {
             source,
             buf: None,
             blocks,
-            notices: Vec::new(),
+            notices,
             annotations: Vec::new(),
             notes: Vec::new(),
+            layouts: Vec::new(),
         }
     }
 
     /// Builds a Markdown document from a string.
     pub fn from_markdown(name: &str, source: String) -> Text {
         let (buf, blocks) = markdown_blocks(&source);
+        let notices = if source.len().max(buf.len()) <= MAX_SPAN_BYTES {
+            Vec::new()
+        } else {
+            vec![too_long_notice(name)]
+        };
         Text {
             name: name.to_string(),
             encoding: Encoding::Utf8,
@@ -226,9 +300,10 @@ impl Text {
             source,
             buf: Some(buf),
             blocks,
-            notices: Vec::new(),
+            notices,
             annotations: Vec::new(),
             notes: Vec::new(),
+            layouts: Vec::new(),
         }
     }
 }
@@ -237,7 +312,15 @@ impl Text {
 /// archive a Word document, anything else text); the extension only breaks ties.
 pub fn read(path: &Path) -> Result<Text> {
     let bytes = read_bytes(path, MAX_INPUT_BYTES)?;
+    // Text is decoded in place: valid UTF-8 becomes the text without a copy of the file.
+    if sniff(path, &bytes) == Kind::Text && !is_blank(&bytes) {
+        return text_from_bytes(path, Cow::Owned(bytes));
+    }
     from_bytes(path, &bytes)
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| b.is_ascii_whitespace())
 }
 
 /// What a file that is not a regular file is, for the message refusing it.
@@ -327,7 +410,7 @@ fn sniff(path: &Path, bytes: &[u8]) -> Kind {
 /// Reads bytes as the format their content shows: PDF, DOCX, or text (UTF-8, UTF-8 with BOM,
 /// UTF-16 with BOM, or Windows-1252; Markdown by name or content).
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
-    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+    if is_blank(bytes) {
         return Err(Error::Empty {
             path: path.to_path_buf(),
         });
@@ -338,11 +421,11 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
         // A zip archive by content only: a Word document if it holds one, else binary.
         Kind::Docx => match docx::from_bytes(path, bytes) {
             Err(Error::DocxCorrupt { .. }) | Err(Error::DocxNotZip { .. }) => {
-                text_from_bytes(path, bytes)
+                text_from_bytes(path, Cow::Borrowed(bytes))
             }
             r => r,
         },
-        Kind::Text => text_from_bytes(path, bytes),
+        Kind::Text => text_from_bytes(path, Cow::Borrowed(bytes)),
     }
 }
 
@@ -352,7 +435,7 @@ fn named_docx(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "docx" | "docm" | "dotx"))
 }
 
-fn text_from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
+fn text_from_bytes(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Text> {
     let name = path.display().to_string();
     if bytes.len() as u64 > MAX_TEXT_BYTES {
         return Err(Error::TooLarge {
@@ -380,7 +463,13 @@ fn text_from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
     Ok(text)
 }
 
-fn decode(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> Result<(String, Encoding)> {
+/// Decodes text; owned bytes that are valid UTF-8 become the string as they are.
+fn decode(
+    path: &Path,
+    owned: Cow<'_, [u8]>,
+    notices: &mut Vec<String>,
+) -> Result<(String, Encoding)> {
+    let bytes: &[u8] = &owned;
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return Ok((utf8_lossy(path, rest, notices), Encoding::Utf8Bom));
     }
@@ -415,7 +504,14 @@ fn decode(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> Result<(Strin
     // Validated with SIMD: Swedish text has a non-ASCII letter every few words, which keeps
     // the standard library's check off its ASCII fast path (about 7 instructions a byte).
     if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
-        return Ok((s.to_string(), Encoding::Utf8));
+        let s = match owned {
+            // SAFETY: `simdutf8` has just validated these very bytes as UTF-8 (the vector is
+            // moved, not changed, between the check and here). Checking again with
+            // `String::from_utf8` would cost a second pass over the whole file.
+            Cow::Owned(v) => unsafe { String::from_utf8_unchecked(v) },
+            Cow::Borrowed(_) => s.to_string(),
+        };
+        return Ok((s, Encoding::Utf8));
     }
     // A NUL byte means binary, not a legacy encoding.
     if let Some(offset) = bytes.iter().position(|&b| b == 0) {
@@ -545,8 +641,14 @@ fn is_markdown(path: &Path, source: &str) -> bool {
     }
 }
 
-/// Splits plain text into blocks at blank lines. Lines keep their source ranges.
-fn plain_blocks(source: &str) -> Vec<Block> {
+/// The notice for a text whose lines past [`MAX_SPAN_BYTES`] were not read.
+fn too_long_notice(name: &str) -> String {
+    format!("{name}: longer than {MAX_SPAN_BYTES} bytes; only the lines before that were read")
+}
+
+/// Splits plain text into blocks at blank lines. Lines keep their source ranges. False
+/// with the blocks when the text went on past [`MAX_SPAN_BYTES`] (those lines are left out).
+fn plain_blocks(source: &str) -> (Vec<Block>, bool) {
     let mut blocks = Vec::new();
     // The lines of the block being read; each block gets an exact copy, so no block holds
     // the spare capacity of a grown vector (on a 50 MB text that is tens of megabytes).
@@ -572,18 +674,17 @@ fn plain_blocks(source: &str) -> Vec<Block> {
         if trimmed.len() == lead {
             flush(&mut current);
         } else {
-            current.push(Line {
-                text: start + lead..start + trimmed.len(),
-                src: start + lead..start + trimmed.len(),
-                number,
-                page: None,
-                layout: None,
-            });
+            let r = start + lead..start + trimmed.len();
+            let Some(line) = Line::new(r.clone(), r, number, None) else {
+                flush(&mut current);
+                return (blocks, false);
+            };
+            current.push(line);
         }
         start = end;
     }
     flush(&mut current);
-    blocks
+    (blocks, true)
 }
 
 /// A source line without its line break and trailing whitespace (`trimmed`), and the length
@@ -638,13 +739,10 @@ fn markdown_blocks(source: &str) -> (String, Vec<Block>) {
         if let (Some(s), Some(src)) = (cur_start.take(), cur_src.take()) {
             let text = buf[s..].trim_end().len() + s;
             if text > s {
-                lines.push(Line {
-                    text: s..text,
-                    src,
-                    number,
-                    page: None,
-                    layout: None,
-                });
+                // Past the addressable length the line is left out; the caller says so.
+                if let Some(l) = Line::new(s..text, src, number, None) {
+                    lines.push(l);
+                }
             }
             buf.push('\n');
         }
@@ -731,6 +829,9 @@ struct Builder {
     source: String,
     blocks: Vec<Block>,
     line: u32,
+    layouts: Vec<(u32, LineLayout)>,
+    /// A line passed [`MAX_SPAN_BYTES`]: [`Builder::finish`] refuses the text.
+    too_long: bool,
 }
 
 impl Builder {
@@ -765,13 +866,13 @@ impl Builder {
             let body = text.trim().len();
             if body > 0 {
                 let r = s + lead..s + lead + body;
-                out.push(Line {
-                    text: r.clone(),
-                    src: r,
-                    number: self.line,
-                    page: *page,
-                    layout: *layout,
-                });
+                match Line::new(r.clone(), r, self.line, *page) {
+                    Some(l) => out.push(l),
+                    None => self.too_long = true,
+                }
+                if let Some(layout) = layout {
+                    self.layouts.push((self.line, *layout));
+                }
             }
         }
         self.source.push('\n');
@@ -781,9 +882,16 @@ impl Builder {
         start
     }
 
-    fn finish(self, name: &str, format: Format) -> Text {
-        Text {
-            name: name.to_string(),
+    /// The text built, refused when it grew past what a [`Line`] can address.
+    fn finish(self, path: &Path, format: Format) -> Result<Text> {
+        if self.too_long {
+            return Err(Error::TextTooLong {
+                path: path.to_path_buf(),
+                limit: MAX_SPAN_BYTES as u64,
+            });
+        }
+        Ok(Text {
+            name: path.display().to_string(),
             encoding: Encoding::Utf8,
             format,
             source: self.source,
@@ -792,7 +900,8 @@ impl Builder {
             notices: Vec::new(),
             annotations: Vec::new(),
             notes: Vec::new(),
-        }
+            layouts: self.layouts,
+        })
     }
 }
 

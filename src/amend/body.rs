@@ -43,7 +43,7 @@ pub(super) fn title(text: &Text) -> Option<Title> {
         let (Some(first), Some(last)) = (b.lines.first(), b.lines.last()) else {
             continue;
         };
-        let raw = &buf[first.text.start..last.text.end];
+        let raw = &buf[first.text().start..last.text().end];
         let joined = super::squash(raw);
         let lower = super::lower(&joined);
         let Some(at) = lower.find("om ändring i ") else {
@@ -52,15 +52,15 @@ pub(super) fn title(text: &Text) -> Option<Title> {
         // The words before `om ändring i` name the kind of act; the title may begin with
         // them on the block before (`Förordning` / `om ändring i …`).
         let mut lead = joined[..at].trim().to_string();
-        let mut start = first.text.start;
+        let mut start = first.text().start;
         if lead.is_empty()
             && bi > 0
             && let Some(prev) = text.blocks[bi - 1].lines.last()
         {
-            let p = buf[prev.text.clone()].trim();
+            let p = buf[prev.text()].trim();
             if p.split_whitespace().count() <= 3 && p.starts_with(|c: char| c.is_uppercase()) {
                 lead = p.to_string();
-                start = prev.text.start;
+                start = prev.text().start;
             }
         }
         // `Förordning SFS 2025:1458` on one line when the number is set beside the title:
@@ -108,7 +108,7 @@ pub(super) fn title(text: &Text) -> Option<Title> {
         };
         return Some(Title {
             start,
-            end: last.text.end,
+            end: last.text().end,
             text: title_text.trim_end_matches(';').to_string(),
             kind,
             base: Base { name, number: None },
@@ -133,12 +133,12 @@ impl LineIndex {
             .flat_map(|b| b.lines.iter())
             .map(|l| {
                 (
-                    l.text.start,
-                    l.text.end,
-                    l.src.start,
-                    l.src.end,
+                    l.text().start,
+                    l.text().end,
+                    l.src().start,
+                    l.src().end,
                     l.number,
-                    l.page,
+                    l.page(),
                 )
             })
             .collect();
@@ -329,7 +329,7 @@ pub(super) fn read(text: &Text, from: usize, index: &LineIndex) -> Body {
     let mut in_overgang = false;
     let mut wrote_any = false;
     for b in &text.blocks {
-        let lines: Vec<_> = b.lines.iter().filter(|l| l.text.start >= from).collect();
+        let lines: Vec<_> = b.lines.iter().filter(|l| l.text().start >= from).collect();
         // The rest of the sentence's own line (`lydelse.` then the wording on one line
         // is not how acts are printed) is not wording.
         if lines.is_empty() {
@@ -338,7 +338,7 @@ pub(super) fn read(text: &Text, from: usize, index: &LineIndex) -> Body {
         let joined = super::squash(
             &lines
                 .iter()
-                .map(|l| &buf[l.text.clone()])
+                .map(|l| &buf[l.text()])
                 .collect::<Vec<_>>()
                 .join(" "),
         );
@@ -362,8 +362,8 @@ pub(super) fn read(text: &Text, from: usize, index: &LineIndex) -> Body {
             if body.in_force.is_none() {
                 body.in_force = in_force(&joined);
             }
-            let a = lines[0].text.start;
-            let z = lines[lines.len() - 1].text.end;
+            let a = lines[0].text().start;
+            let z = lines[lines.len() - 1].text().end;
             body.overgang.push(regulation::TextPart {
                 text: joined,
                 span: index.span(a, z),
@@ -373,12 +373,9 @@ pub(super) fn read(text: &Text, from: usize, index: &LineIndex) -> Body {
         // The wording, cleaned line by line.
         let mut kept: Vec<(String, Span)> = Vec::new();
         let mut skip_continuation = false;
-        let marks: Vec<bool> = lines
-            .iter()
-            .map(|l| furniture(&buf[l.text.clone()]))
-            .collect();
+        let marks: Vec<bool> = lines.iter().map(|l| furniture(&buf[l.text()])).collect();
         for (k, l) in lines.iter().enumerate() {
-            let raw = &buf[l.text.clone()];
+            let raw = &buf[l.text()];
             // A line beside the printer's marks may have their characters read into it.
             let beside = (k > 0 && marks[k - 1]) || marks.get(k + 1).copied().unwrap_or(false);
             let raw = if beside { strip_marks(raw) } else { raw };
@@ -397,7 +394,7 @@ pub(super) fn read(text: &Text, from: usize, index: &LineIndex) -> Body {
             if furniture(raw) || raw.trim().is_empty() {
                 continue;
             }
-            let span = index.span(l.text.start, l.text.end);
+            let span = index.span(l.text().start, l.text().end);
             kept.push((strip_label_footnote(raw).trim_end().to_string(), span));
         }
         if kept.is_empty() {

@@ -29,7 +29,7 @@ pub const TIME_LIMIT: Duration = Duration::from_secs(30);
 /// Reads a Word document as it reads with all tracked changes accepted.
 pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
     let doc = parse_guarded(path, bytes)?;
-    let mut text = doc.render(State::After);
+    let mut text = doc.render(path, State::After)?;
     if doc.changes > 0 {
         text.notices.push(format!(
             "{}: {} tracked changes, read with the changes accepted",
@@ -53,7 +53,10 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
 pub fn read_states(path: &Path) -> Result<(Text, Text)> {
     let bytes = super::read_bytes(path, super::MAX_INPUT_BYTES)?;
     let doc = parse_guarded(path, &bytes)?;
-    Ok((doc.render(State::Before), doc.render(State::After)))
+    Ok((
+        doc.render(path, State::Before)?,
+        doc.render(path, State::After)?,
+    ))
 }
 
 fn parse_guarded(path: &Path, bytes: &[u8]) -> Result<Doc> {
@@ -143,7 +146,6 @@ struct Style {
 }
 
 struct Doc {
-    name: String,
     paras: Vec<Para>,
     styles: HashMap<String, Style>,
     numbering: Numbering,
@@ -260,7 +262,6 @@ fn parse(path: &Path, bytes: &[u8]) -> Result<Doc> {
         None => HashMap::new(),
     };
     let mut doc = Doc {
-        name: path.display().to_string(),
         paras: Vec::new(),
         styles,
         numbering,
@@ -780,7 +781,7 @@ impl Doc {
         empties >= 3 && empties * 6 >= self.paras.len() && following * 10 >= full * 3
     }
 
-    fn render(&self, state: State) -> Text {
+    fn render(&self, path: &Path, state: State) -> Result<Text> {
         let lines_mode = self.lines_mode(state);
         let mut b = Builder::default();
         // In lines mode: the paragraphs of the block being gathered (text, where each
@@ -868,9 +869,9 @@ impl Doc {
             push_gathered(&mut b, kind, &mut pending, &mut marks);
         }
         flush(&mut b, &mut pending, &mut marks);
-        let mut text = b.finish(&self.name, Format::Docx);
+        let mut text = b.finish(path, Format::Docx)?;
         text.annotations = self.annotations(&text.source, marks);
-        text
+        Ok(text)
     }
 
     fn annotations(

@@ -36,8 +36,7 @@ pub fn from_bytes_within(path: &Path, bytes: &[u8], limit: Duration) -> Result<T
     let owned = bytes.to_vec();
     let p = path.to_path_buf();
     let pages = guarded(path, limit, move || extract(&p, &owned))?;
-    let name = path.display().to_string();
-    build(path, &name, pages)
+    build(path, pages)
 }
 
 /// One glyph as the library placed it: `y` is the baseline measured from the top of the page.
@@ -1478,7 +1477,7 @@ fn round2(v: f64) -> f32 {
     ((v * 100.0).round() / 100.0) as f32
 }
 
-fn build(path: &Path, name: &str, mut ex: Extracted) -> Result<Text> {
+fn build(path: &Path, mut ex: Extracted) -> Result<Text> {
     let page_count = ex.page_count;
     let mut notices = Vec::new();
     for (n, why) in &ex.failed {
@@ -1565,7 +1564,7 @@ fn build(path: &Path, name: &str, mut ex: Extracted) -> Result<Text> {
         counts.hyphens_removed,
         counts.hyphens_kept
     ));
-    let mut text = b.finish(name, Format::Pdf);
+    let mut text = b.finish(path, Format::Pdf)?;
     text.notices = notices;
     text.notes = notes;
     Ok(text)

@@ -197,7 +197,7 @@ fn pdf_lines_carry_their_layout() {
             .iter()
             .flat_map(|b| &b.lines)
             .find(|l| t.line_text(l).starts_with(text))
-            .and_then(|l| l.layout)
+            .and_then(|l| t.layout(l))
             .unwrap_or_else(|| panic!("no line {text:?}"))
     };
     let body = find("1 § Dessa föreskrifter");
@@ -219,7 +219,7 @@ fn pdf_lines_carry_their_layout() {
         .iter()
         .flat_map(|b| &b.lines)
         .find(|l| t.line_text(l).starts_with("Policyn bör vara"))
-        .and_then(|l| l.layout)
+        .and_then(|l| t.layout(l))
         .unwrap();
     assert!(advice.indent > 10.0 && advice.rel_size < 0.95, "{advice:?}");
     // Text and Word lines have none.
@@ -228,7 +228,7 @@ fn pdf_lines_carry_their_layout() {
         t.blocks
             .iter()
             .flat_map(|b| &b.lines)
-            .all(|l| l.layout.is_none())
+            .all(|l| t.layout(l).is_none())
     );
 }
 
@@ -446,7 +446,7 @@ fn pdf_lines_know_their_page_and_furniture_is_gone() {
     let pages: std::collections::BTreeSet<u32> = t
         .blocks
         .iter()
-        .flat_map(|b| b.lines.iter().filter_map(|l| l.page))
+        .flat_map(|b| b.lines.iter().filter_map(|l| l.page()))
         .collect();
     assert_eq!(pages.into_iter().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
     assert!(!t.source.contains("Sida "), "page footers removed");

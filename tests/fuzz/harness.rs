@@ -801,8 +801,8 @@ fn check_range(what: &str, start: usize, end: usize, text: &str) -> Result<(), S
 fn check_text(t: &Text) -> Result<(), String> {
     for b in &t.blocks {
         for l in &b.lines {
-            check_range("line source", l.src.start, l.src.end, &t.source)?;
-            check_range("line text", l.text.start, l.text.end, t.buf())?;
+            check_range("line source", l.src().start, l.src().end, &t.source)?;
+            check_range("line text", l.text().start, l.text().end, t.buf())?;
         }
     }
     Ok(())

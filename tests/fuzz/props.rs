@@ -78,8 +78,8 @@ fn on_boundaries(text: &str, start: usize, end: usize) -> bool {
 
 fn spans_ok(t: &Text) -> bool {
     t.blocks.iter().flat_map(|b| &b.lines).all(|l| {
-        on_boundaries(&t.source, l.src.start, l.src.end)
-            && on_boundaries(t.buf(), l.text.start, l.text.end)
+        on_boundaries(&t.source, l.src().start, l.src().end)
+            && on_boundaries(t.buf(), l.text().start, l.text().end)
     })
 }
 
