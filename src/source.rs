@@ -1150,7 +1150,7 @@ fn trim_fast(s: &str) -> &str {
 
 /// Whether a text holds a double space, a tab, or a no-break space (U+00A0, U+202F).
 /// SIMD searches (memchr) keep this cheap on the common text that has none.
-fn needs_folding(b: &[u8]) -> bool {
+pub(crate) fn needs_folding(b: &[u8]) -> bool {
     static DOUBLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
         std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     if DOUBLE.find(b).is_some() {

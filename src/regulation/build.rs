@@ -6,7 +6,7 @@ use super::lines::*;
 use super::parse::{Blk, Mode, Start};
 use super::tree::*;
 use crate::address::{Address, Label};
-use crate::source::{BlockKind, Normalisation, Span, is_appendix_label, join_lines};
+use crate::source::{BlockKind, Normalisation, Span, is_appendix_label, join_lines, needs_folding};
 use std::borrow::Cow;
 
 /// The tree under construction and the parser's state between blocks.
@@ -109,9 +109,17 @@ impl Builder {
     {
         join_lines(lines, &mut self.reg.normalisation)
     }
-    pub fn peek_join(&self, blk: &Blk) -> String {
+    /// The block's text joined, without counting what joining it normalised. Most blocks
+    /// asked are one line that needs no folding: that is borrowed, as joining would copy it.
+    pub fn peek_join<'b>(&self, blk: &'b Blk) -> Cow<'b, str> {
+        if let [(line, _)] = blk.lines.as_slice() {
+            let t = line.fast_trim();
+            if !needs_folding(t.as_bytes()) {
+                return Cow::Borrowed(t);
+            }
+        }
         let mut n = Normalisation::default();
-        join_lines(blk.lines.iter().map(|l| l.0.as_ref()), &mut n)
+        Cow::Owned(join_lines(blk.lines.iter().map(|l| l.0.as_ref()), &mut n))
     }
 
     fn ensure_chapter(&mut self) {
@@ -496,8 +504,8 @@ impl Builder {
         let para = Paragraf {
             label,
             address,
-            id: address.id(),
-            display: address.display(),
+            id: paragraph_id(kap_label, label),
+            display: paragraph_display(kap_label, label),
             span: blk.span,
             rubrik: self.current_rubrik.clone(),
             stycken: Vec::new(),
@@ -575,6 +583,7 @@ impl Builder {
                 }
                 if p.stycken.is_empty() {
                     let number = 1;
+                    p.stycken.reserve_exact(1);
                     p.stycken.push(Stycke {
                         number,
                         id: child_id(&p.id, 'S', number),
@@ -611,6 +620,11 @@ impl Builder {
                 }
             } else {
                 let number = p.stycken.len() as u32 + 1;
+                // Most paragraphs have one stycke: room for one, not the four a first
+                // push makes (a 50 MB statute has 80,000 paragraphs).
+                if p.stycken.is_empty() {
+                    p.stycken.reserve_exact(1);
+                }
                 p.stycken.push(Stycke {
                     number,
                     id: child_id(&p.id, 'S', number),
@@ -862,13 +876,91 @@ fn is_signature_line(blk: &Blk, o: Option<&Overgang>) -> bool {
 
 /// The id of a stycke or punkt: its parent's id and `S2` or `N3`, as
 /// [`Address::id`] writes them (built from the parent's, since this runs for every stycke).
-fn child_id(parent: &str, tag: char, n: impl std::fmt::Display) -> String {
-    use std::fmt::Write as _;
-    let mut id = String::with_capacity(parent.len() + 4);
+fn child_id(parent: &str, tag: char, n: impl ChildNumber) -> String {
+    let mut id = String::with_capacity(parent.len() + 6);
     id.push_str(parent);
     id.push(tag);
-    let _ = write!(id, "{n}");
+    n.push_to(&mut id);
     id
+}
+
+/// What numbers a stycke (`2`) or a punkt (`3`, `b`), written as its `Display` does, but
+/// without the formatting machinery: this runs for every stycke and punkt.
+trait ChildNumber {
+    fn push_to(&self, out: &mut String);
+}
+
+impl ChildNumber for u32 {
+    fn push_to(&self, out: &mut String) {
+        push_u32(out, *self);
+    }
+}
+
+impl ChildNumber for crate::address::PunktLabel {
+    fn push_to(&self, out: &mut String) {
+        match *self {
+            crate::address::PunktLabel::Number(n) => push_u32(out, n),
+            crate::address::PunktLabel::Letter(c) => out.push(c),
+        }
+    }
+}
+
+/// `n` in decimal, as `Display` writes it.
+fn push_u32(out: &mut String, mut n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
+/// A label as [`Label::id`] writes it (`7`, `7a`).
+fn push_label_id(out: &mut String, l: Label) {
+    push_u32(out, l.num);
+    if let Some(c) = l.letter {
+        out.push(c);
+    }
+}
+
+/// A label as [`Address::display`] writes it (`7`, `7 a`).
+fn push_label_display(out: &mut String, l: Label) {
+    push_u32(out, l.num);
+    if let Some(c) = l.letter {
+        out.push(' ');
+        out.push(c);
+    }
+}
+
+/// A paragraph's id, as [`Address::id`] writes it (`K2P7a`, `P3`).
+fn paragraph_id(kap: Option<Label>, p: Label) -> String {
+    let mut out = String::with_capacity(12);
+    if let Some(k) = kap {
+        out.push('K');
+        push_label_id(&mut out, k);
+    }
+    out.push('P');
+    push_label_id(&mut out, p);
+    out
+}
+
+/// A paragraph's display form, as [`Address::display`] writes it (`2 kap. 7 a §`).
+fn paragraph_display(kap: Option<Label>, p: Label) -> String {
+    let mut out = String::with_capacity(24);
+    if let Some(k) = kap {
+        push_label_display(&mut out, k);
+        out.push_str(" kap. ");
+    }
+    push_label_display(&mut out, p);
+    out.push_str(" §");
+    out
 }
 
 /// After `Bilaga`: a short label (`2`, `A`, `IV`) and a title that opens with a capital.
