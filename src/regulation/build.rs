@@ -475,15 +475,20 @@ impl Builder {
             let versions = (prev.in_force_until.is_some() && from.is_some())
                 || (prev.in_force_from.is_some() && until.is_some());
             if !versions {
+                let message = format!(
+                    "{}: the label occurs twice in the chapter, on lines {} and {}; both are kept",
+                    address.display(),
+                    prev.span.line,
+                    blk.span.line
+                );
+                // Kept at its length: `format!` reserves twice its literal text (and the
+                // allocator does not shrink a block by less than half), and a text that
+                // repeats its paragraphs has one of these per paragraph, kept to the end.
+                let message = String::from(message.as_str());
                 self.reg.diagnostics.push(Diagnostic {
                     kind: DiagnosticKind::DuplicateLabel,
                     line: blk.span.line,
-                    message: format!(
-                        "{}: the label occurs twice in the chapter, on lines {} and {}; both are kept",
-                        address.display(),
-                        prev.span.line,
-                        blk.span.line
-                    ),
+                    message,
                 });
             }
         } else if let Some(last) = kap.paragrafer.last()
@@ -594,6 +599,10 @@ impl Builder {
                 }
                 if let Some(s) = p.stycken.last_mut() {
                     s.span = s.span.join(span);
+                    // Room for two at first, not four: many lists are short.
+                    if s.punkter.is_empty() {
+                        s.punkter.reserve_exact(2);
+                    }
                     s.punkter.push(Punkt {
                         label,
                         id: child_id(&s.id, 'N', label),
@@ -877,7 +886,7 @@ fn is_signature_line(blk: &Blk, o: Option<&Overgang>) -> bool {
 /// The id of a stycke or punkt: its parent's id and `S2` or `N3`, as
 /// [`Address::id`] writes them (built from the parent's, since this runs for every stycke).
 fn child_id(parent: &str, tag: char, n: impl ChildNumber) -> String {
-    let mut id = String::with_capacity(parent.len() + 6);
+    let mut id = String::with_capacity(parent.len() + 1 + n.len());
     id.push_str(parent);
     id.push(tag);
     n.push_to(&mut id);
@@ -888,11 +897,17 @@ fn child_id(parent: &str, tag: char, n: impl ChildNumber) -> String {
 /// without the formatting machinery: this runs for every stycke and punkt.
 trait ChildNumber {
     fn push_to(&self, out: &mut String);
+    /// Its length in bytes, so that an id is allocated at its size (there is one per
+    /// stycke and punkt, and a 50 MB statute has a quarter of a million).
+    fn len(&self) -> usize;
 }
 
 impl ChildNumber for u32 {
     fn push_to(&self, out: &mut String) {
         push_u32(out, *self);
+    }
+    fn len(&self) -> usize {
+        u32_len(*self)
     }
 }
 
@@ -903,6 +918,20 @@ impl ChildNumber for crate::address::PunktLabel {
             crate::address::PunktLabel::Letter(c) => out.push(c),
         }
     }
+    fn len(&self) -> usize {
+        match *self {
+            crate::address::PunktLabel::Number(n) => u32_len(n),
+            crate::address::PunktLabel::Letter(c) => c.len_utf8(),
+        }
+    }
+}
+
+fn u32_len(n: u32) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+fn label_len(l: Label) -> usize {
+    u32_len(l.num) + l.letter.map_or(0, char::len_utf8)
 }
 
 /// `n` in decimal, as `Display` writes it.
@@ -941,7 +970,8 @@ fn push_label_display(out: &mut String, l: Label) {
 
 /// A paragraph's id, as [`Address::id`] writes it (`K2P7a`, `P3`).
 fn paragraph_id(kap: Option<Label>, p: Label) -> String {
-    let mut out = String::with_capacity(12);
+    let len = kap.map_or(0, |k| 1 + label_len(k)) + 1 + label_len(p);
+    let mut out = String::with_capacity(len);
     if let Some(k) = kap {
         out.push('K');
         push_label_id(&mut out, k);
@@ -953,7 +983,10 @@ fn paragraph_id(kap: Option<Label>, p: Label) -> String {
 
 /// A paragraph's display form, as [`Address::display`] writes it (`2 kap. 7 a §`).
 fn paragraph_display(kap: Option<Label>, p: Label) -> String {
-    let mut out = String::with_capacity(24);
+    // Each letter is written after a space; ` kap. ` is 6 bytes, ` §` 3.
+    let shown = |l: Label| label_len(l) + usize::from(l.letter.is_some());
+    let len = kap.map_or(0, |k| shown(k) + 6) + shown(p) + 3;
+    let mut out = String::with_capacity(len);
     if let Some(k) = kap {
         push_label_display(&mut out, k);
         out.push_str(" kap. ");
