@@ -524,8 +524,9 @@ impl Builder {
         self.mode = Mode::Paragraf;
         // The first line without its label and marker, borrowed like the rest.
         let first_line = blk.lines.first().map(|l| (Cow::Borrowed(after), l.1));
-        let body = Blk {
-            lines: first_line
+        let mut lines = Vec::with_capacity(blk.lines.len());
+        lines.extend(
+            first_line
                 .into_iter()
                 .chain(
                     blk.lines
@@ -533,8 +534,10 @@ impl Builder {
                         .skip(1)
                         .map(|l| (Cow::Borrowed(l.0.as_ref()), l.1)),
                 )
-                .filter(|l| !l.0.fast_trim().is_empty())
-                .collect(),
+                .filter(|l| !l.0.fast_trim().is_empty()),
+        );
+        let body = Blk {
+            lines,
             kind: BlockKind::Text,
             span: blk.span,
             // The body is only read as text: its shape is not asked.
@@ -946,8 +949,9 @@ fn push_u32(out: &mut String, mut n: u32) {
             break;
         }
     }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
+    // ASCII digits, always valid UTF-8.
+    if let Ok(d) = std::str::from_utf8(&digits[i..]) {
+        out.push_str(d);
     }
 }
 

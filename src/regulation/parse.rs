@@ -117,14 +117,20 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
             };
             let b: &Block = owned.borrow();
             let text = self.text;
-            let lines: Vec<(Cow<'t, str>, Span)> = b
-                .lines
-                .iter()
-                .map(|l| (Cow::Borrowed(text.line_text(l)), text.line_span(l)))
+            // Room for every line at once: this runs for every block of the text.
+            let mut lines: Vec<(Cow<'t, str>, Span)> = Vec::with_capacity(b.lines.len());
+            for l in &b.lines {
+                let t = text.line_text(l);
                 // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik, and a rule of
-                // underscores sets off the signature: neither is text.
-                .filter(|(t, _)| !is_rubrik_marker(t) && !is_rule(t))
-                .collect();
+                // underscores sets off the signature: neither is text. Only a line that
+                // starts with `/` or `_` can be either.
+                if t.fast_trim_start().starts_with(['/', '_'])
+                    && (is_rubrik_marker(t) || is_rule(t))
+                {
+                    continue;
+                }
+                lines.push((Cow::Borrowed(t), text.line_span(l)));
+            }
             if lines.is_empty() {
                 continue;
             }
