@@ -701,17 +701,44 @@ fn trim_line(raw: &str) -> (&str, usize) {
         end -= 1;
     }
     let body = &raw[..end];
-    // A printable ASCII byte is no whitespace and no part of a multi-byte character.
-    let solid = |c: u8| c > b' ' && c < 0x80;
-    let trimmed = match body.as_bytes().last() {
-        Some(&c) if solid(c) => body,
-        _ => body.trim_end(),
+    let trimmed = if no_space_at_end(body) {
+        body
+    } else {
+        body.trim_end()
     };
-    let lead = match trimmed.as_bytes().first() {
-        Some(&c) if solid(c) => 0,
-        _ => trimmed.len() - trimmed.trim_start().len(),
+    let lead = if no_space_at_start(trimmed) {
+        0
+    } else {
+        trimmed.len() - trimmed.trim_start().len()
     };
     (trimmed, lead)
+}
+
+/// The text starts with a character that is no whitespace, told from its first byte alone:
+/// a printable ASCII byte, or the lead byte of a character above U+007F other than 0xC2,
+/// 0xE1, 0xE2 and 0xE3, which start every whitespace character up there (U+0085, U+00A0,
+/// U+1680, U+2000–U+205F, U+3000). Swedish lines start with `Å`, `Ä`, `Ö` often enough that
+/// the full Unicode test is worth skipping for them. False also for an empty text.
+#[inline]
+pub(crate) fn no_space_at_start(s: &str) -> bool {
+    let Some(&c) = s.as_bytes().first() else {
+        return false;
+    };
+    // Printable ASCII (0x21–0x7E) in one comparison: the test runs for nearly every line.
+    c.wrapping_sub(0x21) < 0x5e || (c >= 0x80 && !matches!(c, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+}
+
+/// The text ends with a character that is no whitespace, told from its last byte alone: a
+/// printable ASCII byte, or a last byte no whitespace character above U+007F ends with
+/// (they end in 0x80–0x8A, 0x9F, 0xA0, 0xA8, 0xA9 or 0xAF; `ä`, `å`, `ö` and `§` do not).
+/// False also for an empty text.
+#[inline]
+pub(crate) fn no_space_at_end(s: &str) -> bool {
+    let Some(&c) = s.as_bytes().last() else {
+        return false;
+    };
+    c.wrapping_sub(0x21) < 0x5e
+        || (c >= 0x80 && !matches!(c, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF))
 }
 
 /// Flattens Markdown into blocks: headings, paragraphs and list items become blocks, links
@@ -1434,6 +1461,33 @@ mod tests {
             from_bytes(Path::new("a.pdf"), b"hello"),
             Err(Error::PdfCorrupt { .. })
         ));
+    }
+
+    #[test]
+    fn the_byte_tests_for_whitespace_never_pass_a_whitespace_character() {
+        // Every character: where the shortcut says "no whitespace here", it is none, so
+        // trimming with the shortcut gives what `str::trim` gives.
+        let mut fast = 0;
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            let one = c.to_string();
+            let s = format!("{c}x{c}");
+            if no_space_at_start(&one) {
+                assert!(!c.is_whitespace(), "{:?} at the start", c);
+                fast += 1;
+            }
+            if no_space_at_end(&one) {
+                assert!(!c.is_whitespace(), "{:?} at the end", c);
+            }
+            let (t, lead) = trim_line(&s);
+            assert_eq!(&t[lead..], s.trim(), "{:?}", c);
+        }
+        // And it does shortcut the letters Swedish lines start and end with.
+        for w in ["Åtgärd", "Ändring", "Ökning", "§", "å", "ä", "ö"] {
+            assert!(no_space_at_start(w) || w == "§", "{w}");
+            assert!(no_space_at_end(w), "{w}");
+        }
+        assert!(fast > 1_000_000, "{fast}");
+        assert!(!no_space_at_start("") && !no_space_at_end(""));
     }
 
     #[test]

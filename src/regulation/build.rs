@@ -431,19 +431,20 @@ impl Builder {
         {
             let kap = &mut self.reg.kapitel[kap_index];
             let before = kap.paragrafer.len();
-            for (n, (t, span)) in pending.iter().enumerate() {
+            let last = pending.len().checked_sub(1);
+            for (n, (t, span)) in pending.into_iter().enumerate() {
+                if Some(n) == last {
+                    self.current_rubrik = Some(t.clone());
+                }
                 let idx = kap.rubriker.len() + 1;
-                let id = format!("{}R{idx}", kap.id);
+                let id = child_id(&kap.id, 'R', idx as u32);
                 kap.rubriker.push(Rubrik {
                     id,
-                    text: t.clone(),
-                    span: *span,
+                    text: t,
+                    span,
                     level: if n == 0 { 1 } else { 2 },
                     before,
                 });
-            }
-            if let Some((t, _)) = pending.last() {
-                self.current_rubrik = Some(t.clone());
             }
         }
         let kap_label = self.reg.kapitel[kap_index].label;
@@ -826,7 +827,7 @@ impl Builder {
                 for (t, span) in pending {
                     let idx = kap.rubriker.len() + 1;
                     kap.rubriker.push(Rubrik {
-                        id: format!("{}R{idx}", kap.id),
+                        id: child_id(&kap.id, 'R', idx as u32),
                         text: t,
                         span,
                         level: 1,
@@ -939,6 +940,10 @@ fn label_len(l: Label) -> usize {
 
 /// `n` in decimal, as `Display` writes it.
 fn push_u32(out: &mut String, mut n: u32) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut digits = [0u8; 10];
     let mut i = digits.len();
     loop {

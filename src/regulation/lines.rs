@@ -3,19 +3,15 @@
 
 use crate::address::{Label, PunktLabel};
 
-/// `str::trim` and its one-sided forms with a shortcut: a line that starts (ends) with a
-/// printable ASCII byte has no whitespace to take off there, and most lines the parser
-/// looks at are already trimmed, so the Unicode whitespace test is rarely run. The result
-/// is always the same as the standard method's.
+/// `str::trim` and its one-sided forms with a shortcut: a line whose first (last) byte shows
+/// that it starts (ends) with no whitespace ([`crate::source::no_space_at_start`]) has none
+/// to take off there, and most lines the parser looks at are already trimmed, so the
+/// Unicode whitespace test is rarely run. The result is always the same as the standard
+/// method's.
 pub(super) trait FastTrim {
     fn fast_trim(&self) -> &str;
     fn fast_trim_start(&self) -> &str;
     fn fast_trim_end(&self) -> &str;
-}
-
-/// A printable ASCII byte: no whitespace, and no part of a multi-byte character.
-fn solid(b: Option<&u8>) -> bool {
-    b.is_some_and(|&c| c > b' ' && c < 0x7f)
 }
 
 impl FastTrim for str {
@@ -25,7 +21,7 @@ impl FastTrim for str {
     }
     #[inline]
     fn fast_trim_start(&self) -> &str {
-        if solid(self.as_bytes().first()) {
+        if crate::source::no_space_at_start(self) {
             self
         } else {
             self.trim_start()
@@ -33,7 +29,7 @@ impl FastTrim for str {
     }
     #[inline]
     fn fast_trim_end(&self) -> &str {
-        if solid(self.as_bytes().last()) {
+        if crate::source::no_space_at_end(self) {
             self
         } else {
             self.trim_end()
