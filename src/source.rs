@@ -20,7 +20,7 @@ use std::time::Duration;
 pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Plain text and Markdown larger than this are refused. The longest Swedish statutes are
-/// about 2 MB as text; a 50 MB text still parses within about seven times its size.
+/// about 2 MB as text; a 50 MB text still parses within about four times its size.
 pub const MAX_TEXT_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Where a piece of text came from: 1-based lines and a byte range in the decoded text.

@@ -261,7 +261,12 @@ impl Builder {
         }
         // `NFS 2020:5 Bilaga 1`: the running header's FS number printed on the same line.
         // Only a first word ending in `FS` can start an FS number at 0 (the scan is long).
-        let fs_first = t.split_once(' ').is_some_and(|(w, _)| w.ends_with("FS"));
+        // The first word found byte by byte: it ends within a few bytes, where a vector
+        // search would cost more to set up than it saves.
+        let fs_first = t
+            .bytes()
+            .position(|b| b == b' ')
+            .is_some_and(|i| t[..i].ends_with("FS"));
         let t = match fs_first.then(|| super::metadata::fs_number_in(t)).flatten() {
             Some((0, end)) if t[end..].fast_trim_start().starts_with(['B']) => {
                 t[end..].fast_trim_start()
@@ -543,6 +548,7 @@ impl Builder {
             span: blk.span,
             // The body is only read as text: its shape is not asked.
             start: Start::Other,
+            contents: false,
         };
         if !body.lines.is_empty() {
             self.paragraph_text(&body);
@@ -674,6 +680,7 @@ impl Builder {
                     kind: BlockKind::Text,
                     span,
                     start: Start::Other,
+                    contents: false,
                 };
                 self.text_block(&fake);
             }

@@ -34,6 +34,9 @@ pub(super) struct Blk<'a> {
     /// What the first line starts with, worked out once: the parser asks it of every block
     /// several times (as the current block and in the lookahead).
     pub start: Start,
+    /// The block reads as part of a table of contents ([`is_contents`]), worked out once
+    /// for the same reason; kept true to the lines when they change.
+    pub contents: bool,
 }
 
 /// The start of a block's first line.
@@ -58,12 +61,15 @@ impl<'a> Blk<'a> {
         } else {
             Start::Other
         };
-        Blk {
+        let mut blk = Blk {
             span: span_of(&lines),
             lines,
             kind,
             start,
-        }
+            contents: false,
+        };
+        blk.contents = is_contents(&blk);
+        blk
     }
 }
 
@@ -252,7 +258,7 @@ fn is_contents(blk: &Blk) -> bool {
 /// between two blocks of it: never chapters, paragraphs or bilagor, however they are worded.
 fn contents_block(b: &Builder, blocks: &[Blk]) -> bool {
     let blk = &blocks[0];
-    if is_contents(blk) {
+    if blk.contents {
         return true;
     }
     let short = blk.lines.len() <= 2
@@ -265,7 +271,7 @@ fn contents_block(b: &Builder, blocks: &[Blk]) -> bool {
             && (t.eq_ignore_ascii_case("innehåll")
                 || t.eq_ignore_ascii_case("innehållsförteckning"))
     };
-    short && blocks.get(1).is_some_and(is_contents) && (b.in_contents || heading())
+    short && blocks.get(1).is_some_and(|n| n.contents) && (b.in_contents || heading())
 }
 
 /// A Markdown heading: `### 7 §` carries the label of the next block; otherwise a chapter
@@ -539,6 +545,7 @@ fn split_trailing_division(blocks: &mut VecDeque<Blk<'_>>) {
         return;
     };
     front.span = span_of(&front.lines);
+    front.contents = is_contents(front);
     blocks.insert(1, Blk::new(vec![line], BlockKind::Text));
 }
 
@@ -591,6 +598,7 @@ fn split_glued_paragraph<'t>(blk: &mut Blk<'t>, current: Option<Label>) -> Optio
     }
     let rest = blk.lines.split_off(cut?);
     blk.span = span_of(&blk.lines);
+    blk.contents = is_contents(blk);
     Some(Blk::new(rest, BlockKind::Text))
 }
 
