@@ -1080,6 +1080,17 @@ where
     I: IntoIterator<Item = &'a str>,
     I::IntoIter: Clone,
 {
+    join_lines_in(lines, norm, true)
+}
+
+/// As [`join_lines`], told whether the lines can need folding at all: a caller that has
+/// searched the whole text once ([`needs_folding`]) and found nothing passes false, and
+/// then no joined text is searched again.
+pub(crate) fn join_lines_in<'a, I>(lines: I, norm: &mut Normalisation, may_fold: bool) -> String
+where
+    I: IntoIterator<Item = &'a str>,
+    I::IntoIter: Clone,
+{
     let lines = lines.into_iter();
     // One allocation of the right size: the text is at most the lines and a space each.
     let mut out = String::with_capacity(lines.clone().map(|l| l.len() + 1).sum());
@@ -1088,7 +1099,7 @@ where
     // out to need folding is joined again, folding each line as it is added.
     let mut counts = Normalisation::default();
     join_into(&mut out, lines.clone(), &mut counts, false);
-    if needs_folding(out.as_bytes()) {
+    if may_fold && needs_folding(out.as_bytes()) {
         out.clear();
         counts = Normalisation::default();
         join_into(&mut out, lines, &mut counts, true);

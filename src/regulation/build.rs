@@ -6,7 +6,9 @@ use super::lines::*;
 use super::parse::{Blk, Mode, Start};
 use super::tree::*;
 use crate::address::{Address, Label};
-use crate::source::{BlockKind, Normalisation, Span, is_appendix_label, join_lines, needs_folding};
+use crate::source::{
+    BlockKind, Normalisation, Span, is_appendix_label, join_lines_in, needs_folding,
+};
 use std::borrow::Cow;
 
 /// The tree under construction and the parser's state between blocks.
@@ -24,10 +26,15 @@ pub(super) struct Builder {
     /// `(Upphör att gälla 2024-12-31)` on a line of its own: dates the next paragraph
     /// (true: in force from the date).
     pub pending_version: Option<(bool, String)>,
+    /// The text has whitespace that joining folds somewhere (a double space, a tab, a
+    /// no-break space): searched once over the whole text, so that the many texts with
+    /// none are not searched again line by line. Lines the parser makes up itself must
+    /// raise it when they have such whitespace.
+    pub may_fold: bool,
 }
 
 impl Builder {
-    pub fn new(source: String) -> Self {
+    pub fn new(source: String, may_fold: bool) -> Self {
         Builder {
             reg: Regulation {
                 source,
@@ -50,6 +57,7 @@ impl Builder {
             in_contents: false,
             ar_at: None,
             pending_version: None,
+            may_fold,
         }
     }
 
@@ -107,19 +115,20 @@ impl Builder {
         I: IntoIterator<Item = &'a str>,
         I::IntoIter: Clone,
     {
-        join_lines(lines, &mut self.reg.normalisation)
+        join_lines_in(lines, &mut self.reg.normalisation, self.may_fold)
     }
     /// The block's text joined, without counting what joining it normalised. Most blocks
     /// asked are one line that needs no folding: that is borrowed, as joining would copy it.
     pub fn peek_join<'b>(&self, blk: &'b Blk) -> Cow<'b, str> {
         if let [(line, _)] = blk.lines.as_slice() {
             let t = line.fast_trim();
-            if !needs_folding(t.as_bytes()) {
+            if !self.may_fold || !needs_folding(t.as_bytes()) {
                 return Cow::Borrowed(t);
             }
         }
         let mut n = Normalisation::default();
-        Cow::Owned(join_lines(blk.lines.iter().map(|l| l.0.as_ref()), &mut n))
+        let lines = blk.lines.iter().map(|l| l.0.as_ref());
+        Cow::Owned(join_lines_in(lines, &mut n, self.may_fold))
     }
 
     fn ensure_chapter(&mut self) {

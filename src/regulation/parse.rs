@@ -7,7 +7,7 @@ use super::build::Builder;
 use super::lines::*;
 use super::tree::*;
 use crate::address::Label;
-use crate::source::{Block, BlockKind, Span, Text};
+use crate::source::{Block, BlockKind, Span, Text, needs_folding};
 use std::borrow::{Borrow, Cow};
 use std::collections::VecDeque;
 
@@ -174,7 +174,7 @@ pub fn parse_consuming(text: &mut Text) -> Regulation {
 
 fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(text: &Text, blocks: I) -> Regulation {
     let mut window = Window::new(text, blocks);
-    let mut b = Builder::new(text.name.clone());
+    let mut b = Builder::new(text.name.clone(), needs_folding(text.buf().as_bytes()));
     let mut pending_label: Option<(Label, Span)> = None;
     let mut first_block = true;
     loop {
@@ -375,6 +375,8 @@ fn labelled_block(b: &mut Builder, blk: &Blk, label: Label, lspan: Span) {
     if let Some(l) = lines.first_mut() {
         l.0 = Cow::Owned(format!("{label} § {}", l.0));
         l.1 = lspan.join(l.1);
+        // A line the text does not hold as it is: its whitespace was not searched.
+        b.may_fold |= needs_folding(l.0.as_bytes());
     }
     let mut merged = Blk::new(lines, BlockKind::Text);
     merged.span = lspan.join(blk.span);

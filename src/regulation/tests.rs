@@ -1118,3 +1118,38 @@ Föreskrifterna senast ändrade t.o.m. KIFS 2022:5
             .any(|p| p.text.starts_with("Detta dokument har sammanställts"))
     );
 }
+
+#[test]
+fn whitespace_is_folded_where_the_text_has_it_and_only_there() {
+    // The whole text is searched once for whitespace to fold; a text without any is not
+    // searched again, one with some has each joined part searched as before.
+    let plain = reg("1 kap. Rubrik\n\n1 § Text med\nenkla mellanslag.\n\nAndra stycket.\n");
+    let folded =
+        reg("1 kap. Rubrik\n\n1 § Text med\nenkla mellanslag.\n\nAndra\u{a0}stycket  här.\n");
+    let texts = |r: &Regulation| -> Vec<String> {
+        r.paragraphs()
+            .flat_map(|p| p.stycken.iter().map(|s| s.text.clone()))
+            .collect()
+    };
+    assert_eq!(
+        texts(&plain),
+        ["Text med enkla mellanslag.", "Andra stycket."]
+    );
+    assert_eq!(
+        texts(&folded),
+        ["Text med enkla mellanslag.", "Andra stycket här."]
+    );
+    assert_eq!(plain.normalisation.whitespace, 0);
+    assert_eq!(folded.normalisation.whitespace, 2);
+    assert_eq!(
+        plain.normalisation.line_wraps,
+        folded.normalisation.line_wraps
+    );
+    // A Markdown paragraph label joined onto its text is searched on its own.
+    let md = parse(&Text::from_markdown(
+        "t.md",
+        "### 1 §\n\nDenna  text.\n".to_string(),
+    ));
+    let p = md.paragraphs().next().map(|p| p.stycken[0].text.clone());
+    assert_eq!(p.as_deref(), Some("Denna text."));
+}
