@@ -131,45 +131,53 @@ fn compare_files(a: &Args) -> CmdResult {
     } else {
         render::terminal::Paint::new(false)
     };
-    let out = match a.format {
-        // JSON is streamed (to standard output or into the temporary file), so the version
-        // map is not held twice.
-        Format::Json => None,
-        Format::Tsv => Some(render::compare::tsv(&map)),
-        Format::Text => Some(render::compare::text(&map, &old, &new, paint)),
-        // Only the Markdown templates are compiled: the HTML ones would cost more than the diff.
+    // Only the Markdown templates are compiled, before anything is written: the HTML ones
+    // would cost more than the diff.
+    let md = match a.format {
         Format::Md => Some(render::comparison_markdown(
             &render::Templates::embedded_markdown()?,
             &map,
             &old,
             &new,
         )?),
+        _ => None,
+    };
+    // Every format but Markdown is streamed (to standard output or into the temporary
+    // file), so no output is held whole beside the version map.
+    let mut write = |w: &mut dyn Write| match (a.format, &md) {
+        (Format::Json, _) => {
+            // serde_json's many small writes go to a concrete buffer, not through `dyn Write`.
+            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+            serde_json::to_writer_pretty(&mut w, &map)?;
+            writeln!(w)?;
+            w.flush()
+        }
+        (Format::Tsv, _) => render::compare::write_tsv(w, &map),
+        (Format::Text, _) => w.write_all(render::compare::text(&map, &old, &new, paint).as_bytes()),
         // The default page is written directly: no template is compiled for it.
-        Format::Html => Some(render::compare::html(&map, &old, &new, None)),
+        (Format::Html, _) => render::compare::write_html(w, &map, &old, &new, None),
+        (Format::Md, md) => w.write_all(md.as_deref().unwrap_or_default().as_bytes()),
     };
-    let mut json = |w: &mut dyn Write| {
-        // serde_json's many small writes go to a concrete buffer, not through `dyn Write`.
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-        serde_json::to_writer_pretty(&mut w, &map)?;
-        writeln!(w)?;
-        w.flush()
-    };
-    match (&a.output, out) {
-        (Some(path), Some(out)) => output::write_file(path, out.as_bytes(), &inputs)
+    match &a.output {
+        Some(path) => output::write_file_with(path, &inputs, &mut write)
             .with_context(|| format!("cannot write {}", path.display()))?,
-        (Some(path), None) => output::write_file_with(path, &inputs, &mut json)
-            .with_context(|| format!("cannot write {}", path.display()))?,
-        (None, Some(out)) => emit(&out)?,
-        (None, None) => super::emit_with(|w| json(w))?,
+        None => super::emit_with(|w| write(w))?,
     }
     if !map.has_differences() && !matches!(a.format, Format::Text) {
         eprintln!("No differences in wording or structure.");
     }
-    Ok(if map.has_differences() {
+    let code = if map.has_differences() {
         EXIT_FINDINGS
     } else {
         EXIT_OK
-    })
+    };
+    // The output is written and closed: the trees and the map are left to the system, which
+    // takes the whole address space back at exit at once, instead of being freed block by
+    // block (2.5% of the instructions of a diff of two 0.6 MB statutes).
+    std::mem::forget(map);
+    std::mem::forget(old);
+    std::mem::forget(new);
+    Ok(code)
 }
 
 /// What NEW turned out to be.

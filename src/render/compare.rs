@@ -431,16 +431,31 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
 pub fn tsv(map: &VersionMap) -> String {
     let mut s = String::new();
     for e in &map.paragraphs {
-        let _ = writeln!(
-            s,
-            "{}\t{}\t{}\t{:.3}",
-            e.relation.as_str(),
-            e.old_ids.join(","),
-            e.new_ids.join(","),
-            e.similarity
-        );
+        tsv_line(&mut s, e);
     }
     s
+}
+
+/// [`tsv`] written line by line to `w`, so the whole table is never held in memory.
+pub fn write_tsv(w: &mut dyn std::io::Write, map: &VersionMap) -> std::io::Result<()> {
+    let mut line = String::new();
+    for e in &map.paragraphs {
+        line.clear();
+        tsv_line(&mut line, e);
+        w.write_all(line.as_bytes())?;
+    }
+    Ok(())
+}
+
+fn tsv_line(s: &mut String, e: &Entry) {
+    let _ = writeln!(
+        s,
+        "{}\t{}\t{}\t{:.3}",
+        e.relation.as_str(),
+        e.old_ids.join(","),
+        e.new_ids.join(","),
+        e.similarity
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1169,6 +1184,18 @@ pub fn html(
     html::page(&view_for(map, old, new, false), labels)
 }
 
+/// [`html`] written to `w` as it is made, in pieces of about 64 KiB, so the page (about
+/// 1.3 times the text of the two versions) is never held whole in memory.
+pub fn write_html(
+    w: &mut dyn std::io::Write,
+    map: &VersionMap,
+    old: &Regulation,
+    new: &Regulation,
+    labels: Option<(&str, &str)>,
+) -> std::io::Result<()> {
+    html::write_page(w, &view_for(map, old, new, false), labels)
+}
+
 /// The neutral rows of the parallelluppställning of two versions.
 pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonView {
     view_for(map, old, new, true)
@@ -1245,5 +1272,28 @@ fn view_for(map: &VersionMap, old: &Regulation, new: &Regulation, md: bool) -> C
         warnings: map.warnings.clone(),
         rows,
         parts,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::compare::{Options, align};
+    use std::path::Path;
+
+    #[test]
+    fn the_tsv_written_line_by_line_is_the_tsv() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus/sfs/lag-2022-482-elektronisk-kommunikation");
+        let read = |v: &str| {
+            crate::read_regulation(&dir.join(format!("sfs-2022-482_in-force-2026-01-{v}.txt")))
+                .unwrap()
+                .0
+        };
+        let map = align(&read("14"), &read("15"), &Options::default());
+        let mut written = Vec::new();
+        super::write_tsv(&mut written, &map).unwrap();
+        let whole = super::tsv(&map);
+        assert!(whole.lines().count() > 200, "{whole}");
+        assert_eq!(String::from_utf8(written).unwrap(), whole);
     }
 }

@@ -9,6 +9,7 @@
 
 use super::{CellView, ComparisonView, HeadingView, PartView, RowView, RubrikSide, Seg};
 use crate::compare::Relation;
+use std::io::{self, Write};
 
 /// `style.css` as the templates include it: it holds no template syntax, so its rendering
 /// is its text (a test checks this).
@@ -265,6 +266,42 @@ fn part(o: &mut String, p: &PartView, ls: Option<&[Vec<Seg>]>, tag: &str) {
 pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
     // About twice the text of the cells: the markup of a row is short.
     let mut o = String::with_capacity(STYLE.len() + (1 << 16));
+    // Nothing is written out, so nothing can fail: the page is kept whole.
+    let _ = page_into(&mut o, cmp, labels, &mut |_| Ok(()));
+    o
+}
+
+/// [`page`] written to `w` as it is made: the buffer goes out whenever it holds
+/// [`PIECE`] bytes, after a row, and is used again.
+pub fn write_page(
+    w: &mut dyn Write,
+    cmp: &ComparisonView,
+    labels: Option<(&str, &str)>,
+) -> io::Result<()> {
+    let mut o = String::with_capacity(STYLE.len() + 2 * PIECE);
+    page_into(&mut o, cmp, labels, &mut |o: &mut String| {
+        if o.len() >= PIECE {
+            w.write_all(o.as_bytes())?;
+            o.clear();
+        }
+        Ok(())
+    })?;
+    w.write_all(o.as_bytes())
+}
+
+/// How much of the page [`write_page`] holds before writing it out. The page of a pair of
+/// 0.6 MB statutes is 0.8 MB: a buffer grown to hold it touches about 2 MB of fresh memory
+/// (each doubling is a new block), some 500 page faults.
+const PIECE: usize = 1 << 16;
+
+/// Appends the page to `o`, calling `out` after each row of the parallelluppställning (with
+/// `o`, which it may write out and empty).
+fn page_into(
+    o: &mut String,
+    cmp: &ComparisonView,
+    labels: Option<(&str, &str)>,
+    out: &mut dyn FnMut(&mut String) -> io::Result<()>,
+) -> io::Result<()> {
     let (old_label, new_label) = labels.unwrap_or(("Nuvarande lydelse", "Föreslagen lydelse"));
     o.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
     o.push_str(if labels.is_some() {
@@ -273,34 +310,34 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
         "Jämförelse"
     });
     o.push_str(" – ");
-    esc(&mut o, &cmp.title_short);
+    esc(o, &cmp.title_short);
     o.push_str("</title>\n<style>");
     o.push_str(STYLE);
     o.push_str("</style>\n</head>\n<body>\n<main class=\"wide\">\n");
     if labels.is_some() {
         o.push_str("<nav class=\"crumbs noprint\"><a href=\"index.html\">Ärendet</a> › Parallelluppställning</nav>\n<h1>Parallelluppställning: ");
-        esc(&mut o, old_label);
+        esc(o, old_label);
         o.push_str(" och ");
-        esc(&mut o, new_label);
+        esc(o, new_label);
         o.push_str("</h1>\n");
     } else {
         o.push_str("<h1>Jämförelse mellan två lydelser</h1>\n");
     }
     if let Some(t) = cmp.title.as_deref().filter(|t| !t.is_empty()) {
         o.push_str("<p class=\"title\">");
-        esc(&mut o, t);
+        esc(o, t);
         o.push_str("</p>\n");
     }
     o.push_str("<p class=\"files\">");
-    esc(&mut o, old_label);
+    esc(o, old_label);
     o.push_str(": <code>");
-    esc(&mut o, &cmp.old.source);
+    esc(o, &cmp.old.source);
     o.push_str("</code> (");
     o.push_str(&cmp.old.paragraphs.to_string());
     o.push_str(" paragrafer)<br>");
-    esc(&mut o, new_label);
+    esc(o, new_label);
     o.push_str(": <code>");
-    esc(&mut o, &cmp.new.source);
+    esc(o, &cmp.new.source);
     o.push_str("</code> (");
     o.push_str(&cmp.new.paragraphs.to_string());
     o.push_str(" paragrafer)</p>\n<h2>Sammanfattning</h2>\n");
@@ -309,7 +346,7 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
     }
     for w in &cmp.warnings {
         o.push_str("<p class=\"warning\">Varning: ");
-        esc(&mut o, w);
+        esc(o, w);
         o.push_str("</p>\n");
     }
     o.push_str(
@@ -321,7 +358,7 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
         } else {
             "<tr><td>"
         });
-        esc(&mut o, name);
+        esc(o, name);
         o.push_str("</td><td class=\"n\">");
         o.push_str(&n.to_string());
         o.push_str("</td></tr>\n");
@@ -329,15 +366,15 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
     o.push_str("</tbody></table></div><dl class=\"facts\">\n");
     for (k, v) in &cmp.facts {
         o.push_str("<dt>");
-        esc(&mut o, k);
+        esc(o, k);
         o.push_str("</dt><dd>");
-        esc(&mut o, v);
+        esc(o, v);
         o.push_str("</dd>\n");
     }
     o.push_str("</dl></div>\n<h2>Parallelluppställning</h2>\n<p class=\"legend\">Borttagen text: <del>överstruken</del>. Ny text: <ins>understruken</ins>. Oförändrade paragrafer visas som – – – och kan fällas ut.</p>\n<div class=\"table-wrap\"><table class=\"parallel\">\n<thead><tr><th>");
-    esc(&mut o, old_label);
+    esc(o, old_label);
     o.push_str("</th><th>");
-    esc(&mut o, new_label);
+    esc(o, new_label);
     o.push_str("</th></tr></thead>\n<tbody>\n");
     for r in &cmp.rows {
         match r {
@@ -350,11 +387,11 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
                 match paragraphs {
                     0 => o.push_str("oförändrade rubriker"),
                     1 => {
-                        esc(&mut o, label);
+                        esc(o, label);
                         o.push_str(" oförändrad");
                     }
                     _ => {
-                        esc(&mut o, label);
+                        esc(o, label);
                         o.push_str(" oförändrade");
                     }
                 }
@@ -362,30 +399,32 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
                     "<span class=\"more\">visa</span></summary><table class=\"inner\"><tbody>",
                 );
                 for x in rows {
-                    row(&mut o, x, true);
+                    row(o, x, true);
                 }
                 o.push_str("</tbody></table></details></td></tr>\n");
             }
-            _ => row(&mut o, r, false),
+            _ => row(o, r, false),
         }
+        out(o)?;
     }
     o.push_str("</tbody>\n</table></div>\n");
     if !cmp.parts.is_empty() {
         o.push_str("<h2>Rubrik, inledning, övergångsbestämmelser och bilagor</h2>\n<div class=\"table-wrap\"><table class=\"parallel\"><thead><tr><th>");
-        esc(&mut o, old_label);
+        esc(o, old_label);
         o.push_str("</th><th>");
-        esc(&mut o, new_label);
+        esc(o, new_label);
         o.push_str("</th></tr></thead><tbody>\n");
         for p in &cmp.parts {
             o.push_str("<tr>");
-            part(&mut o, p, p.old.as_deref(), "del");
-            part(&mut o, p, p.new.as_deref(), "ins");
+            part(o, p, p.old.as_deref(), "del");
+            part(o, p, p.new.as_deref(), "ins");
             o.push_str("</tr>\n");
+            out(o)?;
         }
         o.push_str("</tbody></table></div>\n");
     }
     o.push_str("<footer>Jämförelsen är gjord med remiss diff. Paragraferna har först parats ihop efter beteckning och innehåll och sedan jämförts ord för ord. Endast blanksteg, radbrytningar och avstavningar vid radslut har normaliserats.</footer>\n</main>\n</body>\n</html>\n");
-    o
+    Ok(())
 }
 
 #[cfg(test)]
@@ -407,6 +446,24 @@ mod tests {
         parse(&Text::from_plain(name, src.to_string()))
     }
 
+    /// What [`super::write_page`] wrote, and in how many calls.
+    #[derive(Default)]
+    struct Pieces {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl std::io::Write for Pieces {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     /// The page written directly and the default template's rendering of it: the same bytes.
     fn same_as_the_template(old: &Regulation, new: &Regulation, labels: Option<(&str, &str)>) {
         let map = align(old, new, &Options::default());
@@ -417,6 +474,17 @@ mod tests {
             ctx.insert("labels", &[a, b]);
         }
         let template = t.render("jamforelse.html", &ctx).unwrap();
+        // Written in pieces, the page is the same bytes, and a long one goes out in more
+        // than one piece.
+        let mut pieces = Pieces::default();
+        super::super::write_html(&mut pieces, &map, old, new, labels).unwrap();
+        assert!(
+            pieces.bytes == direct.as_bytes(),
+            "the page written in pieces differs"
+        );
+        if direct.len() > super::STYLE.len() + 3 * super::PIECE {
+            assert!(pieces.writes > 2, "{} writes", pieces.writes);
+        }
         if direct != template {
             let (n, (x, y)) = direct
                 .lines()
