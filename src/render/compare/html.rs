@@ -18,21 +18,38 @@ pub(crate) const STYLE: &str = include_str!("../../../templates/style.css");
 /// Appends `s` escaped as tera's `escape_html` escapes it (the six characters it names), so
 /// the page is byte for byte the template's; without a String per value.
 pub(crate) fn esc(o: &mut String, s: &str) {
+    // The text of both versions passes through here, and most of it needs nothing: the
+    // next character to escape is searched with memchr's vector search, three at a time
+    // (a byte at a time was 5.5M instructions on a diff of two 0.6 MB statutes). Each
+    // search goes on from the last place it found, so the text is read once.
+    let b = s.as_bytes();
+    let next_tag = |from: usize| memchr::memchr3(b'&', b'<', b'>', &b[from..]).map(|i| from + i);
+    let next_quote = |from: usize| memchr::memchr3(b'"', b'\'', b'/', &b[from..]).map(|i| from + i);
+    let (mut tag, mut quote) = (next_tag(0), next_quote(0));
     let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
+    loop {
+        let i = match (tag, quote) {
+            (Some(t), Some(q)) => t.min(q),
+            (Some(i), None) | (None, Some(i)) => i,
+            (None, None) => break,
+        };
+        let rep = match b[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#x27;",
-            b'/' => "&#x2F;",
-            _ => continue,
+            _ => "&#x2F;",
         };
         // The six are ASCII, so `i` is on a char boundary.
         o.push_str(&s[start..i]);
         o.push_str(rep);
         start = i + 1;
+        if tag == Some(i) {
+            tag = next_tag(start);
+        } else {
+            quote = next_quote(start);
+        }
     }
     o.push_str(&s[start..]);
 }
@@ -528,6 +545,20 @@ mod tests {
             super::esc(&mut o, s);
             assert_eq!(o, tera::escape_html(s));
         }
+        // Longer than the runs of 32 bytes tested at once: each character to escape at each
+        // place around a run's edges, among letters of two bytes (å, §) that straddle them.
+        let text = "Första stycket gäller § 3 och åtgärder enligt förordningen om övriga fall.";
+        for c in ["&", "<", ">", "\"", "'", "/"] {
+            for at in text.char_indices().map(|(i, _)| i) {
+                let s = format!("{}{c}{}{c}", &text[..at], &text[at..]);
+                let mut o = String::from("x");
+                super::esc(&mut o, &s);
+                assert_eq!(o, format!("x{}", tera::escape_html(&s)), "{s}");
+            }
+        }
+        let mut o = String::new();
+        super::esc(&mut o, &text.repeat(5));
+        assert_eq!(o, text.repeat(5));
     }
 
     #[test]
