@@ -17,6 +17,11 @@
 # under `valgrind --tool=callgrind`: counts do not depend on the machine's load, so two
 # builds can be compared on a busy machine.
 #
+# The commands run in turn, one run each per round, so the machine's load falls on all of
+# them alike. With BASE=/path/to/an/older/remiss in the environment, that binary's json,
+# tsv and html runs join the rounds (as base, base_tsv, base_html), for a paired
+# before/after.
+#
 # Usage: benches/diff.sh [RUNS]   (default 11; COPIES=4 in the environment to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,29 +72,44 @@ echo "pair: $old_p → $new_p paragraphs, $old_b + $new_b bytes"
 { "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv || true; } | cut -f1 | sort | uniq -c | tr '\n' ' '
 echo
 
-# measure NAME CMD...: RUNS runs after one warm-up; writes "wall_seconds max_rss_kb" lines.
-measure() {
-  local name="$1"
-  shift
-  "$@" >/dev/null 2>&1 || true
+# set_cmd NAME: the named command into CMD.
+set_cmd() {
+  case "$1" in
+  remiss) CMD=("$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format json) ;;
+  remiss_tsv) CMD=("$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv) ;;
+  remiss_html) CMD=("$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format html) ;;
+  base) CMD=("$BASE" diff "$TMP/old.txt" "$TMP/new.txt" --format json) ;;
+  base_tsv) CMD=("$BASE" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv) ;;
+  base_html) CMD=("$BASE" diff "$TMP/old.txt" "$TMP/new.txt" --format html) ;;
+  git) CMD=(git diff --no-index --word-diff "$TMP/old.txt" "$TMP/new.txt") ;;
+  esac
+}
+NAMES=(remiss remiss_tsv remiss_html git)
+if [[ -n "${BASE:-}" ]]; then
+  NAMES+=(base base_tsv base_html)
+fi
+
+# RUNS rounds after one warm-up; each round runs every command once, in turn, so a change
+# in the machine's load falls on all of them alike and the ratios stay paired. Writes
+# "wall_seconds max_rss_kb" lines to $TMP/NAME.runs.
+for name in "${NAMES[@]}"; do
+  set_cmd "$name"
+  "${CMD[@]}" >/dev/null 2>&1 || true
   : >"$TMP/$name.runs"
-  for ((i = 0; i < RUNS; i++)); do
-    /usr/bin/time -f '%e %M' -o "$TMP/$name.one" "$@" >/dev/null 2>&1 || true
+done
+for ((i = 0; i < RUNS; i++)); do
+  for name in "${NAMES[@]}"; do
+    set_cmd "$name"
+    /usr/bin/time -f '%e %M' -o "$TMP/$name.one" "${CMD[@]}" >/dev/null 2>&1 || true
     # %e has only 10 ms resolution; use our own clock for wall time.
-    local t0 t1
     t0=$(date +%s%N)
-    "$@" >/dev/null 2>&1 || true
+    "${CMD[@]}" >/dev/null 2>&1 || true
     t1=$(date +%s%N)
     echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $(tail -n 1 "$TMP/$name.one" | cut -d' ' -f2)" >>"$TMP/$name.runs"
   done
-}
+done
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-
-measure remiss "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format json
-measure remiss_tsv "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv
-measure remiss_html "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format html
-measure git git diff --no-index --word-diff "$TMP/old.txt" "$TMP/new.txt"
 
 report() {
   local name="$1"
@@ -100,12 +120,12 @@ report() {
 }
 
 echo "runs: $RUNS"
-report remiss
-report remiss_tsv
-report remiss_html
-report git
+for name in "${NAMES[@]}"; do
+  report "$name"
+done
 gt=$(cut -d' ' -f1 "$TMP/git.runs" | median)
-for name in remiss remiss_tsv remiss_html; do
+for name in "${NAMES[@]}"; do
+  [[ "$name" == git ]] && continue
   rt=$(cut -d' ' -f1 "$TMP/$name.runs" | median)
   awk -v n="$name" -v r="$rt" -v g="$gt" 'BEGIN { printf "ratio %s/git (wall, medians): %.2f\n", n, r / g }'
 done
@@ -120,8 +140,8 @@ if [[ "${CALLGRIND:-0}" == 1 ]]; then
     valgrind --tool=callgrind --callgrind-out-file="$TMP/$name.cg" "$@" >/dev/null 2>"$TMP/$name.cglog" || true
     awk -v n="$name" '/Collected :/ { printf "%-12s instructions %8.1f M\n", n, $NF / 1e6 }' "$TMP/$name.cglog"
   }
-  instructions remiss "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format json
-  instructions remiss_tsv "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format tsv
-  instructions remiss_html "$BIN" diff "$TMP/old.txt" "$TMP/new.txt" --format html
-  instructions git git diff --no-index --word-diff "$TMP/old.txt" "$TMP/new.txt"
+  for name in "${NAMES[@]}"; do
+    set_cmd "$name"
+    instructions "$name" "${CMD[@]}"
+  done
 fi
