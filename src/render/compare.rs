@@ -1211,7 +1211,16 @@ pub fn write_html(
     new: &Regulation,
     labels: Option<(&str, &str)>,
 ) -> std::io::Result<()> {
-    html::write_page(w, &view_for(map, old, new, false), labels)
+    // The rows are made one block at a time as the page is written, never all at once:
+    // together they hold the text of both versions again.
+    let paras = Paras::of(map, old, new);
+    let head = view_head(map, Vec::new(), false);
+    let blocks = blocks(&rows(map));
+    html::write_page(w, &head, labels, &mut |each| {
+        blocks
+            .iter()
+            .try_for_each(|b| each(&block_view(b, &paras, false)))
+    })
 }
 
 /// The neutral rows of the parallelluppställning of two versions.
@@ -1222,6 +1231,28 @@ pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonV
 /// The rows, with what Markdown needs to mark runs (`tight`) only when `md`.
 fn view_for(map: &VersionMap, old: &Regulation, new: &Regulation, md: bool) -> ComparisonView {
     let paras = Paras::of(map, old, new);
+    let rows = blocks(&rows(map))
+        .iter()
+        .map(|b| block_view(b, &paras, md))
+        .collect();
+    view_head(map, rows, md)
+}
+
+/// The row of a block: a changed entry shown, or a run of unchanged ones folded together.
+fn block_view(b: &Block<'_>, paras: &Paras<'_>, md: bool) -> RowView {
+    match b {
+        Block::Show(r) => row_view(*r, paras, md),
+        Block::Same(v) => RowView::Same {
+            paragraphs: v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count(),
+            label: run_label(v),
+            rows: v.iter().map(|r| row_view(*r, paras, md)).collect(),
+        },
+    }
+}
+
+/// The view of a comparison around its `rows`: title, versions, summary and the other
+/// parts.
+fn view_head(map: &VersionMap, rows: Vec<RowView>, md: bool) -> ComparisonView {
     let s = &map.summary;
     // The title line runs on into `beslutade den …`: its closing `;` is no part of it.
     let title = map
@@ -1235,17 +1266,6 @@ fn view_for(map: &VersionMap, old: &Regulation, new: &Regulation, md: bool) -> C
         source_code: v.source.replace('`', "'").replace(['\n', '\r'], " "),
         paragraphs: v.paragraphs,
     };
-    let rows = blocks(&rows(map))
-        .into_iter()
-        .map(|b| match b {
-            Block::Show(r) => row_view(r, &paras, md),
-            Block::Same(v) => RowView::Same {
-                paragraphs: v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count(),
-                label: run_label(&v),
-                rows: v.into_iter().map(|r| row_view(r, &paras, md)).collect(),
-            },
-        })
-        .collect();
     let parts = map
         .other
         .iter()

@@ -284,19 +284,27 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
     // About twice the text of the cells: the markup of a row is short.
     let mut o = String::with_capacity(STYLE.len() + (1 << 16));
     // Nothing is written out, so nothing can fail: the page is kept whole.
-    let _ = page_into(&mut o, cmp, labels, &mut |_| Ok(()));
+    let _ = page_into(
+        &mut o,
+        cmp,
+        labels,
+        &mut |each| cmp.rows.iter().try_for_each(&mut *each),
+        &mut |_| Ok(()),
+    );
     o
 }
 
 /// [`page`] written to `w` as it is made: the buffer goes out whenever it holds
 /// [`PIECE`] bytes, after a row, and is used again.
+/// The rows are those `rows` gives, one by one, rather than `cmp`'s.
 pub fn write_page(
     w: &mut dyn Write,
     cmp: &ComparisonView,
     labels: Option<(&str, &str)>,
+    rows: Rows<'_>,
 ) -> io::Result<()> {
     let mut o = String::with_capacity(STYLE.len() + 2 * PIECE);
-    page_into(&mut o, cmp, labels, &mut |o: &mut String| {
+    page_into(&mut o, cmp, labels, rows, &mut |o: &mut String| {
         if o.len() >= PIECE {
             w.write_all(o.as_bytes())?;
             o.clear();
@@ -311,12 +319,16 @@ pub fn write_page(
 /// (each doubling is a new block), some 500 page faults.
 const PIECE: usize = 1 << 16;
 
-/// Appends the page to `o`, calling `out` after each row of the parallelluppställning (with
+/// The rows of a parallelluppställning: calls its argument with each row in turn.
+pub type Rows<'a> = &'a mut dyn FnMut(&mut dyn FnMut(&RowView) -> io::Result<()>) -> io::Result<()>;
+
+/// Appends the page to `o` with the rows `rows` gives, calling `out` after each row (with
 /// `o`, which it may write out and empty).
 fn page_into(
     o: &mut String,
     cmp: &ComparisonView,
     labels: Option<(&str, &str)>,
+    rows: Rows<'_>,
     out: &mut dyn FnMut(&mut String) -> io::Result<()>,
 ) -> io::Result<()> {
     let (old_label, new_label) = labels.unwrap_or(("Nuvarande lydelse", "Föreslagen lydelse"));
@@ -393,7 +405,7 @@ fn page_into(
     o.push_str("</th><th>");
     esc(o, new_label);
     o.push_str("</th></tr></thead>\n<tbody>\n");
-    for r in &cmp.rows {
+    rows(&mut |r| {
         match r {
             RowView::Same {
                 paragraphs,
@@ -422,8 +434,8 @@ fn page_into(
             }
             _ => row(o, r, false),
         }
-        out(o)?;
-    }
+        out(o)
+    })?;
     o.push_str("</tbody>\n</table></div>\n");
     if !cmp.parts.is_empty() {
         o.push_str("<h2>Rubrik, inledning, övergångsbestämmelser och bilagor</h2>\n<div class=\"table-wrap\"><table class=\"parallel\"><thead><tr><th>");
