@@ -66,7 +66,6 @@ use crate::source::Normalisation;
 use seq::{Link, Unit};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 use words::{Fingerprint, WordDiff, same_but_spacing, text_key};
 
@@ -454,39 +453,70 @@ impl VersionMap {
 /// The compared wording of a paragraph: stycken and punkter on lines of their own, the
 /// label and amendment notes left out. A repealed paragraph's text is its repeal note.
 pub fn paragraph_text(p: &Paragraf) -> String {
-    if let Some(r) = &p.repealed {
-        return r.clone();
-    }
     // Sized up front: this runs over every paragraph of both versions.
-    let cap: usize = p
-        .stycken
-        .iter()
-        .map(|st| st.text.len() + 1 + st.punkter.iter().map(|n| n.text.len() + 6).sum::<usize>())
-        .sum();
+    let mut cap = 0;
+    paragraph_pieces(p, |piece| cap += piece.len());
     let mut s = String::with_capacity(cap);
+    paragraph_pieces(p, |piece| s.push_str(piece));
+    s
+}
+
+/// [`words::text_key`] of [`paragraph_text`], without building the text: every paragraph
+/// of both versions is keyed, and most are never needed as text.
+fn paragraph_key(p: &Paragraf) -> u64 {
+    let mut len = 0;
+    paragraph_pieces(p, |piece| len += piece.len());
+    let mut h = words::KeyHasher::new(len);
+    paragraph_pieces(p, |piece| h.write(piece.as_bytes()));
+    h.finish()
+}
+
+/// The pieces [`paragraph_text`] is made of, in order (the one definition of the compared
+/// text, shared by the text and its key).
+fn paragraph_pieces(p: &Paragraf, mut f: impl FnMut(&str)) {
+    if let Some(r) = &p.repealed {
+        f(r);
+        return;
+    }
+    let mut any = false;
+    // A punkt's label as `12. ` or `b) `, written by hand: this runs for every punkt of
+    // both versions, twice.
+    let mut label = [0u8; 16];
     for st in &p.stycken {
         if !st.text.is_empty() {
-            if !s.is_empty() {
-                s.push('\n');
+            if any {
+                f("\n");
             }
-            s.push_str(&st.text);
+            f(&st.text);
+            any = true;
         }
         for n in &st.punkter {
-            if !s.is_empty() {
-                s.push('\n');
+            if any {
+                f("\n");
             }
-            match n.label {
+            let len = match n.label {
                 crate::address::PunktLabel::Number(x) => {
-                    let _ = write!(s, "{x}. ");
+                    let digits = x.checked_ilog10().unwrap_or(0) as usize + 1;
+                    let mut v = x;
+                    for k in (0..digits).rev() {
+                        label[k] = b'0' + (v % 10) as u8;
+                        v /= 10;
+                    }
+                    label[digits..digits + 2].copy_from_slice(b". ");
+                    digits + 2
                 }
                 crate::address::PunktLabel::Letter(c) => {
-                    let _ = write!(s, "{c}) ");
+                    let w = c.encode_utf8(&mut label).len();
+                    label[w..w + 2].copy_from_slice(b") ");
+                    w + 2
                 }
-            }
-            s.push_str(&n.text);
+            };
+            // Digits, a char and ASCII punctuation: valid UTF-8.
+            f(std::str::from_utf8(&label[..len]).unwrap_or_default());
+            f(&n.text);
+            any = true;
         }
     }
-    s
 }
 
 /// The text of a paragraph's allmänna råd blocks, one stycke a line.
@@ -508,7 +538,7 @@ fn units(reg: &Regulation) -> Vec<Unit<'_>> {
         .map(|p| Unit {
             p,
             address: p.address,
-            key: text_key(&paragraph_text(p)),
+            key: paragraph_key(p),
             repealed: p.repealed.is_some(),
             fp: std::cell::OnceCell::new(),
         })

@@ -281,11 +281,27 @@ fn longest_increasing(pairs: &[(usize, usize)]) -> Vec<bool> {
 /// sliver to 1 for the same size). A paragraph that keeps two of its five punkter word for
 /// word (and loses the rest) is still itself.
 pub(crate) fn content_sim(a: &Fingerprint, b: &Fingerprint) -> f64 {
-    let (la, lb) = (a.len(), b.len());
+    sim_of(a.common(b), a.len(), b.len())
+}
+
+/// [`content_sim`] when it is at least `min`, found without counting all the common words
+/// of a pair that cannot reach it.
+fn content_sim_at_least(a: &Fingerprint, b: &Fingerprint, min: f64) -> Option<f64> {
+    // Both measures are at most `common / shorter` (Dice's denominator is at least twice
+    // the shorter side), so a pair below `min × shorter` common words cannot reach `min`;
+    // one word less absorbs any rounding.
+    let short = a.len().min(b.len());
+    let need = ((min * short as f64).floor() as usize).saturating_sub(1);
+    let s = sim_of(a.common_at_least(b, need)?, a.len(), b.len());
+    (s >= min).then_some(s)
+}
+
+/// [`content_sim`] from the number of common words and the two sizes.
+fn sim_of(common: usize, la: usize, lb: usize) -> f64 {
     if la + lb == 0 {
         return 1.0;
     }
-    let common = a.common(b) as f64;
+    let common = common as f64;
     let dice = 2.0 * common / (la + lb) as f64;
     let (short, long) = (la.min(lb), la.max(lb));
     if short < CONTAIN_MIN_WORDS {
@@ -309,8 +325,18 @@ fn pair_sim(o: &Unit<'_>, n: &Unit<'_>) -> (f64, f64) {
     } else {
         0.0
     };
-    let dice = a.dice(b);
-    let sim = if dice_only { dice } else { content_sim(a, b) };
+    // One count of the common words serves both measures.
+    let common = a.common(b);
+    let dice = if a.is_empty() && b.is_empty() {
+        1.0
+    } else {
+        2.0 * common as f64 / (a.len() + b.len()) as f64
+    };
+    let sim = if dice_only {
+        dice
+    } else {
+        sim_of(common, a.len(), b.len())
+    };
     ((sim + bonus).min(1.0), (dice + bonus).min(1.0))
 }
 
@@ -474,8 +500,7 @@ fn candidates(
         return out;
     }
     let mut consider = |x: usize, y: usize| {
-        let s = content_sim(old[x].fp(), new[y].fp());
-        if s >= MOVE_MIN {
+        if let Some(s) = content_sim_at_least(old[x].fp(), new[y].fp(), MOVE_MIN) {
             out.push((x, y, s));
         }
     };

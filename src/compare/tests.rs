@@ -967,3 +967,27 @@ fn a_relabelling_placeholder_goes_with_the_renumbered_paragraph() {
         Some("Har betecknats 23 a §")
     );
 }
+
+#[test]
+fn a_paragraph_s_key_is_the_key_of_its_text() {
+    // Punkter with numbers and letters, empty stycken before punkter, a repeal note: the key
+    // computed from the parts is the key of the joined text, so identical wording anchors.
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
+    ))
+    .unwrap_or_default();
+    let r = reg(&src);
+    assert!(r.paragraphs().count() > 200);
+    let mut with_punkter = 0;
+    for p in r.paragraphs() {
+        assert_eq!(
+            paragraph_key(p),
+            words::text_key(&paragraph_text(p)),
+            "{}",
+            p.id
+        );
+        with_punkter += usize::from(p.stycken.iter().any(|s| !s.punkter.is_empty()));
+    }
+    assert!(with_punkter > 10);
+}

@@ -234,26 +234,81 @@ impl ByteHash {
 /// quickly; texts that differ only in spacing get different keys but are still aligned (by
 /// similarity) and then shown as equal. Seedless, so output never depends on a random seed.
 pub fn text_key(s: &str) -> u64 {
-    let bytes = s.as_bytes();
-    let mut h: u64 = 0x9e37_79b9_7f4a_7c15 ^ bytes.len() as u64;
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
+    let mut h = KeyHasher::new(s.len());
+    h.write(s.as_bytes());
+    h.finish()
+}
+
+/// [`text_key`] of a text given in pieces (the same key however it is cut), so that a text
+/// made of parts can be keyed without joining them. The length is given first.
+pub struct KeyHasher {
+    h: u64,
+    buf: [u8; 8],
+    n: usize,
+}
+
+impl KeyHasher {
+    pub fn new(len: usize) -> KeyHasher {
+        KeyHasher {
+            h: 0x9e37_79b9_7f4a_7c15 ^ len as u64,
+            buf: [0; 8],
+            n: 0,
+        }
     }
-    let mut last = [0u8; 8];
-    let rest = chunks.remainder();
-    last[..rest.len()].copy_from_slice(rest);
-    (h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(MIX)
+    #[inline]
+    fn word(&mut self, w: [u8; 8]) {
+        self.h = (self.h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
+    }
+    pub fn write(&mut self, mut bytes: &[u8]) {
+        if self.n > 0 {
+            let take = (8 - self.n).min(bytes.len());
+            self.buf[self.n..self.n + take].copy_from_slice(&bytes[..take]);
+            self.n += take;
+            bytes = &bytes[take..];
+            if self.n < 8 {
+                return;
+            }
+            self.word(self.buf);
+            self.n = 0;
+        }
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.word(w);
+        }
+        let rest = chunks.remainder();
+        self.buf[..rest.len()].copy_from_slice(rest);
+        self.n = rest.len();
+    }
+    pub fn finish(&self) -> u64 {
+        let mut last = [0u8; 8];
+        last[..self.n].copy_from_slice(&self.buf[..self.n]);
+        (self.h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(MIX)
+    }
 }
 
 /// True when two texts are the same apart from whitespace.
 pub fn same_but_spacing(a: &str, b: &str) -> bool {
-    a == b
-        || a.chars()
-            .filter(|c| !c.is_whitespace())
-            .eq(b.chars().filter(|c| !c.is_whitespace()))
+    if a == b {
+        return true;
+    }
+    // A changed paragraph usually agrees for a long way first: skip the equal bytes (cut
+    // back to a character boundary, the same in both) before comparing character by
+    // character.
+    let mut k = a
+        .as_bytes()
+        .iter()
+        .zip(b.as_bytes())
+        .take_while(|(x, y)| x == y)
+        .count();
+    while !a.is_char_boundary(k) {
+        k -= 1;
+    }
+    a[k..]
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .eq(b[k..].chars().filter(|c| !c.is_whitespace()))
 }
 
 /// Whether a byte of UTF-8 text can be part of a word when scanning bytes: ASCII letters
@@ -366,11 +421,33 @@ impl Fingerprint {
     }
     /// Size of the multiset intersection.
     pub fn common(&self, o: &Fingerprint) -> usize {
-        let (a, b) = (&self.0, &o.0);
+        self.common_at_least(o, 0).unwrap_or(0)
+    }
+    /// Size of the multiset intersection when it is at least `need`; `None` as soon as the
+    /// words not yet compared cannot reach it. The move search compares every left-over
+    /// paragraph with every other, and most such pairs share few words.
+    pub fn common_at_least(&self, o: &Fingerprint, need: usize) -> Option<usize> {
+        let (short, long) = if self.0.len() <= o.0.len() {
+            (&self.0, &o.0)
+        } else {
+            (&o.0, &self.0)
+        };
+        // Every word of the shorter side found missing lowers the most it can share.
+        let slack = short.len().checked_sub(need)?;
+        // A long paragraph (a list of definitions) against a short one: search the long side
+        // instead of walking it, in O(short × log long).
+        if long.len() > GALLOP_RATIO * short.len() {
+            return gallop_common(short, long, slack);
+        }
         let (mut i, mut j, mut n) = (0, 0, 0);
-        while i < a.len() && j < b.len() {
-            match a[i].cmp(&b[j]) {
-                std::cmp::Ordering::Less => i += 1,
+        while i < short.len() && j < long.len() {
+            match short[i].cmp(&long[j]) {
+                std::cmp::Ordering::Less => {
+                    i += 1;
+                    if i - n > slack {
+                        return None;
+                    }
+                }
                 std::cmp::Ordering::Greater => j += 1,
                 std::cmp::Ordering::Equal => {
                     n += 1;
@@ -379,7 +456,7 @@ impl Fingerprint {
                 }
             }
         }
-        n
+        (short.len() - n <= slack).then_some(n)
     }
     /// Dice coefficient on word multisets, 0..1. Two empty texts are identical (1).
     pub fn dice(&self, o: &Fingerprint) -> f64 {
@@ -405,6 +482,38 @@ impl Fingerprint {
         }
         self.common(o) as f64 / self.0.len() as f64
     }
+}
+
+/// Above this ratio of sizes, [`Fingerprint::common_at_least`] searches the longer side.
+const GALLOP_RATIO: usize = 8;
+
+/// The multiset intersection of two sorted lists, the first much shorter: each of its words
+/// is looked for by exponential search from where the last one was found (the first
+/// unmatched equal word of `long`, so repeated words pair one to one, as in a merge).
+fn gallop_common(short: &[u32], long: &[u32], slack: usize) -> Option<usize> {
+    let (mut j, mut n, mut missed) = (0usize, 0usize, 0usize);
+    for &x in short {
+        // Exponential then binary search for the first element of long[j..] >= x.
+        let rest = &long[j..];
+        let mut hi = 1;
+        while hi < rest.len() && rest[hi - 1] < x {
+            hi *= 2;
+        }
+        let lo = hi / 2;
+        let hi = hi.min(rest.len());
+        let k = lo + rest[lo..hi].partition_point(|&y| y < x);
+        j += k;
+        if j < long.len() && long[j] == x {
+            n += 1;
+            j += 1;
+        } else {
+            missed += 1;
+            if missed > slack {
+                return None;
+            }
+        }
+    }
+    Some(n)
 }
 
 /// The word diff of one pair.
@@ -809,9 +918,31 @@ mod bound_tests {
             (vec![3, 3, 3], vec![3]),
             (vec![1, 2, 3], vec![4, 5, 6]),
             (vec![0, u32::MAX], vec![0, 7, u32::MAX, u32::MAX]),
+            // One side over eight times the other: searched, not walked.
+            (vec![3, 3, 40, 77], (0..60).map(|x| x * 2 % 80).collect()),
+            (vec![5], (0..50).collect()),
+            (vec![0, 0, 99, 1000], (0..99).chain([99, 99]).collect()),
         ] {
-            assert_eq!(fp(&a).common(&fp(&b)), naive(&a, &b), "{a:?} {b:?}");
-            assert_eq!(fp(&b).common(&fp(&a)), naive(&a, &b), "{b:?} {a:?}");
+            let (mut a, mut b) = (a, b);
+            a.sort_unstable();
+            b.sort_unstable();
+            let n = naive(&a, &b);
+            assert_eq!(fp(&a).common(&fp(&b)), n, "{a:?} {b:?}");
+            assert_eq!(fp(&b).common(&fp(&a)), n, "{b:?} {a:?}");
+            // With a floor: the count when it is reached, nothing when it is not.
+            for need in 0..=a.len().max(b.len()) + 1 {
+                let want = (n >= need).then_some(n);
+                assert_eq!(
+                    fp(&a).common_at_least(&fp(&b), need),
+                    want,
+                    "{a:?} {b:?} {need}"
+                );
+                assert_eq!(
+                    fp(&b).common_at_least(&fp(&a), need),
+                    want,
+                    "{b:?} {a:?} {need}"
+                );
+            }
         }
         // Real text: the same words in another order share all of them.
         let (x, y) = (
@@ -819,6 +950,27 @@ mod bound_tests {
             Fingerprint::of("Om avgifter får myndigheten meddela föreskrifter."),
         );
         assert_eq!(x.common(&y), 6);
+    }
+
+    #[test]
+    fn the_key_of_a_text_does_not_depend_on_how_it_is_cut() {
+        let s = "Med elektronisk kommunikation avses överföring av signaler, § 1–2 åäö.";
+        for cuts in [
+            vec![],
+            vec![1],
+            vec![7, 8],
+            vec![3, 11, 19, 20, 40],
+            vec![0, 64],
+        ] {
+            let mut h = KeyHasher::new(s.len());
+            let mut from = 0;
+            for c in cuts.into_iter().chain([s.len()]) {
+                h.write(&s.as_bytes()[from..c]);
+                from = c;
+            }
+            assert_eq!(h.finish(), text_key(s));
+        }
+        assert_ne!(text_key("a"), text_key("a\0"));
     }
 
     #[test]
