@@ -63,6 +63,7 @@ pub use words::Op;
 use crate::address::{Address, Label};
 use crate::regulation::{Paragraf, Regulation};
 use crate::source::Normalisation;
+use rustc_hash::FxHashMap;
 use seq::{Link, Unit};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -1002,8 +1003,10 @@ fn moved_wording(wording: &[Op], ar: &ArChange) -> Vec<MovedWording> {
 /// placeholder, `Har upphävts ...`, holds no label). A label found more than once in a
 /// version (dated versions of one paragraph) is left out.
 fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<LabelReuse> {
-    let once = |ps: &[&Paragraf]| -> BTreeMap<Address, Option<usize>> {
-        let mut m: BTreeMap<Address, Option<usize>> = BTreeMap::new();
+    // Hash maps: the result is ordered by new position below, never by map order.
+    let once = |ps: &[&Paragraf]| -> FxHashMap<Address, Option<usize>> {
+        let mut m: FxHashMap<Address, Option<usize>> =
+            FxHashMap::with_capacity_and_hasher(ps.len(), Default::default());
         for (i, p) in ps.iter().enumerate() {
             if p.repealed.is_none() {
                 m.entry(p.address)
@@ -1107,27 +1110,35 @@ fn map_chapters(
 /// Entries in the new version's order; a removed paragraph comes after the paragraph that
 /// preceded it in the old version.
 fn order_entries(entries: &mut [Entry]) {
-    let mut new_of_old: BTreeMap<usize, usize> = BTreeMap::new();
+    // For each old position, the new position of the nearest earlier old paragraph that
+    // has one (a table by position instead of a searched map).
+    let olds = entries
+        .iter()
+        .flat_map(|e| e.old_pos.iter().map(|&i| i + 1))
+        .max()
+        .unwrap_or(0);
+    let mut new_of_old: Vec<Option<usize>> = vec![None; olds];
     for e in entries.iter() {
         if let (Some(&j), false) = (e.new_pos.first(), e.old_pos.is_empty()) {
             for &i in &e.old_pos {
-                new_of_old.insert(i, j);
+                new_of_old[i] = Some(j);
             }
         }
+    }
+    let mut before: Vec<Option<usize>> = vec![None; olds];
+    for i in 1..olds {
+        before[i] = new_of_old[i - 1].or(before[i - 1]);
     }
     let key = |e: &Entry| -> (i64, u8, usize) {
         match (e.new_pos.first(), e.old_pos.first()) {
             (Some(&j), _) if e.relation != Relation::Removed => (j as i64, 0, 0),
-            (_, Some(&i)) => {
-                let before = new_of_old.range(..i).next_back().map(|(_, &j)| j as i64);
-                (before.unwrap_or(-1), 1, i)
-            }
+            (_, Some(&i)) => (before[i].map_or(-1, |j| j as i64), 1, i),
             (Some(&j), None) => (j as i64, 0, 0),
             (None, None) => (i64::MAX, 2, 0),
         }
     };
     // Keys are unique (a new position, or an old one), so the order is deterministic; each
-    // is computed once (a removed paragraph's is a search in the map).
+    // is computed once.
     entries.sort_by_cached_key(key);
 }
 
@@ -1235,13 +1246,25 @@ fn compare_rubriker(
 ) -> Vec<RubrikEntry> {
     let orr = rubriker_of(old);
     let nr = rubriker_of(new);
-    let mut to_new: BTreeMap<usize, usize> = BTreeMap::new();
+    // Tables by paragraph position: where each old paragraph went, where the next old
+    // paragraph from it on went, and the first old paragraph of each new one's link.
+    let mut to_new: Vec<Option<usize>> = vec![None; op.len()];
+    let mut old_of_new: Vec<Option<usize>> = vec![None; np.len()];
     for l in links {
         if let Some(&j) = l.new.first() {
             for &i in &l.old {
-                to_new.insert(i, j);
+                to_new[i] = Some(j);
             }
         }
+        for &j in &l.new {
+            if old_of_new[j].is_none() {
+                old_of_new[j] = l.old.first().copied();
+            }
+        }
+    }
+    let mut next_to_new: Vec<Option<usize>> = vec![None; op.len() + 1];
+    for i in (0..op.len()).rev() {
+        next_to_new[i] = to_new[i].or(next_to_new[i + 1]);
     }
     let mut new_at: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (y, r) in nr.iter().enumerate() {
@@ -1254,11 +1277,11 @@ fn compare_rubriker(
     let same = |a: &str, b: &str| same_but_spacing(a, b);
     // 1. Before the paragraph it stood before, with the same text.
     for (x, r) in orr.iter().enumerate() {
-        let Some(j) = r.before.and_then(|i| to_new.get(&i)) else {
+        let Some(j) = r.before.and_then(|i| to_new[i]) else {
             continue;
         };
         if let Some(&y) = new_at
-            .get(j)
+            .get(&j)
             .and_then(|ys| ys.iter().find(|&&y| !used[y] && same(nr[y].text, r.text)))
         {
             used[y] = true;
@@ -1280,10 +1303,10 @@ fn compare_rubriker(
         if pair[x].is_some() {
             continue;
         }
-        let Some(j) = r.before.and_then(|i| to_new.get(&i)) else {
+        let Some(j) = r.before.and_then(|i| to_new[i]) else {
             continue;
         };
-        if let Some(&y) = new_at.get(j).and_then(|ys| ys.iter().find(|&&y| !used[y])) {
+        if let Some(&y) = new_at.get(&j).and_then(|ys| ys.iter().find(|&&y| !used[y])) {
             used[y] = true;
             pair[x] = Some(y);
         }
@@ -1299,18 +1322,13 @@ fn compare_rubriker(
                 let d = differ.diff(r.text, n.text);
                 let followed = r
                     .before
-                    .and_then(|i| to_new.get(&i))
-                    .is_some_and(|&j| n.before == Some(j));
+                    .and_then(|i| to_new[i])
+                    .is_some_and(|j| n.before == Some(j));
                 // Still heading the group its paragraphs went to.
                 let group_kept = n
                     .before
-                    .and_then(|j| {
-                        links
-                            .iter()
-                            .find(|l| l.new.contains(&j))
-                            .and_then(|l| l.old.first())
-                    })
-                    .is_some_and(|&i| op[i].rubrik.as_deref() == Some(r.text));
+                    .and_then(|j| old_of_new[j])
+                    .is_some_and(|i| op[i].rubrik.as_deref() == Some(r.text));
                 let relation = if !d.ops.is_empty() {
                     Relation::Changed
                 } else if ob == nb && (r.before.is_some() || r.chapter == n.chapter) {
@@ -1333,10 +1351,7 @@ fn compare_rubriker(
                 ));
             }
             None => {
-                let pos = r
-                    .before
-                    .and_then(|i| to_new.range(i..).next().map(|(_, &j)| j))
-                    .unwrap_or(usize::MAX);
+                let pos = r.before.and_then(|i| next_to_new[i]).unwrap_or(usize::MAX);
                 out.push((
                     (pos, 0),
                     RubrikEntry {
