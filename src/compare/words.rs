@@ -907,9 +907,17 @@ fn fold(regions: Vec<Region>, ot: &[Token<'_>]) -> Vec<Region> {
     out
 }
 
-/// The text of tokens, with the whitespace before the first one left out.
-fn join(tokens: &[Token<'_>]) -> String {
-    let mut s = String::new();
+/// `lead` and then the text of tokens (the whitespace before the first one left out), in
+/// one string sized up front: an unchanged run of a long paragraph is most of its text.
+fn join_after(lead: &str, tokens: &[Token<'_>]) -> String {
+    let len = lead.len()
+        + tokens
+            .iter()
+            .enumerate()
+            .map(|(i, t)| if i > 0 { t.ws.len() } else { 0 } + t.text.len())
+            .sum::<usize>();
+    let mut s = String::with_capacity(len);
+    s.push_str(lead);
     for (i, t) in tokens.iter().enumerate() {
         if i > 0 {
             s.push_str(t.ws);
@@ -936,6 +944,18 @@ fn push_equal(ops: &mut Vec<Op>, s: &str) {
     }
 }
 
+/// [`push_equal`] of a string already built, kept as it is when it starts a new op.
+fn push_equal_owned(ops: &mut Vec<Op>, s: String) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(Op::Equal { text }) = ops.last_mut() {
+        text.push_str(&s);
+    } else {
+        ops.push(Op::Equal { text: s });
+    }
+}
+
 fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op> {
     let changes = regions.iter().filter(|r| r.tag == Tag::Change).count();
     let mut ops = Vec::with_capacity(regions.len());
@@ -945,13 +965,8 @@ fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op>
         match r.tag {
             Tag::Equal => {
                 // Spacing as in the new version.
-                let first = ops.is_empty();
-                let mut s = String::new();
-                if !first {
-                    s.push_str(leading_ws(n));
-                }
-                s.push_str(&join(n));
-                push_equal(&mut ops, &s);
+                let lead = if ops.is_empty() { "" } else { leading_ws(n) };
+                push_equal_owned(&mut ops, join_after(lead, n));
             }
             Tag::Change => {
                 // The whitespace before a change stays outside the marking when both sides
@@ -969,7 +984,7 @@ fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op>
                     push_equal(&mut ops, outside);
                 }
                 let (a_ws, b_ws) = if first { ("", "") } else { (a_ws, b_ws) };
-                let (a, b) = (format!("{a_ws}{}", join(o)), format!("{b_ws}{}", join(n)));
+                let (a, b) = (join_after(a_ws, o), join_after(b_ws, n));
                 if changes == 1
                     && o.len() == 1
                     && n.len() == 1
