@@ -10,7 +10,9 @@ use super::paragraph_text;
 use super::words::Fingerprint;
 use crate::address::Address;
 use crate::regulation::Paragraf;
-use std::collections::HashMap;
+// Fx hashing for the maps and sets of this stage: their keys are integers and addresses, and
+// no order of theirs is ever observed (lookups only, or a total sort after).
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// Cost of leaving one paragraph unmatched (added or removed) in the sequence alignment.
 /// A 1:1 match costs `1 − similarity`, so with this cost a pair is matched when
@@ -114,7 +116,7 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
     let mut nm = vec![false; new.len()];
 
     // Repeal placeholders with the same address on both sides.
-    let mut repealed_new: HashMap<Address, Vec<usize>> = HashMap::new();
+    let mut repealed_new: HashMap<Address, Vec<usize>> = HashMap::default();
     for (j, u) in new.iter().enumerate().filter(|(_, u)| u.repealed) {
         repealed_new.entry(u.address).or_default().push(j);
     }
@@ -133,39 +135,40 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
     }
 
     // Exact anchors: a text found once on each side, or several times with the same address.
-    let mut by_key: HashMap<u64, (Vec<usize>, Vec<usize>)> = HashMap::new();
-    for (i, u) in old
-        .iter()
-        .enumerate()
-        .filter(|(i, u)| !u.repealed && !om[*i])
-    {
-        by_key.entry(u.key).or_default().0.push(i);
-    }
-    for (j, u) in new
-        .iter()
-        .enumerate()
-        .filter(|(j, u)| !u.repealed && !nm[*j])
-    {
-        by_key.entry(u.key).or_default().1.push(j);
-    }
+    // (key, index) sorted, so each key's paragraphs are a run in index order: no map and
+    // no list per key.
+    let keyed = |units: &[Unit<'_>], taken: &[bool]| -> Vec<(u64, usize)> {
+        let mut v: Vec<(u64, usize)> = units
+            .iter()
+            .enumerate()
+            .filter(|(i, u)| !u.repealed && !taken[*i])
+            .map(|(i, u)| (u.key, i))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (old_keys, new_keys) = (keyed(old, &om), keyed(new, &nm));
+    let with_key = |v: &[(u64, usize)], k: u64| -> std::ops::Range<usize> {
+        v.partition_point(|e| e.0 < k)..v.partition_point(|e| e.0 <= k)
+    };
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     for i in 0..old.len() {
         if om[i] || old[i].repealed {
             continue;
         }
-        let Some((os, ns)) = by_key.get(&old[i].key) else {
-            continue;
-        };
+        let os = &old_keys[with_key(&old_keys, old[i].key)];
+        let ns = &new_keys[with_key(&new_keys, old[i].key)];
         if os.len() == 1 && ns.len() == 1 {
-            let j = ns[0];
+            let j = ns[0].1;
             if !nm[j] && same_text(&old[i], &new[j]) {
                 om[i] = true;
                 nm[j] = true;
                 anchors.push((i, j));
             }
-        } else if let Some(&j) = ns
+        } else if let Some(j) = ns
             .iter()
-            .find(|&&j| !nm[j] && new[j].address == old[i].address)
+            .map(|&(_, j)| j)
+            .find(|&j| !nm[j] && new[j].address == old[i].address)
             && same_text(&old[i], &new[j])
         {
             om[i] = true;
@@ -215,7 +218,7 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
 
     // Content over labels: the sequence's 1:1 pairs that are not identical, and every
     // paragraph left over, are assigned again (moved paragraphs, reused labels).
-    let anchored: std::collections::HashSet<(usize, usize)> = anchors.iter().copied().collect();
+    let anchored: HashSet<(usize, usize)> = anchors.iter().copied().collect();
     let mut open: Vec<(usize, usize)> = Vec::new();
     links.retain(|l| {
         let single = l.old.len() == 1 && l.new.len() == 1;
@@ -371,7 +374,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
     if n * m > MAX_DP_CELLS {
         // Too large to align in quadratic time (usually unrelated texts): pair by address.
         let mut out = Vec::new();
-        let mut by_addr: HashMap<Address, usize> = HashMap::new();
+        let mut by_addr: HashMap<Address, usize> = HashMap::default();
         for &y in b {
             by_addr.entry(new[y].address).or_insert(y);
         }
@@ -512,14 +515,14 @@ fn candidates(
         }
     } else {
         // Candidates share at least a few rare words.
-        let mut index: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut index: HashMap<u32, Vec<usize>> = HashMap::default();
         for &y in ln {
             for h in new[y].fp().distinct() {
                 index.entry(h).or_default().push(y);
             }
         }
         for &x in lo {
-            let mut counts: HashMap<usize, u32> = HashMap::new();
+            let mut counts: HashMap<usize, u32> = HashMap::default();
             for h in old[x].fp().distinct() {
                 if let Some(ys) = index.get(&h)
                     && ys.len() <= 32
@@ -550,7 +553,7 @@ fn reassign(
     ln: &[usize],
     open: &[(usize, usize)],
 ) -> Vec<(usize, usize, bool)> {
-    let in_seq: std::collections::HashSet<(usize, usize)> = open.iter().copied().collect();
+    let in_seq: HashSet<(usize, usize)> = open.iter().copied().collect();
     let mut edges: Vec<(usize, usize, f64)> = candidates(old, new, lo, ln);
     for &(i, j) in open {
         if !edges.iter().any(|&(x, y, _)| (x, y) == (i, j)) {
@@ -651,8 +654,8 @@ fn sides(edges: &[(usize, usize, i64)]) -> (Vec<usize>, Vec<usize>) {
 fn greedy_matching(edges: &[(usize, usize, i64)]) -> Vec<(usize, usize)> {
     let mut sorted = edges.to_vec();
     sorted.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-    let mut used_o = std::collections::HashSet::new();
-    let mut used_n = std::collections::HashSet::new();
+    let mut used_o = HashSet::default();
+    let mut used_n = HashSet::default();
     let mut out = Vec::new();
     for (x, y, _) in sorted {
         if used_o.contains(&x) || used_n.contains(&y) {
