@@ -212,11 +212,14 @@ fn char_at(s: &str, i: usize) -> (char, usize) {
         .map_or((' ', 1), |c| (c, c.len_utf8()))
 }
 
-/// `char::is_alphanumeric`, answered for ASCII without the Unicode tables.
+/// `char::is_alphanumeric`, answered for ASCII and the Latin-1 letters (å, ä, ö, é: all of
+/// U+00C0–U+00FF but × and ÷) without the Unicode tables.
 #[inline]
 fn is_alnum(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
+    } else if ('\u{C0}'..='\u{FF}').contains(&c) {
+        c != '×' && c != '÷'
     } else {
         c.is_alphanumeric()
     }
@@ -1212,7 +1215,16 @@ mod bound_tests {
             "   ",
             "1. a)\n2. b)",
             "ÅÄÖ åäö 𝔘𝔫𝔦 ٣٤ x\u{300}y",
+            "a×b a÷b ÿ µ ª º ¹ ¼ ¿ À Ö Ø ö ø ß Ā",
         ];
+        // Every character of Latin-1 and Latin Extended-A, alone and inside a word.
+        let all: String = ('\u{80}'..='\u{17F}')
+            .flat_map(|c| [c, ' ', 'a', c, 'b', ' '])
+            .collect();
+        for c in '\u{80}'..='\u{17F}' {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
+        let tricky = tricky.into_iter().chain([all.as_str()]);
         for (k, text) in std::iter::once(src.as_str()).chain(tricky).enumerate() {
             let got = tokenize(text);
             let want = tokenize_reference(text);
