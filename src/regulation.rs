@@ -8,6 +8,7 @@
 //! - `metadata`: the first page's facts (issuer, FS number, dates, bemyndigande, draft or
 //!   not, the base an amendment names).
 
+mod blk;
 mod build;
 mod lines;
 mod metadata;

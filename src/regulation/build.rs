@@ -2,8 +2,8 @@
 //! paragraphs with their stycken and punkter, allmänna råd, övergångsbestämmelser, bilagor)
 //! and finishes it (amendment notes split off as metadata).
 
+use super::blk::{Blk, Mode, Start};
 use super::lines::*;
-use super::parse::{Blk, Mode, Start};
 use super::tree::*;
 use crate::address::{Address, Label};
 use crate::source::{

@@ -3,6 +3,7 @@
 //! paragraph, special heading, rubrik, title, text); the [`Builder`] adds what they are to
 //! the tree.
 
+use super::blk::*;
 use super::build::Builder;
 use super::lines::*;
 use super::tree::*;
@@ -11,85 +12,8 @@ use crate::source::{Block, BlockKind, Span, Text, needs_folding};
 use std::borrow::{Borrow, Cow};
 use std::collections::VecDeque;
 
-/// What the text being read belongs to.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(super) enum Mode {
-    Preamble,
-    Paragraf,
-    AllmannaRad,
-    Overgang,
-    /// The names under the text (the agency, its head, the official who drafted it).
-    Signature,
-    Bilaga,
-}
-
 /// How many blocks the parser looks at: the current one and three ahead.
 const LOOKAHEAD: usize = 4;
-
-/// One block prepared for classification.
-pub(super) struct Blk<'a> {
-    pub lines: Vec<(Cow<'a, str>, Span)>,
-    pub kind: BlockKind,
-    pub span: Span,
-    /// What the first line starts with, worked out once: the parser asks it of every block
-    /// several times (as the current block and in the lookahead).
-    pub start: Start,
-    /// The block reads as part of a table of contents ([`is_contents`]), worked out once
-    /// for the same reason; kept true to the lines when they change.
-    pub contents: bool,
-}
-
-/// The start of a block's first line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Start {
-    /// `N §` or `N a §` and the byte offset after `§` in the trimmed line.
-    Paragraph(Label, usize),
-    /// `N kap.` or `N a kap.` with a heading shaped right ([`chapter_start`]).
-    Chapter,
-    Other,
-}
-
-impl<'a> Blk<'a> {
-    pub fn new(lines: Vec<(Cow<'a, str>, Span)>, kind: BlockKind) -> Self {
-        let first = lines.first().map(|l| l.0.fast_trim()).unwrap_or("");
-        let start = if !first.starts_with(|c: char| c.is_ascii_digit()) {
-            Start::Other
-        } else if let Some((l, end)) = paragraph_label_at_start(first) {
-            Start::Paragraph(l, end)
-        } else if chapter_start(first).is_some() {
-            Start::Chapter
-        } else {
-            Start::Other
-        };
-        let mut blk = Blk {
-            span: span_of(&lines),
-            lines,
-            kind,
-            start,
-            contents: false,
-        };
-        blk.contents = is_contents(&blk);
-        blk
-    }
-}
-
-impl Blk<'_> {
-    pub fn first(&self) -> &str {
-        self.lines.first().map(|l| l.0.as_ref()).unwrap_or("")
-    }
-    /// The label of a `N §` line starting the block, followed by text it may start.
-    fn paragraph_start(&self) -> Option<Label> {
-        match self.start {
-            Start::Paragraph(l, end) => {
-                paragraph_text_ok(&self.first().fast_trim()[end..], self).then_some(l)
-            }
-            _ => None,
-        }
-    }
-    fn joined_len(&self) -> usize {
-        self.lines.iter().map(|l| l.0.len() + 1).sum()
-    }
-}
 
 /// Blocks prepared lazily with a short lookahead, so a large text is not held twice in
 /// memory.
@@ -236,22 +160,6 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(text: &Text, blocks: I) -> Reg
     let mut reg = b.finish();
     super::metadata::read(&mut reg, &text.notes);
     reg
-}
-
-/// Lines of a table of contents: at least one entry with dot leaders and a page number
-/// (`1 kap. Allmänna bestämmelser ..... 7`), the rest the first lines of wrapped entries or
-/// group headings (`Bilagor`), short and ending no sentence.
-fn is_contents(blk: &Blk) -> bool {
-    let mut entries = 0;
-    for l in &blk.lines {
-        let t = l.0.fast_trim();
-        if is_toc_entry(t) {
-            entries += 1;
-        } else if t.len() > 120 || t.ends_with(['.', ',', ';', ':']) {
-            return false;
-        }
-    }
-    entries > 0
 }
 
 /// A block of the table of contents, or its heading (`Innehåll`), or a group heading
@@ -604,14 +512,6 @@ fn split_glued_paragraph<'t>(blk: &mut Blk<'t>, current: Option<Label>) -> Optio
     Some(Blk::new(rest, BlockKind::Text))
 }
 
-fn span_of(lines: &[(Cow<'_, str>, Span)]) -> Span {
-    lines
-        .iter()
-        .map(|l| l.1)
-        .reduce(Span::join)
-        .unwrap_or_default()
-}
-
 /// `7 §` followed by its text, outside a bilaga.
 fn starts_paragraph(b: &Builder, blk: &Blk) -> bool {
     blk.paragraph_start().is_some() && b.mode != Mode::Bilaga
@@ -665,15 +565,6 @@ fn rubrik_block(b: &mut Builder, blocks: &[Blk], first_block: bool) -> bool {
         b.mode = Mode::Paragraf;
     }
     true
-}
-
-/// After `7 §`: text starting with a capital, a marker, or nothing (text on the next line).
-fn paragraph_text_ok(after: &str, blk: &Blk) -> bool {
-    let t = after.fast_trim_start();
-    if t.is_empty() {
-        return blk.lines.len() > 1;
-    }
-    t.starts_with(|c: char| c.is_uppercase() || c == '/' || c == '”' || c == '"')
 }
 
 fn followed_by_paragraph(blocks: &[Blk], i: usize) -> bool {
