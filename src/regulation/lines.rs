@@ -17,7 +17,7 @@ pub(super) trait FastTrim {
 impl FastTrim for str {
     #[inline]
     fn fast_trim(&self) -> &str {
-        self.fast_trim_start().fast_trim_end()
+        crate::source::trim_fast(self)
     }
     #[inline]
     fn fast_trim_start(&self) -> &str {
