@@ -312,13 +312,7 @@ fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
         row.sort_by(|a, b| a.x.total_cmp(&b.x));
     }
     drop_page_number_piece(&mut rows, page.number);
-    // Only a number some footnote of the page has is taken for a marker: an exponent or a
-    // stray digit with no note stays where it was.
-    let notes_found = {
-        let body = body_size(&rows);
-        footnote_markers(&rows, &footnote_rows(&rows, body)).1
-    };
-    join_raised_markers(&mut rows, |n| notes_found.iter().any(|f| f.0 == n));
+    join_raised_markers(&mut rows);
     let mut notes = Vec::new();
     let body = body_size(&rows);
     let footnotes = footnote_rows(&rows, body);
@@ -364,21 +358,19 @@ fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
     // The glyph before a marker taken out is widened over the marker, so the space after it
     // is measured from where the marker ended: `kontroll1;` reads `kontroll;`, not
     // `kontroll ;`, and `föreskriver1 följande` keeps its space.
-    let mut widened: Vec<((usize, usize), Glyph)> = Vec::new();
-    for (r, row) in rows.iter().enumerate() {
-        for i in 0..row.len() {
-            if is_marker(r, i) || i + 1 >= row.len() || !is_marker(r, i + 1) {
-                continue;
-            }
-            let mut k = i + 1;
-            while k + 1 < row.len() && is_marker(r, k + 1) {
-                k += 1;
-            }
-            let mut g = row[i].clone();
-            g.adv = (row[k].x + row[k].adv - g.x).max(g.adv);
-            widened.push(((r, i), g));
-        }
-    }
+    let widened: Vec<((usize, usize), Glyph)> = markers
+        .iter()
+        .filter(|m| found.iter().any(|f| f.0 == m.number))
+        .filter_map(|m| {
+            // A marker's glyphs are a run straight after a glyph that is no marker.
+            let (&first, &last) = (m.glyphs.first()?, m.glyphs.last()?);
+            let before = first.checked_sub(1)?;
+            let row = &rows[m.row];
+            let mut g = row[before].clone();
+            g.adv = (row[last].x + row[last].adv - g.x).max(g.adv);
+            Some(((m.row, before), g))
+        })
+        .collect();
     let mut kept: Vec<Vec<&Glyph>> = Vec::with_capacity(rows.len());
     for (r, row) in rows.iter().enumerate() {
         if footnotes.contains(&r) {
@@ -413,34 +405,49 @@ fn page_lines(page: &Page) -> (Vec<PLine>, Vec<Note>) {
 /// back into the row below, where footnote markers are found: a row of a few small digits
 /// within 0.7 em above the row below, each set straight after a glyph of that row or after
 /// the digit before it, whose number is that of a footnote on the page.
-fn join_raised_markers(rows: &mut Vec<Vec<&Glyph>>, has_note: impl Fn(&str) -> bool) {
-    let mut r = 0;
-    while r + 1 < rows.len() {
-        let (above, below) = (&rows[r], &rows[r + 1]);
-        let size = row_size(below);
-        let base = below[0].y;
-        let glued = |g: &Glyph, p: &Glyph| {
-            let gap = g.x - (p.x + p.adv);
-            gap > -0.1 * size && gap < 0.3 * size
-        };
-        let marker = above.len() <= 6
-            && above.iter().enumerate().all(|(i, g)| {
-                let t = g.text.as_str();
-                !t.is_empty()
-                    && t.chars().all(|c| c.is_ascii_digit())
-                    && g.size <= 0.8 * size
-                    && base - g.y > 0.0
-                    && base - g.y < 0.7 * size
-                    && (below.iter().any(|p| glued(g, p)) || i > 0 && glued(g, above[i - 1]))
-            });
-        if marker && has_note(&line_text(above).replace(' ', "")) {
+fn join_raised_markers(rows: &mut Vec<Vec<&Glyph>>) {
+    let candidates: Vec<usize> = (0..rows.len().saturating_sub(1))
+        .filter(|&r| raised_over(&rows[r], &rows[r + 1]))
+        .collect();
+    if candidates.is_empty() {
+        return;
+    }
+    // Only a number some footnote of the page has is taken for a marker: an exponent or a
+    // stray digit with no note stays where it was. The notes are looked for only on a page
+    // with such a row.
+    let found = footnote_markers(rows, &footnote_rows(rows, body_size(rows))).1;
+    // From the last, so the rows before keep their indices. A joined row holds its line's
+    // full-size glyphs, so it is never itself a raised row over the next.
+    for &r in candidates.iter().rev() {
+        let number = line_text(&rows[r]).replace(' ', "");
+        if found.iter().any(|f| f.0 == number) {
             let moved = rows.remove(r);
             rows[r].extend(moved);
             rows[r].sort_by(|a, b| a.x.total_cmp(&b.x));
-        } else {
-            r += 1;
         }
     }
+}
+
+/// Whether `above` is only a few small digits set as footnote markers over `below`.
+fn raised_over(above: &[&Glyph], below: &[&Glyph]) -> bool {
+    let Some(base) = below.first().map(|g| g.y) else {
+        return false;
+    };
+    let size = row_size(below);
+    let glued = |g: &Glyph, p: &Glyph| {
+        let gap = g.x - (p.x + p.adv);
+        gap > -0.1 * size && gap < 0.3 * size
+    };
+    above.len() <= 6
+        && above.iter().enumerate().all(|(i, g)| {
+            let t = g.text.as_str();
+            !t.is_empty()
+                && t.chars().all(|c| c.is_ascii_digit())
+                && g.size <= 0.8 * size
+                && base - g.y > 0.0
+                && base - g.y < 0.7 * size
+                && (below.iter().any(|p| glued(g, p)) || i > 0 && glued(g, above[i - 1]))
+        })
 }
 
 /// The page's own number set at the end of its first or last row, far to the right of the
@@ -1642,6 +1649,14 @@ fn build(path: &Path, mut ex: Extracted) -> Result<Text> {
 mod tests {
     use super::*;
 
+    /// [`line`] ending at `x1`, for the rules that look at where a line ends.
+    fn line_to(page: u32, y: f64, text: &str, x1: f64) -> PLine {
+        PLine {
+            x1,
+            ..line(page, y, text)
+        }
+    }
+
     fn line(page: u32, y: f64, text: &str) -> PLine {
         PLine {
             page,
@@ -2041,10 +2056,7 @@ mod tests {
     #[test]
     fn an_appendix_label_at_a_page_top_starts_it_and_its_repetitions_are_furniture() {
         let mut counts = Counts::default();
-        let l = |page, y, text: &str, x1| PLine {
-            x1,
-            ..line(page, y, text)
-        };
+        let l = line_to;
         let pages = vec![
             vec![
                 l(1, 100.0, "Naturvårdsverket", 200.0),
@@ -2097,10 +2109,7 @@ mod tests {
     #[test]
     fn paragraphs_break_at_gaps_and_continue_over_a_page_break() {
         let mut counts = Counts::default();
-        let l = |page, y, text: &str, x1| PLine {
-            x1,
-            ..line(page, y, text)
-        };
+        let l = line_to;
         let pages = vec![
             vec![
                 l(1, 100.0, "Första stycket börjar här och", 500.0),
