@@ -55,6 +55,7 @@
 //! a removed one a delete. Entries are in the new version's order, each removed paragraph
 //! after the paragraph that preceded it. Fields are only ever added in later versions.
 
+mod par;
 mod seq;
 pub mod words;
 
@@ -80,6 +81,10 @@ pub struct Options {
     /// The longest all word diffs together may take: a last resort on a slow machine, since
     /// a comparison that hits it may differ from run to run (a warning says so).
     pub total_timeout: Duration,
+    /// Threads the comparison may use (this one included). The output is the same bytes
+    /// whatever the number. One by default: a caller that already runs comparisons side by
+    /// side (a build) keeps its cores; `remiss diff`, comparing one pair, gives it two.
+    pub threads: usize,
 }
 
 impl Default for Options {
@@ -87,6 +92,7 @@ impl Default for Options {
         Options {
             total_work: words::TOTAL_WORK,
             total_timeout: Duration::from_secs(120),
+            threads: 1,
         }
     }
 }
@@ -462,14 +468,14 @@ pub fn paragraph_text(p: &Paragraf) -> String {
     s
 }
 
-/// [`words::text_key`] of [`paragraph_text`], without building the text: every paragraph
-/// of both versions is keyed, and most are never needed as text.
-fn paragraph_key(p: &Paragraf) -> u64 {
+/// [`words::text_key`] of [`paragraph_text`], and the length of that text, without
+/// building it: every paragraph of both versions is keyed, and most are never needed as text.
+fn paragraph_key_len(p: &Paragraf) -> (u64, usize) {
     let mut len = 0;
     paragraph_pieces(p, |piece| len += piece.len());
     let mut h = words::KeyHasher::new(len);
     paragraph_pieces(p, |piece| h.write(piece.as_bytes()));
-    h.finish()
+    (h.finish(), len)
 }
 
 /// The pieces [`paragraph_text`] is made of, in order (the one definition of the compared
@@ -534,14 +540,26 @@ pub fn allmanna_rad_text(p: &Paragraf) -> String {
     s
 }
 
-fn units(reg: &Regulation) -> Vec<Unit<'_>> {
-    reg.paragraphs()
-        .map(|p| Unit {
-            p,
-            address: p.address,
-            key: paragraph_key(p),
-            repealed: p.repealed.is_some(),
-            fp: std::cell::OnceCell::new(),
+/// Every paragraph in order, in a vector sized first: a flattened iterator does not know
+/// its length, and growing copies.
+fn all_paragraphs(r: &Regulation) -> Vec<&Paragraf> {
+    let mut v = Vec::with_capacity(r.paragraph_count());
+    v.extend(r.paragraphs());
+    v
+}
+
+fn units<'a>(ps: &[&'a Paragraf]) -> Vec<Unit<'a>> {
+    ps.iter()
+        .map(|&p| {
+            let (key, len) = paragraph_key_len(p);
+            Unit {
+                p,
+                address: p.address,
+                key,
+                len,
+                repealed: p.repealed.is_some(),
+                fp: std::sync::OnceLock::new(),
+            }
         })
         .collect()
 }
@@ -600,11 +618,10 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
         fallbacks: 0,
         whitespace_only: 0,
     };
-    let op: Vec<&Paragraf> = old.paragraphs().collect();
-    let np: Vec<&Paragraf> = new.paragraphs().collect();
-    let ou = units(old);
-    let nu = units(new);
-    let links = seq::align(&ou, &nu);
+    let (op, np) = (all_paragraphs(old), all_paragraphs(new));
+    let ou = units(&op);
+    let nu = units(&np);
+    let links = seq::align(&ou, &nu, opts.threads);
 
     // Chapter of each paragraph, and where each old chapter went (by its paragraphs).
     let chap_of = |reg: &Regulation| -> Vec<usize> {
@@ -617,7 +634,6 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
     let (oc, nc) = (chap_of(old), chap_of(new));
     let chapter_map = map_chapters(old, new, &links, &oc, &nc);
 
-    let mut entries: Vec<Entry> = Vec::new();
     let mut om = vec![false; ou.len()];
     let mut nm = vec![false; nu.len()];
     for l in &links {
@@ -627,6 +643,18 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
         for &j in &l.new {
             nm[j] = true;
         }
+    }
+    // Every link, removed and added paragraph is one entry: sized once, as the entries are
+    // large and growing the vector would copy them into fresh pages again and again.
+    let unlinked = om.iter().filter(|m| !**m).count() + nm.iter().filter(|m| !**m).count();
+    let mut entries: Vec<Entry> = Vec::with_capacity(links.len() + unlinked);
+    let mut diffs = all_link_diffs(&links, &op, &np, &ou, &nu, &mut differ, opts.threads)
+        .into_iter()
+        .peekable();
+    for (k, l) in links.iter().enumerate() {
+        let d = diffs
+            .next_if(|(at, _)| *at == k)
+            .map_or_else(LinkDiffs::trivial, |(_, d)| d);
         entries.push(linked_entry(
             l,
             &op,
@@ -636,7 +664,7 @@ pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
             &oc,
             &nc,
             &chapter_map,
-            &mut differ,
+            d,
         ));
     }
     // `Har betecknats 23 a §` left at the old label of a renumbered paragraph goes with it.
@@ -821,18 +849,50 @@ fn single(
     }
 }
 
-#[allow(clippy::too_many_arguments)] // the alignment's parts, all read-only but the differ
-fn linked_entry(
+/// The word diffs of one link, and the texts of its allmänna råd: the costly, independent
+/// part of its [`Entry`], done before the entry is built (on helper threads, maybe).
+#[derive(Default)]
+struct LinkDiffs {
+    /// The wording (similarity 1 and no ops when identical).
+    d: WordDiff,
+    /// The allmänna råd texts of the old and the new side (empty when there are none).
+    oa: String,
+    na: String,
+    /// Their diff, when both sides have some.
+    ad: Option<WordDiff>,
+}
+
+impl LinkDiffs {
+    /// What [`link_diffs`] gives for identical wording and no allmänna råd.
+    fn trivial() -> LinkDiffs {
+        LinkDiffs {
+            d: WordDiff {
+                similarity: 1.0,
+                ..WordDiff::default()
+            },
+            ..LinkDiffs::default()
+        }
+    }
+    /// Identical wording and no allmänna råd: nothing to hold.
+    fn is_trivial(&self) -> bool {
+        self.d.ops.is_empty()
+            && self.d.similarity == 1.0
+            && !self.d.fallback
+            && self.oa.is_empty()
+            && self.na.is_empty()
+    }
+}
+
+/// The diffs of link `l`, spending from `differ` in the order a serial run does (wording,
+/// then allmänna råd).
+fn link_diffs(
     l: &Link,
     op: &[&Paragraf],
     np: &[&Paragraf],
     ou: &[Unit<'_>],
     nu: &[Unit<'_>],
-    oc: &[usize],
-    nc: &[usize],
-    chapter_map: &[Option<usize>],
     differ: &mut Differ,
-) -> Entry {
+) -> LinkDiffs {
     let join = |units: &[Unit<'_>], idx: &[usize]| -> String {
         idx.iter()
             .map(|&k| units[k].text())
@@ -858,6 +918,85 @@ fn linked_entry(
             .join("\n")
     };
     let (oa, na) = (ar_of(op, &l.old), ar_of(np, &l.new));
+    let ad = (!oa.is_empty() && !na.is_empty()).then(|| differ.diff(&oa, &na));
+    LinkDiffs { d, oa, na, ad }
+}
+
+/// The diffs of every link, in link order, spending from `differ` exactly as one
+/// [`link_diffs`] after the other would. With more than one thread each link is diffed
+/// against a budget of its own, and the shared budget is then charged in link order: a
+/// link the budget could not have paid for where it stands is diffed again here, against
+/// what is left, so the outcome (fallbacks included) is the serial one.
+#[allow(clippy::too_many_arguments)] // the two versions' tables, as `linked_entry` takes
+fn all_link_diffs(
+    links: &[Link],
+    op: &[&Paragraf],
+    np: &[&Paragraf],
+    ou: &[Unit<'_>],
+    nu: &[Unit<'_>],
+    differ: &mut Differ,
+    threads: usize,
+) -> Vec<(usize, LinkDiffs)> {
+    // The texts that will be diffed (a pair with the same key is almost always identical):
+    // too few of them, and a helper thread would cost more than it saves.
+    let to_diff: usize = links
+        .iter()
+        .filter(|l| !(l.old.len() == 1 && l.new.len() == 1 && ou[l.old[0]].key == nu[l.new[0]].key))
+        .map(|l| {
+            l.old.iter().map(|&i| ou[i].len).sum::<usize>()
+                + l.new.iter().map(|&j| nu[j].len).sum::<usize>()
+        })
+        .sum();
+    if threads <= 1 || !par::worth_sharing(to_diff) {
+        return links
+            .iter()
+            .enumerate()
+            .map(|(k, l)| (k, link_diffs(l, op, np, ou, nu, differ)))
+            .filter(|(_, d)| !d.is_trivial())
+            .collect();
+    }
+    let cap = differ.budget.cap;
+    let done = par::map_sparse(links.len(), threads, 8, |k| {
+        let mut own = Differ {
+            budget: words::Budget::new(u64::MAX, cap),
+            fallbacks: 0,
+            whitespace_only: 0,
+        };
+        let d = link_diffs(&links[k], op, np, ou, nu, &mut own);
+        let spent = u64::MAX - own.budget.left;
+        (spent > 0 || !d.is_trivial() || own.whitespace_only > 0).then_some((d, spent, own))
+    });
+    let mut out = Vec::with_capacity(done.len());
+    for (k, (d, spent, own)) in done {
+        let d = if spent > differ.budget.left {
+            link_diffs(&links[k], op, np, ou, nu, differ)
+        } else {
+            differ.budget.left -= spent;
+            differ.budget.capped += own.budget.capped;
+            differ.fallbacks += own.fallbacks;
+            differ.whitespace_only += own.whitespace_only;
+            d
+        };
+        if !d.is_trivial() {
+            out.push((k, d));
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)] // the alignment's parts, all read-only
+fn linked_entry(
+    l: &Link,
+    op: &[&Paragraf],
+    np: &[&Paragraf],
+    ou: &[Unit<'_>],
+    nu: &[Unit<'_>],
+    oc: &[usize],
+    nc: &[usize],
+    chapter_map: &[Option<usize>],
+    diffs: LinkDiffs,
+) -> Entry {
+    let LinkDiffs { d, oa, na, ad } = diffs;
     let allmanna_rad = match (oa.is_empty(), na.is_empty()) {
         (true, true) => None,
         (false, true) => Some(ArChange {
@@ -869,7 +1008,7 @@ fn linked_entry(
             changes: vec![Op::Insert { new: na }],
         }),
         (false, false) => {
-            let ad = differ.diff(&oa, &na);
+            let ad = ad.unwrap_or_default();
             Some(ArChange {
                 relation: if ad.ops.is_empty() {
                     Relation::Unchanged

@@ -80,6 +80,17 @@ fn compare_files(a: &Args) -> CmdResult {
         output::check_not_input(out, &inputs)
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
+    // Two threads where there are two processors: the two versions are independent, and so
+    // are the word diffs of the aligned pairs.
+    let threads = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+        2
+    } else {
+        1
+    };
+    let opts = Options {
+        threads,
+        ..Options::default()
+    };
     let (old, new) = match &a.new {
         Some(new_path) => {
             let read_new = || {
@@ -96,7 +107,7 @@ fn compare_files(a: &Args) -> CmdResult {
             // errors are reported in the same order as when read one after the other. With
             // a single processor the second thread only costs (its start, its own heap:
             // about 1% of the cpu time on the bench pair), so there both are read in turn.
-            let side_by_side = std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+            let side_by_side = threads > 1;
             let (old_read, new_read) = if side_by_side {
                 std::thread::scope(|s| {
                     let old = s.spawn(|| remiss::read_regulation(&a.old));
@@ -114,7 +125,7 @@ fn compare_files(a: &Args) -> CmdResult {
             let new_read = match new_read {
                 Ok(New::Amendment(text)) => {
                     let old_read = old_read.with_context(old_context)?;
-                    return amendment(a, new_path, old_read, text, &inputs);
+                    return amendment(a, new_path, old_read, text, &inputs, &opts);
                 }
                 Ok(New::Regulation(parsed)) => Ok(*parsed),
                 Err(e @ remiss::Error::NotARegulation { .. }) => Err(e),
@@ -132,7 +143,7 @@ fn compare_files(a: &Args) -> CmdResult {
         None => tracked_states(&a.old)?,
     };
 
-    let map = compare::align(&old, &new, &Options::default());
+    let map = compare::align(&old, &new, &opts);
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }
@@ -294,6 +305,7 @@ fn amendment(
     (old, old_text): (remiss::regulation::Regulation, remiss::source::Text),
     new_text: remiss::source::Text,
     inputs: &[&Path],
+    opts: &Options,
 ) -> CmdResult {
     super::notices(&old_text);
     super::notices(&new_text);
@@ -304,7 +316,7 @@ fn amendment(
     for w in &outcome.warnings {
         eprintln!("warning: {w}");
     }
-    let map = compare::align(&old, &new, &Options::default());
+    let map = compare::align(&old, &new, opts);
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }

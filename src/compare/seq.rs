@@ -57,10 +57,13 @@ pub(crate) struct Unit<'a> {
     pub address: Address,
     /// Hash of the compared text (see [`super::words::text_key`]).
     pub key: u64,
+    /// Length of the compared text in bytes: what fingerprinting or diffing it costs.
+    pub len: usize,
     /// A `Har upphävts genom ...` placeholder.
     pub repealed: bool,
     /// Computed on first use: most paragraphs are anchored by their key and never need it.
-    pub fp: std::cell::OnceCell<Fingerprint>,
+    /// (A lock, not a cell, so that the units can be shared with helper threads.)
+    pub fp: std::sync::OnceLock<Fingerprint>,
 }
 
 impl Unit<'_> {
@@ -109,8 +112,9 @@ pub(crate) fn same_text(a: &Unit<'_>, b: &Unit<'_>) -> bool {
     parts_equal || a.text() == b.text()
 }
 
-/// Aligns two paragraph sequences. Every index appears in at most one link.
-pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
+/// Aligns two paragraph sequences. Every index appears in at most one link. `threads`
+/// (at least one) may share the fingerprinting; the result is the same whatever it is.
+pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<Link> {
     let mut links: Vec<Link> = Vec::new();
     let mut om = vec![false; old.len()];
     let mut nm = vec![false; new.len()];
@@ -189,6 +193,35 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
         }
     }
 
+    // Every paragraph left without an anchor is compared with others by its fingerprint
+    // from here on (between anchors, and in the move search), as long as the other side
+    // has one left too: with helper threads, those fingerprints are made up front, side by
+    // side, instead of one by one as the comparisons first ask for them.
+    if threads > 1 {
+        let open = |units: &[Unit<'_>], taken: &[bool]| -> Vec<usize> {
+            (0..units.len())
+                .filter(|&i| !taken[i] && !units[i].repealed)
+                .collect()
+        };
+        let (oo, on) = (open(old, &om), open(new, &nm));
+        if !oo.is_empty() && !on.is_empty() {
+            // Longest first, one at a time: the few long paragraphs are most of the work,
+            // and so none is left for one thread alone at the end.
+            let mut all: Vec<&Unit<'_>> = oo
+                .iter()
+                .map(|&i| &old[i])
+                .chain(on.iter().map(|&j| &new[j]))
+                .collect();
+            if super::par::worth_sharing(all.iter().map(|u| u.len).sum()) {
+                all.sort_by_key(|u| std::cmp::Reverse(u.len));
+                super::par::map_sparse(all.len(), threads, 1, |k| {
+                    all[k].fp();
+                    None::<()>
+                });
+            }
+        }
+    }
+
     // The sequence alignment between consecutive anchors.
     let mut prev = (0usize, 0usize);
     let ends = seq_anchors
@@ -239,7 +272,7 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>]) -> Vec<Link> {
     let ln: Vec<usize> = (0..new.len())
         .filter(|&j| !nm[j] && !new[j].repealed)
         .collect();
-    for (i, j, in_sequence) in reassign(old, new, &lo, &ln, &open) {
+    for (i, j, in_sequence) in reassign(old, new, &lo, &ln, &open, threads) {
         links.push(Link {
             old: vec![i],
             new: vec![j],
@@ -497,22 +530,41 @@ fn candidates(
     new: &[Unit<'_>],
     lo: &[usize],
     ln: &[usize],
+    threads: usize,
 ) -> Vec<(usize, usize, f64)> {
     let mut out: Vec<(usize, usize, f64)> = Vec::new();
     if lo.is_empty() || ln.is_empty() {
         return out;
     }
+    let sim = |x: usize, y: usize| content_sim_at_least(old[x].fp(), new[y].fp(), MOVE_MIN);
     let mut consider = |x: usize, y: usize| {
-        if let Some(s) = content_sim_at_least(old[x].fp(), new[y].fp(), MOVE_MIN) {
+        if let Some(s) = sim(x, y) {
             out.push((x, y, s));
         }
     };
-    if lo.len() * ln.len() <= MAX_MOVE_PAIRS {
+    // Shared out above about a hundred pairs (about what starting a thread costs).
+    let threads = if lo.len() * ln.len() >= 128 {
+        threads
+    } else {
+        1
+    };
+    if lo.len() * ln.len() <= MAX_MOVE_PAIRS && threads <= 1 {
         for &x in lo {
             for &y in ln {
                 consider(x, y);
             }
         }
+    } else if lo.len() * ln.len() <= MAX_MOVE_PAIRS {
+        // Every pair: the rows are independent, shared out and put back in order.
+        let rows = super::par::map_sparse(lo.len(), threads, 1, |r| {
+            let x = lo[r];
+            let row: Vec<(usize, usize, f64)> = ln
+                .iter()
+                .filter_map(|&y| sim(x, y).map(|s| (x, y, s)))
+                .collect();
+            (!row.is_empty()).then_some(row)
+        });
+        out.extend(rows.into_iter().flat_map(|(_, row)| row));
     } else {
         // Candidates share at least a few rare words.
         let mut index: HashMap<u32, Vec<usize>> = HashMap::default();
@@ -552,9 +604,10 @@ fn reassign(
     lo: &[usize],
     ln: &[usize],
     open: &[(usize, usize)],
+    threads: usize,
 ) -> Vec<(usize, usize, bool)> {
     let in_seq: HashSet<(usize, usize)> = open.iter().copied().collect();
-    let mut edges: Vec<(usize, usize, f64)> = candidates(old, new, lo, ln);
+    let mut edges: Vec<(usize, usize, f64)> = candidates(old, new, lo, ln, threads);
     for &(i, j) in open {
         if !edges.iter().any(|&(x, y, _)| (x, y) == (i, j)) {
             edges.push((i, j, content_sim(old[i].fp(), new[j].fp())));

@@ -1,0 +1,84 @@
+//! Stage 3, helper: runs the independent pieces of one comparison (fingerprints, the word
+//! diffs of aligned pairs) on a few threads, with the results handed back in input order,
+//! so the output does not depend on the thread count or on which thread did what.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Less work than about this many bytes of paragraph text is done on one thread: starting
+/// a thread (its stack, its heap, the wake-up) costs about what 15 kB of fingerprinting or
+/// a few kB of word diff does.
+const MIN_SHARED_BYTES: usize = 16 * 1024;
+
+/// Whether work on `bytes` of text is worth a helper thread. Always in unit tests, so that
+/// they share out even their small examples and check that the result is the same.
+pub(crate) fn worth_sharing(bytes: usize) -> bool {
+    cfg!(test) || bytes >= MIN_SHARED_BYTES
+}
+
+/// `f(i)` for every `i` in `0..n` on up to `threads` threads (this one included), and the
+/// `Some` results as `(i, value)` in increasing `i`. The items are taken `chunk` at a time
+/// (small chunks keep both threads busy to the end where a few items are costly, and an
+/// atomic increment a chunk costs nothing beside a paragraph's work). With one thread,
+/// everything runs here in order.
+pub(crate) fn map_sparse<T: Send>(
+    n: usize,
+    threads: usize,
+    chunk: usize,
+    f: impl Fn(usize) -> Option<T> + Sync,
+) -> Vec<(usize, T)> {
+    let chunk = chunk.max(1);
+    let threads = threads.min(n.div_ceil(chunk)).max(1);
+    if threads == 1 {
+        return (0..n).filter_map(|i| f(i).map(|v| (i, v))).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let start = next.fetch_add(chunk, Ordering::Relaxed);
+            if start >= n {
+                return out;
+            }
+            for i in start..(start + chunk).min(n) {
+                if let Some(v) = f(i) {
+                    out.push((i, v));
+                }
+            }
+        }
+    };
+    let mut all = std::thread::scope(|s| {
+        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let mut all = work();
+        for h in helpers {
+            // A panic in a helper is a bug in this crate: carried over as it is.
+            all.extend(
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        all
+    });
+    // Each index appears once, so the order is total.
+    all.sort_unstable_by_key(|&(i, _)| i);
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_input_order_whatever_the_thread_count() {
+        let f = |i: usize| (!i.is_multiple_of(3)).then(|| i * i);
+        let one = map_sparse(1000, 1, 8, f);
+        assert_eq!(one.len(), 666);
+        assert!(one.windows(2).all(|w| w[0].0 < w[1].0));
+        for t in [2, 3, 8] {
+            for chunk in [0, 1, 7, 2000] {
+                assert_eq!(map_sparse(1000, t, chunk, f), one);
+            }
+        }
+        assert!(map_sparse(0, 2, 1, f).is_empty());
+        assert_eq!(map_sparse(5, 2, 1, f), [(1, 1), (2, 4), (4, 16)]);
+    }
+}
