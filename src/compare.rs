@@ -264,8 +264,9 @@ pub struct Entry {
     pub changes: Vec<Op>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allmanna_rad: Option<ArChange>,
+    /// Boxed: few entries have one, and every entry would otherwise carry its room.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub metadata: Option<MetaChange>,
+    pub metadata: Option<Box<MetaChange>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub repealed: Option<String>,
     #[serde(skip_serializing_if = "is_false")]
@@ -1047,10 +1048,20 @@ fn linked_entry(
             Relation::Renumbered
         }
     };
+    // Compared in place, copied only when they differ (rarely).
     let metadata = (l.old.len() == 1 && l.new.len() == 1)
-        .then(|| (meta(op[l.old[0]]), meta(np[l.new[0]])))
-        .filter(|(a, b)| a != b)
-        .map(|(old, new)| MetaChange { old, new });
+        .then(|| (op[l.old[0]], np[l.new[0]]))
+        .filter(|(a, b)| {
+            a.amended_by != b.amended_by
+                || a.in_force_from != b.in_force_from
+                || a.in_force_until != b.in_force_until
+        })
+        .map(|(a, b)| {
+            Box::new(MetaChange {
+                old: meta(a),
+                new: meta(b),
+            })
+        });
     Entry {
         relation,
         old: l.old.iter().map(|&i| op[i].address).collect(),
