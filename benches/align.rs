@@ -3,6 +3,9 @@
 //! of `benches/diff.sh` (each version four times over, chapters shifted by 15 per copy, the
 //! övergångsbestämmelser once), built the same way in memory.
 //!
+//! The four-copy pair runs once on one thread and once on two, as `remiss diff` does where
+//! there are two processors.
+//!
 //! Run with `cargo bench --bench align`. Instruction counts, which do not depend on the
 //! machine's load: `valgrind --tool=callgrind --toggle-collect='remiss::compare::align*'` on
 //! `remiss diff` of the pair `benches/diff.sh` builds.
@@ -69,6 +72,15 @@ fn bench(c: &mut Criterion) {
     assert!(old4.paragraph_count() > 900 && new4.paragraph_count() > 900);
     g.bench_function("four-copy pair (~970 paragraphs)", |b| {
         b.iter(|| align(black_box(&old4), black_box(&new4), &Options::default()))
+    });
+    // As `remiss diff` runs it on two processors (the same map; compare the two lines of
+    // one run, as the machine's load moves both).
+    let two = Options {
+        threads: 2,
+        ..Options::default()
+    };
+    g.bench_function("four-copy pair (~970 paragraphs), two threads", |b| {
+        b.iter(|| align(black_box(&old4), black_box(&new4), &two))
     });
     g.finish();
 }

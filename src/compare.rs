@@ -549,10 +549,31 @@ fn all_paragraphs(r: &Regulation) -> Vec<&Paragraf> {
     v
 }
 
-fn units<'a>(ps: &[&'a Paragraf]) -> Vec<Unit<'a>> {
+/// What the alignment needs of one version alone (the key and the length of every
+/// paragraph's compared text), made where that version was read: `remiss diff` makes it on
+/// the thread that parsed the version, while the other version is still being parsed.
+pub struct Prepared {
+    keys: Vec<(u64, usize)>,
+}
+
+impl Prepared {
+    pub fn of(reg: &Regulation) -> Prepared {
+        let mut keys = Vec::with_capacity(reg.paragraph_count());
+        keys.extend(reg.paragraphs().map(paragraph_key_len));
+        Prepared { keys }
+    }
+}
+
+fn units<'a>(ps: &[&'a Paragraf], prepared: Option<Prepared>) -> Vec<Unit<'a>> {
+    // Made for another text (not by this crate's callers), it would be worse than none.
+    let keys = prepared
+        .map(|p| p.keys)
+        .filter(|k| k.len() == ps.len())
+        .unwrap_or_default();
     ps.iter()
-        .map(|&p| {
-            let (key, len) = paragraph_key_len(p);
+        .enumerate()
+        .map(|(i, &p)| {
+            let (key, len) = keys.get(i).copied().unwrap_or_else(|| paragraph_key_len(p));
             Unit {
                 p,
                 address: p.address,
@@ -614,14 +635,26 @@ impl Differ {
 
 /// Compares two versions of a regulation.
 pub fn align(old: &Regulation, new: &Regulation, opts: &Options) -> VersionMap {
+    align_prepared(old, new, None, opts)
+}
+
+/// [`align`], with what each version needs alone already made ([`Prepared::of`] of `old`
+/// and of `new`, in that order).
+pub fn align_prepared(
+    old: &Regulation,
+    new: &Regulation,
+    prepared: Option<(Prepared, Prepared)>,
+    opts: &Options,
+) -> VersionMap {
+    let (po, pn) = prepared.unzip();
     let mut differ = Differ {
         budget: words::Budget::new(opts.total_work, Instant::now() + opts.total_timeout),
         fallbacks: 0,
         whitespace_only: 0,
     };
     let (op, np) = (all_paragraphs(old), all_paragraphs(new));
-    let ou = units(&op);
-    let nu = units(&np);
+    let ou = units(&op, po);
+    let nu = units(&np, pn);
     let links = seq::align(&ou, &nu, opts.threads);
 
     // Chapter of each paragraph, and where each old chapter went (by its paragraphs).

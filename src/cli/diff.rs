@@ -91,7 +91,7 @@ fn compare_files(a: &Args) -> CmdResult {
         threads,
         ..Options::default()
     };
-    let (old, new) = match &a.new {
+    let (old, new, prepared) = match &a.new {
         Some(new_path) => {
             let read_new = || {
                 remiss::source::read(new_path).and_then(|text| {
@@ -108,13 +108,27 @@ fn compare_files(a: &Args) -> CmdResult {
             // a single processor the second thread only costs (its start, its own heap:
             // about 1% of the cpu time on the bench pair), so there both are read in turn.
             let side_by_side = threads > 1;
+            // With two threads, each also makes what the alignment needs of its version
+            // alone (its paragraph keys), while the other may still be parsing.
+            let mut prepared = None;
             let (old_read, new_read) = if side_by_side {
                 std::thread::scope(|s| {
-                    let old = s.spawn(|| remiss::read_regulation(&a.old));
+                    let old = s.spawn(|| {
+                        remiss::read_regulation(&a.old)
+                            .map(|read| (compare::Prepared::of(&read.0), read))
+                    });
                     let new = read_new();
+                    let new_prepared = match &new {
+                        Ok(New::Regulation(parsed)) => Some(compare::Prepared::of(&parsed.0)),
+                        _ => None,
+                    };
                     let old = old
                         .join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    let old = old.map(|(old_prepared, read)| {
+                        prepared = new_prepared.map(|n| (old_prepared, n));
+                        read
+                    });
                     (old, new)
                 })
             } else {
@@ -138,12 +152,15 @@ fn compare_files(a: &Args) -> CmdResult {
             let (new, new_text) = new_read.with_context(new_context)?;
             super::notices(&new_text);
             drop(new_text);
-            (old, new)
+            (old, new, prepared)
         }
-        None => tracked_states(&a.old)?,
+        None => {
+            let (old, new) = tracked_states(&a.old)?;
+            (old, new, None)
+        }
     };
 
-    let map = compare::align(&old, &new, &opts);
+    let map = compare::align_prepared(&old, &new, prepared, &opts);
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }

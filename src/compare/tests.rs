@@ -1036,3 +1036,34 @@ fn the_map_is_the_same_whatever_the_thread_count_and_the_budget() {
     // Some budget ran out between two pairs (the case the charging in order is for).
     assert!(partial > 0);
 }
+
+#[test]
+fn keys_made_ahead_give_the_same_map_and_keys_of_another_text_are_not_used() {
+    let lek = |v: &str| {
+        reg(&std::fs::read_to_string(format!(
+            "{}/corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-{v}.txt",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap_or_default())
+    };
+    let (a, b) = (lek("14"), lek("15"));
+    let json = |m: &VersionMap| serde_json::to_string(m).unwrap_or_default();
+    let plain = json(&align(&a, &b, &Options::default()));
+    let ahead = align_prepared(
+        &a,
+        &b,
+        Some((Prepared::of(&a), Prepared::of(&b))),
+        &Options::default(),
+    );
+    assert!(json(&ahead) == plain);
+    // Keys of a text with another number of paragraphs are ignored, not trusted.
+    let other = reg("1 § En enda paragraf.\n");
+    assert_ne!(other.paragraph_count(), a.paragraph_count());
+    let mixed = align_prepared(
+        &a,
+        &b,
+        Some((Prepared::of(&other), Prepared::of(&b))),
+        &Options::default(),
+    );
+    assert!(json(&mixed) == plain);
+}
