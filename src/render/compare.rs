@@ -169,6 +169,13 @@ fn blocks<'a>(rows: &[Row<'a>]) -> Vec<Block<'a>> {
     out
 }
 
+/// How many paragraphs a run of rows holds.
+fn run_paragraphs(rows: &[Row<'_>]) -> usize {
+    rows.iter()
+        .filter(|r| matches!(r, Row::Paragraph(_)))
+        .count()
+}
+
 /// `1 kap. 1–6 §§`, or `1 kap. 1 § – 7 kap. 41 §` for a run across chapters.
 fn run_label(rows: &[Row<'_>]) -> String {
     let addrs: Vec<Address> = rows
@@ -1216,10 +1223,24 @@ pub fn write_html(
     let paras = Paras::of(map, old, new);
     let head = view_head(map, Vec::new(), false);
     let blocks = blocks(&rows(map));
-    html::write_page(w, &head, labels, &mut |each| {
-        blocks
-            .iter()
-            .try_for_each(|b| each(&block_view(b, &paras, false)))
+    html::write_page(w, &head, labels, &mut |o, out| {
+        blocks.iter().try_for_each(|b| {
+            match b {
+                Block::Show(r) => html::row(o, &row_view(*r, &paras, false), false),
+                Block::Same(v) => {
+                    html::same_open(o, run_paragraphs(v), &run_label(v));
+                    for r in v {
+                        match r {
+                            Row::Paragraph(e) if html::unchanged_paragraph(o, e, &paras) => {}
+                            Row::Rubrik(x) => html::inner_rubrik(o, x.new_text.as_deref()),
+                            _ => html::row(o, &row_view(*r, &paras, false), true),
+                        }
+                    }
+                    html::same_close(o);
+                }
+            }
+            out(o)
+        })
     })
 }
 
@@ -1243,7 +1264,7 @@ fn block_view(b: &Block<'_>, paras: &Paras<'_>, md: bool) -> RowView {
     match b {
         Block::Show(r) => row_view(*r, paras, md),
         Block::Same(v) => RowView::Same {
-            paragraphs: v.iter().filter(|r| matches!(r, Row::Paragraph(_))).count(),
+            paragraphs: run_paragraphs(v),
             label: run_label(v),
             rows: v.iter().map(|r| row_view(*r, paras, md)).collect(),
         },

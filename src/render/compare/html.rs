@@ -7,8 +7,11 @@
 //! the page as before, and tests render the default template on real version pairs and
 //! require these bytes.
 
-use super::{CellView, ComparisonView, HeadingView, PartView, RowView, RubrikSide, Seg};
-use crate::compare::Relation;
+use super::{
+    CellView, ComparisonView, HeadingView, Paras, PartView, RowView, RubrikSide, Seg, Side,
+};
+use crate::compare::{Entry, Relation, allmanna_rad_text, paragraph_text};
+use crate::render::sv;
 use std::io::{self, Write};
 
 /// `style.css` as the templates include it: it holds no template syntax, so its rendering
@@ -183,7 +186,7 @@ fn rubrik(o: &mut String, relation: Relation, note: &str, side: Option<&RubrikSi
 }
 
 /// One row of the table (the template's `row` macro); `inner` inside an unfolded run.
-fn row(o: &mut String, r: &RowView, inner: bool) {
+pub(super) fn row(o: &mut String, r: &RowView, inner: bool) {
     match r {
         RowView::Paragraph {
             relation,
@@ -260,6 +263,94 @@ fn row(o: &mut String, r: &RowView, inner: bool) {
     }
 }
 
+/// An unchanged paragraph inside a folded run, written straight from its entry and
+/// paragraphs: the bytes [`row`] writes for its [`RowView`], without making the view (a
+/// String for every line and run of both cells, and nearly every paragraph of a statute
+/// is in a run). False, with nothing written, for a paragraph this does not cover (word
+/// changes, a note beside the relation, allmänna råd that differ): the view writes those.
+pub(super) fn unchanged_paragraph(o: &mut String, e: &Entry, paras: &Paras<'_>) -> bool {
+    let plain = e.relation == Relation::Unchanged
+        && !e.new.is_empty()
+        && e.changes.is_empty()
+        && e.moved_wording.is_empty()
+        && e.allmanna_rad
+            .as_ref()
+            .is_none_or(|a| a.relation == Relation::Unchanged)
+        && paras.reuse_of(e).is_none();
+    if !plain {
+        return false;
+    }
+    // The row's id is its first new id, or `old-` and its first old id; that old id needs
+    // no anchor of its own.
+    let own = match e.new_ids.first() {
+        Some(id) => id.strip_prefix("old-"),
+        None => e.old_ids.first().map(String::as_str),
+    };
+    for x in e.old_ids.iter().filter(|x| own != Some(x.as_str())) {
+        o.push_str("<tr class=\"anchor\" id=\"old-");
+        esc(o, x);
+        o.push_str("\"></tr>");
+    }
+    o.push_str("<tr class=\"p unchanged\" id=\"");
+    esc(o, e.new_ids.first().map_or("", String::as_str));
+    o.push_str("\"><td colspan=\"2\"><div><span class=\"lbl\">");
+    for (i, a) in e.new.iter().enumerate() {
+        if i > 0 {
+            o.push_str(" och ");
+        }
+        esc(o, &a.display_typo());
+    }
+    o.push_str("</span></div>");
+    for p in paras.at(Side::New, &e.new_pos) {
+        plain_lines(o, &paragraph_text(p));
+    }
+    if let Some(m) = &e.metadata {
+        let meta = sv::amendment_note(&m.old.amended_by, &m.new.amended_by);
+        if !meta.is_empty() {
+            o.push_str("<div class=\"meta\">");
+            esc(o, &meta);
+            o.push_str("</div>");
+        }
+    }
+    let ar: Vec<String> = paras
+        .at(Side::New, &e.new_pos)
+        .map(allmanna_rad_text)
+        .filter(|t| t.bytes().any(|b| b != b'\n'))
+        .collect();
+    if !ar.is_empty() {
+        o.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd</div>");
+        for t in &ar {
+            plain_lines(o, t);
+        }
+        o.push_str("</div>");
+    }
+    o.push_str("</td></tr>");
+    true
+}
+
+/// A rubrik inside a folded run: its new text, if any (what [`row`] writes for it).
+pub(super) fn inner_rubrik(o: &mut String, new_text: Option<&str>) {
+    o.push_str("<tr class=\"rubrik\"><td colspan=\"2\">");
+    if let Some(t) = new_text {
+        esc(o, t);
+    }
+    o.push_str("</td></tr>");
+}
+
+/// Each non-empty line of `text` as a `<p>`: the [`lines`] of its plain lines.
+fn plain_lines(o: &mut String, text: &str) {
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()).chain([text.len()]) {
+        // `\n` is ASCII, so both ends are on char boundaries.
+        if end > start {
+            o.push_str("<p>");
+            esc(o, &text[start..end]);
+            o.push_str("</p>");
+        }
+        start = end + 1;
+    }
+}
+
 /// One side of a changed part (the template's `part` macro).
 fn part(o: &mut String, p: &PartView, ls: Option<&[Vec<Seg>]>, tag: &str) {
     match ls.filter(|l| !l.is_empty()) {
@@ -288,7 +379,12 @@ pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
         &mut o,
         cmp,
         labels,
-        &mut |each| cmp.rows.iter().try_for_each(&mut *each),
+        &mut |o, out| {
+            cmp.rows.iter().try_for_each(|r| {
+                top_row(o, r);
+                out(o)
+            })
+        },
         &mut |_| Ok(()),
     );
     o
@@ -319,8 +415,54 @@ pub fn write_page(
 /// (each doubling is a new block), some 500 page faults.
 const PIECE: usize = 1 << 16;
 
-/// The rows of a parallelluppställning: calls its argument with each row in turn.
-pub type Rows<'a> = &'a mut dyn FnMut(&mut dyn FnMut(&RowView) -> io::Result<()>) -> io::Result<()>;
+/// The rows of a parallelluppställning: writes each row into the page (its first
+/// argument), with [`top_row`] or a writer of the same bytes, and calls its second
+/// argument after each row.
+pub type Rows<'a> =
+    &'a mut dyn FnMut(&mut String, &mut dyn FnMut(&mut String) -> io::Result<()>) -> io::Result<()>;
+
+/// A row of the table as the page shows it: a changed row, or a run of unchanged ones
+/// folded under `– – –`.
+pub(super) fn top_row(o: &mut String, r: &RowView) {
+    match r {
+        RowView::Same {
+            paragraphs,
+            label,
+            rows,
+        } => {
+            same_open(o, *paragraphs, label);
+            for x in rows {
+                row(o, x, true);
+            }
+            same_close(o);
+        }
+        _ => row(o, r, false),
+    }
+}
+
+/// What comes before the rows of a run of `paragraphs` unchanged paragraphs named `label`.
+pub(super) fn same_open(o: &mut String, paragraphs: usize, label: &str) {
+    o.push_str(
+        "<tr class=\"same\"><td colspan=\"2\"><details><summary><span class=\"dash\">– – –</span>",
+    );
+    match paragraphs {
+        0 => o.push_str("oförändrade rubriker"),
+        1 => {
+            esc(o, label);
+            o.push_str(" oförändrad");
+        }
+        _ => {
+            esc(o, label);
+            o.push_str(" oförändrade");
+        }
+    }
+    o.push_str("<span class=\"more\">visa</span></summary><table class=\"inner\"><tbody>");
+}
+
+/// What comes after the rows of a run.
+pub(super) fn same_close(o: &mut String) {
+    o.push_str("</tbody></table></details></td></tr>\n");
+}
 
 /// Appends the page to `o` with the rows `rows` gives, calling `out` after each row (with
 /// `o`, which it may write out and empty).
@@ -405,37 +547,7 @@ fn page_into(
     o.push_str("</th><th>");
     esc(o, new_label);
     o.push_str("</th></tr></thead>\n<tbody>\n");
-    rows(&mut |r| {
-        match r {
-            RowView::Same {
-                paragraphs,
-                label,
-                rows,
-            } => {
-                o.push_str("<tr class=\"same\"><td colspan=\"2\"><details><summary><span class=\"dash\">– – –</span>");
-                match paragraphs {
-                    0 => o.push_str("oförändrade rubriker"),
-                    1 => {
-                        esc(o, label);
-                        o.push_str(" oförändrad");
-                    }
-                    _ => {
-                        esc(o, label);
-                        o.push_str(" oförändrade");
-                    }
-                }
-                o.push_str(
-                    "<span class=\"more\">visa</span></summary><table class=\"inner\"><tbody>",
-                );
-                for x in rows {
-                    row(o, x, true);
-                }
-                o.push_str("</tbody></table></details></td></tr>\n");
-            }
-            _ => row(o, r, false),
-        }
-        out(o)
-    })?;
+    rows(o, out)?;
     o.push_str("</tbody>\n</table></div>\n");
     if !cmp.parts.is_empty() {
         o.push_str("<h2>Rubrik, inledning, övergångsbestämmelser och bilagor</h2>\n<div class=\"table-wrap\"><table class=\"parallel\"><thead><tr><th>");
@@ -616,6 +728,29 @@ mod tests {
         let new = read("corpus/msb-cybersakerhet/drafts/2-beslutad-version.txt");
         same_as_the_template(&old, &new, Some(("Remiss <1> & \"A\"", "Beslutad / 'B'")));
         same_as_the_template(&old, &old, None);
+    }
+
+    #[test]
+    fn unchanged_paragraphs_in_a_run_give_the_bytes_of_the_template() {
+        // Written without their view: with allmänna råd, with only an amendment note
+        // changed, a split around them, and a rubrik that stays.
+        let old = text(
+            "a.txt",
+            "1 § Första paragrafen <a> & b.\n\n2 § Med allmänna råd.\n\nAllmänna råd\n\nRådet / gäller.\n\nRådet andra stycket.\n\n3 § Bara noteringen ändras. Lag (2020:1).\n\nRubrik & mer\n\n4 § Tas bort.\n\n5 § Delas i två. Första delen av texten här. Andra delen av texten där.\n",
+        );
+        let new = text(
+            "b.txt",
+            "1 § Första paragrafen <a> & b.\n\n2 § Med allmänna råd.\n\nAllmänna råd\n\nRådet / gäller.\n\nRådet andra stycket.\n\n3 § Bara noteringen ändras. Lag (2021:2).\n\nRubrik & mer\n\n5 § Delas i två. Första delen av texten här.\n\n6 § Andra delen av texten där.\n",
+        );
+        let page = super::super::html(&align(&old, &new, &Options::default()), &old, &new, None);
+        let inner = &page[page.find("class=\"inner\"").unwrap()..];
+        assert!(
+            inner.contains("<div class=\"arh\">Allmänna råd</div>"),
+            "{inner}"
+        );
+        assert!(inner.contains("<div class=\"meta\">"), "{inner}");
+        same_as_the_template(&old, &new, None);
+        same_as_the_template(&new, &old, None);
     }
 
     #[test]
