@@ -184,11 +184,8 @@ fn compare_files(a: &Args) -> CmdResult {
     // file), so no output is held whole beside the version map.
     let mut write = |w: &mut dyn Write| match (a.format, &md) {
         (Format::Json, _) => {
-            // serde_json's many small writes go to a concrete buffer, not through `dyn Write`.
-            let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
-            write_json(&mut w, &map)?;
-            writeln!(w)?;
-            w.flush()
+            render::compare::write_json(w, &map)?;
+            w.write_all(b"\n")
         }
         (Format::Tsv, _) => render::compare::write_tsv(w, &map),
         (Format::Text, _) => w.write_all(render::compare::text(&map, &old, &new, paint).as_bytes()),
@@ -216,96 +213,6 @@ fn compare_files(a: &Args) -> CmdResult {
     std::mem::forget(old);
     std::mem::forget(new);
     Ok(code)
-}
-
-/// `value` as `serde_json::to_writer_pretty` writes it, the same bytes.
-fn write_json(w: &mut impl Write, value: &impl serde::Serialize) -> std::io::Result<()> {
-    let mut ser = serde_json::Serializer::with_formatter(w, Pretty::default());
-    Ok(value.serialize(&mut ser)?)
-}
-
-/// serde_json's `PrettyFormatter` (two spaces a level) with each line break and the
-/// indentation after it written at once: it writes the indentation two spaces at a time,
-/// and the version map of a 0.6 MB statute pair is 38,000 lines, most of them four or five
-/// levels deep.
-#[derive(Default)]
-struct Pretty {
-    depth: usize,
-    has_value: bool,
-}
-
-/// `,` and a line break, then the spaces of up to 63 levels of indentation.
-const BREAK: [u8; 128] = {
-    let mut b = [b' '; 128];
-    b[0] = b',';
-    b[1] = b'\n';
-    b
-};
-
-impl Pretty {
-    /// A line break (after a comma when `comma`) and the indentation of the current level.
-    fn line_break<W: ?Sized + Write>(&self, w: &mut W, comma: bool) -> std::io::Result<()> {
-        let start = if comma { 0 } else { 1 };
-        match BREAK.get(start..2 + 2 * self.depth) {
-            Some(b) => w.write_all(b),
-            None => {
-                w.write_all(&BREAK[start..2])?;
-                (0..self.depth).try_for_each(|_| w.write_all(b"  "))
-            }
-        }
-    }
-}
-
-impl serde_json::ser::Formatter for Pretty {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"[")
-    }
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.line_break(w, false)?;
-        }
-        w.write_all(b"]")
-    }
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.line_break(w, !first)
-    }
-    fn end_array_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(b"{")
-    }
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.line_break(w, false)?;
-        }
-        w.write_all(b"}")
-    }
-    fn begin_object_key<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
-        self.line_break(w, !first)
-    }
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
-        w.write_all(b": ")
-    }
-    fn end_object_value<W: ?Sized + Write>(&mut self, _: &mut W) -> std::io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
 }
 
 /// What NEW turned out to be.
@@ -339,9 +246,10 @@ fn amendment(
     }
     let out = match a.format {
         Format::Json => {
-            let mut s = serde_json::to_string_pretty(&map)?;
-            s.push('\n');
-            s
+            let mut s = Vec::new();
+            render::compare::write_json(&mut s, &map)?;
+            s.push(b'\n');
+            String::from_utf8(s)?
         }
         Format::Tsv => render::compare::tsv(&map),
         Format::Text => {
@@ -409,44 +317,4 @@ fn tracked_states(
 /// or a missing folder, is refused (exit 4).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(output::write_file(path, bytes, &[])?)
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    fn both(v: &impl serde::Serialize) -> (String, String) {
-        let mut ours = Vec::new();
-        super::write_json(&mut ours, v).unwrap();
-        let theirs = serde_json::to_string_pretty(v).unwrap();
-        (String::from_utf8(ours).unwrap(), theirs)
-    }
-
-    #[test]
-    fn the_json_is_serde_json_s_pretty_json() {
-        // Empty and nested arrays and objects, strings to escape, numbers.
-        let v = json!({"a": [], "b": {}, "c": [[], [{}], [1, [2, {"d": "e\"\n/å"}]]],
-            "f": {"g": {"h": [null, true, 1.5, -0.0]}}, "i": ""});
-        let (ours, theirs) = both(&v);
-        assert_eq!(ours, theirs);
-        // Deeper than the indentation written at once.
-        let mut deep = json!([1, {"x": []}]);
-        for i in 0..80 {
-            deep = json!({ "level": i, "in": [deep, {}] });
-        }
-        let (ours, theirs) = both(&deep);
-        assert!(theirs.lines().any(|l| l.len() > 160), "not deep enough");
-        assert_eq!(ours, theirs);
-        // A real version map.
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("corpus/sfs/lag-2022-482-elektronisk-kommunikation");
-        let read = |v: &str| {
-            remiss::read_regulation(&dir.join(format!("sfs-2022-482_in-force-2026-01-{v}.txt")))
-                .unwrap()
-                .0
-        };
-        let map = remiss::compare::align(&read("14"), &read("15"), &Default::default());
-        let (ours, theirs) = both(&map);
-        assert_eq!(ours, theirs);
-    }
 }

@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 mod html;
+mod json;
+
+pub use json::write_json;
 
 const NBSP: char = '\u{a0}';
 
