@@ -11,8 +11,8 @@ use crate::compare::{
     allmanna_rad_text, paragraph_text,
 };
 use crate::regulation::{Paragraf, Regulation};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 mod html;
@@ -63,8 +63,10 @@ fn rows(map: &VersionMap) -> Vec<Row<'_>> {
     let mut out = Vec::new();
     let mut heading_done = vec![false; map.chapters.len()];
     let mut rubrik_done = vec![false; map.rubriker.len()];
-    let mut by_new: BTreeMap<Address, Vec<usize>> = BTreeMap::new();
-    let mut by_old: BTreeMap<Address, Vec<usize>> = BTreeMap::new();
+    // Looked up for every paragraph of both versions, never walked: a hash map, not an
+    // ordered one (its comparisons of addresses were 0.7M instructions on a 0.6 MB pair).
+    let mut by_new: FxHashMap<Address, Vec<usize>> = FxHashMap::default();
+    let mut by_old: FxHashMap<Address, Vec<usize>> = FxHashMap::default();
     for (i, r) in map.rubriker.iter().enumerate() {
         match (r.new_before, r.old_before) {
             (Some(a), _) => by_new.entry(a).or_default().push(i),
