@@ -274,7 +274,7 @@ impl Address {
         // part but the first.
         let mut out = String::with_capacity(24);
         let label = |out: &mut String, l: Label| {
-            let _ = write!(out, "{}", l.num);
+            push_decimal(out, l.num);
             if let Some(c) = l.letter {
                 out.push(sp);
                 out.push(c);
@@ -313,6 +313,23 @@ impl Address {
         }
         out
     }
+}
+
+/// `n` in decimal, without the formatting machinery: the numbers of every label a page
+/// or a diff names go through here (`write!` was most of the cost of a label).
+fn push_decimal(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 fn label_with(l: Label, sp: char) -> String {
@@ -378,6 +395,15 @@ pub fn join_paragraph_labels(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        for n in [0, 7, 10, 99, 100, 2025, 65_536, u32::MAX] {
+            let mut s = String::from("x");
+            super::push_decimal(&mut s, n);
+            assert_eq!(s, format!("x{n}"));
+        }
+    }
 
     #[test]
     fn id_round_trip() {
