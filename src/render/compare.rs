@@ -1254,6 +1254,25 @@ pub fn view(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonV
     view_for(map, old, new, true)
 }
 
+/// [`view`] with each run of unchanged rows given by its count and label alone (no
+/// `rows`), for a template that shows no more of a run, as the embedded `jamforelse.md`:
+/// the rows of the runs hold the text of both versions again.
+pub fn view_folded(map: &VersionMap, old: &Regulation, new: &Regulation) -> ComparisonView {
+    let paras = Paras::of(map, old, new);
+    let rows = blocks(&rows(map))
+        .iter()
+        .map(|b| match b {
+            Block::Same(v) => RowView::Same {
+                paragraphs: run_paragraphs(v),
+                label: run_label(v),
+                rows: Vec::new(),
+            },
+            Block::Show(_) => block_view(b, &paras, true),
+        })
+        .collect();
+    view_head(map, rows, true)
+}
+
 /// The rows, with what Markdown needs to mark runs (`tight`) only when `md`.
 fn view_for(map: &VersionMap, old: &Regulation, new: &Regulation, md: bool) -> ComparisonView {
     let paras = Paras::of(map, old, new);
@@ -1343,6 +1362,47 @@ fn view_head(map: &VersionMap, rows: Vec<RowView>, md: bool) -> ComparisonView {
 mod tests {
     use crate::compare::{Options, align};
     use std::path::Path;
+
+    #[test]
+    fn the_embedded_markdown_of_the_folded_view_is_that_of_the_whole_view() {
+        // The embedded `jamforelse.md` is rendered from the view without the rows of the
+        // unchanged runs: it must not need them (a changed template that shows them fails
+        // here).
+        let read = |rel: &str| {
+            crate::read_regulation(&Path::new(env!("CARGO_MANIFEST_DIR")).join(rel))
+                .unwrap_or_else(|e| panic!("{rel}: {e}"))
+                .0
+        };
+        let t = crate::render::Templates::embedded_markdown().unwrap();
+        for (a, b) in [
+            (
+                "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
+                "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
+            ),
+            (
+                "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2025-12-31.txt",
+                "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-15.txt",
+            ),
+            (
+                "corpus/msb-cybersakerhet/drafts/1-remissversion.txt",
+                "corpus/msb-cybersakerhet/drafts/2-beslutad-version.txt",
+            ),
+        ] {
+            let (old, new) = (read(a), read(b));
+            for (old, new) in [(&old, &new), (&new, &old)] {
+                let map = align(old, new, &Options::default());
+                let folded = crate::render::comparison_markdown(&t, &map, old, new).unwrap();
+                let whole = t
+                    .render(
+                        "jamforelse.md",
+                        &crate::render::comparison_context(&map, old, new),
+                    )
+                    .unwrap();
+                assert!(folded == whole, "{a}: the folded view renders otherwise");
+                assert!(folded.contains("oförändrade"), "{a}: no folded run");
+            }
+        }
+    }
 
     #[test]
     fn similarities_print_as_with_three_decimals() {
