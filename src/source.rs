@@ -3,8 +3,11 @@
 //! extraction in [`pdf`] and [`docx`], line-break hyphenation).
 
 pub mod docx;
+mod mapped;
 pub mod pdf;
 mod pdftree;
+
+pub use mapped::Source;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -207,7 +210,7 @@ pub struct Text {
     pub encoding: Encoding,
     pub format: Format,
     /// The decoded source; spans index into it.
-    pub source: String,
+    pub source: Source,
     /// The text the parsers read. For plain text it equals `source`; for Markdown it is
     /// the flattened text of each block.
     buf: Option<String>,
@@ -226,6 +229,12 @@ pub struct Text {
 impl Text {
     pub fn buf(&self) -> &str {
         self.buf.as_deref().unwrap_or(&self.source)
+    }
+    /// Lets the pages of the source before `offset` leave memory once a reader has passed
+    /// them (a mapped file only; see [`Source::release_before`]). Reading them again still
+    /// works, at the cost of a page fault.
+    pub fn release_source_before(&self, offset: usize) {
+        self.source.release_before(offset);
     }
     pub fn line_text(&self, line: &Line) -> &str {
         &self.buf()[line.text()]
@@ -265,6 +274,10 @@ impl Text {
     /// Past [`MAX_SPAN_BYTES`] the lines are not read, and a notice says so (the file
     /// readers refuse such texts before they get here).
     pub fn from_plain(name: &str, source: String) -> Text {
+        Text::plain(name, source.into())
+    }
+
+    fn plain(name: &str, source: Source) -> Text {
         let (blocks, whole) = plain_blocks(&source);
         let notices = if whole {
             Vec::new()
@@ -287,6 +300,10 @@ impl Text {
 
     /// Builds a Markdown document from a string.
     pub fn from_markdown(name: &str, source: String) -> Text {
+        Text::markdown(name, source.into())
+    }
+
+    fn markdown(name: &str, source: Source) -> Text {
         let (buf, blocks) = markdown_blocks(&source);
         let notices = if source.len().max(buf.len()) <= MAX_SPAN_BYTES {
             Vec::new()
@@ -311,12 +328,35 @@ impl Text {
 /// Reads a file into a [`Text`], choosing the format by content (`%PDF-` is a PDF, a zip
 /// archive a Word document, anything else text); the extension only breaks ties.
 pub fn read(path: &Path) -> Result<Text> {
-    let bytes = read_bytes(path, MAX_INPUT_BYTES)?;
+    let (file, len) = open_regular(path, MAX_INPUT_BYTES)?;
+    // A large file is mapped, not copied: valid UTF-8 then becomes the text as it lies in
+    // the page cache, without a fresh buffer the size of the file (see `mapped`).
+    if len >= mapped::MAP_MIN_BYTES
+        && let Some(map) = mapped::map(&file)
+    {
+        return read_mapped(path, map);
+    }
+    let bytes = read_open(path, file, len, MAX_INPUT_BYTES)?;
     // Text is decoded in place: valid UTF-8 becomes the text without a copy of the file.
     if sniff(path, &bytes) == Kind::Text && !is_blank(&bytes) {
         return text_from_bytes(path, Cow::Owned(bytes));
     }
     from_bytes(path, &bytes)
+}
+
+/// As [`read`], from the file's mapping: a text in UTF-8 without a byte-order mark is kept
+/// mapped; anything that must be decoded or normalised is copied, as when read.
+fn read_mapped(path: &Path, map: memmap2::Mmap) -> Result<Text> {
+    if sniff(path, &map) != Kind::Text || is_blank(&map) {
+        return from_bytes(path, &map);
+    }
+    if map.starts_with(b"\xEF\xBB\xBF") || map.len() as u64 > MAX_TEXT_BYTES {
+        return text_from_bytes(path, Cow::Borrowed(&map));
+    }
+    match Source::from_mapped(map) {
+        Ok(source) => text_from_source(path, source, Encoding::Utf8, Vec::new()),
+        Err(map) => text_from_bytes(path, Cow::Borrowed(&map)),
+    }
 }
 
 fn is_blank(bytes: &[u8]) -> bool {
@@ -345,7 +385,12 @@ fn kind_of(t: &std::fs::FileType) -> &'static str {
 /// folder is refused before it is opened (opening a pipe blocks, and a device never ends),
 /// and the limit is enforced while reading, whatever size the file states.
 pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
+    let (file, len) = open_regular(path, limit)?;
+    read_open(path, file, len, limit)
+}
+
+/// Opens a regular file of at most `limit` bytes, with its size as opened.
+fn open_regular(path: &Path, limit: u64) -> Result<(std::fs::File, u64)> {
     let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -358,13 +403,8 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
     if !meta.is_file() {
         return Err(not_a_file(&meta.file_type()));
     }
-    let too_large = |size| Error::TooLarge {
-        path: path.to_path_buf(),
-        size,
-        limit,
-    };
     if meta.len() > limit {
-        return Err(too_large(meta.len()));
+        return Err(too_large(path, meta.len(), limit));
     }
     let file = std::fs::File::open(path).map_err(io)?;
     // The path may have been replaced between the two looks; the open file decides.
@@ -372,12 +412,34 @@ pub fn read_bytes(path: &Path, limit: u64) -> Result<Vec<u8>> {
     if !opened.is_file() {
         return Err(not_a_file(&opened.file_type()));
     }
-    let mut bytes = Vec::with_capacity(opened.len().min(limit) as usize);
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if opened.len() > limit {
+        return Err(too_large(path, opened.len(), limit));
+    }
+    Ok((file, opened.len()))
+}
+
+/// Reads an opened file whole, enforcing the limit while reading, whatever size it stated.
+fn read_open(path: &Path, file: std::fs::File, len: u64, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(len.min(limit) as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if bytes.len() as u64 > limit {
-        return Err(too_large(bytes.len() as u64));
+        return Err(too_large(path, bytes.len() as u64, limit));
     }
     Ok(bytes)
+}
+
+fn too_large(path: &Path, size: u64, limit: u64) -> Error {
+    Error::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    }
 }
 
 /// What a file is, judged by its content first and its name second.
@@ -436,16 +498,21 @@ fn named_docx(path: &Path) -> bool {
 }
 
 fn text_from_bytes(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Text> {
-    let name = path.display().to_string();
     if bytes.len() as u64 > MAX_TEXT_BYTES {
-        return Err(Error::TooLarge {
-            path: path.to_path_buf(),
-            size: bytes.len() as u64,
-            limit: MAX_TEXT_BYTES,
-        });
+        return Err(too_large(path, bytes.len() as u64, MAX_TEXT_BYTES));
     }
     let mut notices = Vec::new();
     let (source, encoding) = decode(path, bytes, &mut notices)?;
+    text_from_source(path, source.into(), encoding, notices)
+}
+
+fn text_from_source(
+    path: &Path,
+    source: Source,
+    encoding: Encoding,
+    notices: Vec<String>,
+) -> Result<Text> {
+    let name = path.display().to_string();
     if let Some(offset) = binary_offset(&source) {
         return Err(Error::Binary {
             path: path.to_path_buf(),
@@ -454,9 +521,9 @@ fn text_from_bytes(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Text> {
     }
     let markdown = is_markdown(path, &source);
     let mut text = if markdown {
-        Text::from_markdown(&name, source)
+        Text::markdown(&name, source)
     } else {
-        Text::from_plain(&name, source)
+        Text::plain(&name, source)
     };
     text.encoding = encoding;
     text.notices = notices;
@@ -924,7 +991,7 @@ impl Builder {
             name: path.display().to_string(),
             encoding: Encoding::Utf8,
             format,
-            source: self.source,
+            source: self.source.into(),
             buf: None,
             blocks: self.blocks,
             notices: Vec::new(),
@@ -1381,6 +1448,65 @@ mod tests {
                 Err(Error::TooLarge { size: 17, .. })
             ));
         }
+    }
+
+    /// A large file is mapped when it is UTF-8 as it stands, and read into a copy when it
+    /// must be decoded; either way the text is the one the bytes give.
+    #[test]
+    fn large_files_are_mapped_only_when_they_need_no_decoding() {
+        let para = "1 § Förordningen gäller åtgärder.\nDen gäller även 2 kap. 7 §.\n\n";
+        let body = para.repeat(mapped::MAP_MIN_BYTES as usize / para.len() + 1);
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("big.txt");
+        std::fs::write(&f, &body).unwrap();
+        let t = read(&f).unwrap();
+        assert!(t.source.is_mapped());
+        assert_eq!(t.encoding, Encoding::Utf8);
+        let plain = Text::from_plain(&t.name, body.clone());
+        assert_eq!(t.source, plain.source);
+        assert_eq!(t.blocks.len(), plain.blocks.len());
+        assert!(
+            t.blocks
+                .iter()
+                .zip(&plain.blocks)
+                .all(|(a, b)| a.lines == b.lines)
+        );
+        assert!(t.notices.is_empty());
+        // Pages given back are read again from the file, unchanged.
+        t.release_source_before(body.len() / 2);
+        t.release_source_before(body.len());
+        assert_eq!(t.source, body.as_str());
+
+        // A byte-order mark is dropped from a copy.
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(body.as_bytes());
+        std::fs::write(&f, &bom).unwrap();
+        let t = read(&f).unwrap();
+        assert!(!t.source.is_mapped());
+        assert_eq!((t.encoding, &*t.source), (Encoding::Utf8Bom, body.as_str()));
+
+        // Windows-1252 is decoded into a copy, with its notice.
+        let (latin, _, _) = encoding_rs::WINDOWS_1252.encode(&body);
+        std::fs::write(&f, &latin).unwrap();
+        let t = read(&f).unwrap();
+        assert!(!t.source.is_mapped());
+        assert_eq!(
+            (t.encoding, &*t.source),
+            (Encoding::Windows1252, body.as_str())
+        );
+        assert_eq!(t.notices.len(), 1);
+
+        // Binary stays refused, with its offset in the file.
+        let mut bin = body.clone().into_bytes();
+        bin[65_000] = 0;
+        std::fs::write(&f, &bin).unwrap();
+        assert!(matches!(
+            read(&f),
+            Err(Error::Binary { offset: 65_000, .. })
+        ));
+        // A small file is read, not mapped.
+        std::fs::write(&f, para).unwrap();
+        assert!(!read(&f).unwrap().source.is_mapped());
     }
 
     #[test]

@@ -27,20 +27,31 @@ struct Window<'t, I> {
     /// paragraph printed without a blank line before it is only split off when it numbers
     /// upwards (see [`split_glued_paragraph`]).
     last_label: Option<Label>,
+    /// Whether the source's pages before the current block may leave memory (only when the
+    /// blocks are consumed: nothing reads behind the window then).
+    release: bool,
 }
 
 impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
-    fn new(text: &'t Text, source: I) -> Self {
+    fn new(text: &'t Text, source: I, release: bool) -> Self {
         Window {
             text,
             source,
             blocks: VecDeque::new(),
             last_label: None,
+            release,
         }
     }
 
     /// Tops the window up to [`LOOKAHEAD`] blocks; the current block is the first.
     fn fill(&mut self) {
+        // The blocks before the current one are in the tree (copied), so on a large text
+        // the source they were read from need not stay in memory beside it.
+        if self.release
+            && let Some(b) = self.blocks.front()
+        {
+            self.text.release_source_before(b.span.start);
+        }
         while self.blocks.len() < LOOKAHEAD {
             let Some(owned) = self.source.next() else {
                 break;
@@ -85,19 +96,25 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
 /// Parses a regulation. Never fails: oddities become [`Diagnostic`]s. A text without any
 /// paragraph yields a regulation with no paragraphs and a `no-paragraphs` diagnostic.
 pub fn parse(text: &Text) -> Regulation {
-    parse_blocks(text, text.blocks.iter())
+    parse_blocks(text, text.blocks.iter(), false)
 }
 
 /// Parses a regulation as [`parse`] does, taking the text's blocks: each block's lines are
 /// freed once read, so a large text is not held twice over (its lines and its tree) at
-/// the end. The text keeps its source, notices and notes; its `blocks` are left empty.
+/// the end, and the pages of a mapped source that were read leave memory too (see
+/// [`Text::release_source_before`]). The text keeps its source (still readable), notices
+/// and notes; its `blocks` are left empty.
 pub fn parse_consuming(text: &mut Text) -> Regulation {
     let blocks = std::mem::take(&mut text.blocks);
-    parse_blocks(text, blocks.into_iter())
+    parse_blocks(text, blocks.into_iter(), true)
 }
 
-fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(text: &Text, blocks: I) -> Regulation {
-    let mut window = Window::new(text, blocks);
+fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
+    text: &Text,
+    blocks: I,
+    release: bool,
+) -> Regulation {
+    let mut window = Window::new(text, blocks, release);
     let mut b = Builder::new(text.name.clone(), needs_folding(text.buf().as_bytes()));
     let mut pending_label: Option<(Label, Span)> = None;
     let mut first_block = true;
