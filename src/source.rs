@@ -660,6 +660,9 @@ fn utf8_lossy(path: &Path, bytes: &[u8], notices: &mut Vec<String>) -> String {
 /// The offset of the first sign that decoded text is really binary: a NUL, or a
 /// control-character density no document has.
 fn binary_offset(s: &str) -> Option<usize> {
+    if !has_control_bytes(s.as_bytes()) {
+        return None;
+    }
     // Read by bytes: a character starts at every byte that is no continuation byte, and
     // the control characters are the ASCII ones and U+0080–U+009F (0xC2 0x80–0x9F).
     let b = s.as_bytes();
@@ -690,6 +693,28 @@ fn binary_offset(s: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Whether the bytes hold a NUL or a control character (any that [`binary_offset`] counts)
+/// anywhere. Almost every text holds none, and this check runs over 64 bytes at a time in
+/// vector registers, where the exact count goes character by character (about twenty
+/// instructions each); only a text that has some is counted exactly.
+fn has_control_bytes(b: &[u8]) -> bool {
+    let control =
+        |c: u8| (c < 0x20) & (c != b'\n') & (c != b'\r') & (c != b'\t') & (c != 0x0C) | (c == 0x7F);
+    let mut chunks = b.chunks_exact(64);
+    for chunk in &mut chunks {
+        // `fold`, not `any`: no early exit per byte, so the chunk is tested as one vector.
+        if chunk.iter().fold(false, |found, &c| found | control(c)) {
+            return true;
+        }
+    }
+    if chunks.remainder().iter().any(|&c| control(c)) {
+        return true;
+    }
+    // U+0080–U+009F: 0xC2 then 0x80–0x9F. 0xC2 also leads `§` (0xC2 0xA7), so it is
+    // looked for with memchr, not tested at every byte.
+    memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| n & 0xE0 == 0x80))
 }
 
 fn is_markdown(path: &Path, source: &str) -> bool {
@@ -1324,6 +1349,28 @@ mod tests {
         // The ninth control character tips the balance: the fifth pair's first.
         assert_eq!(binary_offset(&s), Some(s.find('\u{85}').unwrap() + 4 * 3));
         assert_eq!(binary_offset("a\0b"), Some(1));
+    }
+
+    /// The quick look lets a text through only when it holds no character the exact count
+    /// counts, wherever in the 64-byte runs the character falls.
+    #[test]
+    fn the_quick_look_for_control_characters_misses_none() {
+        let clean = "1 § Åtgärder\u{A0}gäller.\r\n\tx\u{C}y\u{A7}\u{FF}\n".repeat(9);
+        assert!(!has_control_bytes(clean.as_bytes()));
+        assert_eq!(binary_offset(&clean), None);
+        let controls = (0u32..0x20)
+            .filter(|c| !matches!(c, 0x09 | 0x0A | 0x0C | 0x0D))
+            .chain([0x7F])
+            .chain(0x80..0xA0)
+            .filter_map(char::from_u32);
+        for c in controls {
+            for at in [0, 1, 63, 64, 127, clean.len() - 1] {
+                let at = (0..=at).rev().find(|&i| clean.is_char_boundary(i)).unwrap();
+                let mut s = clean.clone();
+                s.insert(at, c);
+                assert!(has_control_bytes(s.as_bytes()), "{c:?} at {at}");
+            }
+        }
     }
 
     fn join(lines: &[&str]) -> (String, Normalisation) {
