@@ -337,13 +337,13 @@ fn type1_encoding(program: &[u8]) -> Option<Vec<u16>> {
 
 /// A glyph name's Unicode value: the Adobe Glyph List, then `uniXXXX` and `uXXXX`.
 pub fn glyph_unicode(name: &[u8]) -> Option<u16> {
+    if let Some(u) = tables::GLYPH_NAMES
+        .get(name)
+        .or_else(|| tables::ZAPF_NAMES.get(name))
+    {
+        return Some(u);
+    }
     let name = std::str::from_utf8(name).ok()?;
-    if let Ok(k) = tables::GLYPH_NAMES.binary_search_by_key(&name, |g| g.0) {
-        return Some(tables::GLYPH_NAMES[k].1);
-    }
-    if let Ok(k) = tables::ZAPF_NAMES.binary_search_by_key(&name, |g| g.0) {
-        return Some(tables::ZAPF_NAMES[k].1);
-    }
     let hex = name
         .strip_prefix("uni")
         .filter(|h| h.len() == 4)

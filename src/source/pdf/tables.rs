@@ -4,7 +4,76 @@
 //! Generated once from those published tables; not edited by hand.
 
 /// Glyph name → Unicode (BMP), sorted by name for binary search.
-pub static GLYPH_NAMES: &[(&str, u16)] = &[
+pub static GLYPH_NAMES: NameTable<{ GLYPH_SRC.len() }, { name_bytes(GLYPH_SRC) }> =
+    NameTable::pack(GLYPH_SRC);
+
+/// ZapfDingbats glyph names (`a1` …) → Unicode, sorted by name.
+pub static ZAPF_NAMES: NameTable<{ ZAPF_SRC.len() }, { name_bytes(ZAPF_SRC) }> =
+    NameTable::pack(ZAPF_SRC);
+
+/// A sorted name → code table packed into one byte string and end offsets, without
+/// pointers. A `&[(&str, u16)]` static holds a pointer per name, and in a position-independent
+/// binary every one of them is relocated at start-up: the loader wrote (and so copied) the
+/// ~28 pages of the glyph list on every run of every command, PDF or not. The packed form
+/// is plain read-only data, paged in only when a PDF font needs it.
+pub struct NameTable<const N: usize, const B: usize> {
+    bytes: [u8; B],
+    ends: [u32; N],
+    codes: [u16; N],
+}
+
+impl<const N: usize, const B: usize> NameTable<N, B> {
+    const fn pack(src: &[(&str, u16)]) -> Self {
+        let mut bytes = [0u8; B];
+        let mut ends = [0u32; N];
+        let mut codes = [0u16; N];
+        let (mut k, mut at) = (0, 0);
+        while k < N {
+            let name = src[k].0.as_bytes();
+            let mut i = 0;
+            while i < name.len() {
+                bytes[at] = name[i];
+                at += 1;
+                i += 1;
+            }
+            ends[k] = at as u32;
+            codes[k] = src[k].1;
+            k += 1;
+        }
+        NameTable { bytes, ends, codes }
+    }
+
+    fn name(&self, k: usize) -> &[u8] {
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        &self.bytes[start..self.ends[k] as usize]
+    }
+
+    /// The code of `name`, by binary search (the names are sorted bytewise, as `str`s are).
+    pub fn get(&self, name: &[u8]) -> Option<u16> {
+        let (mut lo, mut hi) = (0, N);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match self.name(mid).cmp(name) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(self.codes[mid]),
+            }
+        }
+        None
+    }
+}
+
+const fn name_bytes(src: &[(&str, u16)]) -> usize {
+    let (mut k, mut n) = (0, 0);
+    while k < src.len() {
+        n += src[k].0.len();
+        k += 1;
+    }
+    n
+}
+
+/// The Adobe Glyph List as written; only [`GLYPH_NAMES`] is compiled into the binary.
+const GLYPH_SRC: &[(&str, u16)] = &[
     ("A", 0x0041),
     ("AE", 0x00c6),
     ("AEacute", 0x01fc),
@@ -4707,8 +4776,8 @@ pub static GLYPH_NAMES: &[(&str, u16)] = &[
     ("zukatakana", 0x30ba),
 ];
 
-/// ZapfDingbats glyph names (`a1` …) → Unicode, sorted by name.
-pub static ZAPF_NAMES: &[(&str, u16)] = &[
+/// The ZapfDingbats names as written; only [`ZAPF_NAMES`] is compiled into the binary.
+const ZAPF_SRC: &[(&str, u16)] = &[
     ("a1", 0x2701),
     ("a10", 0x2721),
     ("a100", 0x275e),
@@ -7736,3 +7805,29 @@ pub static CORE_FONTS: &[(&str, &[(u16, u16)])] = &[
     ("Times-Roman", METRICS_7),
     ("ZapfDingbats", METRICS_8),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The packed tables answer every name of their source, and nothing else: the source
+    /// must be sorted bytewise for the binary search to find them.
+    #[test]
+    fn packed_names_find_every_source_entry() {
+        for src in [GLYPH_SRC, ZAPF_SRC] {
+            assert!(
+                src.windows(2)
+                    .all(|w| w[0].0.as_bytes() < w[1].0.as_bytes())
+            );
+        }
+        for (name, code) in GLYPH_SRC {
+            assert_eq!(GLYPH_NAMES.get(name.as_bytes()), Some(*code), "{name}");
+        }
+        for (name, code) in ZAPF_SRC {
+            assert_eq!(ZAPF_NAMES.get(name.as_bytes()), Some(*code), "{name}");
+        }
+        for absent in ["", "Aa", "zzzz", "a1 ", "\u{e5}"] {
+            assert_eq!(GLYPH_NAMES.get(absent.as_bytes()), None, "{absent}");
+        }
+    }
+}
