@@ -37,6 +37,20 @@ fn give_back_freed_memory_at_once() {
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
 
+/// `mi_option_arena_reserve` (in KiB) in the same `mi_option_e`.
+const MI_OPTION_ARENA_RESERVE: std::ffi::c_int = 23;
+
+/// mimalloc reserves its address space in arenas, 1 GiB at first, and sets up each arena's
+/// bitmaps when it takes it: tens of pages written before any work, on every run. Most runs
+/// need a few MiB; 64 MiB arenas cut a diff of two 0.6 MB statutes from ~2,300 to ~2,260
+/// page faults. A large build takes more arenas, and mimalloc doubles their size as their
+/// number grows, so nothing is limited.
+fn reserve_small_arenas() {
+    // SAFETY: as in `give_back_freed_memory_at_once`; the arena size is read whenever an
+    // arena is reserved, so setting it here, before the work, applies to all later ones.
+    unsafe { mi_option_set(MI_OPTION_ARENA_RESERVE, 64 * 1024) }
+}
+
 /// Reads Swedish regulation drafts and consultation answers into paragraph-addressed
 /// structures.
 ///
@@ -82,6 +96,7 @@ Commands: init, build, serve, diff, apply, parse, refs, stances, check; `remiss 
 ";
 
 fn main() -> ExitCode {
+    reserve_small_arenas();
     let cli = Cli::parse();
     // Set after parsing the arguments, which frees nothing worth giving back: the option is
     // read at each purge, not once.
