@@ -315,21 +315,31 @@ impl Address {
     }
 }
 
-/// `n` in decimal, without the formatting machinery: the numbers of every label a page
-/// or a diff names go through here (`write!` was most of the cost of a label).
-fn push_decimal(out: &mut String, n: u32) {
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
+/// The decimal digits of `n`, written into `buf` without the formatting machinery: the
+/// numbers of every label a page, a parse or a diff names go through here (`write!` was
+/// most of the cost of a label).
+pub(crate) fn decimal_digits(n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut i = buf.len();
     let mut n = n;
     loop {
         i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
+        buf[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    &buf[i..]
+}
+
+/// `n` in decimal at the end of `out` (see [`decimal_digits`]).
+pub(crate) fn push_decimal(out: &mut String, n: u32) {
+    let mut buf = [0u8; 20];
+    out.extend(
+        decimal_digits(u64::from(n), &mut buf)
+            .iter()
+            .map(|&d| char::from(d)),
+    );
 }
 
 fn label_with(l: Label, sp: char) -> String {

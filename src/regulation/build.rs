@@ -924,7 +924,7 @@ trait ChildNumber {
 
 impl ChildNumber for u32 {
     fn push_to(&self, out: &mut String) {
-        push_u32(out, *self);
+        crate::address::push_decimal(out, *self);
     }
     fn len(&self) -> usize {
         u32_len(*self)
@@ -934,7 +934,7 @@ impl ChildNumber for u32 {
 impl ChildNumber for crate::address::PunktLabel {
     fn push_to(&self, out: &mut String) {
         match *self {
-            crate::address::PunktLabel::Number(n) => push_u32(out, n),
+            crate::address::PunktLabel::Number(n) => crate::address::push_decimal(out, n),
             crate::address::PunktLabel::Letter(c) => out.push(c),
         }
     }
@@ -954,31 +954,9 @@ fn label_len(l: Label) -> usize {
     u32_len(l.num) + l.letter.map_or(0, char::len_utf8)
 }
 
-/// `n` in decimal, as `Display` writes it.
-fn push_u32(out: &mut String, mut n: u32) {
-    if n < 10 {
-        out.push(char::from(b'0' + n as u8));
-        return;
-    }
-    let mut digits = [0u8; 10];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    // ASCII digits, always valid UTF-8.
-    if let Ok(d) = std::str::from_utf8(&digits[i..]) {
-        out.push_str(d);
-    }
-}
-
 /// A label as [`Label::id`] writes it (`7`, `7a`).
 fn push_label_id(out: &mut String, l: Label) {
-    push_u32(out, l.num);
+    crate::address::push_decimal(out, l.num);
     if let Some(c) = l.letter {
         out.push(c);
     }
@@ -986,7 +964,7 @@ fn push_label_id(out: &mut String, l: Label) {
 
 /// A label as [`Address::display`] writes it (`7`, `7 a`).
 fn push_label_display(out: &mut String, l: Label) {
-    push_u32(out, l.num);
+    crate::address::push_decimal(out, l.num);
     if let Some(c) = l.letter {
         out.push(' ');
         out.push(c);

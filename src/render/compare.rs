@@ -1358,6 +1358,49 @@ fn view_head(map: &VersionMap, rows: Vec<RowView>, md: bool) -> ComparisonView {
     }
 }
 
+/// Real statute pairs, and a reader for them, on which the direct writers' tests hold each
+/// writer to its reference (serde's JSON, the html template): renumbering, moved and new
+/// rubriker, chapters added and removed, allmänna råd, changed övergångsbestämmelser.
+#[cfg(test)]
+pub(crate) mod test_pairs {
+    use crate::regulation::Regulation;
+    use std::path::Path;
+
+    pub(crate) const STATUTE_PAIRS: &[(&str, &str)] = &[
+        (
+            "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-14.txt",
+            "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt",
+        ),
+        (
+            "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
+            "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
+        ),
+        (
+            "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2025-12-31.txt",
+            "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-15.txt",
+        ),
+        (
+            "corpus/sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-02-28.txt",
+            "corpus/sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-03-01.txt",
+        ),
+        (
+            "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-14.txt",
+            "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-15.txt",
+        ),
+        (
+            "corpus/msb-cybersakerhet/drafts/1-remissversion.txt",
+            "corpus/msb-cybersakerhet/drafts/2-beslutad-version.txt",
+        ),
+    ];
+
+    pub(crate) fn read(rel: &str) -> Regulation {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
+        crate::read_regulation(&path)
+            .unwrap_or_else(|e| panic!("{rel}: {e}"))
+            .0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::compare::{Options, align};

@@ -593,14 +593,8 @@ mod tests {
     use crate::compare::{Options, align};
     use crate::regulation::{Regulation, parse};
     use crate::source::Text;
-    use std::path::Path;
 
-    fn read(rel: &str) -> Regulation {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
-        crate::read_regulation(&path)
-            .unwrap_or_else(|e| panic!("{rel}: {e}"))
-            .0
-    }
+    use crate::render::compare::test_pairs::read;
 
     fn text(name: &str, src: &str) -> Regulation {
         parse(&Text::from_plain(name, src.to_string()))
@@ -708,32 +702,7 @@ mod tests {
     fn statute_pairs_give_the_bytes_of_the_template() {
         // Renumbering, moved and new rubriker, chapters added and removed, allmänna råd,
         // changed övergångsbestämmelser: what the real pairs hold between them.
-        for (a, b) in [
-            (
-                "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-14.txt",
-                "corpus/sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt",
-            ),
-            (
-                "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-14.txt",
-                "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
-            ),
-            (
-                "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2025-12-31.txt",
-                "corpus/sfs/halso-och-sjukvardslag-2017-30/sfs-2017-30_in-force-2026-01-15.txt",
-            ),
-            (
-                "corpus/sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-02-28.txt",
-                "corpus/sfs/sakerhetsskyddslag-2018-585/sfs-2018-585_in-force-2026-03-01.txt",
-            ),
-            (
-                "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-14.txt",
-                "corpus/sfs/miljotillsynsforordning-2011-13/sfs-2011-13_in-force-2026-01-15.txt",
-            ),
-            (
-                "corpus/msb-cybersakerhet/drafts/1-remissversion.txt",
-                "corpus/msb-cybersakerhet/drafts/2-beslutad-version.txt",
-            ),
-        ] {
+        for &(a, b) in crate::render::compare::test_pairs::STATUTE_PAIRS {
             let (old, new) = (read(a), read(b));
             same_as_the_template(&old, &new, None);
             // Reversed, every added paragraph is a removed one and the other way round.
