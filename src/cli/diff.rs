@@ -110,29 +110,25 @@ fn compare_files(a: &Args) -> CmdResult {
             let side_by_side = threads > 1;
             // With two threads, each also makes what the alignment needs of its version
             // alone (its paragraph keys), while the other may still be parsing.
-            let mut prepared = None;
-            let (old_read, new_read) = if side_by_side {
+            let (old_read, new_read, prepared) = if side_by_side {
                 std::thread::scope(|s| {
                     let old = s.spawn(|| {
-                        remiss::read_regulation(&a.old)
-                            .map(|read| (compare::Prepared::of(&read.0), read))
+                        let read = remiss::read_regulation(&a.old);
+                        let keys = read.as_ref().ok().map(|r| compare::Prepared::of(&r.0));
+                        (read, keys)
                     });
                     let new = read_new();
-                    let new_prepared = match &new {
+                    let new_keys = match &new {
                         Ok(New::Regulation(parsed)) => Some(compare::Prepared::of(&parsed.0)),
                         _ => None,
                     };
-                    let old = old
+                    let (old, old_keys) = old
                         .join()
                         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    let old = old.map(|(old_prepared, read)| {
-                        prepared = new_prepared.map(|n| (old_prepared, n));
-                        read
-                    });
-                    (old, new)
+                    (old, new, old_keys.zip(new_keys))
                 })
             } else {
-                (remiss::read_regulation(&a.old), read_new())
+                (remiss::read_regulation(&a.old), read_new(), None)
             };
             let new_context = || format!("cannot read the new version {}", new_path.display());
             let old_context = || format!("cannot read the old version {}", a.old.display());
