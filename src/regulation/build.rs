@@ -26,15 +26,85 @@ pub(super) struct Builder {
     /// `(Upphör att gälla 2024-12-31)` on a line of its own: dates the next paragraph
     /// (true: in force from the date).
     pub pending_version: Option<(bool, String)>,
-    /// The text has whitespace that joining folds somewhere (a double space, a tab, a
-    /// no-break space): searched once over the whole text, so that the many texts with
-    /// none are not searched again line by line. Lines the parser makes up itself must
-    /// raise it when they have such whitespace.
-    pub may_fold: bool,
+    /// Where the text has whitespace that joining folds (see [`Folds`]).
+    folds: Folds,
+}
+
+/// Where the text the parser reads has whitespace that joining folds (a double space, a
+/// tab, a no-break space), searched once over the whole text: a line of it is then looked
+/// up by its place instead of searched again each time lines are joined, which on a text
+/// with a few such runs (Socialförsäkringsbalken has about a hundred) cost two vector
+/// searches, with their setup, for every stycke and every rubrik tried.
+pub(super) struct Folds {
+    /// The address and length of the text: a line borrowed from it is found by its offset.
+    /// Any other line (one the parser made up) is searched itself.
+    base: usize,
+    len: usize,
+    /// Each run's bytes (start, end) in the text, by start.
+    at: Vec<(usize, usize)>,
+    /// Bit `i` set when a run starts in bytes `64 * i ..` of the text: most lines have
+    /// none near them, which the bits tell without a search.
+    near: Vec<u64>,
+}
+
+impl Folds {
+    pub fn of(text: &str) -> Folds {
+        let b = text.as_bytes();
+        let mut at = Vec::new();
+        let double = memchr::memmem::Finder::new(b"  ");
+        let mut from = 0;
+        while let Some(i) = b.get(from..).and_then(|r| double.find(r)) {
+            at.push((from + i, from + i + 2));
+            from += i + 1;
+        }
+        // Found by their last bytes, as `needs_folding` does.
+        for i in memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b) {
+            match b[i] {
+                b'\t' => at.push((i, i + 1)),
+                0xA0 if i >= 1 && b[i - 1] == 0xC2 => at.push((i - 1, i + 1)),
+                0xAF if i >= 2 && b[i - 2..i] == [0xE2, 0x80] => at.push((i - 2, i + 1)),
+                _ => {}
+            }
+        }
+        at.sort_unstable();
+        let mut near = vec![0u64; if at.is_empty() { 0 } else { text.len() / 4096 + 1 }];
+        for &(start, _) in &at {
+            near[start / 4096] |= 1 << (start / 64 % 64);
+        }
+        Folds {
+            base: text.as_ptr() as usize,
+            len: text.len(),
+            at,
+            near,
+        }
+    }
+
+    /// Whether the line, trimmed as joining trims it, holds whitespace to fold. Joining
+    /// trimmed lines with one space adds none, so lines joined need folding exactly when
+    /// one of them does.
+    pub fn in_line(&self, line: &str) -> bool {
+        let t = line.fast_trim();
+        let offset = (t.as_ptr() as usize).wrapping_sub(self.base);
+        if offset >= self.len {
+            return needs_folding(t.as_bytes());
+        }
+        if self.at.is_empty() || t.is_empty() {
+            return false;
+        }
+        let end = offset + t.len();
+        if !(offset / 64..=(end - 1) / 64).any(|c| self.near[c / 64] >> (c % 64) & 1 != 0) {
+            return false;
+        }
+        let i = self.at.partition_point(|r| r.0 < offset);
+        self.at[i..]
+            .iter()
+            .take_while(|r| r.0 < end)
+            .any(|r| r.1 <= end)
+    }
 }
 
 impl Builder {
-    pub fn new(source: String, may_fold: bool) -> Self {
+    pub fn new(source: String, folds: Folds) -> Self {
         Builder {
             reg: Regulation {
                 source,
@@ -57,7 +127,7 @@ impl Builder {
             in_contents: false,
             ar_at: None,
             pending_version: None,
-            may_fold,
+            folds,
         }
     }
 
@@ -115,20 +185,23 @@ impl Builder {
         I: IntoIterator<Item = &'a str>,
         I::IntoIter: Clone,
     {
-        join_lines_in(lines, &mut self.reg.normalisation, self.may_fold)
+        let lines = lines.into_iter();
+        let fold = lines.clone().any(|l| self.folds.in_line(l));
+        join_lines_in(lines, &mut self.reg.normalisation, fold)
     }
     /// The block's text joined, without counting what joining it normalised. Most blocks
     /// asked are one line that needs no folding: that is borrowed, as joining would copy it.
     pub fn peek_join<'b>(&self, blk: &'b Blk) -> Cow<'b, str> {
         if let [(line, _)] = blk.lines.as_slice() {
             let t = line.fast_trim();
-            if !self.may_fold || !needs_folding(t.as_bytes()) {
+            if !self.folds.in_line(t) {
                 return Cow::Borrowed(t);
             }
         }
         let mut n = Normalisation::default();
         let lines = blk.lines.iter().map(|l| l.0.as_ref());
-        Cow::Owned(join_lines_in(lines, &mut n, self.may_fold))
+        let fold = lines.clone().any(|l| self.folds.in_line(l));
+        Cow::Owned(join_lines_in(lines, &mut n, fold))
     }
 
     fn ensure_chapter(&mut self) {
@@ -537,11 +610,19 @@ impl Builder {
         };
         self.reg.kapitel[kap_index].paragrafer.push(para);
         self.mode = Mode::Paragraf;
-        // The first line without its label and marker, borrowed like the rest.
-        let first_line = blk.lines.first().map(|l| (Cow::Borrowed(after), l.1));
-        let mut lines = Vec::with_capacity(blk.lines.len());
-        lines.extend(
-            first_line
+        // The body is the block with the first line cut after its label and marker, read
+        // in place: a vector of its lines for every paragraph cost an allocation and a
+        // copy of each line. A body with a blank line inside (only a Markdown source can
+        // have one) is copied without it, as the blank line has no text to join.
+        if blk.lines.iter().skip(1).all(|l| !l.0.fast_trim().is_empty()) {
+            if !after.fast_trim().is_empty() {
+                self.paragraph_lines(&blk.lines, Some(after));
+            } else if blk.lines.len() > 1 {
+                self.paragraph_lines(&blk.lines[1..], None);
+            }
+        } else {
+            let first_line = blk.lines.first().map(|l| (Cow::Borrowed(after), l.1));
+            let lines: Vec<_> = first_line
                 .into_iter()
                 .chain(
                     blk.lines
@@ -549,18 +630,11 @@ impl Builder {
                         .skip(1)
                         .map(|l| (Cow::Borrowed(l.0.as_ref()), l.1)),
                 )
-                .filter(|l| !l.0.fast_trim().is_empty()),
-        );
-        let body = Blk {
-            lines,
-            kind: BlockKind::Text,
-            span: blk.span,
-            // The body is only read as text: its shape is not asked.
-            start: Start::Other,
-            contents: false,
-        };
-        if !body.lines.is_empty() {
-            self.paragraph_text(&body);
+                .filter(|l| !l.0.fast_trim().is_empty())
+                .collect();
+            if !lines.is_empty() {
+                self.paragraph_lines(&lines, None);
+            }
         }
         // `8 § Har upphävts genom lag (2021:123).`
         if let Some(p) = self.reg.kapitel[kap_index].paragrafer.last_mut()
@@ -574,22 +648,32 @@ impl Builder {
 
     /// Text in the current paragraph: a new stycke, punkter, or strecksatser.
     fn paragraph_text(&mut self, blk: &Blk) {
+        self.paragraph_lines(&blk.lines, None);
+    }
+
+    /// As [`Builder::paragraph_text`], on lines of which the first reads `first` when
+    /// given (a paragraph's first line after its label). `lines` is not empty.
+    fn paragraph_lines(&mut self, lines: &[(Cow<'_, str>, Span)], first: Option<&str>) {
         // Split the block where lines start new punkter or strecksatser.
         let starts_item = |l: &(Cow<'_, str>, Span)| {
             let t = l.0.fast_trim();
             punkt_at_start(t).is_some() || is_strecksats(t)
         };
         let mut from = 0;
-        while from < blk.lines.len() {
-            let to = blk.lines[from + 1..]
+        while from < lines.len() {
+            let to = lines[from + 1..]
                 .iter()
                 .position(starts_item)
-                .map_or(blk.lines.len(), |k| from + 1 + k);
-            let g = &blk.lines[from..to];
+                .map_or(lines.len(), |k| from + 1 + k);
+            let g = &lines[from..to];
+            let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or_default();
+            let head = match first {
+                Some(f) if from == 0 => f,
+                _ => g[0].0.as_ref(),
+            };
             from = to;
-            let span = g.iter().map(|l| l.1).reduce(Span::join).unwrap_or(blk.span);
-            let first = g[0].0.fast_trim();
-            let text = self.join(g.iter().map(|l| l.0.as_ref()));
+            let text = self.join(std::iter::once(head).chain(g[1..].iter().map(|l| l.0.as_ref())));
+            let first = head.fast_trim();
             let Some(p) = self
                 .reg
                 .kapitel

@@ -4,11 +4,11 @@
 //! the tree.
 
 use super::blk::*;
-use super::build::Builder;
+use super::build::{Builder, Folds};
 use super::lines::*;
 use super::tree::*;
 use crate::address::Label;
-use crate::source::{Block, BlockKind, Span, Text, needs_folding};
+use crate::source::{Block, BlockKind, Span, Text};
 use std::borrow::{Borrow, Cow};
 use std::collections::VecDeque;
 
@@ -115,7 +115,7 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
     release: bool,
 ) -> Regulation {
     let mut window = Window::new(text, blocks, release);
-    let mut b = Builder::new(text.name.clone(), needs_folding(text.buf().as_bytes()));
+    let mut b = Builder::new(text.name.clone(), Folds::of(text.buf()));
     let mut pending_label: Option<(Label, Span)> = None;
     let mut first_block = true;
     loop {
@@ -300,8 +300,6 @@ fn labelled_block(b: &mut Builder, blk: &Blk, label: Label, lspan: Span) {
     if let Some(l) = lines.first_mut() {
         l.0 = Cow::Owned(format!("{label} § {}", l.0));
         l.1 = lspan.join(l.1);
-        // A line the text does not hold as it is: its whitespace was not searched.
-        b.may_fold |= needs_folding(l.0.as_bytes());
     }
     let mut merged = Blk::new(lines, BlockKind::Text);
     merged.span = lspan.join(blk.span);
