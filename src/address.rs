@@ -334,6 +334,11 @@ pub(crate) fn decimal_digits(n: u64, buf: &mut [u8; 20]) -> &[u8] {
 
 /// `n` in decimal at the end of `out` (see [`decimal_digits`]).
 pub(crate) fn push_decimal(out: &mut String, n: u32) {
+    // Most numbers written are a stycke's or a punkt's: one digit, without the loop.
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     out.extend(
         decimal_digits(u64::from(n), &mut buf)

@@ -82,15 +82,19 @@ impl Folds {
     /// Whether the line, trimmed as joining trims it, holds whitespace to fold. Joining
     /// trimmed lines with one space adds none, so lines joined need folding exactly when
     /// one of them does.
+    #[inline]
     pub fn in_line(&self, line: &str) -> bool {
-        let t = line.fast_trim();
-        let offset = (t.as_ptr() as usize).wrapping_sub(self.base);
-        if offset >= self.len {
-            return needs_folding(t.as_bytes());
+        if (line.as_ptr() as usize).wrapping_sub(self.base) >= self.len {
+            return needs_folding(line.fast_trim().as_bytes());
         }
-        if self.at.is_empty() || t.is_empty() {
+        if self.at.is_empty() {
             return false;
         }
+        let t = line.fast_trim();
+        if t.is_empty() {
+            return false;
+        }
+        let offset = t.as_ptr() as usize - self.base;
         let end = offset + t.len();
         if !(offset / 64..=(end - 1) / 64).any(|c| self.near[c / 64] >> (c % 64) & 1 != 0) {
             return false;
