@@ -10,13 +10,15 @@ use crate::source::{
     BlockKind, Normalisation, Span, is_appendix_label, join_lines_in, needs_folding,
 };
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The tree under construction and the parser's state between blocks.
 pub(super) struct Builder {
     pub reg: Regulation,
     pub mode: Mode,
     pub pending_rubriker: Vec<(String, Span)>,
-    current_rubrik: Option<String>,
+    /// Shared by every paragraph under it rather than copied into each.
+    current_rubrik: Option<Arc<str>>,
     /// The previous block looked like a chapter heading but was refused (a list of chapters).
     pub refused_chapter_line: bool,
     /// The previous block was part of the table of contents.
@@ -525,7 +527,7 @@ impl Builder {
             let last = pending.len().checked_sub(1);
             for (n, (t, span)) in pending.into_iter().enumerate() {
                 if Some(n) == last {
-                    self.current_rubrik = Some(t.clone());
+                    self.current_rubrik = Some(Arc::from(t.as_str()));
                 }
                 let idx = kap.rubriker.len() + 1;
                 let id = child_id(&kap.id, 'R', idx as u32);
@@ -947,6 +949,7 @@ impl Builder {
         // Amendment notes are metadata, not wording.
         for k in &mut self.reg.kapitel {
             for p in &mut k.paragrafer {
+                // Room for the one note a paragraph has, not the four a first push makes.
                 let mut notes = Vec::new();
                 if p.repealed.is_some() {
                     // The repeal note is the whole text; nothing to strip.
@@ -956,7 +959,7 @@ impl Builder {
                         None => &mut s.text,
                     };
                     if let Some(n) = strip_amendment_note(target) {
-                        notes.push(n);
+                        notes = vec![n];
                     }
                     // A note on a line of its own after a list.
                     if s.punkter.is_empty() && s.text.is_empty() && p.stycken.len() > 1 {

@@ -5,6 +5,7 @@ use crate::address::{Address, Label, PunktLabel};
 use crate::cite::Outline;
 use crate::source::{Normalisation, Span};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// A parsed regulation. Serialised as the `remiss parse --format json` output.
 #[derive(Clone, Debug, Serialize)]
@@ -189,9 +190,10 @@ pub struct Paragraf {
     pub id: String,
     pub display: String,
     pub span: Span,
-    /// The rubrik this paragraph stands under, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rubrik: Option<String>,
+    /// The rubrik this paragraph stands under, if any: one text shared by the paragraphs
+    /// under it (a 50 MB statute has tens of thousands of paragraphs under rubriker).
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_text")]
+    pub rubrik: Option<Arc<str>>,
     pub stycken: Vec<Stycke>,
     pub allmanna_rad: Vec<AllmannaRad>,
     /// The placeholder left where a paragraph was: `Har upphävts genom lag (2021:123).` for
@@ -208,6 +210,15 @@ pub struct Paragraf {
     /// `/Upphör att gälla U:2026-01-15/`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub in_force_until: Option<String>,
+}
+
+/// A shared text serialised as the string it holds (serde's own impl needs its `rc`
+/// feature, for this one field).
+fn shared_text<S: serde::Serializer>(t: &Option<Arc<str>>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_some(&**t),
+        None => s.serialize_none(),
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
