@@ -1360,12 +1360,22 @@ pub(crate) fn hyphen_is_artefact(before: &str, next: &str) -> bool {
 /// whitespace ([`no_space_at_start`], [`no_space_at_end`]), as on most lines (the result is
 /// the same). The one fast trim: the parser's `FastTrim` is this too.
 pub(crate) fn trim_fast(s: &str) -> &str {
-    let s = if no_space_at_start(s) {
-        s
-    } else {
-        s.trim_start()
-    };
+    let s = trim_start_fast(s);
     if no_space_at_end(s) { s } else { s.trim_end() }
+}
+
+/// `str::trim_start`, settled by bytes when the text starts with no whitespace or with
+/// one ASCII space before a character that is none, as the text after a label does
+/// (`7 § Den som`, `1. en`): the parser asks that of every paragraph and punkt.
+#[inline]
+pub(crate) fn trim_start_fast(s: &str) -> &str {
+    if no_space_at_start(s) {
+        return s;
+    }
+    match s.strip_prefix(' ') {
+        Some(rest) if no_space_at_start(rest) => rest,
+        _ => s.trim_start(),
+    }
 }
 
 /// Whether a text holds a double space, a tab, or a no-break space (U+00A0, U+202F).
@@ -1458,6 +1468,28 @@ mod tests {
                 assert!(has_control_bytes(s.as_bytes()), "{c:?} at {at}");
             }
         }
+    }
+
+    /// The masks find every line break and nothing else, wherever it falls in or around
+    /// the 64-byte runs, and in a last run shorter than 64 bytes.
+    #[test]
+    fn line_breaks_are_found_at_every_offset() {
+        for len in [0, 1, 2, 63, 64, 65, 127, 128, 129, 200] {
+            let base: Vec<u8> = (0..len).map(|i| b"a\xC3\xA5 \r"[i % 5]).collect();
+            for at in [0, 1, 31, 62, 63, 64, 65, 127, 128, 199] {
+                let mut b = base.clone();
+                if at < len {
+                    b[at] = b'\n';
+                }
+                if len > 70 {
+                    b[len - 1] = b'\n';
+                }
+                let want: Vec<usize> = (0..b.len()).filter(|&i| b[i] == b'\n').collect();
+                assert_eq!(Newlines::new(&b).collect::<Vec<_>>(), want, "{len} {at}");
+            }
+        }
+        let all = vec![b'\n'; 130];
+        assert_eq!(Newlines::new(&all).count(), 130);
     }
 
     fn join(lines: &[&str]) -> (String, Normalisation) {

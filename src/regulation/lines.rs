@@ -21,11 +21,7 @@ impl FastTrim for str {
     }
     #[inline]
     fn fast_trim_start(&self) -> &str {
-        if crate::source::no_space_at_start(self) {
-            self
-        } else {
-            self.trim_start()
-        }
+        crate::source::trim_start_fast(self)
     }
     #[inline]
     fn fast_trim_end(&self) -> &str {

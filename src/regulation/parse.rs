@@ -538,10 +538,10 @@ fn rubrik_block(b: &mut Builder, blocks: &[Blk], first_block: bool) -> bool {
     let blk = &blocks[0];
     // An appendix's label and long title may wrap over more lines than a rubrik (but a
     // table of contents listing appendices, `Bilaga 1 … 27` / `Bilaga 2 …`, is no heading).
-    let bilaga = blk.first().trim_start().starts_with("Bilaga ")
+    let bilaga = blk.first().fast_trim_start().starts_with("Bilaga ")
         && blk.lines[1..]
             .iter()
-            .all(|l| !l.0.trim_start().starts_with("Bilaga") && !l.0.contains("...."));
+            .all(|l| !l.0.fast_trim_start().starts_with("Bilaga") && !l.0.contains("...."));
     if blk.lines.len() > if bilaga { 4 } else { 2 } {
         return false;
     }
