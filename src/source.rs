@@ -843,7 +843,7 @@ fn newline_mask(b: &[u8]) -> u64 {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "sse2")]
 fn newline_mask_64(c: &[u8; 64]) -> u64 {
-    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set1_epi8, _mm_set_epi64x};
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_movemask_epi8, _mm_set_epi64x, _mm_set1_epi8};
     let nl = _mm_set1_epi8(b'\n' as i8);
     let mut m = 0u64;
     for (k, q) in c.chunks_exact(16).enumerate() {

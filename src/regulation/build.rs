@@ -69,7 +69,12 @@ impl Folds {
             }
         }
         at.sort_unstable();
-        let mut near = vec![0u64; if at.is_empty() { 0 } else { text.len() / 4096 + 1 }];
+        let words = if at.is_empty() {
+            0
+        } else {
+            text.len() / 4096 + 1
+        };
+        let mut near = vec![0u64; words];
         for &(start, _) in &at {
             near[start / 4096] |= 1 << (start / 64 % 64);
         }
@@ -620,7 +625,12 @@ impl Builder {
         // in place: a vector of its lines for every paragraph cost an allocation and a
         // copy of each line. A body with a blank line inside (only a Markdown source can
         // have one) is copied without it, as the blank line has no text to join.
-        if blk.lines.iter().skip(1).all(|l| !l.0.fast_trim().is_empty()) {
+        if blk
+            .lines
+            .iter()
+            .skip(1)
+            .all(|l| !l.0.fast_trim().is_empty())
+        {
             if !after.fast_trim().is_empty() {
                 self.paragraph_lines(&blk.lines, Some(after));
             } else if blk.lines.len() > 1 {

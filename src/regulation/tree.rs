@@ -192,7 +192,10 @@ pub struct Paragraf {
     pub span: Span,
     /// The rubrik this paragraph stands under, if any: one text shared by the paragraphs
     /// under it (a 50 MB statute has tens of thousands of paragraphs under rubriker).
-    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "shared_text")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "shared_text"
+    )]
     pub rubrik: Option<Arc<str>>,
     pub stycken: Vec<Stycke>,
     pub allmanna_rad: Vec<AllmannaRad>,
