@@ -89,7 +89,10 @@ impl Blk<'_> {
 /// group headings (`Bilagor`), short and ending no sentence.
 pub(super) fn is_contents(blk: &Blk) -> bool {
     let mut entries = 0;
-    for l in &blk.lines {
+    // From the last line up: the answer does not depend on the order, and a block of
+    // running text is told by its last line, which ends a sentence (this runs for every
+    // block).
+    for l in blk.lines.iter().rev() {
         let t = l.0.fast_trim();
         if is_toc_entry(t) {
             entries += 1;
