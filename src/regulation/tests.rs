@@ -1153,3 +1153,22 @@ fn whitespace_is_folded_where_the_text_has_it_and_only_there() {
     let p = md.paragraphs().next().map(|p| p.stycken[0].text.clone());
     assert_eq!(p.as_deref(), Some("Denna text."));
 }
+
+#[test]
+fn whitespace_to_fold_is_looked_up_by_place_in_every_part() {
+    // A tab after a label, then (past the first 4,096 bytes, where the lookup's second
+    // word of bits starts) a narrow no-break space in a rubrik, a double space in a
+    // paragraph's first line and a no-break space in a punkt: each folded and counted once.
+    let filler = "Text.\n\n".repeat(700);
+    let src = format!(
+        "1 kap. Rubrik\n\n1 § Första\tstycket.\n\n{filler}Ny\u{202f}rubrik\n\n\
+         2 § Text  här:\n1. en\u{a0}punkt,\n2. två.\n"
+    );
+    let r = reg(&src);
+    let p: Vec<&Paragraf> = r.paragraphs().collect();
+    assert_eq!(p[0].stycken[0].text, "Första stycket.");
+    assert_eq!(p[1].rubrik.as_deref(), Some("Ny rubrik"));
+    assert_eq!(p[1].stycken[0].text, "Text här:");
+    assert_eq!(p[1].stycken[0].punkter[0].text, "en punkt,");
+    assert_eq!(r.normalisation.whitespace, 4);
+}
