@@ -83,7 +83,7 @@ impl Unit<'_> {
 }
 
 /// A match: one or two old paragraphs to one or two new ones.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Link {
     pub old: Vec<usize>,
     pub new: Vec<usize>,
@@ -139,42 +139,62 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
     }
 
     // Exact anchors: a text found once on each side, or several times with the same address.
-    // (key, index) sorted, so each key's paragraphs are a run in index order: no map and
-    // no list per key.
-    let keyed = |units: &[Unit<'_>], taken: &[bool]| -> Vec<(u64, usize)> {
-        let mut v: Vec<(u64, usize)> = units
-            .iter()
-            .enumerate()
-            .filter(|(i, u)| !u.repealed && !taken[*i])
-            .map(|(i, u)| (u.key, i))
-            .collect();
-        v.sort_unstable();
-        v
-    };
-    let (old_keys, new_keys) = (keyed(old, &om), keyed(new, &nm));
-    let with_key = |v: &[(u64, usize)], k: u64| -> std::ops::Range<usize> {
-        v.partition_point(|e| e.0 < k)..v.partition_point(|e| e.0 <= k)
-    };
+    // Per key: how many open old paragraphs have it, how many new ones, and the first of
+    // those new ones, the rest chained in index order (no list per key, and no sort).
+    const NONE: usize = usize::MAX;
+    struct Keyed {
+        old: u32,
+        new: u32,
+        first_new: usize,
+    }
+    let mut by_key: HashMap<u64, Keyed> = HashMap::default();
+    by_key.reserve(old.len());
+    for (i, u) in old.iter().enumerate() {
+        if !u.repealed && !om[i] {
+            by_key
+                .entry(u.key)
+                .or_insert(Keyed {
+                    old: 0,
+                    new: 0,
+                    first_new: NONE,
+                })
+                .old += 1;
+        }
+    }
+    let mut next_new = vec![NONE; new.len()];
+    for (j, u) in new.iter().enumerate().rev() {
+        // Only keys the old side has can anchor.
+        if !u.repealed
+            && !nm[j]
+            && let Some(k) = by_key.get_mut(&u.key)
+        {
+            k.new += 1;
+            next_new[j] = k.first_new;
+            k.first_new = j;
+        }
+    }
     let mut anchors: Vec<(usize, usize)> = Vec::new();
     for i in 0..old.len() {
         if om[i] || old[i].repealed {
             continue;
         }
-        let os = &old_keys[with_key(&old_keys, old[i].key)];
-        let ns = &new_keys[with_key(&new_keys, old[i].key)];
-        if os.len() == 1 && ns.len() == 1 {
-            let j = ns[0].1;
+        let Some(k) = by_key.get(&old[i].key) else {
+            continue;
+        };
+        if k.old == 1 && k.new == 1 {
+            let j = k.first_new;
             if !nm[j] && same_text(&old[i], &new[j]) {
                 om[i] = true;
                 nm[j] = true;
                 anchors.push((i, j));
             }
-        } else if let Some(j) = ns
-            .iter()
-            .map(|&(_, j)| j)
-            .find(|&j| !nm[j] && new[j].address == old[i].address)
-            && same_text(&old[i], &new[j])
-        {
+            continue;
+        }
+        let mut j = k.first_new;
+        while j != NONE && (nm[j] || new[j].address != old[i].address) {
+            j = next_new[j];
+        }
+        if j != NONE && same_text(&old[i], &new[j]) {
             om[i] = true;
             nm[j] = true;
             anchors.push((i, j));
@@ -272,16 +292,26 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
     let ln: Vec<usize> = (0..new.len())
         .filter(|&j| !nm[j] && !new[j].repealed)
         .collect();
-    for (i, j, in_sequence) in reassign(old, new, &lo, &ln, &open, threads) {
+    for (i, j, in_sequence) in reassign(old, new, &lo, &ln, &open) {
         links.push(Link {
             old: vec![i],
             new: vec![j],
             in_sequence,
         });
     }
-    // Every link has its own new paragraph, so the keys are unique.
-    links.sort_unstable_by_key(|l| (l.new.first().copied(), l.old.first().copied()));
-    links
+    // In the new version's order: every link has a new paragraph of its own, so placing
+    // each at its first one orders them without a sort.
+    let mut at = vec![NONE; new.len()];
+    for (k, l) in links.iter().enumerate() {
+        if let Some(&j) = l.new.first() {
+            at[j] = k;
+        }
+    }
+    let mut ordered = Vec::with_capacity(links.len());
+    for k in at.into_iter().filter(|&k| k != NONE) {
+        ordered.push(std::mem::take(&mut links[k]));
+    }
+    ordered
 }
 
 /// Marks the pairs (sorted by old index) that lie on a longest run increasing in the new
@@ -530,68 +560,103 @@ fn candidates(
     new: &[Unit<'_>],
     lo: &[usize],
     ln: &[usize],
-    threads: usize,
 ) -> Vec<(usize, usize, f64)> {
     let mut out: Vec<(usize, usize, f64)> = Vec::new();
     if lo.is_empty() || ln.is_empty() {
         return out;
     }
-    let sim = |x: usize, y: usize| content_sim_at_least(old[x].fp(), new[y].fp(), MOVE_MIN);
-    let mut consider = |x: usize, y: usize| {
-        if let Some(s) = sim(x, y) {
-            out.push((x, y, s));
+    if lo.len() * ln.len() <= MAX_MOVE_PAIRS {
+        all_pairs(old, new, lo, ln, &mut out);
+        return out;
+    }
+    // Candidates share at least a few rare words.
+    let mut index: HashMap<u32, Vec<usize>> = HashMap::default();
+    for &y in ln {
+        for h in new[y].fp().distinct() {
+            index.entry(h).or_default().push(y);
         }
-    };
-    // Shared out above about a hundred pairs (about what starting a thread costs).
-    let threads = if lo.len() * ln.len() >= 128 {
-        threads
-    } else {
-        1
-    };
-    if lo.len() * ln.len() <= MAX_MOVE_PAIRS && threads <= 1 {
-        for &x in lo {
-            for &y in ln {
-                consider(x, y);
-            }
-        }
-    } else if lo.len() * ln.len() <= MAX_MOVE_PAIRS {
-        // Every pair: the rows are independent, shared out and put back in order.
-        let rows = super::par::map_sparse(lo.len(), threads, 1, |r| {
-            let x = lo[r];
-            let row: Vec<(usize, usize, f64)> = ln
-                .iter()
-                .filter_map(|&y| sim(x, y).map(|s| (x, y, s)))
-                .collect();
-            (!row.is_empty()).then_some(row)
-        });
-        out.extend(rows.into_iter().flat_map(|(_, row)| row));
-    } else {
-        // Candidates share at least a few rare words.
-        let mut index: HashMap<u32, Vec<usize>> = HashMap::default();
-        for &y in ln {
-            for h in new[y].fp().distinct() {
-                index.entry(h).or_default().push(y);
-            }
-        }
-        for &x in lo {
-            let mut counts: HashMap<usize, u32> = HashMap::default();
-            for h in old[x].fp().distinct() {
-                if let Some(ys) = index.get(&h)
-                    && ys.len() <= 32
-                {
-                    for &y in ys {
-                        *counts.entry(y).or_default() += 1;
-                    }
+    }
+    for &x in lo {
+        let mut counts: HashMap<usize, u32> = HashMap::default();
+        for h in old[x].fp().distinct() {
+            if let Some(ys) = index.get(&h)
+                && ys.len() <= 32
+            {
+                for &y in ys {
+                    *counts.entry(y).or_default() += 1;
                 }
             }
-            let mut cands: Vec<(u32, usize)> = counts.into_iter().map(|(y, c)| (c, y)).collect();
-            cands.sort_by(|a, b| b.cmp(a));
-            for &(_, y) in cands.iter().take(8) {
-                consider(x, y);
+        }
+        let mut cands: Vec<(u32, usize)> = counts.into_iter().map(|(y, c)| (c, y)).collect();
+        cands.sort_by(|a, b| b.cmp(a));
+        for &(_, y) in cands.iter().take(8) {
+            if let Some(s) = content_sim_at_least(old[x].fp(), new[y].fp(), MOVE_MIN) {
+                out.push((x, y, s));
             }
         }
     }
     out
+}
+
+/// Every pair of `lo` × `ln` with a content similarity of at least [`MOVE_MIN`], row by
+/// row. The common words of all pairs are counted at once through an index of the new
+/// side's words (word → the paragraphs holding it, and how often): a row then costs the
+/// postings of its words, not a walk through every other paragraph's words, and most
+/// words of a paragraph occur in few others.
+fn all_pairs(
+    old: &[Unit<'_>],
+    new: &[Unit<'_>],
+    lo: &[usize],
+    ln: &[usize],
+    out: &mut Vec<(usize, usize, f64)>,
+) {
+    // Word → dense id, and the postings of each id as one array cut by offsets (one
+    // allocation, not one per word).
+    let mut ids: HashMap<u32, u32> = HashMap::default();
+    let mut held: Vec<(u32, u32, u32)> = Vec::new(); // (id, position in ln, count)
+    for (q, &y) in ln.iter().enumerate() {
+        for (h, c) in new[y].fp().counted() {
+            let next = ids.len() as u32;
+            let id = *ids.entry(h).or_insert(next);
+            held.push((id, q as u32, c));
+        }
+    }
+    let mut start = vec![0u32; ids.len() + 1];
+    for &(id, _, _) in &held {
+        start[id as usize + 1] += 1;
+    }
+    for k in 1..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut fill = start.clone();
+    let mut postings = vec![(0u32, 0u32); held.len()];
+    // In the order of `ln`, so each word's postings stay in that order.
+    for &(id, q, c) in &held {
+        let at = &mut fill[id as usize];
+        postings[*at as usize] = (q, c);
+        *at += 1;
+    }
+    let mut common = vec![0u32; ln.len()];
+    for &x in lo {
+        let a = old[x].fp();
+        common.fill(0);
+        for (h, cx) in a.counted() {
+            if let Some(&id) = ids.get(&h) {
+                let id = id as usize;
+                for &(q, cy) in &postings[start[id] as usize..start[id + 1] as usize] {
+                    common[q as usize] += cx.min(cy);
+                }
+            }
+        }
+        for (q, &y) in ln.iter().enumerate() {
+            // The exact count of common words: the similarity `content_sim_at_least` finds
+            // for the pairs that reach the threshold, and below it for the others.
+            let s = sim_of(common[q] as usize, a.len(), new[y].fp().len());
+            if s >= MOVE_MIN {
+                out.push((x, y, s));
+            }
+        }
+    }
 }
 
 /// Pairs the paragraphs `lo` and `ln` so that the total weight is greatest: a pair weighs
@@ -604,10 +669,9 @@ fn reassign(
     lo: &[usize],
     ln: &[usize],
     open: &[(usize, usize)],
-    threads: usize,
 ) -> Vec<(usize, usize, bool)> {
     let in_seq: HashSet<(usize, usize)> = open.iter().copied().collect();
-    let mut edges: Vec<(usize, usize, f64)> = candidates(old, new, lo, ln, threads);
+    let mut edges: Vec<(usize, usize, f64)> = candidates(old, new, lo, ln);
     for &(i, j) in open {
         if !edges.iter().any(|&(x, y, _)| (x, y) == (i, j)) {
             edges.push((i, j, content_sim(old[i].fp(), new[j].fp())));
