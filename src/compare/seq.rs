@@ -873,6 +873,52 @@ mod tests {
     }
 
     #[test]
+    fn the_indexed_move_search_finds_what_comparing_each_pair_finds() {
+        let read = |name: &str| {
+            let path = format!(
+                "{}/corpus/sfs/lag-2022-482-elektronisk-kommunikation/{name}",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let src = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(src.len() > 100_000, "{path}");
+            crate::regulation::parse(&crate::source::Text::from_plain(name, src))
+        };
+        let (a, b) = (
+            read("sfs-2022-482_in-force-2026-01-14.txt"),
+            read("sfs-2022-482_in-force-2026-01-15.txt"),
+        );
+        let (op, np) = (
+            super::super::all_paragraphs(&a),
+            super::super::all_paragraphs(&b),
+        );
+        let (ou, nu) = (
+            super::super::units(&op, None),
+            super::super::units(&np, None),
+        );
+        // Old and new paragraphs from all over both versions, the same ones among them (a
+        // similarity of 1), short and long, and some twice as alike as others.
+        let lo: Vec<usize> = (0..ou.len())
+            .filter(|i| i % 3 == 0 && !ou[*i].repealed)
+            .collect();
+        let ln: Vec<usize> = (0..nu.len())
+            .filter(|j| j % 4 != 1 && !nu[*j].repealed)
+            .collect();
+        assert!(lo.len() * ln.len() > 10_000 && lo.len() * ln.len() <= MAX_MOVE_PAIRS);
+        let mut want = Vec::new();
+        for &x in &lo {
+            for &y in &ln {
+                if let Some(s) = content_sim_at_least(ou[x].fp(), nu[y].fp(), MOVE_MIN) {
+                    want.push((x, y, s));
+                }
+            }
+        }
+        assert!(want.len() > lo.len() / 2, "{}", want.len());
+        let mut got = Vec::new();
+        all_pairs(&ou, &nu, &lo, &ln, &mut got);
+        assert_eq!(got, want);
+    }
+
+    #[test]
     fn containment_counts_only_for_texts_of_some_length() {
         let long = Fingerprint::of(
             "Tillhandahållaren ska se till att kritiska system har reservkraft som räcker i minst tre dygn och att trafikuppgifter lagras säkert.",

@@ -709,8 +709,9 @@ impl Fingerprint {
         self.common_at_least(o, 0).unwrap_or(0)
     }
     /// Size of the multiset intersection when it is at least `need`; `None` as soon as the
-    /// words not yet compared cannot reach it. The move search compares every left-over
-    /// paragraph with every other, and most such pairs share few words.
+    /// words not yet compared cannot reach it. Among many left-over paragraphs the move
+    /// search compares each with the few that share its rare words, and most such pairs
+    /// still share few words.
     pub fn common_at_least(&self, o: &Fingerprint, need: usize) -> Option<usize> {
         let (short, long) = if self.0.len() <= o.0.len() {
             (&self.0, &o.0)
