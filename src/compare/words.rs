@@ -126,11 +126,39 @@ fn is_connector(c: char) -> bool {
     matches!(c, '-' | '/' | ':' | '.' | '’' | '\'' | '\u{2011}')
 }
 
+/// The kind of an ASCII byte for the tokenizer (`HIGH`: a byte of a longer character).
+const T_OTHER: u8 = 0;
+const T_ALNUM: u8 = 1;
+const T_SPACE: u8 = 2;
+const T_BREAK: u8 = 3;
+const T_HIGH: u8 = 4;
+
+const TOKEN_CLASS: [u8; 256] = {
+    let mut t = [T_OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c >= 0x80 {
+            T_HIGH
+        } else if c.is_ascii_alphanumeric() {
+            T_ALNUM
+        } else if c == b'\n' {
+            T_BREAK
+        } else if matches!(c, b' ' | b'\t' | 0x0b | 0x0c | b'\r') {
+            // The ASCII characters `char::is_whitespace` takes, less the break.
+            T_SPACE
+        } else {
+            T_OTHER
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Splits text into words, punctuation (a run of one character, so `§§` is one token)
-/// and stycke breaks, each with its leading whitespace. Reads bytes, decoding a character
-/// only where one starts that is not ASCII, and runs through the ASCII letters and digits
-/// of a word in a tight loop: the word diffs of long paragraphs (lists of definitions)
-/// spend much of their time here.
+/// and stycke breaks, each with its leading whitespace. Reads bytes through a table,
+/// decoding a character only where one starts that is not ASCII: the word diffs of long
+/// paragraphs (lists of definitions) spend much of their time here.
 fn tokenize(s: &str) -> Vec<Token<'_>> {
     let bytes = s.as_bytes();
     let len = bytes.len();
@@ -139,52 +167,51 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
     let mut i = 0;
     while i < len {
         let b = bytes[i];
-        let (c, w) = if b < 0x80 {
-            match b {
-                b'\n' => {
-                    out.push(Token {
-                        ws: "",
-                        text: &s[i..i + 1],
-                        kind: Kind::Break,
-                    });
-                    i += 1;
-                    ws_start = i;
-                    continue;
-                }
-                b' ' | b'\t' | 0x0b | 0x0c | b'\r' => {
-                    i += 1;
-                    continue;
-                }
-                _ => (char::from(b), 1),
-            }
-        } else {
-            let (c, w) = char_at(s, i);
-            if c.is_whitespace() {
-                i += w;
+        let (end, kind) = match TOKEN_CLASS[usize::from(b)] {
+            T_SPACE => {
+                i += 1;
                 continue;
             }
-            (c, w)
-        };
-        let ws = &s[ws_start..i];
-        let end = if is_alnum(c) {
-            word_end(s, i + w)
-        } else {
-            let mut end = i + w;
-            if w == 1 {
+            T_BREAK => {
+                out.push(Token {
+                    ws: "",
+                    text: &s[i..i + 1],
+                    kind: Kind::Break,
+                });
+                i += 1;
+                ws_start = i;
+                continue;
+            }
+            T_ALNUM => (word_end(s, i + 1), Kind::Word),
+            T_HIGH => {
+                let (c, w) = char_at(s, i);
+                if c.is_whitespace() {
+                    i += w;
+                    continue;
+                }
+                if is_alnum(c) {
+                    (word_end(s, i + w), Kind::Word)
+                } else {
+                    // A run of the same character: its bytes again and again.
+                    let mut end = i + w;
+                    while bytes[end..].starts_with(&bytes[i..i + w]) {
+                        end += w;
+                    }
+                    (end, Kind::Punct)
+                }
+            }
+            _ => {
+                let mut end = i + 1;
                 while end < len && bytes[end] == b {
                     end += 1;
                 }
-            } else {
-                while end < len && s[end..].starts_with(&s[i..i + w]) {
-                    end += w;
-                }
+                (end, Kind::Punct)
             }
-            end
         };
         out.push(Token {
-            ws,
+            ws: &s[ws_start..i],
             text: &s[i..end],
-            kind: if is_alnum(c) { Kind::Word } else { Kind::Punct },
+            kind,
         });
         ws_start = end;
         i = end;
@@ -200,11 +227,16 @@ fn word_end(s: &str, mut end: usize) -> usize {
     let bytes = s.as_bytes();
     let len = bytes.len();
     loop {
-        while end < len && bytes[end].is_ascii_alphanumeric() {
+        while end < len && TOKEN_CLASS[usize::from(bytes[end])] == T_ALNUM {
             end += 1;
         }
         if end >= len {
             return end;
+        }
+        // å ä ö and the rest of U+00C0–U+00FF but × and ÷: C3 and one more byte.
+        if bytes[end] == 0xC3 && !matches!(bytes.get(end + 1), Some(0x97 | 0xB7)) {
+            end += 2;
+            continue;
         }
         let (d, dw) = char_at(s, end);
         if dw > 1 && is_alnum(d) {
@@ -428,22 +460,57 @@ pub fn same_but_spacing(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
-    // A changed paragraph usually agrees for a long way first: skip the equal bytes (cut
-    // back to a character boundary, the same in both) before comparing character by
-    // character.
-    let mut k = a
-        .as_bytes()
-        .iter()
-        .zip(b.as_bytes())
-        .take_while(|(x, y)| x == y)
-        .count();
-    while !a.is_char_boundary(k) {
-        k -= 1;
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    let word = |s: &[u8], at: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&s[at..at + 8]);
+        u64::from_ne_bytes(w)
+    };
+    // What is not whitespace agrees up to `i` in `a` and `j` in `b` (character boundaries).
+    let (mut i, mut j) = (0, 0);
+    loop {
+        // The texts mostly agree byte for byte, spacing and all: skip that, eight bytes at
+        // a time, then back to a character boundary (the bytes skipped are the same in
+        // both, so the boundary is the same too).
+        while i + 8 <= x.len() && j + 8 <= y.len() && word(x, i) == word(y, j) {
+            i += 8;
+            j += 8;
+        }
+        while i < x.len() && j < y.len() && x[i] == y[j] {
+            i += 1;
+            j += 1;
+        }
+        while !a.is_char_boundary(i) {
+            i -= 1;
+            j -= 1;
+        }
+        let (si, sj) = (skip_spacing(a, i), skip_spacing(b, j));
+        if (si, sj) == (i, j) {
+            // No whitespace here: two different characters, or an end.
+            return i == x.len() && j == y.len();
+        }
+        (i, j) = (si, sj);
     }
-    a[k..]
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .eq(b[k..].chars().filter(|c| !c.is_whitespace()))
+}
+
+/// The first byte at or after `i` (a character boundary) that does not start whitespace.
+#[inline(always)]
+fn skip_spacing(s: &str, mut i: usize) -> usize {
+    let bytes = s.as_bytes();
+    while i < bytes.len() {
+        match TOKEN_CLASS[usize::from(bytes[i])] {
+            T_SPACE | T_BREAK => i += 1,
+            T_HIGH => {
+                let (c, w) = char_at(s, i);
+                if !c.is_whitespace() {
+                    return i;
+                }
+                i += w;
+            }
+            _ => return i,
+        }
+    }
+    i
 }
 
 /// Whether a byte of UTF-8 text can be part of a word when scanning bytes: ASCII letters
@@ -1363,6 +1430,48 @@ mod bound_tests {
             assert_eq!(got.len(), want.len(), "{k}");
             for (g, w) in got.iter().zip(&want) {
                 assert_eq!((g.ws, g.text, g.kind), (w.ws, w.text, w.kind), "{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn same_but_spacing_is_the_comparison_of_what_is_not_whitespace() {
+        let reference = |a: &str, b: &str| {
+            a.chars()
+                .filter(|c| !c.is_whitespace())
+                .eq(b.chars().filter(|c| !c.is_whitespace()))
+        };
+        let src = lek();
+        let blocks: Vec<&str> = src.split("\n\n").collect();
+        let mut texts: Vec<String> = [
+            "a b",
+            "ab",
+            "a\u{a0}b",
+            "a\u{2003}b\u{3000}",
+            "a\nb",
+            "å b",
+            "åb",
+            "a\u{85}",
+            "a\u{2011}b",
+            "",
+            " ",
+            "12345678 9",
+            "123456789",
+            "1234567å9",
+            "1234567ä9",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        // Real stycken, and each with its spacing changed or a word altered far in.
+        for b in blocks.iter().take(300) {
+            texts.push(b.to_string());
+            texts.push(b.replacen(' ', "  ", 3).replacen(". ", ".\n", 2));
+            texts.push(b.replacen("ska", "får", 1));
+        }
+        for (k, a) in texts.iter().enumerate() {
+            for b in &texts[k.saturating_sub(3)..(k + 3).min(texts.len())] {
+                assert_eq!(same_but_spacing(a, b), reference(a, b), "{a:?} {b:?}");
             }
         }
     }

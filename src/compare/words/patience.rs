@@ -26,65 +26,110 @@ pub(super) fn intern<'a>(
     (o, n, table.texts.len())
 }
 
-/// An open-addressing table from token text to id, sized once for all the tokens of a
-/// pair (at most two thirds full): a pair's tokens are short, and a general map spent
-/// more on hashing and probing them than the whole diff on the ids.
+/// An open-addressing table from token text to id, sized for half the tokens of a pair
+/// (most texts repeat) and doubled when two thirds full: a pair's tokens are short, and a
+/// general map spent more on hashing and probing them than the whole diff on the ids.
 struct Interner<'a> {
-    /// Per slot: the high half of the text's hash, and its id + 1 (0 = empty).
+    /// Per slot: the high half of the text's hash (its top bits are the home slot), and
+    /// the text's id + 1 (0 = empty).
     slots: Vec<(u32, u32)>,
-    shift: u32,
-    texts: Vec<&'a str>,
+    bits: u32,
+    /// Per id: the text, and its [`hash`] key.
+    texts: Vec<(&'a str, u64)>,
 }
 
 impl<'a> Interner<'a> {
     fn new(tokens: usize) -> Interner<'a> {
-        let size = (tokens + tokens / 2 + 1).next_power_of_two().max(16);
+        let size = (tokens / 2).next_power_of_two().max(16);
         Interner {
             slots: vec![(0, 0); size],
-            shift: 64 - size.trailing_zeros(),
-            texts: Vec::new(),
+            bits: size.trailing_zeros(),
+            texts: Vec::with_capacity(tokens / 2),
         }
     }
 
+    fn home(&self, tag: u32) -> usize {
+        (tag >> (32 - self.bits)) as usize
+    }
+
     fn id(&mut self, t: &'a str) -> u32 {
-        let h = hash(t.as_bytes());
+        let (h, short) = hash(t.as_bytes());
         let tag = (h >> 32) as u32;
         let mask = self.slots.len() - 1;
-        let mut at = (h >> self.shift) as usize;
+        let mut at = self.home(tag);
         loop {
             let (slot_tag, slot_id) = self.slots[at];
             if slot_id == 0 {
-                let id = self.texts.len() as u32;
-                self.texts.push(t);
-                self.slots[at] = (tag, id + 1);
-                return id;
+                break;
             }
-            if slot_tag == tag && self.texts[(slot_id - 1) as usize] == t {
-                return slot_id - 1;
+            if slot_tag == tag {
+                let (text, key) = self.texts[(slot_id - 1) as usize];
+                // Up to eight bytes the length and the key are the text.
+                if text.len() == t.len() && (key == short && t.len() <= 8 || text == t) {
+                    return slot_id - 1;
+                }
             }
             at = (at + 1) & mask;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push((t, short));
+        self.slots[at] = (tag, id + 1);
+        if self.texts.len() * 3 > self.slots.len() * 2 {
+            self.grow();
+        }
+        id
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        let old = std::mem::replace(&mut self.slots, vec![(0, 0); size]);
+        self.bits += 1;
+        let mask = self.slots.len() - 1;
+        for (tag, id) in old.into_iter().filter(|s| s.1 != 0) {
+            let mut at = self.home(tag);
+            while self.slots[at].1 != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (tag, id);
         }
     }
 }
 
-/// A quick multiplicative hash of a token's bytes, eight at a time (ids are checked
-/// against the text, so a collision costs a probe, never a wrong id).
+/// A quick multiplicative hash of a token's bytes (ids are checked against the text, so a
+/// collision costs a probe, never a wrong id), and a key: most tokens are at most eight
+/// bytes, read in at most two overlapping loads that together cover them, so for them the
+/// length and the key are the text itself. Longer ones are read eight bytes at a time.
 #[inline]
-fn hash(b: &[u8]) -> u64 {
+fn hash(b: &[u8]) -> (u64, u64) {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut h = (b.len() as u64).wrapping_mul(K);
-    let mut chunks = b.chunks_exact(8);
-    for c in &mut chunks {
+    let n = b.len();
+    let word = |at: usize| {
         let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h = (h ^ u64::from_le_bytes(w)).wrapping_mul(K).rotate_left(23);
-    }
-    let mut tail = 0u64;
-    for (i, &x) in chunks.remainder().iter().enumerate() {
-        tail |= u64::from(x) << (8 * i);
-    }
+        w.copy_from_slice(&b[at..at + 8]);
+        u64::from_le_bytes(w)
+    };
+    let half = |at: usize| {
+        let mut w = [0u8; 4];
+        w.copy_from_slice(&b[at..at + 4]);
+        u64::from(u32::from_le_bytes(w))
+    };
+    let mut h = (n as u64).wrapping_mul(K);
+    let tail = if n >= 8 {
+        let mut at = 0;
+        while at + 8 < n {
+            h = (h ^ word(at)).wrapping_mul(K).rotate_left(23);
+            at += 8;
+        }
+        word(n - 8)
+    } else if n >= 4 {
+        half(0) | half(n - 4) << 32
+    } else if n > 0 {
+        u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16
+    } else {
+        0
+    };
     h = (h ^ tail).wrapping_mul(K);
-    h ^ (h >> 29)
+    (h ^ (h >> 29), tail)
 }
 
 /// The ops of similar's patience diff of `old` and `new` (ids below `distinct`), as
@@ -309,6 +354,49 @@ mod tests {
                 check(&texts(&o), &texts(&n), &format!("{a} shifted {i}"));
             }
         }
+    }
+
+    #[test]
+    fn equal_texts_and_only_they_get_equal_ids() {
+        // All distinct (the table grows many times), then all repeated.
+        let words: Vec<String> = (0..5000).map(|i| format!("w{}", i * 7919 % 5003)).collect();
+        let old: Vec<&str> = words.iter().map(String::as_str).collect();
+        let new: Vec<&str> = old.iter().rev().copied().chain(["", "w1", "w1"]).collect();
+        let (oi, ni, distinct) = intern(old.iter().copied(), new.iter().copied());
+        assert_eq!(distinct, 5001);
+        assert_eq!(oi, (0..5000).collect::<Vec<u32>>());
+        assert_eq!(&ni[..5000], &(0..5000).rev().collect::<Vec<u32>>());
+        assert_eq!(ni[5000], 5000);
+        assert_eq!(
+            ni[5001],
+            oi[old.iter().position(|w| *w == "w1").unwrap_or(0)]
+        );
+        assert_eq!(ni[5001], ni[5002]);
+        // Every length from 0 to 19, texts that differ in one byte anywhere: ids agree with
+        // a map on the texts.
+        let mut texts: Vec<String> = Vec::new();
+        for n in 0..20 {
+            for at in 0..n.max(1) {
+                for c in ['a', 'b', 'å'] {
+                    let mut t: Vec<char> = "x".repeat(n).chars().collect();
+                    if n > 0 {
+                        t[at] = c;
+                    }
+                    texts.push(t.into_iter().collect());
+                }
+            }
+        }
+        let all: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let (oi, ni, distinct) = intern(all.iter().copied(), all.iter().rev().copied());
+        let mut map = std::collections::HashMap::new();
+        for t in &all {
+            let next = map.len() as u32;
+            map.entry(*t).or_insert(next);
+        }
+        assert_eq!(distinct, map.len());
+        let want: Vec<u32> = all.iter().map(|t| map[t]).collect();
+        assert_eq!(oi, want);
+        assert_eq!(ni, want.iter().rev().copied().collect::<Vec<u32>>());
     }
 
     #[test]
