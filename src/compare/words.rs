@@ -112,12 +112,25 @@ enum Kind {
     Break,
 }
 
-/// A token and the whitespace in front of it.
-#[derive(Clone, Copy, Debug)]
-struct Token<'a> {
-    ws: &'a str,
-    text: &'a str,
+/// A token and the whitespace in front of it, as byte offsets into its text (`ws..start`
+/// the whitespace, `start..end` the token), all character boundaries: made without
+/// slicing, as a long pair has thousands of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Token {
+    ws: usize,
+    start: usize,
+    end: usize,
     kind: Kind,
+}
+
+impl Token {
+    #[cfg(test)]
+    fn text(self, s: &str) -> &str {
+        &s[self.start..self.end]
+    }
+    fn ws(self, s: &str) -> &str {
+        &s[self.ws..self.start]
+    }
 }
 
 /// Characters that join the parts of one word when a letter or digit follows them:
@@ -159,7 +172,7 @@ const TOKEN_CLASS: [u8; 256] = {
 /// and stycke breaks, each with its leading whitespace. Reads bytes through a table,
 /// decoding a character only where one starts that is not ASCII: the word diffs of long
 /// paragraphs (lists of definitions) spend much of their time here.
-fn tokenize(s: &str) -> Vec<Token<'_>> {
+fn tokenize(s: &str) -> Vec<Token> {
     let bytes = s.as_bytes();
     let len = bytes.len();
     let mut out = Vec::with_capacity(len / 5 + 1);
@@ -174,8 +187,9 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
             }
             T_BREAK => {
                 out.push(Token {
-                    ws: "",
-                    text: &s[i..i + 1],
+                    ws: i,
+                    start: i,
+                    end: i + 1,
                     kind: Kind::Break,
                 });
                 i += 1;
@@ -209,8 +223,9 @@ fn tokenize(s: &str) -> Vec<Token<'_>> {
             }
         };
         out.push(Token {
-            ws: &s[ws_start..i],
-            text: &s[i..end],
+            ws: ws_start,
+            start: i,
+            end,
             kind,
         });
         ws_start = end;
@@ -290,15 +305,16 @@ fn is_alnum(c: char) -> bool {
 /// The tokenizer as first written, on chars (the reference [`tokenize`] is tested against).
 /// Splits text into words, punctuation (a run of one character, so `§§` is one token)
 /// and stycke breaks, each with its leading whitespace.
-fn tokenize_reference(s: &str) -> Vec<Token<'_>> {
+fn tokenize_reference(s: &str) -> Vec<Token> {
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let mut ws_start = 0;
     let mut it = s.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         if c == '\n' {
             out.push(Token {
-                ws: "",
-                text: &s[i..i + 1],
+                ws: i,
+                start: i,
+                end: i + 1,
                 kind: Kind::Break,
             });
             ws_start = i + 1;
@@ -307,7 +323,6 @@ fn tokenize_reference(s: &str) -> Vec<Token<'_>> {
         if c.is_whitespace() {
             continue;
         }
-        let ws = &s[ws_start..i];
         let mut end = i + c.len_utf8();
         let kind = if c.is_alphanumeric() {
             loop {
@@ -352,8 +367,9 @@ fn tokenize_reference(s: &str) -> Vec<Token<'_>> {
             Kind::Punct
         };
         out.push(Token {
-            ws,
-            text: &s[i..end],
+            ws: ws_start,
+            start: i,
+            end,
             kind,
         });
         ws_start = end;
@@ -986,7 +1002,11 @@ pub fn diff_within(old: &str, new: &str, budget: &mut Budget) -> WordDiff {
         return fallback(old, new);
     }
     // Ids instead of texts: the diff only asks which tokens are equal.
-    let (ok, nk, distinct) = patience::intern(ot.iter().map(|t| t.text), nt.iter().map(|t| t.text));
+    let (ob, nb) = (old.as_bytes(), new.as_bytes());
+    let (ok, nk, distinct) = patience::intern(
+        ot.iter().map(|t| &ob[t.start..t.end]),
+        nt.iter().map(|t| &nb[t.start..t.end]),
+    );
     let w = work(&ok, &nk);
     if w > PAIR_WORK || w > budget.left {
         return fallback(old, new);
@@ -1022,9 +1042,9 @@ pub fn diff_within(old: &str, new: &str, budget: &mut Budget) -> WordDiff {
     let mut whitespace_only = 0;
     for r in &mut regions {
         if r.tag == Tag::Change && !r.old.is_empty() && !r.new.is_empty() {
-            let a = ot[r.old.clone()].iter().map(|t| t.text);
-            let b = nt[r.new.clone()].iter().map(|t| t.text);
-            if a.flat_map(str::chars).eq(b.flat_map(str::chars)) {
+            let a = ot[r.old.clone()].iter().map(|t| &ob[t.start..t.end]);
+            let b = nt[r.new.clone()].iter().map(|t| &nb[t.start..t.end]);
+            if a.flatten().eq(b.flatten()) {
                 r.tag = Tag::Equal;
                 whitespace_only += 1;
             }
@@ -1044,7 +1064,7 @@ pub fn diff_within(old: &str, new: &str, budget: &mut Budget) -> WordDiff {
         (2.0 * kept as f64 / total as f64).min(1.0)
     };
     let regions = fold(regions, &ot);
-    let ops = render_ops(&regions, &ot, &nt);
+    let ops = render_ops(&regions, (old, &ot), (new, &nt));
     WordDiff {
         ops,
         similarity,
@@ -1069,7 +1089,7 @@ fn merge_adjacent(regions: Vec<Region>) -> Vec<Region> {
 
 /// Folds short unchanged runs between two changes into one change (never across a stycke
 /// break, so a change stays inside its stycke).
-fn fold(regions: Vec<Region>, ot: &[Token<'_>]) -> Vec<Region> {
+fn fold(regions: Vec<Region>, ot: &[Token]) -> Vec<Region> {
     let mut out: Vec<Region> = Vec::with_capacity(regions.len());
     let mut i = 0;
     while i < regions.len() {
@@ -1103,28 +1123,33 @@ fn fold(regions: Vec<Region>, ot: &[Token<'_>]) -> Vec<Region> {
     out
 }
 
-/// `lead` and then the text of tokens (the whitespace before the first one left out), in
-/// one string sized up front: an unchanged run of a long paragraph is most of its text.
-fn join_after(lead: &str, tokens: &[Token<'_>]) -> String {
+/// `lead` and then the text of `tokens` of `src` (the whitespace before the first one
+/// left out), in one string sized up front: an unchanged run of a long paragraph is most
+/// of its text. The tokens are that stretch of `src` less the whitespace before a stycke
+/// break, so when their lengths add up to the stretch's, it is copied whole.
+fn join_after(lead: &str, src: &str, tokens: &[Token]) -> String {
     let len = lead.len()
         + tokens
             .iter()
             .enumerate()
-            .map(|(i, t)| if i > 0 { t.ws.len() } else { 0 } + t.text.len())
+            .map(|(i, t)| t.end - if i > 0 { t.ws } else { t.start })
             .sum::<usize>();
     let mut s = String::with_capacity(len);
     s.push_str(lead);
+    if let (Some(first), Some(last)) = (tokens.first(), tokens.last())
+        && last.end - first.start == len - lead.len()
+    {
+        s.push_str(&src[first.start..last.end]);
+        return s;
+    }
     for (i, t) in tokens.iter().enumerate() {
-        if i > 0 {
-            s.push_str(t.ws);
-        }
-        s.push_str(t.text);
+        s.push_str(&src[if i > 0 { t.ws } else { t.start }..t.end]);
     }
     s
 }
 
-fn leading_ws<'a>(tokens: &[Token<'a>]) -> &'a str {
-    tokens.first().map(|t| t.ws).unwrap_or("")
+fn leading_ws<'a>(src: &'a str, tokens: &[Token]) -> &'a str {
+    tokens.first().map_or("", |t| t.ws(src))
 }
 
 fn push_equal(ops: &mut Vec<Op>, s: &str) {
@@ -1152,7 +1177,11 @@ fn push_equal_owned(ops: &mut Vec<Op>, s: String) {
     }
 }
 
-fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op> {
+fn render_ops(
+    regions: &[Region],
+    (old, ot): (&str, &[Token]),
+    (new, nt): (&str, &[Token]),
+) -> Vec<Op> {
     let changes = regions.iter().filter(|r| r.tag == Tag::Change).count();
     let mut ops = Vec::with_capacity(regions.len());
     for r in regions {
@@ -1161,13 +1190,17 @@ fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op>
         match r.tag {
             Tag::Equal => {
                 // Spacing as in the new version.
-                let lead = if ops.is_empty() { "" } else { leading_ws(n) };
-                push_equal_owned(&mut ops, join_after(lead, n));
+                let lead = if ops.is_empty() {
+                    ""
+                } else {
+                    leading_ws(new, n)
+                };
+                push_equal_owned(&mut ops, join_after(lead, new, n));
             }
             Tag::Change => {
                 // The whitespace before a change stays outside the marking when both sides
                 // agree on it; otherwise each side keeps its own (`x[- och y-]{+.+}`).
-                let (wo, wn) = (leading_ws(o), leading_ws(n));
+                let (wo, wn) = (leading_ws(old, o), leading_ws(new, n));
                 // A pure insertion or deletion takes its space with it, so the other side
                 // reads `behövs.` and not `behövs .`.
                 let (outside, a_ws, b_ws) = if o.is_empty() || n.is_empty() || wo != wn {
@@ -1180,7 +1213,7 @@ fn render_ops(regions: &[Region], ot: &[Token<'_>], nt: &[Token<'_>]) -> Vec<Op>
                     push_equal(&mut ops, outside);
                 }
                 let (a_ws, b_ws) = if first { ("", "") } else { (a_ws, b_ws) };
-                let (a, b) = (join_after(a_ws, o), join_after(b_ws, n));
+                let (a, b) = (join_after(a_ws, old, o), join_after(b_ws, new, n));
                 if changes == 1
                     && o.len() == 1
                     && n.len() == 1
@@ -1271,7 +1304,7 @@ pub fn word_count(s: &str) -> usize {
 
 #[cfg(test)]
 pub(crate) fn tokens_for_test(s: &str) -> Vec<String> {
-    tokenize(s).iter().map(|t| t.text.to_string()).collect()
+    tokenize(s).iter().map(|t| t.text(s).to_string()).collect()
 }
 
 #[cfg(test)]
@@ -1296,8 +1329,8 @@ mod bound_tests {
         let (old, new) = pair(1500);
         let ot = tokenize(&old);
         let nt = tokenize(&new);
-        let ok: Vec<&str> = ot.iter().map(|t| t.text).collect();
-        let nk: Vec<&str> = nt.iter().map(|t| t.text).collect();
+        let ok: Vec<&str> = ot.iter().map(|t| t.text(&old)).collect();
+        let nk: Vec<&str> = nt.iter().map(|t| t.text(&new)).collect();
         let need = work(&ok, &nk);
         assert!(need < PAIR_WORK, "{need}");
         // One unit short: the fallback, whatever the clock says, and nothing is spent.
@@ -1429,7 +1462,7 @@ mod bound_tests {
             let want = tokenize_reference(text);
             assert_eq!(got.len(), want.len(), "{k}");
             for (g, w) in got.iter().zip(&want) {
-                assert_eq!((g.ws, g.text, g.kind), (w.ws, w.text, w.kind), "{k}");
+                assert_eq!(g, w, "{k}");
             }
         }
     }

@@ -17,8 +17,8 @@ use std::time::Instant;
 /// Numbers the texts of both sides: equal texts get equal ids, counted from 0 in order of
 /// first appearance (old side first). Returns the two id sequences and the number of ids.
 pub(super) fn intern<'a>(
-    old: impl ExactSizeIterator<Item = &'a str>,
-    new: impl ExactSizeIterator<Item = &'a str>,
+    old: impl ExactSizeIterator<Item = &'a [u8]>,
+    new: impl ExactSizeIterator<Item = &'a [u8]>,
 ) -> (Vec<u32>, Vec<u32>, usize) {
     let mut table = Interner::new(old.len() + new.len());
     let o: Vec<u32> = old.map(|t| table.id(t)).collect();
@@ -35,7 +35,7 @@ struct Interner<'a> {
     slots: Vec<(u32, u32)>,
     bits: u32,
     /// Per id: the text, and its [`hash`] key.
-    texts: Vec<(&'a str, u64)>,
+    texts: Vec<(&'a [u8], u64)>,
 }
 
 impl<'a> Interner<'a> {
@@ -52,8 +52,8 @@ impl<'a> Interner<'a> {
         (tag >> (32 - self.bits)) as usize
     }
 
-    fn id(&mut self, t: &'a str) -> u32 {
-        let (h, short) = hash(t.as_bytes());
+    fn id(&mut self, t: &'a [u8]) -> u32 {
+        let (h, short) = hash(t);
         let tag = (h >> 32) as u32;
         let mask = self.slots.len() - 1;
         let mut at = self.home(tag);
@@ -311,7 +311,10 @@ mod tests {
     /// Holds the diff on ids to similar's patience diff on the texts.
     fn check(old: &[&str], new: &[&str], what: &str) {
         let want = capture_diff_slices_deadline(Algorithm::Patience, old, new, Some(later()));
-        let (oi, ni, distinct) = intern(old.iter().copied(), new.iter().copied());
+        let (oi, ni, distinct) = intern(
+            old.iter().map(|t| t.as_bytes()),
+            new.iter().map(|t| t.as_bytes()),
+        );
         assert_eq!(oi.len(), old.len());
         for (i, a) in old.iter().enumerate() {
             for (j, b) in new.iter().enumerate().step_by(7) {
@@ -323,7 +326,10 @@ mod tests {
     }
 
     fn texts(s: &str) -> Vec<&str> {
-        super::super::tokenize(s).iter().map(|t| t.text).collect()
+        super::super::tokenize(s)
+            .iter()
+            .map(|t| t.text(s))
+            .collect()
     }
 
     #[test]
@@ -362,7 +368,10 @@ mod tests {
         let words: Vec<String> = (0..5000).map(|i| format!("w{}", i * 7919 % 5003)).collect();
         let old: Vec<&str> = words.iter().map(String::as_str).collect();
         let new: Vec<&str> = old.iter().rev().copied().chain(["", "w1", "w1"]).collect();
-        let (oi, ni, distinct) = intern(old.iter().copied(), new.iter().copied());
+        let (oi, ni, distinct) = intern(
+            old.iter().map(|t| t.as_bytes()),
+            new.iter().map(|t| t.as_bytes()),
+        );
         assert_eq!(distinct, 5001);
         assert_eq!(oi, (0..5000).collect::<Vec<u32>>());
         assert_eq!(&ni[..5000], &(0..5000).rev().collect::<Vec<u32>>());
@@ -387,7 +396,10 @@ mod tests {
             }
         }
         let all: Vec<&str> = texts.iter().map(String::as_str).collect();
-        let (oi, ni, distinct) = intern(all.iter().copied(), all.iter().rev().copied());
+        let (oi, ni, distinct) = intern(
+            all.iter().map(|t| t.as_bytes()),
+            all.iter().rev().map(|t| t.as_bytes()),
+        );
         let mut map = std::collections::HashMap::new();
         for t in &all {
             let next = map.len() as u32;
