@@ -230,6 +230,10 @@ fn tokenize(s: &str) -> Vec<Token> {
         });
         ws_start = end;
         i = end;
+        // Most tokens are followed by one space: past it without the table.
+        if bytes.get(i) == Some(&b' ') {
+            i += 1;
+        }
     }
     out
 }
