@@ -168,7 +168,10 @@ fn run<D: DiffHook<Error = Infallible>>(
     // unique tokens, as here.
     let (ou, oi) = unique(old, distinct);
     let (nu, ni) = unique(new, distinct);
-    let mut anchors = Anchors::default();
+    let mut anchors = Anchors {
+        runs: Vec::with_capacity(ou.len().min(nu.len())),
+        joined: false,
+    };
     myers::diff_deadline(
         &mut anchors,
         &ou,
@@ -181,13 +184,20 @@ fn run<D: DiffHook<Error = Infallible>>(
     for run in anchors.runs {
         for k in 0..run.len {
             let (oa, na) = (oi[run.old + k], ni[run.new + k]);
-            let (o0, n0) = (oc, nc);
-            while oc < oa && nc < na && new[nc] == old[oc] {
-                oc += 1;
-                nc += 1;
-            }
-            if oc > o0 {
-                d.equal(o0, n0, oc - o0)?;
+            // The equal run from where the last anchor left off.
+            let same = if oc < oa && nc < na {
+                old[oc..oa]
+                    .iter()
+                    .zip(&new[nc..na])
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            } else {
+                0
+            };
+            if same > 0 {
+                d.equal(oc, nc, same)?;
+                oc += same;
+                nc += same;
             }
             gap(d, old, oc..oa, new, nc..na, deadline)?;
             oc = oa;
