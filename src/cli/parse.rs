@@ -60,6 +60,10 @@ pub fn run(a: Args) -> CmdResult {
         Format::Tsv => emit_with(|w| render::regulation::write_tsv(&reg, w))?,
         Format::Text => emit(&render::regulation::text(&reg))?,
     }
+    // The output is written: the tree is left to the system, which takes the address space
+    // back at exit at once, instead of being freed block by block (and, with freed memory
+    // given back at once, page by page): a tenth of the time of a 50 MB statute's parse.
+    std::mem::forget(reg);
     Ok(EXIT_OK)
 }
 
