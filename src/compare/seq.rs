@@ -874,18 +874,9 @@ mod tests {
 
     #[test]
     fn the_indexed_move_search_finds_what_comparing_each_pair_finds() {
-        let read = |name: &str| {
-            let path = format!(
-                "{}/corpus/sfs/lag-2022-482-elektronisk-kommunikation/{name}",
-                env!("CARGO_MANIFEST_DIR")
-            );
-            let src = std::fs::read_to_string(&path).unwrap_or_default();
-            assert!(src.len() > 100_000, "{path}");
-            crate::regulation::parse(&crate::source::Text::from_plain(name, src))
-        };
         let (a, b) = (
-            read("sfs-2022-482_in-force-2026-01-14.txt"),
-            read("sfs-2022-482_in-force-2026-01-15.txt"),
+            super::super::tests::lek("14"),
+            super::super::tests::lek("15"),
         );
         let (op, np) = (
             super::super::all_paragraphs(&a),
