@@ -483,13 +483,8 @@ mod tests {
         };
         let (direct, template) = (page(&a), page(&b));
         if direct != template {
-            let (n, (x, y)) = direct
-                .lines()
-                .zip(template.lines())
-                .enumerate()
-                .find(|(_, (x, y))| x != y)
-                .unwrap_or((0, ("(lengths differ)", "")));
-            panic!("line {} differs:\ndirect:   {x}\ntemplate: {y}", n + 1);
+            let (n, x, y) = crate::render::first_differing_line(&direct, &template);
+            panic!("line {n} differs:\ndirect:   {x}\ntemplate: {y}");
         }
         assert_eq!(
             a, b,

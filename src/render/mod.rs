@@ -980,3 +980,16 @@ pub fn csv(data: &CaseData) -> String {
     }
     s
 }
+
+/// The first line (1-based) where two rendered texts differ, and that line of each, for the
+/// message of a test that holds a direct writer to the template or serde it replaces.
+#[cfg(test)]
+pub(crate) fn first_differing_line<'a>(a: &'a str, b: &'a str) -> (usize, &'a str, &'a str) {
+    let (n, (x, y)) = a
+        .lines()
+        .zip(b.lines())
+        .enumerate()
+        .find(|(_, (x, y))| x != y)
+        .unwrap_or((0, ("(lengths differ)", "")));
+    (n + 1, x, y)
+}

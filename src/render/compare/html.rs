@@ -640,20 +640,14 @@ mod tests {
             assert!(pieces.writes > 2, "{} writes", pieces.writes);
         }
         if direct != template {
-            let (n, (x, y)) = direct
-                .lines()
-                .zip(template.lines())
-                .enumerate()
-                .find(|(_, (x, y))| x != y)
-                .unwrap_or((0, ("(lengths differ)", "")));
+            let (n, x, y) = crate::render::first_differing_line(&direct, &template);
             let at = x
                 .char_indices()
                 .zip(y.chars())
                 .find(|((_, a), b)| a != b)
                 .map_or(0, |((i, _), _)| i);
             panic!(
-                "line {} differs at byte {at}:\ndirect:   {}\ntemplate: {}",
-                n + 1,
+                "line {n} differs at byte {at}:\ndirect:   {}\ntemplate: {}",
                 &x[at.saturating_sub(200)..],
                 &y[at.saturating_sub(200).min(y.len())..]
             );

@@ -604,13 +604,8 @@ mod tests {
         let theirs = serde_json::to_string_pretty(&map).unwrap();
         let ours = String::from_utf8(ours).unwrap();
         if ours != theirs {
-            let (n, (x, y)) = ours
-                .lines()
-                .zip(theirs.lines())
-                .enumerate()
-                .find(|(_, (x, y))| x != y)
-                .unwrap_or((0, ("(lengths differ)", "")));
-            panic!("line {} differs:\nours:   {x}\nserde:  {y}", n + 1);
+            let (n, x, y) = crate::render::first_differing_line(&ours, &theirs);
+            panic!("line {n} differs:\nours:   {x}\nserde:  {y}");
         }
     }
 
