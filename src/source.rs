@@ -1386,13 +1386,20 @@ pub(crate) fn needs_folding(b: &[u8]) -> bool {
     if DOUBLE.find(b).is_some() {
         return true;
     }
-    // Searched by their last bytes, which are rare in Swedish text (the first, 0xC2 and
-    // 0xE2, also start every `§` and `–`).
-    memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b).any(|i| match b[i] {
-        b'\t' => true,
-        0xA0 => i >= 1 && b[i - 1] == 0xC2,
-        _ => i >= 2 && b[i - 2..i] == [0xE2, 0x80],
-    })
+    memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b).any(|i| foldable_char_start(b, i).is_some())
+}
+
+/// Where a tab, a no-break space (U+00A0) or a narrow no-break space (U+202F) starts when
+/// `b[i]` is its last byte. They are searched by their last bytes (`\t`, 0xA0, 0xAF), which
+/// are rare in Swedish text: the first, 0xC2 and 0xE2, also start every `§` and `–`.
+#[inline]
+pub(crate) fn foldable_char_start(b: &[u8], i: usize) -> Option<usize> {
+    match b[i] {
+        b'\t' => Some(i),
+        0xA0 if i >= 1 && b[i - 1] == 0xC2 => Some(i - 1),
+        0xAF if i >= 2 && b[i - 2..i] == [0xE2, 0x80] => Some(i - 2),
+        _ => None,
+    }
 }
 
 fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {

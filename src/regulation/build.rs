@@ -7,7 +7,8 @@ use super::lines::*;
 use super::tree::*;
 use crate::address::{Address, Label};
 use crate::source::{
-    BlockKind, Normalisation, Span, is_appendix_label, join_lines_in, needs_folding,
+    BlockKind, Normalisation, Span, foldable_char_start, is_appendix_label, join_lines_in,
+    needs_folding,
 };
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -61,11 +62,8 @@ impl Folds {
         }
         // Found by their last bytes, as `needs_folding` does.
         for i in memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b) {
-            match b[i] {
-                b'\t' => at.push((i, i + 1)),
-                0xA0 if i >= 1 && b[i - 1] == 0xC2 => at.push((i - 1, i + 1)),
-                0xAF if i >= 2 && b[i - 2..i] == [0xE2, 0x80] => at.push((i - 2, i + 1)),
-                _ => {}
+            if let Some(start) = foldable_char_start(b, i) {
+                at.push((start, i + 1));
             }
         }
         at.sort_unstable();
