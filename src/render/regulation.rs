@@ -1,7 +1,6 @@
 //! Stage 6, rendering a regulation's tree for `remiss parse`: the indented text view and
 //! TSV (JSON is the tree itself).
 
-use super::escape;
 use crate::regulation::{NodeKind, Regulation};
 use std::fmt::Write as _;
 
@@ -16,36 +15,34 @@ pub fn prefix_chars(s: &str, n: usize) -> &str {
 /// One line per node: `id<TAB>kind<TAB>line<TAB>first 60 characters of text`, after one
 /// line per fact of the first page (`META-fs-number<TAB>metadata<TAB>line<TAB>MSBFS 2020:1`).
 pub fn write_tsv(reg: &Regulation, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for (k, text, span) in reg.metadata.fields() {
-        writeln!(
-            w,
-            "{}\tmetadata\t{}\t{}",
-            k.id(),
-            span.line,
-            escape::tsv(prefix_chars(text, 60))
-        )?;
-    }
-    // Nodes are written as they are reached, with no list of them held in memory. Each line
-    // is put together in one reused buffer, without a formatter or a String per node: on a
-    // large statute the writing cost as much as the parse (a third of `remiss parse`).
-    let mut result = Ok(());
+    // Each line is put together in one reused buffer, without a formatter or a String per
+    // node: on a large statute the writing cost as much as the parse (a third of `remiss
+    // parse`).
     let mut line: Vec<u8> = Vec::with_capacity(256);
     let mut digits = [0u8; 20];
+    let mut put = |id: &str, kind: &str, number: u32, text: &str| {
+        line.clear();
+        line.extend_from_slice(id.as_bytes());
+        line.push(b'\t');
+        line.extend_from_slice(kind.as_bytes());
+        line.push(b'\t');
+        line.extend_from_slice(crate::address::decimal_digits(
+            u64::from(number),
+            &mut digits,
+        ));
+        line.push(b'\t');
+        push_tsv_prefix(&mut line, text, 60);
+        line.push(b'\n');
+        w.write_all(&line)
+    };
+    for (k, text, span) in reg.metadata.fields() {
+        put(k.id(), "metadata", span.line, text)?;
+    }
+    // Nodes are written as they are reached, with no list of them held in memory.
+    let mut result = Ok(());
     reg.for_each_node(|n| {
         if result.is_ok() {
-            line.clear();
-            line.extend_from_slice(n.id.as_bytes());
-            line.push(b'\t');
-            line.extend_from_slice(n.kind.as_str().as_bytes());
-            line.push(b'\t');
-            line.extend_from_slice(crate::address::decimal_digits(
-                u64::from(n.span.line),
-                &mut digits,
-            ));
-            line.push(b'\t');
-            push_tsv_prefix(&mut line, n.text, 60);
-            line.push(b'\n');
-            result = w.write_all(&line);
+            result = put(n.id, n.kind.as_str(), n.span.line, n.text);
         }
     });
     result
@@ -138,6 +135,7 @@ pub fn text(reg: &Regulation) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::escape;
 
     /// The byte-wise cut and escape give what the String-making pair gives, on every line
     /// of a real statute and on texts cut inside and around multi-byte characters, tabs
