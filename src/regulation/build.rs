@@ -31,6 +31,10 @@ pub(super) struct Builder {
     pub pending_version: Option<(bool, String)>,
     /// Where the text has whitespace that joining folds (see [`Folds`]).
     folds: Folds,
+    /// The vectors the last chapter grew its paragraphs and rubriker in, emptied when it
+    /// was closed (see [`Builder::close_chapter`]), for the next chapter to grow in.
+    grown_paragrafer: Vec<Paragraf>,
+    grown_rubriker: Vec<Rubrik>,
 }
 
 /// Where the text the parser reads has whitespace that joining folds (a double space, a
@@ -137,6 +141,27 @@ impl Builder {
             ar_at: None,
             pending_version: None,
             folds,
+            grown_paragrafer: Vec::new(),
+            grown_rubriker: Vec::new(),
+        }
+    }
+
+    /// Moves the open chapter's paragraphs and rubriker into vectors of their own length,
+    /// and keeps the vectors they grew in for the next chapter. A vector grown by pushing
+    /// doubles, copying what it holds each time and leaving its old block behind, and ends
+    /// up to twice as long as it needs: on Socialförsäkringsbalken (2,034 paragraphs of
+    /// 288 bytes in 116 chapters) the paragraphs took 1.49 MB of allocations for 0.59 MB
+    /// held, each a page the process touches for the first time.
+    fn close_chapter(&mut self) {
+        fn fitted<T>(v: &mut Vec<T>) -> Vec<T> {
+            let mut grown = std::mem::take(v);
+            v.reserve_exact(grown.len());
+            v.append(&mut grown);
+            grown
+        }
+        if let Some(k) = self.reg.kapitel.last_mut() {
+            self.grown_paragrafer = fitted(&mut k.paragrafer);
+            self.grown_rubriker = fitted(&mut k.rubriker);
         }
     }
 
@@ -222,8 +247,8 @@ impl Builder {
                 heading: None,
                 span: Span::default(),
                 repealed: None,
-                rubriker: Vec::new(),
-                paragrafer: Vec::new(),
+                rubriker: std::mem::take(&mut self.grown_rubriker),
+                paragrafer: std::mem::take(&mut self.grown_paragrafer),
             });
         }
     }
@@ -472,6 +497,7 @@ impl Builder {
         let repealed = heading
             .starts_with("Har upphävts")
             .then(|| heading.to_string());
+        self.close_chapter();
         self.reg
             .kapitel
             .retain(|k| k.label.is_some() || !k.paragrafer.is_empty() || !k.rubriker.is_empty());
@@ -494,8 +520,8 @@ impl Builder {
             heading: (!heading.is_empty()).then(|| heading.to_string()),
             span,
             repealed,
-            rubriker: Vec::new(),
-            paragrafer: Vec::new(),
+            rubriker: std::mem::take(&mut self.grown_rubriker),
+            paragrafer: std::mem::take(&mut self.grown_paragrafer),
         });
         self.current_rubrik = None;
         self.mode = Mode::Paragraf;
@@ -746,9 +772,10 @@ impl Builder {
                 }
             } else {
                 let number = p.stycken.len() as u32 + 1;
-                // Most paragraphs have one stycke: room for one, not the four a first
-                // push makes (a 50 MB statute has 80,000 paragraphs).
-                if p.stycken.is_empty() {
+                // Most paragraphs have one stycke and most others two (Socialförsäkrings-
+                // balken: 1,268 and 595 of 2,034): room for one, then for two, not the
+                // four a first push makes (a 50 MB statute has 80,000 paragraphs).
+                if p.stycken.len() < 2 {
                     p.stycken.reserve_exact(1);
                 }
                 p.stycken.push(Stycke {
@@ -954,6 +981,7 @@ impl Builder {
                 }
             }
         }
+        self.close_chapter();
         // Amendment notes are metadata, not wording.
         for k in &mut self.reg.kapitel {
             for p in &mut k.paragrafer {
