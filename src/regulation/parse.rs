@@ -30,6 +30,10 @@ struct Window<'t, I> {
     /// Whether the source's pages before the current block may leave memory (only when the
     /// blocks are consumed: nothing reads behind the window then).
     release: bool,
+    /// The line vectors of blocks already read, emptied, for the next blocks to fill: a
+    /// vector for every block of the text was an allocation and a free per block (6,600
+    /// each on Socialförsäkringsbalken).
+    spare: Vec<Vec<(Cow<'t, str>, Span)>>,
 }
 
 impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
@@ -40,6 +44,16 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
             blocks: VecDeque::new(),
             last_label: None,
             release,
+            spare: Vec::new(),
+        }
+    }
+
+    /// Drops the current block, keeping its line vector for a later one.
+    fn next_block(&mut self) {
+        if let Some(blk) = self.blocks.pop_front() {
+            let mut lines = blk.lines;
+            lines.clear();
+            self.spare.push(lines);
         }
     }
 
@@ -59,7 +73,8 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
             let b: &Block = owned.borrow();
             let text = self.text;
             // Room for every line at once: this runs for every block of the text.
-            let mut lines: Vec<(Cow<'t, str>, Span)> = Vec::with_capacity(b.lines.len());
+            let mut lines = self.spare.pop().unwrap_or_default();
+            lines.reserve(b.lines.len());
             for l in &b.lines {
                 let t = text.line_text(l);
                 // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik, and a rule of
@@ -73,6 +88,7 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
                 lines.push((Cow::Borrowed(t), text.line_span(l)));
             }
             if lines.is_empty() {
+                self.spare.push(lines);
                 continue;
             }
             let mut blk = Blk::new(lines, b.kind);
@@ -128,13 +144,13 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
         let blk = &blocks[0];
         if contents_block(&b, blocks) {
             b.add_contents(blk);
-            window.blocks.pop_front();
+            window.next_block();
             continue;
         }
         b.in_contents = false;
         if inline_allmanna_rad(&mut b, blk) {
             first_block = false;
-            window.blocks.pop_front();
+            window.next_block();
             continue;
         }
         if blk.lines.len() == 1
@@ -142,7 +158,7 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
         {
             b.pending_version = Some(v);
             first_block = false;
-            window.blocks.pop_front();
+            window.next_block();
             continue;
         }
         if let BlockKind::Heading(level) = blk.kind {
@@ -153,7 +169,7 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
             b.refused_chapter_line = false;
             // A heading on the block after `FÖRSTA AVDELNINGEN` was read with it.
             for _ in 1..consumed {
-                window.blocks.pop_front();
+                window.next_block();
             }
         } else if !chapter_block(&mut b, blocks) {
             b.refused_chapter_line = false;
@@ -172,7 +188,7 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
             }
         }
         first_block = false;
-        window.blocks.pop_front();
+        window.next_block();
     }
     let mut reg = b.finish();
     super::metadata::read(&mut reg, &text.notes);
