@@ -373,6 +373,33 @@ fn arbitrary_cuts_of_real_text_never_panic() {
 // Structure of real statutes (excerpts from corpus/sfs/)
 // ---------------------------------------------------------------------------------------
 
+/// Socialförsäkringsbalken (2010:110) as in force 2026-01-01: every chapter's paragraphs
+/// and rubriker are held in vectors of their own length (see `Builder::close_chapter`),
+/// while a chapter too long to copy cheaply keeps the vector it grew in.
+#[test]
+fn chapters_hold_their_paragraphs_in_vectors_of_their_length() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/sfs/socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2026-01-01.txt"
+    );
+    let src = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let r = reg(&src);
+    assert_eq!(r.paragraph_count(), 2035);
+    assert!(r.kapitel.len() > 100, "{}", r.kapitel.len());
+    for k in &r.kapitel {
+        assert_eq!(k.paragrafer.capacity(), k.paragrafer.len(), "{}", k.id);
+        assert_eq!(k.rubriker.capacity(), k.rubriker.len(), "{}", k.id);
+    }
+    // 300 paragraphs of 288 bytes and more: past 64 KiB the grown vector is kept.
+    let long: String = (1..=300).map(|n| format!("{n} § Text {n}.\n\n")).collect();
+    let r = reg(&format!(
+        "1 kap. Allmänt\n\n{long}2 kap. Sist\n\n1 § Slut.\n"
+    ));
+    assert_eq!(r.kapitel[0].paragrafer.len(), 300);
+    assert!(r.kapitel[0].paragrafer.capacity() > 300);
+    assert_eq!(r.kapitel[1].paragrafer.capacity(), 1);
+}
+
 fn chapter_ids(r: &Regulation) -> Vec<String> {
     r.kapitel.iter().map(|k| k.id.clone()).collect()
 }
