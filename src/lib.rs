@@ -80,14 +80,20 @@ pub use report::{Matrix, Opinion, Outcome, TargetKind};
 use std::path::Path;
 
 /// Reads and parses a regulation file. A text with no paragraf at all is an error
-/// ([`Error::NotARegulation`]), since every later stage needs paragraphs.
+/// ([`Error::NotARegulation`]), since every later stage needs paragraphs. The text comes
+/// back with its source, notices and notes; its blocks were taken by the parser (see
+/// [`regulation::parse_consuming`]), each freed once read, so the tree is built partly in
+/// memory they held rather than all of it in memory not yet touched.
 pub fn read_regulation(path: &Path) -> Result<(Regulation, source::Text)> {
     read_regulation_text(path, source::read(path)?)
 }
 
 /// Parses a regulation already read from `path` (see [`read_regulation`]).
-pub fn read_regulation_text(path: &Path, text: source::Text) -> Result<(Regulation, source::Text)> {
-    let reg = regulation::parse(&text);
+pub fn read_regulation_text(
+    path: &Path,
+    mut text: source::Text,
+) -> Result<(Regulation, source::Text)> {
+    let reg = regulation::parse_consuming(&mut text);
     if reg.paragraph_count() == 0 {
         return Err(Error::NotARegulation {
             path: path.to_path_buf(),
