@@ -57,13 +57,14 @@ pub fn big_statute() -> String {
     out
 }
 
-/// Reads and parses a file as `remiss parse` does: [`source::read`] (a large file is
-/// mapped, not copied) and [`regulation::parse_consuming`]. The tree is returned, not
+/// Reads and parses a file as `remiss parse` does: [`source::read_unsplit`] (a large file
+/// is mapped, not copied, and the blocks are made as the parser takes them) and
+/// [`regulation::parse_consuming`]. The tree is returned, not
 /// dropped: the benches hand it to criterion's `iter_with_large_drop`, which frees it
 /// outside the timing, as `remiss parse` leaves its tree to the system at exit. The text
 /// (its mapping) is released here, as the binary does before writing.
 fn read_and_parse(path: &Path) -> regulation::Regulation {
-    match source::read(path) {
+    match source::read_unsplit(path) {
         Ok(mut t) => regulation::parse_consuming(&mut t),
         Err(e) => panic!("{e}"),
     }

@@ -85,7 +85,7 @@ use std::path::Path;
 /// [`regulation::parse_consuming`]), each freed once read, so the tree is built partly in
 /// memory they held rather than all of it in memory not yet touched.
 pub fn read_regulation(path: &Path) -> Result<(Regulation, source::Text)> {
-    read_regulation_text(path, source::read(path)?)
+    read_regulation_text(path, source::read_unsplit(path)?)
 }
 
 /// Parses a regulation already read from `path` (see [`read_regulation`]).

@@ -224,11 +224,33 @@ pub struct Text {
     /// How each line was printed (PDF), by line number in ascending order; see
     /// [`Text::layout`]. Kept apart from [`Line`] since only PDFs have it.
     layouts: Vec<(u32, LineLayout)>,
+    /// A plain text read by [`read_unsplit`]: its blocks are made by the parser as it reads
+    /// ([`PlainBlocks`]), and `blocks` stays empty.
+    unsplit: bool,
 }
 
 impl Text {
     pub fn buf(&self) -> &str {
         self.buf.as_deref().unwrap_or(&self.source)
+    }
+    /// The blocks of a text read by [`read_unsplit`], made one by one as they are taken;
+    /// `None` for any other text, whose blocks are in `blocks`.
+    pub(crate) fn unsplit_blocks(&self) -> Option<PlainBlocks<'_>> {
+        self.unsplit.then(|| PlainBlocks::new(&self.source))
+    }
+    /// Makes the blocks of a text read by [`read_unsplit`], for a reader other than the
+    /// parser (an amendment, found to be one after all); any other text has them already.
+    pub fn split_blocks(&mut self) {
+        if self.take_unsplit() {
+            let (blocks, whole) = plain_blocks(&self.source);
+            debug_assert!(whole, "an unsplit text is within MAX_SPAN_BYTES");
+            self.blocks = blocks;
+        }
+    }
+    /// Marks an unsplit text's blocks as taken (see [`Text::unsplit_blocks`]): `blocks`
+    /// stays empty, as after the parser has consumed the blocks of any text.
+    pub(crate) fn take_unsplit(&mut self) -> bool {
+        std::mem::take(&mut self.unsplit)
     }
     /// Lets the pages of the source before `offset` leave memory once a reader has passed
     /// them (a mapped file only; see [`Source::release_before`]). Reading them again still
@@ -274,16 +296,26 @@ impl Text {
     /// Past [`MAX_SPAN_BYTES`] the lines are not read, and a notice says so (the file
     /// readers refuse such texts before they get here).
     pub fn from_plain(name: &str, source: String) -> Text {
-        Text::plain(name, source.into())
+        Text::plain(name, source.into(), Split::Now)
     }
 
-    fn plain(name: &str, source: Source) -> Text {
+    fn plain(name: &str, source: Source, split: Split) -> Text {
+        // Lines past `MAX_SPAN_BYTES` are left out with a notice, which needs the split.
+        if split == Split::Later && source.len() <= MAX_SPAN_BYTES {
+            let mut text = Text::plain_with(name, source, Vec::new(), Vec::new());
+            text.unsplit = true;
+            return text;
+        }
         let (blocks, whole) = plain_blocks(&source);
         let notices = if whole {
             Vec::new()
         } else {
             vec![too_long_notice(name)]
         };
+        Text::plain_with(name, source, blocks, notices)
+    }
+
+    fn plain_with(name: &str, source: Source, blocks: Vec<Block>, notices: Vec<String>) -> Text {
         Text {
             name: name.to_string(),
             encoding: Encoding::Utf8,
@@ -295,6 +327,7 @@ impl Text {
             annotations: Vec::new(),
             notes: Vec::new(),
             layouts: Vec::new(),
+            unsplit: false,
         }
     }
 
@@ -321,6 +354,7 @@ impl Text {
             annotations: Vec::new(),
             notes: Vec::new(),
             layouts: Vec::new(),
+            unsplit: false,
         }
     }
 }
@@ -328,34 +362,54 @@ impl Text {
 /// Reads a file into a [`Text`], choosing the format by content (`%PDF-` is a PDF, a zip
 /// archive a Word document, anything else text); the extension only breaks ties.
 pub fn read(path: &Path) -> Result<Text> {
+    read_as(path, Split::Now)
+}
+
+/// As [`read`], but a plain text's blocks are not made here: the parser makes them one by
+/// one as it reads ([`crate::regulation::parse_consuming`]), so that all the blocks of a
+/// text are never held at once (a 0.6 MB statute has some 5,000 blocks holding 13,000
+/// lines, made and freed before the tree is built). For a text that goes straight to the
+/// parser; any other reader wants [`read`], as `blocks` stays empty.
+pub fn read_unsplit(path: &Path) -> Result<Text> {
+    read_as(path, Split::Later)
+}
+
+/// Whether a plain text is split into its blocks when read (see [`read_unsplit`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Split {
+    Now,
+    Later,
+}
+
+fn read_as(path: &Path, split: Split) -> Result<Text> {
     let (file, len) = open_regular(path, MAX_INPUT_BYTES)?;
     // A large file is mapped, not copied: valid UTF-8 then becomes the text as it lies in
     // the page cache, without a fresh buffer the size of the file (see `mapped`).
     if len >= mapped::MAP_MIN_BYTES
         && let Some(map) = mapped::map(&file)
     {
-        return read_mapped(path, map);
+        return read_mapped(path, map, split);
     }
     let bytes = read_open(path, file, len, MAX_INPUT_BYTES)?;
     // Text is decoded in place: valid UTF-8 becomes the text without a copy of the file.
     if sniff(path, &bytes) == Kind::Text && !is_blank(&bytes) {
-        return text_from_bytes(path, Cow::Owned(bytes));
+        return text_from_bytes(path, Cow::Owned(bytes), split);
     }
     from_bytes(path, &bytes)
 }
 
 /// As [`read`], from the file's mapping: a text in UTF-8 without a byte-order mark is kept
 /// mapped; anything that must be decoded or normalised is copied, as when read.
-fn read_mapped(path: &Path, map: memmap2::Mmap) -> Result<Text> {
+fn read_mapped(path: &Path, map: memmap2::Mmap, split: Split) -> Result<Text> {
     if sniff(path, &map) != Kind::Text || is_blank(&map) {
         return from_bytes(path, &map);
     }
     if map.starts_with(b"\xEF\xBB\xBF") || map.len() as u64 > MAX_TEXT_BYTES {
-        return text_from_bytes(path, Cow::Borrowed(&map));
+        return text_from_bytes(path, Cow::Borrowed(&map), split);
     }
     match Source::from_mapped(map) {
-        Ok(source) => text_from_source(path, source, Encoding::Utf8, Vec::new()),
-        Err(map) => text_from_bytes(path, Cow::Borrowed(&map)),
+        Ok(source) => text_from_source(path, source, Encoding::Utf8, Vec::new(), split),
+        Err(map) => text_from_bytes(path, Cow::Borrowed(&map), split),
     }
 }
 
@@ -483,11 +537,11 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
         // A zip archive by content only: a Word document if it holds one, else binary.
         Kind::Docx => match docx::from_bytes(path, bytes) {
             Err(Error::DocxCorrupt { .. }) | Err(Error::DocxNotZip { .. }) => {
-                text_from_bytes(path, Cow::Borrowed(bytes))
+                text_from_bytes(path, Cow::Borrowed(bytes), Split::Now)
             }
             r => r,
         },
-        Kind::Text => text_from_bytes(path, Cow::Borrowed(bytes)),
+        Kind::Text => text_from_bytes(path, Cow::Borrowed(bytes), Split::Now),
     }
 }
 
@@ -497,13 +551,13 @@ fn named_docx(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "docx" | "docm" | "dotx"))
 }
 
-fn text_from_bytes(path: &Path, bytes: Cow<'_, [u8]>) -> Result<Text> {
+fn text_from_bytes(path: &Path, bytes: Cow<'_, [u8]>, split: Split) -> Result<Text> {
     if bytes.len() as u64 > MAX_TEXT_BYTES {
         return Err(too_large(path, bytes.len() as u64, MAX_TEXT_BYTES));
     }
     let mut notices = Vec::new();
     let (source, encoding) = decode(path, bytes, &mut notices)?;
-    text_from_source(path, source.into(), encoding, notices)
+    text_from_source(path, source.into(), encoding, notices, split)
 }
 
 fn text_from_source(
@@ -511,6 +565,7 @@ fn text_from_source(
     source: Source,
     encoding: Encoding,
     notices: Vec<String>,
+    split: Split,
 ) -> Result<Text> {
     let name = path.display().to_string();
     if let Some(offset) = binary_offset(&source) {
@@ -523,7 +578,7 @@ fn text_from_source(
     let mut text = if markdown {
         Text::markdown(&name, source)
     } else {
-        Text::plain(&name, source)
+        Text::plain(&name, source, split)
     };
     text.encoding = encoding;
     text.notices = notices;
@@ -745,40 +800,77 @@ fn plain_blocks(source: &str) -> (Vec<Block>, bool) {
     // pages of the room not used are never written, so they cost no memory, while growing
     // by doubling would copy the blocks over and over into fresh memory.
     let mut blocks = Vec::with_capacity(source.len() / 64 + 1);
-    // The lines of the block being read; each block gets an exact copy, so no block holds
-    // the spare capacity of a grown vector (on a 50 MB text that is tens of megabytes).
-    let mut current: Vec<Line> = Vec::new();
-    let mut flush = |current: &mut Vec<Line>| {
-        if !current.is_empty() {
-            blocks.push(Block {
-                lines: current.as_slice().to_vec(),
-                kind: BlockKind::Text,
-            });
-            current.clear();
+    let mut split = PlainBlocks::new(source);
+    blocks.extend(&mut split);
+    (blocks, split.whole)
+}
+
+/// The blocks of a plain text (runs of non-blank lines), made one at a time: all at once
+/// by [`plain_blocks`], or as the parser takes them from a text read by [`read_unsplit`].
+pub(crate) struct PlainBlocks<'a> {
+    source: &'a str,
+    breaks: Newlines<'a>,
+    /// Where the next line starts.
+    start: usize,
+    /// The number of the last line read.
+    number: u32,
+    /// The lines of the block being read; each block gets an exact copy, so no block holds
+    /// the spare capacity of a grown vector (on a 50 MB text that is tens of megabytes).
+    current: Vec<Line>,
+    /// False once a line past [`MAX_SPAN_BYTES`] was met: it and the rest are left out.
+    whole: bool,
+}
+
+impl<'a> PlainBlocks<'a> {
+    pub(crate) fn new(source: &'a str) -> Self {
+        PlainBlocks {
+            source,
+            breaks: Newlines::new(source.as_bytes()),
+            start: 0,
+            number: 0,
+            current: Vec::new(),
+            whole: true,
         }
-    };
-    let mut breaks = Newlines::new(source.as_bytes());
-    let mut start = 0usize;
-    let mut number = 0u32;
-    while start < source.len() {
-        let end = breaks.next().map_or(source.len(), |i| i + 1);
-        let raw = &source[start..end];
-        number += 1;
-        let (trimmed, lead) = trim_line(raw);
-        if trimmed.len() == lead {
-            flush(&mut current);
-        } else {
-            let r = start + lead..start + trimmed.len();
-            let Some(line) = Line::new(r.clone(), r, number, None) else {
-                flush(&mut current);
-                return (blocks, false);
-            };
-            current.push(line);
-        }
-        start = end;
     }
-    flush(&mut current);
-    (blocks, true)
+
+    fn block(&mut self) -> Option<Block> {
+        let block = (!self.current.is_empty()).then(|| Block {
+            lines: self.current.as_slice().to_vec(),
+            kind: BlockKind::Text,
+        });
+        self.current.clear();
+        block
+    }
+}
+
+impl Iterator for PlainBlocks<'_> {
+    type Item = Block;
+
+    fn next(&mut self) -> Option<Block> {
+        while self.start < self.source.len() {
+            let start = self.start;
+            let end = self.breaks.next().map_or(self.source.len(), |i| i + 1);
+            self.start = end;
+            self.number += 1;
+            let (trimmed, lead) = trim_line(&self.source[start..end]);
+            if trimmed.len() == lead {
+                if let Some(b) = self.block() {
+                    return Some(b);
+                }
+                continue;
+            }
+            let r = start + lead..start + trimmed.len();
+            match Line::new(r.clone(), r, self.number, None) {
+                Some(line) => self.current.push(line),
+                None => {
+                    self.whole = false;
+                    self.start = self.source.len();
+                    break;
+                }
+            }
+        }
+        self.block()
+    }
 }
 
 /// The offsets of the line breaks (`\n`) in a text, in order. Each 64 bytes are compared
@@ -1110,6 +1202,7 @@ impl Builder {
             annotations: Vec::new(),
             notes: Vec::new(),
             layouts: self.layouts,
+            unsplit: false,
         })
     }
 }
@@ -1429,6 +1522,46 @@ fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A text read for the parser has no blocks until they are taken, and then the same
+    /// ones: the tree, the amendment test and the blocks made on request all match what
+    /// [`read`] gives, on real statutes and a real amendment.
+    #[test]
+    fn a_text_read_unsplit_parses_and_splits_as_one_read_whole() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for rel in [
+            "corpus/sfs/socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2026-01-01.txt",
+            "corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt",
+            "tests/fixtures/small-draft.txt",
+            "tests/fixtures/amend/lag-2025-1511.txt",
+        ] {
+            let path = root.join(rel);
+            let whole = read(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            let unsplit = read_unsplit(&path).unwrap_or_else(|e| panic!("{rel}: {e}"));
+            assert!(!whole.blocks.is_empty(), "{rel}");
+            assert!(unsplit.blocks.is_empty(), "{rel}");
+            assert_eq!(
+                crate::amend::is_amendment(&whole),
+                crate::amend::is_amendment(&unsplit),
+                "{rel}"
+            );
+            let json = |r: &crate::Regulation| serde_json::to_string(r).unwrap_or_default();
+            let tree = json(&crate::regulation::parse(&whole));
+            assert!(tree.len() > 1000, "{rel}");
+            assert_eq!(json(&crate::regulation::parse(&unsplit)), tree, "{rel}");
+            let mut taken = unsplit.clone();
+            assert_eq!(json(&crate::regulation::parse_consuming(&mut taken)), tree);
+            assert!(taken.blocks.is_empty() && taken.unsplit_blocks().is_none());
+            let mut split = unsplit;
+            split.split_blocks();
+            assert_eq!(split.blocks.len(), whole.blocks.len(), "{rel}");
+            for (a, b) in split.blocks.iter().zip(&whole.blocks) {
+                assert_eq!((&a.lines, a.kind), (&b.lines, b.kind), "{rel}");
+            }
+        }
+        let amendment = read_unsplit(&root.join("tests/fixtures/amend/lag-2025-1511.txt"));
+        assert!(amendment.is_ok_and(|t| crate::amend::is_amendment(&t)));
+    }
 
     #[test]
     fn joining_folds_only_texts_that_need_it_and_counts_the_same() {

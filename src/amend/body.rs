@@ -7,7 +7,7 @@
 
 use super::Base;
 use crate::regulation::{self, Regulation};
-use crate::source::{Span, Text};
+use crate::source::{Block, Span, Text};
 
 /// The title of an amendment, with byte offsets in the text's parser-facing buffer.
 #[derive(Clone, Debug)]
@@ -38,7 +38,16 @@ const TITLE_ENDS: [&str; 6] = [
 /// Finds the title `… om ändring i …` among the first blocks.
 pub(super) fn title(text: &Text) -> Option<Title> {
     let buf = text.buf();
-    let blocks = &text.blocks[..text.blocks.len().min(TITLE_BLOCKS)];
+    // A text read for the parser has its blocks made as they are read: the first few are
+    // made here (see `source::read_unsplit`).
+    let first_blocks: Vec<Block>;
+    let blocks = match text.unsplit_blocks() {
+        Some(split) => {
+            first_blocks = split.take(TITLE_BLOCKS).collect();
+            &first_blocks[..]
+        }
+        None => &text.blocks[..text.blocks.len().min(TITLE_BLOCKS)],
+    };
     for (bi, b) in blocks.iter().enumerate() {
         let (Some(first), Some(last)) = (b.lines.first(), b.lines.last()) else {
             continue;
@@ -55,7 +64,7 @@ pub(super) fn title(text: &Text) -> Option<Title> {
         let mut start = first.text().start;
         if lead.is_empty()
             && bi > 0
-            && let Some(prev) = text.blocks[bi - 1].lines.last()
+            && let Some(prev) = blocks[bi - 1].lines.last()
         {
             let p = buf[prev.text()].trim();
             if p.split_whitespace().count() <= 3 && p.starts_with(|c: char| c.is_uppercase()) {

@@ -94,8 +94,9 @@ fn compare_files(a: &Args) -> CmdResult {
     let (old, new, prepared) = match &a.new {
         Some(new_path) => {
             let read_new = || {
-                remiss::source::read(new_path).and_then(|text| {
+                remiss::source::read_unsplit(new_path).and_then(|mut text| {
                     if remiss::amend::is_amendment(&text) {
+                        text.split_blocks();
                         Ok(New::Amendment(text))
                     } else {
                         remiss::read_regulation_text(new_path, text)

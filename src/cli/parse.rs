@@ -32,14 +32,15 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> CmdResult {
-    let text = remiss::source::read(&a.file)
+    // Read for the parser: a plain text's blocks are made as the parser takes them.
+    let mut text = remiss::source::read_unsplit(&a.file)
         .with_context(|| format!("cannot parse {}", a.file.display()))?;
     if remiss::amend::is_amendment(&text) {
+        text.split_blocks();
         return amendment(&a, &text);
     }
     // The text's lines are freed as they are parsed (only its notices are needed after),
     // which keeps the peak memory on a large text near the size of its tree.
-    let mut text = text;
     let reg = remiss::regulation::parse_consuming(&mut text);
     if reg.paragraph_count() == 0 {
         let e = remiss::Error::NotARegulation {

@@ -112,15 +112,23 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
 /// Parses a regulation. Never fails: oddities become [`Diagnostic`]s. A text without any
 /// paragraph yields a regulation with no paragraphs and a `no-paragraphs` diagnostic.
 pub fn parse(text: &Text) -> Regulation {
-    parse_blocks(text, text.blocks.iter(), false)
+    match text.unsplit_blocks() {
+        Some(blocks) => parse_blocks(text, blocks, false),
+        None => parse_blocks(text, text.blocks.iter(), false),
+    }
 }
 
 /// Parses a regulation as [`parse`] does, taking the text's blocks: each block's lines are
 /// freed once read, so a large text is not held twice over (its lines and its tree) at
 /// the end, and the pages of a mapped source that were read leave memory too (see
 /// [`Text::release_source_before`]). The text keeps its source (still readable), notices
-/// and notes; its `blocks` are left empty.
+/// and notes; its `blocks` are left empty. A text read by [`crate::source::read_unsplit`]
+/// is split into its blocks here, one block at a time.
 pub fn parse_consuming(text: &mut Text) -> Regulation {
+    if text.take_unsplit() {
+        let text: &Text = text;
+        return parse_blocks(text, crate::source::PlainBlocks::new(text.buf()), true);
+    }
     let blocks = std::mem::take(&mut text.blocks);
     parse_blocks(text, blocks.into_iter(), true)
 }
