@@ -375,7 +375,8 @@ fn arbitrary_cuts_of_real_text_never_panic() {
 
 /// Socialförsäkringsbalken (2010:110) as in force 2026-01-01: every chapter's paragraphs
 /// and rubriker are held in vectors of their own length (see `Builder::close_chapter`),
-/// while a chapter too long to copy cheaply keeps the vector it grew in.
+/// while a chapter too long to copy cheaply keeps the vector it grew in, given room for
+/// the rest of the text (see `Builder::make_room_for_paragraph`).
 #[test]
 fn chapters_hold_their_paragraphs_in_vectors_of_their_length() {
     let path = concat!(
@@ -398,6 +399,25 @@ fn chapters_hold_their_paragraphs_in_vectors_of_their_length() {
     assert_eq!(r.kapitel[0].paragrafer.len(), 300);
     assert!(r.kapitel[0].paragrafer.capacity() > 300);
     assert_eq!(r.kapitel[1].paragrafer.capacity(), 1);
+    // 1,900 paragraphs of one length in one chapter: once past 64 KiB (256 paragraphs) the
+    // vector gets room for the rest of the text at once, where doubling would end at 2,048.
+    let long: String = (1..=1900)
+        .map(|n: usize| {
+            let pad = "x".repeat(8 - n.to_string().len());
+            format!("{n} § Text {pad}.\n\n")
+        })
+        .collect();
+    let r = reg(&format!(
+        "1 kap. Allmänt\n\n{long}2 kap. Sist\n\n1 § Slut.\n"
+    ));
+    let paras = &r.kapitel[0].paragrafer;
+    assert_eq!(paras.len(), 1900);
+    assert_eq!(paras.last().map(|p| p.label.num), Some(1900));
+    assert!(
+        (1900..2000).contains(&paras.capacity()),
+        "{}",
+        paras.capacity()
+    );
 }
 
 fn chapter_ids(r: &Regulation) -> Vec<String> {
