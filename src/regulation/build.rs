@@ -39,6 +39,12 @@ pub(super) struct Builder {
     paragraphs_read: usize,
 }
 
+/// A chapter whose paragraphs take more than this is long: its vector is given room for
+/// the rest of the text as it grows ([`Builder::make_room_for_paragraph`]) and is not
+/// copied to its length when the chapter closes ([`Builder::close_chapter`]). Past a few
+/// pages, room never written costs no memory, while a copy costs both.
+const LONG_CHAPTER_BYTES: usize = 64 * 1024;
+
 /// Where the text the parser reads has whitespace that joining folds (a double space, a
 /// tab, a no-break space), searched once over the whole text: a line of it is then looked
 /// up by its place instead of searched again each time lines are joined, which on a text
@@ -151,14 +157,16 @@ impl Builder {
 
     /// Room in a long chapter's paragraph vector, when it is full, for as many paragraphs
     /// as the rest of the text holds at the rate read so far (at least as many as it has,
-    /// at most seven times as many). Doubling instead copies the chapter again at each step, each time into memory
-    /// not yet touched: a text read as one chapter of 80,000 paragraphs (23 MB of them)
-    /// copied 23 MB more and touched 46 MB, where it now grows three times. Room
-    /// reserved and never written costs no memory, and chapters under 64 KiB (all but the
-    /// longest) grow as before.
+    /// at most seven times as many). Doubling instead copies the chapter again at each
+    /// step, each time into memory not yet touched: a text read as one chapter of 80,000
+    /// paragraphs (23 MB of them) copied 23 MB more and touched 46 MB, where it now grows
+    /// three times. Room reserved and never written costs no memory, and chapters under
+    /// [`LONG_CHAPTER_BYTES`] (all but the longest) grow as before.
     fn make_room_for_paragraph(&mut self, kap_index: usize, read_to: usize) {
         let paras = &mut self.reg.kapitel[kap_index].paragrafer;
-        if paras.len() < paras.capacity() || std::mem::size_of_val(paras.as_slice()) < 64 * 1024 {
+        if paras.len() < paras.capacity()
+            || std::mem::size_of_val(paras.as_slice()) < LONG_CHAPTER_BYTES
+        {
             return;
         }
         let unread = self.folds.len.saturating_sub(read_to);
@@ -180,7 +188,7 @@ impl Builder {
             // A long vector keeps its room: the pages of it never written are never given
             // memory, while a copy would hold the chapter twice over for a moment (a
             // 50 MB text read as one chapter of 80,000 paragraphs peaked 19 MB higher).
-            if std::mem::size_of_val(v.as_slice()) > 64 * 1024 {
+            if std::mem::size_of_val(v.as_slice()) > LONG_CHAPTER_BYTES {
                 return Vec::new();
             }
             let mut grown = std::mem::take(v);

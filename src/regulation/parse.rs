@@ -51,7 +51,14 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
     /// Drops the current block, keeping its line vector for a later one.
     fn next_block(&mut self) {
         if let Some(blk) = self.blocks.pop_front() {
-            let mut lines = blk.lines;
+            self.keep_spare(blk.lines);
+        }
+    }
+
+    /// Keeps an emptied line vector for the next block, up to a window's worth: blocks
+    /// split in two (a paragraph glued to the one before) bring vectors of their own.
+    fn keep_spare(&mut self, mut lines: Vec<(Cow<'t, str>, Span)>) {
+        if self.spare.len() < LOOKAHEAD {
             lines.clear();
             self.spare.push(lines);
         }
@@ -88,7 +95,7 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
                 lines.push((Cow::Borrowed(t), text.line_span(l)));
             }
             if lines.is_empty() {
-                self.spare.push(lines);
+                self.keep_spare(lines);
                 continue;
             }
             let mut blk = Blk::new(lines, b.kind);
