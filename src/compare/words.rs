@@ -428,50 +428,72 @@ pub fn text_key(s: &str) -> u64 {
 
 /// [`text_key`] of a text given in pieces (the same key however it is cut), so that a text
 /// made of parts can be keyed without joining them. The length is given first.
+///
+/// Every paragraph of both versions is keyed, about a megabyte of text for a pair of
+/// 0.6 MB statutes, so the text is taken 32 bytes at a time into four lanes: one lane, a
+/// chain of multiplications each waiting for the last, ran at about 1.6 bytes a cycle.
 pub struct KeyHasher {
-    h: u64,
-    buf: [u8; 8],
+    lanes: [u64; 4],
+    buf: [u8; 32],
     n: usize,
 }
 
 impl KeyHasher {
     pub fn new(len: usize) -> KeyHasher {
+        let h = 0x9e37_79b9_7f4a_7c15 ^ len as u64;
         KeyHasher {
-            h: 0x9e37_79b9_7f4a_7c15 ^ len as u64,
-            buf: [0; 8],
+            lanes: [h, h ^ 1, h ^ 2, h ^ 3],
+            buf: [0; 32],
             n: 0,
         }
     }
     #[inline]
-    fn word(&mut self, w: [u8; 8]) {
-        self.h = (self.h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
+    fn block(&mut self, b: &[u8; 32]) {
+        for (k, lane) in self.lanes.iter_mut().enumerate() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&b[8 * k..8 * k + 8]);
+            *lane = (lane.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
+        }
     }
     pub fn write(&mut self, mut bytes: &[u8]) {
         if self.n > 0 {
-            let take = (8 - self.n).min(bytes.len());
+            let take = (32 - self.n).min(bytes.len());
             self.buf[self.n..self.n + take].copy_from_slice(&bytes[..take]);
             self.n += take;
             bytes = &bytes[take..];
-            if self.n < 8 {
+            if self.n < 32 {
                 return;
             }
-            self.word(self.buf);
+            let b = self.buf;
+            self.block(&b);
             self.n = 0;
         }
-        let mut chunks = bytes.chunks_exact(8);
+        let mut chunks = bytes.chunks_exact(32);
         for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.word(w);
+            if let Ok(b) = <&[u8; 32]>::try_from(c) {
+                self.block(b);
+            }
         }
         let rest = chunks.remainder();
         self.buf[..rest.len()].copy_from_slice(rest);
         self.n = rest.len();
     }
     pub fn finish(&self) -> u64 {
-        let mut last = [0u8; 8];
+        // The bytes left (fewer than 32, zero-padded) go into the lanes as one more block;
+        // the length, in the seed, tells `a` from `a\0`.
+        let mut last = [0u8; 32];
         last[..self.n].copy_from_slice(&self.buf[..self.n]);
-        (self.h.rotate_left(5) ^ u64::from_le_bytes(last)).wrapping_mul(MIX)
+        let mut h = KeyHasher {
+            lanes: self.lanes,
+            buf: [0; 32],
+            n: 0,
+        };
+        h.block(&last);
+        let mut out = 0u64;
+        for lane in h.lanes {
+            out = (out.rotate_left(5) ^ lane).wrapping_mul(MIX);
+        }
+        out
     }
 }
 
@@ -1573,13 +1595,17 @@ mod bound_tests {
 
     #[test]
     fn the_key_of_a_text_does_not_depend_on_how_it_is_cut() {
-        let s = "Med elektronisk kommunikation avses överföring av signaler, § 1–2 åäö.";
+        let s = "Med elektronisk kommunikation avses överföring av signaler, § 1–2 åäö. \
+                 Den som tillhandahåller ett allmänt elektroniskt kommunikationsnät ska";
         for cuts in [
             vec![],
             vec![1],
             vec![7, 8],
             vec![3, 11, 19, 20, 40],
             vec![0, 64],
+            vec![31, 32, 33],
+            vec![5, 37, 69, 101, 133],
+            (1..s.len()).collect(),
         ] {
             let mut h = KeyHasher::new(s.len());
             let mut from = 0;
@@ -1590,6 +1616,20 @@ mod bound_tests {
             assert_eq!(h.finish(), text_key(s));
         }
         assert_ne!(text_key("a"), text_key("a\0"));
+        // Every length up to three blocks, and one byte changed anywhere, give other keys.
+        let long = s.repeat(3);
+        let keys: std::collections::HashSet<u64> = (0..100)
+            .map(|n| text_key(&long[..long.floor_char_boundary(n)]))
+            .collect();
+        assert!(keys.len() > 90, "{}", keys.len());
+        let mut b = long.as_bytes().to_vec();
+        for i in 0..b.len() {
+            b[i] ^= 1;
+            let mut h = KeyHasher::new(b.len());
+            h.write(&b);
+            assert_ne!(h.finish(), text_key(&long), "{i}");
+            b[i] ^= 1;
+        }
     }
 
     #[test]
