@@ -447,14 +447,6 @@ impl KeyHasher {
             n: 0,
         }
     }
-    #[inline]
-    fn block(&mut self, b: &[u8; 32]) {
-        for (k, lane) in self.lanes.iter_mut().enumerate() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&b[8 * k..8 * k + 8]);
-            *lane = (lane.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
-        }
-    }
     pub fn write(&mut self, mut bytes: &[u8]) {
         if self.n > 0 {
             let take = (32 - self.n).min(bytes.len());
@@ -464,14 +456,13 @@ impl KeyHasher {
             if self.n < 32 {
                 return;
             }
-            let b = self.buf;
-            self.block(&b);
+            mix_block(&mut self.lanes, &self.buf);
             self.n = 0;
         }
         let mut chunks = bytes.chunks_exact(32);
         for c in &mut chunks {
             if let Ok(b) = <&[u8; 32]>::try_from(c) {
-                self.block(b);
+                mix_block(&mut self.lanes, b);
             }
         }
         let rest = chunks.remainder();
@@ -483,17 +474,23 @@ impl KeyHasher {
         // the length, in the seed, tells `a` from `a\0`.
         let mut last = [0u8; 32];
         last[..self.n].copy_from_slice(&self.buf[..self.n]);
-        let mut h = KeyHasher {
-            lanes: self.lanes,
-            buf: [0; 32],
-            n: 0,
-        };
-        h.block(&last);
+        let mut lanes = self.lanes;
+        mix_block(&mut lanes, &last);
         let mut out = 0u64;
-        for lane in h.lanes {
+        for lane in lanes {
             out = (out.rotate_left(5) ^ lane).wrapping_mul(MIX);
         }
         out
+    }
+}
+
+/// Mixes 32 bytes into the four lanes of a [`KeyHasher`], eight bytes each.
+#[inline]
+fn mix_block(lanes: &mut [u64; 4], b: &[u8; 32]) {
+    for (k, lane) in lanes.iter_mut().enumerate() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[8 * k..8 * k + 8]);
+        *lane = (lane.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(MIX);
     }
 }
 

@@ -35,8 +35,6 @@ pub(super) struct Builder {
     /// was closed (see [`Builder::close_chapter`]), for the next chapter to grow in.
     grown_paragrafer: Vec<Paragraf>,
     grown_rubriker: Vec<Rubrik>,
-    /// Paragraphs read so far, in all chapters.
-    paragraphs_read: usize,
 }
 
 /// A chapter whose paragraphs take more than this is long: its vector is given room for
@@ -151,7 +149,6 @@ impl Builder {
             folds,
             grown_paragrafer: Vec::new(),
             grown_rubriker: Vec::new(),
-            paragraphs_read: 0,
         }
     }
 
@@ -163,14 +160,15 @@ impl Builder {
     /// three times. Room reserved and never written costs no memory, and chapters under
     /// [`LONG_CHAPTER_BYTES`] (all but the longest) grow as before.
     fn make_room_for_paragraph(&mut self, kap_index: usize, read_to: usize) {
-        let paras = &mut self.reg.kapitel[kap_index].paragrafer;
+        let paras = &self.reg.kapitel[kap_index].paragrafer;
         if paras.len() < paras.capacity()
             || std::mem::size_of_val(paras.as_slice()) < LONG_CHAPTER_BYTES
         {
             return;
         }
         let unread = self.folds.len.saturating_sub(read_to);
-        let bytes_per_paragraph = (read_to / self.paragraphs_read.max(1)).max(1);
+        let bytes_per_paragraph = (read_to / self.reg.paragraph_count().max(1)).max(1);
+        let paras = &mut self.reg.kapitel[kap_index].paragrafer;
         // At most eight times the room it had, whatever the rate says (a chapter of very
         // short paragraphs before pages of prose), and at least twice.
         let rest = (unread / bytes_per_paragraph).min(7 * paras.len());
@@ -683,7 +681,6 @@ impl Builder {
         let read_to = blk.span.start;
         self.make_room_for_paragraph(kap_index, read_to);
         self.reg.kapitel[kap_index].paragrafer.push(para);
-        self.paragraphs_read += 1;
         self.mode = Mode::Paragraf;
         // The body is the block with the first line cut after its label and marker, read
         // in place: a vector of its lines for every paragraph cost an allocation and a

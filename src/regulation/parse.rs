@@ -132,9 +132,10 @@ pub fn parse(text: &Text) -> Regulation {
 /// and notes; its `blocks` are left empty. A text read by [`crate::source::read_unsplit`]
 /// is split into its blocks here, one block at a time.
 pub fn parse_consuming(text: &mut Text) -> Regulation {
-    if text.take_unsplit() {
-        let text: &Text = text;
-        return parse_blocks(text, crate::source::PlainBlocks::new(text.buf()), true);
+    if let Some(blocks) = text.unsplit_blocks() {
+        let reg = parse_blocks(text, blocks, true);
+        text.take_unsplit();
+        return reg;
     }
     let blocks = std::mem::take(&mut text.blocks);
     parse_blocks(text, blocks.into_iter(), true)
