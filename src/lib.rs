@@ -66,6 +66,7 @@ pub mod report;
 pub mod serve;
 #[allow(missing_docs)]
 pub mod source;
+pub mod threads;
 
 // The types a caller of the pipeline meets first; everything else is reached through its
 // stage's module.

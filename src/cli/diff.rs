@@ -113,7 +113,7 @@ fn compare_files(a: &Args) -> CmdResult {
             // alone (its paragraph keys), while the other may still be parsing.
             let (old_read, new_read, prepared) = if side_by_side {
                 std::thread::scope(|s| {
-                    let old = s.spawn(|| {
+                    let old = remiss::threads::spawn_elsewhere(s, || {
                         let read = remiss::read_regulation(&a.old);
                         let keys = read.as_ref().ok().map(|r| compare::Prepared::of(&r.0));
                         (read, keys)

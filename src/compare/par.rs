@@ -47,7 +47,9 @@ pub(crate) fn map_sparse<T: Send>(
         }
     };
     let mut all = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads).map(|_| s.spawn(work)).collect();
+        let helpers: Vec<_> = (1..threads)
+            .map(|_| crate::threads::spawn_elsewhere(s, work))
+            .collect();
         let mut all = work();
         for h in helpers {
             // A panic in a helper is a bug in this crate: carried over as it is.
