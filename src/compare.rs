@@ -83,7 +83,9 @@ pub struct Options {
     pub total_timeout: Duration,
     /// Threads the comparison may use (this one included). The output is the same bytes
     /// whatever the number. One by default: a caller that already runs comparisons side by
-    /// side (a build) keeps its cores; `remiss diff`, comparing one pair, gives it two.
+    /// side (a build) keeps its cores; `remiss diff`, comparing one pair, gives it two. More
+    /// than one shares work only with the helper of [`crate::threads::with_helper`], when
+    /// the calling thread runs in one.
     pub threads: usize,
 }
 

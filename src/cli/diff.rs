@@ -81,12 +81,15 @@ fn compare_files(a: &Args) -> CmdResult {
             .with_context(|| format!("cannot write {}", out.display()))?;
     }
     // Two threads where there are two processors: the two versions are independent, and so
-    // are the word diffs of the aligned pairs.
-    let threads = if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
-        2
-    } else {
-        1
-    };
+    // are the word diffs of the aligned pairs. One helper serves for all of them.
+    remiss::threads::with_helper(|| {
+        let threads = if remiss::threads::has_helper() { 2 } else { 1 };
+        compare_with(a, &inputs, threads)
+    })
+}
+
+/// The comparison of `compare_files`, on `threads` threads (with this thread's helper).
+fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
     let opts = Options {
         threads,
         ..Options::default()
@@ -105,29 +108,27 @@ fn compare_files(a: &Args) -> CmdResult {
                 })
             };
             // The two versions are read and parsed side by side (they are independent);
-            // errors are reported in the same order as when read one after the other. With
-            // a single processor the second thread only costs (its start, its own heap:
-            // about 1% of the cpu time on the bench pair), so there both are read in turn.
-            let side_by_side = threads > 1;
-            // With two threads, each also makes what the alignment needs of its version
-            // alone (its paragraph keys), while the other may still be parsing.
-            let (old_read, new_read, prepared) = if side_by_side {
-                std::thread::scope(|s| {
-                    let old = remiss::threads::spawn_elsewhere(s, || {
+            // errors are reported in the same order as when read one after the other.
+            // Each side also makes what the alignment needs of its version alone (its
+            // paragraph keys), while the other may still be parsing.
+            let (old_read, new_read, prepared) = if threads > 1 {
+                // The old version is offered to the helper; the new one is read here.
+                let ((old, old_keys), (new, new_keys)) = remiss::threads::join(
+                    || {
                         let read = remiss::read_regulation(&a.old);
                         let keys = read.as_ref().ok().map(|r| compare::Prepared::of(&r.0));
                         (read, keys)
-                    });
-                    let new = read_new();
-                    let new_keys = match &new {
-                        Ok(New::Regulation(parsed)) => Some(compare::Prepared::of(&parsed.0)),
-                        _ => None,
-                    };
-                    let (old, old_keys) = old
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                    (old, new, old_keys.zip(new_keys))
-                })
+                    },
+                    || {
+                        let new = read_new();
+                        let keys = match &new {
+                            Ok(New::Regulation(parsed)) => Some(compare::Prepared::of(&parsed.0)),
+                            _ => None,
+                        };
+                        (new, keys)
+                    },
+                );
+                (old, new, old_keys.zip(new_keys))
             } else {
                 (remiss::read_regulation(&a.old), read_new(), None)
             };
@@ -136,7 +137,7 @@ fn compare_files(a: &Args) -> CmdResult {
             let new_read = match new_read {
                 Ok(New::Amendment(text)) => {
                     let old_read = old_read.with_context(old_context)?;
-                    return amendment(a, new_path, old_read, text, &inputs, &opts);
+                    return amendment(a, new_path, old_read, text, inputs, &opts);
                 }
                 Ok(New::Regulation(parsed)) => Ok(*parsed),
                 Err(e @ remiss::Error::NotARegulation { .. }) => Err(e),
@@ -191,7 +192,7 @@ fn compare_files(a: &Args) -> CmdResult {
         (Format::Md, md) => w.write_all(md.as_deref().unwrap_or_default().as_bytes()),
     };
     match &a.output {
-        Some(path) => output::write_file_with(path, &inputs, &mut write)
+        Some(path) => output::write_file_with(path, inputs, &mut write)
             .with_context(|| format!("cannot write {}", path.display()))?,
         None => super::emit_with(|w| write(w))?,
     }

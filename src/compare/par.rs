@@ -1,12 +1,12 @@
 //! Stage 3, helper: runs the independent pieces of one comparison (fingerprints, the word
-//! diffs of aligned pairs) on a few threads, with the results handed back in input order,
+//! diffs of aligned pairs) on this thread and its helper, with the results handed back in input order,
 //! so the output does not depend on the thread count or on which thread did what.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Less work than about this many bytes of paragraph text is done on one thread: starting
-/// a thread (its stack, its heap, the wake-up) costs about what 15 kB of fingerprinting or
-/// a few kB of word diff does.
+/// Less work than about this many bytes of paragraph text is done on one thread: handing a
+/// piece to the helper (and waking it, when it has gone to sleep) costs about what 15 kB of
+/// fingerprinting or a few kB of word diff does.
 const MIN_SHARED_BYTES: usize = 16 * 1024;
 
 /// Whether work on `bytes` of text is worth a helper thread. Always in unit tests, so that
@@ -15,8 +15,9 @@ pub(crate) fn worth_sharing(bytes: usize) -> bool {
     cfg!(test) || bytes >= MIN_SHARED_BYTES
 }
 
-/// `f(i)` for every `i` in `0..n` on up to `threads` threads (this one included), and the
-/// `Some` results as `(i, value)` in increasing `i`. The items are taken `chunk` at a time
+/// `f(i)` for every `i` in `0..n` on this thread and, when `threads` is more than one and
+/// this thread has one ([`crate::threads::with_helper`]), its helper; the `Some` results as
+/// `(i, value)` in increasing `i`. The items are taken `chunk` at a time
 /// (small chunks keep both threads busy to the end where a few items are costly, and an
 /// atomic increment a chunk costs nothing beside a paragraph's work). With one thread,
 /// everything runs here in order.
@@ -28,7 +29,7 @@ pub(crate) fn map_sparse<T: Send>(
 ) -> Vec<(usize, T)> {
     let chunk = chunk.max(1);
     let threads = threads.min(n.div_ceil(chunk)).max(1);
-    if threads == 1 {
+    if threads == 1 || !crate::threads::has_helper() {
         return (0..n).filter_map(|i| f(i).map(|v| (i, v))).collect();
     }
     let next = AtomicUsize::new(0);
@@ -46,20 +47,10 @@ pub(crate) fn map_sparse<T: Send>(
             }
         }
     };
-    let mut all = std::thread::scope(|s| {
-        let helpers: Vec<_> = (1..threads)
-            .map(|_| crate::threads::spawn_elsewhere(s, work))
-            .collect();
-        let mut all = work();
-        for h in helpers {
-            // A panic in a helper is a bug in this crate: carried over as it is.
-            all.extend(
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        all
-    });
+    // Shared with the helper of `threads::with_helper`, kept for the whole command: a
+    // thread started here for each call cost about what it gave.
+    let (mut all, theirs) = crate::threads::join(work, work);
+    all.extend(theirs);
     // Each index appears once, so the order is total.
     all.sort_unstable_by_key(|&(i, _)| i);
     all
@@ -71,6 +62,14 @@ mod tests {
 
     #[test]
     fn results_come_back_in_input_order_whatever_the_thread_count() {
+        crate::threads::with_helper(results_in_order);
+    }
+
+    fn results_in_order() {
+        assert!(
+            crate::threads::has_helper()
+                || std::thread::available_parallelism().is_ok_and(|n| n.get() == 1)
+        );
         let f = |i: usize| (!i.is_multiple_of(3)).then(|| i * i);
         let one = map_sparse(1000, 1, 8, f);
         assert_eq!(one.len(), 666);
