@@ -654,9 +654,19 @@ pub fn align_prepared(
         fallbacks: 0,
         whitespace_only: 0,
     };
-    let (op, np) = (all_paragraphs(old), all_paragraphs(new));
-    let ou = units(&op, po);
-    let nu = units(&np, pn);
+    // Each version's table on its own side (with a helper at hand, see `Options::threads`).
+    let ((op, ou), (np, nu)) = crate::threads::join(
+        || {
+            let op = all_paragraphs(old);
+            let ou = units(&op, po);
+            (op, ou)
+        },
+        || {
+            let np = all_paragraphs(new);
+            let nu = units(&np, pn);
+            (np, nu)
+        },
+    );
     let links = seq::align(&ou, &nu, opts.threads);
 
     // Chapter of each paragraph, and where each old chapter went (by its paragraphs).
@@ -775,10 +785,13 @@ pub fn align_prepared(
         entries.push(e);
     }
     order_entries(&mut entries);
-    let label_reuse = label_reuse(&entries, &op, &np);
-
+    // The budget is spent in the serial order (headings, rubriker, other parts); the label
+    // reuse spends none, and is found beside the rubriker.
     let chapters = compare_headings(old, new, &chapter_map, &mut differ);
-    let rubriker = compare_rubriker(old, new, &links, &op, &np, &mut differ);
+    let (rubriker, label_reuse) = crate::threads::join(
+        || compare_rubriker(old, new, &links, &op, &np, &mut differ),
+        || label_reuse(&entries, &op, &np),
+    );
     let other = compare_other(old, new, &mut differ);
 
     // Summary.
