@@ -73,14 +73,16 @@ fn bench(c: &mut Criterion) {
     g.bench_function("four-copy pair (~970 paragraphs)", |b| {
         b.iter(|| align(black_box(&old4), black_box(&new4), &Options::default()))
     });
-    // As `remiss diff` runs it on two processors (the same map; compare the two lines of
-    // one run, as the machine's load moves both).
+    // As `remiss diff` runs it on two processors, with its helper kept for all the runs
+    // (the same map; compare the two lines of one run, as the machine's load moves both).
     let two = Options {
         threads: 2,
         ..Options::default()
     };
-    g.bench_function("four-copy pair (~970 paragraphs), two threads", |b| {
-        b.iter(|| align(black_box(&old4), black_box(&new4), &two))
+    remiss::threads::with_helper(|| {
+        g.bench_function("four-copy pair (~970 paragraphs), two threads", |b| {
+            b.iter(|| align(black_box(&old4), black_box(&new4), &two))
+        });
     });
     g.finish();
 }
