@@ -18,7 +18,7 @@ pub(crate) const MAP_MIN_BYTES: u64 = 64 * 1024;
 /// in a process whose threads have run on other processors (`diff` reads its two versions
 /// side by side) each call also interrupts those to flush their address caches: runs of
 /// 64 KiB cost 0.7 ms of a 9 ms diff of two 0.6 MB statutes, runs of 256 KiB nothing
-/// measurable, and the peak of a 0.6 MB parse stays at 8.6 MB.
+/// measurable, and the peak of a 0.6 MB parse stays at 8.6–8.7 MB.
 const RELEASE_BYTES: usize = 256 * 1024;
 
 /// The decoded text a [`Text`](super::Text) was read from; spans index into it. Derefs to
