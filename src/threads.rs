@@ -7,8 +7,9 @@
 //! parent to finish (3 ms late in 3 of 8 runs) or shared its processor with it, both at
 //! half speed, while the second processor stayed idle: two 3 ms pieces of work took 6 ms.
 //! The helper therefore moves itself off its parent's processor as it starts, and the
-//! parent yields once so that a helper queued behind it gets to start: the same two pieces
-//! then take 3.1–3.3 ms (12 of 12 runs). Elsewhere both steps cost a few microseconds.
+//! parent, offering it the first piece before it has started, yields once so that a helper
+//! queued behind it gets to start: the same two pieces then take 3.1–3.3 ms (12 of 12
+//! runs). Elsewhere both steps cost a few microseconds.
 //!
 //! A command that shares out several pieces of work in turn (`diff`: its two versions,
 //! then the fingerprints, then the word diffs) keeps one helper for all of them
@@ -164,8 +165,8 @@ pub fn with_helper<R>(body: impl FnOnce() -> R) -> R {
 /// While it waits awake it keeps off the processor the offering thread last ran on. Two
 /// threads on one processor, one of them waiting, stalled the other for about 2 ms in 4
 /// of 8 runs of a small diff: the kernel gives the waiting thread its turns even though it
-/// only yields them. They met when the system moved the offering thread, while the helper
-/// started, to the processor the helper was about to move to.
+/// only yields them. They can meet when the system moves the offering thread, while the
+/// helper starts, to the processor the helper is about to move to.
 fn serve(shared: &Shared, origin: Option<Origin>) {
     let mut last = Instant::now();
     let mut spins = 0u32;
