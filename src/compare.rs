@@ -482,8 +482,8 @@ fn paragraph_key_len(p: &Paragraf) -> (u64, usize) {
 }
 
 /// The pieces [`paragraph_text`] is made of, in order (the one definition of the compared
-/// text, shared by the text and its key).
-fn paragraph_pieces(p: &Paragraf, mut f: impl FnMut(&str)) {
+/// text, shared by the text, its key and the page that shows it).
+pub(crate) fn paragraph_pieces(p: &Paragraf, mut f: impl FnMut(&str)) {
     if let Some(r) = &p.repealed {
         f(r);
         return;
