@@ -349,65 +349,67 @@ pub(super) fn inner_rubrik(o: &mut String, new_text: Option<&str>) {
 
 /// Each non-empty line of `text` as a `<p>`: the [`lines`] of its plain lines.
 fn plain_lines(o: &mut String, text: &str) {
-    // Most paragraphs hold nothing to escape: two searches of the whole text tell, where
-    // escaping line by line searches twice a line.
-    let b = text.as_bytes();
-    let clean = memchr::memchr3(b'&', b'<', b'>', b).is_none()
-        && memchr::memchr3(b'"', b'\'', b'/', b).is_none();
-    let mut start = 0;
-    for end in memchr::memchr_iter(b'\n', b).chain([b.len()]) {
-        // `\n` is ASCII, so both ends are on char boundaries.
-        if end > start {
-            o.push_str("<p>");
-            if clean {
-                o.push_str(&text[start..end]);
-            } else {
-                esc(o, &text[start..end]);
-            }
-            o.push_str("</p>");
-        }
-        start = end + 1;
-    }
+    let mut lines = PlainLines { o, open: false };
+    lines.piece(text);
+    lines.end();
 }
 
 /// [`plain_lines`] of the paragraph's text, written from its pieces as they are: the
 /// text of every unchanged paragraph of a page, joined only to be written, was 0.6 MB
-/// made and read again for a pair of 0.6 MB statutes. A line may run on over several
-/// pieces (a punkt's label, then its text); escaping is by character, so a line escaped
-/// piece by piece is the line escaped whole.
+/// made and read again for a pair of 0.6 MB statutes.
 fn plain_paragraph(o: &mut String, p: &crate::regulation::Paragraf) {
-    let mut open = false;
-    paragraph_pieces(p, |piece| {
+    let mut lines = PlainLines { o, open: false };
+    paragraph_pieces(p, |piece| lines.piece(piece));
+    lines.end();
+}
+
+/// Writes text given in pieces as [`plain_lines`] writes it given whole. A line may run
+/// on over several pieces (a punkt's label, then its text); escaping is by character, so a
+/// line escaped piece by piece is the line escaped whole.
+struct PlainLines<'o> {
+    o: &'o mut String,
+    /// Inside a `<p>` not yet closed.
+    open: bool,
+}
+
+impl PlainLines<'_> {
+    fn piece(&mut self, piece: &str) {
+        // Most paragraphs hold nothing to escape: two searches of the whole piece tell,
+        // where escaping line by line searches twice a line.
         let b = piece.as_bytes();
         let clean = memchr::memchr3(b'&', b'<', b'>', b).is_none()
             && memchr::memchr3(b'"', b'\'', b'/', b).is_none();
         let mut start = 0;
-        let breaks = memchr::memchr_iter(b'\n', b).map(Some).chain([None]);
-        for brk in breaks {
+        for brk in memchr::memchr_iter(b'\n', b).map(Some).chain([None]) {
             let end = brk.unwrap_or(b.len());
             if end > start {
-                if !open {
-                    o.push_str("<p>");
-                    open = true;
+                if !self.open {
+                    self.o.push_str("<p>");
+                    self.open = true;
                 }
                 // `\n` is ASCII, so both ends are on char boundaries.
                 if clean {
-                    o.push_str(&piece[start..end]);
+                    self.o.push_str(&piece[start..end]);
                 } else {
-                    esc(o, &piece[start..end]);
+                    esc(self.o, &piece[start..end]);
                 }
             }
             if brk.is_some() {
-                if open {
-                    o.push_str("</p>");
-                    open = false;
-                }
+                self.close();
                 start = end + 1;
             }
         }
-    });
-    if open {
-        o.push_str("</p>");
+    }
+
+    fn close(&mut self) {
+        if self.open {
+            self.o.push_str("</p>");
+            self.open = false;
+        }
+    }
+
+    fn end(mut self) {
+        self.close();
     }
 }
 
