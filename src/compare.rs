@@ -987,7 +987,8 @@ fn all_link_diffs(
     threads: usize,
 ) -> Vec<(usize, LinkDiffs)> {
     // The texts that will be diffed (a pair with the same key is almost always identical):
-    // too few of them, and a helper thread would cost more than it saves.
+    // too few of them, and handing them to the helper would cost more than it saves.
+    // Without a helper, each link is diffed once, against the budget as it stands.
     let to_diff: usize = links
         .iter()
         .filter(|l| !(l.old.len() == 1 && l.new.len() == 1 && ou[l.old[0]].key == nu[l.new[0]].key))
@@ -996,7 +997,7 @@ fn all_link_diffs(
                 + l.new.iter().map(|&j| nu[j].len).sum::<usize>()
         })
         .sum();
-    if threads <= 1 || !par::worth_sharing(to_diff) {
+    if !par::helper_at_hand(threads) || !par::worth_sharing(to_diff) {
         return links
             .iter()
             .enumerate()

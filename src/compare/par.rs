@@ -1,6 +1,7 @@
 //! Stage 3, helper: runs the independent pieces of one comparison (fingerprints, the word
-//! diffs of aligned pairs) on this thread and its helper, with the results handed back in input order,
-//! so the output does not depend on the thread count or on which thread did what.
+//! diffs of aligned pairs) on this thread and its helper, with the results handed back
+//! in input order, so the output does not depend on the thread count or on which thread
+//! did what.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -9,8 +10,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// fingerprinting or a few kB of word diff does.
 const MIN_SHARED_BYTES: usize = 16 * 1024;
 
-/// Whether work on `bytes` of text is worth a helper thread. Always in unit tests, so that
-/// they share out even their small examples and check that the result is the same.
+/// Whether there is a helper to share work with: more than one of `threads`, and a
+/// [`crate::threads::with_helper`] around this thread. Without one, sharing would only
+/// add its bookkeeping to the same work done here.
+pub(crate) fn helper_at_hand(threads: usize) -> bool {
+    threads > 1 && crate::threads::has_helper()
+}
+
+/// Whether work on `bytes` of text is worth handing to the helper. Always in unit tests,
+/// so that they share out even their small examples and check that the result is the same.
 pub(crate) fn worth_sharing(bytes: usize) -> bool {
     cfg!(test) || bytes >= MIN_SHARED_BYTES
 }
@@ -29,7 +37,7 @@ pub(crate) fn map_sparse<T: Send>(
 ) -> Vec<(usize, T)> {
     let chunk = chunk.max(1);
     let threads = threads.min(n.div_ceil(chunk)).max(1);
-    if threads == 1 || !crate::threads::has_helper() {
+    if !helper_at_hand(threads) {
         return (0..n).filter_map(|i| f(i).map(|v| (i, v))).collect();
     }
     let next = AtomicUsize::new(0);

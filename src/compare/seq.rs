@@ -215,9 +215,9 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
 
     // Every paragraph left without an anchor is compared with others by its fingerprint
     // from here on (between anchors, and in the move search), as long as the other side
-    // has one left too: with helper threads, those fingerprints are made up front, side by
-    // side, instead of one by one as the comparisons first ask for them.
-    if threads > 1 {
+    // has one left too: with a helper, those fingerprints are made up front, side by side,
+    // instead of one by one as the comparisons first ask for them.
+    if super::par::helper_at_hand(threads) {
         let open = |units: &[Unit<'_>], taken: &[bool]| -> Vec<usize> {
             (0..units.len())
                 .filter(|&i| !taken[i] && !units[i].repealed)
