@@ -92,3 +92,26 @@ pub fn temp_files(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     }
     dir
 }
+
+/// The unwinder is linked into the binary (see `build.rs`), so no run loads
+/// `libgcc_s.so.1` and runs its constructor: the binary names no such library for the
+/// loader. Where the C compiler has no `libgcc_eh.a`, the build keeps the library (and
+/// says so), and there is nothing to check.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_loads_no_shared_unwinder() {
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let archive = Command::new(cc)
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()))
+        .ok();
+    if !archive.is_some_and(|a| a.is_absolute() && a.is_file()) {
+        return;
+    }
+    let bin = std::fs::read(env!("CARGO_BIN_EXE_remiss")).expect("the binary is readable");
+    assert!(
+        memchr::memmem::find(&bin, b"libgcc_s.so").is_none(),
+        "the remiss binary still asks the loader for libgcc_s.so"
+    );
+}
