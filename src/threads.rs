@@ -128,13 +128,15 @@ pub fn with_helper<R>(body: impl FnOnce() -> R) -> R {
     let theirs = Arc::clone(&shared);
     let spawned = many
         .then(|| {
-            std::thread::Builder::new().spawn(move || {
-                if let Some(origin) = &origin {
-                    move_off(origin);
-                }
-                theirs.started.store(true, Ordering::Release);
-                serve(&theirs, origin);
-            })
+            std::thread::Builder::new()
+                .name("remiss-helper".into())
+                .spawn(move || {
+                    if let Some(origin) = &origin {
+                        move_off(origin);
+                    }
+                    theirs.started.store(true, Ordering::Release);
+                    serve(&theirs, origin);
+                })
         })
         .and_then(Result::ok);
     let Some(handle) = spawned else {
@@ -144,6 +146,13 @@ pub fn with_helper<R>(body: impl FnOnce() -> R) -> R {
         shared,
         thread: handle.thread().clone(),
     };
+    // The first search for a byte (`memchr`) on either thread asks the processor what it
+    // supports: about ten `cpuid`s, each a trap to the hypervisor on a virtual machine,
+    // some 60 µs in all, and each thread that gets there before the answer is cached asks
+    // again. Asked here while the helper is still starting, it is cached before the helper
+    // needs it, and the helper's side of the first `join` is the one that ends last.
+    #[cfg(target_arch = "x86_64")]
+    let _ = std::arch::is_x86_feature_detected!("avx2");
     helper.shared.note_main_cpu();
     /// Ends the helper and takes this thread's note of it back, also when `body` panics.
     struct Finish<'a>(&'a Helper, Option<*const Helper>);
