@@ -694,24 +694,47 @@ pub fn align_prepared(
     // large and growing the vector would copy them into fresh pages again and again.
     let unlinked = om.iter().filter(|m| !**m).count() + nm.iter().filter(|m| !**m).count();
     let mut entries: Vec<Entry> = Vec::with_capacity(links.len() + unlinked);
-    let mut diffs = all_link_diffs(&links, &op, &np, &ou, &nu, &mut differ, opts.threads)
-        .into_iter()
-        .peekable();
-    for (k, l) in links.iter().enumerate() {
-        let d = diffs
-            .next_if(|(at, _)| *at == k)
-            .map_or_else(LinkDiffs::trivial, |(_, d)| d);
-        entries.push(linked_entry(
-            l,
-            &op,
-            &np,
-            &ou,
-            &nu,
-            &oc,
-            &nc,
-            &chapter_map,
-            d,
-        ));
+    let diffs = all_link_diffs(&links, &op, &np, &ou, &nu, &mut differ, opts.threads);
+    // The entries of `links[range]`, each from its link and its diffs (`(link, diffs)` in
+    // increasing link order, the links not there identical).
+    let entries_of =
+        |range: std::ops::Range<usize>, diffs: Vec<(usize, LinkDiffs)>, out: &mut Vec<Entry>| {
+            let mut diffs = diffs.into_iter().peekable();
+            for k in range {
+                let d = diffs
+                    .next_if(|(at, _)| *at == k)
+                    .map_or_else(LinkDiffs::trivial, |(_, d)| d);
+                out.push(linked_entry(
+                    &links[k],
+                    &op,
+                    &np,
+                    &ou,
+                    &nu,
+                    &oc,
+                    &nc,
+                    &chapter_map,
+                    d,
+                ));
+            }
+        };
+    // Each entry is made from its own link alone: with a helper at hand the later half is
+    // made there, in memory of its own, and moved in after the first.
+    let n = links.len();
+    if par::helper_at_hand(opts.threads) && par::worth_splitting(n) {
+        let mid = n / 2;
+        let mut first = diffs;
+        let later = first.split_off(first.partition_point(|(at, _)| *at < mid));
+        let (mut made, ()) = crate::threads::join(
+            || {
+                let mut made = Vec::with_capacity(n - mid);
+                entries_of(mid..n, later, &mut made);
+                made
+            },
+            || entries_of(0..mid, first, &mut entries),
+        );
+        entries.append(&mut made);
+    } else {
+        entries_of(0..n, diffs, &mut entries);
     }
     // `Har betecknats 23 a §` left at the old label of a renumbered paragraph goes with it.
     let mut relabelled_at: BTreeMap<Address, usize> = BTreeMap::new();

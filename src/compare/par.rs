@@ -23,6 +23,16 @@ pub(crate) fn worth_sharing(bytes: usize) -> bool {
     cfg!(test) || bytes >= MIN_SHARED_BYTES
 }
 
+/// Fewer items than this, each a small piece of work (making a link's entry, about 0.2 µs),
+/// are done on one thread: handing half of them over costs a few µs.
+const MIN_SHARED_ITEMS: usize = 128;
+
+/// Whether `n` small pieces of work of about the same size are worth halving with the
+/// helper. Always in unit tests, as [`worth_sharing`].
+pub(crate) fn worth_splitting(n: usize) -> bool {
+    cfg!(test) || n >= MIN_SHARED_ITEMS
+}
+
 /// `f(i)` for every `i` in `0..n` on this thread and, when `threads` is more than one and
 /// this thread has one ([`crate::threads::with_helper`]), its helper; the `Some` results as
 /// `(i, value)` in increasing `i`. The items are taken `chunk` at a time
