@@ -971,9 +971,10 @@ fn link_diffs(
             .collect::<Vec<_>>()
             .join("\n")
     };
-    // Identical wording (most pairs) needs no texts and no diff.
-    let identical =
-        l.old.len() == 1 && l.new.len() == 1 && seq::same_text(&ou[l.old[0]], &nu[l.new[0]]);
+    // Identical wording (most pairs) needs no texts and no diff. The anchors' wording was
+    // confirmed when they were found (nearly every link of two close versions).
+    let identical = l.same_wording
+        || (l.old.len() == 1 && l.new.len() == 1 && seq::same_text(&ou[l.old[0]], &nu[l.new[0]]));
     let d = if identical {
         WordDiff {
             similarity: 1.0,

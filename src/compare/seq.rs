@@ -90,6 +90,9 @@ pub(crate) struct Link {
     /// Found in document order (an anchor on the longest increasing run, or the sequence
     /// alignment); false for a pair found by the move search.
     pub in_sequence: bool,
+    /// An anchor: one paragraph a side, whose wording [`same_text`] has confirmed the
+    /// same, so the word diff need not compare them again.
+    pub same_wording: bool,
 }
 
 /// Same wording: equal keys, confirmed on the parts (no hash is trusted alone, since a
@@ -134,6 +137,7 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
                 old: vec![i],
                 new: vec![j],
                 in_sequence: true,
+                same_wording: false,
             });
         }
     }
@@ -207,6 +211,7 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
             old: vec![i],
             new: vec![j],
             in_sequence: in_seq[k],
+            same_wording: true,
         });
         if in_seq[k] {
             seq_anchors.push((i, j));
@@ -297,6 +302,7 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
             old: vec![i],
             new: vec![j],
             in_sequence,
+            same_wording: false,
         });
     }
     // In the new version's order: every link has a new paragraph of its own, so placing
@@ -450,6 +456,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
                     old: vec![x],
                     new: vec![y],
                     in_sequence: true,
+                    same_wording: false,
                 });
             }
         }
@@ -524,6 +531,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
                     old: vec![a[p - 1]],
                     new: vec![b[q - 1]],
                     in_sequence: true,
+                    same_wording: false,
                 });
                 p -= 1;
                 q -= 1;
@@ -533,6 +541,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
                     old: vec![a[p - 1]],
                     new: vec![b[q - 2], b[q - 1]],
                     in_sequence: true,
+                    same_wording: false,
                 });
                 p -= 1;
                 q -= 2;
@@ -542,6 +551,7 @@ fn align_gap(old: &[Unit<'_>], new: &[Unit<'_>], a: &[usize], b: &[usize]) -> Ve
                     old: vec![a[p - 2], a[p - 1]],
                     new: vec![b[q - 1]],
                     in_sequence: true,
+                    same_wording: false,
                 });
                 p -= 2;
                 q -= 1;
@@ -870,6 +880,36 @@ mod tests {
         m.sort_unstable();
         assert_eq!(m, [(2, 0), (5, 7), (6, 8)]);
         assert!(max_weight_matching(&[]).is_empty());
+    }
+
+    #[test]
+    fn only_anchors_are_marked_as_the_same_wording_and_they_are() {
+        let (a, b) = (
+            super::super::tests::lek("14"),
+            super::super::tests::lek("15"),
+        );
+        let (op, np) = (
+            super::super::all_paragraphs(&a),
+            super::super::all_paragraphs(&b),
+        );
+        let (ou, nu) = (
+            super::super::units(&op, None),
+            super::super::units(&np, None),
+        );
+        let links = align(&ou, &nu, 1);
+        let marked: Vec<&Link> = links.iter().filter(|l| l.same_wording).collect();
+        // Most of two close versions is anchored, and some of it is not.
+        assert!(
+            marked.len() > links.len() / 2,
+            "{} of {}",
+            marked.len(),
+            links.len()
+        );
+        assert!(marked.len() < links.len());
+        for l in marked {
+            assert_eq!((l.old.len(), l.new.len()), (1, 1));
+            assert!(same_text(&ou[l.old[0]], &nu[l.new[0]]));
+        }
     }
 
     #[test]
