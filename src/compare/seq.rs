@@ -177,33 +177,64 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
             k.first_new = j;
         }
     }
-    let mut anchors: Vec<(usize, usize)> = Vec::new();
-    for i in 0..old.len() {
-        if om[i] || old[i].repealed {
-            continue;
-        }
-        let Some(k) = by_key.get(&old[i].key) else {
-            continue;
-        };
-        if k.old == 1 && k.new == 1 {
-            let j = k.first_new;
-            if !nm[j] && same_text(&old[i], &new[j]) {
+    // Each anchor's wording is confirmed (`same_text`): a pair that failed would leave its
+    // new paragraph open to a later old one with the same key and label. With a helper at
+    // hand, the pairs are first found as if every one were confirmed, and then confirmed
+    // in two halves side by side; should one fail (a hash collision), they are found
+    // again one by one, so the anchors are those of the serial search either way.
+    let find = |om: &mut [bool], nm: &mut [bool], confirm: bool| -> Vec<(usize, usize)> {
+        let same = |i: usize, j: usize| !confirm || same_text(&old[i], &new[j]);
+        let mut anchors: Vec<(usize, usize)> = Vec::new();
+        for i in 0..old.len() {
+            if om[i] || old[i].repealed {
+                continue;
+            }
+            let Some(k) = by_key.get(&old[i].key) else {
+                continue;
+            };
+            if k.old == 1 && k.new == 1 {
+                let j = k.first_new;
+                if !nm[j] && same(i, j) {
+                    om[i] = true;
+                    nm[j] = true;
+                    anchors.push((i, j));
+                }
+                continue;
+            }
+            let mut j = k.first_new;
+            while j != NONE && (nm[j] || new[j].address != old[i].address) {
+                j = next_new[j];
+            }
+            if j != NONE && same(i, j) {
                 om[i] = true;
                 nm[j] = true;
                 anchors.push((i, j));
             }
-            continue;
         }
-        let mut j = k.first_new;
-        while j != NONE && (nm[j] || new[j].address != old[i].address) {
-            j = next_new[j];
+        anchors
+    };
+    let all_same =
+        |pairs: &[(usize, usize)]| pairs.iter().all(|&(i, j)| same_text(&old[i], &new[j]));
+    let anchors = if super::par::helper_at_hand(threads) {
+        let (om_before, nm_before) = (om.clone(), nm.clone());
+        let found = find(&mut om, &mut nm, false);
+        let work = found.iter().map(|&(i, _)| old[i].len).sum();
+        let (first, later) = found.split_at(found.len() / 2);
+        let confirmed = if super::par::worth_sharing(work) {
+            let (b, a) = crate::threads::join(|| all_same(later), || all_same(first));
+            a && b
+        } else {
+            all_same(&found)
+        };
+        if confirmed {
+            found
+        } else {
+            (om, nm) = (om_before, nm_before);
+            find(&mut om, &mut nm, true)
         }
-        if j != NONE && same_text(&old[i], &new[j]) {
-            om[i] = true;
-            nm[j] = true;
-            anchors.push((i, j));
-        }
-    }
+    } else {
+        find(&mut om, &mut nm, true)
+    };
     let in_seq = longest_increasing(&anchors);
     let mut seq_anchors = Vec::new();
     for (k, &(i, j)) in anchors.iter().enumerate() {
@@ -910,6 +941,43 @@ mod tests {
             assert_eq!((l.old.len(), l.new.len()), (1, 1));
             assert!(same_text(&ou[l.old[0]], &nu[l.new[0]]));
         }
+    }
+
+    #[test]
+    fn a_key_shared_by_different_wordings_anchors_nothing_with_a_helper_or_without() {
+        let (a, b) = (
+            super::super::tests::lek("14"),
+            super::super::tests::lek("15"),
+        );
+        let (op, np) = (
+            super::super::all_paragraphs(&a),
+            super::super::all_paragraphs(&b),
+        );
+        let (ou, mut nu) = (
+            super::super::units(&op, None),
+            super::super::units(&np, None),
+        );
+        // An old paragraph whose key no other has, and a new one of other wording given
+        // that key: a hash collision, which the anchors' confirmation has to catch.
+        let i = (0..ou.len())
+            .find(|&i| {
+                !ou[i].repealed
+                    && ou.iter().filter(|u| u.key == ou[i].key).count() == 1
+                    && nu.iter().all(|u| u.key != ou[i].key)
+            })
+            .expect("an old paragraph with a key of its own");
+        let j = (0..nu.len())
+            .find(|&j| !nu[j].repealed && nu[j].text() != ou[i].text())
+            .expect("a new paragraph of other wording");
+        nu[j].key = ou[i].key;
+        let alone = align(&ou, &nu, 1);
+        let shared = crate::threads::with_helper(|| align(&ou, &nu, 2));
+        assert_eq!(shared, alone);
+        assert!(
+            !alone
+                .iter()
+                .any(|l| l.same_wording && l.old == [i] && l.new == [j])
+        );
     }
 
     #[test]
