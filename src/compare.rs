@@ -809,11 +809,14 @@ pub fn align_prepared(
     }
     order_entries(&mut entries);
     // The budget is spent in the serial order (headings, rubriker, other parts); the label
-    // reuse spends none, and is found beside the rubriker.
-    let chapters = compare_headings(old, new, &chapter_map, &mut differ);
-    let (rubriker, label_reuse) = crate::threads::join(
-        || compare_rubriker(old, new, &links, &op, &np, &mut differ),
+    // reuse spends none, and is found beside the headings and the rubriker.
+    let (label_reuse, (chapters, rubriker)) = crate::threads::join(
         || label_reuse(&entries, &op, &np),
+        || {
+            let chapters = compare_headings(old, new, &chapter_map, &mut differ);
+            let rubriker = compare_rubriker(old, new, &links, &op, &np, &mut differ);
+            (chapters, rubriker)
+        },
     );
     let other = compare_other(old, new, &mut differ);
 
