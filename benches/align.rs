@@ -6,6 +6,10 @@
 //! The four-copy pair runs once on one thread and once on two, as `remiss diff` does where
 //! there are two processors.
 //!
+//! The "write" group times the writers of `remiss diff --format json` and `--format html`
+//! alone, on the four-copy pair aligned once: after the alignment, they are what one
+//! format costs more than another.
+//!
 //! Run with `cargo bench --bench align`. Instruction counts, which do not depend on the
 //! machine's load: `valgrind --tool=callgrind --toggle-collect='remiss::compare::align*'` on
 //! `remiss diff` of the pair `benches/diff.sh` builds.
@@ -87,5 +91,29 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn write(c: &mut Criterion) {
+    let mut g = c.benchmark_group("write");
+    let (old4, new4) = (
+        parse("old.txt", four_copies(OLD)),
+        parse("new.txt", four_copies(NEW)),
+    );
+    let map = align(&old4, &new4, &Options::default());
+    g.bench_function("json, four-copy pair", |b| {
+        b.iter(|| remiss::render::compare::write_json(&mut std::io::sink(), black_box(&map)))
+    });
+    g.bench_function("html, four-copy pair", |b| {
+        b.iter(|| {
+            remiss::render::compare::write_html(
+                &mut std::io::sink(),
+                black_box(&map),
+                &old4,
+                &new4,
+                None,
+            )
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, write);
 criterion_main!(benches);
