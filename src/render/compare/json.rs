@@ -346,14 +346,28 @@ impl Json {
         self.o.push(b'{');
         self.key(d, true, "relation");
         self.str(relation.as_str());
+        // Most paragraphs keep their addresses and ids: the new side is then the bytes just
+        // written for the old one (at the same depth), copied rather than made again.
         self.key(d, false, "old");
+        let start = self.o.len();
         self.addresses(d, old);
+        let old_json = start..self.o.len();
         self.key(d, false, "new");
-        self.addresses(d, new);
+        if new == old {
+            self.o.extend_from_within(old_json);
+        } else {
+            self.addresses(d, new);
+        }
         self.key(d, false, "old_ids");
+        let start = self.o.len();
         self.strs(d, old_ids);
+        let old_json = start..self.o.len();
         self.key(d, false, "new_ids");
-        self.strs(d, new_ids);
+        if new_ids == old_ids {
+            self.o.extend_from_within(old_json);
+        } else {
+            self.strs(d, new_ids);
+        }
         self.key(d, false, "similarity");
         self.float(*similarity)?;
         if !changes.is_empty() {
