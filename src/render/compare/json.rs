@@ -90,34 +90,32 @@ const BREAK: [u8; 128] = {
 
 /// Where the next byte JSON escapes is in `b`, from `from` on. The text of every changed
 /// paragraph and rubrik passes through here, and nearly none of it needs escaping: it is
-/// let through eight bytes at a time.
+/// let through 16 bytes at a time, tested with comparisons the compiler makes vector ones
+/// (tested as a 64-bit word, eight bytes at a time, it took two and a half times the
+/// instructions).
 fn next_escape(b: &[u8], from: usize) -> Option<usize> {
     let rest = b.get(from..)?;
     let mut clean = 0;
-    for w in rest.chunks_exact(8) {
-        let Ok(w) = <[u8; 8]>::try_from(w) else {
+    for w in rest.chunks_exact(16) {
+        let Ok(w) = <&[u8; 16]>::try_from(w) else {
             break;
         };
-        if needs_escape(u64::from_le_bytes(w)) {
+        // Every byte tested, without stopping at the first: a test the compiler can do on
+        // all 16 at once.
+        if w.iter().fold(false, |any, &c| any | escaped(c)) {
             break;
         }
-        clean += 8;
+        clean += 16;
     }
     rest[clean..]
         .iter()
-        .position(|&c| c < 0x20 || c == b'"' || c == b'\\')
+        .position(|&c| escaped(c))
         .map(|i| from + clean + i)
 }
 
-/// Whether any of the eight bytes of `x` is below 0x20, `"` or `\\` (the bytes JSON
-/// escapes). Each test is the exact "some byte is zero / below n" test on whole words
-/// (n ≤ 0x80): a false one is never true.
-fn needs_escape(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH != 0;
-    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH != 0;
-    below_space || zero(x ^ (ONES * u64::from(b'"'))) || zero(x ^ (ONES * u64::from(b'\\')))
+/// Whether JSON escapes the byte `c`.
+fn escaped(c: u8) -> bool {
+    c < 0x20 || c == b'"' || c == b'\\'
 }
 
 /// The JSON written so far (and not yet written out).
@@ -597,15 +595,16 @@ mod tests {
                 serde_json::to_string(s).unwrap()
             );
         }
-        // Every byte at every place of a word, among bytes that need nothing.
+        // Every byte at every place of two blocks and the tail after them, among bytes that
+        // need nothing (letters of two bytes among them).
         for c in 0u8..=255 {
-            for at in 0..8 {
-                let mut w = *b"abc\xc3\xa5\xa7 ~";
-                w[at] = c;
+            for at in 0..40 {
+                let mut b = b"abc\xc3\xa5\xa7 ~".repeat(5);
+                b[at] = c;
                 let expect = c < 0x20 || c == b'"' || c == b'\\';
                 assert_eq!(
-                    super::needs_escape(u64::from_le_bytes(w)),
-                    expect,
+                    super::next_escape(&b, 0),
+                    expect.then_some(at),
                     "{c} at {at}"
                 );
             }
