@@ -411,6 +411,12 @@ struct PlainLines<'o> {
 
 impl PlainLines<'_> {
     fn piece(&mut self, piece: &str) {
+        // A line break alone, as a paragraph's pieces have between its stycken and punkter
+        // (a third of them): nothing to look for.
+        if piece == "\n" {
+            self.close();
+            return;
+        }
         let b = piece.as_bytes();
         let mut start = 0;
         loop {
