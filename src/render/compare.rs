@@ -246,9 +246,35 @@ enum Side {
     New,
 }
 
-/// The lines of one side: segments of text, each marked (deleted or inserted) or not.
-fn side_lines(ops: &[Op], side: Side) -> Lines {
+/// The lines of one side: segments of text, each marked (deleted or inserted) or not;
+/// with `collapse`, runs of unchanged lines collapsed (see [`side_segments`]).
+fn side_lines(ops: &[Op], side: Side, collapse: bool) -> Lines {
     let mut lines: Lines = vec![Vec::new()];
+    side_segments(ops, side, collapse, |seg| match seg {
+        Some((part, marked)) => {
+            if let Some(l) = lines.last_mut() {
+                l.push((part.to_string(), marked));
+            }
+        }
+        None => lines.push(Vec::new()),
+    });
+    lines.retain(|l| !l.is_empty());
+    lines
+}
+
+/// The segments of one side of `ops` in order, to `f`: each op's text on that side split at
+/// its line breaks, every part that is not empty marked (deleted or inserted) or not, and
+/// `None` at each line break.
+///
+/// With `collapse` (a changed paragraph), three or more whole unchanged stycken or punkter
+/// in a row are shown as one `– – –` line, as in Swedish practice; the lines around each
+/// change stay.
+fn side_segments<'o>(
+    ops: &'o [Op],
+    side: Side,
+    collapse: bool,
+    mut f: impl FnMut(Option<(&'o str, bool)>),
+) {
     for op in ops {
         let (text, marked) = match (op, side) {
             (Op::Equal { text }, _) => (text.as_str(), false),
@@ -260,19 +286,31 @@ fn side_lines(ops: &[Op], side: Side) -> Lines {
             }
             _ => continue,
         };
-        for (i, part) in text.split('\n').enumerate() {
+        // The `i`th part of the text: a line break before all but the first.
+        let mut emit = |i: usize, part: &'o str| {
             if i > 0 {
-                lines.push(Vec::new());
+                f(None);
             }
-            if !part.is_empty()
-                && let Some(l) = lines.last_mut()
-            {
-                l.push((part.to_string(), marked));
+            if !part.is_empty() {
+                f(Some((part, marked)));
+            }
+        };
+        // Five parts or more: the first and last lines are kept, the three or more whole
+        // lines between are the gap.
+        if collapse && matches!(op, Op::Equal { .. }) && text.matches('\n').nth(3).is_some() {
+            let (head, tail) = (
+                text.split('\n').next().unwrap_or_default(),
+                text.rsplit('\n').next().unwrap_or_default(),
+            );
+            for (i, p) in [head, GAP, tail].into_iter().enumerate() {
+                emit(i, p);
+            }
+        } else {
+            for (i, p) in text.split('\n').enumerate() {
+                emit(i, p);
             }
         }
     }
-    lines.retain(|l| !l.is_empty());
-    lines
 }
 
 fn plain_lines(text: &str) -> Lines {
@@ -285,36 +323,50 @@ fn plain_lines(text: &str) -> Lines {
 /// The marker of omitted unchanged text in a parallelluppställning.
 pub const GAP: &str = "– – –";
 
-/// In a changed paragraph, three or more whole unchanged stycken or punkter in a row are
-/// shown as one `– – –` line, as in Swedish practice; the lines around each change stay.
-fn collapse_unchanged_lines(ops: &[Op]) -> Vec<Op> {
-    ops.iter()
-        .map(|op| match op {
-            Op::Equal { text } => {
-                let parts: Vec<&str> = text.split('\n').collect();
-                if parts.len() < 5 {
-                    return op.clone();
-                }
-                let (head, tail) = (parts[0], parts[parts.len() - 1]);
-                Op::Equal {
-                    text: format!("{head}\n{GAP}\n{tail}"),
-                }
-            }
-            _ => op.clone(),
-        })
-        .collect()
-}
-
 /// What one cell of the parallel layout holds.
-struct Cell {
+struct Cell<'a> {
     label: String,
     note: Option<String>,
-    lines: Lines,
-    ar: Lines,
+    lines: CellText<'a>,
+    ar: CellText<'a>,
     /// How the allmänna råd differ when the paragraph stays (added, changed, removed).
     ar_note: Option<Relation>,
     /// The amendment note when it differs (metadata, shown small in HTML).
     meta: Option<String>,
+}
+
+/// The text of a cell, or of its allmänna råd, before it is made into [`Lines`]: the view
+/// makes the lines, the page is written from it as it is (the lines hold a String for every
+/// line and run of the text, made only to be written once).
+#[derive(Clone, Copy)]
+enum CellText<'a> {
+    /// One side of word changes, collapsed or not (see [`side_segments`]).
+    Ops {
+        ops: &'a [Op],
+        side: Side,
+        collapse: bool,
+    },
+    /// The compared text of the paragraphs at `pos` on one side.
+    Text { side: Side, pos: &'a [usize] },
+    /// The allmänna råd of the paragraphs at `pos` on one side.
+    Ar { side: Side, pos: &'a [usize] },
+    /// A text as it stands (a repeal; empty for none).
+    Plain(&'a str),
+}
+
+impl CellText<'_> {
+    fn lines(self, paras: &Paras<'_>) -> Lines {
+        match self {
+            CellText::Ops {
+                ops,
+                side,
+                collapse,
+            } => side_lines(ops, side, collapse),
+            CellText::Text { side, pos } => plain_lines(&paras.text(side, pos)),
+            CellText::Ar { side, pos } => plain_lines(&paras.ar(side, pos)),
+            CellText::Plain(t) => plain_lines(t),
+        }
+    }
 }
 
 struct Paras<'a> {
@@ -369,21 +421,26 @@ impl<'a> Paras<'a> {
 
 /// The two cells of a paragraph entry. Wholly added or removed text is not marked: the
 /// empty opposite cell says it.
-fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
+fn cells<'a>(e: &'a Entry, paras: &Paras<'_>) -> (Option<Cell<'a>>, Option<Cell<'a>>) {
     let whole = matches!(e.relation, Relation::Added | Relation::Removed);
-    let shown = collapse_unchanged_lines(&e.changes);
-    let lines = |side: Side, pos: &[usize]| {
+    let lines = |side: Side, pos: &'a [usize]| {
         if !e.changes.is_empty() && !whole {
-            side_lines(&shown, side)
+            CellText::Ops {
+                ops: &e.changes,
+                side,
+                collapse: true,
+            }
         } else {
-            plain_lines(&paras.text(side, pos))
+            CellText::Text { side, pos }
         }
     };
-    let ar = |side: Side, pos: &[usize]| match &e.allmanna_rad {
-        Some(a) if !a.changes.is_empty() && a.relation == Relation::Changed => {
-            side_lines(&a.changes, side)
-        }
-        _ => plain_lines(&paras.ar(side, pos)),
+    let ar = |side: Side, pos: &'a [usize]| match &e.allmanna_rad {
+        Some(a) if !a.changes.is_empty() && a.relation == Relation::Changed => CellText::Ops {
+            ops: &a.changes,
+            side,
+            collapse: false,
+        },
+        _ => CellText::Ar { side, pos },
     };
     let old_label = addresses(&e.old);
     let note_new = sv::paragraph_note(e.relation, e.repealed.is_some(), &old_label);
@@ -423,8 +480,8 @@ fn cells(e: &Entry, paras: &Paras<'_>) -> (Option<Cell>, Option<Cell>) {
         e.repealed.as_ref().map(|r| Cell {
             label: addresses(&e.new),
             note: note_new.clone(),
-            lines: plain_lines(r),
-            ar: Vec::new(),
+            lines: CellText::Plain(r),
+            ar: CellText::Plain(""),
             ar_note: None,
             meta: None,
         })
@@ -952,8 +1009,8 @@ fn segs(line: Vec<(String, bool)>, md: bool) -> Vec<Seg> {
     let mut last: Option<char> = None;
     let mut out = Vec::with_capacity(line.len());
     for (k, (t, marked)) in line.into_iter().enumerate() {
-        // An unmarked run is moved whole into its segment, not copied.
-        if !marked || t.trim().is_empty() {
+        let Some((lead, core, trail)) = marked.then(|| marked_parts(&t)).flatten() else {
+            // An unmarked run is moved whole into its segment, not copied.
             if md {
                 last = escaped.get(k).and_then(|e| e.chars().last()).or(last);
             }
@@ -965,10 +1022,7 @@ fn segs(line: Vec<(String, bool)>, md: bool) -> Vec<Seg> {
                 tight: false,
             });
             continue;
-        }
-        let core = t.trim();
-        let lead = &t[..t.len() - t.trim_start().len()];
-        let trail = &t[t.trim_end().len()..];
+        };
         let before = if lead.is_empty() { last } else { Some(' ') };
         let after = if trail.is_empty() {
             escaped.get(k + 1).and_then(|n| n.chars().next())
@@ -997,6 +1051,20 @@ fn segs(line: Vec<(String, bool)>, md: bool) -> Vec<Seg> {
     out
 }
 
+/// A marked run split around its marking: the spaces before, the text marked, the spaces
+/// after; `None` for a run of spaces alone, which is not marked.
+fn marked_parts(t: &str) -> Option<(&str, &str, &str)> {
+    let core = t.trim();
+    if core.is_empty() {
+        return None;
+    }
+    Some((
+        &t[..t.len() - t.trim_start().len()],
+        core,
+        &t[t.trim_end().len()..],
+    ))
+}
+
 fn seg_lines(lines: Lines, md: bool) -> SegLines {
     lines.into_iter().map(|l| segs(l, md)).collect()
 }
@@ -1017,13 +1085,13 @@ pub struct CellView {
 }
 
 impl CellView {
-    fn of(c: Cell, relation: Relation, md: bool) -> Self {
+    fn of(c: Cell<'_>, relation: Relation, md: bool, paras: &Paras<'_>) -> Self {
         CellView {
             label: c.label,
             note: c.note,
             relation,
-            lines: seg_lines(c.lines, md),
-            ar: seg_lines(c.ar, md),
+            lines: seg_lines(c.lines.lines(paras), md),
+            ar: seg_lines(c.ar.lines(paras), md),
             ar_note: c.ar_note.map(sv::relations),
             ar_relation: c.ar_note,
             meta: c.meta,
@@ -1153,7 +1221,7 @@ fn rubrik_row(r: &RubrikEntry, md: bool) -> RowView {
         t.as_ref().map(|t| RubrikSide {
             text: t.clone(),
             lines: (r.relation == Relation::Changed)
-                .then(|| seg_lines(side_lines(&r.changes, s), md)),
+                .then(|| seg_lines(side_lines(&r.changes, s, false), md)),
         })
     };
     RowView::Rubrik {
@@ -1180,8 +1248,8 @@ fn paragraph_row(e: &Entry, paras: &Paras<'_>, md: bool) -> RowView {
         }),
         new_id: e.new_ids.first().cloned().unwrap_or_default(),
         old_ids: e.old_ids.clone(),
-        old: a.map(|c| Box::new(CellView::of(c, e.relation, md))),
-        new: b.map(|c| Box::new(CellView::of(c, e.relation, md))),
+        old: a.map(|c| Box::new(CellView::of(c, e.relation, md, paras))),
+        new: b.map(|c| Box::new(CellView::of(c, e.relation, md, paras))),
     }
 }
 
@@ -1205,7 +1273,7 @@ fn heading_text(h: &HeadingEntry, side: Side) -> Option<(String, Lines)> {
     };
     let a = a?;
     let lines = if h.relation == Relation::Changed {
-        side_lines(&h.changes, side)
+        side_lines(&h.changes, side, false)
     } else {
         plain_lines(t.as_deref().unwrap_or(""))
     };
@@ -1221,7 +1289,11 @@ pub fn html(
     new: &Regulation,
     labels: Option<(&str, &str)>,
 ) -> String {
-    html::page(&view_for(map, old, new, false), labels)
+    let paras = Paras::of(map, old, new);
+    let blocks = blocks(&rows(map));
+    html::page(&view_head(map, Vec::new(), false), labels, &mut |o, out| {
+        html_rows(o, out, &blocks, &paras)
+    })
 }
 
 /// [`html`] written to `w` as it is made, in pieces of about 64 KiB, so the page (about
@@ -1233,29 +1305,43 @@ pub fn write_html(
     new: &Regulation,
     labels: Option<(&str, &str)>,
 ) -> std::io::Result<()> {
-    // The rows are made one block at a time as the page is written, never all at once:
-    // together they hold the text of both versions again.
     let paras = Paras::of(map, old, new);
     let head = view_head(map, Vec::new(), false);
     let blocks = blocks(&rows(map));
     html::write_page(w, &head, labels, &mut |o, out| {
-        blocks.iter().try_for_each(|b| {
-            match b {
-                Block::Show(r) => html::row(o, &row_view(*r, &paras, false), false),
-                Block::Same(v) => {
-                    html::same_open(o, run_paragraphs(v), &run_label(v));
-                    for r in v {
-                        match r {
-                            Row::Paragraph(e) if html::unchanged_paragraph(o, e, &paras) => {}
-                            Row::Rubrik(x) => html::inner_rubrik(o, x.new_text.as_deref()),
-                            _ => html::row(o, &row_view(*r, &paras, false), true),
+        html_rows(o, out, &blocks, &paras)
+    })
+}
+
+/// The rows of the page, written one block at a time, never made all at once (together
+/// they hold the text of both versions again); `out` is called after each block.
+fn html_rows(
+    o: &mut String,
+    out: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+    blocks: &[Block<'_>],
+    paras: &Paras<'_>,
+) -> std::io::Result<()> {
+    blocks.iter().try_for_each(|b| {
+        match b {
+            Block::Show(Row::Paragraph(e)) => html::paragraph(o, e, paras, false),
+            Block::Show(r) => html::row(o, &row_view(*r, paras, false), false),
+            Block::Same(v) => {
+                html::same_open(o, run_paragraphs(v), &run_label(v));
+                for r in v {
+                    match r {
+                        Row::Paragraph(e) => {
+                            if !html::unchanged_paragraph(o, e, paras) {
+                                html::paragraph(o, e, paras, true);
+                            }
                         }
+                        Row::Rubrik(x) => html::inner_rubrik(o, x.new_text.as_deref()),
+                        Row::Chapter(_) => html::row(o, &row_view(*r, paras, false), true),
                     }
-                    html::same_close(o);
                 }
+                html::same_close(o);
             }
-            out(o)
-        })
+        }
+        out(o)
     })
 }
 
@@ -1327,7 +1413,7 @@ fn view_head(map: &VersionMap, rows: Vec<RowView>, md: bool) -> ComparisonView {
         .filter(|x| x.relation != Relation::Unchanged)
         .map(|x| {
             let side = |side: Side| {
-                let lines = side_lines(&x.changes, side);
+                let lines = side_lines(&x.changes, side, false);
                 if lines.is_empty() {
                     return None;
                 }

@@ -8,7 +8,8 @@
 //! require these bytes.
 
 use super::{
-    CellView, ComparisonView, HeadingView, Paras, PartView, RowView, RubrikSide, Seg, Side,
+    Cell, CellText, ComparisonView, HeadingView, Paras, PartView, RowView, RubrikSide, Seg, Side,
+    cells, marked_parts, side_segments,
 };
 use crate::compare::{Entry, Relation, allmanna_rad_text, paragraph_pieces};
 use crate::render::sv;
@@ -151,8 +152,16 @@ fn joined(o: &mut String, ls: &[Vec<Seg>], tag: &str) {
     }
 }
 
-/// One side of a paragraph row (the template's `cell` macro).
-fn cell(o: &mut String, c: Option<&CellView>, tag: &str, wide: bool) {
+/// One side of a paragraph row (the template's `cell` macro), its text written as it is
+/// made; `relation` is the row's, for the note's badge.
+fn cell(
+    o: &mut String,
+    c: Option<&Cell<'_>>,
+    relation: Relation,
+    paras: &Paras<'_>,
+    tag: &str,
+    wide: bool,
+) {
     let Some(c) = c else {
         o.push_str("<td class=\"gone\"></td>");
         return;
@@ -164,33 +173,69 @@ fn cell(o: &mut String, c: Option<&CellView>, tag: &str, wide: bool) {
     // A template's `if` is false for an empty string as for a missing value.
     if let Some(note) = c.note.as_deref().filter(|n| !n.is_empty()) {
         o.push_str("<span class=\"");
-        o.push_str(badge(c.relation));
+        o.push_str(badge(relation));
         o.push_str("\">");
         esc(o, note);
         o.push_str("</span>");
     }
     o.push_str("</div>");
-    lines(o, &c.lines, tag);
+    cell_text(o, c.lines, paras, tag);
     if let Some(meta) = c.meta.as_deref().filter(|m| !m.is_empty()) {
         o.push_str("<div class=\"meta\">");
         esc(o, meta);
         o.push_str("</div>");
     }
-    if !c.ar.is_empty() {
-        o.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd");
-        if let Some(note) = c.ar_note.filter(|n| !n.is_empty()) {
+    // The allmänna råd are shown when they have a line: written, and taken back when they
+    // had none.
+    let ar = o.len();
+    o.push_str("<div class=\"ar\"><div class=\"arh\">Allmänna råd");
+    if let Some(r) = c.ar_note {
+        let note = sv::relations(r);
+        if !note.is_empty() {
             o.push_str("<span class=\"");
-            // The template's badge of a missing relation is the plain one.
-            o.push_str(c.ar_relation.map_or("badge", badge));
+            o.push_str(badge(r));
             o.push_str("\">");
             esc(o, note);
             o.push_str("</span>");
         }
-        o.push_str("</div>");
-        lines(o, &c.ar, tag);
+    }
+    o.push_str("</div>");
+    let lines = o.len();
+    cell_text(o, c.ar, paras, tag);
+    if o.len() == lines {
+        o.truncate(ar);
+    } else {
         o.push_str("</div>");
     }
     o.push_str("</td>");
+}
+
+/// The lines of a cell's text, each as a `<p>` (the template's `lines` macro of the lines
+/// the view makes of it), written from the text as it stands.
+fn cell_text(o: &mut String, t: CellText<'_>, paras: &Paras<'_>, tag: &str) {
+    let mut lines = PlainLines { o, open: false };
+    match t {
+        CellText::Ops {
+            ops,
+            side,
+            collapse,
+        } => side_segments(ops, side, collapse, |seg| lines.segment(seg, tag)),
+        // Each paragraph's text, or its allmänna råd, a line of its own as they are joined.
+        CellText::Text { side, pos } => {
+            for p in paras.at(side, pos) {
+                paragraph_pieces(p, |piece| lines.piece(piece));
+                lines.close();
+            }
+        }
+        CellText::Ar { side, pos } => {
+            for p in paras.at(side, pos) {
+                lines.piece(&allmanna_rad_text(p));
+                lines.close();
+            }
+        }
+        CellText::Plain(t) => lines.piece(t),
+    }
+    lines.end();
 }
 
 /// A chapter heading on one side (the template's `heading` macro).
@@ -232,45 +277,10 @@ fn rubrik(o: &mut String, relation: Relation, note: &str, side: Option<&RubrikSi
     o.push_str("</td>");
 }
 
-/// One row of the table (the template's `row` macro); `inner` inside an unfolded run.
+/// A chapter heading's or a rubrik's row of the table (the template's `row` macro);
+/// `inner` inside an unfolded run.
 pub(super) fn row(o: &mut String, r: &RowView, inner: bool) {
     match r {
-        RowView::Paragraph {
-            relation,
-            id,
-            new_id,
-            old_ids,
-            old,
-            new,
-        } => {
-            for x in old_ids {
-                // The row's own anchor is its id already.
-                if id.strip_prefix("old-") != Some(x.as_str()) {
-                    o.push_str("<tr class=\"anchor\" id=\"old-");
-                    esc(o, x);
-                    o.push_str("\"></tr>");
-                }
-            }
-            match new.as_deref() {
-                Some(n) if inner => {
-                    o.push_str("<tr class=\"p unchanged\" id=\"");
-                    esc(o, new_id);
-                    o.push_str("\">");
-                    cell(o, Some(n), "ins", true);
-                    o.push_str("</tr>");
-                }
-                _ => {
-                    o.push_str("<tr class=\"p ");
-                    o.push_str(relation.as_str());
-                    o.push_str("\" id=\"");
-                    esc(o, id);
-                    o.push_str("\">");
-                    cell(o, old.as_deref(), "del", false);
-                    cell(o, new.as_deref(), "ins", false);
-                    o.push_str("</tr>");
-                }
-            }
-        }
         RowView::Rubrik {
             relation,
             old,
@@ -305,16 +315,66 @@ pub(super) fn row(o: &mut String, r: &RowView, inner: bool) {
                 o.push_str("</tr>");
             }
         },
-        // `view` never puts a run inside a run: the rows of a run are rows of the map.
-        RowView::Same { .. } => {}
+        // A paragraph's row is written from its entry, by [`paragraph`]; `view` never puts a
+        // run inside a run.
+        RowView::Paragraph { .. } | RowView::Same { .. } => {}
+    }
+}
+
+/// A paragraph's row (the template's `row` macro for it), written from its entry and its
+/// cells as they are made, not from its view; `inner` inside an unfolded run.
+pub(super) fn paragraph(o: &mut String, e: &Entry, paras: &Paras<'_>, inner: bool) {
+    let (old, new) = cells(e, paras);
+    anchors(o, e);
+    match &new {
+        Some(n) if inner => {
+            o.push_str("<tr class=\"p unchanged\" id=\"");
+            esc(o, e.new_ids.first().map_or("", String::as_str));
+            o.push_str("\">");
+            cell(o, Some(n), e.relation, paras, "ins", true);
+        }
+        _ => {
+            o.push_str("<tr class=\"p ");
+            o.push_str(e.relation.as_str());
+            o.push_str("\" id=\"");
+            // The row's id is its first new id, or `old-` and its first old id when it has
+            // none.
+            match (e.new_ids.first(), e.old_ids.first()) {
+                (Some(id), _) => esc(o, id),
+                (None, Some(id)) => {
+                    o.push_str("old-");
+                    esc(o, id);
+                }
+                (None, None) => {}
+            }
+            o.push_str("\">");
+            cell(o, old.as_ref(), e.relation, paras, "del", false);
+            cell(o, new.as_ref(), e.relation, paras, "ins", false);
+        }
+    }
+    o.push_str("</tr>");
+}
+
+/// An anchor row for each old id of a paragraph's row, but the one that is its own id.
+fn anchors(o: &mut String, e: &Entry) {
+    // The row's id is its first new id, or `old-` and its first old id.
+    let own = match e.new_ids.first() {
+        Some(id) => id.strip_prefix("old-"),
+        None => e.old_ids.first().map(String::as_str),
+    };
+    for x in e.old_ids.iter().filter(|x| own != Some(x.as_str())) {
+        o.push_str("<tr class=\"anchor\" id=\"old-");
+        esc(o, x);
+        o.push_str("\"></tr>");
     }
 }
 
 /// An unchanged paragraph inside a folded run, written straight from its entry and
-/// paragraphs: the bytes [`row`] writes for its [`RowView`], without making the view (a
-/// String for every line and run of both cells, and nearly every paragraph of a statute
-/// is in a run). False, with nothing written, for a paragraph this does not cover (word
-/// changes, a note beside the relation, allmänna råd that differ): the view writes those.
+/// paragraphs: the bytes [`paragraph`] writes for it, without making its cells (both of
+/// them, with their labels and notes, where only the new one is shown; and nearly every
+/// paragraph of a statute is in a run). False, with nothing written, for a paragraph this
+/// does not cover (word changes, a note beside the relation, allmänna råd that differ):
+/// [`paragraph`] writes those.
 pub(super) fn unchanged_paragraph(o: &mut String, e: &Entry, paras: &Paras<'_>) -> bool {
     let plain = e.relation == Relation::Unchanged
         && !e.new.is_empty()
@@ -327,17 +387,7 @@ pub(super) fn unchanged_paragraph(o: &mut String, e: &Entry, paras: &Paras<'_>) 
     if !plain {
         return false;
     }
-    // The row's id is its first new id, or `old-` and its first old id; that old id needs
-    // no anchor of its own.
-    let own = match e.new_ids.first() {
-        Some(id) => id.strip_prefix("old-"),
-        None => e.old_ids.first().map(String::as_str),
-    };
-    for x in e.old_ids.iter().filter(|x| own != Some(x.as_str())) {
-        o.push_str("<tr class=\"anchor\" id=\"old-");
-        esc(o, x);
-        o.push_str("\"></tr>");
-    }
+    anchors(o, e);
     o.push_str("<tr class=\"p unchanged\" id=\"");
     esc(o, e.new_ids.first().map_or("", String::as_str));
     o.push_str("\"><td colspan=\"2\"><div><span class=\"lbl\">");
@@ -441,6 +491,30 @@ impl PlainLines<'_> {
         }
     }
 
+    /// A segment of a cell's lines as [`side_segments`] gives them (`None` at a line break);
+    /// a marked one in `tag` (the template's `segs` macro).
+    fn segment(&mut self, seg: Option<(&str, bool)>, tag: &str) {
+        let Some((text, marked)) = seg else {
+            self.close();
+            return;
+        };
+        match marked.then(|| marked_parts(text)).flatten() {
+            Some((lead, core, trail)) => {
+                self.open();
+                esc(self.o, lead);
+                self.o.push('<');
+                self.o.push_str(tag);
+                self.o.push('>');
+                esc(self.o, core);
+                self.o.push_str("</");
+                self.o.push_str(tag);
+                self.o.push('>');
+                esc(self.o, trail);
+            }
+            None => self.piece(text),
+        }
+    }
+
     fn open(&mut self) {
         if !self.open {
             self.o.push_str("<p>");
@@ -478,30 +552,19 @@ fn part(o: &mut String, p: &PartView, ls: Option<&[Vec<Seg>]>, tag: &str) {
     }
 }
 
-/// The page as the default `jamforelse.html` renders it with `cmp` and `labels` (the
-/// column labels of a case; `None` outside one, as `remiss diff` gives it).
-pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>) -> String {
+/// The page as the default `jamforelse.html` renders it with `cmp`, `labels` (the column
+/// labels of a case; `None` outside one, as `remiss diff` gives it) and the rows `rows`
+/// gives.
+pub fn page(cmp: &ComparisonView, labels: Option<(&str, &str)>, rows: Rows<'_>) -> String {
     // About twice the text of the cells: the markup of a row is short.
     let mut o = String::with_capacity(STYLE.len() + (1 << 16));
     // Nothing is written out, so nothing can fail: the page is kept whole.
-    let _ = page_into(
-        &mut o,
-        cmp,
-        labels,
-        &mut |o, out| {
-            cmp.rows.iter().try_for_each(|r| {
-                top_row(o, r);
-                out(o)
-            })
-        },
-        &mut |_| Ok(()),
-    );
+    let _ = page_into(&mut o, cmp, labels, rows, &mut |_| Ok(()));
     o
 }
 
 /// [`page`] written to `w` as it is made: the buffer goes out whenever it holds
 /// [`PIECE`] bytes, after a row, and is used again.
-/// The rows are those `rows` gives, one by one, rather than `cmp`'s.
 pub fn write_page(
     w: &mut dyn Write,
     cmp: &ComparisonView,
@@ -525,29 +588,9 @@ pub fn write_page(
 const PIECE: usize = 1 << 16;
 
 /// The rows of a parallelluppställning: writes each row into the page (its first
-/// argument), with [`top_row`] or a writer of the same bytes, and calls its second
-/// argument after each row.
+/// argument), and calls its second argument after each row.
 pub type Rows<'a> =
     &'a mut dyn FnMut(&mut String, &mut dyn FnMut(&mut String) -> io::Result<()>) -> io::Result<()>;
-
-/// A row of the table as the page shows it: a changed row, or a run of unchanged ones
-/// folded under `– – –`.
-pub(super) fn top_row(o: &mut String, r: &RowView) {
-    match r {
-        RowView::Same {
-            paragraphs,
-            label,
-            rows,
-        } => {
-            same_open(o, *paragraphs, label);
-            for x in rows {
-                row(o, x, true);
-            }
-            same_close(o);
-        }
-        _ => row(o, r, false),
-    }
-}
 
 /// What comes before the rows of a run of `paragraphs` unchanged paragraphs named `label`.
 pub(super) fn same_open(o: &mut String, paragraphs: usize, label: &str) {
