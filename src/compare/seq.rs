@@ -913,8 +913,8 @@ mod tests {
         assert!(max_weight_matching(&[]).is_empty());
     }
 
-    #[test]
-    fn only_anchors_are_marked_as_the_same_wording_and_they_are() {
+    /// `f` on the units of two real versions of LEK (lag 2022:482), old and new.
+    fn with_lek_units<R>(f: impl FnOnce(Vec<Unit<'_>>, Vec<Unit<'_>>) -> R) -> R {
         let (a, b) = (
             super::super::tests::lek("14"),
             super::super::tests::lek("15"),
@@ -923,98 +923,84 @@ mod tests {
             super::super::all_paragraphs(&a),
             super::super::all_paragraphs(&b),
         );
-        let (ou, nu) = (
+        f(
             super::super::units(&op, None),
             super::super::units(&np, None),
-        );
-        let links = align(&ou, &nu, 1);
-        let marked: Vec<&Link> = links.iter().filter(|l| l.same_wording).collect();
-        // Most of two close versions is anchored, and some of it is not.
-        assert!(
-            marked.len() > links.len() / 2,
-            "{} of {}",
-            marked.len(),
-            links.len()
-        );
-        assert!(marked.len() < links.len());
-        for l in marked {
-            assert_eq!((l.old.len(), l.new.len()), (1, 1));
-            assert!(same_text(&ou[l.old[0]], &nu[l.new[0]]));
-        }
+        )
+    }
+
+    #[test]
+    fn only_anchors_are_marked_as_the_same_wording_and_they_are() {
+        with_lek_units(|ou, nu| {
+            let links = align(&ou, &nu, 1);
+            let marked: Vec<&Link> = links.iter().filter(|l| l.same_wording).collect();
+            // Most of two close versions is anchored, and some of it is not.
+            assert!(
+                marked.len() > links.len() / 2,
+                "{} of {}",
+                marked.len(),
+                links.len()
+            );
+            assert!(marked.len() < links.len());
+            for l in marked {
+                assert_eq!((l.old.len(), l.new.len()), (1, 1));
+                assert!(same_text(&ou[l.old[0]], &nu[l.new[0]]));
+            }
+        });
     }
 
     #[test]
     fn a_key_shared_by_different_wordings_anchors_nothing_with_a_helper_or_without() {
-        let (a, b) = (
-            super::super::tests::lek("14"),
-            super::super::tests::lek("15"),
-        );
-        let (op, np) = (
-            super::super::all_paragraphs(&a),
-            super::super::all_paragraphs(&b),
-        );
-        let (ou, mut nu) = (
-            super::super::units(&op, None),
-            super::super::units(&np, None),
-        );
-        // An old paragraph whose key no other has, and a new one of other wording given
-        // that key: a hash collision, which the anchors' confirmation has to catch.
-        let i = (0..ou.len())
-            .find(|&i| {
-                !ou[i].repealed
-                    && ou.iter().filter(|u| u.key == ou[i].key).count() == 1
-                    && nu.iter().all(|u| u.key != ou[i].key)
-            })
-            .expect("an old paragraph with a key of its own");
-        let j = (0..nu.len())
-            .find(|&j| !nu[j].repealed && nu[j].text() != ou[i].text())
-            .expect("a new paragraph of other wording");
-        nu[j].key = ou[i].key;
-        let alone = align(&ou, &nu, 1);
-        let shared = crate::threads::with_helper(|| align(&ou, &nu, 2));
-        assert_eq!(shared, alone);
-        assert!(
-            !alone
-                .iter()
-                .any(|l| l.same_wording && l.old == [i] && l.new == [j])
-        );
+        with_lek_units(|ou, mut nu| {
+            // An old paragraph whose key no other has, and a new one of other wording given
+            // that key: a hash collision, which the anchors' confirmation has to catch.
+            let i = (0..ou.len())
+                .find(|&i| {
+                    !ou[i].repealed
+                        && ou.iter().filter(|u| u.key == ou[i].key).count() == 1
+                        && nu.iter().all(|u| u.key != ou[i].key)
+                })
+                .expect("an old paragraph with a key of its own");
+            let j = (0..nu.len())
+                .find(|&j| !nu[j].repealed && nu[j].text() != ou[i].text())
+                .expect("a new paragraph of other wording");
+            nu[j].key = ou[i].key;
+            let alone = align(&ou, &nu, 1);
+            let shared = crate::threads::with_helper(|| align(&ou, &nu, 2));
+            assert_eq!(shared, alone);
+            assert!(
+                !alone
+                    .iter()
+                    .any(|l| l.same_wording && l.old == [i] && l.new == [j])
+            );
+        });
     }
 
     #[test]
     fn the_indexed_move_search_finds_what_comparing_each_pair_finds() {
-        let (a, b) = (
-            super::super::tests::lek("14"),
-            super::super::tests::lek("15"),
-        );
-        let (op, np) = (
-            super::super::all_paragraphs(&a),
-            super::super::all_paragraphs(&b),
-        );
-        let (ou, nu) = (
-            super::super::units(&op, None),
-            super::super::units(&np, None),
-        );
-        // Old and new paragraphs from all over both versions, the same ones among them (a
-        // similarity of 1), short and long, and some twice as alike as others.
-        let lo: Vec<usize> = (0..ou.len())
-            .filter(|i| i % 3 == 0 && !ou[*i].repealed)
-            .collect();
-        let ln: Vec<usize> = (0..nu.len())
-            .filter(|j| j % 4 != 1 && !nu[*j].repealed)
-            .collect();
-        assert!(lo.len() * ln.len() > 10_000 && lo.len() * ln.len() <= MAX_MOVE_PAIRS);
-        let mut want = Vec::new();
-        for &x in &lo {
-            for &y in &ln {
-                if let Some(s) = content_sim_at_least(ou[x].fp(), nu[y].fp(), MOVE_MIN) {
-                    want.push((x, y, s));
+        with_lek_units(|ou, nu| {
+            // Old and new paragraphs from all over both versions, the same ones among them (a
+            // similarity of 1), short and long, and some twice as alike as others.
+            let lo: Vec<usize> = (0..ou.len())
+                .filter(|i| i % 3 == 0 && !ou[*i].repealed)
+                .collect();
+            let ln: Vec<usize> = (0..nu.len())
+                .filter(|j| j % 4 != 1 && !nu[*j].repealed)
+                .collect();
+            assert!(lo.len() * ln.len() > 10_000 && lo.len() * ln.len() <= MAX_MOVE_PAIRS);
+            let mut want = Vec::new();
+            for &x in &lo {
+                for &y in &ln {
+                    if let Some(s) = content_sim_at_least(ou[x].fp(), nu[y].fp(), MOVE_MIN) {
+                        want.push((x, y, s));
+                    }
                 }
             }
-        }
-        assert!(want.len() > lo.len() / 2, "{}", want.len());
-        let mut got = Vec::new();
-        all_pairs(&ou, &nu, &lo, &ln, &mut got);
-        assert_eq!(got, want);
+            assert!(want.len() > lo.len() / 2, "{}", want.len());
+            let mut got = Vec::new();
+            all_pairs(&ou, &nu, &lo, &ln, &mut got);
+            assert_eq!(got, want);
+        });
     }
 
     #[test]
