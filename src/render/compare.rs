@@ -1236,16 +1236,21 @@ fn rubrik_row(r: &RubrikEntry, md: bool) -> RowView {
     }
 }
 
+/// A paragraph row's anchor, as a prefix and an id: its first id in the new version, or
+/// `old-` and its first id in the old one when it has none there.
+fn row_id(e: &Entry) -> Option<(&'static str, &str)> {
+    match (e.new_ids.first(), e.old_ids.first()) {
+        (Some(id), _) => Some(("", id)),
+        (None, Some(id)) => Some(("old-", id)),
+        (None, None) => None,
+    }
+}
+
 fn paragraph_row(e: &Entry, paras: &Paras<'_>, md: bool) -> RowView {
     let (a, b) = cells(e, paras);
     RowView::Paragraph {
         relation: e.relation,
-        id: e.new_ids.first().cloned().unwrap_or_else(|| {
-            e.old_ids
-                .first()
-                .map(|o| format!("old-{o}"))
-                .unwrap_or_default()
-        }),
+        id: row_id(e).map_or_else(String::new, |(prefix, id)| format!("{prefix}{id}")),
         new_id: e.new_ids.first().cloned().unwrap_or_default(),
         old_ids: e.old_ids.clone(),
         old: a.map(|c| Box::new(CellView::of(c, e.relation, md, paras))),

@@ -9,7 +9,7 @@
 
 use super::{
     Cell, CellText, ComparisonView, HeadingView, Paras, PartView, RowView, RubrikSide, Seg, Side,
-    cells, marked_parts, side_segments,
+    cells, marked_parts, row_id, side_segments,
 };
 use crate::compare::{Entry, Relation, allmanna_rad_text, paragraph_pieces};
 use crate::render::sv;
@@ -354,15 +354,9 @@ pub(super) fn paragraph(o: &mut String, e: &Entry, paras: &Paras<'_>, inner: boo
             o.push_str("<tr class=\"p ");
             o.push_str(e.relation.as_str());
             o.push_str("\" id=\"");
-            // The row's id is its first new id, or `old-` and its first old id when it has
-            // none.
-            match (e.new_ids.first(), e.old_ids.first()) {
-                (Some(id), _) => esc(o, id),
-                (None, Some(id)) => {
-                    o.push_str("old-");
-                    esc(o, id);
-                }
-                (None, None) => {}
+            if let Some((prefix, id)) = row_id(e) {
+                o.push_str(prefix);
+                esc(o, id);
             }
             o.push_str("\">");
             cell(o, old.as_ref(), e.relation, paras, "del", false);
@@ -374,11 +368,11 @@ pub(super) fn paragraph(o: &mut String, e: &Entry, paras: &Paras<'_>, inner: boo
 
 /// An anchor row for each old id of a paragraph's row, but the one that is its own id.
 fn anchors(o: &mut String, e: &Entry) {
-    // The row's id is its first new id, or `old-` and its first old id.
-    let own = match e.new_ids.first() {
-        Some(id) => id.strip_prefix("old-"),
-        None => e.old_ids.first().map(String::as_str),
-    };
+    // The old id the row's own id names already (`old-` and an old id).
+    let own = row_id(e).and_then(|(prefix, id)| match prefix {
+        "" => id.strip_prefix("old-"),
+        _ => Some(id),
+    });
     for x in e.old_ids.iter().filter(|x| own != Some(x.as_str())) {
         o.push_str("<tr class=\"anchor\" id=\"old-");
         esc(o, x);
