@@ -16,7 +16,7 @@
 //! Where the compiler cannot name the archive, nothing changes: the shared library is
 //! linked as before.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn main() {
@@ -59,5 +59,5 @@ fn static_unwinder() -> Option<PathBuf> {
         .ok()?;
     let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
     // The compiler echoes the bare name back when it has no such file.
-    (out.status.success() && path.is_absolute() && Path::new(&path).is_file()).then_some(path)
+    (out.status.success() && path.is_absolute() && path.is_file()).then_some(path)
 }
