@@ -324,6 +324,20 @@ where
     (ra, rb)
 }
 
+/// Lets the helper of the innermost [`with_helper`] on this thread go before that ends, once
+/// nothing more will be shared: it ends while this thread goes on alone (a `diff` writing
+/// its output), instead of waiting awake beside it and being ended with the process. Later
+/// [`join`]s in that [`with_helper`] run both sides on this thread.
+pub fn dismiss_helper() {
+    if let Some(helper) = HELPER.with(|h| h.take()) {
+        // SAFETY: set by `with_helper` on this thread for as long as its `helper` lives, and
+        // this call runs inside that.
+        let helper = unsafe { &*helper };
+        helper.shared.quit.store(true, Ordering::Release);
+        helper.thread.unpark();
+    }
+}
+
 /// Whether this thread runs inside [`with_helper`] with a helper started.
 pub fn has_helper() -> bool {
     HELPER.with(Cell::get).is_some()
@@ -453,6 +467,37 @@ mod tests {
             }
         });
         assert!(!has_helper());
+    }
+
+    #[test]
+    fn a_dismissed_helper_takes_no_more_work_and_the_joins_run_here() {
+        let here = std::thread::current().id();
+        let on = || std::thread::current().id();
+        with_helper(|| {
+            let had = has_helper();
+            dismiss_helper();
+            assert!(!has_helper());
+            for _ in 0..20 {
+                let (a, b) = join(on, || {
+                    std::thread::sleep(Duration::from_millis(1));
+                    on()
+                });
+                assert_eq!((a, b), (here, here));
+            }
+            // Dismissing again, or with no helper, does nothing.
+            dismiss_helper();
+            had
+        });
+        assert!(!has_helper());
+        // A later helper serves as before.
+        with_helper(|| {
+            let mut elsewhere = false;
+            for _ in 0..50 {
+                let (a, _) = join(on, || std::thread::sleep(Duration::from_millis(1)));
+                elsewhere |= a != here;
+            }
+            assert_eq!(elsewhere, has_helper());
+        });
     }
 
     #[test]
