@@ -11,7 +11,6 @@ pub mod serve;
 pub mod stances;
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 
 // The exit codes live in `exit`; these names are kept for the subcommands.
 pub use exit::{
@@ -48,12 +47,12 @@ pub fn emit_with(f: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> Result<(),
 }
 
 /// Prints the error chain and maps it to an exit code.
-pub fn finish(result: CmdResult) -> ExitCode {
+pub fn finish(result: CmdResult) -> u8 {
     match result {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code,
         Err(e) => {
             eprintln!("{}", error_message(&e));
-            ExitCode::from(exit::of(&e))
+            exit::of(&e)
         }
     }
 }

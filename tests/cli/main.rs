@@ -115,3 +115,45 @@ fn the_binary_loads_no_shared_unwinder() {
         "the remiss binary still asks the loader for libgcc_s.so"
     );
 }
+
+/// A closed standard descriptor is opened on `/dev/null` before any work, so that no file
+/// the program opens takes its number. Seen from inside: `/dev/fd/1` of a run started with
+/// standard output closed is the null device (refused as a device), not missing.
+#[cfg(unix)]
+#[test]
+fn a_closed_standard_descriptor_is_opened_on_the_null_device() {
+    for (fd, close) in [(0, "<&-"), (1, ">&-")] {
+        let out = Command::new("sh")
+            .arg("-c")
+            .arg(format!("exec \"$0\" parse /dev/fd/{fd} {close}"))
+            .arg(env!("CARGO_BIN_EXE_remiss"))
+            .output()
+            .expect("sh runs");
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "fd {fd}: {err}");
+        assert!(err.contains("device"), "fd {fd}: {err}");
+    }
+}
+
+/// Output into a pipe whose reader has gone ends the run with its own exit code, not by
+/// SIGPIPE.
+#[cfg(unix)]
+#[test]
+fn a_reader_gone_from_the_pipe_does_not_kill_the_run() {
+    let statute =
+        corpus("sfs/lag-2006-24-nationella-toppdomaner/sfs-2006-24_in-force-2026-01-15.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_remiss"))
+        .args([
+            "parse".as_ref(),
+            statute.as_os_str(),
+            "--format".as_ref(),
+            "tsv".as_ref(),
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("remiss runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("remiss ends");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
