@@ -107,6 +107,14 @@ struct Helper {
     thread: std::thread::Thread,
 }
 
+impl Helper {
+    /// Tells the helper to end once it is done with what it runs, and wakes it to see that.
+    fn end(&self) {
+        self.shared.quit.store(true, Ordering::Release);
+        self.thread.unpark();
+    }
+}
+
 thread_local! {
     /// The helper of the innermost [`with_helper`] running on this thread.
     static HELPER: Cell<Option<*const Helper>> = const { Cell::new(None) };
@@ -167,8 +175,7 @@ pub fn with_helper<R>(body: impl FnOnce() -> R) -> R {
     impl Drop for Finish<'_> {
         fn drop(&mut self) {
             HELPER.with(|h| h.set(self.1));
-            self.0.shared.quit.store(true, Ordering::Release);
-            self.0.thread.unpark();
+            self.0.end();
         }
     }
     let before = HELPER.with(|h| h.replace(Some(&helper as *const Helper)));
@@ -332,9 +339,7 @@ pub fn dismiss_helper() {
     if let Some(helper) = HELPER.with(|h| h.take()) {
         // SAFETY: set by `with_helper` on this thread for as long as its `helper` lives, and
         // this call runs inside that.
-        let helper = unsafe { &*helper };
-        helper.shared.quit.store(true, Ordering::Release);
-        helper.thread.unpark();
+        unsafe { &*helper }.end();
     }
 }
 
