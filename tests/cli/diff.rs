@@ -935,20 +935,51 @@ fn bad_input_gets_a_clear_message_and_exit_code_2() {
         ("binary.bin", &[0u8, 159, 146, 150, 0, 1, 2, 3]),
     ]);
     let p = |n: &str| dir.path().join(n).display().to_string();
-    let good = root().join(topp("15")).display().to_string();
-    for (old, new, expect) in [
-        (p("empty.txt"), good.clone(), "the file is empty"),
-        (good.clone(), p("empty.txt"), "the file is empty"),
-        (p("prose.txt"), good.clone(), "no paragraf"),
-        (good.clone(), p("binary.bin"), "not a text document"),
-        (p("missing.txt"), good.clone(), "cannot read the file"),
+    // A short good version (read on one thread) and a long one (the two read side by side).
+    let long = "corpus/sfs/plan-och-bygglag-2010-900/sfs-2010-900_in-force-2026-01-01.txt";
+    for good in [topp("15"), long.to_string()] {
+        let good = root().join(good).display().to_string();
+        for (old, new, expect, which) in [
+            (p("empty.txt"), good.clone(), "the file is empty", "old"),
+            (good.clone(), p("empty.txt"), "the file is empty", "new"),
+            (p("prose.txt"), good.clone(), "no paragraf", "old"),
+            (good.clone(), p("binary.bin"), "not a text document", "new"),
+            (
+                p("missing.txt"),
+                good.clone(),
+                "cannot read the file",
+                "old",
+            ),
+        ] {
+            let o = remiss(["diff", &old, &new]);
+            assert_eq!(o.status.code(), Some(2), "{old} {new}: {}", stderr(&o));
+            let e = stderr(&o);
+            assert!(e.contains(expect), "{e}");
+            assert!(
+                e.starts_with(&format!("error: cannot read the {which} version")),
+                "{e}"
+            );
+            assert!(!e.contains("panicked"), "{e}");
+        }
+    }
+    // Both bad, short and long (the long one read beside the other): a new version that
+    // cannot be read is reported first, one that holds no paragraf after the old one.
+    let letter = "Detta är bara ett brev, och inget annat.\n\n".repeat(8_000);
+    std::fs::write(dir.path().join("long-prose.txt"), letter).expect("write");
+    for (old, new, which) in [
+        (p("missing.txt"), p("empty.txt"), "new"),
+        (p("missing.txt"), p("prose.txt"), "old"),
+        (p("missing.txt"), p("long-prose.txt"), "old"),
+        (p("long-prose.txt"), p("missing.txt"), "new"),
+        (p("long-prose.txt"), p("prose.txt"), "old"),
     ] {
         let o = remiss(["diff", &old, &new]);
         assert_eq!(o.status.code(), Some(2), "{old} {new}: {}", stderr(&o));
         let e = stderr(&o);
-        assert!(e.contains(expect), "{e}");
-        assert!(e.starts_with("error: cannot read the "), "{e}");
-        assert!(!e.contains("panicked"), "{e}");
+        assert!(
+            e.starts_with(&format!("error: cannot read the {which} version")),
+            "{old} {new}: {e}"
+        );
     }
     // Usage errors are exit 2 as well (clap).
     let o = remiss(["diff", "only-one.txt"]);
