@@ -59,7 +59,17 @@ build_version "$LEK/sfs-2022-482_in-force-2026-01-14.txt" "$TMP/old.txt"
 build_version "$LEK/sfs-2022-482_in-force-2026-01-15.txt" "$TMP/new.txt"
 
 cargo build --release --quiet
-BIN=target/release/remiss
+# remiss (and BASE) run from copies made here, side by side, as an installed binary runs
+# from the copy `cargo install` makes. The same bytes ran up to 0.7 ms slower or faster on
+# the bench pair depending on how the file came into the page cache (just linked, copied
+# an hour before, or read back from disk), so a binary just linked is no fair pair for one
+# copied long ago, nor for git.
+cp target/release/remiss "$TMP/remiss"
+BIN="$TMP/remiss"
+if [[ -n "${BASE:-}" ]]; then
+  cp "$BASE" "$TMP/base"
+  BASE="$TMP/base"
+fi
 
 paragraphs() { "$BIN" parse "$1" --format tsv | awk -F'\t' '$2 == "paragraf"' | wc -l; }
 old_p=$(paragraphs "$TMP/old.txt")
