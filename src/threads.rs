@@ -107,14 +107,6 @@ struct Helper {
     thread: std::thread::Thread,
 }
 
-impl Helper {
-    /// Tells the helper to end once it is done with what it runs, and wakes it to see that.
-    fn end(&self) {
-        self.shared.quit.store(true, Ordering::Release);
-        self.thread.unpark();
-    }
-}
-
 thread_local! {
     /// The helper of the innermost [`with_helper`] running on this thread.
     static HELPER: Cell<Option<*const Helper>> = const { Cell::new(None) };
@@ -175,7 +167,8 @@ pub fn with_helper<R>(body: impl FnOnce() -> R) -> R {
     impl Drop for Finish<'_> {
         fn drop(&mut self) {
             HELPER.with(|h| h.set(self.1));
-            self.0.end();
+            self.0.shared.quit.store(true, Ordering::Release);
+            self.0.thread.unpark();
         }
     }
     let before = HELPER.with(|h| h.replace(Some(&helper as *const Helper)));
@@ -331,18 +324,6 @@ where
     (ra, rb)
 }
 
-/// Lets the helper of the innermost [`with_helper`] on this thread go before that ends, once
-/// nothing more will be shared: it ends while this thread goes on alone (a `diff` writing
-/// its output), instead of waiting awake beside it and being ended with the process. Later
-/// [`join`]s in that [`with_helper`] run both sides on this thread.
-pub fn dismiss_helper() {
-    if let Some(helper) = HELPER.with(|h| h.take()) {
-        // SAFETY: set by `with_helper` on this thread for as long as its `helper` lives, and
-        // this call runs inside that.
-        unsafe { &*helper }.end();
-    }
-}
-
 /// Whether this thread runs inside [`with_helper`] with a helper started.
 pub fn has_helper() -> bool {
     HELPER.with(Cell::get).is_some()
@@ -472,37 +453,6 @@ mod tests {
             }
         });
         assert!(!has_helper());
-    }
-
-    #[test]
-    fn a_dismissed_helper_takes_no_more_work_and_the_joins_run_here() {
-        let here = std::thread::current().id();
-        let on = || std::thread::current().id();
-        with_helper(|| {
-            let had = has_helper();
-            dismiss_helper();
-            assert!(!has_helper());
-            for _ in 0..20 {
-                let (a, b) = join(on, || {
-                    std::thread::sleep(Duration::from_millis(1));
-                    on()
-                });
-                assert_eq!((a, b), (here, here));
-            }
-            // Dismissing again, or with no helper, does nothing.
-            dismiss_helper();
-            had
-        });
-        assert!(!has_helper());
-        // A later helper serves as before.
-        with_helper(|| {
-            let mut elsewhere = false;
-            for _ in 0..50 {
-                let (a, _) = join(on, || std::thread::sleep(Duration::from_millis(1)));
-                elsewhere |= a != here;
-            }
-            assert_eq!(elsewhere, has_helper());
-        });
     }
 
     #[test]

@@ -175,9 +175,6 @@ fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
     };
 
     let map = compare::align_prepared(&old, &new, prepared, &opts);
-    // Nothing more is shared: the helper goes while the output is written. Left waiting
-    // awake, it slowed the writing of the bench pair's page by about 0.2 ms.
-    remiss::threads::dismiss_helper();
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }
@@ -258,7 +255,6 @@ fn amendment(
         eprintln!("warning: {w}");
     }
     let map = compare::align(&old, &new, opts);
-    remiss::threads::dismiss_helper();
     for w in &map.warnings {
         eprintln!("warning: {w}");
     }
