@@ -98,11 +98,12 @@ fn compare_files(a: &Args) -> CmdResult {
 }
 
 /// Versions shorter than this in all are compared on one thread: starting, placing and
-/// ending the helper costs about what it takes over from them. Paired medians, one thread
-/// against two: 138 KB of Lagen om elektronisk kommunikation cut short, 2.78 against
-/// 2.95 ms; 190 KB, 2.96 against 3.15; 229 KB, 3.37 against 3.39; the whole law (310 KB),
-/// 3.98 against 3.67; Plan- och bygglagen (547 KB), 5.82 against 4.88.
-const HELPER_MIN_BYTES: u64 = 256 * 1024;
+/// ending the helper costs about what it takes over from them. Medians of runs back to back,
+/// two threads against one: a one-paragraph pair, 1.68 against 1.46 ms; Hälso- och
+/// sjukvårdslagen (84 KB in all), 2.15 against 2.15; Miljötillsynsförordningen (127 KB),
+/// 2.41 against 2.48; Lagen om elektronisk kommunikation cut to 190 KB, 2.66 against 2.72,
+/// and to 229 KB, 2.80 against 2.99.
+const HELPER_MIN_BYTES: u64 = 96 * 1024;
 
 /// The comparison of `compare_files`, on `threads` threads (with this thread's helper).
 fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
