@@ -216,7 +216,6 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
     let all_same =
         |pairs: &[(usize, usize)]| pairs.iter().all(|&(i, j)| same_text(&old[i], &new[j]));
     let anchors = if super::par::helper_at_hand(threads) {
-        let (om_before, nm_before) = (om.clone(), nm.clone());
         let found = find(&mut om, &mut nm, false);
         let work = found.iter().map(|&(i, _)| old[i].len).sum();
         let (first, later) = found.split_at(found.len() / 2);
@@ -229,7 +228,11 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
         if confirmed {
             found
         } else {
-            (om, nm) = (om_before, nm_before);
+            // `find` marked exactly the pairs it found, all open before.
+            for &(i, j) in &found {
+                om[i] = false;
+                nm[j] = false;
+            }
             find(&mut om, &mut nm, true)
         }
     } else {
