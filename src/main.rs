@@ -161,7 +161,7 @@ Commands: init, build, serve, diff, apply, parse, refs, stances, check; `remiss 
 /// The process's entry point on GNU/Linux, called by the C library without the standard
 /// library's start-up. That start-up reads the whole `/proc/self/maps` to find the main
 /// thread's stack and maps an alternate signal stack for a message should it overflow:
-/// fifteen system calls, 0.08 ms of every run (`remiss --version`: 1.50 → 1.42 ms). The
+/// fifteen system calls, about 0.1 ms of every run (`remiss --version`: 1.43 → 1.31 ms). The
 /// kernel's guard gap below the stack stays, so an overflow still stops the process, by
 /// SIGSEGV and without the message. What else that start-up does is done here: a closed
 /// standard descriptor is opened on `/dev/null`, SIGPIPE is ignored (a closed pipe is an

@@ -545,6 +545,15 @@ pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Text> {
     }
 }
 
+/// Whether `path` is named as a plain-text document (`.txt`, `.md`, `.markdown`). What a
+/// file is, is judged by its content when read; the name alone is enough to guess the work
+/// reading it takes (a PDF or Word file holds far more for its size).
+pub fn named_plain_text(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "txt" | "md" | "markdown"))
+}
+
 fn named_docx(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
@@ -1522,6 +1531,21 @@ fn push_folding_spaces(out: &mut String, line: &str, norm: &mut Normalisation) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_told_by_the_name_in_any_case() {
+        for (name, plain) in [
+            ("a.txt", true),
+            ("b.MD", true),
+            ("c.Markdown", true),
+            ("d.pdf", false),
+            ("e.docx", false),
+            ("f", false),
+            ("g.txt.pdf", false),
+        ] {
+            assert_eq!(named_plain_text(Path::new(name)), plain, "{name}");
+        }
+    }
 
     /// A text read for the parser has no blocks until they are taken, and then the same
     /// ones: the tree, the amendment test and the blocks made on request all match what

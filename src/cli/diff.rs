@@ -83,18 +83,13 @@ fn compare_files(a: &Args) -> CmdResult {
     // Two threads where there are two processors: the two versions are independent, and so
     // are the word diffs of the aligned pairs. One helper serves for all of them. Short
     // plain-text versions are compared on this thread alone (their sizes are checked again
-    // as read); a PDF or Word file of the same size holds far more work.
-    let plain = |p: &&Path| {
-        p.extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| ["txt", "md", "markdown"].contains(&e.to_ascii_lowercase().as_str()))
-    };
+    // as read).
     let bytes: u64 = inputs
         .iter()
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    if inputs.iter().all(plain) && bytes < HELPER_MIN_BYTES {
+    if inputs.iter().all(|p| remiss::source::named_plain_text(p)) && bytes < HELPER_MIN_BYTES {
         return compare_with(a, &inputs, 1);
     }
     remiss::threads::with_helper(|| {
@@ -105,10 +100,11 @@ fn compare_files(a: &Args) -> CmdResult {
 
 /// Plain-text versions shorter than this in all are compared on one thread: starting,
 /// placing and ending the helper costs about what it takes over from them. Medians of runs
-/// back to back, two threads against one: a one-paragraph pair, 1.68 against 1.46 ms; Hälso- och
-/// sjukvårdslagen (84 KB in all), 2.15 against 2.15; Miljötillsynsförordningen (127 KB),
-/// 2.41 against 2.48; Lagen om elektronisk kommunikation cut to 190 KB, 2.66 against 2.72,
-/// and to 229 KB, 2.80 against 2.99.
+/// back to back, two threads against one: a one-paragraph pair, 1.68 against 1.46 ms;
+/// Hälso- och sjukvårdslagen (84 KB in all), 2.15 against 2.15; Miljötillsynsförordningen
+/// (127 KB), 2.41 against 2.48; Lagen om elektronisk kommunikation cut to 190 KB, 2.66
+/// against 2.72, and to 229 KB, 2.80 against 2.99. A pair of small PDFs (46 KB) took 6.35
+/// ms on two threads and 6.93 on one.
 const HELPER_MIN_BYTES: u64 = 96 * 1024;
 
 /// The comparison of `compare_files`, on `threads` threads (with this thread's helper).
