@@ -33,18 +33,26 @@ impl FastTrim for str {
     }
 }
 
+/// The ASCII digits at the start of `b`: their value (while it fits; the callers take at
+/// most four digits) and how many there are. Labels are read for every block and many
+/// lines, and `str::parse` spent most of its time on checks these digits need not.
+fn leading_number(b: &[u8]) -> (u32, usize) {
+    let mut n: u32 = 0;
+    let mut i = 0;
+    while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+        n = n.wrapping_mul(10).wrapping_add(u32::from(d - b'0'));
+        i += 1;
+    }
+    (n, i)
+}
+
 /// `7 §` / `7 a §` at the start of a line, followed by a space or the end: the label and the
 /// byte offset after `§`. `17 och 18 §§` does not match.
 pub(super) fn paragraph_label_at_start(line: &str) -> Option<(Label, usize)> {
-    let b = line.as_bytes();
-    let mut i = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
+    let (num, i) = leading_number(line.as_bytes());
     if i == 0 || i > 4 {
         return None;
     }
-    let num: u32 = line[..i].parse().ok()?;
     let rest = &line[i..];
     let rest = rest.strip_prefix([' ', '\u{a0}']).unwrap_or(rest);
     let (letter, rest) = match rest.chars().next() {
@@ -84,15 +92,10 @@ pub(super) fn chapter_line(line: &str) -> Option<(Label, &str)> {
 /// the rest of the line as the heading, which starts with a capital and holds no `§`
 /// (`5 kap. 6 § i ett ärende ...` is text). The heading may go on on the next line.
 pub(super) fn chapter_start(line: &str) -> Option<(Label, &str)> {
-    let b = line.as_bytes();
-    let mut i = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
-    }
+    let (num, i) = leading_number(line.as_bytes());
     if i == 0 || i > 3 {
         return None;
     }
-    let num: u32 = line[..i].parse().ok()?;
     let mut rest = line[i..].fast_trim_start();
     let mut letter = None;
     if let Some(c) = rest.chars().next()
@@ -296,14 +299,22 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
 }
 
 /// `1.`, `2)`, `a)` at the start of a line: a punkt label and the text after it.
+///
+/// Asked of every line of a paragraph, most of which start with a capital or, wrapped, with
+/// a word in lower case: those are told apart here, inline, and the rest of the reading is
+/// left to [`punkt_label_and_rest`].
+#[inline]
 pub(super) fn punkt_at_start(line: &str) -> Option<(PunktLabel, &str)> {
-    let b = line.as_bytes();
-    let mut i = 0;
-    while i < b.len() && b[i].is_ascii_digit() {
-        i += 1;
+    match line.as_bytes() {
+        [d, ..] if d.is_ascii_digit() => punkt_label_and_rest(line),
+        [c, b')', ..] if c.is_ascii_lowercase() => punkt_label_and_rest(line),
+        _ => None,
     }
+}
+
+fn punkt_label_and_rest(line: &str) -> Option<(PunktLabel, &str)> {
+    let (n, i) = leading_number(line.as_bytes());
     if i > 0 && i <= 2 {
-        let n: u32 = line[..i].parse().ok()?;
         let rest = &line[i..];
         let rest = rest.strip_prefix('.').or_else(|| rest.strip_prefix(')'))?;
         if rest.starts_with(' ') || rest.is_empty() {
