@@ -22,6 +22,9 @@
 # tsv and html runs join the rounds (as base, base_tsv, base_html), for a paired
 # before/after.
 #
+# With REMISS=/path/to/remiss in the environment, that binary is timed instead of the
+# release build (benches/pgo.sh makes one).
+#
 # Usage: benches/diff.sh [RUNS]   (default 11; COPIES=4 in the environment to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,13 +61,15 @@ build_version() {
 build_version "$LEK/sfs-2022-482_in-force-2026-01-14.txt" "$TMP/old.txt"
 build_version "$LEK/sfs-2022-482_in-force-2026-01-15.txt" "$TMP/new.txt"
 
-cargo build --release --quiet
+if [[ -z "${REMISS:-}" ]]; then
+  cargo build --release --quiet
+fi
 # remiss (and BASE) run from copies made here, side by side, as an installed binary runs
 # from the copy `cargo install` makes. The same bytes ran up to 0.7 ms slower or faster on
 # the bench pair depending on how the file came into the page cache (just linked, copied
 # an hour before, or read back from disk), so a binary just linked is no fair pair for one
 # copied long ago, nor for git.
-cp target/release/remiss "$TMP/remiss"
+cp "${REMISS:-target/release/remiss}" "$TMP/remiss"
 BIN="$TMP/remiss"
 if [[ -n "${BASE:-}" ]]; then
   cp "$BASE" "$TMP/base"
