@@ -22,7 +22,7 @@ use std::path::Path;
 // The allocator the `remiss` binary ships with (src/main.rs), so the figures are those of
 // the program a user runs: the library alone would measure the system allocator instead.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: remiss::allocator::Allocator = remiss::allocator::Allocator;
 
 const LEK: &str = include_str!(
     "../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"

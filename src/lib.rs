@@ -47,6 +47,7 @@
 // splitting them (issue 10); the rest of the crate is held to missing_docs.
 #[allow(missing_docs)]
 pub mod address;
+pub mod allocator;
 #[allow(missing_docs)]
 pub mod amend;
 #[allow(missing_docs)]
