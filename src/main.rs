@@ -16,44 +16,6 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 #[global_allocator]
 static ALLOCATOR: remiss::allocator::Allocator = remiss::allocator::Allocator;
 
-// mimalloc keeps freed memory 10 ms (its arenas 100 ms) before giving it back to the system,
-// and a build frees as it goes (each answer's text once read, each round of pages once
-// written): a build of 300 answers peaked at 120 MB so, at 89 MB with freed memory given
-// back at once, in the same time.
-// `diff` keeps mimalloc's delay: it runs for tens of milliseconds, and what it frees (the
-// buffers a growing vector leaves behind, a text once parsed) is better taken again than
-// given back and faulted in anew: on a pair of 0.6 MB statutes that is 3,230 page faults
-// with the purge at once and 2,780 with the delay, and 4% less cpu time.
-unsafe extern "C" {
-    /// mimalloc's `mi_option_set`, from the library the allocator crate builds and links.
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-}
-
-/// `mi_option_purge_delay` in `mi_option_e` (mimalloc.h) of the mimalloc libmimalloc-sys
-/// 0.1.49 builds (v3, and v2 alike); the crate's bindings have no constant for it.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
-fn give_back_freed_memory_at_once() {
-    // SAFETY: the function only stores an option's value (an int in a static table), at
-    // any time and from any thread; the index is in range, checked against the header of
-    // the version in Cargo.lock, and a wrong one would change a tuning, not memory safety.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
-}
-
-/// `mi_option_arena_reserve` (in KiB) in the same `mi_option_e`.
-const MI_OPTION_ARENA_RESERVE: std::ffi::c_int = 23;
-
-/// mimalloc reserves its address space in arenas, 1 GiB at first, and sets up each arena's
-/// bitmaps when it takes it: tens of pages written before any work, on every run. Most runs
-/// need a few MiB; 64 MiB arenas cut a diff of two 0.6 MB statutes from ~2,300 to ~2,260
-/// page faults. A large build takes more arenas, and mimalloc doubles their size as their
-/// number grows, so nothing is limited.
-fn reserve_small_arenas() {
-    // SAFETY: as in `give_back_freed_memory_at_once`; the arena size is read whenever an
-    // arena is reserved, so setting it here, before the work, applies to all later ones.
-    unsafe { mi_option_set(MI_OPTION_ARENA_RESERVE, 64 * 1024) }
-}
-
 /// glibc's malloc serves only the C library's own few allocations here (the program's go
 /// to mimalloc), yet it gives each new thread an arena of its own at its first one: the
 /// standard library's thread start makes one (`pthread_getattr_np`), and glibc then maps
@@ -225,13 +187,21 @@ fn standard_descriptors_open() {
 
 /// The command line's work: parses the arguments, runs the command, returns the exit code.
 fn run() -> u8 {
-    reserve_small_arenas();
+    remiss::allocator::reserve_small_arenas();
     one_libc_arena();
     let cli = parse_args();
+    // mimalloc keeps freed memory 10 ms (its arenas 100 ms) before giving it back to the
+    // system, and a build frees as it goes (each answer's text once read, each round of
+    // pages once written): a build of 300 answers peaked at 120 MB so, at 89 MB with freed
+    // memory given back at once, in the same time.
+    // `diff` keeps mimalloc's delay: it runs for tens of milliseconds, and what it frees
+    // (the buffers a growing vector leaves behind, a text once parsed) is better taken again
+    // than given back and faulted in anew: on a pair of 0.6 MB statutes that is 3,230 page
+    // faults with the purge at once and 2,780 with the delay, and 4% less cpu time.
     // Set after parsing the arguments, which frees nothing worth giving back: the option is
     // read at each purge, not once.
     if !matches!(cli.command, Some(Command::Diff(_))) {
-        give_back_freed_memory_at_once();
+        remiss::allocator::give_back_freed_memory_at_once();
     }
     let result = match cli.command {
         None | Some(Command::Help { command: None }) => {
