@@ -19,6 +19,7 @@
 # Usage: benches/pgo.sh        then, e.g., cp target/pgo/remiss ~/.cargo/bin/
 #        REMISS=target/pgo/remiss benches/diff.sh   times it against git
 set -euo pipefail
+shopt -s nullglob
 cd "$(dirname "$0")/.."
 
 sysroot="$(rustc --print sysroot)"
@@ -42,8 +43,7 @@ bin="$dir/gen/release/remiss"
 # the wrong order, say) are part of what a real run meets, so they are not errors here.
 train() { "$bin" "$@" >/dev/null 2>&1 || true; }
 for d in corpus/sfs/*/; do
-  versions=()
-  while IFS= read -r v; do versions+=("$v"); done < <(ls "$d"*_in-force-*.txt 2>/dev/null | sort)
+  versions=("$d"*_in-force-*.txt) # in date order: a glob's matches come sorted
   for v in "${versions[@]}"; do
     for f in text json tsv; do train parse "$v" --format "$f"; done
   done
