@@ -1221,9 +1221,7 @@ fn assemble(
             }
         })
         .collect();
-    for (i, r) in respondents.iter_mut().enumerate() {
-        report::count_respondent(&matrix, i, r);
-    }
+    report::count_respondents(&matrix, &mut respondents);
     let reported = report::reported(
         tables,
         &respondents

@@ -5,11 +5,14 @@ use crate::address::Address;
 use crate::answer::stance::{Evidence, Flag, Row, Stance, StanceTable, Target};
 use crate::compare::{Followed, Relation, VersionMap};
 use crate::regulation::Regulation;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Serialize, Serializer};
 use serde_with::skip_serializing_none;
 use std::collections::{BTreeMap, BTreeSet};
 
+mod cells;
 pub mod opinion;
+pub use cells::Cells;
 pub use opinion::{Opinion, opinion};
 
 /// What a target of the matrix is.
@@ -143,6 +146,19 @@ pub struct Cell {
     pub corrected: Option<String>,
 }
 
+impl Cell {
+    /// A respondent's cell on a target the answer does not address.
+    pub const EMPTY: Cell = Cell {
+        href: String::new(),
+        stance: Stance::NotAddressed,
+        flags: Vec::new(),
+        evidence: Vec::new(),
+        inferred: None,
+        uncertain: None,
+        corrected: None,
+    };
+}
+
 /// One target of the matrix (the proposal, a chapter, a paragraph, a punkt, the
 /// konsekvensutredning) with every respondent's cell.
 #[derive(Clone, Debug, Serialize)]
@@ -158,7 +174,7 @@ pub struct MatrixRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub paragraph: Option<String>,
     /// One cell per respondent, in the manifest's order.
-    pub cells: Vec<Cell>,
+    pub cells: Cells,
     /// How many respondents took each stance.
     #[serde(serialize_with = "by_name")]
     pub counts: BTreeMap<Stance, usize>,
@@ -285,13 +301,8 @@ fn cell_of(r: Option<&Row>, page: &str, corrected: Option<String>) -> Cell {
             corrected,
         },
         None => Cell {
-            href: String::new(),
-            stance: Stance::NotAddressed,
-            flags: Vec::new(),
-            evidence: Vec::new(),
-            inferred: None,
-            uncertain: None,
             corrected,
+            ..Cell::EMPTY
         },
     }
 }
@@ -427,41 +438,75 @@ pub fn matrix(
     pages: &[String],
     corrected: &[(usize, String, String)],
 ) -> Matrix {
-    let mut rows = Vec::new();
-    let mut conflicts = Vec::new();
-    for (t, id, display) in targets(draft, tables) {
-        let cells: Vec<Cell> = tables
-            .iter()
-            .zip(pages)
-            .enumerate()
-            .map(|(n, (tab, page))| {
-                let note = corrected
-                    .iter()
-                    .find(|(a, i, _)| *a == n && *i == id)
-                    .map(|(_, _, note)| note.clone());
-                cell_of(tab.row(&id), page, note)
-            })
-            .collect();
-        let mut counts: BTreeMap<Stance, usize> = BTreeMap::new();
-        for c in &cells {
-            *counts.entry(c.stance).or_default() += 1;
+    let targets = targets(draft, tables);
+    let answers = tables.len().min(pages.len());
+    // Each answer's rows are placed on their targets, rather than every target looked up
+    // in every answer: the work grows with the positions taken, not with answers ×
+    // targets. A target id can stand twice (a chapter number the draft repeats).
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::default();
+    by_id.reserve(targets.len());
+    for (k, (_, id, _)) in targets.iter().enumerate() {
+        by_id.entry(id.as_str()).or_default().push(k);
+    }
+    // The first note on each reading, as the corrections list them.
+    let mut notes: HashMap<(usize, &str), &str> = HashMap::default();
+    for (a, id, note) in corrected {
+        notes.entry((*a, id.as_str())).or_insert(note.as_str());
+    }
+    let note = |a: usize, id: &str| notes.get(&(a, id)).map(|n| n.to_string());
+    let mut cells: Vec<Cells> = targets.iter().map(|_| Cells::new(answers)).collect();
+    for (n, (tab, page)) in tables.iter().zip(pages).enumerate() {
+        for r in &tab.rows {
+            for &k in by_id.get(r.id.as_str()).map_or(&[][..], Vec::as_slice) {
+                // The first row with the id, as `StanceTable::row` finds it.
+                if !cells[k].is_set(n) {
+                    cells[k].set(n, cell_of(Some(r), page, note(n, &r.id)));
+                }
+            }
         }
-        let supportive = cells
-            .iter()
-            .any(|c| matches!(c.stance, Stance::Support | Stance::SupportReservations));
-        let opposed = cells.iter().any(|c| c.stance == Stance::Oppose);
-        let conflict = supportive && opposed;
+    }
+    // A corrected reading the answer has no row for.
+    for (a, id, _) in corrected {
+        for &k in by_id.get(id.as_str()).map_or(&[][..], Vec::as_slice) {
+            if let Some(page) = pages.get(*a)
+                && *a < answers
+                && !cells[k].is_set(*a)
+            {
+                cells[k].set(*a, cell_of(None, page, note(*a, id)));
+            }
+        }
+    }
+    let mut rows = Vec::with_capacity(targets.len());
+    let mut conflicts = Vec::new();
+    for ((t, id, display), cells) in targets.into_iter().zip(cells) {
+        // Each figure from the cells that were set; the rest are all "not addressed".
+        let mut counts: BTreeMap<Stance, usize> = BTreeMap::new();
+        if cells.unset() > 0 {
+            counts.insert(Stance::NotAddressed, cells.unset());
+        }
+        let mut supporting = 0;
+        let mut opposing = 0;
+        let mut commented_by = Vec::new();
+        let (mut corrected, mut uncertain) = (false, false);
+        for (n, c) in cells.set_cells() {
+            *counts.entry(c.stance).or_default() += 1;
+            match c.stance {
+                Stance::Support | Stance::SupportReservations => supporting += 1,
+                Stance::Oppose => opposing += 1,
+                _ => {}
+            }
+            if !matches!(c.stance, Stance::NoComment | Stance::NotAddressed) {
+                commented_by.push(format!("r{}", n + 1));
+            }
+            corrected |= c.corrected.is_some();
+            uncertain |= c.uncertain.is_some();
+        }
+        let conflict = supporting > 0 && opposing > 0;
         if conflict {
             conflicts.push(id.clone());
         }
-        let commented = cells
-            .iter()
-            .any(|c| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed));
-        let supporting = cells
-            .iter()
-            .filter(|c| matches!(c.stance, Stance::Support | Stance::SupportReservations))
-            .count();
-        let opposing = cells.iter().filter(|c| c.stance == Stance::Oppose).count();
+        let commented = !commented_by.is_empty();
+        let commented_by = commented_by.join(" ");
         let kind = kind_of(&t);
         let paragraph = match (&t, kind) {
             (Target::Place { address }, TargetKind::Paragraph | TargetKind::Punkt) => {
@@ -469,15 +514,6 @@ pub fn matrix(
             }
             _ => None,
         };
-        let commented_by = cells
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed))
-            .map(|(n, _)| format!("r{}", n + 1))
-            .collect::<Vec<_>>()
-            .join(" ");
-        let corrected = cells.iter().any(|c| c.corrected.is_some());
-        let uncertain = cells.iter().any(|c| c.uncertain.is_some());
         rows.push(MatrixRow {
             id,
             display,
@@ -497,42 +533,65 @@ pub fn matrix(
     Matrix { rows, conflicts }
 }
 
-/// Counts of stances per respondent over the targets of one kind (paragraphs, chapters).
-pub fn respondent_counts(m: &Matrix, i: usize, kind: TargetKind) -> BTreeMap<Stance, usize> {
-    let mut c: BTreeMap<Stance, usize> = Stance::ALL.iter().map(|s| (*s, 0)).collect();
-    for r in m.rows.iter().filter(|r| r.kind == kind) {
-        if let Some(cell) = r.cells.get(i) {
-            *c.entry(cell.stance).or_default() += 1;
+/// Fills in every respondent's counts (`respondents` in the matrix's order): stances over
+/// the paragraphs and over the chapters, the stance on the proposal and on the KU, and how
+/// many readings were corrected or are uncertain. One pass over the cells that were set:
+/// every other cell is "not addressed".
+pub fn count_respondents(m: &Matrix, respondents: &mut [Respondent]) {
+    let zero: BTreeMap<Stance, usize> = Stance::ALL.iter().map(|s| (*s, 0)).collect();
+    // How many rows of each kind have a cell for respondent `i`: rows (all as long, as
+    // `matrix` makes them) counted by their length.
+    let mut rows_by_len: BTreeMap<(TargetKind, usize), usize> = BTreeMap::new();
+    for row in &m.rows {
+        *rows_by_len.entry((row.kind, row.cells.len())).or_default() += 1;
+    }
+    let rows_of = |kind: TargetKind, i: usize| -> usize {
+        rows_by_len
+            .iter()
+            .filter(|((k, len), _)| *k == kind && *len > i)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    let first = |kind: TargetKind| m.rows.iter().find(|x| x.kind == kind);
+    let (doc, ku) = (first(TargetKind::Doc), first(TargetKind::Ku));
+    for (i, r) in respondents.iter_mut().enumerate() {
+        r.counts = zero.clone();
+        r.chapter_counts = zero.clone();
+        // Until a set cell says otherwise, each row that has a cell for `i` is "not
+        // addressed" there.
+        r.counts
+            .insert(Stance::NotAddressed, rows_of(TargetKind::Paragraph, i));
+        r.chapter_counts
+            .insert(Stance::NotAddressed, rows_of(TargetKind::Chapter, i));
+        let stance_in = |row: Option<&MatrixRow>| {
+            row.and_then(|x| x.cells.get(i))
+                .map_or(Stance::NotAddressed, |c| c.stance)
+        };
+        r.whole = stance_in(doc);
+        r.ku = stance_in(ku);
+        r.corrected = 0;
+        r.uncertain = 0;
+    }
+    for row in &m.rows {
+        for (i, c) in row.cells.set_cells() {
+            let Some(r) = respondents.get_mut(i) else {
+                break;
+            };
+            let counts = match row.kind {
+                TargetKind::Paragraph => Some(&mut r.counts),
+                TargetKind::Chapter => Some(&mut r.chapter_counts),
+                _ => None,
+            };
+            if let Some(counts) = counts {
+                if let Some(n) = counts.get_mut(&Stance::NotAddressed) {
+                    *n -= 1;
+                }
+                *counts.entry(c.stance).or_default() += 1;
+            }
+            r.corrected += usize::from(c.corrected.is_some());
+            r.uncertain += usize::from(c.uncertain.is_some());
         }
     }
-    c
-}
-
-/// Fills in a respondent's counts: paragraphs, chapters, the proposal, the KU, the
-/// corrected readings.
-pub fn count_respondent(m: &Matrix, i: usize, r: &mut Respondent) {
-    r.counts = respondent_counts(m, i, TargetKind::Paragraph);
-    r.chapter_counts = respondent_counts(m, i, TargetKind::Chapter);
-    let of = |kind: TargetKind| {
-        m.rows
-            .iter()
-            .find(|x| x.kind == kind)
-            .and_then(|x| x.cells.get(i))
-            .map(|c| c.stance)
-            .unwrap_or(Stance::NotAddressed)
-    };
-    r.whole = of(TargetKind::Doc);
-    r.ku = of(TargetKind::Ku);
-    r.corrected = m
-        .rows
-        .iter()
-        .filter(|x| x.cells.get(i).is_some_and(|c| c.corrected.is_some()))
-        .count();
-    r.uncertain = m
-        .rows
-        .iter()
-        .filter(|x| x.cells.get(i).is_some_and(|c| c.uncertain.is_some()))
-        .count();
 }
 
 /// Whether an answer opposed a paragraph or asked for it to change.
@@ -824,5 +883,183 @@ mod tests {
         let support = json.find("\"support\"").unwrap();
         assert!(comment < support, "{json}");
         assert!(!json.contains("case_number"), "None is skipped: {json}");
+    }
+
+    /// The matrix as it was made before its cells were kept sparsely: every target looked
+    /// up in every answer, every figure counted over every cell. Each row of `m` is
+    /// compared with it (the cells as serialised).
+    fn assert_same_as_dense(
+        m: &Matrix,
+        draft: &Regulation,
+        tables: &[StanceTable],
+        pages: &[String],
+        corrected: &[(usize, String, String)],
+    ) {
+        let targets = targets(draft, tables);
+        assert_eq!(m.rows.len(), targets.len());
+        let mut conflicts = Vec::new();
+        for ((_, id, _), row) in targets.iter().zip(&m.rows) {
+            let cells: Vec<Cell> = tables
+                .iter()
+                .zip(pages)
+                .enumerate()
+                .map(|(n, (tab, page))| {
+                    let note = corrected
+                        .iter()
+                        .find(|(a, i, _)| *a == n && i == id)
+                        .map(|(_, _, note)| note.clone());
+                    cell_of(tab.row(id), page, note)
+                })
+                .collect();
+            assert_eq!(
+                serde_json::to_value(&row.cells).unwrap(),
+                serde_json::to_value(&cells).unwrap(),
+                "{id}"
+            );
+            let mut counts: BTreeMap<Stance, usize> = BTreeMap::new();
+            for c in &cells {
+                *counts.entry(c.stance).or_default() += 1;
+            }
+            assert_eq!(row.counts, counts, "{id}");
+            let supporting = cells
+                .iter()
+                .filter(|c| matches!(c.stance, Stance::Support | Stance::SupportReservations))
+                .count();
+            let opposing = cells.iter().filter(|c| c.stance == Stance::Oppose).count();
+            assert_eq!(
+                (row.supporting, row.opposing),
+                (supporting, opposing),
+                "{id}"
+            );
+            let commented_by: Vec<String> = cells
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| !matches!(c.stance, Stance::NoComment | Stance::NotAddressed))
+                .map(|(n, _)| format!("r{}", n + 1))
+                .collect();
+            assert_eq!(row.commented_by, commented_by.join(" "), "{id}");
+            assert_eq!(row.commented, !commented_by.is_empty(), "{id}");
+            assert_eq!(
+                row.corrected,
+                cells.iter().any(|c| c.corrected.is_some()),
+                "{id}"
+            );
+            assert_eq!(
+                row.uncertain,
+                cells.iter().any(|c| c.uncertain.is_some()),
+                "{id}"
+            );
+            if supporting > 0 && opposing > 0 {
+                conflicts.push(id.clone());
+            }
+        }
+        assert_eq!(m.conflicts, conflicts);
+    }
+
+    #[test]
+    fn the_matrix_keeps_only_the_cells_answers_fill_and_reads_as_the_dense_one() {
+        use super::opinion::tests_support::{draft, read};
+        let draft = draft();
+        let texts = [
+            "Yttrande\n\nNämnden avstyrker 1 kap. 2 §. Nämnden tillstyrker 2 kap. 2 §.\n",
+            "Yttrande\n\nKontoret tillstyrker 1 kap. 2 § och 2 kap. 1 §. Kontoret tillstyrker förslaget.\n",
+            "Yttrande\n\nStyrelsen har inga synpunkter på förslaget.\n",
+            "Yttrande\n\nFörvaltningen föreslår att 1 kap. 1 § förtydligas.\n",
+        ];
+        let mut tables: Vec<StanceTable> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| read(&draft, &format!("{i}.txt"), t).1)
+            .collect();
+        // A second row with an id the answer already has: the first one counts, as
+        // `StanceTable::row` finds it.
+        let mut again = tables[0].rows[0].clone();
+        again.stance = Stance::Support;
+        tables[0].rows.push(again);
+        let pages: Vec<String> = (1..=4).map(|i| format!("svar/r{i}.html")).collect();
+        let corrected = vec![
+            (1, "K1P2".to_string(), "first note".to_string()),
+            (1, "K1P2".to_string(), "second note".to_string()),
+            // A reading the answer has no row for, one on the KU, one past the answers.
+            (2, "K2P2".to_string(), String::new()),
+            (3, "KU".to_string(), "ingen".to_string()),
+            (9, "K1P1".to_string(), "no such answer".to_string()),
+        ];
+        let m = matrix(&draft, &tables, &pages, &corrected);
+        assert_same_as_dense(&m, &draft, &tables, &pages, &corrected);
+        // Only the cells with a reading or a note are kept: one per row an answer has
+        // (its duplicate aside) that is a target, and the two notes without a row.
+        let targets: BTreeSet<&str> = m.rows.iter().map(|r| r.id.as_str()).collect();
+        let rows: usize = tables
+            .iter()
+            .map(|t| {
+                let ids: BTreeSet<&str> = t.rows.iter().map(|r| r.id.as_str()).collect();
+                ids.intersection(&targets).count()
+            })
+            .sum();
+        let set: usize = m.rows.iter().map(|r| r.cells.len() - r.cells.unset()).sum();
+        assert_eq!(set, rows + 2);
+        assert!(rows >= 6, "the answers were read: {rows} rows");
+        assert_eq!(m.rows[0].cells.len(), 4);
+        assert!(
+            !m.conflicts.is_empty(),
+            "1 kap. 2 § is both supported and opposed"
+        );
+        let k1p2 = m.rows.iter().find(|r| r.id == "K1P2").unwrap();
+        assert_eq!(k1p2.cells[0].stance, Stance::Oppose);
+        assert_eq!(k1p2.cells[1].corrected.as_deref(), Some("first note"));
+    }
+
+    #[test]
+    fn respondents_are_counted_from_the_cells_set_as_over_every_cell() {
+        use super::opinion::tests_support::{draft, read};
+        let draft = draft();
+        let texts = [
+            "Yttrande\n\nNämnden avstyrker 1 kap. 2 §. Nämnden tillstyrker 2 kap.\n",
+            "Yttrande\n\nKontoret tillstyrker förslaget och konsekvensutredningen.\n",
+            "Yttrande\n\nStyrelsen har inga synpunkter.\n",
+        ];
+        let tables: Vec<StanceTable> = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| read(&draft, &format!("{i}.txt"), t).1)
+            .collect();
+        let pages: Vec<String> = (1..=3).map(|i| format!("svar/r{i}.html")).collect();
+        let corrected = vec![(0, "K1P2".to_string(), "rättad".to_string())];
+        let m = matrix(&draft, &tables, &pages, &corrected);
+        let mut rs: Vec<Respondent> = (1..=3)
+            .map(|i| respondent(&format!("r{i}"), false))
+            .collect();
+        count_respondents(&m, &mut rs);
+        for (i, r) in rs.iter().enumerate() {
+            // Over every cell, as before.
+            let over = |kind: TargetKind| {
+                let mut c: BTreeMap<Stance, usize> = Stance::ALL.iter().map(|s| (*s, 0)).collect();
+                for row in m.rows.iter().filter(|x| x.kind == kind) {
+                    *c.entry(row.cells[i].stance).or_default() += 1;
+                }
+                c
+            };
+            let first = |kind: TargetKind| {
+                m.rows
+                    .iter()
+                    .find(|x| x.kind == kind)
+                    .map_or(Stance::NotAddressed, |x| x.cells[i].stance)
+            };
+            let rows_with =
+                |f: &dyn Fn(&Cell) -> bool| m.rows.iter().filter(|x| f(&x.cells[i])).count();
+            assert_eq!(r.counts, over(TargetKind::Paragraph), "{}", r.key);
+            assert_eq!(r.chapter_counts, over(TargetKind::Chapter), "{}", r.key);
+            assert_eq!(
+                (r.whole, r.ku),
+                (first(TargetKind::Doc), first(TargetKind::Ku))
+            );
+            assert_eq!(r.corrected, rows_with(&|c| c.corrected.is_some()));
+            assert_eq!(r.uncertain, rows_with(&|c| c.uncertain.is_some()));
+        }
+        assert_eq!(rs[0].counts[&Stance::Oppose], 1);
+        assert_eq!(rs[0].corrected, 1);
+        assert_eq!(rs[1].whole, Stance::Support);
+        assert_eq!(rs[2].counts[&Stance::NotAddressed], 4);
     }
 }

@@ -514,7 +514,7 @@ fn others(i: &Inputs, lead_idx: Option<usize>) -> Vec<ViewsChapter> {
 }
 
 #[cfg(test)]
-mod tests_support {
+pub(super) mod tests_support {
     use super::*;
     use crate::answer::lexicon::Lexicon;
     use crate::source::Text;
