@@ -197,9 +197,12 @@ pub fn run(a: Args) -> CmdResult {
     // output stays as it was.
     let build = output::BuildDir::create(&out).with_context(cannot_write)?;
     let mut count = 0;
-    let mut sink = |name: String, bytes: Vec<u8>| {
+    let mut sink = |name: String, page: remiss::render::Page<'_>| {
         count += 1;
-        build.write(&name, &bytes)
+        match page {
+            remiss::render::Page::Bytes(bytes) => build.write(&name, &bytes),
+            remiss::render::Page::Written(write) => build.write_with(&name, write),
+        }
     };
     // data.json (the largest file, and a fifth of a large build's work) is written on a
     // thread of its own while the pages are rendered: both only read the data, and each

@@ -24,10 +24,30 @@ pub(crate) const LEGEND: [Stance; 7] = [
     Stance::NotAddressed,
 ];
 
-/// The page as the default `sammanstallning.html` renders it with `case` (and `matrix` as
-/// `case.matrix`); `style` is `style.css` as rendered.
-pub(super) fn page(case: &View, matrix: &Matrix, style: &str) -> String {
-    let mut o = String::with_capacity(1 << 16);
+/// The page (and the CSV) is written out whenever this much of it is made: its matrix grows
+/// with answers × targets (147 MB at 1,000 answers against a 2,000-paragraph draft), and
+/// held whole it was the largest part of such a build's memory. Small in unit tests, so that
+/// the sample case's page is written in many parts there.
+pub(super) const SPILL: usize = if cfg!(test) { 512 } else { 1 << 16 };
+
+/// Writes what is made of the page so far to `w`, once there is [`SPILL`] of it.
+fn spill(o: &mut String, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    if o.len() >= SPILL {
+        w.write_all(o.as_bytes())?;
+        o.clear();
+    }
+    Ok(())
+}
+
+/// Writes the page as the default `sammanstallning.html` renders it with `case` (and
+/// `matrix` as `case.matrix`) to `w`, a part at a time; `style` is `style.css` as rendered.
+pub(super) fn write_page(
+    case: &View,
+    matrix: &Matrix,
+    style: &str,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut o = String::with_capacity(SPILL + (1 << 12));
     let title = esc(&case.manifest.title);
     o.push_str("<!DOCTYPE html>\n<html lang=\"sv\">\n<head><meta charset=\"utf-8\"><title>Remissammanställning: ");
     o.push_str(&title);
@@ -86,6 +106,7 @@ pub(super) fn page(case: &View, matrix: &Matrix, style: &str) -> String {
     let comparison = case.comparisons.first().map(|c| c.page);
     for (i, row) in rows.iter().enumerate() {
         matrix_row(&mut o, row, i, comparison);
+        spill(&mut o, w)?;
     }
     o.push_str("</tbody></table></div>\n");
     reported(&mut o, case);
@@ -115,6 +136,7 @@ pub(super) fn page(case: &View, matrix: &Matrix, style: &str) -> String {
         o.push_str("</tr>\n<tr><td>kapitel</td>");
         counts(&mut o, &r.chapter_counts);
         o.push_str("</tr>\n");
+        spill(&mut o, w)?;
     }
     o.push_str("</tbody></table></div>\n");
     findings(&mut o, case);
@@ -122,7 +144,7 @@ pub(super) fn page(case: &View, matrix: &Matrix, style: &str) -> String {
     corrections(&mut o, case);
     o.push('\n');
     o.push_str(SCRIPT);
-    o
+    w.write_all(o.as_bytes())
 }
 
 fn uncertain() -> &'static str {
@@ -548,5 +570,61 @@ mod tests {
             });
         }
         same_as_the_template(&c);
+    }
+
+    /// A writer that keeps what it is given and counts the writes.
+    #[derive(Default)]
+    struct Parts {
+        bytes: Vec<u8>,
+        writes: usize,
+    }
+
+    impl std::io::Write for Parts {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.writes += 1;
+            self.bytes.extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn the_page_and_the_csv_are_written_a_part_at_a_time_and_whole() {
+        let c = sample("");
+        let d = &c.data;
+        let files = pages(
+            &Templates::embedded().unwrap(),
+            d,
+            &c.drafts,
+            &c.answer_lines,
+            Limits::default(),
+        )
+        .unwrap();
+        let html = files
+            .iter()
+            .find(|(n, _)| n == "sammanstallning.html")
+            .map_or(0, |(_, b)| b.len());
+        // The sample's page is many parts long here (SPILL is small in tests), and the
+        // parts make the page the template gives (`the_sample_case_gives_…`).
+        assert!(html > 20 * super::SPILL, "{html} bytes");
+        let mut csv = Parts::default();
+        crate::render::write_csv(d, &mut csv).unwrap();
+        assert!(csv.writes > 1, "{} writes", csv.writes);
+        let text = String::from_utf8(csv.bytes).unwrap();
+        assert!(text.starts_with('\u{feff}'));
+        assert_eq!(text.matches('\u{feff}').count(), 1);
+        let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+        assert_eq!(lines.len(), d.matrix.rows.len() + 1);
+        let fields = 2 * d.respondents.len() + 5;
+        assert!(
+            lines.iter().all(|l| l.split(';').count() == fields),
+            "{text}"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with("2 kap. 14 §;")),
+            "{text}"
+        );
     }
 }

@@ -637,15 +637,35 @@ pub fn pages(
     limits: Limits,
 ) -> Result<Vec<(String, Vec<u8>)>, RenderError> {
     let mut files = Vec::new();
-    let mut keep = |name: String, bytes: Vec<u8>| {
+    let mut keep = |name: String, page: Page<'_>| {
+        let bytes = match page {
+            Page::Bytes(bytes) => bytes,
+            Page::Written(write) => {
+                let mut bytes = Vec::new();
+                write(&mut bytes).map_err(|e| RenderError::Template {
+                    name: name.clone(),
+                    message: e.to_string(),
+                })?;
+                bytes
+            }
+        };
         files.push((name, bytes));
-        Ok::<(), std::convert::Infallible>(())
+        Ok(())
     };
     match pages_each(templates, data, drafts, answer_lines, limits, &mut keep) {
         Ok(()) => Ok(files),
-        Err(Stop::Render(e)) => Err(e),
-        Err(Stop::Sink(never)) => match never {},
+        Err(Stop::Render(e) | Stop::Sink(e)) => Err(e),
     }
+}
+
+/// A file as [`pages_each`] hands it over: its bytes, or, for the two that grow with
+/// answers × targets (the compilation page and its CSV), a function that writes it, so
+/// that it is never held whole.
+pub enum Page<'a> {
+    /// The file's bytes.
+    Bytes(Vec<u8>),
+    /// Writes the file to the writer it is given.
+    Written(&'a dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>),
 }
 
 /// Why [`pages_each`] stopped.
@@ -668,7 +688,7 @@ impl<E> From<RenderError> for Stop<E> {
 const ANSWER_ROUND: usize = 32;
 
 /// Every output file of a case but `data.json`, each handed to `sink` (relative path,
-/// bytes) as soon as it is made, so a build holds one page at a time rather than all of
+/// [`Page`]) as soon as it is made, so a build holds one page at a time rather than all of
 /// them: the same files, in a fixed order. The templates run on a worker thread with a
 /// fixed stack and under one deadline for them all, so a template that never ends is an
 /// error naming it.
@@ -678,12 +698,12 @@ pub fn pages_each<E>(
     drafts: &[Regulation],
     answer_lines: &[Vec<String>],
     limits: Limits,
-    sink: &mut dyn FnMut(String, Vec<u8>) -> Result<(), E>,
+    sink: &mut dyn FnMut(String, Page<'_>) -> Result<(), E>,
 ) -> Result<(), Stop<E>> {
     let end = std::time::Instant::now() + limits.deadline;
     let render =
         |jobs: Vec<(&'static str, Arc<Context>)>| guard::render_until(templates, jobs, limits, end);
-    let mut put = |name: &str, bytes: Vec<u8>| sink(name.to_string(), bytes).map_err(Stop::Sink);
+    let mut put = |name: &str, page: Page<'_>| sink(name.to_string(), page).map_err(Stop::Sink);
     // With the default templates the compilation page is written directly, and the
     // matrix (targets × respondents) is not copied into the templates' context at all.
     let direct = templates.custom.is_empty();
@@ -769,7 +789,7 @@ pub fn pages_each<E>(
             } else {
                 page
             };
-            put(name, page.into_bytes())?;
+            put(name, Page::Bytes(page.into_bytes()))?;
         }
     }
     // The opinion: its templates see the case without the matrix and the effects (by far
@@ -794,9 +814,9 @@ pub fn pages_each<E>(
     let md = tidy_markdown(plain.first().map_or("", String::as_str));
     put(
         "yttrande.docx",
-        docx::from_markdown(&md, &docx_meta(data, templates))?,
+        Page::Bytes(docx::from_markdown(&md, &docx_meta(data, templates))?),
     )?;
-    put("yttrande.md", md.into_bytes())?;
+    put("yttrande.md", Page::Bytes(md.into_bytes()))?;
     // The opinion's text once more, with its links, for the body of yttrande.html.
     let mut oc = Arc::unwrap_or_clone(oc);
     oc.insert("links", &true);
@@ -810,17 +830,22 @@ pub fn pages_each<E>(
     let html = render(vec![("yttrande.html", Arc::new(oc))])?;
     put(
         "yttrande.html",
-        html.into_iter().next().unwrap_or_default().into_bytes(),
+        Page::Bytes(html.into_iter().next().unwrap_or_default().into_bytes()),
     )?;
-    let compiled = match compiled {
-        Some(page) => page,
+    match compiled {
+        Some(page) => put("sammanstallning.html", Page::Bytes(page.into_bytes()))?,
         None => {
             let style = templates.render("style.css", &Context::new())?;
-            compilation::page(&view, &data.matrix, &style)
+            let write = |w: &mut dyn std::io::Write| {
+                compilation::write_page(&view, &data.matrix, &style, w)
+            };
+            put("sammanstallning.html", Page::Written(&write))?;
         }
-    };
-    put("sammanstallning.html", compiled.into_bytes())?;
-    put("sammanstallning.csv", csv(data).into_bytes())?;
+    }
+    put(
+        "sammanstallning.csv",
+        Page::Written(&|w: &mut dyn std::io::Write| write_csv(data, w)),
+    )?;
     for (i, c) in data.comparisons.iter().enumerate() {
         if let (Some(old), Some(new)) = (drafts.get(i), drafts.get(i + 1)) {
             let mut cctx = comparison_context(&c.map, old, new);
@@ -834,12 +859,12 @@ pub fn pages_each<E>(
                 let page = render(vec![("jamforelse.html", Arc::clone(&cctx))])?;
                 page.into_iter().next().unwrap_or_default()
             };
-            put(&c.page, html.into_bytes())?;
+            put(&c.page, Page::Bytes(html.into_bytes()))?;
             let md = render(vec![("jamforelse.md", cctx)])?;
             let name = c.page.replace(".html", ".md");
             put(
                 &name,
-                md.into_iter().next().unwrap_or_default().into_bytes(),
+                Page::Bytes(md.into_iter().next().unwrap_or_default().into_bytes()),
             )?;
         }
     }
@@ -853,10 +878,13 @@ pub fn pages_each<E>(
                 ("andring.md", actx),
             ])?
             .into_iter();
-            put(&a.page, done.next().unwrap_or_default().into_bytes())?;
+            put(
+                &a.page,
+                Page::Bytes(done.next().unwrap_or_default().into_bytes()),
+            )?;
             let md = a.page.replace(".html", ".md");
             let text = tidy_markdown(&done.next().unwrap_or_default());
-            put(&md, text.into_bytes())?;
+            put(&md, Page::Bytes(text.into_bytes()))?;
         }
     }
     for (round, respondents) in data.respondents.chunks(ANSWER_ROUND).enumerate() {
@@ -873,7 +901,7 @@ pub fn pages_each<E>(
             })
             .collect();
         for (r, page) in respondents.iter().zip(render(jobs)?) {
-            put(&r.page, page.into_bytes())?;
+            put(&r.page, Page::Bytes(page.into_bytes()))?;
         }
     }
     Ok(())
@@ -934,8 +962,9 @@ fn tidy_markdown(s: &str) -> String {
 /// with BOM, Swedish values. One row per target: what it is, each respondent's stance and
 /// flags in Swedish (`avstyrker (föreslår ändring, farhåga)`, `; korrigerad` when a person
 /// corrected it), the counts; then the ids for scripts: the target's and each respondent's
-/// stance id. No cell can start a formula.
-pub fn csv(data: &CaseData) -> String {
+/// stance id. No cell can start a formula. Written to `w` a row at a time: like the
+/// compilation page, it grows with answers × targets.
+pub fn write_csv(data: &CaseData, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     const SEP: &str = ";";
     let mut s = String::from("\u{feff}");
     let mut head = vec!["Avser".to_string()];
@@ -977,8 +1006,12 @@ pub fn csv(data: &CaseData) -> String {
         f.extend(row.cells.iter().map(|c| c.stance.as_str().to_string()));
         s.push_str(&f.join(SEP));
         s.push_str("\r\n");
+        if s.len() >= compilation::SPILL {
+            w.write_all(s.as_bytes())?;
+            s.clear();
+        }
     }
-    s
+    w.write_all(s.as_bytes())
 }
 
 /// The first line (1-based) where two rendered texts differ, and that line of each, for the
