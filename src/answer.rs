@@ -4,6 +4,7 @@
 pub mod lexicon;
 pub mod stance;
 pub mod topic;
+pub mod unaddressed;
 mod voice;
 
 use crate::address::{Address, Label};

@@ -686,7 +686,7 @@ fn amendment_pages(base: &Regulation, drafts: &[Draft]) -> Vec<AmendmentPage> {
 pub struct AnswerSummary {
     pub key: String,
     pub meta: answer::Metadata,
-    pub not_addressed: Vec<crate::address::Address>,
+    pub not_addressed: answer::unaddressed::Unaddressed,
     /// Citations of paragraphs the draft lacks, as written.
     pub missing: Vec<String>,
 }

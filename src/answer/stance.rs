@@ -3,6 +3,7 @@
 
 use super::lexicon::{Cue, Lexicon, STARTS_AGENTIVE, STARTS_BOILERPLATE, STARTS_IMPERSONAL};
 use super::topic::{Inference, TopicIndex};
+use super::unaddressed::{self, Unaddressed};
 use super::voice::{Agent, How, Naming, View, Voice};
 use super::{Answer, Area, HeadingKind, Metadata, NamedBy, Respondent, Word, words};
 use crate::address::{Address, Label};
@@ -12,6 +13,7 @@ use crate::source::Span;
 use rustc_hash::FxHashSet;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 /// A position, from strongest to weakest when several statements meet on one target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -194,7 +196,7 @@ pub struct StanceTable {
     pub against_draft: bool,
     pub rows: Vec<Row>,
     /// Paragraphs of the draft the answer does not address.
-    pub not_addressed: Vec<Address>,
+    pub not_addressed: Unaddressed,
     /// Internal citations the draft lacks (with the sentence), for `remiss check`.
     pub missing: Vec<(String, Evidence)>,
     /// Topic headings that match no paragraph of the draft.
@@ -2786,15 +2788,11 @@ impl<'a> Reader<'a> {
             .filter_map(|r| r.target.address())
             .map(|a| a.paragraph_part())
             .collect();
-        let not_addressed = match self.draft {
-            Some(d) => {
-                let mut seen = BTreeSet::new();
-                d.paragraphs()
-                    .map(|p| p.address)
-                    .filter(|a| !addressed.contains(a) && seen.insert(*a))
-                    .collect()
-            }
-            None => Vec::new(),
+        // The draft's addresses from the index, made once for all the answers it serves.
+        let not_addressed = match (self.draft, self.index) {
+            (Some(_), Some(index)) => Unaddressed::of(Arc::clone(index.addresses()), &addressed),
+            (Some(d), None) => Unaddressed::of(unaddressed::paragraph_addresses(d), &addressed),
+            (None, _) => Unaddressed::default(),
         };
         let unmatched_headings = match self.index {
             Some(_) => self

@@ -2,8 +2,10 @@
 //! through the draft's rubriker and wording: a small inverted index with IDF weights.
 
 use crate::address::{Address, Label};
+use crate::answer::unaddressed;
 use crate::regulation::Regulation;
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Words too general to tell paragraphs apart.
 const STOP: [&str; 24] = [
@@ -56,6 +58,9 @@ pub struct TopicIndex {
     vocab: Vec<(String, Vec<Posting>)>,
     paragraphs: Vec<(Address, Option<Label>)>,
     rubriker: Vec<RubrikEntry>,
+    /// The draft's paragraph addresses, each once: what every answer read against the
+    /// draft does not address, less what it does ([`unaddressed::Unaddressed`]).
+    addresses: Arc<[Address]>,
 }
 
 fn content_words(s: &str) -> Vec<String> {
@@ -162,7 +167,13 @@ impl TopicIndex {
             vocab,
             paragraphs,
             rubriker,
+            addresses: unaddressed::paragraph_addresses(reg),
         }
+    }
+
+    /// The draft's paragraph addresses, each once, in its order (shared).
+    pub fn addresses(&self) -> &Arc<[Address]> {
+        &self.addresses
     }
 
     /// The paragraph a phrase names, within `chapter` when given; `None` unless one

@@ -232,7 +232,7 @@ fn apply_one(
             None => table.rows.insert(at.min(table.rows.len()), row),
         }
         if let Some(a) = new_place {
-            table.not_addressed.retain(|x| *x != a);
+            table.not_addressed.remove(&a);
         }
     }
     Ok(Applied {

@@ -187,7 +187,7 @@ pub fn text(t: &StanceTable) -> String {
             s,
             "\nNot addressed ({}): {}",
             t.not_addressed.len(),
-            group_addresses(&t.not_addressed)
+            group_addresses(&t.not_addressed.to_vec())
         );
     }
     s
@@ -302,7 +302,7 @@ pub fn markdown(t: &StanceTable) -> String {
         let _ = writeln!(
             s,
             "\nEj berörda paragrafer: {}.",
-            citation_typo(&group_addresses(&t.not_addressed))
+            citation_typo(&group_addresses(&t.not_addressed.to_vec()))
         );
     }
     s
