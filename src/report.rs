@@ -956,27 +956,36 @@ mod tests {
         assert_eq!(m.conflicts, conflicts);
     }
 
-    #[test]
-    fn the_matrix_keeps_only_the_cells_answers_fill_and_reads_as_the_dense_one() {
+    /// The sample draft of the opinion's tests, `texts` read against it as answers, and
+    /// their answer pages (`svar/r1.html`, …).
+    fn read_answers(texts: &[&str]) -> (Regulation, Vec<StanceTable>, Vec<String>) {
         use super::opinion::tests_support::{draft, read};
         let draft = draft();
+        let tables = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| read(&draft, &format!("{i}.txt"), t).1)
+            .collect();
+        let pages = (1..=texts.len())
+            .map(|i| format!("svar/r{i}.html"))
+            .collect();
+        (draft, tables, pages)
+    }
+
+    #[test]
+    fn the_matrix_keeps_only_the_cells_answers_fill_and_reads_as_the_dense_one() {
         let texts = [
             "Yttrande\n\nNämnden avstyrker 1 kap. 2 §. Nämnden tillstyrker 2 kap. 2 §.\n",
             "Yttrande\n\nKontoret tillstyrker 1 kap. 2 § och 2 kap. 1 §. Kontoret tillstyrker förslaget.\n",
             "Yttrande\n\nStyrelsen har inga synpunkter på förslaget.\n",
             "Yttrande\n\nFörvaltningen föreslår att 1 kap. 1 § förtydligas.\n",
         ];
-        let mut tables: Vec<StanceTable> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| read(&draft, &format!("{i}.txt"), t).1)
-            .collect();
+        let (draft, mut tables, pages) = read_answers(&texts);
         // A second row with an id the answer already has: the first one counts, as
         // `StanceTable::row` finds it.
         let mut again = tables[0].rows[0].clone();
         again.stance = Stance::Support;
         tables[0].rows.push(again);
-        let pages: Vec<String> = (1..=4).map(|i| format!("svar/r{i}.html")).collect();
         let corrected = vec![
             (1, "K1P2".to_string(), "first note".to_string()),
             (1, "K1P2".to_string(), "second note".to_string()),
@@ -1012,19 +1021,12 @@ mod tests {
 
     #[test]
     fn respondents_are_counted_from_the_cells_set_as_over_every_cell() {
-        use super::opinion::tests_support::{draft, read};
-        let draft = draft();
         let texts = [
             "Yttrande\n\nNämnden avstyrker 1 kap. 2 §. Nämnden tillstyrker 2 kap.\n",
             "Yttrande\n\nKontoret tillstyrker förslaget och konsekvensutredningen.\n",
             "Yttrande\n\nStyrelsen har inga synpunkter.\n",
         ];
-        let tables: Vec<StanceTable> = texts
-            .iter()
-            .enumerate()
-            .map(|(i, t)| read(&draft, &format!("{i}.txt"), t).1)
-            .collect();
-        let pages: Vec<String> = (1..=3).map(|i| format!("svar/r{i}.html")).collect();
+        let (draft, tables, pages) = read_answers(&texts);
         let corrected = vec![(0, "K1P2".to_string(), "rättad".to_string())];
         let m = matrix(&draft, &tables, &pages, &corrected);
         let mut rs: Vec<Respondent> = (1..=3)

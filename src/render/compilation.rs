@@ -572,24 +572,6 @@ mod tests {
         same_as_the_template(&c);
     }
 
-    /// A writer that keeps what it is given and counts the writes.
-    #[derive(Default)]
-    struct Parts {
-        bytes: Vec<u8>,
-        writes: usize,
-    }
-
-    impl std::io::Write for Parts {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.writes += 1;
-            self.bytes.extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     #[test]
     fn the_page_and_the_csv_are_written_a_part_at_a_time_and_whole() {
         let c = sample("");
@@ -609,7 +591,7 @@ mod tests {
         // The sample's page is many parts long here (SPILL is small in tests), and the
         // parts make the page the template gives (`the_sample_case_gives_…`).
         assert!(html > 20 * super::SPILL, "{html} bytes");
-        let mut csv = Parts::default();
+        let mut csv = crate::render::Pieces::default();
         crate::render::write_csv(d, &mut csv).unwrap();
         assert!(csv.writes > 1, "{} writes", csv.writes);
         let text = String::from_utf8(csv.bytes).unwrap();

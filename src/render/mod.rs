@@ -1014,6 +1014,27 @@ pub fn write_csv(data: &CaseData, w: &mut dyn std::io::Write) -> std::io::Result
     w.write_all(s.as_bytes())
 }
 
+/// A writer for tests of what is written a part at a time: what it was given, and in how
+/// many calls.
+#[cfg(test)]
+#[derive(Default)]
+pub(crate) struct Pieces {
+    pub bytes: Vec<u8>,
+    pub writes: usize,
+}
+
+#[cfg(test)]
+impl std::io::Write for Pieces {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.writes += 1;
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// The first line (1-based) where two rendered texts differ, and that line of each, for the
 /// message of a test that holds a direct writer to the template or serde it replaces.
 #[cfg(test)]

@@ -717,24 +717,6 @@ mod tests {
         parse(&Text::from_plain(name, src.to_string()))
     }
 
-    /// What [`super::write_page`] wrote, and in how many calls.
-    #[derive(Default)]
-    struct Pieces {
-        bytes: Vec<u8>,
-        writes: usize,
-    }
-
-    impl std::io::Write for Pieces {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.writes += 1;
-            self.bytes.extend_from_slice(buf);
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
     /// The page written directly and the default template's rendering of it: the same bytes.
     fn same_as_the_template(old: &Regulation, new: &Regulation, labels: Option<(&str, &str)>) {
         let map = align(old, new, &Options::default());
@@ -747,7 +729,7 @@ mod tests {
         let template = t.render("jamforelse.html", &ctx).unwrap();
         // Written in pieces, the page is the same bytes, and a long one goes out in more
         // than one piece.
-        let mut pieces = Pieces::default();
+        let mut pieces = crate::render::Pieces::default();
         super::super::write_html(&mut pieces, &map, old, new, labels).unwrap();
         assert!(
             pieces.bytes == direct.as_bytes(),
