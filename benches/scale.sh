@@ -2,7 +2,8 @@
 # Scale simulation of `remiss build`: a generated case of N answers against a draft of about
 # 2,000 paragraphs in two versions, for each N given (default 300 1000 5000). Prints the
 # whole-process wall time and peak memory (GNU time) per point, and both divided by
-# answers × paragraphs, so a curve that grows faster than linearly shows at a glance.
+# answers × paragraphs, so a curve that grows faster than linearly shows at a glance; then
+# the size of what the build wrote.
 #
 # How the case is made (in a temporary folder, never in the repository):
 # - drafts: the sample case's two versions (corpus/msb-cybersakerhet/drafts), their six
@@ -61,7 +62,7 @@ make_answers() {
   done
 }
 
-printf '%8s %10s %12s %9s %10s %16s %16s\n' answers paragraphs input_bytes wall_s peak_MB 'us/(a×p)' 'bytes/(a×p)'
+printf '%8s %10s %12s %9s %10s %16s %16s %10s\n' answers paragraphs input_bytes wall_s peak_MB 'us/(a×p)' 'bytes/(a×p)' output_MB
 for n in "${counts[@]}"; do
   case_dir=$tmp/case-$n
   mkdir -p "$case_dir"
@@ -72,8 +73,9 @@ for n in "${counts[@]}"; do
     "$case_dir/remiss.toml" >"$tmp/m.toml" && mv "$tmp/m.toml" "$case_dir/remiss.toml"
   in_bytes=$(du -cb "$case_dir"/drafts/* "$case_dir"/answers/* | tail -1 | cut -f1)
   read -r secs kb < <(/usr/bin/time -f "%e %M" "$bin" build "$case_dir" -o "$tmp/out-$n" 2>&1 >/dev/null | tail -n 1)
-  awk -v n="$n" -v p="$paragraphs" -v b="$in_bytes" -v s="$secs" -v k="$kb" 'BEGIN {
-    printf "%8d %10d %12d %9.2f %10.1f %16.3f %16.1f\n", n, p, b, s, k / 1024, s * 1e6 / (n * p), k * 1024 / (n * p)
+  out_bytes=$(du -sb "$tmp/out-$n" | cut -f1)
+  awk -v n="$n" -v p="$paragraphs" -v b="$in_bytes" -v s="$secs" -v k="$kb" -v o="$out_bytes" 'BEGIN {
+    printf "%8d %10d %12d %9.2f %10.1f %16.3f %16.1f %10.0f\n", n, p, b, s, k / 1024, s * 1e6 / (n * p), k * 1024 / (n * p), o / 1e6
   }'
   rm -rf "$case_dir" "$tmp/out-$n"
 done
