@@ -2,7 +2,7 @@
 //!
 //! A matrix has a cell for every respondent on every target, and an answer addresses few of
 //! a draft's targets: at 1,000 answers against a 2,000-paragraph draft there are 2.2 million
-//! cells, of which about one in fifty says anything. As a vector of [`Cell`]s (152 bytes
+//! cells, of which about one in forty says anything. As a vector of [`Cell`]s (152 bytes
 //! each) the empty ones alone took 340 MB. So only the cells that were set are kept, with
 //! their respondent's index; every other reads as [`Cell::EMPTY`]. Read through [`Cells`],
 //! and serialised, a row is as dense as before: data.json and every template see the same
