@@ -1013,11 +1013,13 @@ fn read(
         .and_then(|f| match read_input(dir, f, cache) {
             Ok(t) => {
                 notices.extend(t.notices.iter().cloned());
-                let r = regulation::parse(&t);
+                let mut r = regulation::parse(&t);
                 if r.paragraph_count() == 0 {
                     errors.push(CaseError::NotARegulation(dir.join(f)));
                     return None;
                 }
+                // As the drafts below: named as the manifest names it.
+                r.source = f.clone();
                 Some((r, t))
             }
             Err(e) => {
@@ -1045,8 +1047,9 @@ fn read(
                         crate::amend::amended(b, bt, &am).map(|(reg, out)| (reg, am, out))
                     });
                     match applied {
-                        Ok((r, am, out)) => {
+                        Ok((mut r, am, out)) => {
                             notices.extend(out.warnings);
+                            r.source = format!("{} + {}", b.source, d.file);
                             drafts.push(Draft {
                                 entry: d.clone(),
                                 regulation: r,
@@ -1057,10 +1060,14 @@ fn read(
                     }
                     continue;
                 }
-                let r = regulation::parse(&t);
+                let mut r = regulation::parse(&t);
                 if r.paragraph_count() == 0 {
                     errors.push(CaseError::NotARegulation(path));
                 } else {
+                    // Named as the manifest names it, as every page of the build names its
+                    // files: the outputs do not depend on where the case lies or how its
+                    // folder was named on the command line.
+                    r.source = d.file.clone();
                     drafts.push(Draft {
                         entry: d.clone(),
                         regulation: r,

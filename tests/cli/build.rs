@@ -622,6 +622,23 @@ fn the_same_inputs_give_byte_identical_outputs_and_a_rebuild_replaces_cleanly() 
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     assert_eq!(tree(&a), tree(&b));
+    // The same case in another folder of the same name, named relatively from its parent:
+    // the same bytes (the pages name the drafts as the manifest does, not as typed).
+    let elsewhere = out.path().join("elsewhere");
+    crate::serve::copy_case(&elsewhere.join("msb-cybersakerhet"));
+    let c = out.path().join("c");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_remiss"))
+        .current_dir(&elsewhere)
+        .args([
+            "build".as_ref(),
+            "msb-cybersakerhet".as_ref(),
+            "-o".as_ref(),
+            c.as_os_str(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(tree(&a), tree(&c));
 }
 
 /// A case folder made by the test (`case/` with the given files) and a place beside it for
