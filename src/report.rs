@@ -468,8 +468,8 @@ pub fn matrix(
     // A corrected reading the answer has no row for.
     for (a, id, _) in corrected {
         for &k in by_id.get(id.as_str()).map_or(&[][..], Vec::as_slice) {
+            // Past the answers: no page, or no cell to set.
             if let Some(page) = pages.get(*a)
-                && *a < answers
                 && !cells[k].is_set(*a)
             {
                 cells[k].set(*a, cell_of(None, page, note(*a, id)));

@@ -75,15 +75,12 @@ impl Unaddressed {
 
     /// Takes `a` off the list: the answer addresses it after all (a corrected reading).
     pub fn remove(&mut self, a: &Address) {
-        for (i, x) in self.all.iter().enumerate() {
-            let Ok(i) = u32::try_from(i) else {
-                break;
-            };
-            if x == a
-                && let Err(at) = self.addressed.binary_search(&i)
-            {
-                self.addressed.insert(at, i);
-            }
+        // `all` holds each address once.
+        if let Some(i) = self.all.iter().position(|x| x == a)
+            && let Ok(i) = u32::try_from(i)
+            && let Err(at) = self.addressed.binary_search(&i)
+        {
+            self.addressed.insert(at, i);
         }
     }
 

@@ -28,10 +28,10 @@ pub(crate) const LEGEND: [Stance; 7] = [
 /// with answers × targets (147 MB at 1,000 answers against a 2,000-paragraph draft), and
 /// held whole it was the largest part of such a build's memory. Small in unit tests, so that
 /// the sample case's page is written in many parts there.
-pub(super) const SPILL: usize = if cfg!(test) { 512 } else { 1 << 16 };
+const SPILL: usize = if cfg!(test) { 512 } else { 1 << 16 };
 
 /// Writes what is made of the page so far to `w`, once there is [`SPILL`] of it.
-fn spill(o: &mut String, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(super) fn spill(o: &mut String, w: &mut dyn std::io::Write) -> std::io::Result<()> {
     if o.len() >= SPILL {
         w.write_all(o.as_bytes())?;
         o.clear();

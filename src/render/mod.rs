@@ -1006,10 +1006,7 @@ pub fn write_csv(data: &CaseData, w: &mut dyn std::io::Write) -> std::io::Result
         f.extend(row.cells.iter().map(|c| c.stance.as_str().to_string()));
         s.push_str(&f.join(SEP));
         s.push_str("\r\n");
-        if s.len() >= compilation::SPILL {
-            w.write_all(s.as_bytes())?;
-            s.clear();
-        }
+        compilation::spill(&mut s, w)?;
     }
     w.write_all(s.as_bytes())
 }
