@@ -5,12 +5,16 @@
 # whose first copy of the city's answer is the lead, so the opinion's body is built too.
 # Needs GNU time. The target (issue 14): a build of 300 answers within 1 s whole process and
 # at most 100 MB peak memory.
-# Usage: benches/build.sh [RUNS]
+# Usage: benches/build.sh [RUNS]   (REMISS_BIN=path to time another build of remiss)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-cargo build --release --quiet
-bin=$PWD/target/release/remiss
+if [[ -n "${REMISS_BIN:-}" ]]; then
+  bin=$REMISS_BIN
+else
+  cargo build --release --quiet
+  bin=$PWD/target/release/remiss
+fi
 tmp=$(mktemp -d)
 trap "rm -rf $tmp" EXIT
 case_dir=$tmp/case

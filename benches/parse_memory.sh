@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Peak memory and wall time of `remiss parse` on a 0.6 MB and a 50 MB statute built from the
 # real LEK text (chapters renumbered so the copies form one long statute). Needs GNU time
-# (/usr/bin/time). Usage: benches/parse_memory.sh
+# (/usr/bin/time). Usage: benches/parse_memory.sh   (REMISS_BIN=path to measure another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --quiet
-bin=target/release/remiss
+if [[ -n "${REMISS_BIN:-}" ]]; then
+  bin=$REMISS_BIN
+else
+  cargo build --release --quiet
+  bin=target/release/remiss
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 lek=corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt
