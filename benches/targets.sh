@@ -107,12 +107,15 @@ if v is not None:
     rows.append(("parse, Socialförsäkringsbalken (MB/s; no target)", f"{v:.0f}", "", None))
 
 # Parse memory: the peak above the process baseline over the input size.
+# The verdict is on the one-line file's baseline; over a 7 KB statute's (which also maps
+# the parser's code) is shown beside it (see benches/parse_memory.sh).
 for line in text("parse_memory").splitlines():
     f = line.split()
-    if len(f) == 7 and f[0] in ("big", "huge"):
+    if len(f) == 8 and f[0] in ("big", "huge"):
         above = float(f[6])
-        add(f"parse peak above baseline / input, {f[0]} ({int(f[1]) / 1e6:.1f} MB, {f[2]})",
-            above, "≤ 4", above <= 4)
+        label = f"{f[0]} ({int(f[1]) / 1e6:.1f} MB, {f[2]})"
+        add(f"parse peak above baseline / input, {label}", above, "≤ 4", above <= 4)
+        rows.append((f"  the same above a 7 KB statute's peak (no target)", f"{float(f[7]):.2f}", "", None))
 
 # Build: 300 answers, two ~490-paragraph drafts.
 m = re.search(r"median ([0-9.]+) max [0-9.]+; peak kB \(median run\): ([0-9]+)", text("build"))
