@@ -67,6 +67,7 @@ use crate::source::Normalisation;
 use rustc_hash::FxHashMap;
 use seq::{Link, Unit};
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 use words::{Fingerprint, WordDiff, same_but_spacing, text_key};
@@ -1492,12 +1493,27 @@ fn compare_rubriker(
     for i in (0..op.len()).rev() {
         next_to_new[i] = to_new[i].or(next_to_new[i + 1]);
     }
-    let mut new_at: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for (y, r) in nr.iter().enumerate() {
+    // The new rubriker standing before each new paragraph, in order: one array cut by
+    // offsets (a statute has a rubrik for every other paragraph, and a list for each
+    // cost an allocation and a tree insertion apiece).
+    let mut start = vec![0usize; np.len() + 2];
+    for r in &nr {
         if let Some(b) = r.before {
-            new_at.entry(b).or_default().push(y);
+            start[b + 2] += 1;
         }
     }
+    for k in 2..start.len() {
+        start[k] += start[k - 1];
+    }
+    let mut standing = vec![0usize; start[np.len() + 1]];
+    for (y, r) in nr.iter().enumerate() {
+        if let Some(b) = r.before {
+            standing[start[b + 1]] = y;
+            start[b + 1] += 1;
+        }
+    }
+    let new_at =
+        |j: usize| -> &[usize] { standing.get(start[j]..start[j + 1]).unwrap_or_default() };
     let mut used = vec![false; nr.len()];
     let mut pair: Vec<Option<usize>> = vec![None; orr.len()];
     let same = |a: &str, b: &str| same_but_spacing(a, b);
@@ -1506,9 +1522,9 @@ fn compare_rubriker(
         let Some(j) = r.before.and_then(|i| to_new[i]) else {
             continue;
         };
-        if let Some(&y) = new_at
-            .get(&j)
-            .and_then(|ys| ys.iter().find(|&&y| !used[y] && same(nr[y].text, r.text)))
+        if let Some(&y) = new_at(j)
+            .iter()
+            .find(|&&y| !used[y] && same(nr[y].text, r.text))
         {
             used[y] = true;
             pair[x] = Some(y);
@@ -1532,7 +1548,7 @@ fn compare_rubriker(
         let Some(j) = r.before.and_then(|i| to_new[i]) else {
             continue;
         };
-        if let Some(&y) = new_at.get(&j).and_then(|ys| ys.iter().find(|&&y| !used[y])) {
+        if let Some(&y) = new_at(j).iter().find(|&&y| !used[y]) {
             used[y] = true;
             pair[x] = Some(y);
         }
@@ -1616,30 +1632,75 @@ fn compare_rubriker(
     out.into_iter().map(|(_, e)| e).collect()
 }
 
-/// One comparable part outside the paragraphs.
-struct Part {
+/// One comparable part outside the paragraphs: its id and text as the tree holds them
+/// (Socialförsäkringsbalken has 433 parts of övergångsbestämmelser a version, most of
+/// them unchanged), its label written only for the entry that shows it.
+struct Part<'a> {
     part: &'static str,
-    id: String,
-    label: String,
-    text: String,
+    id: Cow<'a, str>,
+    label: PartLabel<'a>,
+    text: Cow<'a, str>,
 }
 
-fn parts(reg: &Regulation) -> Vec<Part> {
+/// A part's Swedish name, as [`PartLabel::render`] writes it.
+enum PartLabel<'a> {
+    /// `Rubrik`
+    Title,
+    /// `Inledning, stycke 2` (from 0).
+    Preamble(usize),
+    /// An avdelning's display form, capitalised (it is part of the compared text too).
+    Avdelning(String),
+    /// `Övergångsbestämmelser 2025:1511`, and the stycke or punkt after it.
+    Overgang(Option<&'a str>, OvergangPiece),
+    /// A bilaga's heading, and the stycke after it (from 0).
+    Bilaga(&'a str, Option<usize>),
+}
+
+enum OvergangPiece {
+    Act,
+    Stycke(u32),
+    Punkt(crate::address::PunktLabel),
+}
+
+impl PartLabel<'_> {
+    fn render(&self) -> String {
+        let overgang = |act: Option<&str>| match act {
+            Some(a) => format!("Övergångsbestämmelser {a}"),
+            None => "Övergångsbestämmelser".to_string(),
+        };
+        match self {
+            PartLabel::Title => "Rubrik".into(),
+            PartLabel::Preamble(i) => format!("Inledning, stycke {}", i + 1),
+            PartLabel::Avdelning(label) => label.clone(),
+            PartLabel::Overgang(act, OvergangPiece::Act) => overgang(*act),
+            PartLabel::Overgang(act, OvergangPiece::Stycke(n)) => {
+                format!("{}, stycke {n}", overgang(*act))
+            }
+            PartLabel::Overgang(act, OvergangPiece::Punkt(n)) => {
+                format!("{} punkt {n}", overgang(*act))
+            }
+            PartLabel::Bilaga(heading, None) => heading.to_string(),
+            PartLabel::Bilaga(heading, Some(i)) => format!("{heading}, stycke {}", i + 1),
+        }
+    }
+}
+
+fn parts(reg: &Regulation) -> Vec<Part<'_>> {
     let mut v = Vec::new();
     if let Some(t) = &reg.title {
         v.push(Part {
             part: "title",
-            id: "T".into(),
-            label: "Rubrik".into(),
-            text: t.text.clone(),
+            id: Cow::Borrowed("T"),
+            label: PartLabel::Title,
+            text: Cow::Borrowed(&t.text),
         });
     }
     for (i, p) in reg.preamble.iter().enumerate() {
         v.push(Part {
             part: "preamble",
-            id: format!("I{}", i + 1),
-            label: format!("Inledning, stycke {}", i + 1),
-            text: p.text.clone(),
+            id: Cow::Owned(format!("I{}", i + 1)),
+            label: PartLabel::Preamble(i),
+            text: Cow::Borrowed(&p.text),
         });
     }
     for a in &reg.avdelningar {
@@ -1650,39 +1711,36 @@ fn parts(reg: &Regulation) -> Vec<Part> {
         }
         v.push(Part {
             part: "avdelning",
-            id: a.id.clone(),
-            text: format!("{label} {}", a.heading.as_deref().unwrap_or("")),
-            label,
+            id: Cow::Borrowed(&a.id),
+            text: Cow::Owned(format!("{label} {}", a.heading.as_deref().unwrap_or(""))),
+            label: PartLabel::Avdelning(label),
         });
     }
     for o in &reg.overgang {
-        let head = match &o.act {
-            Some(a) => format!("Övergångsbestämmelser {a}"),
-            None => "Övergångsbestämmelser".to_string(),
-        };
-        if let Some(a) = &o.act {
+        let act = o.act.as_deref();
+        if let Some(a) = act {
             v.push(Part {
                 part: "overgang",
-                id: o.id.clone(),
-                label: head.clone(),
-                text: a.clone(),
+                id: Cow::Borrowed(&o.id),
+                label: PartLabel::Overgang(act, OvergangPiece::Act),
+                text: Cow::Borrowed(a),
             });
         }
         for s in &o.stycken {
             if !s.text.is_empty() {
                 v.push(Part {
                     part: "overgang",
-                    id: s.id.clone(),
-                    label: format!("{head}, stycke {}", s.number),
-                    text: s.text.clone(),
+                    id: Cow::Borrowed(&s.id),
+                    label: PartLabel::Overgang(act, OvergangPiece::Stycke(s.number)),
+                    text: Cow::Borrowed(&s.text),
                 });
             }
             for n in &s.punkter {
                 v.push(Part {
                     part: "overgang",
-                    id: n.id.clone(),
-                    label: format!("{head} punkt {}", n.label),
-                    text: n.text.clone(),
+                    id: Cow::Borrowed(&n.id),
+                    label: PartLabel::Overgang(act, OvergangPiece::Punkt(n.label)),
+                    text: Cow::Borrowed(&n.text),
                 });
             }
         }
@@ -1690,16 +1748,16 @@ fn parts(reg: &Regulation) -> Vec<Part> {
     for b in &reg.bilagor {
         v.push(Part {
             part: "bilaga",
-            id: b.id.clone(),
-            label: b.heading.clone(),
-            text: b.heading.clone(),
+            id: Cow::Borrowed(&b.id),
+            label: PartLabel::Bilaga(&b.heading, None),
+            text: Cow::Borrowed(&b.heading),
         });
         for (i, t) in b.text.iter().enumerate() {
             v.push(Part {
                 part: "bilaga",
-                id: format!("{}S{}", b.id, i + 1),
-                label: format!("{}, stycke {}", b.heading, i + 1),
-                text: t.text.clone(),
+                id: Cow::Owned(format!("{}S{}", b.id, i + 1)),
+                label: PartLabel::Bilaga(&b.heading, Some(i)),
+                text: Cow::Borrowed(&t.text),
             });
         }
     }
@@ -1735,13 +1793,13 @@ fn compare_other(old: &Regulation, new: &Regulation, differ: &mut Differ) -> Vec
                     (Some(x), None) => (
                         Relation::Removed,
                         vec![Op::Delete {
-                            old: x.text.clone(),
+                            old: x.text.to_string(),
                         }],
                     ),
                     (None, Some(y)) => (
                         Relation::Added,
                         vec![Op::Insert {
-                            new: y.text.clone(),
+                            new: y.text.to_string(),
                         }],
                     ),
                     (None, None) => continue,
@@ -1749,9 +1807,9 @@ fn compare_other(old: &Regulation, new: &Regulation, differ: &mut Differ) -> Vec
                 out.push(PartEntry {
                     part: kind,
                     relation,
-                    old_id: x.map(|p| p.id.clone()),
-                    new_id: y.map(|p| p.id.clone()),
-                    label: y.or(x).map(|p| p.label.clone()).unwrap_or_default(),
+                    old_id: x.map(|p| p.id.to_string()),
+                    new_id: y.map(|p| p.id.to_string()),
+                    label: y.or(x).map(|p| p.label.render()).unwrap_or_default(),
                     changes,
                 });
             }
