@@ -9,12 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-if [[ -n "${REMISS_BIN:-}" ]]; then
-  bin=$REMISS_BIN
-else
-  cargo build --release --quiet
-  bin=$PWD/target/release/remiss
-fi
+# shellcheck source=benches/bin.sh
+source benches/bin.sh
 tmp=$(mktemp -d)
 trap "rm -rf $tmp" EXIT
 case_dir=$tmp/case

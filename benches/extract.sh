@@ -17,13 +17,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-21}"
-# REMISS_BIN times another build (say, one made before a change) instead of this tree's.
-if [ -n "${REMISS_BIN:-}" ]; then
-  bin="$REMISS_BIN"
-else
-  cargo build --release --quiet
-  bin="$PWD/target/release/remiss"
-fi
+# shellcheck source=benches/bin.sh
+source benches/bin.sh
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -4,12 +4,8 @@
 # (/usr/bin/time). Usage: benches/parse_memory.sh   (REMISS_BIN=path to measure another build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ -n "${REMISS_BIN:-}" ]]; then
-  bin=$REMISS_BIN
-else
-  cargo build --release --quiet
-  bin=target/release/remiss
-fi
+# shellcheck source=benches/bin.sh
+source benches/bin.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 lek=corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt

@@ -26,12 +26,8 @@ if [[ ! -x /usr/bin/time ]]; then
   echo "needs /usr/bin/time (Debian: apt-get install time)" >&2
   exit 2
 fi
-if [[ -n "${REMISS_BIN:-}" ]]; then
-  bin=$REMISS_BIN # another build to compare against
-else
-  cargo build --release --quiet
-  bin=$PWD/target/release/remiss
-fi
+# shellcheck source=benches/bin.sh
+source benches/bin.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 src=corpus/msb-cybersakerhet

@@ -22,12 +22,8 @@
 #        SCALE="300 1000 5000" the answer counts of the scale simulation; SCALE= skips it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [[ -n "${REMISS_BIN:-}" ]]; then
-  bin=$REMISS_BIN
-else
-  cargo build --release --quiet
-  bin=$PWD/target/release/remiss
-fi
+# shellcheck source=benches/bin.sh
+source benches/bin.sh
 scale=${SCALE-300 1000 5000}
 pdf_folder=${PDF_FOLDER:-../shared/corpus/foreskrifter-pdf}
 log=$(mktemp -d)
