@@ -41,6 +41,7 @@ run() { # name command...: runs a bench, its output into $log/name; stops on fai
 }
 
 run diff env REMISS="$bin" benches/diff.sh 21
+run diff_sfb env REMISS="$bin" PAIR=sfb benches/diff.sh 21
 run parse cargo bench --quiet --bench parse -- --noplot
 run parse_memory env REMISS_BIN="$bin" benches/parse_memory.sh
 run build env REMISS_BIN="$bin" benches/build.sh 7
@@ -68,13 +69,15 @@ def text(name):
 def add(target, value, limit, met, fmt="{:.2f}"):
     rows.append((target, fmt.format(value), limit, met))
 
-# remiss diff against git: the ratio of medians of one paired run, per format.
-d = text("diff")
-for name, label in (("remiss", "json"), ("remiss_tsv", "tsv"), ("remiss_html", "html")):
-    m = re.search(rf"ratio {name}/git \(wall, medians\): ([0-9.]+)", d)
-    if m:
-        r = float(m.group(1))
-        add(f"diff --format {label} / git diff --word-diff", r, "≤ 1.00", r <= 1.0)
+# remiss diff against git: the ratio of medians of one paired run, per format, on the
+# ~1,000-paragraph bench pair and on the real Socialförsäkringsbalken pair.
+for log_name, pair in (("diff", "4 × LEK"), ("diff_sfb", "SFB")):
+    d = text(log_name)
+    for name, label in (("remiss", "json"), ("remiss_tsv", "tsv"), ("remiss_html", "html")):
+        m = re.search(rf"ratio {name}/git \(wall, medians\): ([0-9.]+)", d)
+        if m:
+            r = float(m.group(1))
+            add(f"diff --format {label} / git diff --word-diff, {pair}", r, "≤ 1.00", r <= 1.0)
 
 # Criterion throughput (MiB/s as criterion prints it, given here in MB/s).
 def thrpt(output, bench):
@@ -162,7 +165,7 @@ for target, value, limit, met in rows:
     res = "" if met is None else ("met" if met else "NOT MET")
     failed += met is False
     print(f"{target:{width}}  {value:>10}  {limit:>7}  {res}")
-expected = 3 + 4 + 4 + 2 + 1 + (2 if len(pts) >= 2 else 0)
+expected = 6 + 4 + 4 + 2 + 1 + (2 if len(pts) >= 2 else 0)
 measured = sum(1 for r in rows if r[3] is not None)
 if measured < expected:
     print(f"only {measured} of {expected} targets could be read from the benches' output", file=sys.stderr)
