@@ -432,6 +432,25 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         path.to_string()
     };
     let site = shared.site();
+    if path == "data.json" {
+        // Made as it is asked for (see `site::build`), off the threads that answer requests.
+        let made = tokio::task::spawn_blocking(move || site.data_json()).await;
+        return match made {
+            Ok(Ok(bytes)) => (
+                [(header::CONTENT_TYPE, "application/json")],
+                Body::from(bytes),
+            )
+                .into_response(),
+            Ok(Err(e)) => refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("data.json could not be made: {e}"),
+            ),
+            Err(e) => refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                format!("data.json could not be made: {e}"),
+            ),
+        };
+    }
     let Some(bytes) = site.file(&path) else {
         return refuse(
             StatusCode::NOT_FOUND,

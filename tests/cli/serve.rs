@@ -397,6 +397,15 @@ fn a_correction_lands_in_the_manifest_with_its_comments_and_the_opinion_is_rebui
         std::fs::read_to_string(s.out.join("yttrande.md")).unwrap(),
         opinion
     );
+    // data.json too, though the server makes it as it is asked for rather than holding it:
+    // the correction is in it.
+    let data = s.get("/data.json");
+    assert_eq!(data.body, std::fs::read(s.out.join("data.json")).unwrap());
+    assert!(
+        data.json()["corrections"][0]["note"] == "Läst i sitt sammanhang.",
+        "{}",
+        data.json()["corrections"]
+    );
     // Confirmed after all: the entry is replaced in place, the file stays valid.
     let base = r.json()["base"].as_str().unwrap().to_string();
     let g = s.generation();
