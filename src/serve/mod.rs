@@ -434,17 +434,16 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     let site = shared.site();
     if path == "data.json" {
         // Made as it is asked for (see `site::build`), off the threads that answer requests.
-        let made = tokio::task::spawn_blocking(move || site.data_json()).await;
+        let made = tokio::task::spawn_blocking(move || site.data_json())
+            .await
+            .map_err(std::io::Error::other)
+            .and_then(|made| made);
         return match made {
-            Ok(Ok(bytes)) => (
+            Ok(bytes) => (
                 [(header::CONTENT_TYPE, "application/json")],
                 Body::from(bytes),
             )
                 .into_response(),
-            Ok(Err(e)) => refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("data.json could not be made: {e}"),
-            ),
             Err(e) => refuse(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 format!("data.json could not be made: {e}"),
