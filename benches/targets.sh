@@ -25,6 +25,7 @@ cd "$(dirname "$0")/.."
 # shellcheck source=benches/bin.sh
 source benches/bin.sh
 scale=${SCALE-300 1000 5000}
+started=$(date -u '+%Y-%m-%d %H:%M')
 pdf_folder=${PDF_FOLDER:-../shared/corpus/foreskrifter-pdf}
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
@@ -55,6 +56,8 @@ if [[ -n $scale ]]; then
   run scale env REMISS_BIN="$bin" benches/scale.sh $scale
 fi
 
+# What was measured, and when: the figures swing with the machine's state.
+echo "$("$bin" --version) ($bin); this tree at $(git rev-parse --short HEAD 2>/dev/null || echo '?'); run $started to $(date -u '+%H:%M UTC')"
 python3 - "$log" <<'PY'
 import re, sys
 from pathlib import Path
