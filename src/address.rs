@@ -121,15 +121,20 @@ pub fn ordinal_value(word: &str) -> Option<u32> {
     {
         return None;
     }
-    let mut chars = word.chars();
-    let first = chars.next()?.to_lowercase().next()?;
-    let rest = chars.as_str();
+    // The word with its first letter in lower case, compared as bytes: `A`–`Z` and `Å` are
+    // the only capitals that lower to a letter an ordinal starts with in eight bytes (the
+    // Ångström sign's three bytes make `Åttonde` nine).
+    let mut lower = [0u8; 8];
+    let lower = &mut lower[..b.len()];
+    lower.copy_from_slice(b);
+    match b[0] {
+        b'A'..=b'Z' => lower[0] |= 0x20,
+        0xC3 if b[1] == 0x85 => lower[1] = 0xA5,
+        _ => {}
+    }
     ORDINALS
         .iter()
-        .position(|o| {
-            let mut oc = o.chars();
-            oc.next() == Some(first) && oc.as_str() == rest
-        })
+        .position(|o| o.as_bytes() == &*lower)
         .map(|i| i as u32 + 1)
 }
 
@@ -472,6 +477,50 @@ mod tests {
         assert_eq!(ordinal(10), "tionde");
         assert_eq!(ordinal_value("Första"), Some(1));
         assert_eq!(ordinal_value("sjutton"), None);
+        assert_eq!(ordinal_value("Åttonde"), Some(8));
+        assert_eq!(ordinal_value("åttonde"), Some(8));
+        assert_eq!(ordinal_value("Tolfte"), Some(12));
+        // Only the first letter is lowered.
+        assert_eq!(ordinal_value("FÖRSTA"), None);
+        assert_eq!(ordinal_value("\u{212B}ttonde"), None);
+    }
+
+    /// The reading by bytes agrees with one by characters (the first lowered as Unicode
+    /// lowers it) on every word of a real statute and on the ordinals in any case.
+    #[test]
+    fn ordinal_value_agrees_with_a_reading_by_characters() {
+        fn by_chars(word: &str) -> Option<u32> {
+            let mut chars = word.chars();
+            let first = chars.next()?.to_lowercase().next()?;
+            let rest = chars.as_str();
+            ORDINALS
+                .iter()
+                .position(|o| {
+                    let mut oc = o.chars();
+                    oc.next() == Some(first) && oc.as_str() == rest && word.len() <= 8
+                })
+                .map(|i| i as u32 + 1)
+        }
+        let statute = include_str!(
+            "../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
+        );
+        let mut words: Vec<String> = statute
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect();
+        for o in ORDINALS {
+            let mut cs = o.chars();
+            let first: String = cs.next().into_iter().flat_map(char::to_uppercase).collect();
+            words.push(format!("{first}{}", cs.as_str()));
+            words.push(o.to_uppercase());
+        }
+        let mut found = 0;
+        for w in &words {
+            assert_eq!(ordinal_value(w), by_chars(w), "{w}");
+            found += usize::from(ordinal_value(w).is_some());
+        }
+        assert!(found > 100, "{found}");
     }
 
     #[test]
