@@ -7,8 +7,7 @@ use super::lines::*;
 use super::tree::*;
 use crate::address::{Address, Label};
 use crate::source::{
-    BlockKind, Normalisation, Span, foldable_char_start, is_appendix_label, join_lines_in,
-    needs_folding,
+    BlockKind, Normalisation, Span, fold_runs, is_appendix_label, join_lines_in, needs_folding,
 };
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -62,21 +61,14 @@ pub(super) struct Folds {
 
 impl Folds {
     pub fn of(text: &str) -> Folds {
-        let b = text.as_bytes();
         let mut at = Vec::new();
-        let double = memchr::memmem::Finder::new(b"  ");
-        let mut from = 0;
-        while let Some(i) = b.get(from..).and_then(|r| double.find(r)) {
-            at.push((from + i, from + i + 2));
-            from += i + 1;
-        }
-        // Found by their last bytes, as `needs_folding` does.
-        for i in memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b) {
-            if let Some(start) = foldable_char_start(b, i) {
-                at.push((start, i + 1));
-            }
-        }
+        fold_runs(text.as_bytes(), 0..text.len(), &mut at);
         at.sort_unstable();
+        Folds::with_runs(text, at)
+    }
+
+    /// The folds of the text, whose runs ([`fold_runs`], by start) were found already.
+    pub fn with_runs(text: &str, at: Vec<(usize, usize)>) -> Folds {
         let words = if at.is_empty() {
             0
         } else {
@@ -84,7 +76,9 @@ impl Folds {
         };
         let mut near = vec![0u64; words];
         for &(start, _) in &at {
-            near[start / 4096] |= 1 << (start / 64 % 64);
+            if let Some(w) = near.get_mut(start / 4096) {
+                *w |= 1 << (start / 64 % 64);
+            }
         }
         Folds {
             base: text.as_ptr() as usize,

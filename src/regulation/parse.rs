@@ -147,7 +147,11 @@ fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
     release: bool,
 ) -> Regulation {
     let mut window = Window::new(text, blocks, release);
-    let mut b = Builder::new(text.name.clone(), Folds::of(text.buf()));
+    let folds = match text.fold_runs() {
+        Some(runs) => Folds::with_runs(text.buf(), runs.to_vec()),
+        None => Folds::of(text.buf()),
+    };
+    let mut b = Builder::new(text.name.clone(), folds);
     let mut pending_label: Option<(Label, Span)> = None;
     let mut first_block = true;
     loop {

@@ -35,6 +35,8 @@ enum Repr {
 
 struct Mapped {
     map: memmap2::Mmap,
+    /// What the check of the bytes found when the mapping was taken.
+    scanned: super::Scanned,
     /// How far from the start the pages have been given back ([`Source::release_before`]).
     released: AtomicUsize,
 }
@@ -57,13 +59,32 @@ impl Source {
     /// The mapped file as a source when it is valid UTF-8; the mapping back when it is not
     /// (the caller then decodes a copy).
     pub(crate) fn from_mapped(map: memmap2::Mmap) -> Result<Source, memmap2::Mmap> {
-        if simdutf8::basic::from_utf8(&map).is_err() {
+        let Some(scanned) = super::scan_in_tiles(&map) else {
             return Err(map);
-        }
+        };
         Ok(Source(Repr::Mapped(Arc::new(Mapped {
             map,
+            scanned,
             released: AtomicUsize::new(0),
         }))))
+    }
+
+    /// False when the source is known to hold no byte [`super::binary_offset`] counts
+    /// (it was checked when mapped), true when it may.
+    pub(crate) fn may_hold_controls(&self) -> bool {
+        match &self.0 {
+            Repr::Owned(_) => true,
+            Repr::Mapped(m) => m.scanned.controls,
+        }
+    }
+
+    /// The runs of whitespace that joining folds ([`super::fold_runs`]), by start, when
+    /// they were found as the mapping was taken.
+    pub(crate) fn fold_runs(&self) -> Option<&[(usize, usize)]> {
+        match &self.0 {
+            Repr::Owned(_) => None,
+            Repr::Mapped(m) => Some(&m.scanned.folds),
+        }
     }
 
     /// Tells the system that the bytes before `offset` will not be read again soon, so the
