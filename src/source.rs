@@ -1490,6 +1490,10 @@ pub(crate) fn trim_start_fast(s: &str) -> &str {
     }
 }
 
+/// The search for two spaces in a row, made once.
+static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
+
 /// What [`scan_in_tiles`] finds in a text's bytes besides their being UTF-8.
 pub(crate) struct Scanned {
     /// Whether any byte is one [`binary_offset`] counts ([`has_control_bytes`]).
@@ -1537,14 +1541,12 @@ pub(crate) fn scan_in_tiles(b: &[u8]) -> Option<Scanned> {
 /// starting in `range` of `b`, as (start, end), added to `out` in no particular order. A
 /// double space that starts on the range's last byte is found too.
 pub(crate) fn fold_runs(b: &[u8], range: Range<usize>, out: &mut Vec<(usize, usize)>) {
-    static DOUBLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
     let Some(piece) = b.get(range.start..(range.end + 1).min(b.len())) else {
         return;
     };
     // One by one, not `find_iter`: three spaces are two runs that overlap.
     let mut from = 0;
-    while let Some(i) = piece.get(from..).and_then(|r| DOUBLE.find(r)) {
+    while let Some(i) = piece.get(from..).and_then(|r| DOUBLE_SPACE.find(r)) {
         let at = range.start + from + i;
         if at >= range.end {
             break;
@@ -1563,9 +1565,7 @@ pub(crate) fn fold_runs(b: &[u8], range: Range<usize>, out: &mut Vec<(usize, usi
 /// Whether a text holds a double space, a tab, or a no-break space (U+00A0, U+202F).
 /// SIMD searches (memchr) keep this cheap on the common text that has none.
 pub(crate) fn needs_folding(b: &[u8]) -> bool {
-    static DOUBLE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
-        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));
-    if DOUBLE.find(b).is_some() {
+    if DOUBLE_SPACE.find(b).is_some() {
         return true;
     }
     memchr::memchr3_iter(b'\t', 0xA0, 0xAF, b).any(|i| foldable_char_start(b, i).is_some())
