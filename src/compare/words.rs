@@ -905,24 +905,34 @@ impl Fingerprint {
     }
 }
 
-/// Sorts word hashes: by their bytes (a radix sort, least significant byte first) when
-/// there are many, which costs about a third of a comparison sort for a paragraph's words.
+/// Sorts word hashes: a comparison sort for a paragraph's words, a radix sort (three
+/// digits of 11 bits, least significant first) for more.
+///
+/// Timed on the hashes of a real paragraph, cut to size: the standard library's unstable
+/// sort took 1.0 µs for 130 words against 2.1 for a radix sort by bytes (four passes), 3.8
+/// for 400 against 5.2, and 13.6 for 1,305 (the definitions of Lagen om elektronisk
+/// kommunikation) against 15.4; three passes of 11 bits took 13.6 there, and from 2,500
+/// words on are the fastest (44 µs for 5,000 against 63 by bytes and 64 compared).
 fn sort_hashes(v: &mut Vec<u32>) {
-    if v.len() < 128 {
+    if v.len() < RADIX_MIN_WORDS {
         v.sort_unstable();
         return;
     }
-    let mut counts = [[0u32; 256]; 4];
+    const BITS: u32 = 11;
+    const DIGITS: usize = 1 << BITS;
+    const MASK: u32 = (DIGITS - 1) as u32;
+    let digit = |h: u32, d: usize| ((h >> (BITS * d as u32)) & MASK) as usize;
+    let mut counts = vec![[0u32; DIGITS]; 3];
     for &h in v.iter() {
         for (d, c) in counts.iter_mut().enumerate() {
-            c[((h >> (8 * d)) & 0xFF) as usize] += 1;
+            c[digit(h, d)] += 1;
         }
     }
     let mut other = vec![0u32; v.len()];
     let (mut from, mut to): (&mut [u32], &mut [u32]) = (&mut v[..], &mut other[..]);
     let mut swapped = false;
     for (d, c) in counts.iter_mut().enumerate() {
-        // A byte all hashes share orders nothing.
+        // A digit all hashes share orders nothing.
         if c.iter().any(|&n| n as usize == from.len()) {
             continue;
         }
@@ -933,7 +943,7 @@ fn sort_hashes(v: &mut Vec<u32>) {
             at += here;
         }
         for &h in from.iter() {
-            let k = ((h >> (8 * d)) & 0xFF) as usize;
+            let k = digit(h, d);
             to[c[k] as usize] = h;
             c[k] += 1;
         }
@@ -944,6 +954,9 @@ fn sort_hashes(v: &mut Vec<u32>) {
         *v = other;
     }
 }
+
+/// From this many words on, [`sort_hashes`] sorts by digits.
+const RADIX_MIN_WORDS: usize = 1_024;
 
 /// Above this ratio of sizes, [`Fingerprint::common_at_least`] searches the longer side.
 const GALLOP_RATIO: usize = 8;
@@ -1582,12 +1595,21 @@ mod bound_tests {
             want.sort_unstable();
             assert_eq!(Fingerprint::of(text).0, want, "{len}");
         }
-        // Hashes that share their low bytes, or all but one.
-        let mut v: Vec<u32> = (0..500u32).rev().map(|k| (k << 24) | 0x00AB_CDEF).collect();
-        let mut want = v.clone();
-        want.sort_unstable();
-        sort_hashes(&mut v);
-        assert_eq!(v, want);
+        // Hashes that share their low digits, or all but one, on either side of the size
+        // from which they are sorted by digits; and many repeated.
+        for n in [500u32, 1_023, 1_024, 5_000] {
+            let shared: Vec<u32> = (0..n).rev().map(|k| (k << 22) | 0x0012_CDEF).collect();
+            let repeated: Vec<u32> = (0..n).map(|k| (k % 7).wrapping_mul(0x9E37_79B9)).collect();
+            let mixed: Vec<u32> = (0..n)
+                .map(|k| k.wrapping_mul(0x9E37_79B9) ^ (k >> 3))
+                .collect();
+            for mut v in [shared, repeated, mixed] {
+                let mut want = v.clone();
+                want.sort_unstable();
+                sort_hashes(&mut v);
+                assert_eq!(v, want, "{n}");
+            }
+        }
     }
 
     #[test]
