@@ -1320,7 +1320,80 @@ pub fn write_html(
 
 /// The rows of the page, written one block at a time, never made all at once (together
 /// they hold the text of both versions again); `out` is called after each block.
+///
+/// With a helper at hand (`remiss diff`), the later half of the rows is made there while
+/// this thread writes the first, and written after it: the rows are the last work of a
+/// diff, and the helper is idle by then. The later half is held until then, in pieces of
+/// the size the page is written in, so only for pages of at most [`SPLIT_MAX_ROWS`] rows.
 fn html_rows(
+    o: &mut String,
+    out: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
+    blocks: &[Block<'_>],
+    paras: &Paras<'_>,
+) -> std::io::Result<()> {
+    let Some(mid) = html_split(blocks) else {
+        return html_blocks(o, out, blocks, paras);
+    };
+    let (first, later) = blocks.split_at(mid);
+    let (pieces, written) = crate::threads::join(
+        || {
+            let mut pieces = Vec::new();
+            let mut s = String::with_capacity(2 * html::PIECE);
+            // Writing into a String cannot fail.
+            let _ = html_blocks(
+                &mut s,
+                &mut |s: &mut String| {
+                    if s.len() >= html::PIECE {
+                        let next = String::with_capacity(2 * html::PIECE);
+                        pieces.push(std::mem::replace(s, next));
+                    }
+                    Ok(())
+                },
+                later,
+                paras,
+            );
+            pieces.push(s);
+            pieces
+        },
+        || html_blocks(o, out, first, paras),
+    );
+    written?;
+    for p in &pieces {
+        o.push_str(p);
+        out(o)?;
+    }
+    Ok(())
+}
+
+/// Pages of more rows than this are written by one thread, as they are made.
+const SPLIT_MAX_ROWS: usize = 20_000;
+
+/// Pages of fewer rows than this are written by one thread: handing half of them to the
+/// helper costs about what it saves.
+const SPLIT_MIN_ROWS: usize = 200;
+
+/// Where [`html_rows`] splits the blocks between the helper and this thread: at half of
+/// the rows (a run of unchanged rows counts each of them). None where there is no helper,
+/// or the page is too short or too long to be worth it.
+fn html_split(blocks: &[Block<'_>]) -> Option<usize> {
+    let rows = |b: &Block<'_>| match b {
+        Block::Show(_) => 1,
+        Block::Same(v) => v.len(),
+    };
+    let total: usize = blocks.iter().map(rows).sum();
+    if !crate::threads::has_helper() || !(SPLIT_MIN_ROWS..=SPLIT_MAX_ROWS).contains(&total) {
+        return None;
+    }
+    let mut seen = 0;
+    let mid = blocks.iter().position(|b| {
+        seen += rows(b);
+        seen * 2 >= total
+    })?;
+    (mid + 1 < blocks.len()).then_some(mid + 1)
+}
+
+/// The blocks' rows, written in order into `o`; `out` is called after each block.
+fn html_blocks(
     o: &mut String,
     out: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
     blocks: &[Block<'_>],

@@ -569,7 +569,7 @@ pub fn write_page(
 /// How much of the page [`write_page`] holds before writing it out. The page of a pair of
 /// 0.6 MB statutes is 0.8 MB: a buffer grown to hold it touches about 2 MB of fresh memory
 /// (each doubling is a new block), some 500 page faults.
-const PIECE: usize = 1 << 16;
+pub(super) const PIECE: usize = 1 << 16;
 
 /// The rows of a parallelluppställning: writes each row into the page (its first
 /// argument), and calls its second argument after each row.
@@ -738,6 +738,17 @@ mod tests {
         if direct.len() > super::STYLE.len() + 3 * super::PIECE {
             assert!(pieces.writes > 2, "{} writes", pieces.writes);
         }
+        // With a helper at hand, as `remiss diff` has, the later half of the rows of a
+        // long page is made there: the same bytes.
+        let mut helped = crate::render::Pieces::default();
+        crate::threads::with_helper(|| {
+            super::super::write_html(&mut helped, &map, old, new, labels)
+        })
+        .unwrap();
+        assert!(
+            helped.bytes == direct.as_bytes(),
+            "the page written with a helper differs"
+        );
         if direct != template {
             let (n, x, y) = crate::render::first_differing_line(&direct, &template);
             let at = x
@@ -814,6 +825,35 @@ mod tests {
             // Reversed, every added paragraph is a removed one and the other way round.
             same_as_the_template(&new, &old, None);
         }
+    }
+
+    #[test]
+    fn a_long_page_is_shared_with_a_helper_and_a_short_one_is_not() {
+        let pair = |(a, b): (&str, &str)| {
+            let (old, new) = (read(a), read(b));
+            let map = align(&old, &new, &Options::default());
+            let rows = super::super::rows(&map);
+            let blocks = super::super::blocks(&rows);
+            let alone = super::super::html_split(&blocks);
+            let helped = crate::threads::with_helper(|| {
+                (
+                    crate::threads::has_helper(),
+                    super::super::html_split(&blocks),
+                )
+            });
+            (alone, helped, blocks.len())
+        };
+        // Lagen om elektronisk kommunikation: some 370 rows.
+        let (alone, (helper, split), n) =
+            pair(crate::render::compare::test_pairs::STATUTE_PAIRS[1]);
+        assert_eq!(alone, None);
+        if helper {
+            let mid = split.expect("a long page is split");
+            assert!(0 < mid && mid < n, "{mid} of {n}");
+        }
+        // The sample draft's two versions: a few dozen rows.
+        let (_, (_, split), _) = pair(crate::render::compare::test_pairs::STATUTE_PAIRS[5]);
+        assert_eq!(split, None);
     }
 
     #[test]
