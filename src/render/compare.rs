@@ -1368,8 +1368,10 @@ fn html_rows(
 /// Pages of more rows than this are written by one thread, as they are made.
 const SPLIT_MAX_ROWS: usize = 20_000;
 
-/// Pages of fewer rows than this are written by one thread: handing half of them to the
-/// helper costs about what it saves.
+/// Pages of fewer rows than this are written by one thread. Such a page takes about 0.1 ms
+/// to make (the 370 rows of Lagen om elektronisk kommunikation about 0.2), so half of it
+/// saves little more than handing work to the helper and its fresh pieces cost; the
+/// figure is that estimate, not a measured crossing point.
 const SPLIT_MIN_ROWS: usize = 200;
 
 /// Where [`html_rows`] splits the blocks between the helper and this thread: at half of
