@@ -1490,6 +1490,26 @@ pub(crate) fn trim_start_fast(s: &str) -> &str {
     }
 }
 
+/// The high bit of every byte of `x` that is an ASCII letter or digit, the eight bytes
+/// tested at once: range tests on each byte's low seven bits, whose sums never carry into
+/// the next byte. The citation reader and the comparison's word hashing step over words
+/// with it.
+#[inline(always)]
+pub(crate) fn ascii_alnum_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HIGH;
+    // The high bit of each byte of `v` in `lo..=hi` (every byte of `v` below 0x80).
+    let in_range = |v: u64, lo: u8, hi: u8| {
+        let at_least_lo = v + ONES * u64::from(0x80 - lo);
+        let above_hi = v + ONES * u64::from(0x7F - hi);
+        at_least_lo & !above_hi & HIGH
+    };
+    // `| 0x20` makes `A`–`Z` into `a`–`z` and no other byte into one.
+    let folded = low | (ONES * 0x20);
+    (in_range(folded, b'a', b'z') | in_range(low, b'0', b'9')) & !x
+}
+
 /// The search for two spaces in a row, made once.
 static DOUBLE_SPACE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
     std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"  "));

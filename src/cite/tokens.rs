@@ -99,21 +99,8 @@ fn word_end(s: &str, mut i: usize) -> usize {
 /// end, at an unpredictable length, was most of the tokenizer's time).
 #[inline(always)]
 fn ascii_alnum_run(eight: [u8; 8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let x = u64::from_le_bytes(eight);
-    // Each byte's low seven bits: sums on them never carry into the next byte.
-    let low = x & !HIGH;
-    // The high bit of each byte of `v` in `lo..=hi` (every byte of `v` below 0x80).
-    let in_range = |v: u64, lo: u8, hi: u8| {
-        let at_least_lo = v + ONES * u64::from(0x80 - lo);
-        let above_hi = v + ONES * u64::from(0x7F - hi);
-        at_least_lo & !above_hi & HIGH
-    };
-    // `| 0x20` makes `A`–`Z` into `a`–`z` and no other byte into one.
-    let folded = low | (ONES * 0x20);
-    let alnum = (in_range(folded, b'a', b'z') | in_range(low, b'0', b'9')) & !x;
-    ((!alnum & HIGH).trailing_zeros() / 8) as usize
+    let stop = !crate::source::ascii_alnum_bytes(u64::from_le_bytes(eight));
+    ((stop & 0x8080_8080_8080_8080).trailing_zeros() / 8) as usize
 }
 
 /// The length of the letter or digit at `i`, if it is one.

@@ -675,13 +675,7 @@ fn bytes_equal(x: u64, b: u8) -> u64 {
 #[inline]
 fn plain_word_bytes(x: u64) -> u64 {
     let high = x & HIGH_BITS;
-    let low = x & LOW7;
-    // From 0x30 and not from 0x3A; no byte carries over (each is at most 0x7F here).
-    let digit = (low + ONES * 0x50) & !(low + ONES * 0x46);
-    // Either case (0x20 set): from 0x61 and not from 0x7B.
-    let l = low | (ONES * 0x20);
-    let letter = (l + ONES * 0x1F) & !(l + ONES * 0x05);
-    ((digit | letter) & !high & HIGH_BITS) | (high & !bytes_equal(x, 0xC2) & !bytes_equal(x, 0xE2))
+    crate::source::ascii_alnum_bytes(x) | (high & !bytes_equal(x, 0xC2) & !bytes_equal(x, 0xE2))
 }
 
 /// Case folding of eight bytes (big-endian, as [`word_hash`] reads them): ASCII capitals,
