@@ -8,7 +8,7 @@ use super::build::{Builder, Folds};
 use super::lines::*;
 use super::tree::*;
 use crate::address::Label;
-use crate::source::{Block, BlockKind, Span, Text};
+use crate::source::{Block, BlockKind, Line, PlainBlocks, Span, Text};
 use std::borrow::{Borrow, Cow};
 use std::collections::VecDeque;
 
@@ -23,12 +23,40 @@ const LOOKAHEAD: usize = 4;
 /// so many blocks.
 const WINDOW_ROOM: usize = 64;
 
+/// Where the window takes its blocks from, one at a time: each block's lines are lent
+/// until the next is asked for, since the window copies what it needs out of them at once.
+trait BlockSource {
+    fn next_block(&mut self) -> Option<(&[Line], BlockKind)>;
+}
+
+/// A text read by [`crate::source::read_unsplit`], split into blocks as they are asked for.
+impl BlockSource for PlainBlocks<'_> {
+    fn next_block(&mut self) -> Option<(&[Line], BlockKind)> {
+        self.next_lines().map(|l| (l, BlockKind::Text))
+    }
+}
+
+/// Blocks made beforehand, borrowed or owned: an owned one is held until the next is asked
+/// for, then dropped (its lines freed).
+struct Made<I: Iterator> {
+    blocks: I,
+    held: Option<I::Item>,
+}
+
+impl<I: Iterator<Item: Borrow<Block>>> BlockSource for Made<I> {
+    fn next_block(&mut self) -> Option<(&[Line], BlockKind)> {
+        self.held = self.blocks.next();
+        self.held.as_ref().map(|b| {
+            let b: &Block = b.borrow();
+            (&b.lines[..], b.kind)
+        })
+    }
+}
+
 /// Blocks prepared lazily with a short lookahead, so a large text is not held twice in
 /// memory.
 struct Window<'t, I> {
     text: &'t Text,
-    /// The blocks, borrowed or owned: owned ones are dropped (their lines freed) as soon as
-    /// they are read.
     source: I,
     blocks: VecDeque<Blk<'t>>,
     /// The label of the last paragraph start read in the current chapter, so that a
@@ -44,7 +72,7 @@ struct Window<'t, I> {
     spare: Vec<Vec<(Cow<'t, str>, Span)>>,
 }
 
-impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
+impl<'t, I: BlockSource> Window<'t, I> {
     fn new(text: &'t Text, source: I, release: bool) -> Self {
         Window {
             text,
@@ -82,15 +110,14 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
             self.text.release_source_before(b.span.start);
         }
         while self.blocks.len() < LOOKAHEAD {
-            let Some(owned) = self.source.next() else {
+            let Some((source_lines, kind)) = self.source.next_block() else {
                 break;
             };
-            let b: &Block = owned.borrow();
             let text = self.text;
             // Room for every line at once: this runs for every block of the text.
             let mut lines = self.spare.pop().unwrap_or_default();
-            lines.reserve(b.lines.len());
-            for l in &b.lines {
+            lines.reserve(source_lines.len());
+            for l in source_lines {
                 let t = text.line_text(l);
                 // `/Rubriken träder i kraft I:2026-01-15/` dates a rubrik, and a rule of
                 // underscores sets off the signature: neither is text. Only a line that
@@ -106,7 +133,7 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
                 self.keep_spare(lines);
                 continue;
             }
-            let mut blk = Blk::new(lines, b.kind);
+            let mut blk = Blk::new(lines, kind);
             loop {
                 if blk.start == Start::Chapter {
                     self.last_label = None;
@@ -129,7 +156,7 @@ impl<'t, I: Iterator<Item: Borrow<Block>>> Window<'t, I> {
 pub fn parse(text: &Text) -> Regulation {
     match text.unsplit_blocks() {
         Some(blocks) => parse_blocks(text, blocks, false),
-        None => parse_blocks(text, text.blocks.iter(), false),
+        None => parse_blocks(text, made(text.blocks.iter()), false),
     }
 }
 
@@ -146,14 +173,14 @@ pub fn parse_consuming(text: &mut Text) -> Regulation {
         return reg;
     }
     let blocks = std::mem::take(&mut text.blocks);
-    parse_blocks(text, blocks.into_iter(), true)
+    parse_blocks(text, made(blocks.into_iter()), true)
 }
 
-fn parse_blocks<I: Iterator<Item: Borrow<Block>>>(
-    text: &Text,
-    blocks: I,
-    release: bool,
-) -> Regulation {
+fn made<I: Iterator<Item: Borrow<Block>>>(blocks: I) -> Made<I> {
+    Made { blocks, held: None }
+}
+
+fn parse_blocks<I: BlockSource>(text: &Text, blocks: I, release: bool) -> Regulation {
     let mut window = Window::new(text, blocks, release);
     let folds = match text.fold_runs() {
         Some(runs) => Folds::with_runs(text.buf(), runs.to_vec()),
