@@ -34,7 +34,7 @@ fn wording(p: &Paragraf) -> String {
 pub fn amendment(base: &Regulation) -> (String, usize) {
     let paras: Vec<&Paragraf> = base
         .paragraphs()
-        .filter(|p| p.repealed.is_none() && !p.stycken.is_empty() && p.label.letter.is_none())
+        .filter(|p| p.repealed().is_none() && !p.stycken.is_empty() && p.label.letter.is_none())
         .collect();
     let step = paras.len() / 200;
     let mut change = Vec::new();

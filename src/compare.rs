@@ -485,7 +485,7 @@ fn paragraph_key_len(p: &Paragraf) -> (u64, usize) {
 /// The pieces [`paragraph_text`] is made of, in order (the one definition of the compared
 /// text, shared by the text, its key and the page that shows it).
 pub(crate) fn paragraph_pieces(p: &Paragraf, mut f: impl FnMut(&str)) {
-    if let Some(r) = &p.repealed {
+    if let Some(r) = p.repealed() {
         f(r);
         return;
     }
@@ -533,7 +533,7 @@ pub(crate) fn paragraph_pieces(p: &Paragraf, mut f: impl FnMut(&str)) {
 /// The text of a paragraph's allmänna råd blocks, one stycke a line.
 pub fn allmanna_rad_text(p: &Paragraf) -> String {
     let mut s = String::new();
-    for ar in &p.allmanna_rad {
+    for ar in p.allmanna_rad() {
         for st in &ar.stycken {
             if !s.is_empty() {
                 s.push('\n');
@@ -582,7 +582,7 @@ fn units<'a>(ps: &[&'a Paragraf], prepared: Option<Prepared>) -> Vec<Unit<'a>> {
                 address: p.address,
                 key,
                 len,
-                repealed: p.repealed.is_some(),
+                repealed: p.repealed().is_some(),
                 fp: std::sync::OnceLock::new(),
             }
         })
@@ -591,9 +591,9 @@ fn units<'a>(ps: &[&'a Paragraf], prepared: Option<Prepared>) -> Vec<Unit<'a>> {
 
 fn meta(p: &Paragraf) -> Meta {
     Meta {
-        amended_by: p.amended_by.clone(),
-        in_force_from: p.in_force_from.clone(),
-        in_force_until: p.in_force_until.clone(),
+        amended_by: p.amended_by().to_vec(),
+        in_force_from: p.in_force_from().map(str::to_string),
+        in_force_until: p.in_force_until().map(str::to_string),
     }
 }
 
@@ -741,8 +741,7 @@ pub fn align_prepared(
     let mut relabelled_at: BTreeMap<Address, usize> = BTreeMap::new();
     for (j, p) in np.iter().enumerate() {
         if !nm[j]
-            && p.repealed
-                .as_deref()
+            && p.repealed()
                 .is_some_and(|r| r.starts_with("Har betecknats"))
         {
             relabelled_at.entry(p.address).or_insert(j);
@@ -754,7 +753,7 @@ pub fn align_prepared(
             && let Some(j) = relabelled_at.remove(&e.old[0])
         {
             nm[j] = true;
-            e.repealed = np[j].repealed.clone();
+            e.repealed = np[j].repealed().map(str::to_string);
         }
     }
     // Removed paragraphs; a repeal note left at the same address goes with them.
@@ -784,7 +783,7 @@ pub fn align_prepared(
             e.new = vec![np[j].address];
             e.new_ids = vec![np[j].id.clone()];
             e.new_pos = vec![j];
-            e.repealed = np[j].repealed.clone();
+            e.repealed = np[j].repealed().map(str::to_string);
         }
         entries.push(e);
     }
@@ -799,8 +798,8 @@ pub fn align_prepared(
             vec![Op::Insert { new: nu[j].text() }],
             0.0,
         );
-        e.repealed = np[j].repealed.clone();
-        if let Some(ar) = (!np[j].allmanna_rad.is_empty()).then(|| allmanna_rad_text(np[j])) {
+        e.repealed = np[j].repealed().map(str::to_string);
+        if let Some(ar) = (!np[j].allmanna_rad().is_empty()).then(|| allmanna_rad_text(np[j])) {
             e.allmanna_rad = Some(ArChange {
                 relation: Relation::Added,
                 changes: vec![Op::Insert { new: ar }],
@@ -909,7 +908,7 @@ fn single(
         similarity,
         changes,
         allmanna_rad: old.and_then(|(_, p)| {
-            (!p.allmanna_rad.is_empty()).then(|| ArChange {
+            (!p.allmanna_rad().is_empty()).then(|| ArChange {
                 relation: Relation::Removed,
                 changes: vec![Op::Delete {
                     old: allmanna_rad_text(p),
@@ -1129,9 +1128,9 @@ fn linked_entry(
     let metadata = (l.old.len() == 1 && l.new.len() == 1)
         .then(|| (op[l.old[0]], np[l.new[0]]))
         .filter(|(a, b)| {
-            a.amended_by != b.amended_by
-                || a.in_force_from != b.in_force_from
-                || a.in_force_until != b.in_force_until
+            a.amended_by() != b.amended_by()
+                || a.in_force_from() != b.in_force_from()
+                || a.in_force_until() != b.in_force_until()
         })
         .map(|(a, b)| {
             Box::new(MetaChange {
@@ -1235,7 +1234,7 @@ fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<Lab
         let mut m: FxHashMap<Address, Option<usize>> =
             FxHashMap::with_capacity_and_hasher(ps.len(), Default::default());
         for (i, p) in ps.iter().enumerate() {
-            if p.repealed.is_none() {
+            if p.repealed().is_none() {
                 m.entry(p.address)
                     .and_modify(|v| *v = None)
                     .or_insert(Some(i));
@@ -1862,7 +1861,7 @@ fn prefix(s: &str, n: usize) -> &str {
 /// The highest SFS number in a version's amendment notes (`2025:1511` → (2025, 1511)).
 fn latest_amendment(reg: &Regulation) -> Option<(u32, u32)> {
     reg.paragraphs()
-        .flat_map(|p| p.amended_by.iter())
+        .flat_map(|p| p.amended_by().iter())
         .filter_map(|n| {
             let (y, k) = n.split_once(':')?;
             Some((y.parse().ok()?, k.parse().ok()?))

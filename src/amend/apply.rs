@@ -121,7 +121,7 @@ fn units(source: &str, reg: &Regulation, first_id: usize) -> Vec<Unit> {
             push(r.span.start, Kind::Rubrik, k.label, None, None, r.span);
         }
         for p in &k.paragrafer {
-            let ar = p.allmanna_rad.first().map(|a| a.span.start);
+            let ar = p.allmanna_rad().first().map(|a| a.span.start);
             push(
                 p.span.start,
                 Kind::Paragraf,
@@ -329,7 +329,7 @@ pub fn apply(
     // left in its own style.
     let sfs_style = base
         .paragraphs()
-        .any(|p| !p.amended_by.is_empty() || p.repealed.is_some());
+        .any(|p| !p.amended_by().is_empty() || p.repealed().is_some());
     let note = amendment.note().filter(|_| sfs_style);
     let placeholder = note.as_ref().map(|n| {
         let (kind, rest) = n.split_once(' ').unwrap_or((n.as_str(), ""));

@@ -480,7 +480,8 @@ impl Body {
                         m(&mut n.span);
                     }
                 }
-                for a in &mut p.allmanna_rad {
+                let ar = p.extra.as_deref_mut().map(|e| &mut e.allmanna_rad[..]);
+                for a in ar.unwrap_or_default() {
                     m(&mut a.span);
                     for s in &mut a.stycken {
                         m(&mut s.span);

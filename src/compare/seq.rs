@@ -102,7 +102,7 @@ pub(crate) fn same_text(a: &Unit<'_>, b: &Unit<'_>) -> bool {
         return false;
     }
     let (x, y) = (a.p, b.p);
-    let parts_equal = x.repealed == y.repealed
+    let parts_equal = x.repealed() == y.repealed()
         && x.stycken.len() == y.stycken.len()
         && x.stycken.iter().zip(&y.stycken).all(|(s, t)| {
             s.text == t.text

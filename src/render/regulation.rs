@@ -117,8 +117,8 @@ pub fn text(reg: &Regulation) -> String {
             n.span.line
         );
     }
-    let ar: usize = reg.paragraphs().map(|p| p.allmanna_rad.len()).sum();
-    let repealed = reg.paragraphs().filter(|p| p.repealed.is_some()).count();
+    let ar: usize = reg.paragraphs().map(|p| p.allmanna_rad().len()).sum();
+    let repealed = reg.paragraphs().filter(|p| p.repealed().is_some()).count();
     let _ = writeln!(
         s,
         "\n{} kapitel, {} paragrafer ({} repealed), {} allmänna råd, {} övergångsbestämmelser, {} bilagor",

@@ -548,7 +548,7 @@ fn wording(d: &Regulation, id: &str) -> Vec<String> {
             crate::address::PunktLabel::Letter(c) => format!("{c}) {}", x.text),
         }));
     }
-    for ar in &p.allmanna_rad {
+    for ar in p.allmanna_rad() {
         out.push(ar.heading.clone());
         out.extend(ar.stycken.iter().map(|x| x.text.clone()));
     }
