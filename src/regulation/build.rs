@@ -34,6 +34,11 @@ pub(super) struct Builder {
     /// was closed (see [`Builder::close_chapter`]), for the next chapter to grow in.
     grown_paragrafer: Vec<Paragraf>,
     grown_rubriker: Vec<Rubrik>,
+    /// The highest paragraph label in a chapter, with the chapter's index and how many
+    /// paragraphs it had then. A paragraph numbered above it repeats no label, so the
+    /// chapter is not searched for one: the search went through the chapter at every
+    /// paragraph, quadratic in a text of one long chapter (a regulation without chapters).
+    highest_label: Option<(usize, usize, Label)>,
 }
 
 /// A chapter whose paragraphs take more than this is long: its vector is given room for
@@ -136,6 +141,7 @@ impl Builder {
             mode: Mode::Preamble,
             pending_rubriker: Vec::new(),
             current_rubrik: None,
+            highest_label: None,
             refused_chapter_line: false,
             in_contents: false,
             ar_at: None,
@@ -625,7 +631,20 @@ impl Builder {
 
         // Diagnostics for labels out of order or used twice.
         let kap = &self.reg.kapitel[kap_index];
-        if let Some(prev) = kap.paragrafer.iter().rev().find(|p| p.label == label) {
+        let highest = match self.highest_label {
+            Some((k, n, top)) if k == kap_index && n == kap.paragrafer.len() => Some(top),
+            _ => kap.paragrafer.iter().map(|p| p.label).max(),
+        };
+        let repeated = match highest {
+            Some(top) if label <= top => kap.paragrafer.iter().rev().find(|p| p.label == label),
+            _ => None,
+        };
+        self.highest_label = Some((
+            kap_index,
+            kap.paragrafer.len() + 1,
+            highest.map_or(label, |top| top.max(label)),
+        ));
+        if let Some(prev) = repeated {
             let versions = (prev.in_force_until().is_some() && from.is_some())
                 || (prev.in_force_from().is_some() && until.is_some());
             if !versions {

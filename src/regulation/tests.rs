@@ -231,6 +231,29 @@ fn a_label_used_twice_gives_a_diagnostic_naming_both_lines() {
     assert!(d.message.contains("lines 5 and 7"), "{}", d.message);
 }
 
+/// A label is looked for among the chapter's paragraphs only when it is not above all of
+/// them; one below the highest, or equal to it, is still found however far back it is.
+#[test]
+fn a_repeated_label_is_found_behind_a_lower_one_and_only_in_its_chapter() {
+    let r = reg(
+        "1 kap. Allmänt\n\n1 § Ett.\n\n3 § Tre.\n\n2 § Två.\n\n3 § Igen.\n\n1 § Åter.\n\n\
+         4 § Fyra.\n\n2 kap. Sist\n\n3 § Tre.\n\n4 § Fyra.\n",
+    );
+    let kinds: Vec<_> = r.diagnostics.iter().map(|d| (d.kind, d.line)).collect();
+    assert_eq!(
+        kinds,
+        [
+            (DiagnosticKind::OutOfOrder, 7),
+            (DiagnosticKind::DuplicateLabel, 9),
+            (DiagnosticKind::DuplicateLabel, 11),
+        ]
+    );
+    // Without chapters: one chapter, the same rule.
+    let r = reg("1 § Ett.\n\n2 § Två.\n\n3 § Tre.\n\n2 § Igen.\n");
+    let kinds: Vec<_> = r.diagnostics.iter().map(|d| (d.kind, d.line)).collect();
+    assert_eq!(kinds, [(DiagnosticKind::DuplicateLabel, 7)]);
+}
+
 #[test]
 fn in_force_markers_pair_versions_without_a_duplicate_diagnostic() {
     let r = reg(
