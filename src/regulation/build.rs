@@ -39,6 +39,9 @@ pub(super) struct Builder {
     /// chapter is not searched for one: the search went through the chapter at every
     /// paragraph, quadratic in a text of one long chapter (a regulation without chapters).
     highest_label: Option<(usize, usize, Label)>,
+    /// The highest chapter label so far, for the same reason: a chapter numbered above it
+    /// repeats no label (a 50 MB statute has thousands of chapters).
+    highest_chapter: Option<Label>,
 }
 
 /// A chapter whose paragraphs take more than this is long: its vector is given room for
@@ -142,6 +145,7 @@ impl Builder {
             pending_rubriker: Vec::new(),
             current_rubrik: None,
             highest_label: None,
+            highest_chapter: None,
             refused_chapter_line: false,
             in_contents: false,
             ar_at: None,
@@ -535,10 +539,23 @@ impl Builder {
             .starts_with("Har upphävts")
             .then(|| heading.to_string());
         self.close_chapter();
-        self.reg
+        // The chapter without a label that text before the first chapter heading opens
+        // (`ensure_chapter`, only ever as the first) is dropped when nothing went into it.
+        // Only the last chapter can be that one: an earlier one was looked at when the
+        // chapter after it began, and nothing is added to a chapter once another follows.
+        if self
+            .reg
             .kapitel
-            .retain(|k| k.label.is_some() || !k.paragrafer.is_empty() || !k.rubriker.is_empty());
-        if let Some(prev) = self.reg.kapitel.iter().find(|k| k.label == Some(label)) {
+            .last()
+            .is_some_and(|k| k.label.is_none() && k.paragrafer.is_empty() && k.rubriker.is_empty())
+        {
+            self.reg.kapitel.pop();
+        }
+        let repeated = match self.highest_chapter {
+            Some(top) if label <= top => self.reg.kapitel.iter().find(|k| k.label == Some(label)),
+            _ => None,
+        };
+        if let Some(prev) = repeated {
             self.reg.diagnostics.push(Diagnostic {
                 kind: DiagnosticKind::DuplicateLabel,
                 line: span.line,
@@ -550,6 +567,7 @@ impl Builder {
                 ),
             });
         }
+        self.highest_chapter = Some(self.highest_chapter.map_or(label, |top| top.max(label)));
         self.reg.kapitel.push(Kapitel {
             label: Some(label),
             id: address.id(),

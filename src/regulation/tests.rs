@@ -254,6 +254,37 @@ fn a_repeated_label_is_found_behind_a_lower_one_and_only_in_its_chapter() {
     assert_eq!(kinds, [(DiagnosticKind::DuplicateLabel, 7)]);
 }
 
+/// Chapters likewise: a label at or below the highest so far is looked for, and the line
+/// of its first use is named. The chapter a paragraph before any chapter heading opens is
+/// kept.
+#[test]
+fn a_repeated_chapter_label_names_its_first_line_and_a_lead_chapter_stays() {
+    // Markdown headings are taken as chapters in any order (plain text refuses a chapter
+    // line that does not number upwards).
+    let r = parse(&Text::from_markdown(
+        "t.md",
+        "# Förordning om prov\n\n## 1 kap. Ett\n\n1 § Ett.\n\n## 3 kap. Tre\n\n1 § Ett.\n\n\
+         ## 2 kap. Två\n\n1 § Ett.\n\n## 3 kap. Igen\n\n1 § Ett.\n\n## 4 kap. Fyra\n\n\
+         1 § Ett.\n"
+            .to_string(),
+    ));
+    assert_eq!(chapter_ids(&r), ["K1", "K3", "K2", "K3", "K4"]);
+    let dups: Vec<&str> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == DiagnosticKind::DuplicateLabel)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        dups,
+        ["3 kap.: chapter label used twice, on lines 7 and 15"]
+    );
+    let r = reg("1 § Först.\n\n1 kap. Ett\n\n1 § Ett.\n");
+    assert_eq!(r.kapitel.len(), 2);
+    assert_eq!(r.kapitel[0].label, None);
+    assert_eq!(r.kapitel[0].paragrafer.len(), 1);
+}
+
 #[test]
 fn in_force_markers_pair_versions_without_a_duplicate_diagnostic() {
     let r = reg(
