@@ -156,6 +156,9 @@ pub(super) struct DivisionLine<'a> {
     pub ordinal: Option<&'static str>,
 }
 
+/// The longest ordinal of [`ORDINALS`] in bytes, in either case.
+const ORDINAL_MAX_BYTES: usize = 9;
+
 /// Ordinals that number avdelningar (`Första avdelningen`), with their numbers.
 const ORDINALS: [(&str, &str); 20] = [
     ("första", "1"),
@@ -183,7 +186,15 @@ const ORDINALS: [(&str, &str); 20] = [
 /// `Första avdelningen. Allmänna bestämmelser`, `FÖRSTA AVDELNINGEN` (heading on its own
 /// line): the ordinal, its number and what follows the word `avdelningen`.
 fn ordinal_division(t: &str) -> Option<(&'static str, &'static str, &str)> {
-    let (word, rest) = t.split_once(' ')?;
+    // No ordinal is longer than nine bytes (`trettonde`, `ÅTTONDE`), so the first space is
+    // looked for among the first ten only: this runs for every short block, and most start
+    // with a longer word or none.
+    let space = t
+        .as_bytes()
+        .iter()
+        .take(ORDINAL_MAX_BYTES + 1)
+        .position(|&b| b == b' ')?;
+    let (word, rest) = (&t[..space], &t[space + 1..]);
     let rest = rest.fast_trim_start();
     let tail = rest
         .get(..11)
@@ -246,17 +257,35 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
         ("AVD.", 1),
         ("Avd.", 1),
     ];
-    let (level, rest) = match prefixes.iter().find_map(|(p, l)| {
-        t.strip_prefix(p)
-            .filter(|r| r.starts_with([' ', '\u{a0}']))
-            .map(|r| (*l, r.fast_trim_start()))
-    }) {
+    let prefixed = t.starts_with(['U', 'A']).then(|| {
+        prefixes.iter().find_map(|(p, l)| {
+            t.strip_prefix(p)
+                .filter(|r| r.starts_with([' ', '\u{a0}']))
+                .map(|r| (*l, r.fast_trim_start()))
+        })
+    });
+    let (level, rest) = match prefixed.flatten() {
         Some((l, r)) => (Some(l), r),
         None => (None, t),
     };
-    let end = rest
-        .find(|c: char| c.is_whitespace() || c == '.' || c == ':')
-        .unwrap_or(rest.len());
+    let end = match level {
+        Some(_) => rest
+            .find(|c: char| c.is_whitespace() || c == '.' || c == ':')
+            .unwrap_or(rest.len()),
+        // Without a prefix only a Roman numeral can be the label: the run of its letters,
+        // which must end the word. Most lines that get here start with a word such as
+        // `Arbetsgivaren` or `Vid`, refused at its second letter.
+        None => {
+            let n = rest
+                .bytes()
+                .take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
+                .count();
+            match rest[n..].chars().next() {
+                Some(c) if !(c.is_whitespace() || c == '.' || c == ':') => return None,
+                _ => n,
+            }
+        }
+    };
     let label = &rest[..end];
     let valid_label = is_roman(label)
         || (level.is_some()
