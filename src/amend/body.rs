@@ -480,8 +480,7 @@ impl Body {
                         m(&mut n.span);
                     }
                 }
-                let ar = p.extra.as_deref_mut().map(|e| &mut e.allmanna_rad[..]);
-                for a in ar.unwrap_or_default() {
+                for a in p.allmanna_rad_mut() {
                     m(&mut a.span);
                     for s in &mut a.stycken {
                         m(&mut s.span);

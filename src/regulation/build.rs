@@ -931,10 +931,7 @@ impl Builder {
                         .last_mut()
                         .and_then(|k| k.paragrafer.last_mut()),
                 };
-                if let Some(ar) = para
-                    .and_then(|p| p.extra.as_deref_mut())
-                    .and_then(|e| e.allmanna_rad.last_mut())
-                {
+                if let Some(ar) = para.and_then(|p| p.allmanna_rad_mut().last_mut()) {
                     ar.span = ar.span.join(blk.span);
                     ar.stycken.push(TextPart {
                         text,

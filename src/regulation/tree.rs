@@ -242,6 +242,12 @@ impl Paragraf {
             .as_deref()
             .and_then(|e| e.in_force_until.as_deref())
     }
+    /// The allmänna råd, to change them (none to change when the paragraph has none).
+    pub fn allmanna_rad_mut(&mut self) -> &mut [AllmannaRad] {
+        self.extra
+            .as_deref_mut()
+            .map_or(&mut [], |e| &mut e.allmanna_rad)
+    }
     /// The paragraph's extra parts, made empty when it had none.
     pub fn extra_mut(&mut self) -> &mut ParagrafExtra {
         self.extra.get_or_insert_with(Box::default)
@@ -257,6 +263,18 @@ const _: () = assert!(std::mem::size_of::<Paragraf>() == 168);
 impl Serialize for Paragraf {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        // A field written as `Some` when there, left out when not (serde's own
+        // `skip_serializing_if = "Option::is_none"`).
+        fn optional<S: SerializeStruct>(
+            st: &mut S,
+            key: &'static str,
+            v: Option<&str>,
+        ) -> Result<(), S::Error> {
+            match v {
+                Some(v) => st.serialize_field(key, &Some(v)),
+                None => st.skip_field(key),
+            }
+        }
         let repealed = self.repealed();
         let amended_by = self.amended_by();
         let from = self.in_force_from();
@@ -273,29 +291,17 @@ impl Serialize for Paragraf {
         st.serialize_field("id", &self.id)?;
         st.serialize_field("display", &self.display)?;
         st.serialize_field("span", &self.span)?;
-        match &self.rubrik {
-            Some(r) => st.serialize_field("rubrik", &Some(&**r))?,
-            None => st.skip_field("rubrik")?,
-        }
+        optional(&mut st, "rubrik", self.rubrik.as_deref())?;
         st.serialize_field("stycken", &self.stycken)?;
         st.serialize_field("allmanna_rad", self.allmanna_rad())?;
-        match repealed {
-            Some(r) => st.serialize_field("repealed", &Some(r))?,
-            None => st.skip_field("repealed")?,
-        }
+        optional(&mut st, "repealed", repealed)?;
         if amended_by.is_empty() {
             st.skip_field("amended_by")?;
         } else {
             st.serialize_field("amended_by", amended_by)?;
         }
-        match from {
-            Some(d) => st.serialize_field("in_force_from", &Some(d))?,
-            None => st.skip_field("in_force_from")?,
-        }
-        match until {
-            Some(d) => st.serialize_field("in_force_until", &Some(d))?,
-            None => st.skip_field("in_force_until")?,
-        }
+        optional(&mut st, "in_force_from", from)?;
+        optional(&mut st, "in_force_until", until)?;
         st.end()
     }
 }
