@@ -268,10 +268,9 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
         Some((l, r)) => (Some(l), r),
         None => (None, t),
     };
+    let ends_label = |c: char| c.is_whitespace() || c == '.' || c == ':';
     let end = match level {
-        Some(_) => rest
-            .find(|c: char| c.is_whitespace() || c == '.' || c == ':')
-            .unwrap_or(rest.len()),
+        Some(_) => rest.find(ends_label).unwrap_or(rest.len()),
         // Without a prefix only a Roman numeral can be the label: the run of its letters,
         // which must end the word. Most lines that get here start with a word such as
         // `Arbetsgivaren` or `Vid`, refused at its second letter.
@@ -281,7 +280,7 @@ pub(super) fn division_line(line: &str) -> Option<DivisionLine<'_>> {
                 .take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L' | b'C'))
                 .count();
             match rest[n..].chars().next() {
-                Some(c) if !(c.is_whitespace() || c == '.' || c == ':') => return None,
+                Some(c) if !ends_label(c) => return None,
                 _ => n,
             }
         }
