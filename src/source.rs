@@ -797,19 +797,28 @@ fn has_control_bytes_avx2(b: &[u8]) -> bool {
 fn control_bytes_in(b: &[u8]) -> bool {
     let control =
         |c: u8| (c < 0x20) & (c != b'\n') & (c != b'\r') & (c != b'\t') & (c != 0x0C) | (c == 0x7F);
-    let mut chunks = b.chunks_exact(64);
-    for chunk in &mut chunks {
-        // `fold`, not `any`: no early exit per byte, so the chunk is tested as one vector.
-        if chunk.iter().fold(false, |found, &c| found | control(c)) {
+    // U+0080–U+009F: 0xC2 then 0x80–0x9F, tested with the byte after it in the same pass.
+    // 0xC2 also leads every `§` (0xC2 0xA7): searched for on its own, a statute stopped the
+    // search at each one.
+    let c1 = |c: u8, next: u8| (c == 0xC2) & (next & 0xE0 == 0x80);
+    // Each run of 64 bytes is read with the 64 that start one byte later, so the byte after
+    // the run's last is there too: only the last 64 bytes of the text are left to the tail.
+    let mut at = 0;
+    while let (Some(run), Some(next)) = (b.get(at..at + 64), b.get(at + 1..at + 65)) {
+        // `fold`, not `any`: no early exit per byte, so the run is tested as one vector.
+        let found = run
+            .iter()
+            .zip(next)
+            .fold(false, |found, (&c, &n)| found | control(c) | c1(c, n));
+        if found {
             return true;
         }
+        at += 64;
     }
-    if chunks.remainder().iter().any(|&c| control(c)) {
-        return true;
-    }
-    // U+0080–U+009F: 0xC2 then 0x80–0x9F. 0xC2 also leads `§` (0xC2 0xA7), so it is
-    // looked for with memchr, not tested at every byte.
-    memchr::memchr_iter(0xC2, b).any(|i| b.get(i + 1).is_some_and(|&n| n & 0xE0 == 0x80))
+    let tail = &b[at..];
+    tail.iter()
+        .enumerate()
+        .any(|(i, &c)| control(c) || c1(c, tail.get(i + 1).copied().unwrap_or(0)))
 }
 
 fn is_markdown(path: &Path, source: &str) -> bool {
@@ -1806,7 +1815,20 @@ mod tests {
             .chain(0x80..0xA0)
             .filter_map(char::from_u32);
         for c in controls {
-            for at in [0, 1, 63, 64, 127, clean.len() - 1] {
+            let n = clean.len();
+            for at in [
+                0,
+                1,
+                63,
+                64,
+                127,
+                n - 66,
+                n - 65,
+                n - 64,
+                n - 63,
+                n - 2,
+                n - 1,
+            ] {
                 let at = (0..=at).rev().find(|&i| clean.is_char_boundary(i)).unwrap();
                 let mut s = clean.clone();
                 s.insert(at, c);
