@@ -662,20 +662,12 @@ impl Builder {
             kap.paragrafer.len() + 1,
             highest.map_or(label, |top| top.max(label)),
         ));
+        let display = paragraph_display(kap_label, label);
         if let Some(prev) = repeated {
             let versions = (prev.in_force_until().is_some() && from.is_some())
                 || (prev.in_force_from().is_some() && until.is_some());
             if !versions {
-                let message = format!(
-                    "{}: the label occurs twice in the chapter, on lines {} and {}; both are kept",
-                    address.display(),
-                    prev.span.line,
-                    blk.span.line
-                );
-                // Kept at its length: `format!` reserves twice its literal text (and the
-                // allocator does not shrink a block by less than half), and a text that
-                // repeats its paragraphs has one of these per paragraph, kept to the end.
-                let message = String::from(message.as_str());
+                let message = repeated_label_message(&display, prev.span.line, blk.span.line);
                 self.reg.diagnostics.push(Diagnostic {
                     kind: DiagnosticKind::DuplicateLabel,
                     line: blk.span.line,
@@ -689,10 +681,8 @@ impl Builder {
                 kind: DiagnosticKind::OutOfOrder,
                 line: blk.span.line,
                 message: format!(
-                    "{}: comes after {} (line {}); numbering goes backwards",
-                    address.display(),
-                    last.display,
-                    last.span.line
+                    "{display}: comes after {} (line {}); numbering goes backwards",
+                    last.display, last.span.line
                 ),
             });
         }
@@ -701,7 +691,7 @@ impl Builder {
             label,
             address,
             id: paragraph_id(kap_label, label),
-            display: paragraph_display(kap_label, label),
+            display,
             span: blk.span,
             rubrik: self.current_rubrik.clone(),
             stycken: Vec::new(),
@@ -1196,6 +1186,26 @@ fn paragraph_display(kap: Option<Label>, p: Label) -> String {
     }
     push_label_display(&mut out, p);
     out.push_str(" §");
+    out
+}
+
+/// `2 kap. 7 §: the label occurs twice in the chapter, on lines 40 and 52; both are kept`,
+/// written at its length without the formatting machinery: a text that repeats its
+/// paragraphs (two statutes run together, say) has one of these per paragraph, kept to the
+/// end, and `format!` took about 900 instructions and twice the bytes for each.
+fn repeated_label_message(display: &str, first: u32, again: u32) -> String {
+    const TWICE: &str = ": the label occurs twice in the chapter, on lines ";
+    const AND: &str = " and ";
+    const KEPT: &str = "; both are kept";
+    let len =
+        display.len() + TWICE.len() + u32_len(first) + AND.len() + u32_len(again) + KEPT.len();
+    let mut out = String::with_capacity(len);
+    out.push_str(display);
+    out.push_str(TWICE);
+    crate::address::push_decimal(&mut out, first);
+    out.push_str(AND);
+    crate::address::push_decimal(&mut out, again);
+    out.push_str(KEPT);
     out
 }
 

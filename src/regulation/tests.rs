@@ -248,10 +248,35 @@ fn a_repeated_label_is_found_behind_a_lower_one_and_only_in_its_chapter() {
             (DiagnosticKind::DuplicateLabel, 11),
         ]
     );
-    // Without chapters: one chapter, the same rule.
-    let r = reg("1 § Ett.\n\n2 § Två.\n\n3 § Tre.\n\n2 § Igen.\n");
+    let messages: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "1 kap. 2 §: comes after 1 kap. 3 § (line 5); numbering goes backwards",
+            "1 kap. 3 §: the label occurs twice in the chapter, on lines 5 and 9; both are kept",
+            "1 kap. 1 §: the label occurs twice in the chapter, on lines 3 and 11; both are kept",
+        ]
+    );
+    // Without chapters: one chapter, the same rule. A lettered label, and line numbers of
+    // several digits, written at the message's length.
+    let mut text = "1 § Ett.\n\n2 § Två.\n\n3 § Tre.\n\n2 § Igen.\n\n".to_string();
+    text.push_str(&"\n".repeat(120));
+    text.push_str("3 a § Ett a.\n\n3 a § Igen.\n");
+    let r = reg(&text);
     let kinds: Vec<_> = r.diagnostics.iter().map(|d| (d.kind, d.line)).collect();
-    assert_eq!(kinds, [(DiagnosticKind::DuplicateLabel, 7)]);
+    assert_eq!(
+        kinds,
+        [
+            (DiagnosticKind::DuplicateLabel, 7),
+            (DiagnosticKind::DuplicateLabel, 131)
+        ]
+    );
+    let last = &r.diagnostics[1].message;
+    assert_eq!(
+        last,
+        "3 a §: the label occurs twice in the chapter, on lines 129 and 131; both are kept"
+    );
+    assert_eq!(last.capacity(), last.len());
 }
 
 /// Chapters likewise: a label at or below the highest so far is looked for, and the line
