@@ -161,8 +161,7 @@ static START_BITS: [u64; START_WORDS] = {
     let mut k = 0;
     while k < KEYWORDS.len() {
         let w = KEYWORDS[k].as_bytes();
-        let bit = start_bit(w[0], w[w.len() - 1], w.len());
-        t[bit / 64] |= 1 << (bit % 64);
+        set_start_bit(&mut t, w[0], w[w.len() - 1], w.len());
         k += 1;
     }
     // `ordinal_value` takes the ordinal with its first letter in either case: `Å` leads
@@ -171,10 +170,8 @@ static START_BITS: [u64; START_WORDS] = {
     while k < ORDINALS.len() {
         let w = ORDINALS[k].as_bytes();
         let (last, len) = (w[w.len() - 1], w.len());
-        let bit = start_bit(w[0], last, len);
-        t[bit / 64] |= 1 << (bit % 64);
-        let bit = start_bit(w[0].to_ascii_uppercase(), last, len);
-        t[bit / 64] |= 1 << (bit % 64);
+        set_start_bit(&mut t, w[0], last, len);
+        set_start_bit(&mut t, w[0].to_ascii_uppercase(), last, len);
         k += 1;
     }
     t
@@ -191,6 +188,20 @@ const fn start_bit(first: u8, last: u8, len: usize) -> usize {
         .wrapping_add((last as u32).wrapping_mul(0x85EB_CA77))
         .wrapping_add((len as u32).wrapping_mul(0xC2B2_AE3D));
     (h >> 20) as usize % (START_WORDS * 64)
+}
+
+/// Sets the bit of [`START_BITS`] for a word with these first and last bytes and this length.
+const fn set_start_bit(t: &mut [u64; START_WORDS], first: u8, last: u8, len: usize) {
+    let bit = start_bit(first, last, len);
+    t[bit / 64] |= 1 << (bit % 64);
+}
+
+/// Whether a word with these first and last bytes and this length may be a keyword or an
+/// ordinal ([`START_BITS`]).
+#[inline(always)]
+fn has_start_bit(first: u8, last: u8, len: usize) -> bool {
+    let bit = start_bit(first, last, len);
+    START_BITS[bit / 64] >> (bit % 64) & 1 != 0
 }
 
 /// Whether the word's first character is uppercase, as `char::is_uppercase` says.
@@ -237,11 +248,7 @@ pub(super) fn word_class(w: &str) -> u8 {
             class |= LAW;
             true
         }
-        _ => {
-            let bit = start_bit(first, last, b.len());
-            START_BITS[bit / 64] >> (bit % 64) & 1 != 0
-                && (is_keyword(w) || ordinal_value(w).is_some())
-        }
+        _ => has_start_bit(first, last, b.len()) && (is_keyword(w) || ordinal_value(w).is_some()),
     };
     if start {
         class |= START;
@@ -445,40 +452,48 @@ pub(super) fn abbreviation_before(s: &str, toks: &[Tok]) -> bool {
 mod tests {
     use super::*;
 
-    /// Whether the word passes [`START_BITS`].
-    fn has_start_bit(w: &str) -> bool {
+    /// Whether the word (not empty) passes [`START_BITS`].
+    fn passes(w: &str) -> bool {
         let b = w.as_bytes();
-        let bit = start_bit(b[0], b[b.len() - 1], b.len());
-        START_BITS[bit / 64] >> (bit % 64) & 1 != 0
+        has_start_bit(b[0], b[b.len() - 1], b.len())
     }
+
+    /// The word with its first letter a capital (`Åttonde`).
+    fn capitalised(w: &str) -> String {
+        let mut chars = w.chars();
+        let first: String = chars
+            .next()
+            .into_iter()
+            .flat_map(char::to_uppercase)
+            .collect();
+        first + chars.as_str()
+    }
+
+    /// The words of a text: its runs of letters and digits.
+    fn words_of(text: &str) -> impl Iterator<Item = &str> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+    }
+
+    const LEK: &str = include_str!(
+        "../../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
+    );
 
     /// Every keyword and every ordinal `ordinal_value` reads, with a capital too, passes the
     /// bits; and the words the bits let through are few.
     #[test]
     fn the_start_bits_hold_every_keyword_and_ordinal() {
         for w in KEYWORDS {
-            assert!(is_keyword(w) && has_start_bit(w), "{w}");
+            assert!(is_keyword(w) && passes(w), "{w}");
         }
         for (n, o) in ORDINALS.iter().enumerate() {
-            let mut chars = o.chars();
-            let capital: String = chars
-                .next()
-                .into_iter()
-                .flat_map(char::to_uppercase)
-                .collect();
-            for w in [o.to_string(), capital + chars.as_str()] {
+            for w in [o.to_string(), capitalised(o)] {
                 assert_eq!(ordinal_value(&w), Some(n as u32 + 1), "{w}");
-                assert!(has_start_bit(&w), "{w}");
+                assert!(passes(&w), "{w}");
             }
         }
-        let text = include_str!(
-            "../../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
-        );
-        let words: Vec<&str> = text
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let through = words.iter().filter(|w| has_start_bit(w)).count();
+        let words: Vec<&str> = words_of(LEK).collect();
+        let through = words.iter().filter(|w| passes(w)).count();
         assert!(through * 10 < words.len(), "{through} of {}", words.len());
     }
 
@@ -509,25 +524,10 @@ mod tests {
         for o in ORDINALS {
             extra.push(o.to_string());
             extra.push(o.to_uppercase());
-            let mut chars = o.chars();
-            let capital: String = chars
-                .next()
-                .into_iter()
-                .flat_map(char::to_uppercase)
-                .collect();
-            extra.push(capital + chars.as_str());
+            extra.push(capitalised(o));
         }
-        let texts = [
-            include_str!(
-                "../../corpus/sfs/lag-2022-482-elektronisk-kommunikation/sfs-2022-482_in-force-2026-01-15.txt"
-            ),
-            include_str!("../../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt"),
-        ];
-        let mut words: Vec<&str> = texts
-            .iter()
-            .flat_map(|t| t.split(|c: char| !c.is_alphanumeric()))
-            .filter(|w| !w.is_empty())
-            .collect();
+        let answer = include_str!("../../tests/fixtures/stockholm-ks-2025-1384-remissvar.txt");
+        let mut words: Vec<&str> = words_of(LEK).chain(words_of(answer)).collect();
         words.extend(extra.iter().map(String::as_str));
         for w in words {
             assert_eq!(word_class(w), plain(w), "{w}");
