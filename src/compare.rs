@@ -557,22 +557,39 @@ fn all_paragraphs(r: &Regulation) -> Vec<&Paragraf> {
 /// the thread that parsed the version, while the other version is still being parsed.
 pub struct Prepared {
     keys: Vec<(u64, usize)>,
+    /// The version's latest amendment note ([`latest_amendment`]).
+    latest: Option<SfsNumber>,
 }
 
 impl Prepared {
     pub fn of(reg: &Regulation) -> Prepared {
         let mut keys = Vec::with_capacity(reg.paragraph_count());
         keys.extend(reg.paragraphs().map(paragraph_key_len));
-        Prepared { keys }
+        Prepared {
+            keys,
+            latest: latest_amendment(reg),
+        }
     }
 }
 
-fn units<'a>(ps: &[&'a Paragraf], prepared: Option<Prepared>) -> Vec<Unit<'a>> {
+/// One version's side of the alignment: its paragraphs in order, their units, and its
+/// latest amendment note, taken from `prepared` where that was made for this version.
+fn side<'a>(
+    reg: &'a Regulation,
+    prepared: Option<Prepared>,
+) -> (Vec<&'a Paragraf>, Vec<Unit<'a>>, Option<SfsNumber>) {
+    let ps = all_paragraphs(reg);
     // Made for another text (not by this crate's callers), it would be worse than none.
-    let keys = prepared
-        .map(|p| p.keys)
-        .filter(|k| k.len() == ps.len())
-        .unwrap_or_default();
+    let prepared = prepared.filter(|p| p.keys.len() == ps.len());
+    let latest = match &prepared {
+        Some(p) => p.latest,
+        None => latest_amendment(reg),
+    };
+    let units = units(&ps, prepared.map(|p| p.keys).unwrap_or_default());
+    (ps, units, latest)
+}
+
+fn units<'a>(ps: &[&'a Paragraf], keys: Vec<(u64, usize)>) -> Vec<Unit<'a>> {
     ps.iter()
         .enumerate()
         .map(|(i, &p)| {
@@ -609,6 +626,15 @@ struct Differ {
 }
 
 impl Differ {
+    /// Takes over what `own`, a differ with a budget of its own, did: the `spent` work
+    /// units (which the caller has checked are left) and its counts.
+    fn charge(&mut self, spent: u64, own: &Differ) {
+        self.budget.left -= spent;
+        self.budget.capped += own.budget.capped;
+        self.fallbacks += own.fallbacks;
+        self.whitespace_only += own.whitespace_only;
+    }
+
     fn diff(&mut self, old: &str, new: &str) -> WordDiff {
         if same_but_spacing(old, new) {
             if old != new {
@@ -656,18 +682,8 @@ pub fn align_prepared(
         whitespace_only: 0,
     };
     // Each version's table on its own side (with a helper at hand, see `Options::threads`).
-    let ((op, ou), (np, nu)) = crate::threads::join(
-        || {
-            let op = all_paragraphs(old);
-            let ou = units(&op, po);
-            (op, ou)
-        },
-        || {
-            let np = all_paragraphs(new);
-            let nu = units(&np, pn);
-            (np, nu)
-        },
-    );
+    let ((op, ou, old_latest), (np, nu, new_latest)) =
+        crate::threads::join(|| side(old, po), || side(new, pn));
     let links = seq::align(&ou, &nu, opts.threads);
 
     // Chapter of each paragraph, and where each old chapter went (by its paragraphs).
@@ -810,15 +826,34 @@ pub fn align_prepared(
     order_entries(&mut entries);
     // The budget is spent in the serial order (headings, rubriker, other parts); the label
     // reuse spends none, and is found beside the headings and the rubriker.
-    let (label_reuse, (chapters, rubriker)) = crate::threads::join(
-        || label_reuse(&entries, &op, &np),
+    // The other parts are compared beside them too, against a budget of their own: it is
+    // charged after the headings' and the rubriker's, and should it not fit what they left,
+    // they are compared again here, as they would have been in that order.
+    let cap = differ.budget.cap;
+    let ((label_reuse, (other, own)), (chapters, rubriker)) = crate::threads::join(
+        || {
+            let reuse = label_reuse(&entries, &op, &np);
+            let mut own = Differ {
+                budget: words::Budget::new(u64::MAX, cap),
+                fallbacks: 0,
+                whitespace_only: 0,
+            };
+            let other = compare_other(old, new, &mut own);
+            (reuse, (other, own))
+        },
         || {
             let chapters = compare_headings(old, new, &chapter_map, &mut differ);
             let rubriker = compare_rubriker(old, new, &links, &op, &np, &mut differ);
             (chapters, rubriker)
         },
     );
-    let other = compare_other(old, new, &mut differ);
+    let spent = u64::MAX - own.budget.left;
+    let other = if spent > differ.budget.left {
+        compare_other(old, new, &mut differ)
+    } else {
+        differ.charge(spent, &own);
+        other
+    };
 
     // Summary.
     let mut s = Summary::default();
@@ -864,7 +899,7 @@ pub fn align_prepared(
     };
     s.fallbacks = s.fallbacks.max(differ.fallbacks);
 
-    let mut warnings = warnings(old, new, &s, &ou, &nu);
+    let mut warnings = warnings(old, new, &s, &ou, &nu, (old_latest, new_latest));
     if differ.budget.capped > 0 {
         warnings.push(format!(
             "{} word diff(s) hit the wall-clock cap (the machine is slow or busy); those paragraphs show whole stycken replaced, and another run may show them otherwise",
@@ -1048,10 +1083,7 @@ fn all_link_diffs(
         let d = if spent > differ.budget.left {
             link_diffs(&links[k], op, np, ou, nu, differ)
         } else {
-            differ.budget.left -= spent;
-            differ.budget.capped += own.budget.capped;
-            differ.fallbacks += own.fallbacks;
-            differ.whitespace_only += own.whitespace_only;
+            differ.charge(spent, &own);
             d
         };
         if !d.is_trivial() {
@@ -1859,7 +1891,10 @@ fn prefix(s: &str, n: usize) -> &str {
 }
 
 /// The highest SFS number in a version's amendment notes (`2025:1511` → (2025, 1511)).
-fn latest_amendment(reg: &Regulation) -> Option<(u32, u32)> {
+/// An SFS number as (year, running number), ordered as they were issued.
+type SfsNumber = (u32, u32);
+
+fn latest_amendment(reg: &Regulation) -> Option<SfsNumber> {
     reg.paragraphs()
         .flat_map(|p| p.amended_by().iter())
         .filter_map(|n| {
@@ -1875,6 +1910,7 @@ fn warnings(
     s: &Summary,
     ou: &[Unit<'_>],
     nu: &[Unit<'_>],
+    latest: (Option<SfsNumber>, Option<SfsNumber>),
 ) -> Vec<String> {
     let mut w = Vec::new();
     if ou.len().min(nu.len()) >= 3 && s.aligned_share < 0.25 {
@@ -1892,7 +1928,7 @@ fn warnings(
             prefix(&b.text, 80)
         ));
     }
-    if let (Some(a), Some(b)) = (latest_amendment(old), latest_amendment(new))
+    if let (Some(a), Some(b)) = latest
         && a > b
     {
         w.push(format!(

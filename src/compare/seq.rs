@@ -927,8 +927,8 @@ mod tests {
             super::super::all_paragraphs(&b),
         );
         f(
-            super::super::units(&op, None),
-            super::super::units(&np, None),
+            super::super::units(&op, Vec::new()),
+            super::super::units(&np, Vec::new()),
         )
     }
 

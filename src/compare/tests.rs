@@ -1000,6 +1000,50 @@ fn a_paragraph_s_key_is_the_key_of_its_text() {
 }
 
 #[test]
+fn the_other_parts_are_charged_after_the_rubriker_though_compared_beside_them() {
+    // A changed rubrik, then two changed points of the övergångsbestämmelser: the rubrik is
+    // compared on this thread while the other parts are compared on the helper, against a
+    // budget of their own. For every budget, the map must be the one a single thread makes,
+    // charging the rubrik first; among them, budgets that the rubrik's diff fits and the
+    // other parts' do not, and one that only the first point fits.
+    let version = |rubrik: &str, date: &str, still: &str| {
+        reg(&format!(
+            "Förordning (2025:100) om tillsyn över verksamheter\n\n1 kap. Allmänt\n\n{rubrik}\n\n1 § Ledningen ska informeras om riskerna i verksamheten varje år.\n\n2 § Tillsyn ska utövas av myndigheten.\n\nÖvergångsbestämmelser\n\n2025:100\n\n1. Denna förordning träder i kraft den {date}.\n\n2. Äldre föreskrifter gäller {still} för ärenden som har inletts före ikraftträdandet.\n"
+        ))
+    };
+    let a = version("Tillsyn över verksamheten", "1 juli 2025", "fortfarande");
+    let b = version(
+        "Tillsyn över hela verksamheten och dess ledning",
+        "1 januari 2026",
+        "alltjämt",
+    );
+    let full = align(&a, &b, &Options::default());
+    assert_eq!(full.summary.rubriker.get(Relation::Changed), 1);
+    assert_eq!(full.summary.other.get(Relation::Changed), 2);
+    let json = |v: &serde_json::Value| serde_json::to_string(v).unwrap_or_default();
+    let full_json = serde_json::to_value(&full).unwrap_or_default();
+    let (mut other_cut, mut one_point) = (0, 0);
+    for total_work in 0..400 {
+        let opts = |threads| Options {
+            total_work,
+            threads,
+            ..Options::default()
+        };
+        let one = serde_json::to_value(align(&a, &b, &opts(1))).unwrap_or_default();
+        let two = crate::threads::with_helper(|| align(&a, &b, &opts(2)));
+        let two = serde_json::to_value(two).unwrap_or_default();
+        assert!(json(&one) == json(&two), "total work {total_work}");
+        let same = |part: &str| json(&one[part]) == json(&full_json[part]);
+        if same("rubriker") && !same("other") {
+            other_cut += 1;
+            let changes = |k: usize| json(&one["other"][k]["changes"]);
+            one_point += usize::from(changes(2) == json(&full_json["other"][2]["changes"]));
+        }
+    }
+    assert!(other_cut > 0 && one_point > 0, "{other_cut} {one_point}");
+}
+
+#[test]
 fn the_map_is_the_same_whatever_the_thread_count_and_the_budget() {
     // The real LEK versions (changed, renumbered, removed and added paragraphs), and a pair
     // whose allmänna råd change too. Under a budget that runs out part way, the pairs that
