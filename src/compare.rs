@@ -714,45 +714,45 @@ pub fn align_prepared(
     let diffs = all_link_diffs(&links, &op, &np, &ou, &nu, &mut differ, opts.threads);
     // The entries of `links[range]`, each from its link and its diffs (`(link, diffs)` in
     // increasing link order, the links not there identical).
-    let entries_of =
-        |range: std::ops::Range<usize>, diffs: Vec<(usize, LinkDiffs)>, out: &mut Vec<Entry>| {
-            let mut diffs = diffs.into_iter().peekable();
-            for k in range {
-                let d = diffs
-                    .next_if(|(at, _)| *at == k)
-                    .map_or_else(LinkDiffs::trivial, |(_, d)| d);
-                out.push(linked_entry(
-                    &links[k],
-                    &op,
-                    &np,
-                    &ou,
-                    &nu,
-                    &oc,
-                    &nc,
-                    &chapter_map,
-                    d,
-                ));
-            }
-        };
+    let entry = |k: usize, d: LinkDiffs| {
+        linked_entry(&links[k], &op, &np, &ou, &nu, &oc, &nc, &chapter_map, d)
+    };
+    // The entries of `links[range]` into `slots` (one for each), each from its link and its
+    // diffs (`(link, diffs)` in increasing link order, the links not there identical).
+    let entries_into = |range: std::ops::Range<usize>,
+                        diffs: Vec<(usize, LinkDiffs)>,
+                        slots: &mut [std::mem::MaybeUninit<Entry>]| {
+        debug_assert_eq!(range.len(), slots.len());
+        let mut diffs = diffs.into_iter().peekable();
+        for (k, slot) in range.zip(slots) {
+            let d = diffs
+                .next_if(|(at, _)| *at == k)
+                .map_or_else(LinkDiffs::trivial, |(_, d)| d);
+            slot.write(entry(k, d));
+        }
+    };
     // Each entry is made from its own link alone: with a helper at hand the later half is
-    // made there, in memory of its own, and moved in after the first.
+    // made there, each half in its own part of the vector (rather than the later one made
+    // apart and copied in, into fresh pages a second time).
     let n = links.len();
+    let room = &mut entries.spare_capacity_mut()[..n];
     if par::helper_at_hand(opts.threads) && par::worth_splitting(n) {
         let mid = n / 2;
         let mut first = diffs;
         let later = first.split_off(first.partition_point(|(at, _)| *at < mid));
-        let (mut made, ()) = crate::threads::join(
-            || {
-                let mut made = Vec::with_capacity(n - mid);
-                entries_of(mid..n, later, &mut made);
-                made
-            },
-            || entries_of(0..mid, first, &mut entries),
+        let (head, tail) = room.split_at_mut(mid);
+        crate::threads::join(
+            || entries_into(mid..n, later, tail),
+            || entries_into(0..mid, first, head),
         );
-        entries.append(&mut made);
     } else {
-        entries_of(0..n, diffs, &mut entries);
+        entries_into(0..n, diffs, room);
     }
+    // SAFETY: `entries` was empty, with room for `n` (and more, for the paragraphs left
+    // unlinked); `entries_into` wrote every slot of 0..n, in one range or in 0..mid and
+    // mid..n (each range as long as its slots), and has returned (`join` carries on a panic
+    // in either half only after both have stopped, and then this line is not reached).
+    unsafe { entries.set_len(n) };
     // `Har betecknats 23 a §` left at the old label of a renumbered paragraph goes with it.
     let mut relabelled_at: BTreeMap<Address, usize> = BTreeMap::new();
     for (j, p) in np.iter().enumerate() {
