@@ -1261,20 +1261,6 @@ fn moved_wording(wording: &[Op], ar: &ArChange) -> Vec<MovedWording> {
 /// placeholder, `Har upphävts ...`, holds no label). A label found more than once in a
 /// version (dated versions of one paragraph) is left out.
 fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<LabelReuse> {
-    // Hash maps: the result is ordered by new position below, never by map order.
-    let once = |ps: &[&Paragraf]| -> FxHashMap<Address, Option<usize>> {
-        let mut m: FxHashMap<Address, Option<usize>> =
-            FxHashMap::with_capacity_and_hasher(ps.len(), Default::default());
-        for (i, p) in ps.iter().enumerate() {
-            if p.repealed().is_none() {
-                m.entry(p.address)
-                    .and_modify(|v| *v = None)
-                    .or_insert(Some(i));
-            }
-        }
-        m
-    };
-    let (olds, news) = (once(op), once(np));
     // By position: every paragraph of both versions is in at most one entry.
     let mut entry_of_old: Vec<Option<usize>> = vec![None; op.len()];
     let mut entry_of_new: Vec<Option<usize>> = vec![None; np.len()];
@@ -1290,14 +1276,65 @@ fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<Lab
             }
         }
     }
-    let mut out: Vec<(usize, LabelReuse)> = Vec::new();
-    for (addr, j) in &news {
-        let (Some(j), Some(Some(i))) = (j, olds.get(addr)) else {
+    // A label is reused where the one paragraph holding it in each version (repeal notes
+    // aside) are not in the same entry. A new paragraph linked alone to an old one of its
+    // own label, not repealed, is in the same entry as whichever holds that label, or the
+    // label is held twice: only the others are looked at (a few dozen in a statute of
+    // thousands), and only their labels are counted on both sides.
+    let kept = |j: usize| {
+        entry_of_new[j].is_some_and(|k| {
+            let e = &entries[k];
+            e.old_pos.len() == 1
+                && e.new_pos.len() == 1
+                && op
+                    .get(e.old_pos[0])
+                    .is_some_and(|p| p.address == np[j].address && p.repealed().is_none())
+        })
+    };
+    let candidates: Vec<usize> = (0..np.len())
+        .filter(|&j| np[j].repealed().is_none() && !kept(j))
+        .collect();
+    // Per label: how many paragraphs hold it in the old and in the new version, and the last.
+    #[derive(Clone, Copy, Default)]
+    struct Held {
+        old: (u32, usize),
+        new: (u32, usize),
+    }
+    let mut held: FxHashMap<Address, Held> =
+        FxHashMap::with_capacity_and_hasher(candidates.len(), Default::default());
+    for &j in &candidates {
+        held.insert(np[j].address, Held::default());
+    }
+    if !held.is_empty() {
+        for (i, p) in op.iter().enumerate() {
+            if p.repealed().is_none()
+                && let Some(h) = held.get_mut(&p.address)
+            {
+                h.old = (h.old.0 + 1, i);
+            }
+        }
+        for (j, p) in np.iter().enumerate() {
+            if p.repealed().is_none()
+                && let Some(h) = held.get_mut(&p.address)
+            {
+                h.new = (h.new.0 + 1, j);
+            }
+        }
+    }
+    let mut out: Vec<LabelReuse> = Vec::new();
+    for &j in &candidates {
+        let addr = &np[j].address;
+        // Held once on each side.
+        let Some(&Held {
+            old: (1, i),
+            new: (1, _),
+        }) = held.get(addr)
+        else {
             continue;
         };
         let (eo, en) = (
-            entry_of_old.get(*i).copied().flatten(),
-            entry_of_new.get(*j).copied().flatten(),
+            entry_of_old.get(i).copied().flatten(),
+            entry_of_new.get(j).copied().flatten(),
         );
         if eo.is_some() && eo == en {
             continue;
@@ -1312,24 +1349,18 @@ fn label_reuse(entries: &[Entry], op: &[&Paragraf], np: &[&Paragraf]) -> Vec<Lab
             .filter(|e| e.relation != Relation::Added && !e.old.is_empty())
             .map(|e| (e.old[0], e.old_pos[0]));
         let crossing = match (old_now, new_was) {
-            (Some((_, jo)), Some((_, in_))) => (*i < in_) != (jo < *j),
+            (Some((_, jo)), Some((_, in_))) => (i < in_) != (jo < j),
             _ => false,
         };
-        out.push((
-            *j,
-            LabelReuse {
-                label: *addr,
-                old_paragraph_now: old_now.map(|x| x.0),
-                new_paragraph_was: new_was.map(|x| x.0),
-                crossing,
-            },
-        ));
+        out.push(LabelReuse {
+            label: *addr,
+            old_paragraph_now: old_now.map(|x| x.0),
+            new_paragraph_was: new_was.map(|x| x.0),
+            crossing,
+        });
     }
-    out.sort_by_key(|(j, _)| *j);
-    out.into_iter()
-        .map(|(_, r)| r)
-        .filter(LabelReuse::worth_stating)
-        .collect()
+    out.retain(LabelReuse::worth_stating);
+    out
 }
 
 /// Where each old chapter went: the new chapter that most of its aligned paragraphs went
