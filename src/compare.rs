@@ -1510,7 +1510,7 @@ struct RubrikAt<'a> {
 }
 
 fn rubriker_of(reg: &Regulation) -> Vec<RubrikAt<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(reg.kapitel.iter().map(|k| k.rubriker.len()).sum());
     let mut offset = 0;
     for k in &reg.kapitel {
         for r in &k.rubriker {
@@ -1616,7 +1616,9 @@ fn compare_rubriker(
         }
     }
     let before_addr = |ps: &[&Paragraf], b: Option<usize>| b.map(|i| ps[i].address);
-    let mut out = Vec::new();
+    // One entry for each old rubrik and each new one left unpaired: sized once, as a statute
+    // has a thousand rubriker and each doubling would copy them into fresh pages.
+    let mut out = Vec::with_capacity(orr.len() + used.iter().filter(|u| !**u).count());
     for (x, r) in orr.iter().enumerate() {
         let ob = before_addr(op, r.before);
         match pair[x] {

@@ -310,12 +310,13 @@ pub(crate) fn align(old: &[Unit<'_>], new: &[Unit<'_>], threads: usize) -> Vec<L
 
     // Content over labels: the sequence's 1:1 pairs that are not identical, and every
     // paragraph left over, are assigned again (moved paragraphs, reused labels).
-    let anchored: HashSet<(usize, usize)> = anchors.iter().copied().collect();
+    // (An anchor's link is the only one marked as the same wording, and the only link of
+    // its two paragraphs.)
     let mut open: Vec<(usize, usize)> = Vec::new();
     links.retain(|l| {
         let single = l.old.len() == 1 && l.new.len() == 1;
         let (i, j) = (l.old[0], l.new[0]);
-        if single && l.in_sequence && !old[i].repealed && !anchored.contains(&(i, j)) {
+        if single && l.in_sequence && !old[i].repealed && !l.same_wording {
             open.push((i, j));
             return false;
         }
