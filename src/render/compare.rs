@@ -14,6 +14,7 @@ use crate::regulation::{Paragraf, Regulation};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::fmt::Write as _;
+use std::ops::Range;
 
 mod html;
 mod json;
@@ -1318,8 +1319,8 @@ pub fn write_html(
     })
 }
 
-/// The rows of the page, written one block at a time, never made all at once (together
-/// they hold the text of both versions again); `out` is called after each block.
+/// The rows of the page, written one row at a time, never made all at once (together
+/// they hold the text of both versions again); `out` is called after each row.
 ///
 /// With a helper at hand (`remiss diff`), the later half of the rows is made there while
 /// this thread writes the first, and written after it: the rows are the last work of a
@@ -1331,10 +1332,13 @@ fn html_rows(
     blocks: &[Block<'_>],
     paras: &Paras<'_>,
 ) -> std::io::Result<()> {
-    let Some(mid) = html_split(blocks) else {
-        return html_blocks(o, out, blocks, paras);
+    let end = Cut {
+        block: blocks.len(),
+        row: 0,
     };
-    let (first, later) = blocks.split_at(mid);
+    let Some(mid) = html_split(blocks) else {
+        return html_blocks(o, out, blocks, Cut::START..end, paras);
+    };
     let (pieces, written) = crate::threads::join(
         || {
             let mut pieces = Vec::new();
@@ -1349,13 +1353,14 @@ fn html_rows(
                     }
                     Ok(())
                 },
-                later,
+                blocks,
+                mid..end,
                 paras,
             );
             pieces.push(s);
             pieces
         },
-        || html_blocks(o, out, first, paras),
+        || html_blocks(o, out, blocks, Cut::START..mid, paras),
     );
     written?;
     for p in &pieces {
@@ -1374,10 +1379,23 @@ const SPLIT_MAX_ROWS: usize = 20_000;
 /// figure is that estimate, not a measured crossing point.
 const SPLIT_MIN_ROWS: usize = 200;
 
-/// Where [`html_rows`] splits the blocks between the helper and this thread: at half of
-/// the rows (a run of unchanged rows counts each of them). None where there is no helper,
-/// or the page is too short or too long to be worth it.
-fn html_split(blocks: &[Block<'_>]) -> Option<usize> {
+/// A place between two rows of the page: before row `row` of block `block` (a shown row is
+/// row 0 of its block). Places are ordered as the rows are.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct Cut {
+    block: usize,
+    row: usize,
+}
+
+impl Cut {
+    const START: Cut = Cut { block: 0, row: 0 };
+}
+
+/// Where [`html_rows`] splits the rows between this thread and the helper: at half of them,
+/// counting each row of a run of unchanged rows (a statute's few changes leave runs of
+/// hundreds, so a run is cut where the half falls). None where there is no helper, or the
+/// page is too short or too long to be worth it.
+fn html_split(blocks: &[Block<'_>]) -> Option<Cut> {
     let rows = |b: &Block<'_>| match b {
         Block::Show(_) => 1,
         Block::Same(v) => v.len(),
@@ -1386,28 +1404,67 @@ fn html_split(blocks: &[Block<'_>]) -> Option<usize> {
     if !crate::threads::has_helper() || !(SPLIT_MIN_ROWS..=SPLIT_MAX_ROWS).contains(&total) {
         return None;
     }
+    let half = total.div_ceil(2);
     let mut seen = 0;
-    let mid = blocks.iter().position(|b| {
-        seen += rows(b);
-        seen * 2 >= total
-    })?;
-    (mid + 1 < blocks.len()).then_some(mid + 1)
+    for (block, b) in blocks.iter().enumerate() {
+        let n = rows(b);
+        if seen + n >= half {
+            let cut = match b {
+                Block::Same(_) if seen + n > half => Cut {
+                    block,
+                    row: half - seen,
+                },
+                _ => Cut {
+                    block: block + 1,
+                    row: 0,
+                },
+            };
+            return (cut.block < blocks.len()).then_some(cut);
+        }
+        seen += n;
+    }
+    None
 }
 
-/// The blocks' rows, written in order into `o`; `out` is called after each block.
+/// The rows of `blocks` from `range.start` up to `range.end`, written in order into `o`;
+/// `out` is called after each row. A run of unchanged rows cut by the range is opened by
+/// the part that holds its first row and closed by the part that holds its last.
 fn html_blocks(
     o: &mut String,
     out: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
     blocks: &[Block<'_>],
+    range: std::ops::Range<Cut>,
     paras: &Paras<'_>,
 ) -> std::io::Result<()> {
-    blocks.iter().try_for_each(|b| {
+    let Range { start, end } = range;
+    let upto = blocks.len().min(end.block.saturating_add(1));
+    for (k, b) in blocks.iter().enumerate().take(upto).skip(start.block) {
+        let from = if k == start.block { start.row } else { 0 };
         match b {
-            Block::Show(Row::Paragraph(e)) => html::paragraph(o, e, paras, false),
-            Block::Show(r) => html::row(o, &row_view(*r, paras, false), false),
+            Block::Show(r) => {
+                if from > 0 || (Cut { block: k, row: 0 }) >= end {
+                    continue;
+                }
+                match r {
+                    Row::Paragraph(e) => html::paragraph(o, e, paras, false),
+                    r => html::row(o, &row_view(*r, paras, false), false),
+                }
+                out(o)?;
+            }
             Block::Same(v) => {
-                html::same_open(o, run_paragraphs(v), &run_label(v));
-                for r in v {
+                let to = if k == end.block {
+                    end.row.min(v.len())
+                } else {
+                    v.len()
+                };
+                let (opens, closes) = (from == 0, to == v.len());
+                if from >= to && !(opens && closes) {
+                    continue;
+                }
+                if opens {
+                    html::same_open(o, run_paragraphs(v), &run_label(v));
+                }
+                for r in v.get(from..to).unwrap_or_default() {
                     match r {
                         Row::Paragraph(e) => {
                             if !html::unchanged_paragraph(o, e, paras) {
@@ -1417,12 +1474,16 @@ fn html_blocks(
                         Row::Rubrik(x) => html::inner_rubrik(o, x.new_text.as_deref()),
                         Row::Chapter(_) => html::row(o, &row_view(*r, paras, false), true),
                     }
+                    out(o)?;
                 }
-                html::same_close(o);
+                if closes {
+                    html::same_close(o);
+                    out(o)?;
+                }
             }
         }
-        out(o)
-    })
+    }
+    Ok(())
 }
 
 /// The neutral rows of the parallelluppställning of two versions.
