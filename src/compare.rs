@@ -712,8 +712,6 @@ pub fn align_prepared(
     let unlinked = om.iter().filter(|m| !**m).count() + nm.iter().filter(|m| !**m).count();
     let mut entries: Vec<Entry> = Vec::with_capacity(links.len() + unlinked);
     let diffs = all_link_diffs(&links, &op, &np, &ou, &nu, &mut differ, opts.threads);
-    // The entries of `links[range]`, each from its link and its diffs (`(link, diffs)` in
-    // increasing link order, the links not there identical).
     let entry = |k: usize, d: LinkDiffs| {
         linked_entry(&links[k], &op, &np, &ou, &nu, &oc, &nc, &chapter_map, d)
     };
@@ -824,11 +822,10 @@ pub fn align_prepared(
         entries.push(e);
     }
     order_entries(&mut entries);
-    // The budget is spent in the serial order (headings, rubriker, other parts); the label
-    // reuse spends none, and is found beside the headings and the rubriker.
-    // The other parts are compared beside them too, against a budget of their own: it is
-    // charged after the headings' and the rubriker's, and should it not fit what they left,
-    // they are compared again here, as they would have been in that order.
+    // The budget is spent in the serial order (headings, rubriker, other parts). The label
+    // reuse spends none, and is found beside the headings and the rubriker; so are the other
+    // parts, against a budget of their own, charged after the headings' and the rubriker's:
+    // should it not fit what they left, they are compared again here, as in that order.
     let cap = differ.budget.cap;
     let ((label_reuse, (other, own)), (chapters, rubriker)) = crate::threads::join(
         || {
@@ -1923,10 +1920,10 @@ fn prefix(s: &str, n: usize) -> &str {
     }
 }
 
-/// The highest SFS number in a version's amendment notes (`2025:1511` → (2025, 1511)).
 /// An SFS number as (year, running number), ordered as they were issued.
 type SfsNumber = (u32, u32);
 
+/// The highest SFS number in a version's amendment notes (`2025:1511` → (2025, 1511)).
 fn latest_amendment(reg: &Regulation) -> Option<SfsNumber> {
     reg.paragraphs()
         .flat_map(|p| p.amended_by().iter())

@@ -1433,7 +1433,7 @@ fn html_blocks(
     o: &mut String,
     out: &mut dyn FnMut(&mut String) -> std::io::Result<()>,
     blocks: &[Block<'_>],
-    range: std::ops::Range<Cut>,
+    range: Range<Cut>,
     paras: &Paras<'_>,
 ) -> std::io::Result<()> {
     let Range { start, end } = range;
