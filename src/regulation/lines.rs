@@ -383,6 +383,58 @@ pub(super) fn is_placeholder(text: &str) -> bool {
         || (text.starts_with("Har betecknats ") && text.len() < 80 && text.contains('§'))
 }
 
+/// A heading's line that cannot end the heading: its last word is one that leads into what
+/// follows (a preposition, a conjunction, an article, `som`, `att`), or it ends with a comma
+/// or a hyphen. The published texts wrap a long rubrik at about 60–65 columns, and the
+/// wrapped part may start with a capital (`Försäkrade som vid vistelse utomlands ansetts
+/// bosatta i` / `Sverige`): a line ending so is carried on by the next, not followed by a
+/// heading of its own.
+pub(super) fn heading_line_runs_on(line: &str) -> bool {
+    let t = line.fast_trim_end();
+    if t.ends_with([',', '-', '\u{2013}']) {
+        return true;
+    }
+    let last = t.rsplit(' ').next().unwrap_or(t);
+    // Only words that never close a Swedish heading; `m.m.`, nouns and participles do.
+    matches!(
+        last,
+        "i" | "på"
+            | "av"
+            | "för"
+            | "till"
+            | "med"
+            | "om"
+            | "vid"
+            | "från"
+            | "mot"
+            | "under"
+            | "över"
+            | "efter"
+            | "enligt"
+            | "inom"
+            | "hos"
+            | "genom"
+            | "mellan"
+            | "utan"
+            | "ur"
+            | "åt"
+            | "bland"
+            | "före"
+            | "trots"
+            | "och"
+            | "eller"
+            | "samt"
+            | "men"
+            | "att"
+            | "som"
+            | "en"
+            | "ett"
+            | "den"
+            | "det"
+            | "de"
+    )
+}
+
 /// A rubrik as it stands directly above a paragraph, which may also end with a colon
 /// (`Särskilda bestämmelser om tillsyn:`).
 pub(super) fn heading_shaped(text: &str) -> bool {

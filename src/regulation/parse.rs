@@ -632,13 +632,13 @@ fn rubrik_block(b: &mut Builder, blocks: &[Blk], first_block: bool) -> bool {
         });
         return true;
     }
-    // Two lines: a wrapped rubrik when the second starts in lower case, otherwise a
-    // rubrik and its sub-rubrik.
+    // Two lines: a wrapped rubrik when the second starts in lower case or the first cannot
+    // end a heading, otherwise a rubrik and its sub-rubrik.
     let second_upper = blk
         .lines
         .get(1)
         .is_some_and(|l| l.0.fast_trim().starts_with(|c: char| c.is_uppercase()));
-    if second_upper {
+    if second_upper && !heading_line_runs_on(blk.first()) {
         for l in &blk.lines {
             let text = b.join([l.0.as_ref()]);
             b.pending_rubriker.push((text, l.1));

@@ -1366,3 +1366,57 @@ fn whitespace_to_fold_is_looked_up_by_place_in_every_part() {
     assert_eq!(p[1].stycken[0].punkter[0].text, "en punkt,");
     assert_eq!(r.normalisation.whitespace, 4);
 }
+
+/// Socialförsäkringsbalken 26 kap. 24 §: a rubrik wrapped before a word with a capital is
+/// one rubrik when its first line cannot end a heading (here on `i`); two lines that each
+/// can are a rubrik and its sub-rubrik.
+#[test]
+fn a_rubrik_wrapped_before_a_capital_is_one_rubrik() {
+    let r = reg("\
+26 kap. Sjukpenninggrundande inkomst och årsarbetstid
+
+23 § Har upphävts genom lag (2015:758).
+
+Försäkrade som vid vistelse utomlands ansetts bosatta i
+Sverige
+
+24 § För sådana personer som enligt 5 kap. 6 § anses bosatta i
+Sverige även under vistelse utomlands, ska den
+sjukpenninggrundande inkomsten vid återkomsten till Sverige
+motsvara lägst det belopp som utgjorde deras
+sjukpenninggrundande inkomst omedelbart före utlandsresan.
+
+Beräkning av årsarbetstid, och
+Semester
+
+25 § Text.
+
+Årsarbetstid
+Semester
+
+26 § Text.
+");
+    let rubriker: Vec<(&str, u8)> = r.kapitel[0]
+        .rubriker
+        .iter()
+        .map(|x| (x.text.as_str(), x.level))
+        .collect();
+    assert_eq!(
+        rubriker,
+        [
+            (
+                "Försäkrade som vid vistelse utomlands ansetts bosatta i Sverige",
+                1
+            ),
+            ("Beräkning av årsarbetstid, och Semester", 1),
+            ("Årsarbetstid", 1),
+            ("Semester", 2)
+        ]
+    );
+    let p24 = &r.kapitel[0].paragrafer[1];
+    assert_eq!(
+        p24.rubrik.as_deref(),
+        Some("Försäkrade som vid vistelse utomlands ansetts bosatta i Sverige")
+    );
+    assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+}
