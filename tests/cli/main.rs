@@ -116,6 +116,36 @@ fn the_binary_loads_no_shared_unwinder() {
     );
 }
 
+/// The binary is linked at a fixed address (see `build.rs`): an ELF executable of type
+/// `ET_EXEC`, which the loader need not relocate, unless the build was asked for a
+/// position-independent one (`REMISS_PIE`) or the C compiler does not know `-no-pie`.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_is_linked_at_a_fixed_address() {
+    if option_env!("REMISS_PIE").is_some_and(|v| !v.is_empty()) {
+        return;
+    }
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_string());
+    let knows = Command::new(cc)
+        .args(["-no-pie", "-E", "-x", "c", "-o", "/dev/null", "/dev/null"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !knows {
+        return;
+    }
+    let bin = std::fs::read(env!("CARGO_BIN_EXE_remiss")).expect("the binary is readable");
+    // e_type, after the 16 bytes of e_ident, in the byte order e_ident[5] names (2: big).
+    let e_type = bin.get(16..18).map(|t| match bin[5] {
+        2 => u16::from_be_bytes([t[0], t[1]]),
+        _ => u16::from_le_bytes([t[0], t[1]]),
+    });
+    assert_eq!(
+        e_type,
+        Some(2),
+        "the remiss binary is not ET_EXEC (3 is a position-independent executable)"
+    );
+}
+
 /// A closed standard descriptor is opened on `/dev/null` before any work, so that no file
 /// the program opens takes its number. Seen from inside: `/dev/fd/1` of a run started with
 /// standard output closed is the null device (refused as a device), not missing.
