@@ -500,16 +500,9 @@ pub(crate) fn strip_amendment_note(text: &mut String) -> Option<String> {
     }
     let t = text.fast_trim_end();
     let t2 = t.strip_suffix(").")?;
-    let open = t2.rfind('(')?;
-    let number = &t2[open + 1..];
-    let (y, n) = number.split_once(':')?;
-    if y.len() != 4
-        || !y.bytes().all(|b| b.is_ascii_digit())
-        || n.is_empty()
-        || !n.bytes().all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
+    let year = trailing_number(t2.as_bytes())?;
+    let open = year.checked_sub(1).filter(|&i| t2.as_bytes()[i] == b'(')?;
+    let number = &t2[year..];
     let before = t2[..open].fast_trim_end();
     let kinds = [
         "Lag",
@@ -552,22 +545,46 @@ pub(super) fn version_line(line: &str) -> Option<(bool, String)> {
     iso.then(|| (from, date.to_string()))
 }
 
+/// Where the year of a number `2025:1511` ending `b` starts: four digits, a colon and at
+/// least one digit, read from the end. Every paragraph's last text is asked whether it
+/// ends with a note, and a search for the note's `(` from the end went back through the
+/// whole of most of them: 1.1 M of the 81 M instructions of a diff of two versions of
+/// Socialförsäkringsbalken.
+fn trailing_number(b: &[u8]) -> Option<usize> {
+    let digits = b.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let colon = b.len().checked_sub(digits + 1)?;
+    if digits == 0 || b[colon] != b':' {
+        return None;
+    }
+    let year = colon.checked_sub(4)?;
+    b[year..colon]
+        .iter()
+        .all(u8::is_ascii_digit)
+        .then_some(year)
+}
+
 /// `(KIFS 2023:2)` after the sentence it amended (or alone): the note's FS number.
 fn strip_fs_note(text: &mut String) -> Option<String> {
     let t = text.fast_trim_end();
     let t = t.strip_suffix('.').unwrap_or(t).strip_suffix(')')?;
-    let open = t.rfind('(')?;
-    let (series, number) = t[open + 1..].rsplit_once(' ')?;
-    let (y, n) = number.split_once(':')?;
-    let fs = series.len() >= 3
-        && series.ends_with("FS")
-        && series.chars().all(|c| c.is_ascii_uppercase() || c == '-');
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let before = t[..open].fast_trim_end();
-    // Only a note standing as its own sentence: `enligt (KIFS 2023:2)` is a citation.
-    if !fs || y.len() != 4 || !digits(y) || !digits(n) {
+    let b = t.as_bytes();
+    let year = trailing_number(b)?;
+    let space = year.checked_sub(1).filter(|&i| b[i] == b' ')?;
+    let series_len = b[..space]
+        .iter()
+        .rev()
+        .take_while(|&&c| c.is_ascii_uppercase() || c == b'-')
+        .count();
+    let open = space
+        .checked_sub(series_len + 1)
+        .filter(|&i| b[i] == b'(')?;
+    let series = &t[open + 1..space];
+    let number = &t[year..];
+    if series.len() < 3 || !series.ends_with("FS") {
         return None;
     }
+    let before = t[..open].fast_trim_end();
+    // Only a note standing as its own sentence: `enligt (KIFS 2023:2)` is a citation.
     if !(before.is_empty() || before.ends_with(['.', ';', ':'])) {
         return None;
     }
@@ -701,6 +718,57 @@ fn ar_target(r: &str) -> Option<ArTarget> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A note is the last sentence alone, `Lag (YYYY:N).` or `(SERIES YYYY:N)`, read from the
+    /// end; anything else stays text, untouched.
+    #[test]
+    fn amendment_notes_are_read_from_the_end_and_nothing_else_is() {
+        let strip = |s: &str| {
+            let mut t = s.to_string();
+            let n = strip_amendment_note(&mut t);
+            (t, n)
+        };
+        let kept = |s: &str| (s.to_string(), None);
+        let cut = |t: &str, n: &str| (t.to_string(), Some(n.to_string()));
+        for (text, want) in [
+            ("Text. Lag (2025:1511).", cut("Text.", "2025:1511")),
+            (
+                "Text.  Förordning (2022:1174).  ",
+                cut("Text.", "2022:1174"),
+            ),
+            ("Lag (2024:1).", cut("", "2024:1")),
+            (
+                "Text (se 2 §). Balk (1998:808).",
+                cut("Text (se 2 §).", "1998:808"),
+            ),
+            ("Se lag (2025:1510).", kept("Se lag (2025:1510).")),
+            ("Text. Lag(2025:1511).", cut("Text.", "2025:1511")),
+            ("Text. Lag (225:1511).", kept("Text. Lag (225:1511).")),
+            ("Text. Lag (12025:1511).", kept("Text. Lag (12025:1511).")),
+            ("Text. Lag (2025:).", kept("Text. Lag (2025:).")),
+            ("Text. Lag (2025:15a11).", kept("Text. Lag (2025:15a11).")),
+            ("Text. Lag 2025:1511).", kept("Text. Lag 2025:1511).")),
+            ("Text. Lag (2025:1511)", kept("Text. Lag (2025:1511)")),
+            (
+                "Text. Tabell (2025:1511).",
+                kept("Text. Tabell (2025:1511)."),
+            ),
+            ("Text. (KIFS 2023:2)", cut("Text.", "KIFS 2023:2")),
+            ("Text. (HSLF-FS 2021:58).", cut("Text.", "HSLF-FS 2021:58")),
+            ("(AFS 2023:11)", cut("", "AFS 2023:11")),
+            ("Enligt (KIFS 2023:2)", kept("Enligt (KIFS 2023:2)")),
+            ("Text. (FS 2023:2)", kept("Text. (FS 2023:2)")),
+            ("Text. (KIFs 2023:2)", kept("Text. (KIFs 2023:2)")),
+            ("Text. (KIFS  2023:2)", kept("Text. (KIFS  2023:2)")),
+            ("Text. (KI FS 2023:2)", kept("Text. (KI FS 2023:2)")),
+            ("Text. (ÅKFS 2023:2)", kept("Text. (ÅKFS 2023:2)")),
+            ("Text. KIFS 2023:2)", kept("Text. KIFS 2023:2)")),
+            ("2023:2", kept("2023:2")),
+            ("", kept("")),
+        ] {
+            assert_eq!(strip(text), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn labels_glued_to_text_or_to_a_footnote_number_are_read() {
