@@ -978,35 +978,36 @@ impl Builder {
         }
     }
 
-    /// Text of the transitional provisions: a punkt, or a stycke.
+    /// Text of the transitional provisions: a punkt, or a stycke. (Ids are made as a
+    /// paragraph's are, without `format!`: Socialförsäkringsbalken has 800 such texts.)
     fn overgang_text(&mut self, lines: &[(Cow<'_, str>, Span)], span: Span) {
-        let first = lines
-            .first()
-            .map(|l| l.0.fast_trim().to_string())
-            .unwrap_or_default();
+        let first = lines.first().map(|l| l.0.fast_trim()).unwrap_or_default();
         let text = self.join(lines.iter().map(|l| l.0.as_ref()));
         let Some(o) = self.reg.overgang.last_mut() else {
             return;
         };
         o.span = o.span.join(span);
-        if let Some((label, _)) = punkt_at_start(&first) {
-            let body = punkt_at_start(&text)
-                .map(|(_, b)| b.to_string())
-                .unwrap_or(text);
+        if let Some((label, _)) = punkt_at_start(first) {
+            let mut body = text;
+            if let Some((_, rest)) = punkt_at_start(&body) {
+                let cut = body.len() - rest.len();
+                body.drain(..cut);
+            }
             if o.stycken.is_empty() {
                 o.stycken.push(Stycke {
                     number: 1,
-                    id: format!("{}S1", o.id),
+                    id: child_id(&o.id, 'S', 1),
                     text: String::new(),
                     span,
                     punkter: Vec::new(),
                 });
             }
-            let oid = o.id.clone();
+            // A punkt of the transitional provisions is numbered under them (`O1N2`).
+            let id = child_id(&o.id, 'N', label);
             if let Some(s) = o.stycken.last_mut() {
                 s.punkter.push(Punkt {
                     label,
-                    id: format!("{oid}N{label}"),
+                    id,
                     text: body,
                     span,
                 });
@@ -1016,7 +1017,7 @@ impl Builder {
             let number = o.stycken.len() as u32 + 1;
             o.stycken.push(Stycke {
                 number,
-                id: format!("{}S{number}", o.id),
+                id: child_id(&o.id, 'S', number),
                 text,
                 span,
                 punkter: Vec::new(),
