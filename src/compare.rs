@@ -626,13 +626,36 @@ struct Differ {
 }
 
 impl Differ {
-    /// Takes over what `own`, a differ with a budget of its own, did: the `spent` work
-    /// units (which the caller has checked are left) and its counts.
-    fn charge(&mut self, spent: u64, own: &Differ) {
+    /// A differ for work done apart (on a helper, beside other work that spends this one's
+    /// budget): the same wall-clock cap, no work budget; its result is taken over by
+    /// [`Differ::settle`].
+    fn apart(&self) -> Differ {
+        Differ {
+            budget: words::Budget::new(u64::MAX, self.budget.cap),
+            fallbacks: 0,
+            whitespace_only: 0,
+        }
+    }
+
+    /// The work units spent by a differ made by [`Differ::apart`].
+    fn spent(&self) -> u64 {
+        u64::MAX - self.budget.left
+    }
+
+    /// Takes over `done`, the result of work that `own` ([`Differ::apart`]) did, charging
+    /// what it spent and counted, when that fits what is left here; otherwise does the work
+    /// `again` against the budget as it stands. So the result is the one of the work done
+    /// here, in this order, whatever the budget.
+    fn settle<T>(&mut self, own: &Differ, done: T, again: impl FnOnce(&mut Differ) -> T) -> T {
+        let spent = own.spent();
+        if spent > self.budget.left {
+            return again(self);
+        }
         self.budget.left -= spent;
         self.budget.capped += own.budget.capped;
         self.fallbacks += own.fallbacks;
         self.whitespace_only += own.whitespace_only;
+        done
     }
 
     fn diff(&mut self, old: &str, new: &str) -> WordDiff {
@@ -826,17 +849,11 @@ pub fn align_prepared(
     // reuse spends none, and is found beside the headings and the rubriker; so are the other
     // parts, against a budget of their own, charged after the headings' and the rubriker's:
     // should it not fit what they left, they are compared again here, as in that order.
-    let cap = differ.budget.cap;
-    let ((label_reuse, (other, own)), (chapters, rubriker)) = crate::threads::join(
+    let mut own = differ.apart();
+    let ((label_reuse, other), (chapters, rubriker)) = crate::threads::join(
         || {
             let reuse = label_reuse(&entries, &op, &np);
-            let mut own = Differ {
-                budget: words::Budget::new(u64::MAX, cap),
-                fallbacks: 0,
-                whitespace_only: 0,
-            };
-            let other = compare_other(old, new, &mut own);
-            (reuse, (other, own))
+            (reuse, compare_other(old, new, &mut own))
         },
         || {
             let chapters = compare_headings(old, new, &chapter_map, &mut differ);
@@ -844,13 +861,7 @@ pub fn align_prepared(
             (chapters, rubriker)
         },
     );
-    let spent = u64::MAX - own.budget.left;
-    let other = if spent > differ.budget.left {
-        compare_other(old, new, &mut differ)
-    } else {
-        differ.charge(spent, &own);
-        other
-    };
+    let other = differ.settle(&own, other, |d| compare_other(old, new, d));
 
     // Summary.
     let mut s = Summary::default();
@@ -1064,25 +1075,17 @@ fn all_link_diffs(
             .filter(|(_, d)| !d.is_trivial())
             .collect();
     }
-    let cap = differ.budget.cap;
+    let here: &Differ = differ;
     let done = par::map_sparse(links.len(), threads, 8, |k| {
-        let mut own = Differ {
-            budget: words::Budget::new(u64::MAX, cap),
-            fallbacks: 0,
-            whitespace_only: 0,
-        };
+        let mut own = here.apart();
         let d = link_diffs(&links[k], op, np, ou, nu, &mut own);
-        let spent = u64::MAX - own.budget.left;
-        (spent > 0 || !d.is_trivial() || own.whitespace_only > 0).then_some((d, spent, own))
+        (own.spent() > 0 || !d.is_trivial() || own.whitespace_only > 0).then_some((d, own))
     });
     let mut out = Vec::with_capacity(done.len());
-    for (k, (d, spent, own)) in done {
-        let d = if spent > differ.budget.left {
+    for (k, (d, own)) in done {
+        let d = differ.settle(&own, d, |differ| {
             link_diffs(&links[k], op, np, ou, nu, differ)
-        } else {
-            differ.charge(spent, &own);
-            d
-        };
+        });
         if !d.is_trivial() {
             out.push((k, d));
         }
