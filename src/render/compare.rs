@@ -50,6 +50,16 @@ enum Block<'a> {
     Same(Vec<Row<'a>>),
 }
 
+impl Block<'_> {
+    /// How many rows of the page the block is: one shown, or each of a run.
+    fn rows(&self) -> usize {
+        match self {
+            Block::Show(_) => 1,
+            Block::Same(v) => v.len(),
+        }
+    }
+}
+
 fn entry_chapter(e: &Entry) -> Option<crate::address::Label> {
     let a = if e.relation == Relation::Removed || e.new.is_empty() {
         e.old.first()
@@ -1396,18 +1406,14 @@ impl Cut {
 /// hundreds, so a run is cut where the half falls). None where there is no helper, or the
 /// page is too short or too long to be worth it.
 fn html_split(blocks: &[Block<'_>]) -> Option<Cut> {
-    let rows = |b: &Block<'_>| match b {
-        Block::Show(_) => 1,
-        Block::Same(v) => v.len(),
-    };
-    let total: usize = blocks.iter().map(rows).sum();
+    let total: usize = blocks.iter().map(Block::rows).sum();
     if !crate::threads::has_helper() || !(SPLIT_MIN_ROWS..=SPLIT_MAX_ROWS).contains(&total) {
         return None;
     }
     let half = total.div_ceil(2);
     let mut seen = 0;
     for (block, b) in blocks.iter().enumerate() {
-        let n = rows(b);
+        let n = b.rows();
         if seen + n >= half {
             let cut = match b {
                 Block::Same(_) if seen + n > half => Cut {

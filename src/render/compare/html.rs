@@ -842,10 +842,7 @@ mod tests {
                 )
             });
             // The rows before the cut, and in all.
-            let rows = |b: &super::super::Block<'_>| match b {
-                super::super::Block::Show(_) => 1,
-                super::super::Block::Same(v) => v.len(),
-            };
+            let rows = super::super::Block::rows;
             let before = helped
                 .1
                 .map(|cut| blocks.iter().take(cut.block).map(rows).sum::<usize>() + cut.row);
