@@ -13,11 +13,13 @@ mod build;
 mod lines;
 mod metadata;
 mod parse;
+#[cfg(test)]
+use parse::join_counting;
 pub mod tree;
 
 // The amendment stage reads amendment notes as the parser does.
 pub(crate) use lines::strip_amendment_note;
-pub use parse::{parse, parse_consuming};
+pub use parse::{Cuts, Piece, join_pieces, parse, parse_consuming, parse_piece};
 pub use tree::*;
 
 #[cfg(test)]

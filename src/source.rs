@@ -881,6 +881,19 @@ impl<'a> PlainBlocks<'a> {
         }
     }
 
+    /// The blocks from byte `start` of `source` on, a line start after a blank line, with
+    /// `lines_before` lines before it: what [`PlainBlocks::new`] makes from there.
+    pub(crate) fn starting_at(source: &'a str, start: usize, lines_before: u32) -> Self {
+        PlainBlocks {
+            source,
+            breaks: Newlines::starting_at(source.as_bytes(), start),
+            start,
+            number: lines_before,
+            current: Vec::new(),
+            whole: true,
+        }
+    }
+
     /// The lines of the next block, lent until the next call: the parser copies what it
     /// needs out of them at once, so a vector of its own for every block (an allocation,
     /// a copy and a free; 3,500 of each on a 0.6 MB statute) would be thrown away unread.
@@ -943,6 +956,15 @@ impl<'a> Newlines<'a> {
             bytes,
             base: 0,
             mask: newline_mask(bytes),
+        }
+    }
+
+    /// The line breaks at or after byte `start`.
+    fn starting_at(bytes: &'a [u8], start: usize) -> Self {
+        Newlines {
+            bytes,
+            base: start,
+            mask: bytes.get(start..).map_or(0, newline_mask),
         }
     }
 }

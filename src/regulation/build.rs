@@ -42,6 +42,14 @@ pub(super) struct Builder {
     /// The highest chapter label so far, for the same reason: a chapter numbered above it
     /// repeats no label (a 50 MB statute has thousands of chapters).
     highest_chapter: Option<Label>,
+    /// Set when the builder looked for a chapter named by an allmänna råd heading and did
+    /// not find it: read as a later piece of a text ([`Builder::for_piece`]), it may then
+    /// have built otherwise than a builder that read the text before it too.
+    looked_back: bool,
+    /// What was read of each avdelning heading, in the order of `reg.avdelningar`; read
+    /// when this builder's tree is appended to another's ([`Builder::append`]), whose own
+    /// list is then left as it was.
+    divisions_read: Vec<DivisionRead>,
 }
 
 /// A chapter whose paragraphs take more than this is long: its vector is given room for
@@ -49,6 +57,53 @@ pub(super) struct Builder {
 /// copied to its length when the chapter closes ([`Builder::close_chapter`]). Past a few
 /// pages, room never written costs no memory, while a copy costs both.
 const LONG_CHAPTER_BYTES: usize = 64 * 1024;
+
+/// What [`Builder::start_division`] read of an avdelning heading beyond what the tree
+/// keeps, for naming the avdelning again when it was read in a later piece of the text
+/// (see [`Builder::append_divisions`]).
+struct DivisionRead {
+    level: Option<u8>,
+    ordinal: Option<&'static str>,
+    /// How many diagnostics there were when it was read: where its own goes.
+    diagnostic_at: usize,
+    /// Whether its label repeated one read before it (a diagnostic was made).
+    duplicate: bool,
+}
+
+/// The level, id and display of an avdelning heading read after `before`: a bare numeral
+/// heads an underavdelning when an avdelning is open, and an avdelning otherwise.
+fn division_names(
+    before: &[Avdelning],
+    level: Option<u8>,
+    label: &str,
+    ordinal: Option<&str>,
+) -> (u8, String, String) {
+    let parent = before.iter().rev().find(|a| a.level == 1);
+    let level = level.unwrap_or(if parent.is_some() { 2 } else { 1 });
+    let (id, display) = match (level, parent) {
+        (2, Some(p)) => (
+            format!("{}-{label}", p.id),
+            format!("{} underavdelning {label}", p.display),
+        ),
+        (2, None) => (format!("AVD-{label}"), format!("underavdelning {label}")),
+        _ => (
+            format!("AVD-{label}"),
+            match ordinal {
+                Some(o) => format!("{o} avdelningen"),
+                None => format!("avdelning {label}"),
+            },
+        ),
+    };
+    (level, id, display)
+}
+
+fn division_used_twice(display: &str, first: u32, again: u32) -> Diagnostic {
+    Diagnostic {
+        kind: DiagnosticKind::DuplicateLabel,
+        line: again,
+        message: format!("{display}: label used twice, on lines {first} and {again}"),
+    }
+}
 
 /// Where the text the parser reads has whitespace that joining folds (a double space, a
 /// tab, a no-break space), searched once over the whole text: a line of it is then looked
@@ -153,7 +208,110 @@ impl Builder {
             folds,
             grown_paragrafer: Vec::new(),
             grown_rubriker: Vec::new(),
+            looked_back: false,
+            divisions_read: Vec::new(),
         }
+    }
+
+    /// A builder for a piece of a text that starts with a chapter heading, as the builder
+    /// of the whole text would be on reaching it: in a chapter's paragraphs.
+    pub fn for_piece(source: String, folds: Folds) -> Self {
+        let mut b = Builder::new(source, folds);
+        b.mode = Mode::Paragraf;
+        b
+    }
+
+    /// Whether `later`, built by [`Builder::for_piece`] from the chapter heading at byte
+    /// `at` of the text on, is what this builder, which read the text up to `at`, would
+    /// build from there: the heading opened a chapter in `later`, and would have opened
+    /// the same one here (numbered upwards, after no text that announces a list, with no
+    /// rubrik waiting), and nothing `later` built depends on what came before it (chapter
+    /// labels not used before, no transitional provisions or appendices before it, nothing
+    /// looked for there but avdelningar, which [`Builder::append`] names again).
+    pub fn continues_into(&self, later: &Builder, at: usize) -> bool {
+        let opens = later
+            .reg
+            .kapitel
+            .first()
+            .is_some_and(|k| k.label.is_some() && k.span.start == at);
+        let chapters_new = match self.highest_chapter {
+            Some(top) => later
+                .reg
+                .kapitel
+                .iter()
+                .all(|k| k.label.is_some_and(|l| l > top)),
+            None => true,
+        };
+        opens
+            && chapters_new
+            && !later.looked_back
+            && matches!(self.mode, Mode::Paragraf | Mode::AllmannaRad)
+            && self.pending_rubriker.is_empty()
+            && !self.refused_chapter_line
+            && !self.in_contents
+            && !self.last_text_ends_with_colon()
+            && self.reg.overgang.is_empty()
+            && self.reg.bilagor.is_empty()
+            && self.reg.signature.is_empty()
+    }
+
+    /// Takes over what `later` built (see [`Builder::continues_into`]) as if this builder
+    /// had read it: closes the open chapter as the heading that starts `later` would have,
+    /// appends the parts, and goes on in `later`'s state.
+    pub fn append(&mut self, later: Builder) {
+        self.end_chapter();
+        let offset = self.reg.kapitel.len();
+        let Builder {
+            reg,
+            mode,
+            pending_rubriker,
+            current_rubrik,
+            refused_chapter_line,
+            in_contents,
+            ar_at,
+            pending_version,
+            folds: _,
+            grown_paragrafer,
+            grown_rubriker,
+            highest_label,
+            highest_chapter,
+            looked_back,
+            divisions_read,
+        } = later;
+        let Regulation {
+            source: _,
+            title: _,
+            metadata: _,
+            preamble,
+            contents,
+            avdelningar,
+            kapitel,
+            overgang,
+            signature,
+            bilagor,
+            diagnostics,
+            normalisation,
+        } = reg;
+        self.reg.preamble.extend(preamble);
+        self.reg.contents.extend(contents);
+        self.append_divisions(avdelningar, divisions_read, diagnostics, offset);
+        self.reg.kapitel.extend(kapitel);
+        self.reg.overgang.extend(overgang);
+        self.reg.signature.extend(signature);
+        self.reg.bilagor.extend(bilagor);
+        self.reg.normalisation.add(normalisation);
+        self.mode = mode;
+        self.pending_rubriker = pending_rubriker;
+        self.current_rubrik = current_rubrik;
+        self.refused_chapter_line = refused_chapter_line;
+        self.in_contents = in_contents;
+        self.ar_at = ar_at.map(|(k, p)| (k + offset, p));
+        self.pending_version = pending_version;
+        self.grown_paragrafer = grown_paragrafer;
+        self.grown_rubriker = grown_rubriker;
+        self.highest_label = highest_label.map(|(k, n, l)| (k + offset, n, l));
+        self.highest_chapter = highest_chapter;
+        self.looked_back |= looked_back;
     }
 
     /// Room in a long chapter's paragraph vector, when it is full, for as many paragraphs
@@ -177,6 +335,23 @@ impl Builder {
         // short paragraphs before pages of prose), and at least twice.
         let rest = (unread / bytes_per_paragraph).min(7 * paras.len());
         paras.reserve_exact(rest.max(paras.len()));
+    }
+
+    /// Ends the open chapter as a chapter heading does: closed ([`Builder::close_chapter`]),
+    /// and dropped when it is the chapter without a label that text before the first
+    /// chapter heading opens (`ensure_chapter`, only ever as the first) and nothing went
+    /// into it. Only the last chapter can be that one: an earlier one was looked at when
+    /// the chapter after it began, and nothing is added to a chapter once another follows.
+    fn end_chapter(&mut self) {
+        self.close_chapter();
+        if self
+            .reg
+            .kapitel
+            .last()
+            .is_some_and(|k| k.label.is_none() && k.paragrafer.is_empty() && k.rubriker.is_empty())
+        {
+            self.reg.kapitel.pop();
+        }
     }
 
     /// Moves the open chapter's paragraphs and rubriker into vectors of their own length,
@@ -207,10 +382,14 @@ impl Builder {
     /// The paragraph an allmänna råd heading belongs to: the one it names (`Allmänna råd
     /// till 4 §`, `Till 2 kap. 9 §`) when the tree has it, else the paragraph above, when the
     /// text is in a paragraph or its advice.
-    fn allmanna_rad_target(&self, target: Option<ArTarget>) -> Option<(usize, usize)> {
+    fn allmanna_rad_target(&mut self, target: Option<ArTarget>) -> Option<(usize, usize)> {
         if let Some(ArTarget::Paragraph(kap, par)) = target {
             let ki = match kap {
-                Some(k) => self.reg.kapitel.iter().rposition(|c| c.label == Some(k))?,
+                Some(k) => {
+                    let found = self.reg.kapitel.iter().rposition(|c| c.label == Some(k));
+                    self.looked_back |= found.is_none();
+                    found?
+                }
                 None => self.reg.kapitel.len().checked_sub(1)?,
             };
             let pi = self.reg.kapitel[ki]
@@ -489,34 +668,18 @@ impl Builder {
         self.reg
             .kapitel
             .retain(|k| k.label.is_some() || !k.paragrafer.is_empty() || !k.rubriker.is_empty());
-        let parent = self.reg.avdelningar.iter().rev().find(|a| a.level == 1);
-        let level = d.level.unwrap_or(if parent.is_some() { 2 } else { 1 });
-        let (id, display) = match (level, parent) {
-            (2, Some(p)) => (
-                format!("{}-{}", p.id, d.label),
-                format!("{} underavdelning {}", p.display, d.label),
-            ),
-            (2, None) => (
-                format!("AVD-{}", d.label),
-                format!("underavdelning {}", d.label),
-            ),
-            _ => (
-                format!("AVD-{}", d.label),
-                match d.ordinal {
-                    Some(o) => format!("{o} avdelningen"),
-                    None => format!("avdelning {}", d.label),
-                },
-            ),
-        };
-        if let Some(prev) = self.reg.avdelningar.iter().find(|a| a.id == id) {
-            self.reg.diagnostics.push(Diagnostic {
-                kind: DiagnosticKind::DuplicateLabel,
-                line: span.line,
-                message: format!(
-                    "{display}: label used twice, on lines {} and {}",
-                    prev.span.line, span.line
-                ),
-            });
+        let (level, id, display) =
+            division_names(&self.reg.avdelningar, d.level, d.label, d.ordinal);
+        let prev = self.reg.avdelningar.iter().find(|a| a.id == id);
+        self.divisions_read.push(DivisionRead {
+            level: d.level,
+            ordinal: d.ordinal,
+            diagnostic_at: self.reg.diagnostics.len(),
+            duplicate: prev.is_some(),
+        });
+        if let Some(prev) = prev {
+            let diagnostic = division_used_twice(&display, prev.span.line, span.line);
+            self.reg.diagnostics.push(diagnostic);
         }
         self.reg.avdelningar.push(Avdelning {
             id,
@@ -531,6 +694,62 @@ impl Builder {
         self.mode = Mode::Paragraf;
     }
 
+    /// Appends avdelningar read by a builder of a later piece of the text (see
+    /// [`Builder::append`]), its diagnostics with them, named as this builder would have
+    /// named them: a bare numeral, or an underavdelning, read there without an avdelning
+    /// above it may stand below one of this builder's, and a label may repeat one of its.
+    fn append_divisions(
+        &mut self,
+        later: Vec<Avdelning>,
+        read: Vec<DivisionRead>,
+        diagnostics: Vec<Diagnostic>,
+        offset: usize,
+    ) {
+        if self.reg.avdelningar.is_empty() {
+            // Nothing before them to stand below or repeat: named as they were.
+            self.reg
+                .avdelningar
+                .extend(later.into_iter().map(|d| Avdelning {
+                    before: d.before + offset,
+                    ..d
+                }));
+            self.reg.diagnostics.extend(diagnostics);
+            return;
+        }
+        // Each division's diagnostic (a repeated label), by where it goes among the later
+        // builder's diagnostics; the later builder's own are dropped.
+        let mut renamed: Vec<(usize, Diagnostic)> = Vec::new();
+        let mut dropped = Vec::new();
+        for (d, r) in later.into_iter().zip(read) {
+            let (level, id, display) =
+                division_names(&self.reg.avdelningar, r.level, &d.label, r.ordinal);
+            if let Some(prev) = self.reg.avdelningar.iter().find(|a| a.id == id) {
+                let diagnostic = division_used_twice(&display, prev.span.line, d.span.line);
+                renamed.push((r.diagnostic_at, diagnostic));
+            }
+            if r.duplicate {
+                dropped.push(r.diagnostic_at);
+            }
+            self.reg.avdelningar.push(Avdelning {
+                id,
+                display,
+                level,
+                before: d.before + offset,
+                ..d
+            });
+        }
+        let mut renamed = renamed.into_iter().peekable();
+        for (i, diagnostic) in diagnostics.into_iter().enumerate() {
+            while let Some((_, d)) = renamed.next_if(|(at, _)| *at == i) {
+                self.reg.diagnostics.push(d);
+            }
+            if !dropped.contains(&i) {
+                self.reg.diagnostics.push(diagnostic);
+            }
+        }
+        self.reg.diagnostics.extend(renamed.map(|(_, d)| d));
+    }
+
     pub fn start_chapter(&mut self, label: Label, heading: &str, span: Span) {
         self.pending_version = None;
         self.flush_rubriker_as_text();
@@ -538,19 +757,7 @@ impl Builder {
         let repealed = heading
             .starts_with("Har upphävts")
             .then(|| heading.to_string());
-        self.close_chapter();
-        // The chapter without a label that text before the first chapter heading opens
-        // (`ensure_chapter`, only ever as the first) is dropped when nothing went into it.
-        // Only the last chapter can be that one: an earlier one was looked at when the
-        // chapter after it began, and nothing is added to a chapter once another follows.
-        if self
-            .reg
-            .kapitel
-            .last()
-            .is_some_and(|k| k.label.is_none() && k.paragrafer.is_empty() && k.rubriker.is_empty())
-        {
-            self.reg.kapitel.pop();
-        }
+        self.end_chapter();
         let repeated = match self.highest_chapter {
             Some(top) if label <= top => self.reg.kapitel.iter().find(|k| k.label == Some(label)),
             _ => None,

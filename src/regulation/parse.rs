@@ -151,6 +151,13 @@ impl<'t, I: BlockSource> Window<'t, I> {
     }
 }
 
+fn folds_of(text: &Text) -> Folds {
+    match text.fold_runs() {
+        Some(runs) => Folds::with_runs(text.buf(), runs.to_vec()),
+        None => Folds::of(text.buf()),
+    }
+}
+
 /// Parses a regulation. Never fails: oddities become [`Diagnostic`]s. A text without any
 /// paragraph yields a regulation with no paragraphs and a `no-paragraphs` diagnostic.
 pub fn parse(text: &Text) -> Regulation {
@@ -181,73 +188,276 @@ fn made<I: Iterator<Item: Borrow<Block>>>(blocks: I) -> Made<I> {
 }
 
 fn parse_blocks<I: BlockSource>(text: &Text, blocks: I, release: bool) -> Regulation {
-    let mut window = Window::new(text, blocks, release);
-    let folds = match text.fold_runs() {
-        Some(runs) => Folds::with_runs(text.buf(), runs.to_vec()),
-        None => Folds::of(text.buf()),
-    };
-    let mut b = Builder::new(text.name.clone(), folds);
-    let mut pending_label: Option<(Label, Span)> = None;
-    let mut first_block = true;
-    loop {
-        window.fill();
-        if window.blocks.is_empty() {
-            break;
+    let mut reader = Reader::new(text, blocks, release);
+    reader.read(usize::MAX);
+    reader.finish(text)
+}
+
+/// The parser part way through a text: the blocks at hand, the tree built so far and the
+/// state between blocks.
+struct Reader<'t, I> {
+    window: Window<'t, I>,
+    b: Builder,
+    /// A Markdown `### 7 §` heading, whose label the next block takes.
+    pending_label: Option<(Label, Span)>,
+    first_block: bool,
+}
+
+impl<'t, I: BlockSource> Reader<'t, I> {
+    fn new(text: &'t Text, blocks: I, release: bool) -> Self {
+        Reader {
+            window: Window::new(text, blocks, release),
+            b: Builder::new(text.name.clone(), folds_of(text)),
+            pending_label: None,
+            first_block: true,
         }
-        split_trailing_division(&mut window.blocks);
-        let blocks: &[Blk] = window.blocks.make_contiguous();
-        let blk = &blocks[0];
-        if contents_block(&b, blocks) {
-            b.add_contents(blk);
-            window.next_block();
-            continue;
-        }
-        b.in_contents = false;
-        if inline_allmanna_rad(&mut b, blk) {
-            first_block = false;
-            window.next_block();
-            continue;
-        }
-        if blk.lines.len() == 1
-            && let Some(v) = version_line(blk.first())
-        {
-            b.pending_version = Some(v);
-            first_block = false;
-            window.next_block();
-            continue;
-        }
-        if let BlockKind::Heading(level) = blk.kind {
-            heading_block(&mut b, blocks, level, &mut pending_label);
-        } else if let Some((label, lspan)) = pending_label.take() {
-            labelled_block(&mut b, blk, label, lspan);
-        } else if let Some(consumed) = division_block(&mut b, blocks) {
-            b.refused_chapter_line = false;
-            // A heading on the block after `FÖRSTA AVDELNINGEN` was read with it.
-            for _ in 1..consumed {
-                window.next_block();
+    }
+
+    /// Reads the blocks before the first that starts at or after byte `stop` of the text,
+    /// which stays in the window (every block, when `stop` is past the end).
+    fn read(&mut self, stop: usize) {
+        let Reader {
+            window,
+            b,
+            pending_label,
+            first_block,
+        } = self;
+        loop {
+            window.fill();
+            match window.blocks.front() {
+                None => break,
+                Some(blk) if blk.span.start >= stop => break,
+                Some(_) => {}
             }
-        } else if !chapter_block(&mut b, blocks) {
-            b.refused_chapter_line = false;
-            if starts_paragraph(&b, blk) {
-                b.start_paragraph(blk);
-            } else if !rubrik_block(&mut b, blocks, first_block) {
-                if b.reg.title.is_none() && first_block && b.reg.kapitel.is_empty() {
-                    let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
-                    b.reg.title = Some(TextPart {
-                        text,
-                        span: blk.span,
-                    });
-                } else {
-                    b.text_block(blk);
+            split_trailing_division(&mut window.blocks);
+            let blocks: &[Blk] = window.blocks.make_contiguous();
+            let blk = &blocks[0];
+            if contents_block(b, blocks) {
+                b.add_contents(blk);
+                window.next_block();
+                continue;
+            }
+            b.in_contents = false;
+            if inline_allmanna_rad(b, blk) {
+                *first_block = false;
+                window.next_block();
+                continue;
+            }
+            if blk.lines.len() == 1
+                && let Some(v) = version_line(blk.first())
+            {
+                b.pending_version = Some(v);
+                *first_block = false;
+                window.next_block();
+                continue;
+            }
+            if let BlockKind::Heading(level) = blk.kind {
+                heading_block(b, blocks, level, pending_label);
+            } else if let Some((label, lspan)) = pending_label.take() {
+                labelled_block(b, blk, label, lspan);
+            } else if let Some(consumed) = division_block(b, blocks) {
+                b.refused_chapter_line = false;
+                // A heading on the block after `FÖRSTA AVDELNINGEN` was read with it.
+                for _ in 1..consumed {
+                    window.next_block();
+                }
+            } else if !chapter_block(b, blocks) {
+                b.refused_chapter_line = false;
+                if starts_paragraph(b, blk) {
+                    b.start_paragraph(blk);
+                } else if !rubrik_block(b, blocks, *first_block) {
+                    if b.reg.title.is_none() && *first_block && b.reg.kapitel.is_empty() {
+                        let text = b.join(blk.lines.iter().map(|l| l.0.as_ref()));
+                        b.reg.title = Some(TextPart {
+                            text,
+                            span: blk.span,
+                        });
+                    } else {
+                        b.text_block(blk);
+                    }
                 }
             }
+            *first_block = false;
+            window.next_block();
         }
-        first_block = false;
-        window.next_block();
     }
-    let mut reg = b.finish();
-    super::metadata::read(&mut reg, &text.notes);
-    reg
+
+    fn finish(self, text: &Text) -> Regulation {
+        let mut reg = self.b.finish();
+        super::metadata::read(&mut reg, &text.notes);
+        reg
+    }
+}
+
+/// Where a plain text is cut into pieces that are parsed apart ([`parse_piece`]) and
+/// joined again ([`join_pieces`]): each piece after the first starts with a chapter heading
+/// line, after a blank line. The parser's state at a chapter heading is mostly that of a
+/// fresh parser's in a chapter; where it is not (a list announced before the heading, a
+/// rubrik waiting, a chapter label used before, an allmänna råd heading naming an earlier
+/// chapter), the piece is parsed again from where the one before it stopped.
+pub struct Cuts {
+    /// Each piece's first byte and the number of lines before it; the first is `(0, 0)`.
+    at: Vec<(usize, u32)>,
+}
+
+impl Cuts {
+    /// Up to `pieces` pieces of about equal length, for a text read by
+    /// [`crate::source::read_unsplit`]; `None` for any other text, or where no chapter
+    /// heading was found to cut at.
+    pub fn plan(text: &Text, pieces: usize) -> Option<Cuts> {
+        if text.unsplit_blocks().is_none() || pieces < 2 {
+            return None;
+        }
+        let buf = text.buf();
+        let headings = chapter_headings(buf);
+        // A cut is only worth making where every chapter heading after it numbers above
+        // every one before it: elsewhere (chapter numbers that start again, a list of
+        // chapters) the piece would not join on, and would be read twice.
+        let mut highest_after = vec![None; headings.len()];
+        let mut lowest = None;
+        for (i, &(_, label)) in headings.iter().enumerate().rev() {
+            lowest = Some(lowest.map_or(label, |l: Label| l.min(label)));
+            highest_after[i] = lowest;
+        }
+        let mut highest_before: Option<Label> = None;
+        let mut candidates = Vec::new();
+        for (i, &(at, label)) in headings.iter().enumerate() {
+            if i > 0 && highest_before.is_none_or(|h| highest_after[i].is_some_and(|l| l > h)) {
+                candidates.push(at);
+            }
+            highest_before = Some(highest_before.map_or(label, |h| h.max(label)));
+        }
+        let mut at = vec![(0, 0)];
+        let (mut counted_to, mut lines) = (0, 0u32);
+        for k in 1..pieces {
+            let from = (buf.len() / pieces * k).max(at.last().map_or(0, |a| a.0 + 1));
+            let until = buf.len() / pieces * (k + 1);
+            let Some(&cut) = candidates.iter().find(|&&c| c >= from && c < until) else {
+                continue;
+            };
+            lines += memchr::memchr_iter(b'\n', &buf.as_bytes()[counted_to..cut]).count() as u32;
+            counted_to = cut;
+            at.push((cut, lines));
+        }
+        (at.len() > 1).then_some(Cuts { at })
+    }
+
+    /// Cuts at the given byte offsets of the text (line starts after blank lines), for
+    /// tests that choose where a text is cut.
+    #[cfg(test)]
+    pub(super) fn at_offsets(text: &Text, offsets: &[usize]) -> Cuts {
+        let bytes = text.buf().as_bytes();
+        let mut at = vec![(0, 0)];
+        for &o in offsets {
+            at.push((o, memchr::memchr_iter(b'\n', &bytes[..o]).count() as u32));
+        }
+        Cuts { at }
+    }
+
+    pub fn len(&self) -> usize {
+        self.at.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.at.is_empty()
+    }
+
+    /// Where piece `i` ends: where the next starts, or past the end.
+    fn end(&self, i: usize) -> usize {
+        self.at.get(i + 1).map_or(usize::MAX, |a| a.0)
+    }
+}
+
+/// The lines of `buf` that follow an empty line and start a chapter heading (`5 kap.
+/// Rubrik`, unindented): where each starts, and its chapter label. They are found from
+/// each ` kap.` (a search that skips most of the text), not line by line: a heading after
+/// a line of spaces, or in a text of `\r\n` lines, is not found, and only not cut at.
+fn chapter_headings(buf: &str) -> Vec<(usize, Label)> {
+    let bytes = buf.as_bytes();
+    let mut found = Vec::new();
+    for k in memchr::memmem::find_iter(bytes, b" kap.") {
+        // The number before it is at most `117 a`.
+        let back = k.saturating_sub(6);
+        let Some(start) = memchr::memrchr(b'\n', &bytes[back..k]).map(|i| back + i + 1) else {
+            continue;
+        };
+        if start < 2 || bytes[start - 2] != b'\n' || !bytes[start].is_ascii_digit() {
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &bytes[k..]).map_or(buf.len(), |i| k + i);
+        if let Some((label, _)) = buf
+            .get(start..end)
+            .and_then(|l| chapter_start(l.trim_end()))
+        {
+            found.push((start, label));
+        }
+    }
+    found
+}
+
+/// One piece of a text, parsed from its cut to the next ([`Cuts`]), and the parser as it
+/// stopped there, to go on with should the next piece not join on.
+pub struct Piece<'t> {
+    reader: Reader<'t, PlainBlocks<'t>>,
+}
+
+/// Parses piece `i` of `text` as cut by `cuts`. The pieces are independent: any number of
+/// threads may parse them at once.
+pub fn parse_piece<'t>(text: &'t Text, cuts: &Cuts, i: usize) -> Piece<'t> {
+    let (start, lines_before) = cuts.at.get(i).copied().unwrap_or((0, 0));
+    let blocks = PlainBlocks::starting_at(text.buf(), start, lines_before);
+    let mut reader = Reader::new(text, blocks, false);
+    if i > 0 {
+        reader.b = Builder::for_piece(text.name.clone(), folds_of(text));
+        reader.first_block = false;
+    }
+    reader.read(cuts.end(i));
+    Piece { reader }
+}
+
+/// The regulation of `text` from its pieces ([`parse_piece`], all of them, in order):
+/// what [`parse_consuming`] makes of the text. Each piece is joined on to the tree of the
+/// ones before it where its parser's state at its start was theirs at its end; otherwise
+/// the parser of the pieces before it reads on through it.
+pub fn join_pieces<'t>(text: &'t Text, cuts: &Cuts, pieces: Vec<Piece<'t>>) -> Regulation {
+    join_counting(text, cuts, pieces).0
+}
+
+/// [`join_pieces`], and how many pieces were joined on as parsed (not read again).
+pub(super) fn join_counting<'t>(
+    text: &'t Text,
+    cuts: &Cuts,
+    pieces: Vec<Piece<'t>>,
+) -> (Regulation, usize) {
+    let mut joined = 0;
+    let mut pieces = pieces.into_iter();
+    let Some(first) = pieces.next() else {
+        return (parse(text), 0);
+    };
+    let mut reader = first.reader;
+    for (i, piece) in pieces.enumerate() {
+        let Some(&(cut, _)) = cuts.at.get(i + 1) else {
+            break;
+        };
+        let at_cut = reader
+            .window
+            .blocks
+            .front()
+            .is_some_and(|b| b.span.start == cut);
+        if at_cut && reader.pending_label.is_none() && reader.b.continues_into(&piece.reader.b, cut)
+        {
+            reader.b.append(piece.reader.b);
+            reader.window = piece.reader.window;
+            reader.pending_label = piece.reader.pending_label;
+            reader.first_block = piece.reader.first_block;
+            joined += 1;
+        } else {
+            reader.read(cuts.end(i + 1));
+        }
+    }
+    // Past the last piece (all of them were given, so only when some were not).
+    reader.read(usize::MAX);
+    (reader.finish(text), joined)
 }
 
 /// A block of the table of contents, or its heading (`Innehåll`), or a group heading

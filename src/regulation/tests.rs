@@ -1420,3 +1420,231 @@ Semester
     );
     assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
 }
+
+// Parsing in pieces ([`Cuts`], [`parse_piece`], [`join_pieces`]) gives the tree of the
+// whole text: pieces whose start the parser reached in the state a piece starts in are
+// joined on, the others read again.
+
+/// `src` as `remiss diff` reads a plain-text file (split into blocks as it is parsed).
+fn unsplit(dir: &tempfile::TempDir, src: &str) -> Text {
+    let path = dir.path().join("text.txt");
+    std::fs::write(&path, src).unwrap();
+    crate::source::read_unsplit(&path).unwrap()
+}
+
+/// The regulation of `text` from the pieces `cuts` cut it into, and how many were joined.
+fn in_pieces(text: &Text, cuts: &Cuts) -> (Regulation, usize) {
+    let pieces = (0..cuts.len())
+        .map(|i| parse_piece(text, cuts, i))
+        .collect();
+    join_counting(text, cuts, pieces)
+}
+
+fn json(r: &Regulation) -> String {
+    serde_json::to_string_pretty(r).unwrap()
+}
+
+/// `text` cut before each of `headings` (lines of it), parsed in pieces: the same tree as
+/// parsed whole. Returns the tree and how many pieces were joined on.
+fn cut_before(src: &str, headings: &[&str]) -> (Regulation, usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let text = unsplit(&dir, src);
+    let offsets: Vec<usize> = headings
+        .iter()
+        .map(|h| src.find(&format!("\n{h}\n")).unwrap() + 1)
+        .collect();
+    let cuts = Cuts::at_offsets(&text, &offsets);
+    let (r, joined) = in_pieces(&text, &cuts);
+    assert_eq!(json(&r), json(&parse(&text)), "cut before {headings:?}");
+    (r, joined)
+}
+
+#[test]
+fn every_statute_of_the_corpus_parses_the_same_in_pieces() {
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/sfs");
+    let mut files: Vec<_> = std::fs::read_dir(root)
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 15, "{files:?}");
+    let (mut cut, mut joined) = (0, 0);
+    for path in &files {
+        let text = crate::source::read_unsplit(path).unwrap();
+        let whole = json(&parse(&text));
+        for n in 2..=8 {
+            let Some(cuts) = Cuts::plan(&text, n) else {
+                continue;
+            };
+            let (r, j) = in_pieces(&text, &cuts);
+            assert!(json(&r) == whole, "{} in {n} pieces", path.display());
+            cut += cuts.len() - 1;
+            joined += j;
+        }
+    }
+    // Most cuts are at chapter headings the parser reaches in a chapter's paragraphs.
+    assert!(
+        cut > 100 && joined * 10 > cut * 8,
+        "{joined} of {cut} joined"
+    );
+}
+
+#[test]
+fn socialforsakringsbalken_in_four_pieces_is_joined_whole() {
+    // Cut inside avdelningar: the underavdelningar (bare numerals) of the later pieces are
+    // named under the avdelning of the piece before them.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/sfs/socialforsakringsbalk-2010-110/sfs-2010-110_in-force-2026-01-01.txt"
+    );
+    let text = crate::source::read_unsplit(std::path::Path::new(path)).unwrap();
+    let cuts = Cuts::plan(&text, 4).unwrap();
+    assert_eq!(cuts.len(), 4);
+    let (r, joined) = in_pieces(&text, &cuts);
+    assert_eq!(joined, 3);
+    assert_eq!(json(&r), json(&parse(&text)));
+    assert!(r.avdelningar.iter().any(|a| a.id == "AVD-D-II"));
+}
+
+const DIVISIONS: &str = "\
+AVD. A ÖVERGRIPANDE BESTÄMMELSER
+
+I  Inledande bestämmelser
+
+1 kap. Innehåll
+
+1 § Balken gäller förmåner.
+
+2 kap. Definitioner
+
+1 § I balken avses med förmån en ersättning.
+
+II  Socialförsäkringsskyddet
+
+3 kap. Bosättning
+
+1 § Den som är bosatt i Sverige är försäkrad.
+
+I  Inledande bestämmelser
+
+4 kap. Arbete
+
+1 § Den som arbetar i Sverige är försäkrad.
+";
+
+#[test]
+fn underavdelningar_after_a_cut_stand_below_the_avdelning_before_it() {
+    let (r, joined) = cut_before(DIVISIONS, &["2 kap. Definitioner"]);
+    assert_eq!(joined, 1);
+    let ids: Vec<&str> = r.avdelningar.iter().map(|a| a.id.as_str()).collect();
+    assert_eq!(ids, ["AVD-A", "AVD-A-I", "AVD-A-II", "AVD-A-I"]);
+    // The repeated label is reported where the whole text reports it.
+    assert_eq!(
+        r.diagnostics
+            .iter()
+            .filter(|d| d.kind == DiagnosticKind::DuplicateLabel)
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn a_piece_the_parser_reaches_otherwise_is_read_again() {
+    let list = "\
+1 kap. Inledning
+
+1 § Lagen gäller följande:
+
+5 kap. Tillsyn
+
+1 § Tillsynsmyndigheten utövar tillsyn.
+";
+    // After a stycke that announces a list, `5 kap. Tillsyn` is text, not a chapter.
+    let (r, joined) = cut_before(list, &["5 kap. Tillsyn"]);
+    assert_eq!((joined, r.kapitel.len()), (0, 1));
+
+    let repeated = "\
+1 kap. Inledning
+
+1 § Lagen gäller tillsyn.
+
+2 kap. Tillsyn
+
+1 § Tillsynsmyndigheten utövar tillsyn.
+
+2 kap. Tillsyn igen
+
+1 § Tillsynsmyndigheten får förelägga.
+";
+    // A chapter label used before does not number upwards.
+    let (_, joined) = cut_before(repeated, &["2 kap. Tillsyn igen"]);
+    assert_eq!(joined, 0);
+
+    let advice = "\
+1 kap. Inledning
+
+1 § Lagen gäller tillsyn.
+
+2 kap. Tillsyn
+
+1 § Tillsynsmyndigheten utövar tillsyn.
+
+Allmänna råd till 1 kap. 1 §
+
+Lagen bör tillämpas med omdöme.
+";
+    // Advice naming a paragraph of a chapter before the cut.
+    let (r, joined) = cut_before(advice, &["2 kap. Tillsyn"]);
+    assert_eq!(joined, 0);
+    assert_eq!(r.kapitel[0].paragrafer[0].allmanna_rad().len(), 1);
+
+    let list = "\
+1 kap. Inledning
+
+1 § Lagen innehåller bestämmelser om tillsyn.
+
+2 kap. Tillsyn
+
+3 kap. Sanktioner
+
+2 § Tillsynsmyndigheten utövar tillsyn.
+";
+    // A list of chapters: the line after a refused chapter line is refused too.
+    let (r, joined) = cut_before(list, &["3 kap. Sanktioner"]);
+    assert_eq!((joined, r.kapitel.len()), (0, 1));
+    assert_eq!(joined, 0);
+}
+
+#[test]
+fn a_text_whose_chapter_numbers_start_again_is_not_cut() {
+    // Its later pieces would not join on (a chapter label used before), so they would be
+    // parsed twice; a text numbered upwards is cut.
+    let once = "\
+1 kap. Inledning
+
+1 § Lagen gäller tillsyn.
+
+2 kap. Tillsyn
+
+1 § Tillsynsmyndigheten utövar tillsyn.
+
+3 kap. Sanktioner
+
+1 § Tillsynsmyndigheten får besluta om sanktionsavgift.
+";
+    let dir = tempfile::tempdir().unwrap();
+    let twice = unsplit(&dir, &format!("{once}\n{once}"));
+    assert!(Cuts::plan(&twice, 4).is_none());
+    let later = once
+        .replace("3 kap.", "6 kap.")
+        .replace("2 kap.", "5 kap.")
+        .replace("1 kap.", "4 kap.");
+    let upwards = unsplit(&dir, &format!("{once}\n{later}"));
+    let cuts = Cuts::plan(&upwards, 4).unwrap();
+    let (r, joined) = in_pieces(&upwards, &cuts);
+    assert_eq!(joined, cuts.len() - 1);
+    assert!(cuts.len() >= 3);
+    assert_eq!(json(&r), json(&parse(&upwards)));
+}

@@ -449,6 +449,9 @@ impl Harness {
             Target::Parse | Target::Pdf | Target::Docx => {
                 let reg = regulation::parse(&text);
                 check_json_spans("regulation", &reg, &text.source)?;
+                if target == Target::Parse && ext == "txt" {
+                    same_in_pieces(bytes)?;
+                }
                 let resolved = cite::resolve_all(text.buf(), cite::Context::default(), None);
                 check_citations(&resolved, text.buf())?;
                 if target != Target::Parse {
@@ -839,6 +842,32 @@ fn check_json_spans(what: &str, v: &impl serde::Serialize, text: &str) -> Result
             }
             serde_json::Value::Array(a) => stack.extend(a.iter()),
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// A plain text parsed in pieces cut at its chapter headings, as `remiss diff` parses a
+/// long version, gives the tree the whole text gives.
+fn same_in_pieces(bytes: &[u8]) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let path = dir.path().join("fuzz.txt");
+    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    // Refused as read (an encoding, a binary file): nothing to parse.
+    let Ok(text) = source::read_unsplit(&path) else {
+        return Ok(());
+    };
+    let whole = serde_json::to_string(&regulation::parse(&text)).map_err(|e| e.to_string())?;
+    for n in [2, 3, 5, 8] {
+        let Some(cuts) = regulation::Cuts::plan(&text, n) else {
+            continue;
+        };
+        let pieces = (0..cuts.len())
+            .map(|i| regulation::parse_piece(&text, &cuts, i))
+            .collect();
+        let joined = regulation::join_pieces(&text, &cuts, pieces);
+        if serde_json::to_string(&joined).map_err(|e| e.to_string())? != whole {
+            return Err(format!("parsed in {} pieces, the tree differs", cuts.len()));
         }
     }
     Ok(())
