@@ -29,6 +29,12 @@
 # balken in force 2025-12-31 and 2026-01-01 (0.8 MB and 2,035 paragraphs each, 21 of them
 # changed or added), the repository's largest pair.
 #
+# With BUSY=1, a busy loop holds the last processor for the whole of the timed rounds, at
+# the same priority: it then runs at about half speed for whatever else is placed there,
+# which shows what `remiss diff` (two threads) and git (one) make of two processors that
+# are unequal, as those of a virtual machine often are for seconds at a time. Needs
+# taskset (util-linux) and at least two processors.
+#
 # Usage: benches/diff.sh [RUNS]   (default 11; COPIES=4 in the environment to change)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +43,12 @@ RUNS="${1:-11}"
 COPIES="${COPIES:-4}"
 LEK=corpus/sfs/lag-2022-482-elektronisk-kommunikation
 TMP="$(mktemp -d)"
-trap 'rm -rf "$TMP"' EXIT
+BUSY_PID=
+cleanup() {
+  [[ -n "$BUSY_PID" ]] && kill "$BUSY_PID" 2>/dev/null
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
 
 if [[ ! -x /usr/bin/time ]]; then
   echo "needs /usr/bin/time (Debian: apt-get install time)" >&2
@@ -122,6 +133,16 @@ for name in "${NAMES[@]}"; do
   "${CMD[@]}" >/dev/null 2>&1 || true
   : >"$TMP/$name.runs"
 done
+if [[ "${BUSY:-0}" == 1 ]]; then
+  last=$(($(nproc) - 1))
+  if ((last < 1)) || ! command -v taskset >/dev/null; then
+    echo "BUSY=1 needs taskset and two processors" >&2
+    exit 2
+  fi
+  taskset -c "$last" bash -c 'while :; do :; done' &
+  BUSY_PID=$!
+  echo "busy loop on processor $last"
+fi
 for ((i = 0; i < RUNS; i++)); do
   for name in "${NAMES[@]}"; do
     set_cmd "$name"
@@ -133,6 +154,11 @@ for ((i = 0; i < RUNS; i++)); do
     echo "$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }') $(tail -n 1 "$TMP/$name.one" | cut -d' ' -f2)" >>"$TMP/$name.runs"
   done
 done
+
+if [[ -n "$BUSY_PID" ]]; then
+  kill "$BUSY_PID"
+  BUSY_PID=
+fi
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.4f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 

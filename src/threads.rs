@@ -324,6 +324,44 @@ where
     (ra, rb)
 }
 
+/// `f(i)` for every `i` in `0..n`, shared between this thread and the helper of the
+/// [`with_helper`] it runs in: each thread takes the next `chunk` indices whenever it is
+/// free. A processor that runs slower (the two of a virtual machine are often unequal for
+/// seconds at a time) so does less of the work, where with the work cut into two fixed
+/// halves the faster one would wait for the other. The `Some` results come back as
+/// `(i, value)` in increasing `i`, whichever thread made them; without a helper all run
+/// here, in order.
+pub fn map_shared<T: Send>(
+    n: usize,
+    chunk: usize,
+    f: impl Fn(usize) -> Option<T> + Sync,
+) -> Vec<(usize, T)> {
+    if !has_helper() {
+        return (0..n).filter_map(|i| f(i).map(|v| (i, v))).collect();
+    }
+    let chunk = chunk.max(1);
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut out = Vec::new();
+        loop {
+            let start = next.fetch_add(chunk, Ordering::Relaxed);
+            if start >= n {
+                return out;
+            }
+            for i in start..(start + chunk).min(n) {
+                if let Some(v) = f(i) {
+                    out.push((i, v));
+                }
+            }
+        }
+    };
+    let (mut all, theirs) = join(work, work);
+    all.extend(theirs);
+    // Each index appears once, so the order is total.
+    all.sort_unstable_by_key(|&(i, _)| i);
+    all
+}
+
 /// Whether this thread runs inside [`with_helper`] with a helper started.
 pub fn has_helper() -> bool {
     HELPER.with(Cell::get).is_some()

@@ -115,41 +115,53 @@ fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
     };
     let (old, new, prepared) = match &a.new {
         Some(new_path) => {
-            let read_new = || {
-                remiss::source::read_unsplit(new_path).and_then(|mut text| {
+            // The new version may be an amendment, read as such; otherwise its text is
+            // parsed as the old one's is.
+            let read_new_text = || {
+                remiss::source::read_unsplit(new_path).map(|mut text| {
                     if remiss::amend::is_amendment(&text) {
                         text.split_blocks();
-                        Ok(New::Amendment(text))
+                        NewText::Amendment(text)
                     } else {
-                        remiss::read_regulation_text(new_path, text)
-                            .map(|parsed| New::Regulation(Box::new(parsed)))
+                        NewText::Regulation(text)
                     }
                 })
             };
-            // The two versions are read and parsed side by side (they are independent);
-            // errors are reported in the same order as when read one after the other.
-            // Each side also makes what the alignment needs of its version alone (its
-            // paragraph keys), while the other may still be parsing.
+            let parsed_new = |text: remiss::Result<NewText>| {
+                text.and_then(|text| match text {
+                    NewText::Amendment(amendment) => Ok(New::Amendment(amendment)),
+                    NewText::Regulation(text) => remiss::read_regulation_text(new_path, text)
+                        .map(|parsed| New::Regulation(Box::new(parsed))),
+                })
+            };
+            // Errors are reported in the same order as when read one after the other.
             let (old_read, new_read, prepared) = if threads > 1 {
-                // The old version is offered to the helper; the new one is read here.
-                let ((old, old_keys), (new, new_keys)) = remiss::threads::join(
-                    || {
-                        let read = remiss::read_regulation(&a.old);
-                        let keys = read.as_ref().ok().map(|r| compare::Prepared::of(&r.0));
-                        (read, keys)
-                    },
-                    || {
-                        let new = read_new();
-                        let keys = match &new {
-                            Ok(New::Regulation(parsed)) => Some(compare::Prepared::of(&parsed.0)),
-                            _ => None,
-                        };
-                        (new, keys)
-                    },
-                );
-                (old, new, old_keys.zip(new_keys))
+                // The two versions are read side by side (they are independent), then
+                // parsed in pieces that both threads take from, each thread making what
+                // the alignment needs of a version alone (its paragraph keys) as it ends.
+                let (old_text, new_text) =
+                    remiss::threads::join(|| remiss::source::read_unsplit(&a.old), read_new_text);
+                match (old_text, new_text) {
+                    (Ok(old_text), Ok(NewText::Regulation(new_text))) => {
+                        let ((old, old_keys), (new, new_keys)) = remiss::read_regulation_pair(
+                            (&a.old, old_text),
+                            (new_path, new_text),
+                            compare::Prepared::of,
+                        );
+                        let new = new.map(|parsed| New::Regulation(Box::new(parsed)));
+                        (old, new, old_keys.zip(new_keys))
+                    }
+                    (old_text, new_text) => {
+                        let old = old_text.and_then(|t| remiss::read_regulation_text(&a.old, t));
+                        (old, parsed_new(new_text), None)
+                    }
+                }
             } else {
-                (remiss::read_regulation(&a.old), read_new(), None)
+                (
+                    remiss::read_regulation(&a.old),
+                    parsed_new(read_new_text()),
+                    None,
+                )
             };
             let new_context = || format!("cannot read the new version {}", new_path.display());
             let old_context = || format!("cannot read the old version {}", a.old.display());
@@ -235,6 +247,12 @@ fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
 /// What NEW turned out to be.
 enum New {
     Regulation(Box<(remiss::regulation::Regulation, remiss::source::Text)>),
+    Amendment(remiss::source::Text),
+}
+
+/// The new version's text as read, before a regulation is parsed from it.
+enum NewText {
+    Regulation(remiss::source::Text),
     Amendment(remiss::source::Text),
 }
 

@@ -3,8 +3,6 @@
 //! in input order, so the output does not depend on the thread count or on which thread
 //! did what.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 /// Less work than about this many bytes of paragraph text is done on one thread: handing a
 /// piece to the helper (and waking it, when it has gone to sleep) costs about what 15 kB of
 /// fingerprinting or a few kB of word diff does.
@@ -50,28 +48,9 @@ pub(crate) fn map_sparse<T: Send>(
     if !helper_at_hand(threads) {
         return (0..n).filter_map(|i| f(i).map(|v| (i, v))).collect();
     }
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut out = Vec::new();
-        loop {
-            let start = next.fetch_add(chunk, Ordering::Relaxed);
-            if start >= n {
-                return out;
-            }
-            for i in start..(start + chunk).min(n) {
-                if let Some(v) = f(i) {
-                    out.push((i, v));
-                }
-            }
-        }
-    };
     // Shared with the helper of `threads::with_helper`, kept for the whole command: a
     // thread started here for each call cost about what it gave.
-    let (mut all, theirs) = crate::threads::join(work, work);
-    all.extend(theirs);
-    // Each index appears once, so the order is total.
-    all.sort_unstable_by_key(|&(i, _)| i);
-    all
+    crate::threads::map_shared(n, chunk, f)
 }
 
 #[cfg(test)]

@@ -726,6 +726,31 @@ fn socialforsakringsbalk_2026_01_01_agrees_with_its_notes() {
     assert_eq!(beyond.len(), 8, "{beyond:#?}");
 }
 
+#[test]
+fn versions_parsed_in_pieces_on_two_threads_give_the_bytes_of_one_thread() {
+    // Long enough to be cut into pieces at chapter headings, which the two threads take as
+    // they become free (see `regulation::Cuts`); on one processor (`taskset`) each version
+    // is parsed whole, on one thread.
+    let dir = "corpus/sfs/socialforsakringsbalk-2010-110";
+    let old = format!("{dir}/sfs-2010-110_in-force-2025-12-31.txt");
+    let new = format!("{dir}/sfs-2010-110_in-force-2026-01-01.txt");
+    for format in ["json", "tsv"] {
+        let args = ["diff", &old, &new, "--format", format];
+        let two = remiss_here(&args);
+        let one = Command::new("taskset")
+            .args(["-c", "0", env!("CARGO_BIN_EXE_remiss")])
+            .args(args)
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("taskset (util-linux) runs");
+        assert_eq!(one.status.code(), Some(1), "{}", stderr(&one));
+        assert_eq!(two.status.code(), Some(1));
+        assert!(stdout(&two) == stdout(&one), "{format} differs");
+        assert_eq!(stderr(&two), stderr(&one));
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Formats
 // ---------------------------------------------------------------------------------------
