@@ -135,7 +135,8 @@ fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
                 })
             };
             // Errors are reported in the same order as when read one after the other.
-            let (old_read, new_read, prepared) = if threads > 1 {
+            let plain = inputs.iter().all(|p| remiss::source::named_plain_text(p));
+            let (old_read, new_read, prepared) = if threads > 1 && plain {
                 // The two versions are read side by side (they are independent), then
                 // parsed in pieces that both threads take from, each thread making what
                 // the alignment needs of a version alone (its paragraph keys) as it ends.
@@ -156,6 +157,26 @@ fn compare_with(a: &Args, inputs: &[&Path], threads: usize) -> CmdResult {
                         (old, parsed_new(new_text), None)
                     }
                 }
+            } else if threads > 1 {
+                // A PDF or Word version is not cut into pieces, and an amendment (most come
+                // as PDFs) needs the old version parsed before it is read: each thread
+                // reads and parses one version, the old one while the new one is read.
+                let ((old, old_keys), (new, new_keys)) = remiss::threads::join(
+                    || {
+                        let read = remiss::read_regulation(&a.old);
+                        let keys = read.as_ref().ok().map(|r| compare::Prepared::of(&r.0));
+                        (read, keys)
+                    },
+                    || {
+                        let new = parsed_new(read_new_text());
+                        let keys = match &new {
+                            Ok(New::Regulation(parsed)) => Some(compare::Prepared::of(&parsed.0)),
+                            _ => None,
+                        };
+                        (new, keys)
+                    },
+                );
+                (old, new, old_keys.zip(new_keys))
             } else {
                 (
                     remiss::read_regulation(&a.old),
