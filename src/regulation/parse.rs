@@ -205,9 +205,15 @@ struct Reader<'t, I> {
 
 impl<'t, I: BlockSource> Reader<'t, I> {
     fn new(text: &'t Text, blocks: I, release: bool) -> Self {
+        let b = Builder::new(text.name.clone(), folds_of(text));
+        Reader::with(text, blocks, release, b)
+    }
+
+    /// A reader that builds with `b` (a later piece's, [`Builder::for_piece`]).
+    fn with(text: &'t Text, blocks: I, release: bool, b: Builder) -> Self {
         Reader {
             window: Window::new(text, blocks, release),
-            b: Builder::new(text.name.clone(), folds_of(text)),
+            b,
             pending_label: None,
             first_block: true,
         }
@@ -313,16 +319,16 @@ impl Cuts {
         // A cut is only worth making where every chapter heading after it numbers above
         // every one before it: elsewhere (chapter numbers that start again, a list of
         // chapters) the piece would not join on, and would be read twice.
-        let mut highest_after = vec![None; headings.len()];
-        let mut lowest = None;
-        for (i, &(_, label)) in headings.iter().enumerate().rev() {
-            lowest = Some(lowest.map_or(label, |l: Label| l.min(label)));
-            highest_after[i] = lowest;
+        let mut lowest_from: Vec<Label> = Vec::with_capacity(headings.len());
+        for &(_, label) in headings.iter().rev() {
+            let lowest = lowest_from.last().map_or(label, |&l| l.min(label));
+            lowest_from.push(lowest);
         }
+        lowest_from.reverse();
         let mut highest_before: Option<Label> = None;
         let mut candidates = Vec::new();
-        for (i, &(at, label)) in headings.iter().enumerate() {
-            if i > 0 && highest_before.is_none_or(|h| highest_after[i].is_some_and(|l| l > h)) {
+        for (&(at, label), &lowest) in headings.iter().zip(&lowest_from) {
+            if highest_before.is_some_and(|h| lowest > h) {
                 candidates.push(at);
             }
             highest_before = Some(highest_before.map_or(label, |h| h.max(label)));
@@ -406,11 +412,14 @@ pub struct Piece<'t> {
 pub fn parse_piece<'t>(text: &'t Text, cuts: &Cuts, i: usize) -> Piece<'t> {
     let (start, lines_before) = cuts.at.get(i).copied().unwrap_or((0, 0));
     let blocks = PlainBlocks::starting_at(text.buf(), start, lines_before);
-    let mut reader = Reader::new(text, blocks, false);
-    if i > 0 {
-        reader.b = Builder::for_piece(text.name.clone(), folds_of(text));
+    let mut reader = if i == 0 {
+        Reader::new(text, blocks, false)
+    } else {
+        let b = Builder::for_piece(text.name.clone(), folds_of(text));
+        let mut reader = Reader::with(text, blocks, false, b);
         reader.first_block = false;
-    }
+        reader
+    };
     reader.read(cuts.end(i));
     Piece { reader }
 }
