@@ -101,7 +101,7 @@ fn division_used_twice(display: &str, first: u32, again: u32) -> Diagnostic {
     Diagnostic {
         kind: DiagnosticKind::DuplicateLabel,
         line: again,
-        message: format!("{display}: label used twice, on lines {first} and {again}"),
+        message: format!("{display}: label used twice, on lines {first} and {again}").into(),
     }
 }
 
@@ -553,7 +553,8 @@ impl Builder {
                         message: format!(
                             "line {}: `{t}` with no paragraph above it; kept in the preamble",
                             span.line
-                        ),
+                        )
+                        .into(),
                     });
                     self.reg.preamble.push(TextPart {
                         text: t.to_string(),
@@ -771,7 +772,8 @@ impl Builder {
                     address.display(),
                     prev.span.line,
                     span.line
-                ),
+                )
+                .into(),
             });
         }
         self.highest_chapter = Some(self.highest_chapter.map_or(label, |top| top.max(label)));
@@ -877,11 +879,15 @@ impl Builder {
             let versions = (prev.in_force_until().is_some() && from.is_some())
                 || (prev.in_force_from().is_some() && until.is_some());
             if !versions {
-                let message = repeated_label_message(&display, prev.span.line, blk.span.line);
                 self.reg.diagnostics.push(Diagnostic {
                     kind: DiagnosticKind::DuplicateLabel,
                     line: blk.span.line,
-                    message,
+                    message: Message::RepeatedLabel {
+                        kapitel: kap_label,
+                        paragraf: label,
+                        first: prev.span.line,
+                        again: blk.span.line,
+                    },
                 });
             }
         } else if let Some(last) = kap.paragrafer.last()
@@ -893,7 +899,8 @@ impl Builder {
                 message: format!(
                     "{display}: comes after {} (line {}); numbering goes backwards",
                     last.display, last.span.line
-                ),
+                )
+                .into(),
             });
         }
 
@@ -1283,7 +1290,7 @@ impl Builder {
             self.reg.diagnostics.push(Diagnostic {
                 kind: DiagnosticKind::NoParagraphs,
                 line: 1,
-                message: "no paragraf (`N §`) found".to_string(),
+                message: "no paragraf (`N §`) found".to_string().into(),
             });
         }
         self.reg
@@ -1397,26 +1404,6 @@ fn paragraph_display(kap: Option<Label>, p: Label) -> String {
     }
     push_label_display(&mut out, p);
     out.push_str(" §");
-    out
-}
-
-/// `2 kap. 7 §: the label occurs twice in the chapter, on lines 40 and 52; both are kept`,
-/// written at its length without the formatting machinery: a text that repeats its
-/// paragraphs (two statutes run together, say) has one of these per paragraph, kept to the
-/// end, and `format!` took about 900 instructions and twice the bytes for each.
-fn repeated_label_message(display: &str, first: u32, again: u32) -> String {
-    const TWICE: &str = ": the label occurs twice in the chapter, on lines ";
-    const AND: &str = " and ";
-    const KEPT: &str = "; both are kept";
-    let len =
-        display.len() + TWICE.len() + u32_len(first) + AND.len() + u32_len(again) + KEPT.len();
-    let mut out = String::with_capacity(len);
-    out.push_str(display);
-    out.push_str(TWICE);
-    crate::address::push_decimal(&mut out, first);
-    out.push_str(AND);
-    crate::address::push_decimal(&mut out, again);
-    out.push_str(KEPT);
     out
 }
 

@@ -518,7 +518,8 @@ fn heading_block(
             message: format!(
                 "heading `{}` has text before the paragraph label {label} §; the text was dropped",
                 prefix(first, 60)
-            ),
+            )
+            .into(),
         });
         *pending_label = Some((label, blk.span));
         return;

@@ -228,7 +228,11 @@ fn a_label_used_twice_gives_a_diagnostic_naming_both_lines() {
     let d = &r.diagnostics[0];
     assert_eq!(d.kind, DiagnosticKind::DuplicateLabel);
     assert_eq!(d.line, 7);
-    assert!(d.message.contains("lines 5 and 7"), "{}", d.message);
+    assert!(
+        d.message.to_string().contains("lines 5 and 7"),
+        "{}",
+        d.message
+    );
 }
 
 /// A label is looked for among the chapter's paragraphs only when it is not above all of
@@ -248,7 +252,11 @@ fn a_repeated_label_is_found_behind_a_lower_one_and_only_in_its_chapter() {
             (DiagnosticKind::DuplicateLabel, 11),
         ]
     );
-    let messages: Vec<&str> = r.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    let messages: Vec<String> = r
+        .diagnostics
+        .iter()
+        .map(|d| d.message.to_string())
+        .collect();
     assert_eq!(
         messages,
         [
@@ -272,11 +280,15 @@ fn a_repeated_label_is_found_behind_a_lower_one_and_only_in_its_chapter() {
         ]
     );
     let last = &r.diagnostics[1].message;
+    let written =
+        "3 a §: the label occurs twice in the chapter, on lines 129 and 131; both are kept";
+    assert_eq!(last.to_string(), written);
+    // Kept as numbers until shown, and serialised as the written message.
+    assert!(matches!(last, Message::RepeatedLabel { .. }), "{last:?}");
     assert_eq!(
-        last,
-        "3 a §: the label occurs twice in the chapter, on lines 129 and 131; both are kept"
+        serde_json::to_value(&r.diagnostics[1]).ok(),
+        Some(serde_json::json!({"kind": "duplicate-label", "line": 131, "message": written}))
     );
-    assert_eq!(last.capacity(), last.len());
 }
 
 /// Chapters likewise: a label at or below the highest so far is looked for, and the line
@@ -294,11 +306,11 @@ fn a_repeated_chapter_label_names_its_first_line_and_a_lead_chapter_stays() {
             .to_string(),
     ));
     assert_eq!(chapter_ids(&r), ["K1", "K3", "K2", "K3", "K4"]);
-    let dups: Vec<&str> = r
+    let dups: Vec<String> = r
         .diagnostics
         .iter()
         .filter(|d| d.kind == DiagnosticKind::DuplicateLabel)
-        .map(|d| d.message.as_str())
+        .map(|d| d.message.to_string())
         .collect();
     assert_eq!(
         dups,

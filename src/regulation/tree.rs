@@ -369,7 +369,68 @@ pub enum DiagnosticKind {
 pub struct Diagnostic {
     pub kind: DiagnosticKind,
     pub line: u32,
-    pub message: String,
+    pub message: Message,
+}
+
+/// What a [`Diagnostic`] says, written out when it is shown or serialised (as a string).
+/// A repeated paragraph label keeps only its numbers until then: a text whose chapters
+/// start over (two statutes run together, a 50 MB statute made of one repeated) has one
+/// such diagnostic for nearly every paragraph, and each written message was an allocation
+/// of about 100 bytes, in memory the process touched for the first time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Message {
+    Text(String),
+    /// `2 kap. 7 §: the label occurs twice in the chapter, on lines 40 and 52; both are
+    /// kept`.
+    RepeatedLabel {
+        kapitel: Option<Label>,
+        paragraf: Label,
+        first: u32,
+        again: u32,
+    },
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Message::Text(t) => f.write_str(t),
+            Message::RepeatedLabel {
+                kapitel,
+                paragraf,
+                first,
+                again,
+            } => {
+                // Written in pieces, without the formatting machinery: `remiss parse`
+                // writes one for nearly every paragraph of such a text.
+                let number = |f: &mut std::fmt::Formatter<'_>, n: u32| {
+                    let mut buf = [0u8; 20];
+                    let digits = crate::address::decimal_digits(u64::from(n), &mut buf);
+                    f.write_str(std::str::from_utf8(digits).unwrap_or_default())
+                };
+                f.write_str(&Address::paragraph(*kapitel, *paragraf).display())?;
+                f.write_str(": the label occurs twice in the chapter, on lines ")?;
+                number(f, *first)?;
+                f.write_str(" and ")?;
+                number(f, *again)?;
+                f.write_str("; both are kept")
+            }
+        }
+    }
+}
+
+impl Serialize for Message {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Message::Text(t) => s.serialize_str(t),
+            m => s.collect_str(m),
+        }
+    }
+}
+
+impl From<String> for Message {
+    fn from(t: String) -> Message {
+        Message::Text(t)
+    }
 }
 
 /// The kinds of node in `remiss parse --format tsv`.
