@@ -4,7 +4,7 @@ use super::{CmdResult, EXIT_OK, emit, emit_with, notices};
 use anyhow::Context;
 use clap::ValueEnum;
 use remiss::render;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
 pub enum Format {
@@ -50,9 +50,7 @@ pub fn run(a: Args) -> CmdResult {
     }
     notices(&text);
     drop(text);
-    for d in &reg.diagnostics {
-        eprintln!("warning: {}:{}: {}", a.file.display(), d.line, d.message);
-    }
+    warn(&a.file, &reg.diagnostics);
     match a.format {
         Format::Json => emit_with(|w| {
             serde_json::to_writer_pretty(&mut *w, &reg)?;
@@ -68,15 +66,34 @@ pub fn run(a: Args) -> CmdResult {
     Ok(EXIT_OK)
 }
 
+/// Prints the parser's diagnostics as warnings, through one buffer: the standard error is
+/// unbuffered, and a text whose chapters start over has a warning for nearly every
+/// paragraph, each written piece of which was a system call of its own: seven a line,
+/// 567,000 for the 50 MB bench statute's 81,000 warnings, about half of the 0.7 s its
+/// `remiss parse` took. What cannot be written is let go (`eprintln!` panicked): the tree
+/// is still printed.
+fn warn(file: &Path, diagnostics: &[remiss::regulation::Diagnostic]) {
+    use std::io::Write as _;
+    if diagnostics.is_empty() {
+        return;
+    }
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
+    let file = file.display();
+    for d in diagnostics {
+        if writeln!(err, "warning: {file}:{}: {}", d.line, d.message).is_err() {
+            return;
+        }
+    }
+    let _ = err.flush();
+}
+
 /// An amendment (`… om ändring i …`): what it amends, its instructions as data, the
 /// wording it gives and its transitional provisions.
 fn amendment(a: &Args, text: &remiss::source::Text) -> CmdResult {
     notices(text);
     let am = remiss::amend::read(text, None)
         .with_context(|| format!("cannot parse {}", a.file.display()))?;
-    for d in &am.wording.diagnostics {
-        eprintln!("warning: {}:{}: {}", a.file.display(), d.line, d.message);
-    }
+    warn(&a.file, &am.wording.diagnostics);
     match a.format {
         Format::Json => emit_with(|w| {
             serde_json::to_writer_pretty(&mut *w, &am)?;
