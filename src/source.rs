@@ -894,11 +894,26 @@ impl<'a> PlainBlocks<'a> {
         }
     }
 
-    /// The lines of the next block, lent until the next call: the parser copies what it
-    /// needs out of them at once, so a vector of its own for every block (an allocation,
-    /// a copy and a free; 3,500 of each on a 0.6 MB statute) would be thrown away unread.
+    /// The lines of the next block, lent until the next call.
     pub(crate) fn next_lines(&mut self) -> Option<&[Line]> {
-        self.current.clear();
+        let mut current = std::mem::take(&mut self.current);
+        current.clear();
+        self.next_block_with(|_, s| {
+            // Within `MAX_SPAN_BYTES`, which `next_block_with` keeps to.
+            if let Some(l) = Line::new(s.start..s.end, s.start..s.end, s.line, None) {
+                current.push(l);
+            }
+        });
+        self.current = current;
+        (!self.current.is_empty()).then_some(&self.current[..])
+    }
+
+    /// The next block's lines, each handed to `line` as its text and span, for a reader that
+    /// copies them at once (the parser's window; [`PlainBlocks::next_lines`] keeps them as
+    /// [`Line`]s). False when no block was left. A line past [`MAX_SPAN_BYTES`] ends the
+    /// text: it and the rest are left out.
+    pub(crate) fn next_block_with(&mut self, mut line: impl FnMut(&'a str, Span)) -> bool {
+        let mut any = false;
         while self.start < self.source.len() {
             let start = self.start;
             let end = self.breaks.next().map_or(self.source.len(), |i| i + 1);
@@ -906,22 +921,27 @@ impl<'a> PlainBlocks<'a> {
             self.number += 1;
             let (trimmed, lead) = trim_line(&self.source[start..end]);
             if trimmed.len() == lead {
-                if !self.current.is_empty() {
-                    return Some(&self.current);
+                if any {
+                    return true;
                 }
                 continue;
             }
-            let r = start + lead..start + trimmed.len();
-            match Line::new(r.clone(), r, self.number, None) {
-                Some(line) => self.current.push(line),
-                None => {
-                    self.whole = false;
-                    self.start = self.source.len();
-                    break;
-                }
+            if start + trimmed.len() > MAX_SPAN_BYTES {
+                self.whole = false;
+                self.start = self.source.len();
+                break;
             }
+            let span = Span {
+                line: self.number,
+                end_line: self.number,
+                start: start + lead,
+                end: start + trimmed.len(),
+                page: None,
+            };
+            line(&trimmed[lead..], span);
+            any = true;
         }
-        (!self.current.is_empty()).then_some(&self.current[..])
+        any
     }
 }
 
