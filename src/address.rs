@@ -339,17 +339,20 @@ pub(crate) fn decimal_digits(n: u64, buf: &mut [u8; 20]) -> &[u8] {
 
 /// `n` in decimal at the end of `out` (see [`decimal_digits`]).
 pub(crate) fn push_decimal(out: &mut String, n: u32) {
-    // Most numbers written are a stycke's or a punkt's: one digit, without the loop.
+    // Most numbers written are a stycke's, a punkt's or a paragraph's: one or two digits,
+    // without the loop.
     if n < 10 {
         out.push(char::from(b'0' + n as u8));
         return;
     }
+    if n < 100 {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
-    out.extend(
-        decimal_digits(u64::from(n), &mut buf)
-            .iter()
-            .map(|&d| char::from(d)),
-    );
+    // The digits are ASCII: one copy, where pushing them as characters was one each.
+    out.push_str(std::str::from_utf8(decimal_digits(u64::from(n), &mut buf)).unwrap_or_default());
 }
 
 fn label_with(l: Label, sp: char) -> String {
