@@ -337,6 +337,11 @@ pub(crate) fn decimal_digits(n: u64, buf: &mut [u8; 20]) -> &[u8] {
     &buf[i..]
 }
 
+/// [`decimal_digits`] as text.
+pub(crate) fn decimal_str(n: u64, buf: &mut [u8; 20]) -> &str {
+    std::str::from_utf8(decimal_digits(n, buf)).unwrap_or_default()
+}
+
 /// `n` in decimal at the end of `out` (see [`decimal_digits`]).
 pub(crate) fn push_decimal(out: &mut String, n: u32) {
     // Most numbers written are a stycke's, a punkt's or a paragraph's: one or two digits,
@@ -352,7 +357,7 @@ pub(crate) fn push_decimal(out: &mut String, n: u32) {
     }
     let mut buf = [0u8; 20];
     // The digits are ASCII: one copy, where pushing them as characters was one each.
-    out.push_str(std::str::from_utf8(decimal_digits(u64::from(n), &mut buf)).unwrap_or_default());
+    out.push_str(decimal_str(u64::from(n), &mut buf));
 }
 
 fn label_with(l: Label, sp: char) -> String {

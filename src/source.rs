@@ -894,23 +894,9 @@ impl<'a> PlainBlocks<'a> {
         }
     }
 
-    /// The lines of the next block, lent until the next call.
-    pub(crate) fn next_lines(&mut self) -> Option<&[Line]> {
-        let mut current = std::mem::take(&mut self.current);
-        current.clear();
-        self.next_block_with(|_, s| {
-            // Within `MAX_SPAN_BYTES`, which `next_block_with` keeps to.
-            if let Some(l) = Line::new(s.start..s.end, s.start..s.end, s.line, None) {
-                current.push(l);
-            }
-        });
-        self.current = current;
-        (!self.current.is_empty()).then_some(&self.current[..])
-    }
-
     /// The next block's lines, each handed to `line` as its text and span, for a reader that
-    /// copies them at once (the parser's window; [`PlainBlocks::next_lines`] keeps them as
-    /// [`Line`]s). False when no block was left. A line past [`MAX_SPAN_BYTES`] ends the
+    /// copies them at once (the parser's window; the blocks of [`plain_blocks`] keep them
+    /// as [`Line`]s). False when no block was left. A line past [`MAX_SPAN_BYTES`] ends the
     /// text: it and the rest are left out.
     pub(crate) fn next_block_with(&mut self, mut line: impl FnMut(&'a str, Span)) -> bool {
         let mut any = false;
@@ -949,12 +935,23 @@ impl Iterator for PlainBlocks<'_> {
     type Item = Block;
 
     fn next(&mut self) -> Option<Block> {
-        // Each block gets an exact copy, so no block holds the spare capacity of a grown
-        // vector (on a 50 MB text that is tens of megabytes).
-        self.next_lines().map(|lines| Block {
+        // The lines are gathered in the one vector kept for it and each block gets an exact
+        // copy, so no block holds the spare capacity of a grown vector (on a 50 MB text
+        // that is tens of megabytes).
+        let mut lines = std::mem::take(&mut self.current);
+        lines.clear();
+        self.next_block_with(|_, s| {
+            // Within `MAX_SPAN_BYTES`, which `next_block_with` keeps to.
+            if let Some(l) = Line::new(s.start..s.end, s.start..s.end, s.line, None) {
+                lines.push(l);
+            }
+        });
+        let block = (!lines.is_empty()).then(|| Block {
             lines: lines.to_vec(),
             kind: BlockKind::Text,
-        })
+        });
+        self.current = lines;
+        block
     }
 }
 

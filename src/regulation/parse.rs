@@ -44,8 +44,9 @@ fn no_text(t: &str) -> bool {
 }
 
 /// A text read by [`crate::source::read_unsplit`], split into blocks as they are asked
-/// for: each line goes into the window as it is found, with no [`crate::source::Line`] made for it to be
-/// read back from (two conversions a line, on a 0.6 MB statute 11,500 lines).
+/// for: each line goes into the window as it is found, with no [`crate::source::Line`]
+/// made for it to be read back from (two conversions a line, on a 0.6 MB statute 11,500
+/// lines).
 impl<'t> BlockSource<'t> for PlainBlocks<'t> {
     fn next_into(
         &mut self,

@@ -403,9 +403,7 @@ impl std::fmt::Display for Message {
                 // Written in pieces, without the formatting machinery: `remiss parse`
                 // writes one for nearly every paragraph of such a text.
                 let number = |f: &mut std::fmt::Formatter<'_>, n: u32| {
-                    let mut buf = [0u8; 20];
-                    let digits = crate::address::decimal_digits(u64::from(n), &mut buf);
-                    f.write_str(std::str::from_utf8(digits).unwrap_or_default())
+                    f.write_str(crate::address::decimal_str(u64::from(n), &mut [0; 20]))
                 };
                 f.write_str(&Address::paragraph(*kapitel, *paragraf).display())?;
                 f.write_str(": the label occurs twice in the chapter, on lines ")?;
